@@ -1,0 +1,301 @@
+"""The command line: the only module that knows argv, the terminal and exit codes."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+import click
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+
+from vectra_lint import __version__, docs, registry
+from vectra_lint.config import ConfigError, Overrides, find_config, load
+from vectra_lint.discovery import discover, display_path
+from vectra_lint.fixer import applicable, write_atomically
+from vectra_lint.registry import RegistryError
+from vectra_lint.reporters import REPORTERS, reporter_class
+from vectra_lint.reporters.base import Summary
+from vectra_lint.reporters.text import print_statistics
+from vectra_lint.ruff import RuffError
+from vectra_lint.runner import Mode, Outcome, Task, default_jobs, process, run
+from vectra_lint.settings import Settings
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _errors() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _error(message: str) -> None:
+    console = _errors()
+    line = Text("error", style="bold red")
+    line.append(f": {message}")
+    console.print(line)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vectra-lint")
+def main() -> None:
+    """vectra-lint: the Vectra backend coding standard, checked and fixed."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, help="Rules to run, replacing the config's (codes, prefixes like VL4, names).")
+@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selected ones.")
+@click.option("--ignore", multiple=True, help="Rules not to run (codes, prefixes, names).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Print the fixes as unified diffs; write nothing.")
+@click.option(
+    "--output-format",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="How to report diagnostics.",
+)
+@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to a file.")
+@click.option("--statistics", is_flag=True, help="Show counts per rule instead of each diagnostic.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics remain.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to use.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: the CPU count).")
+@click.option("--force-exclude", is_flag=True, help="Apply excludes also to files named on the command line.")
+@click.option("--stdin-filename", help="With `-`: the path to report standard input under (and match config against).")
+def check(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    output_format: str,
+    output_file: Path | None,
+    statistics: bool,
+    exit_zero: bool,
+    config_file: Path | None,
+    jobs: int | None,
+    force_exclude: bool,
+    stdin_filename: str | None,
+) -> None:
+    """Check PATHS (default: the current folder) against the standard; `-` reads standard input."""
+    cwd = Path.cwd()
+    use_stdin = paths == (Path("-"),)
+    if Path("-") in paths and not use_stdin:
+        _error("`-` (standard input) cannot be combined with other paths")
+        sys.exit(EXIT_ERROR)
+    if stdin_filename and not use_stdin:
+        _error("--stdin-filename needs `-` as the only path")
+        sys.exit(EXIT_ERROR)
+    targets = list(paths) or [Path(".")]
+    try:
+        if config_file is not None:
+            config_path: Path | None = config_file
+        elif use_stdin:
+            config_path = find_config(cwd / stdin_filename if stdin_filename else cwd)
+        else:
+            config_path = find_config(cwd / targets[0])
+        overrides = Overrides(
+            select=_split(select) or None, extend_select=_split(extend_select), ignore=_split(ignore)
+        )
+        settings = load(config_path, overrides, cwd)
+    except (ConfigError, RegistryError) as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+
+    mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
+    errors: list[str] = []
+    stdin_text: str | None = None
+    try:
+        if use_stdin:
+            data = sys.stdin.buffer.read()
+            display = stdin_filename or "-"
+            relative = _relative_to_root(cwd / display, settings) if stdin_filename else "-"
+            task = Task(None, display, relative)
+            outcomes = [process(task, data, settings, mode, None)]
+            stdin_text = data.decode("utf-8", errors="replace")
+            file_count = 1
+        else:
+            found = discover(targets, settings, cwd, force_exclude)
+            errors.extend(found.errors)
+            outcomes = run(found.tasks, settings, mode, jobs or default_jobs())
+            file_count = len(found.tasks)
+    except RuffError as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+
+    for outcome in outcomes:
+        if outcome.error:
+            errors.append(f"{outcome.task.display}: {outcome.error}" if not outcome.error.startswith(outcome.task.display) else outcome.error)
+        if outcome.warning:
+            _errors().print(Text(f"warning: {outcome.task.display}: {outcome.warning}", style="yellow"))
+
+    if diff:
+        changed = _print_diffs(outcomes)
+        for message in errors:
+            _error(message)
+        sys.exit(EXIT_ERROR if errors else EXIT_FOUND if changed else EXIT_CLEAN)
+
+    if fix:
+        errors.extend(_write_fixes(outcomes, use_stdin))
+        if use_stdin:
+            sys.stdout.write(outcomes[0].fixed_text if outcomes[0].fixed_text is not None else (stdin_text or ""))
+            sys.stdout.flush()
+
+    diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
+    summary = Summary(
+        files=file_count,
+        remaining=len(diagnostics),
+        fixed=sum(outcome.fixed for outcome in outcomes),
+        fixable=sum(1 for d in diagnostics if applicable(d, unsafe=unsafe_fixes)),
+        unsafe_fixable=0 if unsafe_fixes else sum(1 for d in diagnostics if applicable(d, True) and not applicable(d, False)),
+        errors=tuple(errors),
+    )
+    sources = _source_lookup(outcomes, stdin_text)
+    # With `--fix -`, standard output carries the fixed source, so the report goes to stderr.
+    report_to_stderr = fix and use_stdin and output_file is None
+    _report(outcomes, summary, output_format, output_file, statistics, sources, report_to_stderr)
+    for message in errors:
+        _error(message)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _relative_to_root(path: Path, settings: Settings) -> str:
+    try:
+        return path.resolve().relative_to(settings.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _print_diffs(outcomes: list[Outcome]) -> bool:
+    changed = False
+    out = click.get_text_stream("stdout")
+    for outcome in outcomes:
+        if outcome.original is None or outcome.fixed_text is None:
+            continue
+        changed = True
+        name = outcome.task.display
+        out.writelines(
+            difflib.unified_diff(
+                outcome.original.splitlines(keepends=True),
+                outcome.fixed_text.splitlines(keepends=True),
+                fromfile=f"a/{name}",
+                tofile=f"b/{name}",
+            )
+        )
+    return changed
+
+
+def _write_fixes(outcomes: list[Outcome], use_stdin: bool) -> list[str]:
+    problems: list[str] = []
+    for outcome in outcomes:
+        if outcome.fixed_bytes is None or outcome.task.path is None or use_stdin:
+            continue
+        try:
+            write_atomically(outcome.task.path, outcome.fixed_bytes)
+        except OSError as error:
+            problems.append(f"{outcome.task.display}: cannot write the fixed file: {error.strerror or error}")
+    return problems
+
+
+def _source_lookup(outcomes: list[Outcome], stdin_text: str | None) -> Callable[[str], str | None]:
+    by_display = {outcome.task.display: outcome for outcome in outcomes}
+    cache: dict[str, str | None] = {}
+
+    def lookup(path: str) -> str | None:
+        if path not in cache:
+            outcome = by_display.get(path)
+            if outcome is not None and outcome.fixed_text is not None:
+                cache[path] = outcome.fixed_text
+            elif outcome is not None and outcome.task.path is None:
+                cache[path] = stdin_text
+            elif outcome is not None and outcome.task.path is not None:
+                try:
+                    data = outcome.task.path.read_bytes()
+                    cache[path] = data.decode("utf-8-sig", errors="replace")
+                except OSError:
+                    cache[path] = None
+            else:
+                cache[path] = None
+        return cache[path]
+
+    return lookup
+
+
+def _report(
+    outcomes: list[Outcome],
+    summary: Summary,
+    output_format: str,
+    output_file: Path | None,
+    statistics: bool,
+    sources: Callable[[str], str | None],
+    to_stderr: bool,
+) -> None:
+    handle: TextIO
+    if output_file is not None:
+        try:
+            handle = output_file.open("w", encoding="utf-8", newline="\n")
+        except OSError as error:
+            _error(f"{output_file}: cannot write the report: {error.strerror or error}")
+            sys.exit(EXIT_ERROR)
+    else:
+        handle = sys.stderr if to_stderr else sys.stdout
+    color = output_file is None and handle.isatty()
+    try:
+        if statistics:
+            console = Console(file=handle, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True)
+            print_statistics(console, [d for outcome in outcomes for d in outcome.diagnostics])
+            return
+        reporter = reporter_class(output_format)(handle, sources, color=color)
+        reporter.start()
+        for outcome in outcomes:
+            reporter.file(outcome.task.display, outcome.diagnostics)
+        reporter.finish(summary)
+    finally:
+        if output_file is not None:
+            handle.close()
+        else:
+            handle.flush()
+
+
+@main.command()
+@click.argument("code_or_name")
+def rule(code_or_name: str) -> None:
+    """Show a rule's documentation (by code, e.g. VL401, or name, e.g. print-call)."""
+    found = registry.find_rule(code_or_name)
+    if found is None:
+        _error(f"unknown rule {code_or_name!r} (see `vectra-lint rules`)")
+        sys.exit(EXIT_ERROR)
+    console = Console(highlight=False)
+    if console.is_terminal:
+        console.print(Markdown(docs.render(found)))
+    else:
+        click.echo(docs.render(found), nl=False)
+
+
+@main.command(name="rules")
+def list_rules() -> None:
+    """List every rule: code, name, fix, and whether it runs by default."""
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("Code", "Name", "Fix", "Default", "Summary"):
+        table.add_column(column, overflow="fold")
+    for item in registry.all_rules():
+        table.add_row(item.code, item.name, docs.fix_line(item), "on" if item.default_enabled else "off", item.summary())
+    Console(highlight=False, width=200 if not sys.stdout.isatty() else None).print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Reading ``[tool.vectra-lint]`` from ``pyproject.toml`` into :class:`Settings`, strictly.
+
+An unknown key, an unknown rule code or a value of the wrong type is an error that names it: a
+typo in a linter's config silently switching a check off is worse than a failed run.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vectra_lint import registry
+from vectra_lint.settings import DEFAULT_LAYERS, Names, Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+TABLE = "vectra-lint"
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", ".eggs", "__pycache__", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", "build", "dist", "node_modules", "site-packages", "__pypackages__",
+)
+_TOP_KEYS = {
+    "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
+    "require-noqa-reason", "line-length", "layers", "names", "rules",
+}
+_NAME_KEYS = {
+    "exception-base": "exception_base",
+    "functional-base": "functional_base",
+    "technical-base": "technical_base",
+    "loggers": "loggers",
+    "sensitive-names": "sensitive_names",
+}
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Selections given on the command line; they take precedence over the file."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` with a ``[tool.vectra-lint]`` table, from ``start`` upward."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = _read(candidate)
+            except ConfigError:
+                return candidate  # let load() report the problem
+            if TABLE in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _bool(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
+def _selectors(values: Sequence[str], where: str) -> tuple[str, ...]:
+    for value in values:
+        if not registry.is_known_selector(value):
+            raise ConfigError(f"{where}: unknown rule code, prefix or name {value!r} (see `vectra-lint rules`)")
+    return tuple(values)
+
+
+def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
+    """Settings from ``config_path`` (or the defaults, rooted at ``cwd``) and the command line."""
+    table: Mapping[str, Any] = {}
+    root = cwd
+    source = "defaults"
+    if config_path is not None:
+        data = _read(config_path)
+        raw = data.get("tool", {}).get(TABLE, {})
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{config_path}: [tool.{TABLE}] must be a table")
+        table = raw
+        root = config_path.parent.resolve()
+        source = str(config_path)
+    where = f"{source}: [tool.{TABLE}]"
+    unknown = set(table) - _TOP_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+
+    file_select = _selectors(_strings(table["select"], f"{where}.select"), f"{where}.select") if "select" in table else None
+    file_extend = _selectors(_strings(table.get("extend-select", []), f"{where}.extend-select"), f"{where}.extend-select")
+    file_ignore = _selectors(_strings(table.get("ignore", []), f"{where}.ignore"), f"{where}.ignore")
+    cli = "command line"
+    select = _selectors(overrides.select, f"{cli} --select") if overrides.select is not None else file_select
+    extend = file_extend + _selectors(overrides.extend_select, f"{cli} --extend-select")
+    ignore = file_ignore + _selectors(overrides.ignore, f"{cli} --ignore")
+    require_reason = _bool(table.get("require-noqa-reason", False), f"{where}.require-noqa-reason")
+    if require_reason:
+        extend += ("VL003",)
+    enabled = registry.resolve(select, extend, ignore)
+
+    per_file: list[tuple[str, frozenset[str]]] = []
+    raw_per_file = table.get("per-file-ignores", {})
+    if not isinstance(raw_per_file, dict):
+        raise ConfigError(f"{where}.per-file-ignores: expected a table of glob = [codes]")
+    for glob, codes in raw_per_file.items():
+        key = f"{where}.per-file-ignores.{glob!r}"
+        per_file.append((glob, frozenset(_as_code(selector) for selector in _selectors(_strings(codes, key), key))))
+
+    exclude = _strings(table["exclude"], f"{where}.exclude") if "exclude" in table else DEFAULT_EXCLUDE
+    exclude += _strings(table.get("extend-exclude", []), f"{where}.extend-exclude")
+
+    line_length = table.get("line-length", 120)
+    if not isinstance(line_length, int) or isinstance(line_length, bool) or line_length < 1:
+        raise ConfigError(f"{where}.line-length: expected a positive integer, got {line_length!r}")
+
+    ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
+    return Settings(
+        root=root,
+        enabled=enabled,
+        per_file_ignores=tuple(per_file),
+        exclude=exclude,
+        respect_gitignore=_bool(table.get("respect-gitignore", True), f"{where}.respect-gitignore"),
+        layers=_layers(table.get("layers", {}), f"{where}.layers"),
+        names=_names(table.get("names", {}), f"{where}.names"),
+        rule_options=_rule_options(table.get("rules", {}), f"{where}.rules"),
+        require_noqa_reason=require_reason,
+        ruff_selected=registry.ruff_selectors(select, extend),
+        ruff_ignored=ruff_ignore,
+        line_length=line_length,
+    )
+
+
+def _as_code(selector: str) -> str:
+    rule = registry.find_rule(selector)
+    return rule.code if rule is not None and rule.name == selector else selector.upper()
+
+
+def _layers(raw: object, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table of layer = [globs]")
+    layers = dict(DEFAULT_LAYERS)
+    for name, globs in raw.items():
+        if name not in DEFAULT_LAYERS:
+            raise ConfigError(f"{where}: unknown layer {name!r} (known: {', '.join(DEFAULT_LAYERS)})")
+        layers[name] = _strings(globs, f"{where}.{name}")
+    return layers
+
+
+def _names(raw: object, where: str) -> Names:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table")
+    values: dict[str, object] = {}
+    for key, value in raw.items():
+        if key not in _NAME_KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(_NAME_KEYS)})")
+        field_name = _NAME_KEYS[key]
+        if field_name in ("loggers", "sensitive_names"):
+            values[field_name] = _strings(value, f"{where}.{key}")
+        elif isinstance(value, str) and value:
+            values[field_name] = value
+        else:
+            raise ConfigError(f"{where}.{key}: expected a non-empty string, got {value!r}")
+    return Names(**values)  # type: ignore[arg-type]
+
+
+def _rule_options(raw: object, where: str) -> dict[str, dict[str, object]]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table of rule = {{options}}")
+    options: dict[str, dict[str, object]] = {}
+    for key, table in raw.items():
+        rule = registry.find_rule(key)
+        if rule is None:
+            raise ConfigError(f"{where}: unknown rule {key!r}")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}.{key}: expected a table of options")
+        declared = {option.name: option for option in rule.options}
+        for name, value in table.items():
+            option = declared.get(name)
+            if option is None:
+                known = ", ".join(declared) or "none"
+                raise ConfigError(f"{where}.{key}: unknown option {name!r} for {rule.code} (known: {known})")
+            options.setdefault(rule.code, {})[name] = _option_value(value, option.default, f"{where}.{key}.{name}")
+    return options
+
+
+def _option_value(value: object, default: object, where: str) -> object:
+    if isinstance(default, bool):
+        return _bool(value, where)
+    if isinstance(default, (tuple, list)):
+        return _strings(value, where)
+    if isinstance(default, int):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if isinstance(default, str) and not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a string, got {value!r}")
+    return value

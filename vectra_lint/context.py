@@ -1,0 +1,48 @@
+"""What a rule knows about the file it is checking, and the shared analyses of that file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from vectra_lint.scope import ScopeTracker
+from vectra_lint.settings import Settings
+
+if TYPE_CHECKING:
+    from vectra_lint.rule import Rule
+
+
+class FileContext:
+    """Per-file state shared by all rules during the single walk."""
+
+    def __init__(self, path: str, source: str, module: cst.Module, settings: Settings) -> None:
+        self.path = path
+        """The file's path relative to the project root, in posix form (how layer globs see it)."""
+        self.source = source
+        self.module = module
+        self.settings = settings
+        self.scope = ScopeTracker()
+        """Imports, enclosing functions and handlers, updated by the walker before rules see a node."""
+        self.current_statement: cst.CSTNode | None = None
+        """The innermost statement being walked; reports are anchored to it for ``# noqa``."""
+
+    @cached_property
+    def layers(self) -> frozenset[str]:
+        """The configured layers (``routes``, ``services``, ...) this file belongs to."""
+        return self.settings.layers_of(self.path)
+
+    def in_layer(self, *names: str) -> bool:
+        """Whether this file is in any of the named layers."""
+        return not self.layers.isdisjoint(names)
+
+    def rule_options(self, rule: Rule) -> Mapping[str, object]:
+        """The configured options of ``rule``, defaults filled in."""
+        configured = self.settings.rule_options.get(rule.code, {})
+        return {option.name: configured.get(option.name, option.default) for option in rule.options}
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        """The source text libcst generates for ``node`` (for messages)."""
+        return self.module.code_for_node(node)

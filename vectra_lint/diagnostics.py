@@ -1,0 +1,64 @@
+"""The results of a lint run: diagnostics, their fixes and text edits.
+
+Everything here is a frozen dataclass of plain values so that results can cross process
+boundaries (the engine runs files in a process pool) and be compared in tests.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Applicability(str, enum.Enum):
+    """How safe a fix is to apply without a human looking at it."""
+
+    SAFE = "safe"
+    """Behaviour is preserved and the intent is unambiguous: applied by ``--fix``."""
+
+    UNSAFE = "unsafe"
+    """May change behaviour: applied only with ``--unsafe-fixes``."""
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace ``source[start:end]`` (character offsets in the decoded text) with ``content``."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A set of edits that together fix one diagnostic; applied all or nothing."""
+
+    edits: tuple[Edit, ...]
+    applicability: Applicability
+    description: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding, located by 1-based line and column (columns count characters).
+
+    ``noqa_lines`` are the lines on which a ``# noqa`` comment suppresses this diagnostic: its own
+    line and the first and last line of the statement it is in. It is engine bookkeeping and is not
+    part of any output format.
+    """
+
+    path: str
+    code: str
+    name: str
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fix: Fix | None = None
+    noqa_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """The order every reporter uses: path, line, column, code."""
+        return (self.path, self.line, self.column, self.code)

@@ -1,0 +1,135 @@
+"""Where nodes are in the source, computed only for the nodes that were reported.
+
+libcst's ``PositionProvider`` records a range for every node of the file, about three times the
+cost of the parse. Reported nodes are few, so this module runs libcst's code generation once with
+a state that tracks text offsets only at the nodes asked for, and stops as soon as the last of them
+has been generated. Offsets are turned into lines and columns with a line-start table.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+
+@dataclass(frozen=True)
+class Located:
+    """A node's syntactic span and whitespace-inclusive span, as character offsets."""
+
+    start: int
+    end: int
+    outer_start: int
+    outer_end: int
+    indent: tuple[str, ...]
+    """The indentation in force where the node starts, to generate a replacement for it."""
+
+
+class _Done(Exception):
+    """Raised inside code generation once every wanted node is located."""
+
+
+class _LocatingState(CodegenState):
+    # CodegenState is a slotted dataclass; these attributes live in the instance dict.
+    def __init__(self, module: cst.Module, wanted: Iterable[cst.CSTNode]) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.wanted: set[int] = {id(node) for node in wanted}
+        self.pending = len(self.wanted)
+        self.offset = 0
+        self.synced = 0
+        self.outer_starts: dict[int, tuple[int, tuple[str, ...]]] = {}
+        self.syntactic: dict[int, tuple[int, int]] = {}
+        self.found: dict[int, Located] = {}
+        self.stopping = False
+
+    def _now(self) -> int:
+        tokens = self.tokens
+        if self.synced < len(tokens):
+            self.offset += sum(len(t) for t in tokens[self.synced :])
+            self.synced = len(tokens)
+        return self.offset
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if id(node) in self.wanted:
+            self.outer_starts[id(node)] = (self._now(), tuple(self.indent_tokens))
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        key = id(node)
+        if key not in self.wanted or key in self.found:
+            return
+        outer_start, indent = self.outer_starts[key]
+        outer_end = self._now()
+        start, end = self.syntactic.get(key, (outer_start, outer_end))
+        self.found[key] = Located(start, end, outer_start, outer_end, indent)
+        self.pending -= 1
+        if self.pending == 0:
+            self.stopping = True
+            raise _Done
+
+    @contextmanager
+    def record_syntactic_position(
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> Iterator[None]:
+        key = id(node)
+        if key not in self.wanted:
+            yield
+            return
+        # A node whose span is hoisted from a child needs that child located too.
+        for child in (start_node, end_node):
+            if child is not None and id(child) not in self.wanted:
+                self.wanted.add(id(child))
+                self.pending += 1
+        start = self._now()
+        yield
+        if self.stopping:
+            return
+        if start_node is not None:
+            start = self.found[id(start_node)].start
+        end = self.found[id(end_node)].end if end_node is not None else self._now()
+        self.syntactic[key] = (start, end)
+
+
+def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, Located]:
+    """The spans of ``nodes`` (keyed by ``id(node)``), from one partial code generation of ``module``."""
+    state = _LocatingState(module, nodes)
+    if state.pending == 0:
+        return {}
+    try:
+        module._codegen(state)
+    except _Done:
+        pass
+    return state.found
+
+
+class LineIndex:
+    """Converts character offsets of a text to 1-based (line, column) and back."""
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        position = text.find("\n")
+        while position != -1:
+            starts.append(position + 1)
+            position = text.find("\n", position + 1)
+        self.starts = starts
+        self.length = len(text)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of ``offset``."""
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of 1-based ``line``."""
+        return self.starts[min(line, len(self.starts)) - 1]
+
+    def offset(self, line: int, column: int) -> int:
+        """Offset of 1-based ``line`` and ``column``."""
+        return min(self.line_start(line) + column - 1, self.length)

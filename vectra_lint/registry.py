@@ -1,0 +1,133 @@
+"""Finds every rule module, checks its shape, and resolves selectors (codes, prefixes, names)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from vectra_lint import rules as rules_package
+from vectra_lint.rule import Rule
+
+CODE_PATTERN = re.compile(r"^VL\d{3}$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+# PEP 8 is Ruff's job (RULES.md); these selectors are handed to Ruff.
+RUFF_SELECTOR = re.compile(r"^(E|W)\d{0,3}$")
+
+
+class RegistryError(Exception):
+    """A rule module does not have the shape every rule must have."""
+
+
+def _validate(rule: type[Rule], module_name: str) -> None:
+    where = f"{module_name}.{rule.__name__}"
+    for attribute in ("code", "name", "message"):
+        if not isinstance(getattr(rule, attribute, None), str):
+            raise RegistryError(f"{where}: missing `{attribute}`")
+    if not CODE_PATTERN.match(rule.code):
+        raise RegistryError(f"{where}: code {rule.code!r} is not of the form VL123")
+    if not NAME_PATTERN.match(rule.name):
+        raise RegistryError(f"{where}: name {rule.name!r} is not kebab-case")
+    sections = rule.doc_sections()
+    for section in rule.required_sections():
+        if not sections.get(section):
+            raise RegistryError(f"{where}: docstring lacks a '## {section}' section")
+    if not rule.valid or not rule.invalid:
+        raise RegistryError(f"{where}: needs at least one valid and one invalid example")
+    if rule.fix_safety is not None and not any(example.fixed is not None for example in rule.invalid):
+        raise RegistryError(f"{where}: a fixable rule needs an invalid example with its fixed code")
+    if rule.fix_safety is None and any(example.fixed is not None for example in rule.invalid):
+        raise RegistryError(f"{where}: declares no fix but an example expects one")
+    declared = {option.name for option in rule.options}
+    for example in (*rule.valid, *rule.invalid):
+        unknown = set(example.options) - declared
+        if unknown:
+            raise RegistryError(f"{where}: example uses undeclared options {sorted(unknown)}")
+
+
+@cache
+def all_rules() -> tuple[type[Rule], ...]:
+    """Every rule class, validated, ordered by code. One module under ``vectra_lint.rules`` each."""
+    found: list[type[Rule]] = []
+    for info in pkgutil.walk_packages(rules_package.__path__, prefix=f"{rules_package.__name__}."):
+        if info.ispkg:
+            continue
+        module = importlib.import_module(info.name)
+        defined = [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == info.name
+        ]
+        if len(defined) != 1:
+            raise RegistryError(f"{info.name}: defines {len(defined)} rules; a rule module defines exactly one")
+        _validate(defined[0], info.name)
+        found.append(defined[0])
+    codes: dict[str, str] = {}
+    for rule in found:
+        for key in (rule.code, rule.name):
+            if key in codes:
+                raise RegistryError(f"{key} is defined twice ({codes[key]} and {rule.__module__})")
+            codes[key] = rule.__module__
+    return tuple(sorted(found, key=lambda rule: rule.code))
+
+
+def rules_by_code() -> dict[str, type[Rule]]:
+    """Every rule class by its code."""
+    return {rule.code: rule for rule in all_rules()}
+
+
+def find_rule(code_or_name: str) -> type[Rule] | None:
+    """The rule with this code or name (codes are case-insensitive)."""
+    for rule in all_rules():
+        if rule.code == code_or_name.upper() or rule.name == code_or_name:
+            return rule
+    return None
+
+
+def _specificity(selector: str, rule: type[Rule]) -> int | None:
+    """How specifically ``selector`` names ``rule`` (longer is more specific), or None."""
+    if selector == "ALL":
+        return 0
+    if selector == rule.name:
+        return len(rule.code) + 1
+    if rule.code.startswith(selector.upper()):
+        return len(selector)
+    return None
+
+
+def is_known_selector(selector: str) -> bool:
+    """Whether ``selector`` names at least one rule (ours or a Ruff E/W code)."""
+    if selector == "ALL" or RUFF_SELECTOR.match(selector.upper()):
+        return True
+    return any(_specificity(selector, rule) is not None for rule in all_rules())
+
+
+def resolve(select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:
+    """The enabled codes. The most specific selector wins; on a tie ``ignore`` wins (as in Ruff).
+
+    Rules that are off by default run only when selected by their exact code or name.
+    """
+    positive = list(select) if select is not None else None
+    positive_all = (positive or []) + list(extend_select)
+    negative = list(ignore)
+    enabled: set[str] = set()
+    for rule in all_rules():
+        candidates = positive_all if positive is not None else list(extend_select)
+        best_on = max((s for s in (_specificity(sel, rule) for sel in candidates) if s is not None), default=None)
+        if positive is None and rule.default_enabled:
+            best_on = max(best_on or 0, 0)
+        if not rule.default_enabled and (best_on is None or best_on <= len(rule.code) - 1):
+            continue
+        best_off = max((s for s in (_specificity(sel, rule) for sel in negative) if s is not None), default=None)
+        if best_on is not None and (best_off is None or best_on > best_off):
+            enabled.add(rule.code)
+    return frozenset(enabled)
+
+
+def ruff_selectors(select: Iterable[str] | None, extend_select: Iterable[str]) -> tuple[str, ...]:
+    """The Ruff codes or prefixes to run; by default all of E and W."""
+    chosen = ["E", "W"] if select is None or "ALL" in select else [s.upper() for s in select if RUFF_SELECTOR.match(s.upper())]
+    chosen += [s.upper() for s in extend_select if RUFF_SELECTOR.match(s.upper())]
+    return tuple(dict.fromkeys(chosen))

@@ -1,0 +1,49 @@
+"""``--output-format github``: GitHub Actions workflow commands that annotate the pull request.
+
+One line per diagnostic::
+
+    ::error title=vectra-lint (VL101),file=app/x.py,line=3,col=5,endLine=3,endColumn=12::VL101 message
+
+Property values escape ``%``, CR, LF, ``:`` and ``,``; the message escapes ``%``, CR and LF, as
+GitHub's runner expects (``%25``, ``%0D``, ``%0A``, ``%3A``, ``%2C``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.reporters.base import Reporter
+
+
+def escape_data(value: str) -> str:
+    """Escape a workflow command's message."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """Escape a workflow command's property value."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(diagnostic: Diagnostic) -> str:
+    """The ``::error`` workflow command of one diagnostic."""
+    properties = {
+        "title": f"vectra-lint ({diagnostic.code})",
+        "file": diagnostic.path,
+        "line": diagnostic.line,
+        "col": diagnostic.column,
+        "endLine": diagnostic.end_line,
+        "endColumn": diagnostic.end_column,
+    }
+    listed = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    return f"::error {listed}::{escape_data(f'{diagnostic.code} {diagnostic.message}')}"
+
+
+class GithubReporter(Reporter):
+    """Writes one workflow command per diagnostic as files come in."""
+
+    def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
+        """Write the file's annotations."""
+        for diagnostic in diagnostics:
+            self.stream.write(command(diagnostic) + "\n")

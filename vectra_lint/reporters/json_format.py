@@ -1,0 +1,89 @@
+"""``--output-format json``: one JSON array of every diagnostic (a public, stable contract).
+
+The output is a single JSON array, indented by two spaces, with keys in the order below. Elements
+are ordered by path, line, column and code. Lines and columns are 1-based; columns count
+characters (Unicode code points), not bytes. An ``end_location`` is exclusive: it is the position
+just after the last character of the span::
+
+    [
+      {
+        "code": "VL101",                      // rule code (Ruff's PEP 8 codes look like "E501")
+        "name": "print-call",                 // rule name, kebab-case
+        "message": "...",                     // what is wrong, for a human
+        "path": "app/example.py",             // as given on the command line, "/" separated
+        "location": {"line": 3, "column": 5},
+        "end_location": {"line": 3, "column": 12},
+        "fix": null                           // or, when the rule can fix it:
+        "fix": {
+          "applicability": "safe",            // "safe": applied by --fix; "unsafe": only with --unsafe-fixes
+          "description": "...",
+          "edits": [                          // non-overlapping, in source order; applied all or nothing
+            {
+              "content": "...",               // replaces the text from location to end_location
+              "location": {"line": 3, "column": 5},
+              "end_location": {"line": 3, "column": 12}
+            }
+          ]
+        }
+      }
+    ]
+
+An edit whose ``location`` equals its ``end_location`` is an insertion; one with empty ``content``
+is a deletion. Edit positions refer to the file as it is after the run (after ``--fix`` wrote its
+changes). ``edits`` is empty only if that text could not be read back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.reporters.base import Reporter, SourceLookup, Summary
+
+
+def _position(line: int, column: int) -> dict[str, int]:
+    return {"line": line, "column": column}
+
+
+class JsonReporter(Reporter):
+    """Collects every diagnostic and writes them as one JSON array at the end."""
+
+    def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
+        super().__init__(stream, sources, color=color)
+        self.records: list[dict[str, Any]] = []
+
+    def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
+        """Add the file's diagnostics to the array."""
+        self.records.extend(self.record(diagnostic) for diagnostic in diagnostics)
+
+    def finish(self, summary: Summary) -> None:
+        """Write the array."""
+        self.stream.write(json.dumps(self.records, indent=2, ensure_ascii=False) + "\n")
+
+    def record(self, diagnostic: Diagnostic) -> dict[str, Any]:
+        """The JSON object of one diagnostic, as documented in this module."""
+        fix: dict[str, Any] | None = None
+        if diagnostic.fix is not None:
+            fix = {
+                "applicability": diagnostic.fix.applicability.value,
+                "description": diagnostic.fix.description,
+                "edits": [
+                    {
+                        "content": edit.content,
+                        "location": _position(edit.line, edit.column),
+                        "end_location": _position(edit.end_line, edit.end_column),
+                    }
+                    for edit in self.located_edits(diagnostic)
+                ],
+            }
+        return {
+            "code": diagnostic.code,
+            "name": diagnostic.name,
+            "message": diagnostic.message,
+            "path": diagnostic.path,
+            "location": _position(diagnostic.line, diagnostic.column),
+            "end_location": _position(diagnostic.end_line, diagnostic.end_column),
+            "fix": fix,
+        }

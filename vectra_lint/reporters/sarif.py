@@ -1,0 +1,152 @@
+"""``--output-format sarif``: a SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers.
+
+One run; ``tool.driver.rules`` has one descriptor per code that was reported (sorted by code), and
+each result points at its descriptor with ``ruleIndex``. Columns count characters
+(``columnKind: unicodeCodePoints``). Paths are relative URIs against ``%SRCROOT%`` (the directory
+vectra-lint ran in); a path outside it is an absolute ``file:`` URI. Fixes are SARIF ``fixes``;
+their applicability ("safe" or "unsafe") is in the result's ``properties``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from vectra_lint import __version__, docs
+from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.registry import find_rule
+from vectra_lint.reporters.base import Reporter, SourceLookup, Summary
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+# Placeholder: the project has no published home page yet; set the real one here.
+INFORMATION_URI = "https://github.com/vectra/vectra-lint"
+RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/{name}"
+_RUFF_CODE = re.compile(r"^[EW]\d+$")
+SRCROOT = "%SRCROOT%"
+
+
+def level(code: str) -> str:
+    """The SARIF level of a code: a file that does not parse is an error, everything else a warning."""
+    return "error" if code == "VL001" else "warning"
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A SARIF artifactLocation for a reported path (relative to %SRCROOT%, or an absolute file URI)."""
+    pure = PurePath(path)
+    if pure.is_absolute():
+        return {"uri": pure.as_uri()}
+    return {"uri": quote(pure.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+
+
+def region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
+    """A SARIF region; start and end are 1-based and never before each other (equal: an insertion point)."""
+    start = (max(line, 1), max(column, 1))
+    end = max(start, (max(end_line, 1), max(end_column, 1)))
+    return {"startLine": start[0], "startColumn": start[1], "endLine": end[0], "endColumn": end[1]}
+
+
+def _text(value: str) -> dict[str, str]:
+    return {"text": value}
+
+
+def descriptor(diagnostic: Diagnostic) -> dict[str, Any]:
+    """The reportingDescriptor of the diagnostic's code (from the rule's docs when it is one of ours)."""
+    rule = find_rule(diagnostic.code)
+    result: dict[str, Any] = {"id": diagnostic.code}
+    if rule is not None and rule.code == diagnostic.code:
+        sections = rule.doc_sections()
+        full = "\n\n".join(sections[title] for title in ("What it does", "Why is this bad?") if sections.get(title))
+        markdown = docs.render(rule)
+        result |= {
+            "name": rule.name,
+            "shortDescription": _text(rule.summary() or rule.message),
+            "fullDescription": _text(full or rule.message),
+            "help": {"text": markdown, "markdown": markdown},
+        }
+    else:
+        result |= {
+            "name": diagnostic.name,
+            "shortDescription": _text(diagnostic.message),
+            "fullDescription": _text(diagnostic.message),
+        }
+        if _RUFF_CODE.match(diagnostic.code):
+            result["helpUri"] = RUFF_RULE_URI.format(name=diagnostic.name)
+    result["defaultConfiguration"] = {"level": level(diagnostic.code)}
+    return result
+
+
+class SarifReporter(Reporter):
+    """Collects every diagnostic and writes one SARIF log at the end."""
+
+    def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
+        super().__init__(stream, sources, color=color)
+        self.diagnostics: list[Diagnostic] = []
+
+    def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
+        """Keep the file's diagnostics for the log."""
+        self.diagnostics.extend(diagnostics)
+
+    def finish(self, summary: Summary) -> None:
+        """Write the log."""
+        rules: dict[str, dict[str, Any]] = {}
+        for diagnostic in sorted(self.diagnostics, key=lambda d: d.code):
+            if diagnostic.code not in rules:
+                rules[diagnostic.code] = descriptor(diagnostic)
+        index = {code: position for position, code in enumerate(rules)}
+        run = {
+            "tool": {
+                "driver": {
+                    "name": "vectra-lint",
+                    "version": __version__,
+                    "informationUri": INFORMATION_URI,
+                    "rules": list(rules.values()),
+                }
+            },
+            "invocations": [
+                {
+                    "executionSuccessful": not summary.errors,
+                    "toolExecutionNotifications": [
+                        {"level": "error", "message": _text(error)} for error in summary.errors
+                    ],
+                }
+            ],
+            "columnKind": "unicodeCodePoints",
+            "results": [self.result(diagnostic, index[diagnostic.code]) for diagnostic in self.diagnostics],
+        }
+        log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+        self.stream.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+
+    def result(self, diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
+        """The SARIF result of one diagnostic, with its fix when it has one."""
+        location = artifact_location(diagnostic.path)
+        span = region(diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column)
+        result: dict[str, Any] = {
+            "ruleId": diagnostic.code,
+            "ruleIndex": rule_index,
+            "level": level(diagnostic.code),
+            "message": _text(diagnostic.message),
+            "locations": [{"physicalLocation": {"artifactLocation": location, "region": span}}],
+        }
+        if diagnostic.fix is None:
+            return result
+        result["properties"] = {"applicability": diagnostic.fix.applicability.value}
+        edits = self.located_edits(diagnostic)
+        if edits:
+            replacements = [
+                {
+                    "deletedRegion": region(edit.line, edit.column, edit.end_line, edit.end_column),
+                    "insertedContent": _text(edit.content),
+                }
+                for edit in edits
+            ]
+            result["fixes"] = [
+                {
+                    "description": _text(diagnostic.fix.description),
+                    "artifactChanges": [{"artifactLocation": location, "replacements": replacements}],
+                }
+            ]
+        return result

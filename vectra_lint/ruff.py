@@ -1,0 +1,120 @@
+"""PEP 8 through Ruff (RULES.md): its E/W rules run as a subprocess and join our diagnostics.
+
+Ruff runs with ``--isolated`` (our config decides what it checks, not a stray ``ruff.toml``) and
+``--ignore-noqa`` (our engine applies every ``# noqa``, so that unused ones are found the same
+way for all codes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
+from vectra_lint.positions import LineIndex
+from vectra_lint.settings import Settings
+
+if TYPE_CHECKING:
+    from vectra_lint.runner import Task
+
+Record = dict[str, Any]
+
+
+class RuffError(Exception):
+    """Ruff could not be run or answered something we cannot read."""
+
+
+@cache
+def ruff_binary() -> str:
+    """The Ruff executable of the environment vectra-lint is installed in."""
+    candidate = Path(sys.executable).parent / ("ruff.exe" if os.name == "nt" else "ruff")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("ruff")
+    if found is None:
+        raise RuffError("the `ruff` executable was not found (install vectra-lint's dependencies)")
+    return found
+
+
+def _command(settings: Settings) -> list[str]:
+    command = [
+        ruff_binary(), "check", "--isolated", "--no-cache", "--ignore-noqa", "--exit-zero",
+        "--output-format", "json", "--line-length", str(settings.line_length),
+        "--select", ",".join(settings.ruff_selected),
+    ]
+    if settings.ruff_ignored:
+        command += ["--ignore", ",".join(settings.ruff_ignored)]
+    return command
+
+
+def _run(command: list[str], stdin: str | None = None) -> list[Record]:
+    try:
+        completed = subprocess.run(command, input=stdin, capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise RuffError(f"cannot run ruff: {error}") from None
+    if completed.returncode != 0:
+        raise RuffError(f"ruff failed: {completed.stderr.strip() or completed.returncode}")
+    try:
+        records: list[Record] = json.loads(completed.stdout or "[]")
+    except json.JSONDecodeError as error:
+        raise RuffError(f"cannot read ruff's output: {error}") from None
+    return records
+
+
+def check_files(tasks: Sequence[Task], settings: Settings) -> dict[str, list[Record]]:
+    """Ruff's findings for files on disk, by absolute path."""
+    paths = [str(task.path) for task in tasks if task.path is not None]
+    if not paths:
+        return {}
+    found: dict[str, list[Record]] = {path: [] for path in paths}
+    for record in _run([*_command(settings), "--", *paths]):
+        found.setdefault(record.get("filename", ""), []).append(record)
+    return found
+
+
+def check_text(text: str, display: str, settings: Settings) -> list[Record]:
+    """Ruff's findings for one file's (possibly fixed) text."""
+    return _run([*_command(settings), "--stdin-filename", display, "-"], stdin=text)
+
+
+def to_diagnostics(records: Sequence[Record], text: str, display: str) -> tuple[Diagnostic, ...]:
+    """Our diagnostics for Ruff's records, with fix edits as character offsets in ``text``."""
+    lines = LineIndex(text)
+    diagnostics: list[Diagnostic] = []
+    for record in records:
+        code = record.get("code")
+        if not code:
+            continue  # Ruff's own syntax errors: our VL001 reports those.
+        start, end = record["location"], record["end_location"]
+        name = str(record.get("url") or "").rstrip("/").rsplit("/", 1)[-1] or code
+        fix = None
+        raw_fix = record.get("fix")
+        if raw_fix and raw_fix.get("applicability") in ("safe", "unsafe"):
+            edits = tuple(
+                sorted(
+                    Edit(
+                        lines.offset(edit["location"]["row"], edit["location"]["column"]),
+                        lines.offset(edit["end_location"]["row"], edit["end_location"]["column"]),
+                        edit["content"],
+                    )
+                    for edit in raw_fix["edits"]
+                )
+            )
+            fix = Fix(edits, Applicability(raw_fix["applicability"]), raw_fix.get("message") or "Apply Ruff's fix")
+        noqa_lines = {start["row"]}
+        if record.get("noqa_row"):
+            noqa_lines.add(record["noqa_row"])
+        diagnostics.append(
+            Diagnostic(
+                display, code, name, record["message"], start["row"], start["column"], end["row"], end["column"], fix,
+                tuple(sorted(noqa_lines)),
+            )
+        )
+    return tuple(diagnostics)

@@ -1,0 +1,209 @@
+"""The rule API: what a rule module defines and what it may call while the tree is walked.
+
+A rule is a subclass of :class:`Rule` with class-level metadata and ``visit_<Node>`` /
+``leave_<Node>`` methods named after libcst node classes. The engine instantiates every enabled
+rule once per file and calls all of their handlers from ONE traversal of ONE parse (see
+``walker.py``). Rules never compute positions: they report nodes, and the engine locates only the
+reported nodes after the walk (see ``positions.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import libcst as cst
+
+from vectra_lint.diagnostics import Applicability
+
+if TYPE_CHECKING:
+    from vectra_lint.context import FileContext
+
+
+@dataclass(frozen=True)
+class Option:
+    """A per-rule setting, configured under ``[tool.vectra-lint.rules.<name>]``."""
+
+    name: str
+    default: object
+    description: str
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code on which the rule must report nothing."""
+
+    code: str
+    path: str = "app/example.py"
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code on which the rule must report; ``fixed`` is the exact source after ``--fix``.
+
+    ``fixed=None`` means the rule offers no fix for this code. ``count`` is how many diagnostics
+    of this rule the code must produce.
+    """
+
+    code: str
+    fixed: str | None = None
+    path: str = "app/example.py"
+    options: Mapping[str, object] = field(default_factory=dict)
+    count: int = 1
+
+
+# Edits a rule asks for, in terms of nodes; the engine turns them into text edits once it knows
+# where the nodes are.
+@dataclass(frozen=True)
+class Replace:
+    """Replace ``node`` (with the whitespace it owns) by ``new`` (a node, or text for its span)."""
+
+    node: cst.CSTNode
+    new: cst.CSTNode | str
+
+
+@dataclass(frozen=True)
+class InsertBefore:
+    """Insert ``text`` right before ``node`` (before its leading blank lines and comments)."""
+
+    node: cst.CSTNode
+    text: str
+
+
+@dataclass(frozen=True)
+class InsertAfter:
+    """Insert ``text`` right after ``node`` (after its trailing newline, for statements)."""
+
+    node: cst.CSTNode
+    text: str
+
+
+@dataclass(frozen=True)
+class InsertInto:
+    """Insert ``text`` ``offset`` characters after the start of ``node``'s own text."""
+
+    node: cst.CSTNode
+    offset: int
+    text: str
+
+
+@dataclass(frozen=True)
+class InsertAt:
+    """Insert ``text`` at a character offset of the source (for module start and end)."""
+
+    offset: int
+    text: str
+
+
+NodeEdit = Replace | InsertBefore | InsertAfter | InsertInto | InsertAt
+
+
+@dataclass(frozen=True)
+class FixSpec:
+    """A fix as the rule describes it; applied all or nothing."""
+
+    edits: tuple[NodeEdit, ...]
+    description: str
+    applicability: Applicability | None = None
+    """``None`` takes the rule's declared ``fix_safety``."""
+
+
+@dataclass
+class Report:
+    """A diagnostic before it has a position."""
+
+    code: str
+    name: str
+    node: cst.CSTNode
+    message: str
+    anchor: cst.CSTNode | None
+    fix: FixSpec | None
+    length: int | None = None
+
+
+_REQUIRED_SECTIONS = ("What it does", "Why is this bad?")
+DOC_SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
+
+
+class Rule:
+    """Base class of every per-file rule.
+
+    Subclasses set the ``ClassVar`` metadata below and write a class docstring with the sections
+    ``## What it does`` and ``## Why is this bad?`` (optionally ``## Fix safety`` and ``## Notes``).
+    ``vectra-lint rule CODE`` renders the docstring together with the examples and options.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    message: ClassVar[str]
+    """The default message; ``report`` may pass a more specific one."""
+    fix_safety: ClassVar[Applicability | None] = None
+    """The safety of the fixes this rule offers; ``None`` when it offers none."""
+    default_enabled: ClassVar[bool] = True
+    options: ClassVar[tuple[Option, ...]] = ()
+    valid: ClassVar[tuple[Valid, ...]] = ()
+    invalid: ClassVar[tuple[Invalid, ...]] = ()
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self.reports: list[Report] = []
+
+    def option(self, name: str) -> Any:
+        """The configured value of one of this rule's declared options."""
+        return self.context.rule_options(self)[name]
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        *,
+        fix: FixSpec | None = None,
+        anchor: cst.CSTNode | None = None,
+        length: int | None = None,
+    ) -> None:
+        """Report ``node``; ``anchor`` is the statement whose first/last line a noqa may sit on.
+
+        Reports made while the walker is inside a statement default to that statement.
+        ``length`` narrows the reported span to the first characters of the node (a keyword).
+        """
+        self.reports.append(
+            Report(
+                code=self.code,
+                name=self.name,
+                node=node,
+                message=message or self.message,
+                anchor=anchor if anchor is not None else self.context.current_statement,
+                fix=fix,
+                length=length,
+            )
+        )
+
+    def finish(self) -> None:
+        """Called once after the whole tree was walked (for rules that decide at the end)."""
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """The ``## Section`` blocks of the class docstring, by title."""
+        doc = _dedent_doc(cls.__doc__ or "")
+        parts = DOC_SECTION.split(doc)
+        return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first paragraph of the ``What it does`` section."""
+        return cls.doc_sections().get("What it does", "").split("\n\n")[0].replace("\n", " ")
+
+    @classmethod
+    def required_sections(cls) -> tuple[str, ...]:
+        """Docstring sections every rule must have."""
+        return _REQUIRED_SECTIONS
+
+
+def _dedent_doc(doc: str) -> str:
+    lines = doc.expandtabs().splitlines()
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    margin = min(indents, default=0)
+    return "\n".join([lines[0].strip()] + [line[margin:] for line in lines[1:]]) if lines else ""

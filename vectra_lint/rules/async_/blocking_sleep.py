@@ -1,0 +1,83 @@
+"""VL201 blocking-sleep."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from vectra_lint.context import FileContext
+from vectra_lint.diagnostics import Applicability
+from vectra_lint.fixes import ensure_import
+from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+
+
+class BlockingSleep(Rule):
+    """
+    ## What it does
+    Flags `time.sleep(...)` called directly inside an `async def`, however it was imported
+    (`import time`, `from time import sleep as nap`). A sync `def` or `lambda` nested in the
+    coroutine runs elsewhere and is not flagged, nor is a local variable named `time`.
+
+    ## Why is this bad?
+    §3: `time.sleep` blocks the event loop, so every other request served by the process stalls
+    for the whole sleep. `await asyncio.sleep(...)` yields to the loop instead.
+
+    ## Fix safety
+    The fix is safe: `time.sleep(x)` becomes `await asyncio.sleep(x)` (adding `import asyncio` when
+    the module lacks it); both return `None` after the delay. It is offered where the call is a
+    whole statement, an assignment's value or a returned value, where adding `await` cannot change
+    how the surrounding expression parses.
+    """
+
+    code = "VL201"
+    name = "blocking-sleep"
+    message = "`time.sleep` blocks the event loop inside `async def`; use `await asyncio.sleep`"
+    fix_safety = Applicability.SAFE
+    valid = (
+        Valid("import asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"),
+        Valid("import time\n\n\nasync def outer() -> None:\n    def retry() -> None:\n        time.sleep(1)\n"),
+        Valid("async def shadowed(time: object) -> None:\n    time.sleep(1)\n"),
+        Valid("import time\n\n\ndef sync_job() -> None:\n    time.sleep(1)\n"),
+    )
+    invalid = (
+        Invalid(
+            "import time\n\n\nasync def poll() -> None:\n    time.sleep(0.5)\n",
+            fixed="import time\nimport asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(0.5)\n",
+        ),
+        Invalid(
+            "import asyncio as aio\nfrom time import sleep as nap\n\n\nasync def poll() -> None:\n    nap(1)\n",
+            fixed="import asyncio as aio\nfrom time import sleep as nap\n\n\nasync def poll() -> None:\n    await aio.sleep(1)\n",
+        ),
+        Invalid("import time\n\n\nasync def poll() -> bool:\n    return time.sleep(1) is None\n"),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        # Calls whose position lets `await` be added without parentheses.
+        self._fixable: set[int] = set()
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        """Remember a call that is a whole statement."""
+        self._fixable.add(id(node.value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """Remember a call that is an assignment's value."""
+        self._fixable.add(id(node.value))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        """Remember a call that is a returned value."""
+        if node.value is not None:
+            self._fixable.add(id(node.value))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Report `time.sleep` calls made directly in a coroutine."""
+        if not self.context.scope.in_async_function():
+            return
+        if self.context.scope.qualified_name(node.func) != "time.sleep":
+            return
+        fix = None
+        if id(node) in self._fixable and not node.lpar:
+            asyncio_name, edits = ensure_import(self.context, "asyncio")
+            awaited = cst.Await(node.with_changes(func=cst.Attribute(cst.Name(asyncio_name), cst.Name("sleep"))))
+            fix_edits: list[NodeEdit] = [Replace(node, awaited), *edits]
+            fix = FixSpec(tuple(fix_edits), f"Replace with `await {asyncio_name}.sleep(...)`")
+        self.report(node, fix=fix)

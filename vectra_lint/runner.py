@@ -1,0 +1,152 @@
+"""Running the engine over many files: a process pool over chunks, results in a fixed order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from vectra_lint import ruff
+from vectra_lint.ruff import Record
+from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.engine import MAX_FIX_PASSES, DecodeError, decode, decode_error, encode, lint_text
+from vectra_lint.fixer import fix_text
+from vectra_lint.settings import Settings
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to check: where it is, how to show it, and its path inside the project."""
+
+    path: Path | None
+    """None for standard input."""
+    display: str
+    relative: str
+
+
+@dataclass(frozen=True)
+class Mode:
+    """What to do with each file."""
+
+    fix: bool = False
+    unsafe_fixes: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result for one file."""
+
+    task: Task
+    diagnostics: tuple[Diagnostic, ...]
+    original: str | None = None
+    """The decoded text before fixing; set only when fixing changed it."""
+    fixed_text: str | None = None
+    fixed_bytes: bytes | None = None
+    fixed: int = 0
+    error: str | None = None
+    """A fix that broke the file (left unchanged), or a read failure."""
+    warning: str | None = None
+
+
+def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_records: Sequence[Record] | None) -> Outcome:
+    """Lint (and fix) one file's bytes; ``ruff_records`` are Ruff's findings on them, when known."""
+    try:
+        decoded = decode(data)
+    except DecodeError as error:
+        return Outcome(task, (decode_error(task.display, error),) if "VL001" in settings.enabled else ())
+
+    def lint(text: str, records: Sequence[Record] | None = None) -> tuple[Diagnostic, ...]:
+        if records is None:
+            records = ruff.check_text(text, task.display, settings) if settings.ruff_selected else ()
+        external = ruff.to_diagnostics(records, text, task.display)
+        return lint_text(task.display, task.relative, text, settings, external).diagnostics
+
+    if not mode.fix:
+        return Outcome(task, lint(decoded.text, ruff_records))
+    outcome = fix_text(decoded.text, task.display, lint, mode.unsafe_fixes, MAX_FIX_PASSES)
+    warning = (
+        f"fixes did not settle after {MAX_FIX_PASSES} passes; some fixable diagnostics remain"
+        if outcome.hit_bound
+        else None
+    )
+    if outcome.text == decoded.text:
+        return Outcome(task, outcome.diagnostics, error=outcome.error, warning=warning)
+    return Outcome(
+        task,
+        outcome.diagnostics,
+        original=decoded.text,
+        fixed_text=outcome.text,
+        fixed_bytes=encode(decoded, outcome.text),
+        fixed=outcome.fixed,
+        error=outcome.error,
+        warning=warning,
+    )
+
+
+def _read(task: Task) -> bytes | str:
+    assert task.path is not None
+    try:
+        return task.path.read_bytes()
+    except OSError as error:
+        return f"cannot read {task.display}: {error.strerror or error}"
+
+
+def _process_chunk(chunk: Sequence[Task], settings: Settings, mode: Mode) -> list[Outcome]:
+    contents = {task: _read(task) for task in chunk}
+    readable = [task for task in chunk if isinstance(contents[task], bytes)]
+    # One Ruff process per chunk in check mode; fixing re-runs Ruff per pass on the new text.
+    external = ruff.check_files(readable, settings) if settings.ruff_selected and not mode.fix else {}
+    outcomes: list[Outcome] = []
+    for task in chunk:
+        data = contents[task]
+        if isinstance(data, str):
+            outcomes.append(Outcome(task, (), error=data))
+            continue
+        try:
+            records = external.get(str(task.path)) if external else None
+            outcomes.append(process(task, data, settings, mode, records))
+        except RecursionError:
+            outcomes.append(Outcome(task, (), error=f"{task.display}: too deeply nested to analyse"))
+    return outcomes
+
+
+_WORKER_SETTINGS: tuple[Settings, Mode] | None = None
+
+
+def _init_worker(settings: Settings, mode: Mode) -> None:
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = (settings, mode)
+
+
+def _worker(chunk: Sequence[Task]) -> list[Outcome]:
+    assert _WORKER_SETTINGS is not None
+    return _process_chunk(chunk, *_WORKER_SETTINGS)
+
+
+def default_jobs() -> int:
+    """The CPUs this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None = None) -> list[Outcome]:
+    """Process every task, in parallel when there is enough work; ordered by display path."""
+    jobs = jobs or default_jobs()
+    ordered = sorted(tasks, key=lambda task: task.display)
+    if jobs <= 1 or len(ordered) < 4:
+        outcomes = _process_chunk(ordered, settings, mode)
+    else:
+        # Small chunks balance the load (files differ a lot in size) while keeping per-task
+        # overhead (pickling, one Ruff process per chunk) low.
+        size = max(1, min(64, len(ordered) // (jobs * 8) or 1))
+        chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+        # fork: workers inherit the imported rules instead of importing them again.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
+            outcomes = [outcome for result in pool.map(_worker, chunks) for outcome in result]
+    return [replace(o, diagnostics=tuple(sorted(o.diagnostics, key=lambda d: d.sort_key))) for o in outcomes]

@@ -1,0 +1,213 @@
+"""Name resolution and enclosing-scope tracking, shared by all rules of a file.
+
+The walker feeds the tracker the scope-opening nodes before any rule sees them, so while a rule
+handles a node it can ask: which function am I in, is it ``async``, am I inside an ``except``
+handler, and what does this name refer to (``nap`` -> ``time.sleep``). The bindings of a scope are
+collected lazily, the first time a rule asks about a name in it, by scanning that scope alone:
+most functions never need it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from vectra_lint.walker import child_nodes
+
+BUILTINS_PREFIX = "builtins."
+
+
+@dataclass
+class _Frame:
+    node: cst.Module | cst.FunctionDef | cst.Lambda | cst.ClassDef
+    handlers: list[cst.ExceptHandler] = field(default_factory=list)
+
+
+@dataclass
+class Bindings:
+    """The names bound in one scope: import targets, and every other kind of binding."""
+
+    imports: dict[str, str] = field(default_factory=dict)
+    other: set[str] = field(default_factory=set)
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def _target_names(target: cst.BaseExpression, into: set[str]) -> None:
+    if isinstance(target, cst.Name):
+        into.add(target.value)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            _target_names(element.value, into)
+    elif isinstance(target, cst.StarredElement):
+        _target_names(target.value, into)
+
+
+class _BindingCollector:
+    """Collects the bindings of one scope, not descending into nested scopes."""
+
+    def __init__(self) -> None:
+        self.bindings = Bindings()
+
+    def scan(self, scope: cst.CSTNode) -> Bindings:
+        if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
+            params = scope.params
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                self.bindings.other.add(param.name.value)
+            for star in (params.star_arg, params.star_kwarg):
+                if isinstance(star, cst.Param):
+                    self.bindings.other.add(star.name.value)
+            roots: list[Any] = [scope.body]
+        elif isinstance(scope, cst.ClassDef):
+            roots = [scope.body]
+        else:
+            roots = [scope]
+        stack = roots
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                self.bindings.other.add(node.name.value)
+                continue  # a nested scope: its bindings are its own
+            if isinstance(node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+                continue
+            self._bind(node)
+            if not isinstance(node, (cst.Import, cst.ImportFrom)):  # their `as` names are imports
+                stack.extend(child_nodes(node))
+        return self.bindings
+
+    def _bind(self, node: cst.CSTNode) -> None:
+        other = self.bindings.other
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = _dotted(alias.name) or ""
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.bindings.imports.setdefault(alias.asname.name.value, full)
+                else:
+                    top = full.split(".")[0]
+                    self.bindings.imports.setdefault(top, top)
+        elif isinstance(node, cst.ImportFrom):
+            if isinstance(node.names, cst.ImportStar):
+                return
+            base = _dotted(node.module) if node.module is not None else ""
+            if node.relative:
+                base = "." * len(node.relative) + (base or "")
+            for alias in node.names:
+                name = _dotted(alias.name) or ""
+                bound = name
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    bound = alias.asname.name.value
+                self.bindings.imports.setdefault(bound, f"{base}.{name}" if base else name)
+        elif isinstance(node, cst.AssignTarget):
+            _target_names(node.target, other)
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+            _target_names(node.target, other)
+        elif isinstance(node, cst.For):
+            _target_names(node.target, other)
+        elif isinstance(node, cst.AsName):
+            if not isinstance(node.name, (cst.Name, cst.Tuple, cst.List)):
+                return
+            _target_names(node.name, other)
+        elif isinstance(node, cst.NamedExpr):
+            _target_names(node.target, other)
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            for item in node.names:
+                other.add(item.name.value)
+
+
+class ScopeTracker:
+    """The stack of enclosing scopes during the walk, and lazy name resolution within it."""
+
+    def __init__(self) -> None:
+        self.frames: list[_Frame] = []
+        self._bindings: dict[int, Bindings] = {}
+
+    # Walker hooks (called before any rule's handler for the same node).
+    def visit_Module(self, node: cst.Module) -> None:
+        self.frames.append(_Frame(node))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.frames.append(_Frame(node))
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.frames.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.frames.append(_Frame(node))
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        self.frames.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.frames.append(_Frame(node))
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.frames.pop()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self.frames[-1].handlers.append(node)
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self.frames[-1].handlers.pop()
+
+    # Queries for rules.
+    def function(self) -> cst.FunctionDef | cst.Lambda | None:
+        """The innermost enclosing function or lambda (a class body in between counts as none)."""
+        node = self.frames[-1].node if self.frames else None
+        return node if isinstance(node, (cst.FunctionDef, cst.Lambda)) else None
+
+    def in_async_function(self) -> bool:
+        """Whether the code being walked runs directly in an ``async def`` (not a nested sync def)."""
+        node = self.function()
+        return isinstance(node, cst.FunctionDef) and node.asynchronous is not None
+
+    def handler(self) -> cst.ExceptHandler | None:
+        """The innermost ``except`` handler of the current function, if the walk is inside one."""
+        handlers = self.frames[-1].handlers if self.frames else []
+        return handlers[-1] if handlers else None
+
+    def bindings(self, scope: cst.CSTNode) -> Bindings:
+        """The bindings of one scope, collected on first use."""
+        found = self._bindings.get(id(scope))
+        if found is None:
+            found = _BindingCollector().scan(scope)
+            self._bindings[id(scope)] = found
+        return found
+
+    def resolve_name(self, name: str) -> str | None:
+        """What a bare name refers to here: an import's qualified name, ``builtins.<name>`` when
+        nothing binds it, or ``None`` when a local definition shadows it."""
+        innermost = True
+        for frame in reversed(self.frames):
+            # Class bodies are not visible from the functions inside them.
+            if isinstance(frame.node, cst.ClassDef) and not innermost:
+                continue
+            innermost = False
+            bindings = self.bindings(frame.node)
+            if name in bindings.other:
+                return None
+            if name in bindings.imports:
+                return bindings.imports[name]
+        return BUILTINS_PREFIX + name
+
+    def qualified_name(self, node: cst.BaseExpression) -> str | None:
+        """The qualified name of a ``Name`` or dotted ``Attribute`` (``nap`` -> ``time.sleep``)."""
+        if isinstance(node, cst.Name):
+            return self.resolve_name(node.value)
+        if isinstance(node, cst.Attribute):
+            base = self.qualified_name(node.value)
+            if base is None:
+                return None
+            if base.startswith(BUILTINS_PREFIX):
+                # An unbound name is not a module: `time.sleep` without `import time`.
+                return None
+            return f"{base}.{node.attr.value}"
+        return None

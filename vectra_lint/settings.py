@@ -1,0 +1,73 @@
+"""Resolved settings: what one run checks and how. Built by ``config.py``; read by the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pathspec
+
+DEFAULT_LAYERS: dict[str, tuple[str, ...]] = {
+    "routes": ("app/api/**",),
+    "services": ("app/services/**",),
+    "models": ("app/models/**",),
+    "schemas": ("app/schemas/**",),
+    "workers": ("app/workers/**",),
+    "config": ("app/core/config.py", "app/core/settings.py"),
+}
+
+
+@dataclass(frozen=True)
+class Names:
+    """Project-specific names that rules look for (RULES.md: 'names that vary per project')."""
+
+    exception_base: str = "VectraException"
+    functional_base: str = "FunctionalError"
+    technical_base: str = "TechnicalError"
+    loggers: tuple[str, ...] = ("logger", "log")
+    sensitive_names: tuple[str, ...] = ("api_key", "password", "secret", "token", "authorization")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the engine needs to lint a file; picklable, so it crosses into worker processes."""
+
+    root: Path
+    """The project root: the folder of the config file, or the working directory."""
+    enabled: frozenset[str]
+    """Rule codes that run (selection already resolved)."""
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    """(glob relative to root, codes or prefixes ignored in matching files)."""
+    exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    layers: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_LAYERS))
+    names: Names = field(default_factory=Names)
+    rule_options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    """Per rule code: option name -> value, defaults filled in."""
+    require_noqa_reason: bool = False
+    ruff_selected: tuple[str, ...] = ()
+    """Ruff codes or prefixes (E, W, E501, ...) to run through Ruff; empty: Ruff is not run."""
+    ruff_ignored: tuple[str, ...] = ()
+    line_length: int = 120
+
+    @cached_property
+    def _layer_specs(self) -> dict[str, pathspec.PathSpec]:
+        return {name: pathspec.PathSpec.from_lines("gitwildmatch", globs) for name, globs in self.layers.items()}
+
+    def layers_of(self, relative_path: str) -> frozenset[str]:
+        """The layers (``routes``, ``services``, ...) whose globs match a root-relative posix path."""
+        return frozenset(name for name, spec in self._layer_specs.items() if spec.match_file(relative_path))
+
+    @cached_property
+    def _per_file_specs(self) -> tuple[tuple[pathspec.PathSpec, frozenset[str]], ...]:
+        return tuple((pathspec.PathSpec.from_lines("gitwildmatch", [glob]), codes) for glob, codes in self.per_file_ignores)
+
+    def ignored_in(self, relative_path: str) -> frozenset[str]:
+        """Codes and code prefixes that per-file-ignores switch off for this path."""
+        ignored: set[str] = set()
+        for spec, codes in self._per_file_specs:
+            if spec.match_file(relative_path):
+                ignored |= codes
+        return frozenset(ignored)
