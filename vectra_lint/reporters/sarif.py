@@ -22,8 +22,6 @@ from vectra_lint.registry import find_rule
 from vectra_lint.reporters.base import Reporter, SourceLookup, Summary
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-# Placeholder: the project has no published home page yet; set the real one here.
-INFORMATION_URI = "https://github.com/vectra/vectra-lint"
 RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/{name}"
 _RUFF_CODE = re.compile(r"^[EW]\d+$")
 SRCROOT = "%SRCROOT%"
@@ -102,7 +100,6 @@ class SarifReporter(Reporter):
                 "driver": {
                     "name": "vectra-lint",
                     "version": __version__,
-                    "informationUri": INFORMATION_URI,
                     "rules": list(rules.values()),
                 }
             },
