@@ -16,9 +16,7 @@ from vectra_lint.settings import Settings
 ROOT = Path("/project")
 
 
-def settings_for(
-    *codes: str, options: Mapping[str, Mapping[str, object]] | None = None, **changes: object
-) -> Settings:
+def settings_for(*codes: str, options: Mapping[str, Mapping[str, object]] | None = None, **changes: object) -> Settings:
     """The default rules plus ``codes``, Ruff off (tests of our rules do not depend on it)."""
     enabled = registry.resolve(None, codes, ())
     return Settings(root=ROOT, enabled=enabled, rule_options=dict(options or {}), **changes)  # type: ignore[arg-type]

@@ -16,14 +16,14 @@ from rich.text import Text
 
 from vectra_lint import __version__, docs, registry
 from vectra_lint.config import ConfigError, Overrides, find_config, load
-from vectra_lint.discovery import discover, display_path
+from vectra_lint.discovery import discover
 from vectra_lint.fixer import applicable, write_atomically
 from vectra_lint.registry import RegistryError
 from vectra_lint.reporters import REPORTERS, reporter_class
 from vectra_lint.reporters.base import Summary
 from vectra_lint.reporters.text import print_statistics
 from vectra_lint.ruff import RuffError
-from vectra_lint.runner import Mode, Outcome, Task, default_jobs, process, run
+from vectra_lint.runner import Mode, Outcome, Task, default_jobs, finish_project, process, run
 from vectra_lint.settings import Settings
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -106,9 +106,7 @@ def check(
             config_path = find_config(cwd / stdin_filename if stdin_filename else cwd)
         else:
             config_path = find_config(cwd / targets[0])
-        overrides = Overrides(
-            select=_split(select) or None, extend_select=_split(extend_select), ignore=_split(ignore)
-        )
+        overrides = Overrides(select=_split(select) or None, extend_select=_split(extend_select), ignore=_split(ignore))
         settings = load(config_path, overrides, cwd)
     except (ConfigError, RegistryError) as error:
         _error(str(error))
@@ -123,7 +121,7 @@ def check(
             display = stdin_filename or "-"
             relative = _relative_to_root(cwd / display, settings) if stdin_filename else "-"
             task = Task(None, display, relative)
-            outcomes = [process(task, data, settings, mode, None)]
+            outcomes = finish_project([process(task, data, settings, mode, None)], settings)
             stdin_text = data.decode("utf-8", errors="replace")
             file_count = 1
         else:
@@ -137,7 +135,11 @@ def check(
 
     for outcome in outcomes:
         if outcome.error:
-            errors.append(f"{outcome.task.display}: {outcome.error}" if not outcome.error.startswith(outcome.task.display) else outcome.error)
+            errors.append(
+                f"{outcome.task.display}: {outcome.error}"
+                if not outcome.error.startswith(outcome.task.display)
+                else outcome.error
+            )
         if outcome.warning:
             _errors().print(Text(f"warning: {outcome.task.display}: {outcome.warning}", style="yellow"))
 
@@ -159,7 +161,9 @@ def check(
         remaining=len(diagnostics),
         fixed=sum(outcome.fixed for outcome in outcomes),
         fixable=sum(1 for d in diagnostics if applicable(d, unsafe=unsafe_fixes)),
-        unsafe_fixable=0 if unsafe_fixes else sum(1 for d in diagnostics if applicable(d, True) and not applicable(d, False)),
+        unsafe_fixable=0
+        if unsafe_fixes
+        else sum(1 for d in diagnostics if applicable(d, True) and not applicable(d, False)),
         errors=tuple(errors),
     )
     sources = _source_lookup(outcomes, stdin_text)
@@ -182,7 +186,7 @@ def _relative_to_root(path: Path, settings: Settings) -> str:
 
 def _print_diffs(outcomes: list[Outcome]) -> bool:
     changed = False
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for outcome in outcomes:
         if outcome.original is None or outcome.fixed_text is None:
             continue
@@ -293,7 +297,9 @@ def list_rules() -> None:
     for column in ("Code", "Name", "Fix", "Default", "Summary"):
         table.add_column(column, overflow="fold")
     for item in registry.all_rules():
-        table.add_row(item.code, item.name, docs.fix_line(item), "on" if item.default_enabled else "off", item.summary())
+        table.add_row(
+            item.code, item.name, docs.fix_line(item), "on" if item.default_enabled else "off", item.summary()
+        )
     Console(highlight=False, width=200 if not sys.stdout.isatty() else None).print(table)
 
 

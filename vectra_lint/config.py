@@ -22,12 +22,37 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 TABLE = "vectra-lint"
 DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", ".eggs", "__pycache__", ".mypy_cache",
-    ".pytest_cache", ".ruff_cache", "build", "dist", "node_modules", "site-packages", "__pypackages__",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "__pypackages__",
 )
 _TOP_KEYS = {
-    "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "require-noqa-reason", "line-length", "layers", "names", "rules",
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "exclude",
+    "extend-exclude",
+    "respect-gitignore",
+    "require-noqa-reason",
+    "line-length",
+    "layers",
+    "names",
+    "rules",
 }
 _NAME_KEYS = {
     "exception-base": "exception_base",
@@ -113,8 +138,12 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
     if unknown:
         raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
 
-    file_select = _selectors(_strings(table["select"], f"{where}.select"), f"{where}.select") if "select" in table else None
-    file_extend = _selectors(_strings(table.get("extend-select", []), f"{where}.extend-select"), f"{where}.extend-select")
+    file_select = (
+        _selectors(_strings(table["select"], f"{where}.select"), f"{where}.select") if "select" in table else None
+    )
+    file_extend = _selectors(
+        _strings(table.get("extend-select", []), f"{where}.extend-select"), f"{where}.extend-select"
+    )
     file_ignore = _selectors(_strings(table.get("ignore", []), f"{where}.ignore"), f"{where}.ignore")
     cli = "command line"
     select = _selectors(overrides.select, f"{cli} --select") if overrides.select is not None else file_select

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import libcst as cst
 
@@ -12,7 +12,9 @@ from vectra_lint.scope import ScopeTracker
 from vectra_lint.settings import Settings
 
 if TYPE_CHECKING:
-    from vectra_lint.rule import Rule
+    from vectra_lint.rule import Analysis, Rule
+
+AnalysisT = TypeVar("AnalysisT", bound="Analysis")
 
 
 class FileContext:
@@ -28,6 +30,13 @@ class FileContext:
         """Imports, enclosing functions and handlers, updated by the walker before rules see a node."""
         self.current_statement: cst.CSTNode | None = None
         """The innermost statement being walked; reports are anchored to it for ``# noqa``."""
+        self.analyses: dict[type[Analysis], Analysis] = {}
+
+    def analysis(self, kind: type[AnalysisT]) -> AnalysisT:
+        """The shared analysis of this file (declared in the rule's ``analyses``)."""
+        found = self.analyses[kind]
+        assert isinstance(found, kind)
+        return found
 
     @cached_property
     def layers(self) -> frozenset[str]:

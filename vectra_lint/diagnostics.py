@@ -57,6 +57,8 @@ class Diagnostic:
     end_column: int
     fix: Fix | None = None
     noqa_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    pending: object = field(default=None, compare=False, repr=False)
+    """Set on diagnostics awaiting the project phase (``Rule.resolve_pending``); engine bookkeeping."""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -21,8 +21,9 @@ from vectra_lint import noqa, registry
 from vectra_lint.context import FileContext
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from vectra_lint.positions import LineIndex, Located, locate
+from vectra_lint.project import facts_key
 from vectra_lint.registry import rules_by_code
-from vectra_lint.rule import FixSpec, InsertAfter, InsertAt, InsertBefore, InsertInto, Replace, Report, Rule
+from vectra_lint.rule import FixSpec, InsertAfter, InsertAt, InsertBefore, InsertInto, Replace, Report
 from vectra_lint.settings import Settings
 from vectra_lint.walker import DispatchTable, walk
 
@@ -123,6 +124,8 @@ class FileResult:
     path: str
     diagnostics: tuple[Diagnostic, ...]
     parsed: bool
+    facts: dict[str, object] = field(default_factory=dict)
+    """What the file's analyses share with the project phase (see ``project.py``)."""
 
 
 def lint_text(
@@ -142,19 +145,32 @@ def lint_text(
     rule_classes = [
         rule for code, rule in rules_by_code().items() if code in settings.enabled and not noqa.matches(code, ignored)
     ]
+    for rule_class in rule_classes:
+        for kind in rule_class.analyses:
+            if kind not in context.analyses:
+                context.analyses[kind] = kind(context)
+    analyses = list(context.analyses.values())
     rules = [rule(context) for rule in rule_classes]
     collector = _Collector(context)
-    # The scope tracker and the collector run before the rules on every node (and leave after).
-    table = DispatchTable([context.scope, collector, *rules])
-    _order_leaves(table, (context.scope, collector))
+    # Scope tracking, the collector and shared analyses see each node before the rules do (and
+    # leave it after them).
+    infrastructure = [context.scope, collector, *analyses]
+    table = DispatchTable([*infrastructure, *rules])
+    _order_leaves(table, infrastructure)
     walk(module, table)
+    facts: dict[str, object] = {}
+    for analysis in analyses:
+        analysis.finish()
+        shared = analysis.facts()
+        if shared is not None:
+            facts[facts_key(type(analysis))] = shared
     reports: list[Report] = []
     for rule in rules:
         rule.finish()
         reports.extend(rule.reports)
     external = [d for d in external if not noqa.matches(d.code, ignored)]
     diagnostics = _finish(path, module, text, reports, external, collector.comments, settings, ignored)
-    return FileResult(path, diagnostics, parsed=True)
+    return FileResult(path, diagnostics, parsed=True, facts=facts)
 
 
 def _order_leaves(table: DispatchTable, infrastructure: Sequence[object]) -> None:
@@ -184,7 +200,9 @@ def _syntax_error(path: str, text: str, error: cst.ParserSyntaxError, settings: 
 
 def decode_error(path: str, error: DecodeError) -> Diagnostic:
     """The VL001 diagnostic of a file that cannot be decoded."""
-    return Diagnostic(path, SYNTAX_ERROR, "syntax-error", error.args[0], error.line, error.column, error.line, error.column)
+    return Diagnostic(
+        path, SYNTAX_ERROR, "syntax-error", error.args[0], error.line, error.column, error.line, error.column
+    )
 
 
 def _finish(
@@ -239,7 +257,9 @@ def _span(located: Located, lines: LineIndex) -> tuple[int, int, int, int]:
     return line, column, end_line, end_column
 
 
-def _diagnostic(path: str, module: cst.Module, report: Report, located: dict[int, Located], lines: LineIndex) -> Diagnostic:
+def _diagnostic(
+    path: str, module: cst.Module, report: Report, located: dict[int, Located], lines: LineIndex
+) -> Diagnostic:
     where = located[id(report.node)]
     if report.length is not None:
         where = replace(where, end=min(where.end, where.start + report.length))
@@ -254,7 +274,17 @@ def _diagnostic(path: str, module: cst.Module, report: Report, located: dict[int
             noqa_lines.add(lines.line_col(anchor.end)[0])
     fix = _fix(module, report, located, lines) if report.fix is not None else None
     return Diagnostic(
-        path, report.code, report.name, report.message, line, column, end_line, end_column, fix, tuple(sorted(noqa_lines))
+        path,
+        report.code,
+        report.name,
+        report.message,
+        line,
+        column,
+        end_line,
+        end_column,
+        fix,
+        tuple(sorted(noqa_lines)),
+        report.pending,
     )
 
 
@@ -319,12 +349,24 @@ def _apply_noqa(
             unused = _unused_codes(directive, used[id(directive)], settings)
             if unused:
                 kept.append(_unused_noqa(path, text, directive, unused))
-        if NOQA_WITHOUT_REASON in enabled and not directive.has_reason and not noqa.matches(NOQA_WITHOUT_REASON, ignored):
+        if (
+            NOQA_WITHOUT_REASON in enabled
+            and not directive.has_reason
+            and not noqa.matches(NOQA_WITHOUT_REASON, ignored)
+        ):
             rule = rules_by_code()[NOQA_WITHOUT_REASON]
             kept.append(
                 Diagnostic(
-                    path, rule.code, rule.name, rule.message, directive.line, directive.column, directive.line,
-                    directive.end_column, None, (directive.line,),
+                    path,
+                    rule.code,
+                    rule.name,
+                    rule.message,
+                    directive.line,
+                    directive.column,
+                    directive.line,
+                    directive.end_column,
+                    None,
+                    (directive.line,),
                 )
             )
     return tuple(kept)
@@ -369,6 +411,14 @@ def _unused_noqa(path: str, text: str, directive: noqa.Directive, unused: list[s
     message = f"Unused `noqa` directive (suppresses nothing): {', '.join(unused)}"
     fix = Fix((Edit(start, end, new_comment),), Applicability.SAFE, description)
     return Diagnostic(
-        path, rule.code, rule.name, message, directive.line, directive.column, directive.line, directive.end_column,
-        fix, (directive.line,),
+        path,
+        rule.code,
+        rule.name,
+        message,
+        directive.line,
+        directive.column,
+        directive.line,
+        directive.end_column,
+        fix,
+        (directive.line,),
     )

@@ -14,9 +14,12 @@ from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
 
 
 def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
-    """Whether ``--fix`` (with or without ``--unsafe-fixes``) applies this diagnostic's fix."""
+    """Whether ``--fix`` (with or without ``--unsafe-fixes``) applies this diagnostic's fix.
+
+    A diagnostic still pending the project phase is not fixed: it may yet be dropped.
+    """
     fix = diagnostic.fix
-    return fix is not None and (unsafe or fix.applicability is Applicability.SAFE)
+    return fix is not None and diagnostic.pending is None and (unsafe or fix.applicability is Applicability.SAFE)
 
 
 def apply_fixes(text: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list[Diagnostic]]:

@@ -11,7 +11,9 @@ NOQA = re.compile(
     r"#\s*noqa(?P<sep>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,?\s*[A-Z]+[0-9]+)*))?(?P<rest>.*)$",
     re.IGNORECASE,
 )
-FILE_NOQA = re.compile(r"^#\s*vectra-lint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,?\s*[A-Z]+[0-9]+)*))?\s*$", re.I)
+FILE_NOQA = re.compile(
+    r"^#\s*vectra-lint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,?\s*[A-Z]+[0-9]+)*))?\s*$", re.I
+)
 CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 REASON = re.compile(r"^\s*--\s*\S")
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from vectra_lint import rules as rules_package
-from vectra_lint.rule import Rule
+from vectra_lint.rule import Invalid, Rule, Valid
 
 CODE_PATTERN = re.compile(r"^VL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -41,7 +41,8 @@ def _validate(rule: type[Rule], module_name: str) -> None:
     if rule.fix_safety is None and any(example.fixed is not None for example in rule.invalid):
         raise RegistryError(f"{where}: declares no fix but an example expects one")
     declared = {option.name for option in rule.options}
-    for example in (*rule.valid, *rule.invalid):
+    examples: list[Valid | Invalid] = [*rule.valid, *rule.invalid]
+    for example in examples:
         unknown = set(example.options) - declared
         if unknown:
             raise RegistryError(f"{where}: example uses undeclared options {sorted(unknown)}")
@@ -58,7 +59,10 @@ def all_rules() -> tuple[type[Rule], ...]:
         defined = [
             value
             for value in vars(module).values()
-            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == info.name
+            if isinstance(value, type)
+            and issubclass(value, Rule)
+            and value is not Rule
+            and value.__module__ == info.name
         ]
         if len(defined) != 1:
             raise RegistryError(f"{info.name}: defines {len(defined)} rules; a rule module defines exactly one")
@@ -128,6 +132,10 @@ def resolve(select: Iterable[str] | None, extend_select: Iterable[str], ignore: 
 
 def ruff_selectors(select: Iterable[str] | None, extend_select: Iterable[str]) -> tuple[str, ...]:
     """The Ruff codes or prefixes to run; by default all of E and W."""
-    chosen = ["E", "W"] if select is None or "ALL" in select else [s.upper() for s in select if RUFF_SELECTOR.match(s.upper())]
+    chosen = (
+        ["E", "W"]
+        if select is None or "ALL" in select
+        else [s.upper() for s in select if RUFF_SELECTOR.match(s.upper())]
+    )
     chosen += [s.upper() for s in extend_select if RUFF_SELECTOR.match(s.upper())]
     return tuple(dict.fromkeys(chosen))

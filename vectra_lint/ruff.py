@@ -45,9 +45,18 @@ def ruff_binary() -> str:
 
 def _command(settings: Settings) -> list[str]:
     command = [
-        ruff_binary(), "check", "--isolated", "--no-cache", "--ignore-noqa", "--exit-zero",
-        "--output-format", "json", "--line-length", str(settings.line_length),
-        "--select", ",".join(settings.ruff_selected),
+        ruff_binary(),
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--ignore-noqa",
+        "--exit-zero",
+        "--output-format",
+        "json",
+        "--line-length",
+        str(settings.line_length),
+        "--select",
+        ",".join(settings.ruff_selected),
     ]
     if settings.ruff_ignored:
         command += ["--ignore", ",".join(settings.ruff_ignored)]
@@ -113,7 +122,15 @@ def to_diagnostics(records: Sequence[Record], text: str, display: str) -> tuple[
             noqa_lines.add(record["noqa_row"])
         diagnostics.append(
             Diagnostic(
-                display, code, name, record["message"], start["row"], start["column"], end["row"], end["column"], fix,
+                display,
+                code,
+                name,
+                record["message"],
+                start["row"],
+                start["column"],
+                end["row"],
+                end["column"],
+                fix,
                 tuple(sorted(noqa_lines)),
             )
         )

@@ -20,6 +20,8 @@ from vectra_lint.diagnostics import Applicability
 
 if TYPE_CHECKING:
     from vectra_lint.context import FileContext
+    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.project import Project
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,26 @@ class Report:
     anchor: cst.CSTNode | None
     fix: FixSpec | None
     length: int | None = None
+    pending: object = None
+
+
+class Analysis:
+    """A per-file listener (``visit_X``/``leave_X`` like a rule) whose results several rules share.
+
+    One instance per file, walked in the same single traversal, before the rules. ``facts``
+    returns a picklable summary that reaches the project phase (``Project.facts_of``), which is
+    how whole-project knowledge is built without a second parse.
+    """
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+
+    def finish(self) -> None:
+        """Called once after the walk, before the rules' ``finish``."""
+
+    def facts(self) -> object:
+        """This file's summary for the project phase (``None``: nothing to share)."""
+        return None
 
 
 _REQUIRED_SECTIONS = ("What it does", "Why is this bad?")
@@ -146,6 +168,8 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
+    analyses: ClassVar[tuple[type[Analysis], ...]] = ()
+    """Shared per-file listeners this rule reads (``context.analysis(cls)``); walked before rules."""
 
     def __init__(self, context: FileContext) -> None:
         self.context = context
@@ -163,11 +187,14 @@ class Rule:
         fix: FixSpec | None = None,
         anchor: cst.CSTNode | None = None,
         length: int | None = None,
+        pending: object = None,
     ) -> None:
         """Report ``node``; ``anchor`` is the statement whose first/last line a noqa may sit on.
 
         Reports made while the walker is inside a statement default to that statement.
         ``length`` narrows the reported span to the first characters of the node (a keyword).
+        ``pending`` (picklable) marks a diagnostic that needs the whole project to decide: it is
+        located now and passed, with the payload, to ``resolve_pending`` once every file is read.
         """
         self.reports.append(
             Report(
@@ -178,11 +205,18 @@ class Rule:
                 anchor=anchor if anchor is not None else self.context.current_statement,
                 fix=fix,
                 length=length,
+                pending=pending,
             )
         )
 
     def finish(self) -> None:
         """Called once after the whole tree was walked (for rules that decide at the end)."""
+
+    @classmethod
+    def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Keep, drop or reword the diagnostics reported with ``pending`` (their payload is
+        ``diagnostic.pending``), knowing every checked file's facts. By default all are kept."""
+        return diagnostics
 
     @classmethod
     def doc_sections(cls) -> dict[str, str]:

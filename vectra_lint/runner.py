@@ -6,14 +6,15 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vectra_lint import ruff
-from vectra_lint.ruff import Record
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import MAX_FIX_PASSES, DecodeError, decode, decode_error, encode, lint_text
 from vectra_lint.fixer import fix_text
+from vectra_lint.project import Project, resolve
+from vectra_lint.ruff import Record
 from vectra_lint.settings import Settings
 
 
@@ -49,6 +50,7 @@ class Outcome:
     error: str | None = None
     """A fix that broke the file (left unchanged), or a read failure."""
     warning: str | None = None
+    facts: dict[str, object] = field(default_factory=dict)
 
 
 def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_records: Sequence[Record] | None) -> Outcome:
@@ -58,14 +60,19 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
     except DecodeError as error:
         return Outcome(task, (decode_error(task.display, error),) if "VL001" in settings.enabled else ())
 
+    facts: dict[str, object] = {}
+
     def lint(text: str, records: Sequence[Record] | None = None) -> tuple[Diagnostic, ...]:
         if records is None:
             records = ruff.check_text(text, task.display, settings) if settings.ruff_selected else ()
         external = ruff.to_diagnostics(records, text, task.display)
-        return lint_text(task.display, task.relative, text, settings, external).diagnostics
+        result = lint_text(task.display, task.relative, text, settings, external)
+        facts.clear()
+        facts.update(result.facts)
+        return result.diagnostics
 
     if not mode.fix:
-        return Outcome(task, lint(decoded.text, ruff_records))
+        return Outcome(task, lint(decoded.text, ruff_records), facts=facts)
     outcome = fix_text(decoded.text, task.display, lint, mode.unsafe_fixes, MAX_FIX_PASSES)
     warning = (
         f"fixes did not settle after {MAX_FIX_PASSES} passes; some fixable diagnostics remain"
@@ -73,7 +80,7 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
         else None
     )
     if outcome.text == decoded.text:
-        return Outcome(task, outcome.diagnostics, error=outcome.error, warning=warning)
+        return Outcome(task, outcome.diagnostics, error=outcome.error, warning=warning, facts=facts)
     return Outcome(
         task,
         outcome.diagnostics,
@@ -83,6 +90,7 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
         fixed=outcome.fixed,
         error=outcome.error,
         warning=warning,
+        facts=facts,
     )
 
 
@@ -149,4 +157,16 @@ def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None 
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
             outcomes = [outcome for result in pool.map(_worker, chunks) for outcome in result]
-    return [replace(o, diagnostics=tuple(sorted(o.diagnostics, key=lambda d: d.sort_key))) for o in outcomes]
+    return finish_project(outcomes, settings)
+
+
+def finish_project(outcomes: list[Outcome], settings: Settings) -> list[Outcome]:
+    """Settle diagnostics that needed every file (``project.py``) and put each file's in order."""
+    project = Project(settings, {outcome.task.relative: outcome.facts for outcome in outcomes})
+    finished = []
+    for outcome in outcomes:
+        diagnostics = list(outcome.diagnostics)
+        if any(d.pending is not None for d in diagnostics):
+            diagnostics = resolve(project, diagnostics)
+        finished.append(replace(outcome, diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key))))
+    return finished

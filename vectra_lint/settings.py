@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pathspec
 
@@ -53,7 +54,7 @@ class Settings:
     line_length: int = 120
 
     @cached_property
-    def _layer_specs(self) -> dict[str, pathspec.PathSpec]:
+    def _layer_specs(self) -> dict[str, pathspec.PathSpec[Any]]:
         return {name: pathspec.PathSpec.from_lines("gitwildmatch", globs) for name, globs in self.layers.items()}
 
     def layers_of(self, relative_path: str) -> frozenset[str]:
@@ -61,8 +62,10 @@ class Settings:
         return frozenset(name for name, spec in self._layer_specs.items() if spec.match_file(relative_path))
 
     @cached_property
-    def _per_file_specs(self) -> tuple[tuple[pathspec.PathSpec, frozenset[str]], ...]:
-        return tuple((pathspec.PathSpec.from_lines("gitwildmatch", [glob]), codes) for glob, codes in self.per_file_ignores)
+    def _per_file_specs(self) -> tuple[tuple[pathspec.PathSpec[Any], frozenset[str]], ...]:
+        return tuple(
+            (pathspec.PathSpec.from_lines("gitwildmatch", [glob]), codes) for glob, codes in self.per_file_ignores
+        )
 
     def ignored_in(self, relative_path: str) -> frozenset[str]:
         """Codes and code prefixes that per-file-ignores switch off for this path."""

@@ -110,7 +110,10 @@ def print_summary(console: Console, summary: Summary) -> None:
     if summary.unsafe_fixable:
         hidden = summary.unsafe_fixable
         console.print(
-            Text(f"[-] {hidden} more {_plural(hidden, 'fix', 'fixes')} available with `--fix --unsafe-fixes`.", style="cyan")
+            Text(
+                f"[-] {hidden} more {_plural(hidden, 'fix', 'fixes')} available with `--fix --unsafe-fixes`.",
+                style="cyan",
+            )
         )
 
 

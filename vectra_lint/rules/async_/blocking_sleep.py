@@ -45,7 +45,8 @@ class BlockingSleep(Rule):
         ),
         Invalid(
             "import asyncio as aio\nfrom time import sleep as nap\n\n\nasync def poll() -> None:\n    nap(1)\n",
-            fixed="import asyncio as aio\nfrom time import sleep as nap\n\n\nasync def poll() -> None:\n    await aio.sleep(1)\n",
+            fixed="import asyncio as aio\nfrom time import sleep as nap\n\n\n"
+            "async def poll() -> None:\n    await aio.sleep(1)\n",
         ),
         Invalid("import time\n\n\nasync def poll() -> bool:\n    return time.sleep(1) is None\n"),
     )

@@ -42,8 +42,9 @@ class PrintCall(Rule):
     )
     invalid = (
         Invalid(
-            'import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef f(user: str) -> None:\n    print("hello", user)\n',
-            fixed='import logging\n\nlogger = logging.getLogger(__name__)\n\n\n'
+            "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            'def f(user: str) -> None:\n    print("hello", user)\n',
+            fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
             'def f(user: str) -> None:\n    logger.info("%s %s", "hello", user)\n',
         ),
         Invalid(
@@ -51,8 +52,12 @@ class PrintCall(Rule):
             fixed='"""Module."""\n\nimport sys\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n\n'
             'def fail() -> None:\n    logger.error("broken")\n',
         ),
-        Invalid('print(*rows)\n', fixed=None),
-        Invalid('print("a")\nprint("b")\n', fixed='import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("a")\nlogger.info("b")\n', count=2),
+        Invalid("print(*rows)\n", fixed=None),
+        Invalid(
+            'print("a")\nprint("b")\n',
+            fixed='import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("a")\nlogger.info("b")\n',
+            count=2,
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -94,7 +99,9 @@ class PrintCall(Rule):
             args = [cst.Arg(positional[0] if positional else cst.SimpleString('""'))]
         else:
             template = separator.replace("%", "%%").join(["%s"] * len(positional))
-            args = [cst.Arg(cst.SimpleString(json.dumps(template, ensure_ascii=False)))] + [cst.Arg(value) for value in positional]
+            args = [cst.Arg(cst.SimpleString(json.dumps(template, ensure_ascii=False)))] + [
+                cst.Arg(value) for value in positional
+            ]
         comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         args = [arg.with_changes(comma=comma) for arg in args[:-1]] + args[-1:]
         call = node.with_changes(func=cst.Attribute(cst.Name(logger), cst.Name(level)), args=args)

@@ -1,0 +1,52 @@
+"""The project phase: what is known once every checked file has been read.
+
+Files are parsed and walked once, in worker processes; their analyses leave picklable facts.
+Here those facts are gathered, and the diagnostics that need more than one file to decide
+(reported with ``pending``) are settled by their rule's ``resolve_pending``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.registry import rules_by_code
+from vectra_lint.rule import Analysis
+from vectra_lint.settings import Settings
+
+
+def facts_key(analysis: type[Analysis]) -> str:
+    """The key an analysis's facts are stored under."""
+    return f"{analysis.__module__}.{analysis.__qualname__}"
+
+
+@dataclass
+class Project:
+    """Every checked file's facts (by root-relative path), and a cache for indexes built from them."""
+
+    settings: Settings
+    facts: Mapping[str, Mapping[str, object]]
+    cache: dict[str, Any] = field(default_factory=dict)
+    """For indexes derived from the facts, built once per run by whichever rule needs them first."""
+
+    def facts_of(self, analysis: type[Analysis]) -> dict[str, object]:
+        """The facts one analysis left, by file."""
+        key = facts_key(analysis)
+        return {path: facts[key] for path, facts in self.facts.items() if key in facts}
+
+
+def resolve(project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Settle the pending diagnostics of all files; the others pass through unchanged."""
+    pending: dict[str, list[Diagnostic]] = {}
+    settled: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        if diagnostic.pending is None:
+            settled.append(diagnostic)
+        else:
+            pending.setdefault(diagnostic.code, []).append(diagnostic)
+    rules = rules_by_code()
+    for code, group in sorted(pending.items()):
+        settled.extend(rules[code].resolve_pending(project, group))
+    return settled
