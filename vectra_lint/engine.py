@@ -399,7 +399,7 @@ def _unused_noqa(path: str, text: str, directive: noqa.Directive, unused: list[s
         new_comment = comment[:a] + ": " + ", ".join(remaining) + comment[b:]
         description = f"Remove unused `{', '.join(unused)}`"
     elif explanation_end > 0:
-        # `# explanation  # noqa: VL401`: keep the explanation.
+        # An explanation written before the directive stays.
         new_comment = comment[:explanation_end].rstrip()
         description = "Remove unused `noqa` directive"
     else:
