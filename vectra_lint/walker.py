@@ -10,7 +10,8 @@ listens to cost one dict lookup. Children are visited in source order.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from typing import Any
 
 import libcst as cst
@@ -74,43 +75,79 @@ def _fields(node_type: type[Any]) -> tuple[str, ...]:
     return names
 
 
-def _node_classes() -> list[type[cst.CSTNode]]:
-    return [
+@cache
+def _node_classes() -> tuple[type[cst.CSTNode], ...]:
+    return tuple(
         obj
         for obj in vars(cst).values()
         if isinstance(obj, type) and issubclass(obj, cst.CSTNode) and dataclasses.is_dataclass(obj)
-    ]
+    )
+
+
+Plan = dict[type[Any], list[tuple[int, str]]]
+
+
+@cache
+def _plan(listener_types: tuple[type[Any], ...]) -> tuple[Plan, Plan]:
+    """For each concrete node type, which listener (by position) handles it with which method.
+
+    Computed once per combination of listener classes: resolving handlers through every node
+    class's MRO costs far more than walking a file.
+    """
+    visit: Plan = {}
+    leave: Plan = {}
+    for position, listener_type in enumerate(listener_types):
+        for node_type in _node_classes():
+            # A handler may name a base class (visit_BaseCompoundStatement) to see all subtypes.
+            for klass in node_type.__mro__:
+                if not (isinstance(klass, type) and issubclass(klass, cst.CSTNode)):
+                    continue
+                for prefix, plan in (("visit_", visit), ("leave_", leave)):
+                    name = prefix + klass.__name__
+                    if hasattr(listener_type, name):
+                        plan.setdefault(node_type, []).append((position, name))
+    return visit, leave
 
 
 class DispatchTable:
-    """Maps each concrete node type to the handlers that listen to it (also via base classes)."""
+    """Maps each concrete node type to the bound handlers that listen to it (also via base classes)."""
 
-    def __init__(self, listeners: Iterable[object]) -> None:
-        self.visit: dict[type[Any], list[Handler]] = {}
-        self.leave: dict[type[Any], list[Handler]] = {}
-        classes = _node_classes()
-        for listener in listeners:
-            for node_type in classes:
-                # A handler may name a base class (visit_BaseCompoundStatement) to see all subtypes.
-                for klass in node_type.__mro__:
-                    if not (isinstance(klass, type) and issubclass(klass, cst.CSTNode)):
-                        continue
-                    visit = getattr(listener, f"visit_{klass.__name__}", None)
-                    if visit is not None:
-                        self.visit.setdefault(node_type, []).append(visit)
-                    leave = getattr(listener, f"leave_{klass.__name__}", None)
-                    if leave is not None:
-                        self.leave.setdefault(node_type, []).append(leave)
+    def __init__(self, listeners: Sequence[object]) -> None:
+        visit_plan, leave_plan = _plan(tuple(type(listener) for listener in listeners))
+        self.visit = {
+            node_type: [getattr(listeners[i], name) for i, name in entries] for node_type, entries in visit_plan.items()
+        }
+        self.leave = {
+            node_type: [getattr(listeners[i], name) for i, name in entries] for node_type, entries in leave_plan.items()
+        }
 
 
 _LEAVE = object()
+
+
+@cache
+def _concrete_node_types() -> frozenset[type[Any]]:
+    return frozenset(_node_classes())
+
+
+_REVERSED: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _fields_reversed(node_type: type[Any]) -> tuple[str, ...]:
+    names = _REVERSED.get(node_type)
+    if names is None:
+        names = _REVERSED[node_type] = tuple(reversed(_fields(node_type)))
+    return names
 
 
 def walk(module: cst.Module, table: DispatchTable) -> None:
     """Visit ``module`` depth-first in source order, calling ``visit_X`` then children then ``leave_X``."""
     visit_table = table.visit
     leave_table = table.leave
-    node_base = cst.CSTNode
+    # Exact type membership instead of isinstance(CSTNode): CSTNode is an ABC, and its
+    # isinstance check was a third of the walk's cost.
+    concrete = _concrete_node_types()
+    reversed_fields = _REVERSED
     stack: list[Any] = [module]
     pop = stack.pop
     push = stack.append
@@ -129,27 +166,29 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
         if node_type in leave_table:
             push(node)
             push(_LEAVE)
-        children: list[Any] = []
-        for name in _fields(node_type):
+        names = reversed_fields.get(node_type) or _fields_reversed(node_type)
+        # Pushed last-field-first so that children pop in source order.
+        for name in names:
             value = getattr(node, name)
-            if isinstance(value, node_base):
-                children.append(value)
-            elif type(value) is tuple or type(value) is list:
-                children.extend(child for child in value if isinstance(child, node_base))
-        children.reverse()
-        stack.extend(children)
+            value_type = type(value)
+            if value_type in concrete:
+                push(value)
+            elif value_type is tuple or value_type is list:
+                for child in reversed(value):
+                    if type(child) in concrete:
+                        push(child)
 
 
 def child_nodes(node: cst.CSTNode) -> list[Any]:
     """The direct children of ``node``, in source order."""
-    node_base = cst.CSTNode
+    concrete = _concrete_node_types()
     children: list[Any] = []
     for name in _fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, node_base):
+        if type(value) in concrete:
             children.append(value)
         elif type(value) is tuple or type(value) is list:
-            children.extend(child for child in value if isinstance(child, node_base))
+            children.extend(child for child in value if type(child) in concrete)
     return children
 
 
