@@ -38,7 +38,7 @@ class _Ignores:
 
     def __init__(self, settings: Settings) -> None:
         self.root = settings.root
-        self.exclude = pathspec.PathSpec.from_lines("gitwildmatch", settings.exclude)
+        self.exclude = pathspec.PathSpec.from_lines("gitignore", settings.exclude)
         self.gitignore = settings.respect_gitignore
         self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
 

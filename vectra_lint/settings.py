@@ -55,7 +55,7 @@ class Settings:
 
     @cached_property
     def _layer_specs(self) -> dict[str, pathspec.PathSpec[Any]]:
-        return {name: pathspec.PathSpec.from_lines("gitwildmatch", globs) for name, globs in self.layers.items()}
+        return {name: pathspec.PathSpec.from_lines("gitignore", globs) for name, globs in self.layers.items()}
 
     def layers_of(self, relative_path: str) -> frozenset[str]:
         """The layers (``routes``, ``services``, ...) whose globs match a root-relative posix path."""
@@ -64,7 +64,7 @@ class Settings:
     @cached_property
     def _per_file_specs(self) -> tuple[tuple[pathspec.PathSpec[Any], frozenset[str]], ...]:
         return tuple(
-            (pathspec.PathSpec.from_lines("gitwildmatch", [glob]), codes) for glob, codes in self.per_file_ignores
+            (pathspec.PathSpec.from_lines("gitignore", [glob]), codes) for glob, codes in self.per_file_ignores
         )
 
     def ignored_in(self, relative_path: str) -> frozenset[str]:

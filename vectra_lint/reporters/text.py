@@ -125,7 +125,7 @@ def print_statistics(console: Console, diagnostics: Sequence[Diagnostic]) -> Non
     width = len(str(max(counts.values(), default=0)))
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         mark = "[*]" if code in fixable else "[ ]"
-        console.print(Text(f"{count:>{width}}\t{code}\t{mark} {names[code]}"))
+        console.print(Text(f"{count:>{width}}  {code:<5}  {mark} {names[code]}"))
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:

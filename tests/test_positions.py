@@ -1,0 +1,97 @@
+"""Our partial locator must agree with libcst's PositionProvider on every node it is asked about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
+
+from vectra_lint.positions import LineIndex, locate
+from vectra_lint.walker import iter_nodes
+
+PACKAGE = Path(__file__).resolve().parent.parent / "vectra_lint"
+SAMPLES = sorted(PACKAGE.rglob("*.py"))[:40]
+
+TRICKY = '''\
+@decorator(
+    arg,
+)
+async def f(a, *args: int, b=1, **kw) -> "T":  # comment
+    """Doc."""
+    x = [i for i in range(3)] if a else {k: v for k, v in kw.items()}
+    try:
+        print(f"{a!r:>10}", \\
+              b)
+    except (ValueError, Exception) as e:  # noqa: VL301
+        raise
+    with open("p") as fh, lock:
+        pass
+    match a:
+        case {"k": [1, *rest]}:
+            pass
+    return (yield)
+class C(B, metaclass=M): x: int = 1; y = 2
+'''
+
+KINDS = (
+    cst.FunctionDef,
+    cst.ClassDef,
+    cst.Call,
+    cst.Name,
+    cst.ExceptHandler,
+    cst.Comment,
+    cst.SimpleStatementLine,
+    cst.If,
+    cst.Param,
+    cst.Attribute,
+    cst.SimpleString,
+    cst.FormattedString,
+    cst.Decorator,
+    cst.IndentedBlock,
+    cst.Arg,
+    cst.With,
+    cst.Match,
+    cst.Try,
+    cst.Return,
+)
+
+
+def _check(source: str) -> int:
+    module = cst.parse_module(source)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    syntactic = wrapper.resolve(PositionProvider)
+    inclusive = wrapper.resolve(WhitespaceInclusivePositionProvider)
+    nodes = list(iter_nodes(module, KINDS))
+    found = locate(module, nodes)
+    lines = LineIndex(source)
+    for node in nodes:
+        where = found[id(node)]
+        for (start, end), expected in (
+            ((where.start, where.end), syntactic[node]),
+            ((where.outer_start, where.outer_end), inclusive[node]),
+        ):
+            got = (lines.line_col(start), lines.line_col(end))
+            want = ((expected.start.line, expected.start.column + 1), (expected.end.line, expected.end.column + 1))
+            assert got == want, (type(node).__name__, module.code_for_node(node)[:60])
+    return len(nodes)
+
+
+def test_tricky_constructs() -> None:
+    assert _check(TRICKY) > 50
+
+
+def test_crlf_source() -> None:
+    assert _check(TRICKY.replace("\n", "\r\n")) > 50
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_real_files(path: Path) -> None:
+    _check(path.read_text(encoding="utf-8"))
+
+
+def test_locating_a_few_nodes_stops_early() -> None:
+    module = cst.parse_module(TRICKY)
+    first = next(iter_nodes(module, cst.Decorator))
+    assert set(locate(module, [first])) == {id(first)}
