@@ -62,7 +62,9 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
 
     facts: dict[str, object] = {}
 
-    def lint(text: str, records: Sequence[Record] | None = None) -> tuple[Diagnostic, ...]:
+    def lint(text: str) -> tuple[Diagnostic, ...]:
+        # Ruff's batch results describe the file as read; fixed text is checked again alone.
+        records = ruff_records if ruff_records is not None and text == decoded.text else None
         if records is None:
             records = ruff.check_text(text, task.display, settings) if settings.ruff_selected else ()
         external = ruff.to_diagnostics(records, text, task.display)
@@ -72,7 +74,7 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
         return result.diagnostics
 
     if not mode.fix:
-        return Outcome(task, lint(decoded.text, ruff_records), facts=facts)
+        return Outcome(task, lint(decoded.text), facts=facts)
     outcome = fix_text(decoded.text, task.display, lint, mode.unsafe_fixes, MAX_FIX_PASSES)
     warning = (
         f"fixes did not settle after {MAX_FIX_PASSES} passes; some fixable diagnostics remain"
@@ -105,8 +107,8 @@ def _read(task: Task) -> bytes | str:
 def _process_chunk(chunk: Sequence[Task], settings: Settings, mode: Mode) -> list[Outcome]:
     contents = {task: _read(task) for task in chunk}
     readable = [task for task in chunk if isinstance(contents[task], bytes)]
-    # One Ruff process per chunk in check mode; fixing re-runs Ruff per pass on the new text.
-    external = ruff.check_files(readable, settings) if settings.ruff_selected and not mode.fix else {}
+    # One Ruff process per chunk; fixing re-runs Ruff only on text that a fix changed.
+    external = ruff.check_files(readable, settings) if settings.ruff_selected else {}
     outcomes: list[Outcome] = []
     for task in chunk:
         data = contents[task]
