@@ -303,5 +303,16 @@ def list_rules() -> None:
     Console(highlight=False, width=200 if not sys.stdout.isatty() else None).print(table)
 
 
+@main.command(name="docs")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
+def write_docs(output: Path | None) -> None:
+    """Write the reference of every rule as Markdown (the source of docs/rules.md)."""
+    text = docs.render_all(registry.all_rules())
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 if __name__ == "__main__":
     main()
