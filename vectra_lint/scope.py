@@ -14,8 +14,6 @@ from typing import Any
 
 import libcst as cst
 
-from vectra_lint.walker import child_nodes
-
 BUILTINS_PREFIX = "builtins."
 
 
@@ -71,17 +69,44 @@ class _BindingCollector:
             roots = [scope.body]
         else:
             roots = [scope]
+        # Statements only: bindings are made by statements (and the `as` of with/except), so
+        # expressions are not entered. A walrus target inside an expression is not seen.
         stack = roots
         while stack:
             node = stack.pop()
             if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
                 self.bindings.other.add(node.name.value)
                 continue  # a nested scope: its bindings are its own
-            if isinstance(node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            if isinstance(node, cst.SimpleStatementLine):
+                for small in node.body:
+                    self._bind(small)
+                    if isinstance(small, cst.Assign):
+                        for target in small.targets:
+                            _target_names(target.target, self.bindings.other)
+                continue
+            if isinstance(node, (cst.SimpleStatementSuite, cst.IndentedBlock)):
+                stack.extend(node.body)
+                continue
+            if isinstance(node, (cst.Module,)):
+                stack.extend(node.body)
                 continue
             self._bind(node)
-            if not isinstance(node, (cst.Import, cst.ImportFrom)):  # their `as` names are imports
-                stack.extend(child_nodes(node))
+            for name in ("body", "orelse", "finalbody"):
+                child = getattr(node, name, None)
+                if isinstance(child, cst.CSTNode):
+                    stack.append(child)
+                elif isinstance(child, (list, tuple)):
+                    stack.extend(child)
+            if isinstance(node, (cst.Try, cst.TryStar)):
+                stack.extend(node.handlers)
+            elif isinstance(node, cst.With):
+                for item in node.items:
+                    if item.asname is not None:
+                        self._bind(item.asname)
+            elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+                self._bind(node.name)
+            elif isinstance(node, cst.Match):
+                stack.extend(node.cases)
         return self.bindings
 
     def _bind(self, node: cst.CSTNode) -> None:
@@ -105,9 +130,8 @@ class _BindingCollector:
                 bound = name
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     bound = alias.asname.name.value
-                self.bindings.imports.setdefault(bound, f"{base}.{name}" if base else name)
-        elif isinstance(node, cst.AssignTarget):
-            _target_names(node.target, other)
+                joined = f"{base}{name}" if base.endswith(".") else f"{base}.{name}"
+                self.bindings.imports.setdefault(bound, joined if base else name)
         elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
             _target_names(node.target, other)
         elif isinstance(node, cst.For):
@@ -116,8 +140,6 @@ class _BindingCollector:
             if not isinstance(node.name, (cst.Name, cst.Tuple, cst.List)):
                 return
             _target_names(node.name, other)
-        elif isinstance(node, cst.NamedExpr):
-            _target_names(node.target, other)
         elif isinstance(node, (cst.Global, cst.Nonlocal)):
             for item in node.names:
                 other.add(item.name.value)
@@ -129,6 +151,9 @@ class ScopeTracker:
     def __init__(self) -> None:
         self.frames: list[_Frame] = []
         self._bindings: dict[int, Bindings] = {}
+        # Every name any import statement has bound so far in the walk, in any scope: a cheap
+        # filter before the (lazy, scanning) shadowing check of ``qualified_name``.
+        self._imported: set[str] = set()
 
     # Walker hooks (called before any rule's handler for the same node).
     def visit_Module(self, node: cst.Module) -> None:
@@ -151,6 +176,22 @@ class ScopeTracker:
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.frames.pop()
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._imported.add(alias.asname.name.value)
+            else:
+                self._imported.add((_dotted(alias.name) or "").split(".")[0])
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._imported.add(alias.asname.name.value)
+            else:
+                self._imported.add(_dotted(alias.name) or "")
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self.frames[-1].handlers.append(node)
@@ -197,6 +238,17 @@ class ScopeTracker:
             if name in bindings.imports:
                 return bindings.imports[name]
         return BUILTINS_PREFIX + name
+
+    def imported_name(self, node: cst.BaseExpression) -> str | None:
+        """Like ``qualified_name``, for a ``Name``/``Attribute`` rooted in an import; ``None`` for
+        anything else. Cheap for the common case of a name no import statement has bound."""
+        base = node
+        while isinstance(base, cst.Attribute):
+            base = base.value
+        if not isinstance(base, cst.Name) or base.value not in self._imported:
+            return None
+        found = self.qualified_name(node)
+        return None if found is None or found.startswith(BUILTINS_PREFIX) else found
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         """The qualified name of a ``Name`` or dotted ``Attribute`` (``nap`` -> ``time.sleep``)."""

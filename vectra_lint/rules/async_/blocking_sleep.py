@@ -73,7 +73,7 @@ class BlockingSleep(Rule):
         """Report `time.sleep` calls made directly in a coroutine."""
         if not self.context.scope.in_async_function():
             return
-        if self.context.scope.qualified_name(node.func) != "time.sleep":
+        if self.context.scope.imported_name(node.func) != "time.sleep":
             return
         fix = None
         if id(node) in self._fixable and not node.lpar:

@@ -1,0 +1,81 @@
+"""The bundled sample backend: every seeded violation is reported where EXPECTED.txt says, and
+nothing else; fixing a copy of it gives compiling code that a second run leaves alone."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vectra_lint import registry
+from vectra_lint.cli import main
+
+SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample_backend"
+ENTRY = re.compile(r"^(?P<path>\S+):(?P<line>\d+):(?P<column>\d+) (?P<code>VL\d{3})$")
+IMPLEMENTED = {rule.code for rule in registry.all_rules()}
+
+
+def _expected() -> set[tuple[str, int, int, str]]:
+    found = set()
+    for raw in (SAMPLE / "EXPECTED.txt").read_text(encoding="utf-8").splitlines():
+        match = ENTRY.match(raw.strip())
+        if match and match["code"] in IMPLEMENTED:
+            found.add((match["path"], int(match["line"]), int(match["column"]), match["code"]))
+    return found
+
+
+def _reported(root: Path, *extra: str) -> set[tuple[str, int, int, str]]:
+    result = CliRunner().invoke(
+        main, ["check", str(root), "--output-format", "concise", "--select", "VL", *extra], catch_exceptions=False
+    )
+    assert result.exit_code in (0, 1), result.output
+    found = set()
+    for line in result.output.splitlines():
+        match = re.match(r"^(\S+?):(\d+):(\d+): (VL\d{3}) ", line)
+        if match:
+            path = Path(match[1]).resolve().relative_to(root.resolve()).as_posix()
+            found.add((path, int(match[2]), int(match[3]), match[4]))
+    return found
+
+
+def test_every_seeded_violation_and_nothing_else(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(SAMPLE)
+    expected = _expected()
+    reported = _reported(SAMPLE)
+    missing = sorted(expected - reported)
+    unexpected = sorted(reported - expected)
+    assert not missing and not unexpected, f"missing: {missing}\nunexpected: {unexpected}"
+
+
+def test_fixing_a_copy_compiles_is_stable_and_matches_the_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "sample"
+    shutil.copytree(SAMPLE, copy)
+    monkeypatch.chdir(copy)
+    before = {path: path.read_bytes() for path in copy.rglob("*.py")}
+    runner = CliRunner()
+    diff = runner.invoke(main, ["check", ".", "--diff", "--unsafe-fixes", "--select", "VL"], catch_exceptions=False)
+    assert diff.exit_code == 1
+    assert {path: path.read_bytes() for path in copy.rglob("*.py")} == before
+    fixed = runner.invoke(main, ["check", ".", "--fix", "--unsafe-fixes", "--select", "VL"], catch_exceptions=False)
+    assert fixed.exit_code in (0, 1), fixed.output
+    changed = {path for path, data in before.items() if path.read_bytes() != data}
+    assert changed
+    expected_diff = []
+    for path in sorted(changed, key=lambda p: p.relative_to(copy).as_posix()):
+        name = path.relative_to(copy).as_posix()
+        compile(path.read_text(encoding="utf-8"), name, "exec", dont_inherit=True)
+        expected_diff += difflib.unified_diff(
+            before[path].decode("utf-8").splitlines(keepends=True),
+            path.read_text(encoding="utf-8").splitlines(keepends=True),
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
+        )
+    assert diff.output == "".join(expected_diff)
+    after = {path: path.read_bytes() for path in copy.rglob("*.py")}
+    again = runner.invoke(main, ["check", ".", "--fix", "--unsafe-fixes", "--select", "VL"], catch_exceptions=False)
+    assert "Fixed" not in again.output
+    assert {path: path.read_bytes() for path in copy.rglob("*.py")} == after

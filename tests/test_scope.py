@@ -1,0 +1,66 @@
+"""Name resolution: imports, aliases and shadowing, as rules see them during the walk."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from tests.helpers import ROOT
+from vectra_lint.context import FileContext
+from vectra_lint.rule import Rule
+from vectra_lint.settings import Settings
+from vectra_lint.walker import DispatchTable, walk
+
+
+class _Recorder(Rule):
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self.seen: list[tuple[str, str | None, bool]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.module.code_for_node(node.func)
+        self.seen.append((name, self.context.scope.qualified_name(node.func), self.context.scope.in_async_function()))
+
+
+def resolve(source: str) -> list[tuple[str, str | None, bool]]:
+    module = cst.parse_module(source)
+    context = FileContext("app/x.py", source, module, Settings(root=ROOT, enabled=frozenset()))
+    recorder = _Recorder(context)
+    walk(module, DispatchTable([context.scope, recorder]))
+    return recorder.seen
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import time\ntime.sleep(1)\n", ("time.sleep", "time.sleep", False)),
+        ("from time import sleep as nap\nnap(1)\n", ("nap", "time.sleep", False)),
+        ("import os.path\nos.path.join()\n", ("os.path.join", "os.path.join", False)),
+        ("import pandas as pd\npd.read_csv()\n", ("pd.read_csv", "pandas.read_csv", False)),
+        ("from . import helpers\nhelpers.run()\n", ("helpers.run", ".helpers.run", False)),
+        ("print()\n", ("print", "builtins.print", False)),
+        ("time.sleep(1)\n", ("time.sleep", None, False)),
+        ("import time\ndef f(time):\n    time.sleep(1)\n", ("time.sleep", None, False)),
+        ("import time\nasync def f():\n    time = Clock()\n    time.sleep(1)\n", ("time.sleep", None, True)),
+        ("import time\nasync def f():\n    with open() as time:\n        time.sleep(1)\n", ("time.sleep", None, True)),
+        ("import time\ndef f():\n    for time in x:\n        time.sleep(1)\n", ("time.sleep", None, False)),
+        (
+            "import time\ndef f():\n    try:\n        pass\n    except E as time:\n        time.sleep(1)\n",
+            ("time.sleep", None, False),
+        ),
+        ("def print(x):\n    pass\nprint()\n", ("print", None, False)),
+        (
+            "import time\nclass C:\n    time = 1\n    def m(self):\n        time.sleep(1)\n",
+            ("time.sleep", "time.sleep", False),
+        ),
+        ("import time\nasync def f():\n    def g():\n        time.sleep(1)\n", ("time.sleep", "time.sleep", False)),
+        ("import time\nasync def f():\n    lambda: time.sleep(1)\n", ("time.sleep", "time.sleep", False)),
+    ],
+)
+def test_resolution(source: str, expected: tuple[str, str | None, bool]) -> None:
+    assert expected in resolve(source)
+
+
+def test_async_scope_is_the_innermost_function() -> None:
+    seen = resolve("async def f():\n    a()\n    def g():\n        b()\n    c()\n")
+    assert [(name, in_async) for name, _, in_async in seen] == [("a", True), ("b", False), ("c", True)]
