@@ -324,3 +324,11 @@ def test_a_failed_write_leaves_the_file_whole_and_no_temporary_behind(
     assert "error: a.py: cannot write the fixed file: Permission denied" in result.output
     assert path.read_text() == BAD
     assert sorted(p.name for p in project.iterdir()) == ["a.py", "pyproject.toml"]
+
+
+def test_ruff_does_not_repeat_bare_except(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.vectra-lint]\n")
+    (project / "a.py").write_text('"""Doc."""\n\ntry:\n    pass\nexcept:\n    raise\n')
+    result = run("check", "--output-format", "concise", "a.py")
+    codes = [line.split(" ")[1] for line in result.output.splitlines() if line.startswith("a.py:")]
+    assert codes == ["VL302"]

@@ -170,6 +170,8 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
         raise ConfigError(f"{where}.line-length: expected a positive integer, got {line_length!r}")
 
     ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
+    if "VL302" in enabled:
+        ruff_ignore += ("E722",)  # Ruff's bare-except would report VL302's finding a second time
     return Settings(
         root=root,
         enabled=enabled,
