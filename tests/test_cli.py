@@ -332,3 +332,20 @@ def test_ruff_does_not_repeat_bare_except(project: Path) -> None:
     result = run("check", "--output-format", "concise", "a.py")
     codes = [line.split(" ")[1] for line in result.output.splitlines() if line.startswith("a.py:")]
     assert codes == ["VL302"]
+
+
+def test_a_crashing_rule_is_an_internal_error_and_the_other_files_are_checked(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vectra_lint.rules.errors.bare_except import BareExcept
+
+    def crash(self: BareExcept, node: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(BareExcept, "visit_ExceptHandler", crash)
+    (project / "a.py").write_text("try:\n    pass\nexcept:\n    raise\n")
+    (project / "b.py").write_text(BAD)
+    result = run("check", "--output-format", "concise", ".")
+    assert result.exit_code == 2
+    assert "b.py:5:5: VL201" in result.output
+    assert "error: a.py: internal error, please report it: ValueError: boom" in result.output

@@ -120,6 +120,11 @@ def _process_chunk(chunk: Sequence[Task], settings: Settings, mode: Mode) -> lis
             outcomes.append(process(task, data, settings, mode, records))
         except RecursionError:
             outcomes.append(Outcome(task, (), error=f"{task.display}: too deeply nested to analyse"))
+        except ruff.RuffError:
+            raise  # not about this file: the whole run cannot use Ruff
+        except Exception as error:  # noqa: VL301 -- a bug on one file must not cost the report on the others
+            message = f"{task.display}: internal error, please report it: {type(error).__name__}: {error}"
+            outcomes.append(Outcome(task, (), error=message))
     return outcomes
 
 
