@@ -349,3 +349,10 @@ def test_a_crashing_rule_is_an_internal_error_and_the_other_files_are_checked(
     assert result.exit_code == 2
     assert "b.py:5:5: VL201" in result.output
     assert "error: a.py: internal error, please report it: ValueError: boom" in result.output
+
+
+def test_noqa_for_a_rule_that_did_not_run_is_not_called_unused(project: Path) -> None:
+    (project / "pyproject.toml").write_text(CONFIG + '[tool.vectra-lint.per-file-ignores]\n"a.py" = ["VL401"]\n')
+    (project / "a.py").write_text('print("x")  # noqa: VL401\n')
+    assert run("check", "a.py").exit_code == 0
+    assert run("check", "--ignore", "VL401", "--select", "VL", "a.py").exit_code == 0

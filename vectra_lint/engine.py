@@ -346,7 +346,7 @@ def _apply_noqa(
     enabled = settings.enabled
     for directive in directives:
         if UNUSED_NOQA in enabled and not noqa.matches(UNUSED_NOQA, ignored):
-            unused = _unused_codes(directive, used[id(directive)], settings)
+            unused = _unused_codes(directive, used[id(directive)], settings, ignored)
             if unused:
                 kept.append(_unused_noqa(path, text, directive, unused))
         if (
@@ -372,10 +372,13 @@ def _apply_noqa(
     return tuple(kept)
 
 
-def _unused_codes(directive: noqa.Directive, used: set[str], settings: Settings) -> list[str]:
-    # Only codes this run checks: other tools (flake8, a full Ruff run) read the same comments
-    # for their own codes, and a rule that is switched off cannot tell whether it would report.
+def _unused_codes(directive: noqa.Directive, used: set[str], settings: Settings, ignored: frozenset[str]) -> list[str]:
+    # Only codes this run checks in this file: other tools (flake8, a full Ruff run) read the
+    # same comments for their own codes, and a rule that is switched off cannot tell whether it
+    # would report.
     def checked(code: str) -> bool:
+        if noqa.matches(code, ignored):
+            return False
         if code in settings.enabled:
             return True
         return (
