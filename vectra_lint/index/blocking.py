@@ -1,0 +1,224 @@
+"""Which calls block the event loop (VL201-VL205), matched by resolved import, once per call.
+
+:class:`BlockingCalls` is a shared per-file analysis: the rules VL202-VL205 ask it about the calls
+they see in coroutines, and the module summary asks it about the calls of every function (VL207
+follows them through helpers). Matching resolves the callee through the file's imports
+(``from subprocess import run as sh`` counts, a local variable named ``requests`` does not); a
+call is only resolved when its last name could match at all and its receiver was imported, so
+the scope scans behind name resolution happen for few functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from vectra_lint.context import FileContext
+from vectra_lint.rule import Analysis
+
+SLEEP = "VL201"
+HTTP = "VL202"
+SUBPROCESS = "VL203"
+FILE_IO = "VL204"
+CPU_BOUND = "VL205"
+
+_HTTP_VERBS = ("request", "get", "options", "head", "post", "put", "patch", "delete", "connect", "trace")
+
+
+def _names(prefix: str, names: tuple[str, ...] | str) -> dict[str, str]:
+    return {f"{prefix}.{name}": prefix for name in (names.split() if isinstance(names, str) else names)}
+
+
+# Qualified name -> code. VL203 also covers what Ruff's ASYNC220-ASYNC222 cover (`os.spawn*`,
+# `os.posix_spawn*`, `subprocess.getoutput`), so that nothing Ruff finds is missed.
+BLOCKING: dict[str, str] = {
+    "time.sleep": SLEEP,
+    **{name: HTTP for name in _names("requests", (*_HTTP_VERBS, "Session", "session"))},
+    **{name: HTTP for name in _names("requests.api", _HTTP_VERBS)},
+    "requests.sessions.Session": HTTP,
+    **{name: HTTP for name in _names("httpx", (*_HTTP_VERBS, "stream", "Client"))},
+    "urllib.request.urlopen": HTTP,
+    "urllib.request.urlretrieve": HTTP,
+    **{
+        name: HTTP
+        for name in _names(
+            "urllib3",
+            "request PoolManager ProxyManager HTTPConnectionPool HTTPSConnectionPool connection_from_url "
+            "proxy_from_url",
+        )
+    },
+    "http.client.HTTPConnection": HTTP,
+    "http.client.HTTPSConnection": HTTP,
+    **{
+        name: SUBPROCESS
+        for name in _names("subprocess", "run call check_call check_output Popen getoutput getstatusoutput")
+    },
+    **{
+        name: SUBPROCESS
+        for name in _names(
+            "os",
+            "system popen posix_spawn posix_spawnp spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp "
+            "spawnvpe wait wait3 wait4 waitid waitpid",
+        )
+    },
+    "builtins.open": FILE_IO,
+    "io.open": FILE_IO,
+    "io.open_code": FILE_IO,
+    "codecs.open": FILE_IO,
+    **{
+        name: FILE_IO
+        for name in _names("shutil", "copy copy2 copyfile copyfileobj copytree copymode copystat move rmtree")
+    },
+    **{name: CPU_BOUND for name in _names("pandas", "read_csv read_excel read_parquet read_json")},
+}
+
+PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
+PATH_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes", "open"})
+_PATH_TAILS = frozenset(name.rsplit(".", 1)[1] for name in PATH_CLASSES)
+
+# Callables that run their function argument in a worker thread: what is passed to them is not
+# called on the event loop.
+OFFLOADERS = frozenset({"to_thread", "run_in_executor", "run_sync", "run_in_threadpool"})
+
+CPU_OPTION = ("VL205", "extra-calls")
+"""The VL205 option naming more heavy calls; read here so that VL207 follows them too."""
+
+
+@dataclass(frozen=True)
+class BlockingCall:
+    """A call that blocks the event loop: which rule covers it and what it resolves to."""
+
+    code: str
+    qualified: str
+
+
+def _tail(func: cst.BaseExpression) -> str | None:
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return None
+
+
+def _head(func: cst.BaseExpression) -> str | None:
+    while isinstance(func, cst.Attribute):
+        func = func.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
+def is_offload_call(call: cst.Call) -> bool:
+    """Whether ``call`` hands a function to a thread (``asyncio.to_thread``, ``run_in_executor``)."""
+    return _tail(call.func) in OFFLOADERS
+
+
+class BlockingCalls(Analysis):
+    """Matches calls against the blocking-call tables, resolving names through the imports."""
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        extra = context.settings.rule_options.get(CPU_OPTION[0], {}).get(CPU_OPTION[1], ())
+        self.table = dict(BLOCKING)
+        if isinstance(extra, (list, tuple)):
+            self.table.update({str(name): CPU_BOUND for name in extra})
+        self._tails = frozenset(name.rsplit(".", 1)[-1] for name in self.table) | PATH_METHODS
+        self._imported: set[str] = set()
+        self._path_names: dict[int, set[str]] = {}
+        self._cache: dict[int, BlockingCall | None] = {}
+
+    # Imports anywhere in the file: a call is resolved only when its receiver was imported.
+    def visit_Import(self, node: cst.Import) -> None:
+        """Remember the names bound by ``import x`` / ``import x as y``."""
+        for alias in node.names:
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._imported.add(alias.asname.name.value)
+            else:
+                head = _head(alias.name)
+                if head is not None:
+                    self._imported.add(head)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        """Remember the names bound by ``from x import y``."""
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._imported.add(alias.asname.name.value)
+            elif isinstance(alias.name, cst.Name):
+                self._imported.add(alias.name.value)
+
+    # Names that hold a `pathlib.Path`: `p = Path(...)`, `p: Path = ...`, a parameter `p: Path`.
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Note parameters annotated as ``Path``."""
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is not None and self._is_path_class(param.annotation.annotation):
+                self._path_names.setdefault(id(node), set()).add(param.name.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """Note names assigned a ``Path(...)``."""
+        if self._is_path_value(node.value):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self._bind_path(target.target.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """Note names annotated as ``Path``."""
+        if isinstance(node.target, cst.Name) and (
+            self._is_path_class(node.annotation.annotation)
+            or (node.value is not None and self._is_path_value(node.value))
+        ):
+            self._bind_path(node.target.value)
+
+    def _bind_path(self, name: str) -> None:
+        frames = self.context.scope.frames
+        if frames:
+            self._path_names.setdefault(id(frames[-1].node), set()).add(name)
+
+    def _is_path_class(self, node: cst.BaseExpression) -> bool:
+        if _tail(node) not in _PATH_TAILS:
+            return False
+        return self.context.scope.qualified_name(node) in PATH_CLASSES
+
+    def _is_path_value(self, node: cst.BaseExpression) -> bool:
+        while isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+            node = node.left
+        if isinstance(node, cst.Call):
+            return self._is_path_class(node.func)
+        if isinstance(node, cst.Name):
+            return self._is_path_name(node.value)
+        return False
+
+    def _is_path_name(self, name: str) -> bool:
+        return any(name in self._path_names.get(id(frame.node), ()) for frame in self.context.scope.frames)
+
+    def match(self, call: cst.Call) -> BlockingCall | None:
+        """The blocking call ``call`` is, if any (the answer is cached per node)."""
+        key = id(call)
+        if key in self._cache:
+            return self._cache[key]
+        found = self._match(call)
+        self._cache[key] = found
+        return found
+
+    def _match(self, call: cst.Call) -> BlockingCall | None:
+        func = call.func
+        if isinstance(func, cst.Name):
+            # A bare name: imported under any alias (`from time import sleep as nap`), or `open`.
+            if func.value not in self._imported and func.value != "open":
+                return None
+        elif isinstance(func, cst.Attribute):
+            tail = func.attr.value
+            if tail not in self._tails:
+                return None
+            if tail in PATH_METHODS and self._is_path_value(func.value):
+                return BlockingCall(FILE_IO, f"pathlib.Path.{tail}")
+            if _head(func) not in self._imported:
+                return None
+        else:
+            return None
+        qualified = self.context.scope.qualified_name(func)
+        if qualified is None:
+            return None
+        code = self.table.get(qualified)
+        return BlockingCall(code, qualified) if code is not None else None

@@ -1,0 +1,102 @@
+"""Base classes shared by the async and error rules (kept outside ``rules/``, which holds one rule per module)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
+
+import libcst as cst
+
+from vectra_lint.index.blocking import BlockingCall, BlockingCalls
+from vectra_lint.index.project_index import ProjectIndex, Tri, file_index
+from vectra_lint.index.summary import INDEX_ANALYSES
+from vectra_lint.rule import Analysis, FixSpec, Rule
+
+if TYPE_CHECKING:
+    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.project import Project
+
+Payload = tuple[str, ...]
+"""What a pending diagnostic carries to the project phase; ``payload[0]`` is the file's path."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A rule's decision about one candidate: report (YES), drop (NO/UNKNOWN), or wait (DEFER)."""
+
+    found: Tri
+    message: str | None = None
+
+
+class IndexRule(Rule):
+    """A rule that decides with the project index.
+
+    Candidates found during the walk go to ``judge``, which asks ``decide`` with the file's own
+    index: a definite answer is reported (or dropped) at once; one that depends on other project
+    modules is reported as pending, and ``decide`` runs again in the project phase with the index
+    of every checked file, where what is still unknown is dropped (benefit of the doubt).
+    """
+
+    analyses: ClassVar[tuple[type[Analysis], ...]] = INDEX_ANALYSES
+
+    @classmethod
+    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
+        """Decide one candidate (``payload`` as given to ``judge``)."""
+        raise NotImplementedError
+
+    def index(self) -> ProjectIndex:
+        """This file's own index (complete only after the walk: call from ``finish``)."""
+        return file_index(self.context)
+
+    def judge(
+        self,
+        node: cst.CSTNode,
+        payload: Payload,
+        *,
+        anchor: cst.CSTNode | None = None,
+        fix: FixSpec | None = None,
+        length: int | None = None,
+    ) -> None:
+        """Report ``node`` now, later (pending) or never, as ``decide`` says."""
+        verdict = self.decide(self.index(), payload)
+        if verdict.found is Tri.YES:
+            self.report(node, verdict.message, anchor=anchor, fix=fix, length=length)
+        elif verdict.found is Tri.DEFER:
+            self.report(node, verdict.message, anchor=anchor, fix=fix, length=length, pending=payload)
+
+    @classmethod
+    def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Keep the pending diagnostics that the whole project confirms, with their final message."""
+        index = ProjectIndex.of(project)
+        kept: list[Diagnostic] = []
+        for diagnostic in diagnostics:
+            payload = diagnostic.pending
+            if not isinstance(payload, tuple):
+                continue
+            verdict = cls.decide(index, payload)
+            if verdict.found is Tri.YES:
+                kept.append(replace(diagnostic, message=verdict.message or diagnostic.message, pending=None))
+        return kept
+
+
+class BlockingCallRule(Rule):
+    """VL202-VL205: a call the blocking tables give this rule's code, made directly in a coroutine."""
+
+    analyses: ClassVar[tuple[type[Analysis], ...]] = (BlockingCalls,)
+
+    def describe(self, node: cst.Call, found: BlockingCall) -> str:
+        """The message for one call."""
+        return self.message.format(call=self.context.code_for(node.func))
+
+    def fix_for(self, node: cst.Call, found: BlockingCall) -> FixSpec | None:
+        """The fix for one call, if the rule offers one."""
+        return None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Report the calls of this rule's kind made directly inside an ``async def``."""
+        if not self.context.scope.in_async_function():
+            return
+        found = self.context.analysis(BlockingCalls).match(node)
+        if found is None or found.code != self.code:
+            return
+        self.report(node, self.describe(node, found), fix=self.fix_for(node, found))

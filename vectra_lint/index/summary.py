@@ -1,0 +1,388 @@
+"""The module summary: what one file tells the rest of the project, collected in the single walk.
+
+The facts are plain data (dicts, tuples, strings) because they are pickled from the worker
+processes to the project phase. Everything is recorded as written in the file (dotted names as
+seen, relative imports with their leading dots); resolving across modules is the index's job.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict, cast
+
+import libcst as cst
+
+from vectra_lint.context import FileContext
+from vectra_lint.index.blocking import BlockingCalls, is_offload_call
+from vectra_lint.index.modules import is_package_file, module_names, package_base
+from vectra_lint.rule import Analysis
+
+if TYPE_CHECKING:
+    from vectra_lint.index.project_index import ProjectIndex
+
+ERROR_CODE = "error_code"
+CODE_POSITION_OPTION = ("VL304", "error-code-position")
+"""Where exception calls carry their error code positionally (VL304's option, shared with VL305)."""
+EXCEPTION_SUFFIXES = ("Error", "Exception")
+
+
+class ClassFacts(TypedDict):
+    """A top-level class: its bases as written, whether it gives a default error code, its string attributes."""
+
+    bases: tuple[str, ...]
+    default_code: bool
+    strings: dict[str, str]
+
+
+class FunctionFacts(TypedDict):
+    """A module-level function or a method (``Class.method``) of a top-level class."""
+
+    is_async: bool
+    calls: tuple[str, ...]
+    """Callees as written (``helper``, ``mod.helper``, ``self._read``), only those that may be the project's."""
+    blocking: tuple[tuple[str, str, str], ...]
+    """(code, qualified name, text as written) of the VL201-VL205 calls it makes directly."""
+
+
+class ModuleFacts(TypedDict):
+    """One file's summary."""
+
+    names: tuple[str, ...]
+    package: bool
+    base: str | None
+    """The folder holding the file's topmost package, where sibling packages are the project's too."""
+    imports: dict[str, str]
+    """Module-level import bindings: name -> what it imports (``.sub.name`` when relative)."""
+    stars: tuple[str, ...]
+    aliases: dict[str, str]
+    """``NAME = other.name`` at module level."""
+    opaque: tuple[str, ...]
+    """Other module-level names assigned values that are not followed."""
+    classes: dict[str, ClassFacts]
+    constants: dict[str, str]
+    functions: dict[str, FunctionFacts]
+    code_refs: tuple[str, ...]
+    """Names (as written) used as error codes: ``error_code=NAME``, ``error_code = NAME``."""
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a name or attribute chain, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def base_name(node: cst.BaseExpression) -> str | None:
+    """The dotted name of a class base (``Generic[T]`` -> ``Generic``)."""
+    if isinstance(node, cst.Subscript):
+        node = node.value
+    return dotted_name(node)
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain (non-bytes, non-f) string literal."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def is_exception_call_name(func: cst.BaseExpression) -> bool:
+    """Whether a callee is named like an exception class (``...Error``, ``...Exception``)."""
+    if isinstance(func, cst.Name):
+        return func.value.endswith(EXCEPTION_SUFFIXES)
+    if isinstance(func, cst.Attribute):
+        return func.attr.value.endswith(EXCEPTION_SUFFIXES)
+    return False
+
+
+def error_code_arguments(call: cst.Call, position: int) -> list[cst.BaseExpression]:
+    """The expressions passed as an error code: ``error_code=...``, or the positional argument at
+    ``position`` of a call of an exception class (none when ``*args`` hides the positions)."""
+    found: list[cst.BaseExpression] = []
+    positional = 0
+    exception_call = is_exception_call_name(call.func)
+    for arg in call.args:
+        if arg.star:
+            if arg.star == "*":
+                exception_call = False
+            continue
+        if arg.keyword is not None:
+            if arg.keyword.value == ERROR_CODE:
+                found.append(arg.value)
+        else:
+            if exception_call and positional == position:
+                found.append(arg.value)
+            positional += 1
+    return found
+
+
+def error_code_position(context: FileContext) -> int:
+    """The configured position of the error code in exception calls (VL304's option)."""
+    value = context.settings.rule_options.get(CODE_POSITION_OPTION[0], {}).get(CODE_POSITION_OPTION[1], 1)
+    return value if isinstance(value, int) else 1
+
+
+def _import_target(module: cst.ImportFrom) -> str:
+    base = dotted_name(module.module) if module.module is not None else ""
+    return "." * len(module.relative) + (base or "")
+
+
+class ModuleSummary(Analysis):
+    """Collects the module's imports, classes, constants and functions' calls (see :class:`ModuleFacts`)."""
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._blocking = context.analysis(BlockingCalls)
+        self._imports: dict[str, str] = {}
+        self._stars: list[str] = []
+        self._aliases: dict[str, str] = {}
+        self._opaque: set[str] = set()
+        self._classes: dict[str, ClassFacts] = {}
+        self._class_nodes: dict[int, str] = {}
+        self._constants: dict[str, str] = {}
+        self._functions: dict[str, FunctionFacts] = {}
+        self._function_nodes: dict[int, str] = {}
+        self._calls: dict[str, list[str]] = {}
+        self._blocking_calls: dict[str, list[tuple[str, str, str]]] = {}
+        self._code_refs: list[str] = []
+        self._offload_depth = 0
+        self._offload_nodes: set[int] = set()
+        self.offloaded: set[int] = set()
+        """Calls inside the arguments of ``asyncio.to_thread``/``run_in_executor``: they are not made on the loop."""
+        self._position = error_code_position(context)
+        self._facts: ModuleFacts | None = None
+        self.index: ProjectIndex | None = None
+        """This file's own index, built on first use by the rules' ``finish`` (``file_index``)."""
+
+    # Where the walk is: module level, a top-level class body, or a recorded function.
+    def _at_module_level(self) -> bool:
+        return len(self.context.scope.frames) == 1
+
+    def _top_class(self) -> str | None:
+        frames = self.context.scope.frames
+        if len(frames) == 2 and isinstance(frames[1].node, cst.ClassDef):
+            return self._class_nodes.get(id(frames[1].node))
+        return None
+
+    def function_name(self, node: cst.CSTNode | None) -> str | None:
+        """The recorded qualified name (``f`` or ``Class.f``) of a function node, if it is recorded."""
+        return self._function_nodes.get(id(node)) if node is not None else None
+
+    def visit_Import(self, node: cst.Import) -> None:
+        """Record module-level ``import x``."""
+        if not self._at_module_level():
+            return
+        for alias in node.names:
+            full = dotted_name(alias.name) or ""
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._imports[alias.asname.name.value] = full
+            else:
+                top = full.split(".")[0]
+                self._imports[top] = top
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        """Record module-level ``from x import y``."""
+        if not self._at_module_level():
+            return
+        base = _import_target(node)
+        if isinstance(node.names, cst.ImportStar):
+            self._stars.append(base)
+            return
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            bound = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound = alias.asname.name.value
+            self._imports[bound] = f"{base}.{name}" if base and not base.endswith(".") else f"{base}{name}"
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """Record a top-level class and its bases."""
+        frames = self.context.scope.frames
+        if len(frames) != 2:
+            return
+        name = node.name.value
+        bases = tuple(b for b in (base_name(arg.value) for arg in node.bases if arg.keyword is None) if b)
+        self._classes[name] = ClassFacts(bases=bases, default_code=False, strings={})
+        self._class_nodes[id(node)] = name
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Record a module-level function or a method of a top-level class."""
+        frames = self.context.scope.frames
+        if len(frames) == 2:
+            qualname = node.name.value
+        elif len(frames) == 3 and id(frames[1].node) in self._class_nodes:
+            owner = self._class_nodes[id(frames[1].node)]
+            qualname = f"{owner}.{node.name.value}"
+            if node.name.value == "__init__" and _defaults_error_code(node):
+                self._classes[owner]["default_code"] = True
+        else:
+            return
+        self._function_nodes[id(node)] = qualname
+        if qualname not in self._functions:
+            self._functions[qualname] = FunctionFacts(is_async=node.asynchronous is not None, calls=(), blocking=())
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """Record module-level constants and aliases, and class attributes of top-level classes."""
+        if self._at_module_level():
+            for target in node.targets:
+                self._bind_module(target.target, node.value)
+            return
+        owner = self._top_class()
+        if owner is not None:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self._bind_class(owner, target.target.value, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """Like ``visit_Assign`` for annotated assignments with a value."""
+        if node.value is None:
+            return
+        if self._at_module_level():
+            self._bind_module(node.target, node.value)
+            return
+        owner = self._top_class()
+        if owner is not None and isinstance(node.target, cst.Name):
+            self._bind_class(owner, node.target.value, node.value)
+
+    def _bind_module(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if not isinstance(target, cst.Name):
+            if isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    if isinstance(element.value, cst.Name):
+                        self._opaque.add(element.value.value)
+            return
+        name = target.value
+        text = string_value(value)
+        self._constants.pop(name, None)
+        self._aliases.pop(name, None)
+        self._opaque.discard(name)
+        if text is not None:
+            self._constants[name] = text
+            return
+        alias = dotted_name(value)
+        if alias is not None and alias != name:
+            self._aliases[name] = alias
+        else:
+            self._opaque.add(name)
+
+    def _bind_class(self, owner: str, name: str, value: cst.BaseExpression) -> None:
+        facts = self._classes[owner]
+        if name == ERROR_CODE:
+            if not (isinstance(value, cst.Name) and value.value == "None"):
+                facts["default_code"] = True
+            reference = dotted_name(value)
+            if reference is not None and reference != "None":
+                self._code_refs.append(reference)
+        text = string_value(value)
+        if text is not None:
+            facts["strings"][name] = text
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Record the call in its function (unless offloaded to a thread) and error-code references."""
+        offloaded = self._offload_depth > 0
+        if offloaded:
+            self.offloaded.add(id(node))
+        if is_offload_call(node):
+            self._offload_depth += 1
+            self._offload_nodes.add(id(node))
+        for value in error_code_arguments(node, self._position):
+            reference = dotted_name(value)
+            if reference is not None and reference != "None":
+                self._code_refs.append(reference)
+        frames = self.context.scope.frames
+        if offloaded or not frames:
+            return
+        qualname = self._function_nodes.get(id(frames[-1].node))
+        if qualname is None:
+            return
+        callee = dotted_name(node.func)
+        if callee is not None:
+            self._calls.setdefault(qualname, []).append(callee)
+        found = self._blocking.match(node)
+        if found is not None:
+            text = self.context.code_for(node.func)
+            self._blocking_calls.setdefault(qualname, []).append((found.code, found.qualified, text))
+
+    def leave_Call(self, node: cst.Call) -> None:
+        """Close an offloading call."""
+        if id(node) in self._offload_nodes:
+            self._offload_depth -= 1
+
+    def finish(self) -> None:
+        """Keep only the calls that may reach project code, and freeze the facts."""
+        module_level = set(self._imports) | set(self._classes) | set(self._aliases)
+        module_level |= {name for name in self._functions if "." not in name}
+        functions: dict[str, FunctionFacts] = {}
+        for qualname, facts in self._functions.items():
+            method = "." in qualname
+            calls = tuple(
+                dict.fromkeys(
+                    callee
+                    for callee in self._calls.get(qualname, ())
+                    if callee.split(".", 1)[0] in module_level
+                    or (method and callee.split(".", 1)[0] in ("self", "cls") and callee.count(".") == 1)
+                )
+            )
+            blocking = tuple(self._blocking_calls.get(qualname, ()))
+            functions[qualname] = FunctionFacts(is_async=facts["is_async"], calls=calls, blocking=blocking)
+        settings = self.context.settings
+        self._facts = ModuleFacts(
+            names=module_names(self.context.path, settings.root),
+            package=is_package_file(self.context.path),
+            base=package_base(self.context.path, settings.root),
+            imports=self._imports,
+            stars=tuple(self._stars),
+            aliases=self._aliases,
+            opaque=tuple(sorted(self._opaque)),
+            classes=self._classes,
+            constants=self._constants,
+            functions=functions,
+            code_refs=tuple(dict.fromkeys(self._code_refs)),
+        )
+
+    def facts(self) -> object:
+        """This module's :class:`ModuleFacts`."""
+        return self._facts
+
+    @property
+    def module_facts(self) -> ModuleFacts:
+        """The facts, once the walk is over (for the rules' ``finish``)."""
+        assert self._facts is not None, "the summary is complete only after the walk"
+        return self._facts
+
+
+def _defaults_error_code(init: cst.FunctionDef) -> bool:
+    """Whether an ``__init__`` gives ``error_code`` a default: a parameter default or a literal
+    passed on to ``super().__init__(..., error_code=...)``."""
+    params = init.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == ERROR_CODE and param.default is not None:
+            return not (isinstance(param.default, cst.Name) and param.default.value == "None")
+    if not isinstance(init.body, cst.IndentedBlock):
+        return False
+    for statement in init.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            call = small.value if isinstance(small, cst.Expr) else None
+            if not isinstance(call, cst.Call):
+                continue
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value == ERROR_CODE:
+                    value = arg.value
+                    if isinstance(value, cst.Name) and value.value in (ERROR_CODE, "None"):
+                        continue
+                    return True
+    return False
+
+
+def summary_facts(facts: object) -> ModuleFacts:
+    """The facts of one file as left by :class:`ModuleSummary` (typed view)."""
+    return cast(ModuleFacts, facts)
+
+
+INDEX_ANALYSES: tuple[type[Analysis], ...] = (BlockingCalls, ModuleSummary)
+"""What a rule using the project index declares in ``analyses`` (the summary reads the matcher)."""
