@@ -1,0 +1,133 @@
+"""VL207 blocking-call-via-helper."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from vectra_lint.context import FileContext
+from vectra_lint.index.project_index import ProjectIndex, Tri
+from vectra_lint.index.rule_support import IndexRule, Payload, Verdict
+from vectra_lint.index.summary import ModuleSummary, dotted_name
+from vectra_lint.rule import Invalid, Valid
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    node: cst.Call
+    callee: str
+    caller: str | None
+    coroutine: str
+    anchor: cst.CSTNode | None
+
+
+class BlockingCallViaHelper(IndexRule):
+    """
+    ## What it does
+    Flags a call, directly inside an `async def`, of a synchronous function of the project that
+    makes a VL201-VL205 call itself or through further sync functions of the project, at any
+    depth: functions of the same module, functions imported from other project modules (relative
+    imports and re-exports through `__init__.py` are followed), methods of the same class called
+    as `self.method()`, and a class's `__init__` when the class is called. The message names the
+    chain, e.g. `load_csv -> _read -> pd.read_csv`.
+
+    A function passed to `asyncio.to_thread(...)` or `loop.run_in_executor(...)` runs in a thread:
+    nothing inside those calls' arguments counts. `async def` helpers are not followed (calling
+    one only creates a coroutine; their own calls are checked where they are).
+
+    ## Why is this bad?
+    §3: a blocking call hidden one or two helpers away blocks the event loop just as much as one
+    written in the coroutine, and it is the kind that survives code review. Offload the helper
+    (`await asyncio.to_thread(load_csv, path)`) or make the chain async.
+
+    ## Notes
+    The chain is followed across files with the project index. When only some files are checked
+    (pre-commit passes the changed files), a helper in a module that was not checked cannot be
+    followed, and the call is not reported (benefit of the doubt). Method calls on other objects
+    (`service.load()`) are not followed: their class is not known without type inference.
+    """
+
+    code = "VL207"
+    name = "blocking-call-via-helper"
+    message = "`{callee}` blocks the event loop inside `async def {coroutine}`: {chain}"
+    valid = (
+        Valid(
+            "import asyncio\nimport time\n\n\ndef _wait() -> None:\n    time.sleep(1)\n\n\n"
+            "async def poll() -> None:\n    await asyncio.to_thread(_wait)\n"
+        ),
+        Valid(
+            "import pandas as pd\n\n\ndef _read(path: str) -> object:\n    return pd.read_csv(path)\n\n\n"
+            "def load(path: str) -> object:\n    return _read(path)\n"
+        ),
+        Valid(
+            "import asyncio\n\n\nasync def _nap() -> None:\n    await asyncio.sleep(1)\n\n\n"
+            "async def poll() -> None:\n    await _nap()\n"
+        ),
+        Valid(
+            "import asyncio\nimport functools\nimport pandas as pd\n\n\ndef _read(path: str) -> object:\n"
+            "    return pd.read_csv(path)\n\n\nasync def load(path: str) -> object:\n"
+            "    loop = asyncio.get_running_loop()\n"
+            "    return await loop.run_in_executor(None, functools.partial(_read, path))\n"
+        ),
+        Valid("def ping() -> int:\n    return ping()\n\n\nasync def poll() -> int:\n    return ping()\n"),
+    )
+    invalid = (
+        Invalid(
+            "import pandas as pd\n\n\ndef _read(path: str) -> object:\n    return pd.read_csv(path)\n\n\n"
+            "def load_csv(path: str) -> object:\n    return _read(path)\n\n\n"
+            "async def import_rows(path: str) -> object:\n    return load_csv(path)\n"
+        ),
+        Invalid(
+            "import requests\n\n\nclass Client:\n    def _get(self, url: str) -> bytes:\n"
+            "        return requests.get(url).content\n\n    async def fetch(self, url: str) -> bytes:\n"
+            "        return self._get(url)\n"
+        ),
+        Invalid(
+            "import subprocess\n\n\ndef a() -> None:\n    b()\n\n\ndef b() -> None:\n    a()\n"
+            '    subprocess.run(["sync"])\n\n\nasync def main() -> None:\n    a()\n    b()\n',
+            count=2,
+        ),
+        Invalid(
+            "import time\n\n\nclass Poller:\n    def __init__(self) -> None:\n        time.sleep(1)\n\n\n"
+            "async def start() -> None:\n    Poller()\n"
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._summary = context.analysis(ModuleSummary)
+        self._candidates: list[_Candidate] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Collect calls made directly in coroutines (decided once the module is known)."""
+        scope = self.context.scope
+        if not scope.in_async_function() or id(node) in self._summary.offloaded:
+            return
+        callee = dotted_name(node.func)
+        function = scope.function()
+        if callee is None or not isinstance(function, cst.FunctionDef):
+            return
+        caller = self._summary.function_name(function)
+        self._candidates.append(_Candidate(node, callee, caller, function.name.value, self.context.current_statement))
+
+    def finish(self) -> None:
+        """Follow each candidate call through the module (and, pending, through the project)."""
+        facts = self._summary.module_facts
+        module_level = set(facts["imports"]) | set(facts["classes"]) | set(facts["aliases"]) | set(facts["functions"])
+        for candidate in self._candidates:
+            head = candidate.callee.split(".", 1)[0]
+            if head not in module_level and head not in ("self", "cls"):
+                continue
+            payload = (self.context.path, candidate.caller or "", candidate.callee, candidate.coroutine)
+            self.judge(candidate.node, payload, anchor=candidate.anchor)
+
+    @classmethod
+    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
+        """Reported when the callee leads to a blocking call."""
+        path, caller, callee, coroutine = payload
+        chain = index.blocking_chain(path, caller or None, callee)
+        if chain.found is not Tri.YES:
+            return Verdict(chain.found)
+        steps = " -> ".join(chain.steps)
+        return Verdict(Tri.YES, cls.message.format(callee=callee, coroutine=coroutine, chain=f"{steps} ({chain.code})"))

@@ -1,0 +1,54 @@
+"""VL204 blocking-file-io."""
+
+from __future__ import annotations
+
+from vectra_lint.index.rule_support import BlockingCallRule
+from vectra_lint.rule import Invalid, Valid
+
+
+class BlockingFileIo(BlockingCallRule):
+    """
+    ## What it does
+    Flags synchronous file I/O directly inside an `async def`: the builtin `open()` (and
+    `io.open`, `io.open_code`, `codecs.open`), `pathlib.Path` methods `read_text`, `read_bytes`,
+    `write_text`, `write_bytes` and `open`, and `shutil.copy*`, `shutil.move`, `shutil.rmtree`.
+    A `Path` is recognised when the method is called on `Path(...)` itself, or on a name that was
+    assigned `Path(...)` (or `Path(...) / "x"`), annotated `Path`, or is a parameter annotated
+    `Path`. A local function or variable that shadows `open` is not flagged, nor is a sync `def`
+    or `lambda` nested in the coroutine.
+
+    ## Why is this bad?
+    §3: disk reads and writes block the event loop for as long as the disk takes (much longer on
+    network storage or for large files). Offload them with `await asyncio.to_thread(...)`, or use
+    an async file library such as `aiofiles` or `anyio`.
+    """
+
+    code = "VL204"
+    name = "blocking-file-io"
+    message = "`{call}` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`"
+    valid = (
+        Valid(
+            "import asyncio\nfrom pathlib import Path\n\n\nasync def load(path: Path) -> str:\n"
+            "    return await asyncio.to_thread(path.read_text)\n"
+        ),
+        Valid("def load(name: str) -> str:\n    with open(name) as handle:\n        return handle.read()\n"),
+        Valid(
+            "async def load(name: str) -> str:\n    def open(path: str) -> str:\n        return path\n\n"
+            "    return open(name)\n"
+        ),
+        Valid("async def load(store: object) -> None:\n    store.read_text()\n"),
+    )
+    invalid = (
+        Invalid("async def load(name: str) -> str:\n    with open(name) as handle:\n        return handle.read()\n"),
+        Invalid(
+            "from pathlib import Path\n\n\nasync def load(folder: Path) -> str:\n"
+            '    config = Path("config.toml")\n    data = config.read_text()\n'
+            '    (folder / "out.txt").write_text(data)\n    return Path("x").read_bytes().decode()\n',
+            count=3,
+        ),
+        Invalid(
+            "import pathlib\n\n\nasync def save(target: pathlib.Path, text: str) -> None:\n"
+            "    target.write_text(text)\n"
+        ),
+        Invalid('import shutil\n\n\nasync def purge() -> None:\n    shutil.rmtree("/tmp/work")\n'),
+    )

@@ -1,0 +1,63 @@
+"""VL202 blocking-http."""
+
+from __future__ import annotations
+
+from vectra_lint.index.rule_support import BlockingCallRule
+from vectra_lint.rule import Invalid, Valid
+
+
+class BlockingHttp(BlockingCallRule):
+    """
+    ## What it does
+    Flags a synchronous HTTP call made directly inside an `async def`: `requests.*` (`get`,
+    `post`, ..., `request`, `Session`), `urllib.request.urlopen`/`urlretrieve`, `urllib3`
+    (`request`, `PoolManager`, connection pools), `http.client.HTTPConnection`/`HTTPSConnection`,
+    the sync `httpx.get/post/...`, `httpx.request`/`stream` and `httpx.Client`. Callees are matched
+    by resolved import (`from requests import get as fetch` counts; a local variable named
+    `requests` does not). A sync `def` or `lambda` nested in the coroutine is not flagged.
+
+    ## Why is this bad?
+    §3: a synchronous request holds the event loop for the whole network round trip, so every
+    other request the worker serves waits behind it. Use an async client
+    (`async with httpx.AsyncClient() as client: await client.get(...)`).
+
+    ## Notes
+    Methods called on a client object (`session.get(...)`) are not followed: the call that created
+    the sync client (`requests.Session()`, `httpx.Client()`) is the one reported. Calls made
+    through a helper function are VL207's.
+    """
+
+    code = "VL202"
+    name = "blocking-http"
+    message = "`{call}` is a blocking HTTP call inside `async def`; use an async client (`httpx.AsyncClient`)"
+    valid = (
+        Valid(
+            "import httpx\n\n\nasync def fetch(url: str) -> str:\n"
+            "    async with httpx.AsyncClient() as client:\n        response = await client.get(url)\n"
+            "    return response.text\n"
+        ),
+        Valid("import requests\n\n\ndef fetch(url: str) -> bytes:\n    return requests.get(url).content\n"),
+        Valid("async def fetch(requests: object, url: str) -> object:\n    return requests.get(url)\n"),
+        Valid(
+            "import requests\n\n\nasync def fetch(url: str) -> None:\n"
+            "    def later() -> object:\n        return requests.get(url)\n"
+        ),
+    )
+    invalid = (
+        Invalid("import requests\n\n\nasync def fetch(url: str) -> bytes:\n    return requests.get(url).content\n"),
+        Invalid(
+            "from requests import post as send\n\n\nasync def notify(url: str) -> None:\n"
+            '    send(url, json={"ok": True})\n'
+        ),
+        Invalid(
+            "import urllib.request\n\n\nasync def fetch(url: str) -> bytes:\n"
+            "    with urllib.request.urlopen(url) as response:\n        return response.read()\n"
+        ),
+        Invalid(
+            "import httpx\n\n\nasync def fetch(url: str) -> None:\n"
+            "    with httpx.Client() as client:\n        client.get(url)\n    httpx.post(url)\n",
+            count=2,
+        ),
+        Invalid("import http.client\n\n\nasync def ping() -> None:\n    http.client.HTTPSConnection('example.com')\n"),
+        Invalid("import urllib3\n\n\nasync def ping() -> None:\n    urllib3.request('GET', 'https://example.com')\n"),
+    )
