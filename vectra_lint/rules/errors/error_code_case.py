@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import libcst as cst
 
 from vectra_lint.context import FileContext
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import FixSpec, Invalid, Option, Replace, Rule, Valid
+from vectra_lint.index.project_index import ProjectIndex, Tri
+from vectra_lint.index.rule_support import IndexRule, Payload, Verdict
+from vectra_lint.index.summary import ERROR_CODE, dotted_name, error_code_arguments
+from vectra_lint.rule import FixSpec, Invalid, Option, Replace, Valid
 
 SCREAMING_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
+_CONSTANT_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
+USE, CONSTANT = "use", "constant"
 
 
 def to_screaming_snake(value: str) -> str:
@@ -21,13 +27,34 @@ def to_screaming_snake(value: str) -> str:
     return words.upper()
 
 
-class ErrorCodeCase(Rule):
+@dataclass(frozen=True)
+class _Reference:
+    node: cst.BaseExpression
+    dotted: str
+    anchor: cst.CSTNode | None
+
+
+@dataclass(frozen=True)
+class _Constant:
+    value: cst.SimpleString
+    text: str
+    anchor: cst.CSTNode
+
+
+class ErrorCodeCase(IndexRule):
     """
     ## What it does
-    Flags an `error_code` string that is not SCREAMING_SNAKE_CASE
-    (`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`): an `error_code="..."` keyword argument, a class attribute
-    `error_code = "..."`, or a string passed positionally at the error-code position of an
-    exception call (a callee whose name ends in `Error` or `Exception`).
+    Flags an `error_code` that is not SCREAMING_SNAKE_CASE (`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`): an
+    `error_code=...` keyword argument, a class attribute `error_code = ...`, or the argument at
+    the error-code position of an exception call (a callee whose name ends in `Error` or
+    `Exception`; option `error-code-position`).
+
+    A string literal is checked where it is written. A name is followed to the string constant
+    it holds, in the same module or in another project module (`error_code=ERROR_AUTH` with
+    `ERROR_AUTH = "auth_failed"` in `app/core/codes.py`, imported directly, under an alias, through
+    a relative import or a re-export): the use is reported, and so is the constant (with the fix).
+    Module-level constants and string attributes of top-level classes (`ErrorCode.AUTH`, also
+    `ErrorCode.AUTH.value` for enums) are followed.
 
     ## Why is this bad?
     §4 and §15: error codes are the keys the frontend translates and clients branch on; one
@@ -35,23 +62,27 @@ class ErrorCodeCase(Rule):
 
     ## Fix safety
     The fix is unsafe: it rewrites the literal (`"auth-failed"` -> `"AUTH_FAILED"`), and frontend
-    translation keys or API clients may still expect the old value.
+    translation keys or API clients may still expect the old value. For a name, the fix is on the
+    constant's literal, which also fixes every other use of it.
 
     ## Notes
-    Only string literals are checked here; following names to their constants is part of the
-    project-wide analysis.
+    A constant defined in a project module that was not checked in this run (pre-commit passes only
+    the changed files) cannot be read: its uses get the benefit of the doubt. Likewise a constant
+    is reported at its definition only when a checked file uses it as an error code.
     """
 
     code = "VL304"
     name = "error-code-case"
     message = "Error code {value!r} is not SCREAMING_SNAKE_CASE (§15)"
+    use_message = "Error code `{name}` holds {value!r}, which is not SCREAMING_SNAKE_CASE (§15)"
+    constant_message = "`{name}` = {value!r} is used as an error code and is not SCREAMING_SNAKE_CASE (§15)"
     fix_safety = Applicability.UNSAFE
     options = (
         Option(
             "error-code-position",
             1,
             "Index of the positional argument that carries the error code in exception calls "
-            "(`NotFoundError(message, code)` is 1).",
+            "(`NotFoundError(message, code)` is 1); VL305 reads it too.",
         ),
     )
     valid = (
@@ -59,6 +90,11 @@ class ErrorCodeCase(Rule):
         Valid('class Timeout(TechnicalError):\n    error_code = "EXTERNAL_API_TIMEOUT"\n'),
         Valid('raise NotFoundError("User missing", "USER_NOT_FOUND")\n'),
         Valid('log_event("user-missing", "detail")\n'),
+        Valid('USER_MISSING = "USER_NOT_FOUND"\n\nraise NotFoundError("User missing", error_code=USER_MISSING)\n'),
+        Valid(
+            'auth_code = "auth_failed"\n\n\ndef fail(auth_code: str) -> None:\n'
+            "    raise AuthError(error_code=auth_code)\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -78,65 +114,137 @@ class ErrorCodeCase(Rule):
             fixed='raise DuplicateError("USER_EXISTS")\n',
             options={"error-code-position": 0},
         ),
+        Invalid(
+            'ERROR_AUTH = "auth_failed"\n\n\ndef login() -> None:\n'
+            '    raise AuthError("denied", error_code=ERROR_AUTH)\n',
+            fixed='ERROR_AUTH = "AUTH_FAILED"\n\n\ndef login() -> None:\n'
+            '    raise AuthError("denied", error_code=ERROR_AUTH)\n',
+            count=2,
+        ),
+        Invalid(
+            "import enum\n\n\nclass ErrorCode(str, enum.Enum):\n    AUTH = 'auth-failed'\n\n\n"
+            "class AuthError(FunctionalError):\n    error_code = ErrorCode.AUTH.value\n",
+            fixed="import enum\n\n\nclass ErrorCode(str, enum.Enum):\n    AUTH = 'AUTH_FAILED'\n\n\n"
+            "class AuthError(FunctionalError):\n    error_code = ErrorCode.AUTH.value\n",
+            count=2,
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._position: int = self.option("error-code-position")
+        self._references: list[_Reference] = []
+        self._constants: dict[str, _Constant] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
         """Check `error_code=` keywords and the positional error code of exception calls."""
-        positional = 0
-        exception_call = _callee_name(node.func).endswith(("Error", "Exception"))
-        for arg in node.args:
-            if arg.star:
-                return
-            if arg.keyword is not None:
-                if arg.keyword.value == "error_code":
-                    self._check(arg.value)
-            else:
-                if exception_call and positional == self._position:
-                    self._check(arg.value)
-                positional += 1
+        for value in error_code_arguments(node, self._position):
+            self._check(value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """Remember module-level string constants (a use elsewhere may make them error codes)."""
+        if len(self.context.scope.frames) != 1 or len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        if isinstance(target, cst.Name) and isinstance(node.value, cst.SimpleString):
+            self._remember(target.value, node.value)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        """Check `error_code = "..."` in the class body (not in its methods)."""
+        """Check `error_code = ...` in the class body; remember string attributes of top-level classes."""
         if not isinstance(node.body, cst.IndentedBlock):
             return
+        top_level = len(self.context.scope.frames) == 2
         for statement in node.body.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             for small in statement.body:
-                if isinstance(small, cst.Assign) and any(
-                    isinstance(t.target, cst.Name) and t.target.value == "error_code" for t in small.targets
-                ):
-                    self._check(small.value, statement)
-                elif (
-                    isinstance(small, cst.AnnAssign)
-                    and isinstance(small.target, cst.Name)
-                    and small.target.value == "error_code"
-                    and small.value is not None
-                ):
-                    self._check(small.value, statement)
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target: cst.BaseExpression = small.targets[0].target
+                    value: cst.BaseExpression | None = small.value
+                elif isinstance(small, cst.AnnAssign):
+                    target, value = small.target, small.value
+                else:
+                    continue
+                if not isinstance(target, cst.Name) or value is None:
+                    continue
+                if target.value == ERROR_CODE:
+                    self._check(value, statement)
+                elif top_level and isinstance(value, cst.SimpleString):
+                    self._remember(f"{node.name.value}.{target.value}", value, statement)
+
+    def _remember(self, name: str, value: cst.SimpleString, anchor: cst.CSTNode | None = None) -> None:
+        text = value.evaluated_value
+        if isinstance(text, str):
+            statement = anchor or self.context.current_statement
+            assert statement is not None
+            self._constants[name] = _Constant(value, text, statement)
 
     def _check(self, value: cst.BaseExpression, anchor: cst.CSTNode | None = None) -> None:
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            dotted = dotted_name(value)
+            if dotted is not None and dotted != "None" and not self._local(dotted.split(".", 1)[0]):
+                self._references.append(_Reference(value, dotted, anchor or self.context.current_statement))
+            return
         if not isinstance(value, cst.SimpleString) or "b" in value.prefix.lower():
             return
         text = value.evaluated_value
         if not isinstance(text, str) or SCREAMING_SNAKE.match(text):
             return
-        fixed = to_screaming_snake(text)
-        fix = None
-        if SCREAMING_SNAKE.match(fixed) and "\\" not in value.value:
-            quote = value.quote
-            new = cst.SimpleString(f"{value.prefix}{quote}{fixed}{quote}")
-            fix = FixSpec((Replace(value, new),), f"Replace with {fixed!r}")
-        self.report(value, self.message.format(value=text), fix=fix, anchor=anchor)
+        self.report(value, self.message.format(value=text), fix=_fix(value, text), anchor=anchor)
+
+    def _local(self, name: str) -> bool:
+        """Whether a function (not the module) binds ``name`` where the walk is."""
+        scope = self.context.scope
+        for frame in scope.frames[1:]:
+            if isinstance(frame.node, (cst.FunctionDef, cst.Lambda)):
+                bindings = scope.bindings(frame.node)
+                if name in bindings.other or name in bindings.imports:
+                    return True
+        return False
+
+    def finish(self) -> None:
+        """Follow names to their constants; report the constants used here, defer the rest."""
+        index = self.index()
+        path = self.context.path
+        used_here: set[str] = set()
+        for reference in self._references:
+            found, symbol, value = index.constant(path, reference.dotted)
+            if found is Tri.YES and symbol is not None and symbol.module == path:
+                if value is not None and not SCREAMING_SNAKE.match(value):
+                    used_here.add(symbol.name)
+            self.judge(reference.node, (USE, path, reference.dotted), anchor=reference.anchor)
+        for name, constant in self._constants.items():
+            if SCREAMING_SNAKE.match(constant.text):
+                continue
+            fix = _fix(constant.value, constant.text)
+            if name in used_here:
+                message = self.constant_message.format(name=name, value=constant.text)
+                self.report(constant.value, message, fix=fix, anchor=constant.anchor)
+            elif "." in name or _CONSTANT_NAME.match(name):
+                self.judge(constant.value, (CONSTANT, path, name), anchor=constant.anchor, fix=fix)
+
+    @classmethod
+    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
+        """A use: is the constant's value badly cased. A constant: does some file use it as a code."""
+        kind, path, name = payload
+        if kind == CONSTANT:
+            if index.partial:
+                return Verdict(Tri.DEFER)
+            if (path, name) not in index.error_code_constants():
+                return Verdict(Tri.NO)
+            symbol = index.resolve(path, name)
+            value = index.constant_value(symbol) if symbol is not None else None
+            return Verdict(Tri.YES, cls.constant_message.format(name=name, value=value))
+        found, symbol, value = index.constant(path, name)
+        if found is Tri.YES and value is not None and not SCREAMING_SNAKE.match(value):
+            return Verdict(Tri.YES, cls.use_message.format(name=name, value=value))
+        return Verdict(Tri.DEFER if found is Tri.DEFER else Tri.NO)
 
 
-def _callee_name(func: cst.BaseExpression) -> str:
-    if isinstance(func, cst.Name):
-        return func.value
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    return ""
+def _fix(value: cst.SimpleString, text: str) -> FixSpec | None:
+    fixed = to_screaming_snake(text)
+    if not SCREAMING_SNAKE.match(fixed) or "\\" in value.value:
+        return None
+    quote = value.quote
+    new = cst.SimpleString(f"{value.prefix}{quote}{fixed}{quote}")
+    return FixSpec((Replace(value, new),), f"Replace with {fixed!r}")

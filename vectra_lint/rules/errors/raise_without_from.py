@@ -1,0 +1,111 @@
+"""VL307 raise-without-from."""
+
+from __future__ import annotations
+
+import builtins
+
+import libcst as cst
+
+from vectra_lint.diagnostics import Applicability
+from vectra_lint.rule import FixSpec, InsertAfter, Invalid, NodeEdit, Rule, Valid
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+class RaiseWithoutFrom(Rule):
+    """
+    ## What it does
+    Flags, inside an `except` handler, a `raise` of a new exception without `from`: the handler's
+    code (not a function or class defined in it) raising anything other than the exception it
+    caught (`raise` alone and `raise exc` of the bound name are re-raises). `raise ... from exc`
+    and `raise ... from None` (an explicit choice to hide the cause) are fine.
+
+    ## Why is this bad?
+    §15 (context preservation): low-level errors are re-raised as high-level Vectra errors, and the
+    original must stay attached as the cause. Without `from`, the traceback says "during handling
+    of the above exception, another exception occurred", as if the handler itself had crashed, and
+    `__cause__` is empty for the error log.
+
+    ## Fix safety
+    The fix is safe: it adds `from <name>` with the name the handler binds, first binding one
+    (`except OSError as exc:`) when the handler has none. The new name is chosen so that it does
+    not clash with any name of the function or module. Only the chaining shown in tracebacks and
+    `__cause__` change. A bare `except:` gets no fix (VL302 names the type first).
+    """
+
+    code = "VL307"
+    name = "raise-without-from"
+    message = "New exception raised in an `except` handler without `from`; chain it with `from {name}` (§15)"
+    fix_safety = Applicability.SAFE
+    valid = (
+        Valid("try:\n    run()\nexcept OSError as exc:\n    raise StorageError('DISK') from exc\n"),
+        Valid("try:\n    run()\nexcept OSError:\n    raise StorageError('DISK') from None\n"),
+        Valid("try:\n    run()\nexcept OSError as exc:\n    cleanup()\n    raise exc\n"),
+        Valid("try:\n    run()\nexcept OSError:\n    raise\n"),
+        Valid("try:\n    run()\nexcept OSError:\n    def later() -> None:\n        raise StorageError('DISK')\n"),
+        Valid("raise StorageError('not in a handler')\n"),
+    )
+    invalid = (
+        Invalid(
+            "try:\n    run()\nexcept OSError as error:\n    raise StorageError('DISK')\n",
+            fixed="try:\n    run()\nexcept OSError as error:\n    raise StorageError('DISK') from error\n",
+        ),
+        Invalid(
+            "try:\n    run()\nexcept (OSError, ValueError):\n    if retry():\n        raise Retry()\n"
+            "    raise StorageError('DISK')  # give up\n",
+            fixed="try:\n    run()\nexcept (OSError, ValueError) as exc:\n    if retry():\n"
+            "        raise Retry() from exc\n    raise StorageError('DISK') from exc  # give up\n",
+            count=2,
+        ),
+        Invalid(
+            "def load(exc: int) -> None:\n    try:\n        run()\n    except OSError:\n"
+            "        raise StorageError(exc)\n",
+            fixed="def load(exc: int) -> None:\n    try:\n        run()\n    except OSError as exc_1:\n"
+            "        raise StorageError(exc) from exc_1\n",
+        ),
+        Invalid(
+            "try:\n    run()\nexcept KeyError as missing:\n    try:\n        fallback()\n    except OSError:\n"
+            "        raise LookupFailed(missing)\n",
+            fixed="try:\n    run()\nexcept KeyError as missing:\n    try:\n        fallback()\n"
+            "    except OSError as exc:\n"
+            "        raise LookupFailed(missing) from exc\n",
+        ),
+        Invalid("try:\n    run()\nexcept:\n    raise StorageError('DISK')\n"),
+    )
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        """Report raises of a new exception, without `from`, by a handler's own code."""
+        scope = self.context.scope
+        handler = scope.handler()
+        if handler is None or node.exc is None or node.cause is not None:
+            return
+        bound = (
+            handler.name.name.value if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
+        )
+        if bound is not None and isinstance(node.exc, cst.Name) and node.exc.value == bound:
+            return
+        if handler.type is None:
+            self.report(node, self.message.format(name="<name>"))
+            return
+        edits: list[NodeEdit] = []
+        name = bound
+        if name is None:
+            name = self._fresh_name()
+            edits.append(InsertAfter(handler.type, f" as {name}"))
+        edits.append(InsertAfter(node.exc, f" from {name}"))
+        fix = FixSpec(tuple(edits), f"Add `from {name}`")
+        self.report(node, self.message.format(name=name), fix=fix)
+
+    def _fresh_name(self) -> str:
+        """`exc`, or `exc_1`, `exc_2`... so that no enclosing scope binds or reads it as a global."""
+        scope = self.context.scope
+        taken: set[str] = set()
+        for frame in scope.frames:
+            bindings = scope.bindings(frame.node)
+            taken |= bindings.other
+            taken |= set(bindings.imports)
+        name, counter = "exc", 0
+        while name in taken or name in _BUILTINS:
+            counter += 1
+            name = f"exc_{counter}"
+        return name
