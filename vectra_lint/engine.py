@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import re
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,7 @@ SYNTAX_ERROR = "VL001"
 UNUSED_NOQA = "VL002"
 NOQA_WITHOUT_REASON = "VL003"
 MAX_FIX_PASSES = 10
+_MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -94,10 +96,6 @@ class _Collector:
     comments: list[cst.Comment] = field(default_factory=list)
     statements: list[cst.CSTNode] = field(default_factory=list)
 
-    def visit_Comment(self, node: cst.Comment) -> None:
-        if "noqa" in node.value.lower():
-            self.comments.append(node)
-
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.statements.append(node)
         self.context.current_statement = node
@@ -115,6 +113,14 @@ class _Collector:
     def _leave(self) -> None:
         self.statements.pop()
         self.context.current_statement = self.statements[-1] if self.statements else None
+
+
+class _NoqaCollector(_Collector):
+    """The collector for files that mention ``noqa``; the others need not enter whitespace at all."""
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        if "noqa" in node.value.lower():
+            self.comments.append(node)
 
 
 @dataclass(frozen=True)
@@ -151,7 +157,7 @@ def lint_text(
                 context.analyses[kind] = kind(context)
     analyses = list(context.analyses.values())
     rules = [rule(context) for rule in rule_classes]
-    collector = _Collector(context)
+    collector = (_NoqaCollector if _MENTIONS_NOQA.search(text) else _Collector)(context)
     # Scope tracking, the collector and shared analyses see each node before the rules do (and
     # leave it after them).
     infrastructure = [context.scope, collector, *analyses]

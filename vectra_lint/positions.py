@@ -9,8 +9,8 @@ has been generated. Offsets are turned into lines and columns with a line-start 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import libcst as cst
@@ -70,31 +70,53 @@ class _LocatingState(CodegenState):
             self.stopping = True
             raise _Done
 
-    @contextmanager
-    def record_syntactic_position(
+    # libcst only uses the result in a `with` statement; its annotation is narrower than that.
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
-        key = id(node)
-        if key not in self.wanted:
-            yield
-            return
+    ) -> AbstractContextManager[None]:
+        # Called for most nodes: a shared do-nothing context object is much cheaper than the
+        # generator-based context manager of the base class.
+        if id(node) not in self.wanted:
+            return _NOTHING
         # A node whose span is hoisted from a child needs that child located too.
         for child in (start_node, end_node):
             if child is not None and id(child) not in self.wanted:
                 self.wanted.add(id(child))
                 self.pending += 1
-        start = self._now()
-        yield
-        if self.stopping:
+        return _Recording(self, node, start_node, end_node)
+
+
+class _Nothing(AbstractContextManager[None]):
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+_NOTHING = _Nothing()
+
+
+class _Recording(AbstractContextManager[None]):
+    """Records a wanted node's syntactic span around its code generation."""
+
+    def __init__(
+        self, state: _LocatingState, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None
+    ) -> None:
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+        self.start = 0
+
+    def __enter__(self) -> None:
+        self.start = self.state._now()
+
+    def __exit__(self, *exc_info: object) -> None:
+        state = self.state
+        if state.stopping:
             return
-        if start_node is not None:
-            start = self.found[id(start_node)].start
-        end = self.found[id(end_node)].end if end_node is not None else self._now()
-        self.syntactic[key] = (start, end)
+        start = state.found[id(self.start_node)].start if self.start_node is not None else self.start
+        end = state.found[id(self.end_node)].end if self.end_node is not None else state._now()
+        state.syntactic[id(self.node)] = (start, end)
 
 
 def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, Located]:

@@ -122,9 +122,9 @@ class _BindingCollector:
         elif isinstance(node, cst.ImportFrom):
             if isinstance(node.names, cst.ImportStar):
                 return
-            base = _dotted(node.module) if node.module is not None else ""
+            base = (_dotted(node.module) if node.module is not None else "") or ""
             if node.relative:
-                base = "." * len(node.relative) + (base or "")
+                base = "." * len(node.relative) + base
             for alias in node.names:
                 name = _dotted(alias.name) or ""
                 bound = name
