@@ -1,0 +1,1 @@
+"""Rules of the typing family (§1, §2, §11)."""

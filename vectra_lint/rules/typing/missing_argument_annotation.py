@@ -1,0 +1,90 @@
+"""VL101 missing-argument-annotation."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from vectra_lint.context import FileContext
+from vectra_lint.definitions import DefinitionTracker, implicit_first_parameter
+from vectra_lint.rule import Invalid, Rule, Valid
+
+
+class MissingArgumentAnnotation(Rule):
+    """
+    ## What it does
+    Flags every parameter of a `def` without a type annotation: positional-only, regular and
+    keyword-only parameters, `*args` and `**kwargs` (reported at the name, after the stars). The
+    first parameter of a method (`self`, `cls`) is exempt unless the method is a
+    `@staticmethod`. Lambdas, which cannot carry annotations, are not checked.
+
+    ## Why is this bad?
+    §1-2: type hints are mandatory for every function argument. An unannotated parameter is `Any`
+    to the type checker, so every call site and every use in the body goes unchecked.
+
+    ## Notes
+    This rule reports what Ruff's ANN001, ANN002 and ANN003 report, with the same exemption for
+    the implementation of an `@overload`-ed function (the overloads carry its types). One
+    deliberate difference: Ruff skips the first parameter of a method whatever its kind, so in
+    `def method(*, key)` it skips `key`; here only a positional first parameter counts as
+    `self`/`cls`, and `key` is reported.
+    """
+
+    code = "VL101"
+    name = "missing-argument-annotation"
+    message = "Parameter has no type annotation (§1)"
+    valid = (
+        Valid("def area(width: float, height: float = 1.0) -> float:\n    return width * height\n"),
+        Valid(
+            "class Repository:\n"
+            "    def get(self, key: str) -> str:\n        return key\n\n"
+            "    @classmethod\n    def build(cls, *args: str, **kwargs: int) -> None:\n        pass\n"
+        ),
+        Valid("def positional(a: int, /, b: int, *, c: int) -> int:\n    return a + b + c\n"),
+        Valid("handler = lambda event: event\n"),
+        Valid(
+            "from typing import overload\n\n\n"
+            "@overload\ndef parse(raw: str) -> str: ...\n"
+            "@overload\ndef parse(raw: bytes) -> bytes: ...\n"
+            "def parse(raw):\n    return raw\n"
+        ),
+    )
+    invalid = (
+        Invalid("def area(width, height: float) -> float:\n    return width * height\n"),
+        Invalid("def call(*args, **kwargs) -> None:\n    pass\n", count=2),
+        Invalid("class Converter:\n    @staticmethod\n    def convert(value) -> str:\n        return str(value)\n"),
+        Invalid("class Service:\n    def run(self, job, *, retries) -> None:\n        pass\n", count=2),
+        Invalid("def outer(a: int) -> None:\n    def inner(b) -> None:\n        pass\n"),
+        Invalid("def only(a, /, b) -> None:\n    pass\n", count=2),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        """Track definitions (a method's first parameter is exempt)."""
+        super().__init__(context)
+        self._definitions = DefinitionTracker(context)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """Track the enclosing class (its functions are methods)."""
+        self._definitions.enter(node)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        """Leave the class."""
+        self._definitions.leave()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Report the parameters of ``node`` that have no annotation."""
+        definition = self._definitions.enter(node)
+        if definition.overload_implementation:
+            return
+        params = node.params
+        implicit = implicit_first_parameter(definition)
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is None and param is not implicit:
+                self.report(param.name, f"Parameter `{param.name.value}` has no type annotation (§1)", anchor=node)
+        for star, stars in ((params.star_arg, "*"), (params.star_kwarg, "**")):
+            if isinstance(star, cst.Param) and star.annotation is None:
+                message = f"Parameter `{stars}{star.name.value}` has no type annotation (§1)"
+                self.report(star.name, message, anchor=node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Leave the function."""
+        self._definitions.leave()

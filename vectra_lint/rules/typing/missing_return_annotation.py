@@ -1,0 +1,203 @@
+"""VL102 missing-return-annotation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from vectra_lint.context import FileContext
+from vectra_lint.definitions import ABSTRACT, OVERLOAD, Definition, DefinitionTracker, Kind, dotted_name
+from vectra_lint.diagnostics import Applicability
+from vectra_lint.rule import FixSpec, InsertInto, Invalid, Rule, Valid
+
+
+@dataclass
+class _Body:
+    """What the walk saw directly in one function body (nested defs and lambdas excluded)."""
+
+    returns_value: bool = False
+    yields: bool = False
+
+
+class MissingReturnAnnotation(Rule):
+    """
+    ## What it does
+    Flags a function or method without a return annotation (`-> T`), `__init__` and other dunder
+    methods included.
+
+    ## Why is this bad?
+    §1-2: type hints are mandatory for return values. Without one, callers get `Any` back and the
+    type checker does not check the body's `return` statements either.
+
+    ## Fix safety
+    The fix adds `-> None` and is safe, because it is offered only where the function provably
+    returns nothing: no `return <value>` (a bare `return` or `return None` is fine) and no `yield`
+    in its own body (those of nested functions, lambdas and classes do not count), not abstract
+    (`@abstractmethod`), not an `@overload`, not a stub whose body is only `...`, not a `Protocol`
+    member whose body is only a docstring, `pass` or `...`, and not a function whose last statement
+    is a `raise` (it never returns normally, or is a placeholder that subclasses override with a
+    real return type). Other functions are reported without a fix.
+
+    ## Notes
+    This rule reports what Ruff's ANN201, ANN202, ANN204, ANN205 and ANN206 report, with the same
+    exemption for the implementation of an `@overload`-ed function (its overloads carry the
+    return types).
+    """
+
+    code = "VL102"
+    name = "missing-return-annotation"
+    message = "Function has no return annotation (§1)"
+    fix_safety = Applicability.SAFE
+    valid = (
+        Valid("def total(prices: list[float]) -> float:\n    return sum(prices)\n"),
+        Valid("class Cache:\n    def __init__(self) -> None:\n        self.data: dict[str, str] = {}\n"),
+        Valid("square = lambda x: x * x\n"),
+        Valid(
+            "from typing import overload\n\n\n"
+            "@overload\ndef first(items: list[int]) -> int: ...\n"
+            "@overload\ndef first(items: list[str]) -> str: ...\n"
+            "def first(items):\n    return items[0]\n"
+        ),
+    )
+    invalid = (
+        Invalid(
+            "class Cache:\n    def __init__(self, size: int):\n        self.size = size\n",
+            fixed="class Cache:\n    def __init__(self, size: int) -> None:\n        self.size = size\n",
+        ),
+        Invalid(
+            "def log_all(items: list[str]):\n"
+            "    def fmt(item: str) -> str:\n        return item.upper()\n"
+            "    for item in items:\n        if not item:\n            return\n        print(fmt(item))\n",
+            fixed="def log_all(items: list[str]) -> None:\n"
+            "    def fmt(item: str) -> str:\n        return item.upper()\n"
+            "    for item in items:\n        if not item:\n            return\n        print(fmt(item))\n",
+        ),
+        Invalid(
+            "async def notify(user: str)  :\n    await send(user, key=lambda: (yield))\n",
+            fixed="async def notify(user: str) -> None  :\n    await send(user, key=lambda: (yield))\n",
+        ),
+        Invalid("def total(prices: list[float]):\n    return sum(prices)\n"),
+        Invalid("def numbers():\n    yield 1\n"),
+        Invalid("import abc\n\n\nclass Base(abc.ABC):\n    @abc.abstractmethod\n    def run(self):\n        pass\n"),
+        Invalid("class Reader:\n    def read(self):\n        raise NotImplementedError\n"),
+        Invalid("from typing import Protocol\n\n\nclass Closer(Protocol):\n    def close(self):\n        ...\n"),
+        Invalid(
+            "def outer():\n    def inner():\n        return 1\n    return None\n",
+            fixed="def outer() -> None:\n    def inner():\n        return 1\n    return None\n",
+            count=2,
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        """Track definitions and what each function body returns."""
+        super().__init__(context)
+        self._definitions = DefinitionTracker(context)
+        # One entry per enclosing def or lambda, so that a nested scope's returns stay its own.
+        self._bodies: list[_Body] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """Track the enclosing class."""
+        self._definitions.enter(node)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        """Leave the class."""
+        self._definitions.leave()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Start collecting what the function's body returns."""
+        self._definitions.enter(node)
+        self._bodies.append(_Body())
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        """A lambda's ``yield`` is its own."""
+        self._bodies.append(_Body())
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        """Leave the lambda."""
+        self._bodies.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        """Note a ``return <value>`` (``return None`` returns nothing)."""
+        value = node.value
+        if self._bodies and value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
+            self._bodies[-1].returns_value = True
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        """Note that the enclosing function is a generator."""
+        if self._bodies:
+            self._bodies[-1].yields = True
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Report the function when it has no return annotation."""
+        body = self._bodies.pop()
+        definition = self._definitions.stack[-1]
+        self._definitions.leave()
+        if node.returns is not None or definition.overload_implementation:
+            return
+        fix = None
+        if self._returns_nothing(definition, body):
+            fix = FixSpec((InsertInto(node.whitespace_before_colon, 0, " -> None"),), "Add `-> None`")
+        self.report(node.name, f"Function `{node.name.value}` has no return annotation (§1)", fix=fix, anchor=node)
+
+    def _returns_nothing(self, definition: Definition, body: _Body) -> bool:
+        if body.returns_value or body.yields:
+            return False
+        if definition.decorated_with(ABSTRACT | OVERLOAD) or _decorated_abstract(definition):
+            return False
+        statements = _statements(definition.node)
+        if not statements:
+            return True
+        if isinstance(statements[-1], cst.Raise):
+            return False
+        kinds = {_stub_kind(statement) for statement in statements}
+        if kinds == {"ellipsis"} or kinds == {"docstring", "ellipsis"}:
+            return False
+        if None not in kinds and _in_protocol(definition):
+            return False
+        return True
+
+
+def _decorated_abstract(definition: Definition) -> bool:
+    # `@abstractmethod` through an import the module-level resolution cannot see.
+    return any(decorator.rsplit(".", 1)[-1] == "abstractmethod" for decorator in definition.decorators)
+
+
+def _statements(node: cst.ClassDef | cst.FunctionDef) -> list[cst.CSTNode]:
+    """The body's statements, simple statements of one line counted one by one."""
+    body = node.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        return list(body.body)
+    found: list[cst.CSTNode] = []
+    for statement in body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            found.extend(statement.body)
+        else:
+            found.append(statement)
+    return found
+
+
+def _stub_kind(statement: cst.CSTNode) -> str | None:
+    """``docstring``, ``ellipsis`` or ``pass`` for the statements a stub body is made of."""
+    if isinstance(statement, cst.Pass):
+        return "pass"
+    if isinstance(statement, cst.Expr):
+        if isinstance(statement.value, cst.Ellipsis):
+            return "ellipsis"
+        if isinstance(statement.value, (cst.SimpleString, cst.ConcatenatedString)):
+            return "docstring"
+    return None
+
+
+def _in_protocol(definition: Definition) -> bool:
+    parent = definition.parent
+    if definition.kind is not Kind.METHOD or parent is None or not isinstance(parent.node, cst.ClassDef):
+        return False
+    for base in parent.node.bases:
+        value = base.value
+        if isinstance(value, cst.Subscript):
+            value = value.value
+        name = dotted_name(value)
+        if name is not None and name.rsplit(".", 1)[-1] == "Protocol":
+            return True
+    return False

@@ -1,0 +1,134 @@
+"""VL104 raw-string-enum-field."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from vectra_lint.context import FileContext
+from vectra_lint.definitions import dotted_name
+from vectra_lint.rule import Invalid, Option, Rule, Valid
+
+# Wrappers that keep a field a string: its type is the first argument.
+_TRANSPARENT = frozenset({"Optional", "Annotated", "Mapped", "Union"})
+
+
+class RawStringEnumField(Rule):
+    """
+    ## What it does
+    In the `schemas` and `models` layers, flags a class field named `status`, `type`, `kind` or
+    `state`, or ending in `_status` or `_type`, that is annotated `str`. `Optional[str]`,
+    `str | None`, `Union[str, None]`, `Annotated[str, ...]` and SQLAlchemy's `Mapped[str]` are
+    strings too. Names are compared case-insensitively and are options.
+
+    ## Why is this bad?
+    §11 (strict enums): status and type values must be Python `Enum`s, replicated exactly in the
+    frontend. A raw string accepts any typo, and the frontend cannot know the allowed values.
+
+    ## Notes
+    Only annotated class attributes are fields (Pydantic, SQLModel, dataclasses, SQLAlchemy
+    declarative models); parameters and module variables are not checked. Which files are schemas
+    and models comes from `[tool.vectra-lint.layers]`.
+    """
+
+    code = "VL104"
+    name = "raw-string-enum-field"
+    message = "Status/type field annotated `str`; use an `Enum` (§11)"
+    options = (
+        Option("names", ["status", "type", "kind", "state"], "Field names that hold an enumerated value."),
+        Option("suffixes", ["_status", "_type"], "Name endings that hold an enumerated value."),
+    )
+    valid = (
+        Valid(
+            "from enum import Enum\n\nfrom pydantic import BaseModel\n\n\n"
+            "class OrderStatus(str, Enum):\n    OPEN = 'open'\n    CLOSED = 'closed'\n\n\n"
+            "class Order(BaseModel):\n    status: OrderStatus\n    title: str\n",
+            path="app/schemas/order.py",
+        ),
+        Valid("class Order:\n    status: str\n", path="app/services/order.py"),
+        Valid(
+            "class Order:\n    def update(self, status: str) -> None:\n        self.status: str = status\n",
+            path="app/models/order.py",
+        ),
+        Valid("class Order:\n    status_message: str\n    typed: str\n", path="app/models/order.py"),
+        Valid(
+            "from typing import ClassVar\n\n\nclass Order:\n    type: ClassVar[str] = 'order'\n",
+            path="app/models/order.py",
+        ),
+    )
+    invalid = (
+        Invalid("class Order:\n    status: str\n", path="app/schemas/order.py"),
+        Invalid(
+            "from typing import Optional\n\n\nclass Document:\n"
+            "    doc_type: Optional[str] = None\n    processing_status: str | None = None\n",
+            path="app/models/document.py",
+            count=2,
+        ),
+        Invalid(
+            "from sqlalchemy.orm import Mapped, mapped_column\n\n\n"
+            "class Job:\n    State: Mapped[str] = mapped_column()\n",
+            path="app/models/job.py",
+        ),
+        Invalid(
+            "class Job:\n    phase: str\n",
+            path="app/models/job.py",
+            options={"names": ["phase"], "suffixes": []},
+        ),
+        Invalid("class Job:\n    kind: 'str'\n", path="app/schemas/job.py"),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        """Read the layer and the options once per file."""
+        super().__init__(context)
+        self._active = context.in_layer("schemas", "models")
+        self._names: frozenset[str] = frozenset()
+        self._suffixes: tuple[str, ...] = ()
+        if self._active:
+            self._names = frozenset(str(name).lower() for name in self.option("names"))
+            self._suffixes = tuple(str(suffix).lower() for suffix in self.option("suffixes"))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """Report an enum-like class field annotated as a string."""
+        if not self._active or not isinstance(node.target, cst.Name):
+            return
+        frames = self.context.scope.frames
+        if not frames or not isinstance(frames[-1].node, cst.ClassDef):
+            return
+        field_name = node.target.value.lower()
+        if field_name not in self._names and not field_name.endswith(self._suffixes):
+            return
+        if _is_string_type(node.annotation.annotation):
+            self.report(
+                node.target,
+                f"Field `{node.target.value}` is annotated `str`; use an `Enum` of its values (§11)",
+            )
+
+
+def _is_string_type(node: cst.BaseExpression) -> bool:
+    """``str``, or a wrapper (Optional, Annotated, Mapped, ``| None``) around ``str``."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        text = node.evaluated_value
+        if not isinstance(text, str):
+            return False
+        try:
+            return _is_string_type(cst.parse_expression(text))
+        except cst.ParserSyntaxError:
+            return False
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        sides = [node.left, node.right]
+        others = [side for side in sides if not _is_none(side)]
+        return len(others) == 1 and _is_string_type(others[0])
+    if isinstance(node, cst.Subscript):
+        wrapper = dotted_name(node.value)
+        if wrapper is None or wrapper.rsplit(".", 1)[-1] not in _TRANSPARENT or not node.slice:
+            return False
+        arguments = [element.slice.value for element in node.slice if isinstance(element.slice, cst.Index)]
+        if wrapper.rsplit(".", 1)[-1] == "Union":
+            others = [argument for argument in arguments if not _is_none(argument)]
+            return len(others) == 1 and _is_string_type(others[0])
+        return bool(arguments) and _is_string_type(arguments[0])
+    name = dotted_name(node)
+    return name in ("str", "builtins.str")
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"

@@ -1,0 +1,200 @@
+"""VL103 unexplained-any."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+from vectra_lint.context import FileContext
+from vectra_lint.definitions import qualified_module_name
+from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.walker import iter_nodes
+
+ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.Any"})
+"""``builtins.Any``: a bare ``Any`` nothing at module level binds (a star import)."""
+_WORD_ANY = re.compile(r"\bAny\b")
+# Tool directives are not explanations; a suppression comment for this very rule must not count
+# as one either, or the rule would go quiet and the suppression would look unused.
+_PRAGMA = re.compile(r"#\s*(?:noqa\b|type:|pragma\b|fmt:|isort:|pylint:|mypy:|pyright:|nosec\b)", re.IGNORECASE)
+
+
+class _Stop(Exception):  # noqa: VL303 -- control flow inside the rule, never raised out of it
+    """Raised by the header generation once the statement's first nested statement starts."""
+
+
+class _HeaderState(CodegenState):
+    """Generates one statement's text up to its first nested statement, noting where nodes start.
+
+    Only statements with a candidate ``Any`` are generated, so the rule never pays for the
+    positions of a whole file (libcst's ``PositionProvider`` would cost three parses).
+    """
+
+    def __init__(self, module: cst.Module, root: cst.CSTNode, wanted: set[int]) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.root = root
+        self.wanted = wanted
+        self.starts: dict[int, int] = {}
+        """Token index at which each wanted node starts."""
+        self.comments: list[tuple[int, cst.Comment]] = []
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if node is not self.root and isinstance(node, cst.BaseStatement):
+            raise _Stop
+        if id(node) in self.wanted:
+            self.starts[id(node)] = len(self.tokens)
+        if isinstance(node, cst.Comment):
+            self.comments.append((len(self.tokens), node))
+
+
+@dataclass
+class _Statement:
+    node: cst.CSTNode
+    candidates: list[cst.CSTNode] = field(default_factory=list)
+
+
+class UnexplainedAny(Rule):
+    """
+    ## What it does
+    Flags `Any` (`typing.Any`, however imported) in an annotation (a parameter, a return type, an
+    annotated assignment, a string annotation) when no comment explains it. A comment counts
+    when it is on the same line as `Any`, alone on the line directly above it, or at the end of
+    the annotation's logical line (after the `:` of a multi-line `def`, after an annotated
+    assignment). Tool directives (`# noqa`, `# type: ignore`, `# pragma`, ...) do not count.
+
+    ## Why is this bad?
+    §2: avoid `Any` unless absolutely necessary, and when it is used, provide a comment explaining
+    why. `Any` switches type checking off for every value that flows through it; the comment
+    tells the reviewer it was a decision, not a shortcut.
+
+    ## Notes
+    `Any` in a type alias or a `cast(...)` is not an annotation and is not checked. A comment on
+    the line above counts when it belongs to the same statement (a multi-line signature) or is
+    alone on its line; the trailing comment of the previous statement or of a block's header
+    line (`class Payload(BaseModel):  # ...`) does not.
+    """
+
+    code = "VL103"
+    name = "unexplained-any"
+    message = "`Any` without a comment explaining why (§2)"
+    valid = (
+        Valid(
+            "from typing import Any\n\n\n"
+            "def load(raw: dict[str, Any]) -> None:  # raw JSON from the partner API, any shape\n    pass\n"
+        ),
+        Valid(
+            "from typing import Any\n\n\nclass Event:\n"
+            "    # payloads are arbitrary JSON documents\n    payload: dict[str, Any]\n"
+        ),
+        Valid(
+            "import typing\n\n\ndef handle(\n    event: typing.Any,  # plugins send their own types\n"
+            "    retries: int,\n) -> None:\n    pass\n"
+        ),
+        Valid(
+            "from typing import Any\n\n\ndef handle(\n    event: str,\n    extra: Any,\n"
+            ") -> None:  # extra is forwarded untouched\n    pass\n"
+        ),
+        Valid("from typing import Any\n\nJson = dict[str, Any]\n"),
+        Valid(
+            "from typing import Literal\n\nMode = Literal['Any']\n\n\n"
+            "def pick(mode: Literal['Any']) -> None:\n    pass\n"
+        ),
+    )
+    invalid = (
+        Invalid("from typing import Any\n\n\ndef load(raw: dict[str, Any]) -> None:\n    pass\n"),
+        Invalid("import typing as t\n\n\ndef load(raw: str) -> t.Any:\n    return raw\n"),
+        Invalid("from typing import Any\n\n# a config loader\n\ndef load(raw: 'Any') -> None:\n    pass\n"),
+        Invalid("from typing import Any\n\nresult: Any = None  # type: ignore[assignment]\n"),
+        Invalid(
+            "from typing import Any\n\n\ndef handle(\n    event: Any,\n    extra: Any,\n) -> None:\n    pass\n", count=2
+        ),
+        Invalid("from typing import Any\n\nx: int = 0  # counter\ny: Any = None\n"),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        """Collect candidate ``Any`` nodes per statement."""
+        super().__init__(context)
+        self._statements: dict[int, _Statement] = {}
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        """Find ``Any`` in an annotation (a small subtree, scanned here rather than listening to
+        every name of the file); a string annotation is checked as text."""
+        value = node.annotation
+        if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+            text = value.evaluated_value
+            if isinstance(text, str) and _WORD_ANY.search(text):
+                self._candidate(value)
+            return
+        attribute_names: set[int] = set()
+        for found in iter_nodes(value, (cst.Name, cst.Attribute)):
+            if isinstance(found, cst.Attribute):
+                if found.attr.value == "Any":
+                    # The attribute's own name is not a bare `Any`.
+                    attribute_names.add(id(found.attr))
+                    if qualified_module_name(self.context, found) in ANY:
+                        self._candidate(found)
+            elif found.value == "Any" and id(found) not in attribute_names:
+                if qualified_module_name(self.context, found) in ANY:
+                    self._candidate(found)
+
+    def _candidate(self, node: cst.CSTNode) -> None:
+        statement = self.context.current_statement
+        if statement is None:
+            return
+        entry = self._statements.get(id(statement))
+        if entry is None:
+            entry = self._statements[id(statement)] = _Statement(statement)
+        entry.candidates.append(node)
+
+    def finish(self) -> None:
+        """Decide, per statement with an ``Any``, which ones a comment explains."""
+        for entry in self._statements.values():
+            for node in self._unexplained(entry):
+                self.report(node, anchor=entry.node)
+
+    def _unexplained(self, entry: _Statement) -> list[cst.CSTNode]:
+        state = _HeaderState(self.context.module, entry.node, {id(node) for node in entry.candidates})
+        try:
+            entry.node._codegen(state)
+        except _Stop:
+            pass
+        line_at = _token_lines(state.tokens)
+        end_comment = _logical_line_comment(entry.node)
+        explained_lines: set[int] = set()
+        for index, comment in state.comments:
+            if _PRAGMA.match(comment.value):
+                continue
+            if comment is end_comment:
+                return []
+            explained_lines.add(line_at[index])
+        unexplained = []
+        for node in entry.candidates:
+            line = line_at[state.starts[id(node)]]
+            if line not in explained_lines and line - 1 not in explained_lines:
+                unexplained.append(node)
+        return unexplained
+
+
+def _token_lines(tokens: list[str]) -> list[int]:
+    """The 0-based line on which each token starts (one extra entry for the end)."""
+    lines: list[int] = []
+    line = 0
+    for token in tokens:
+        lines.append(line)
+        line += token.count("\n")
+    lines.append(line)
+    return lines
+
+
+def _logical_line_comment(statement: cst.CSTNode) -> cst.Comment | None:
+    """The comment ending the statement's first logical line (a ``def`` header's, an assignment's)."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        return statement.trailing_whitespace.comment
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        return body.header.comment
+    if isinstance(body, cst.SimpleStatementSuite):
+        return body.trailing_whitespace.comment
+    return None
