@@ -1,0 +1,90 @@
+"""VL602 missing-class-docstring."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from vectra_lint.context import FileContext
+from vectra_lint.definitions import (
+    DOCSTRING_SCOPE,
+    EXEMPT_PATHS,
+    DefinitionTracker,
+    docstring,
+    exempt_path,
+    public_scope,
+)
+from vectra_lint.rule import Invalid, Rule, Valid
+
+
+class MissingClassDocstring(Rule):
+    """
+    ## What it does
+    Flags a class whose body does not start with a docstring (a string literal; an f-string or a
+    comment does not count). The report is at the class name.
+
+    ## Why is this bad?
+    §9 and §12: every class needs a docstring saying what it represents and how it is used.
+
+    ## Notes
+    With `docstring-scope = "public"` this rule reports what Ruff's D101 (class) and D106 (nested
+    class) report: a class is public when its name has no leading underscore, its module is
+    public, it is listed in `__all__` when the module defines one (read like Ruff: string
+    literals of `__all__ = [...]`, `+=`, `+`; not `__all__.extend(...)`), and it is not nested
+    in a function or in a private class.
+    """
+
+    code = "VL602"
+    name = "missing-class-docstring"
+    message = "Class has no docstring (§12)"
+    options = (DOCSTRING_SCOPE, EXEMPT_PATHS)
+    valid = (
+        Valid('class PaymentService:\n    """Charges and refunds orders."""\n'),
+        Valid("class Inline: '''One line.'''\n"),
+        Valid("class TestCheckout:\n    pass\n", path="tests/test_checkout.py"),
+        Valid("class _Cache:\n    pass\n", options={"docstring-scope": "public"}),
+        Valid(
+            '"""Module."""\n\n__all__ = ["Exported"]\n\n\nclass Exported:\n    """Doc."""\n\n\n'
+            "class Helper:\n    pass\n",
+            options={"docstring-scope": "public"},
+        ),
+        Valid(
+            'def factory() -> type:\n    """Build."""\n\n    class Local:\n        pass\n\n    return Local\n',
+            options={"docstring-scope": "public"},
+        ),
+    )
+    invalid = (
+        Invalid("class PaymentService:\n    pass\n"),
+        Invalid("class Config:\n    # Settings for the app\n    debug = False\n"),
+        Invalid('class Formatted:\n    f"""Not a docstring: {1}"""\n'),
+        Invalid('class Outer:\n    """Doc."""\n\n    class Meta:\n        ordering = ["name"]\n'),
+        Invalid("class _Cache:\n    pass\n"),
+        Invalid('def factory() -> type:\n    """Build."""\n\n    class Local:\n        pass\n\n    return Local\n'),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        """Read the options once per file."""
+        super().__init__(context)
+        self._public_only = public_scope(self)
+        self._definitions = DefinitionTracker(context, visibility=self._public_only)
+        self._exempt = exempt_path(self)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """Report the class when it has no docstring."""
+        definition = self._definitions.enter(node)
+        if self._exempt or docstring(node.body) is not None:
+            return
+        if self._public_only and not definition.public:
+            return
+        self.report(node.name, f"Class `{node.name.value}` has no docstring (§12)", anchor=node)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        """Leave the class."""
+        self._definitions.leave()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Track the enclosing function (its classes are nested, hence private)."""
+        self._definitions.enter(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Leave the function."""
+        self._definitions.leave()

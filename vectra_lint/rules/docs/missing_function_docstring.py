@@ -1,0 +1,132 @@
+"""VL603 missing-function-docstring."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from vectra_lint.context import FileContext
+from vectra_lint.definitions import (
+    DOCSTRING_SCOPE,
+    EXEMPT_PATHS,
+    OVERLOAD,
+    OVERRIDE,
+    DefinitionTracker,
+    Kind,
+    docstring,
+    dotted_name,
+    exempt_path,
+    public_scope,
+)
+from vectra_lint.rule import Invalid, Rule, Valid
+
+
+class MissingFunctionDocstring(Rule):
+    """
+    ## What it does
+    Flags a function or method whose body does not start with a docstring (a string literal; an
+    f-string or a comment does not count). The report is at the function name.
+
+    Never flagged: `@overload` signatures (the implementation carries the docstring), methods
+    marked `@override`/`@typing.override` (the overridden method documents the contract), and
+    property setters and deleters (`@name.setter`: Python shows the getter's docstring for the
+    property). Test files are exempt through `exempt-paths`.
+
+    ## Why is this bad?
+    §12: all functions and methods must have docstrings explaining their purpose, arguments and
+    return values. `docstring-scope = "public"` narrows that to the public API, as §9 words it.
+
+    ## Notes
+    With `docstring-scope = "public"` this rule reports what Ruff's D102 (method), D103
+    (function), D105 (magic method) and D107 (`__init__`) report: a function is public when its
+    name has no leading underscore (dunder methods are public), its module is public, it is in
+    `__all__` when the module defines one, and every enclosing class is public; a function nested
+    in a function is private. `@overload` and `@override` are recognised when imported from
+    `typing` or `typing_extensions` at module level, as Ruff resolves them.
+    """
+
+    code = "VL603"
+    name = "missing-function-docstring"
+    message = "Function has no docstring (§12)"
+    options = (DOCSTRING_SCOPE, EXEMPT_PATHS)
+    valid = (
+        Valid('def charge(amount: int) -> None:\n    """Charge the customer."""\n'),
+        Valid(
+            "from typing import overload\n\n\n"
+            "@overload\ndef parse(raw: str) -> str: ...\n@overload\ndef parse(raw: bytes) -> bytes: ...\n"
+            'def parse(raw: str | bytes) -> str | bytes:\n    """Parse."""\n    return raw\n'
+        ),
+        Valid(
+            "import typing\n\n\nclass Child(Base):\n"
+            '    """A child."""\n\n    @typing.override\n    def run(self) -> None:\n        pass\n'
+        ),
+        Valid(
+            "class User:\n"
+            '    """A user."""\n\n    @property\n    def name(self) -> str:\n        """The name."""\n'
+            "        return self._name\n\n"
+            "    @name.setter\n    def name(self, value: str) -> None:\n        self._name = value\n"
+        ),
+        Valid("def test_checkout() -> None:\n    assert True\n", path="tests/test_checkout.py"),
+        Valid(
+            'def _helper() -> None:\n    pass\n\n\ndef outer() -> None:\n    """Outer."""\n\n'
+            "    def inner() -> None:\n        pass\n",
+            options={"docstring-scope": "public"},
+        ),
+        Valid(
+            'class _Private:\n    """Private."""\n\n    def method(self) -> None:\n        pass\n',
+            options={"docstring-scope": "public"},
+        ),
+    )
+    invalid = (
+        Invalid("def charge(amount: int) -> None:\n    pass\n"),
+        Invalid(
+            'class Cart:\n    """A cart."""\n\n    def __init__(self) -> None:\n        self.items = []\n\n'
+            "    def __len__(self) -> int:\n        return len(self.items)\n",
+            count=2,
+        ),
+        Invalid('def outer() -> None:\n    """Outer."""\n\n    def inner() -> None:\n        pass\n'),
+        Invalid("def _helper() -> None:\n    # helps\n    pass\n"),
+        Invalid('async def fetch(url: str) -> bytes:\n    f"""Fetch {url}."""\n    return b""\n'),
+        Invalid(
+            'class Cart:\n    """A cart."""\n\n    def __init__(self) -> None:\n        self.items = []\n',
+            options={"docstring-scope": "public"},
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        """Read the options once per file."""
+        super().__init__(context)
+        self._public_only = public_scope(self)
+        self._definitions = DefinitionTracker(context, visibility=self._public_only)
+        self._exempt = exempt_path(self)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """Track the enclosing class (its functions are methods)."""
+        self._definitions.enter(node)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        """Leave the class."""
+        self._definitions.leave()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Report the function when it has no docstring and no exemption applies."""
+        definition = self._definitions.enter(node)
+        if self._exempt or docstring(node.body) is not None:
+            return
+        if self._public_only and not definition.public:
+            return
+        if definition.decorated_with(OVERLOAD | OVERRIDE):
+            return
+        name = node.name.value
+        if definition.kind is Kind.METHOD:
+            for decorator in node.decorators:
+                if dotted_name(decorator.decorator) in (f"{name}.setter", f"{name}.deleter"):
+                    return
+            assert definition.parent is not None
+            message = f"Method `{definition.parent.name}.{name}` has no docstring (§12)"
+        else:
+            message = f"Function `{name}` has no docstring (§12)"
+        self.report(node.name, message, anchor=node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Leave the function."""
+        self._definitions.leave()
