@@ -296,28 +296,39 @@ class CommentedOutCode(Rule):
     ## What it does
     Flags comment lines that are code: they parse as Python statements and do not look like
     prose. A line must contain something code has and prose rarely does (a bracket, `:`, `=`, `%`,
-    or start with `return`, `import`, `raise`, ...), must parse, and must not be a bare name, a
-    constant or words joined by operators ("pre-processing", "50% done", "user is admin") or a
-    label ("Note: ..."). A multi-line statement (an open bracket closed a few lines down, a block
-    header with its indented body) counts when its lines parse together.
+    or start with `return`, `import`, `raise`, ...) and must parse. It is still prose when it is
+    only names, constants and operators ("pre-processing", "50% done", "user is admin"), a label
+    ("Note: ..."), an enumeration ("foo(), bar()"), a sentence ("e.g. foo(bar)", "Done. Run
+    f(x)"), a word before a bracket ("Monday (first day)"), a bullet ("- LOG(x, y)"), a grammar
+    or table row ("reserved    = gen-delims / sub-delims"), or an expression that ends a
+    sentence begun on the line above ("for reasons given in" / "Expression.resolve()").
+    A multi-line statement (an open bracket closed a few lines down, a block header with its
+    indented body, dict or list entries) counts when its lines parse together.
 
     Never flagged: tool directives (`# noqa`, `# type:`, `# pragma`, `# fmt:`, `# isort:`,
     `# pylint:`, ...), `#!` shebangs, `# -*- coding` cookies, `#:` attribute docs, task notes
     (`# TODO: ...`, `# FIXME`), comments mentioning an issue (`#12`), licence headers (a comment
     block mentioning a copyright or licence), and anything inside a docstring (not a comment).
 
+    One diagnostic is reported per commented-out block (consecutive commented-out lines), at the
+    `#` of its first line.
+
     ## Why is this bad?
     §13: do not leave commented-out code in the codebase; git history keeps it. Dead code in
     comments rots: it is never run, never type-checked, and readers cannot tell whether it is a
     hint, a leftover or a bug.
 
-    One diagnostic is reported per commented-out block (consecutive commented-out lines), at the
-    `#` of its first line.
-
     ## Fix safety
     The fix deletes the whole commented-out block and is unsafe: the comment may be a deliberate
     example or a note to a human that happens to parse, which only a person can tell. A
     commented-out end-of-line comment is removed with the blanks before it.
+
+    ## Notes
+    Ruff's ERA001 reports every line; here a block is one finding, since it is one decision to
+    delete it. Plain data in comments (`# "%d %b %Y",` in a list of formats) is not flagged: it
+    may be an example as well as dead code. Code samples that explain the code around them
+    (`# g = g1 | g2` above `__or__`) are code and are flagged; the unsafe fix leaves that call to
+    a person.
     """
 
     code = "VL605"
