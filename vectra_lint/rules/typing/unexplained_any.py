@@ -127,17 +127,9 @@ class UnexplainedAny(Rule):
             if isinstance(text, str) and _WORD_ANY.search(text):
                 self._candidate(value)
             return
-        attribute_names: set[int] = set()
-        for found in iter_nodes(value, (cst.Name, cst.Attribute)):
-            if isinstance(found, cst.Attribute):
-                if found.attr.value == "Any":
-                    # The attribute's own name is not a bare `Any`.
-                    attribute_names.add(id(found.attr))
-                    if qualified_module_name(self.context, found) in ANY:
-                        self._candidate(found)
-            elif found.value == "Any" and id(found) not in attribute_names:
-                if qualified_module_name(self.context, found) in ANY:
-                    self._candidate(found)
+        for found in _any_references(value):
+            if qualified_module_name(self.context, found) in ANY:
+                self._candidate(found)
 
     def _candidate(self, node: cst.CSTNode) -> None:
         statement = self.context.current_statement
@@ -175,6 +167,44 @@ class UnexplainedAny(Rule):
             if line not in explained_lines and line - 1 not in explained_lines:
                 unexplained.append(node)
         return unexplained
+
+
+def _any_references(node: cst.BaseExpression) -> list[cst.Name | cst.Attribute]:
+    """The ``Any`` and ``x.Any`` in a type expression.
+
+    The usual shapes (names, ``a.b``, ``x[...]``, ``a | b``, lists of ``Callable``) are followed
+    by hand; anything else is searched generically.
+    """
+    found: list[cst.Name | cst.Attribute] = []
+    stack: list[cst.BaseExpression] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            if current.value == "Any":
+                found.append(current)
+        elif isinstance(current, cst.Attribute):
+            # Only the last part can be `Any`; the rest is a module path.
+            if current.attr.value == "Any":
+                found.append(current)
+        elif isinstance(current, cst.Subscript):
+            stack.append(current.value)
+            for element in current.slice:
+                if isinstance(element.slice, cst.Index):
+                    stack.append(element.slice.value)
+        elif isinstance(current, cst.BinaryOperation):
+            stack.extend((current.left, current.right))
+        elif isinstance(current, (cst.List, cst.Tuple)):
+            stack.extend(element.value for element in current.elements)
+        elif isinstance(current, (cst.BaseString, cst.Ellipsis, cst.BaseNumber)):
+            continue
+        else:
+            attribute_names = {id(item.attr) for item in iter_nodes(current, cst.Attribute)}
+            for item in iter_nodes(current, (cst.Name, cst.Attribute)):
+                if isinstance(item, cst.Attribute) and item.attr.value == "Any":
+                    found.append(item)
+                elif isinstance(item, cst.Name) and item.value == "Any" and id(item) not in attribute_names:
+                    found.append(item)
+    return found
 
 
 def _token_lines(tokens: list[str]) -> list[int]:
