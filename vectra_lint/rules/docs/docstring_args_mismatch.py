@@ -186,6 +186,10 @@ class DocstringArgsMismatch(Rule):
                 continue
             self.report(node.name, message, anchor=node)
         names = {name for name, _ in actual}
+        implicit = implicit_first_parameter(definition)
+        if implicit is not None:
+            # Documenting `self` is odd but not wrong.
+            names.add(implicit.name.value)
         for param in parsed.params:
             if param.name not in names:
                 message = f"The docstring documents `{param.written}`, which is not a parameter of `{function}`"

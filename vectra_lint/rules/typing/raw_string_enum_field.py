@@ -80,18 +80,34 @@ class RawStringEnumField(Rule):
         """Read the layer and the options once per file."""
         super().__init__(context)
         self._active = context.in_layer("schemas", "models")
+        self._in_class_body: list[bool] = []
         self._names: frozenset[str] = frozenset()
         self._suffixes: tuple[str, ...] = ()
         if self._active:
             self._names = frozenset(str(name).lower() for name in self.option("names"))
             self._suffixes = tuple(str(suffix).lower() for suffix in self.option("suffixes"))
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """Annotated names directly in a class body are fields."""
+        self._in_class_body.append(True)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        """Leave the class."""
+        self._in_class_body.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Annotated names in a method body are locals, not fields."""
+        self._in_class_body.append(False)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Leave the function."""
+        self._in_class_body.pop()
+
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """Report an enum-like class field annotated as a string."""
         if not self._active or not isinstance(node.target, cst.Name):
             return
-        frames = self.context.scope.frames
-        if not frames or not isinstance(frames[-1].node, cst.ClassDef):
+        if not self._in_class_body or not self._in_class_body[-1]:
             return
         field_name = node.target.value.lower()
         if field_name not in self._names and not field_name.endswith(self._suffixes):
