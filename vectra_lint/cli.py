@@ -21,7 +21,7 @@ from vectra_lint.fixer import applicable, write_atomically
 from vectra_lint.registry import RegistryError
 from vectra_lint.reporters import REPORTERS, reporter_class
 from vectra_lint.reporters.base import Summary
-from vectra_lint.reporters.text import print_statistics
+from vectra_lint.reporters.text import Lines, print_statistics
 from vectra_lint.ruff import RuffError
 from vectra_lint.runner import Mode, Outcome, Task, default_jobs, finish_project, process, run
 from vectra_lint.settings import Settings
@@ -260,8 +260,7 @@ def _report(
     color = output_file is None and handle.isatty()
     try:
         if statistics:
-            console = Console(file=handle, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True)
-            print_statistics(console, [d for outcome in outcomes for d in outcome.diagnostics])
+            print_statistics(Lines(handle, color), [d for outcome in outcomes for d in outcome.diagnostics])
             return
         reporter = reporter_class(output_format)(handle, sources, color=color)
         reporter.start()

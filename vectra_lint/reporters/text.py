@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -12,16 +13,24 @@ from vectra_lint.diagnostics import Applicability, Diagnostic
 from vectra_lint.reporters.base import Reporter, Summary
 
 
-def _console(reporter: Reporter) -> Console:
-    # Colour only on a terminal; soft_wrap keeps long lines intact for editors to parse.
-    return Console(
-        file=reporter.stream,
-        force_terminal=reporter.color,
-        no_color=not reporter.color,
-        highlight=False,
-        soft_wrap=True,
-        width=10_000,
-    )
+class Lines:
+    """Writes styled lines: through rich on a colour terminal, as plain text otherwise.
+
+    Plain writes matter for speed: rich renders each line through its layout engine, which
+    took longer than linting for a report of tens of thousands of lines.
+    """
+
+    def __init__(self, stream: TextIO, color: bool) -> None:
+        self.stream = stream
+        # soft_wrap keeps long lines intact for editors to parse.
+        self.console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True) if color else None
+
+    def __call__(self, text: Text | None = None) -> None:
+        """Write one line."""
+        if self.console is not None:
+            self.console.print(text if text is not None else "")
+        else:
+            self.stream.write((text.plain if text is not None else "") + "\n")
 
 
 def _fix_mark(diagnostic: Diagnostic) -> str:
@@ -45,17 +54,17 @@ class ConciseReporter(Reporter):
     """One line per diagnostic: ``path:line:col: CODE [*] message``, then the summary."""
 
     def start(self) -> None:
-        """Set up the console."""
-        self.console = _console(self)
+        """Set up the output."""
+        self.emit = Lines(self.stream, self.color)
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Print one line per diagnostic."""
         for diagnostic in diagnostics:
-            self.console.print(_heading(diagnostic))
+            self.emit(_heading(diagnostic))
 
     def finish(self, summary: Summary) -> None:
         """Print the summary line."""
-        print_summary(self.console, summary)
+        print_summary(self.emit, summary)
 
 
 class TextReporter(ConciseReporter):
@@ -68,48 +77,48 @@ class TextReporter(ConciseReporter):
         source = self.sources(path)
         lines = source.splitlines() if source is not None else []
         for diagnostic in diagnostics:
-            self.console.print(_heading(diagnostic))
+            self.emit(_heading(diagnostic))
             if 0 < diagnostic.line <= len(lines):
                 self._snippet(diagnostic, lines)
             if diagnostic.fix is not None:
                 note = "" if diagnostic.fix.applicability is Applicability.SAFE else " (unsafe)"
-                self.console.print(Text(f"  = help: {diagnostic.fix.description}{note}", style="cyan"))
-            self.console.print()
+                self.emit(Text(f"  = help: {diagnostic.fix.description}{note}", style="cyan"))
+            self.emit()
 
     def _snippet(self, diagnostic: Diagnostic, lines: list[str]) -> None:
         width = len(str(min(diagnostic.end_line, len(lines))))
         gutter = " " * width
-        self.console.print(Text(f"{gutter} |", style="blue"))
+        self.emit(Text(f"{gutter} |", style="blue"))
         last = min(diagnostic.end_line, diagnostic.line + 2, len(lines))
         for number in range(diagnostic.line, last + 1):
             line = lines[number - 1].expandtabs(1)
             row = Text(f"{number:>{width}} | ", style="blue")
             row.append(line)
-            self.console.print(row)
+            self.emit(row)
         line = lines[diagnostic.line - 1]
         start = diagnostic.column - 1
         end = diagnostic.end_column - 1 if diagnostic.end_line == diagnostic.line else len(line)
         carets = "^" * max(1, end - start)
         marker = Text(f"{gutter} | ", style="blue")
         marker.append(" " * start + carets + " " + diagnostic.code, style="bold red")
-        self.console.print(marker)
-        self.console.print(Text(f"{gutter} |", style="blue"))
+        self.emit(marker)
+        self.emit(Text(f"{gutter} |", style="blue"))
 
 
-def print_summary(console: Console, summary: Summary) -> None:
+def print_summary(emit: Lines, summary: Summary) -> None:
     """The closing lines of the human formats: counts, and what ``--fix`` would do."""
     if summary.fixed:
-        console.print(Text(f"Fixed {summary.fixed} {_plural(summary.fixed, 'error')}, {summary.remaining} remaining."))
+        emit(Text(f"Fixed {summary.fixed} {_plural(summary.fixed, 'error')}, {summary.remaining} remaining."))
     if summary.remaining == 0:
         if not summary.fixed:
-            console.print(Text("All checks passed!", style="bold green"))
+            emit(Text("All checks passed!", style="bold green"))
         return
-    console.print(Text(f"Found {summary.remaining} {_plural(summary.remaining, 'error')}.", style="bold"))
+    emit(Text(f"Found {summary.remaining} {_plural(summary.remaining, 'error')}.", style="bold"))
     if summary.fixable:
-        console.print(Text(f"[*] {summary.fixable} fixable with the `--fix` option.", style="cyan"))
+        emit(Text(f"[*] {summary.fixable} fixable with the `--fix` option.", style="cyan"))
     if summary.unsafe_fixable:
         hidden = summary.unsafe_fixable
-        console.print(
+        emit(
             Text(
                 f"[-] {hidden} more {_plural(hidden, 'fix', 'fixes')} available with `--fix --unsafe-fixes`.",
                 style="cyan",
@@ -117,7 +126,7 @@ def print_summary(console: Console, summary: Summary) -> None:
         )
 
 
-def print_statistics(console: Console, diagnostics: Sequence[Diagnostic]) -> None:
+def print_statistics(emit: Lines, diagnostics: Sequence[Diagnostic]) -> None:
     """Counts per code, most frequent first (``--statistics``)."""
     counts = Counter(d.code for d in diagnostics)
     names = {d.code: d.name for d in diagnostics}
@@ -125,7 +134,7 @@ def print_statistics(console: Console, diagnostics: Sequence[Diagnostic]) -> Non
     width = len(str(max(counts.values(), default=0)))
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         mark = "[*]" if code in fixable else "[ ]"
-        console.print(Text(f"{count:>{width}}  {code:<5}  {mark} {names[code]}"))
+        emit(Text(f"{count:>{width}}  {code:<5}  {mark} {names[code]}"))
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
