@@ -237,7 +237,10 @@ def _finish(
                 wanted.append(report.anchor.body)
         if report.fix is not None:
             wanted.extend(edit.node for edit in report.fix.edits if not isinstance(edit, InsertAt))
-    located = locate(module, wanted) if wanted else {}
+    # The module spans the whole file: no need to generate it all to learn that.
+    whole = Located(0, len(text), 0, len(text), ())
+    located = locate(module, [node for node in wanted if node is not module])
+    located[id(module)] = whole
     lines = LineIndex(text)
     diagnostics = [_diagnostic(path, module, report, located, lines) for report in reports] + external
     if file_codes:
