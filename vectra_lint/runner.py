@@ -12,7 +12,7 @@ from pathlib import Path
 from vectra_lint import ruff
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import MAX_FIX_PASSES, DecodeError, decode, decode_error, encode, lint_text
-from vectra_lint.fixer import fix_text
+from vectra_lint.fixer import applicable, apply_fixes, check_source, fix_text
 from vectra_lint.project import Project, resolve
 from vectra_lint.ruff import Record
 from vectra_lint.settings import Settings
@@ -164,16 +164,51 @@ def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None 
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
             outcomes = [outcome for result in pool.map(_worker, chunks) for outcome in result]
-    return finish_project(outcomes, settings)
+    return finish_project(outcomes, settings, mode)
 
 
-def finish_project(outcomes: list[Outcome], settings: Settings) -> list[Outcome]:
-    """Settle diagnostics that needed every file (``project.py``) and put each file's in order."""
+def finish_project(outcomes: list[Outcome], settings: Settings, mode: Mode | None = None) -> list[Outcome]:
+    """Settle diagnostics that needed every file (``project.py``) and put each file's in order.
+
+    When fixing, the fixes of diagnostics the project phase confirmed are applied here: the
+    workers could not apply them, as a pending diagnostic may yet be dropped.
+    """
     project = Project(settings, {outcome.task.relative: outcome.facts for outcome in outcomes})
     finished = []
     for outcome in outcomes:
         diagnostics = list(outcome.diagnostics)
         if any(d.pending is not None for d in diagnostics):
-            diagnostics = resolve(project, diagnostics)
+            settled = resolve(project, [d for d in diagnostics if d.pending is not None])
+            diagnostics = [d for d in diagnostics if d.pending is None]
+            if mode is not None and mode.fix:
+                outcome, settled = _fix_settled(outcome, settled, mode)
+            diagnostics += settled
         finished.append(replace(outcome, diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key))))
     return finished
+
+
+def _fix_settled(outcome: Outcome, settled: list[Diagnostic], mode: Mode) -> tuple[Outcome, list[Diagnostic]]:
+    """Apply the fixes of settled diagnostics to the file's (possibly already fixed) text, once.
+
+    Their edits refer to the text the worker ended with. If they break the file, nothing is applied.
+    """
+    fixable = [d for d in settled if applicable(d, mode.unsafe_fixes)]
+    if not fixable or outcome.task.path is None or outcome.error is not None:
+        return outcome, settled
+    try:
+        decoded = decode(outcome.task.path.read_bytes())
+    except (OSError, DecodeError):
+        return outcome, settled
+    text = outcome.fixed_text if outcome.fixed_text is not None else decoded.text
+    new_text, applied = apply_fixes(text, fixable)
+    if not applied or check_source(new_text, outcome.task.display) is not None:
+        return outcome, settled
+    done = {id(d) for d in applied}
+    fixed = replace(
+        outcome,
+        original=outcome.original if outcome.original is not None else decoded.text,
+        fixed_text=new_text,
+        fixed_bytes=encode(decoded, new_text),
+        fixed=outcome.fixed + len(applied),
+    )
+    return fixed, [d for d in settled if id(d) not in done]
