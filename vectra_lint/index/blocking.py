@@ -11,6 +11,7 @@ the scope scans behind name resolution happen for few functions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import libcst as cst
 
@@ -101,10 +102,20 @@ def _tail(func: cst.BaseExpression) -> str | None:
     return None
 
 
-def _head(func: cst.BaseExpression) -> str | None:
-    while isinstance(func, cst.Attribute):
-        func = func.value
-    return func.value if isinstance(func, cst.Name) else None
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+@lru_cache(maxsize=16)
+def _tables(extra: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
+    """The blocking table with the configured heavy calls, and the last names worth resolving."""
+    table = {**BLOCKING, **{name: CPU_BOUND for name in extra}}
+    return table, frozenset(name.rsplit(".", 1)[-1] for name in table) | PATH_METHODS
 
 
 def is_offload_call(call: cst.Call) -> bool:
@@ -118,34 +129,50 @@ class BlockingCalls(Analysis):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         extra = context.settings.rule_options.get(CPU_OPTION[0], {}).get(CPU_OPTION[1], ())
-        self.table = dict(BLOCKING)
-        if isinstance(extra, (list, tuple)):
-            self.table.update({str(name): CPU_BOUND for name in extra})
-        self._tails = frozenset(name.rsplit(".", 1)[-1] for name in self.table) | PATH_METHODS
-        self._imported: set[str] = set()
+        self.table, self._tails = _tables(
+            tuple(str(name) for name in extra) if isinstance(extra, (list, tuple)) else ()
+        )
+        self._imported: dict[str, set[str]] = {}
         self._path_names: dict[int, set[str]] = {}
         self._cache: dict[int, BlockingCall | None] = {}
 
-    # Imports anywhere in the file: a call is resolved only when its receiver was imported.
+    # Imports anywhere in the file: a call is resolved (with the scope scan that shadowing needs)
+    # only when some import of its first name could make it a blocking call.
     def visit_Import(self, node: cst.Import) -> None:
         """Remember the names bound by ``import x`` / ``import x as y``."""
         for alias in node.names:
+            full = _dotted(alias.name)
+            if full is None:
+                continue
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self._imported.add(alias.asname.name.value)
+                self._imported.setdefault(alias.asname.name.value, set()).add(full)
             else:
-                head = _head(alias.name)
-                if head is not None:
-                    self._imported.add(head)
+                top = full.split(".", 1)[0]
+                self._imported.setdefault(top, set()).add(top)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         """Remember the names bound by ``from x import y``."""
-        if isinstance(node.names, cst.ImportStar):
+        if isinstance(node.names, cst.ImportStar) or node.relative or node.module is None:
             return
+        module = _dotted(node.module)
         for alias in node.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            bound = alias.name.value
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self._imported.add(alias.asname.name.value)
-            elif isinstance(alias.name, cst.Name):
-                self._imported.add(alias.name.value)
+                bound = alias.asname.name.value
+            self._imported.setdefault(bound, set()).add(f"{module}.{alias.name.value}")
+
+    def _may_block(self, func: cst.BaseExpression) -> bool:
+        dotted = _dotted(func)
+        if dotted is None:
+            return False
+        head, _, rest = dotted.partition(".")
+        targets = self._imported.get(head)
+        if targets is None:
+            return dotted == "open"
+        table = self.table
+        return any((f"{target}.{rest}" if rest else target) in table for target in targets) or dotted == "open"
 
     # Names that hold a `pathlib.Path`: `p = Path(...)`, `p: Path = ...`, a parameter `p: Path`.
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -203,19 +230,15 @@ class BlockingCalls(Analysis):
 
     def _match(self, call: cst.Call) -> BlockingCall | None:
         func = call.func
-        if isinstance(func, cst.Name):
-            # A bare name: imported under any alias (`from time import sleep as nap`), or `open`.
-            if func.value not in self._imported and func.value != "open":
-                return None
-        elif isinstance(func, cst.Attribute):
+        if isinstance(func, cst.Attribute):
             tail = func.attr.value
             if tail not in self._tails:
                 return None
             if tail in PATH_METHODS and self._is_path_value(func.value):
                 return BlockingCall(FILE_IO, f"pathlib.Path.{tail}")
-            if _head(func) not in self._imported:
-                return None
-        else:
+        elif not isinstance(func, cst.Name):
+            return None
+        if not self._may_block(func):
             return None
         qualified = self.context.scope.qualified_name(func)
         if qualified is None:

@@ -13,6 +13,13 @@ from vectra_lint.index.summary import dotted_name
 from vectra_lint.rule import Invalid, Valid
 
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+BROAD_NAMES = frozenset(name.rsplit(".", 1)[1] for name in BROAD)
+
+
+def _last_name(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    return node.attr.value if isinstance(node, cst.Attribute) else None
 
 
 @dataclass
@@ -87,7 +94,11 @@ class BroadExcept(IndexRule):
             return  # bare `except:` is VL302's
         elements = [e.value for e in node.type.elements] if isinstance(node.type, cst.Tuple) else [node.type]
         scope = self.context.scope
-        broad = [element for element in elements if scope.qualified_name(element) in BROAD]
+        broad = [
+            element
+            for element in elements
+            if _last_name(element) in BROAD_NAMES and scope.qualified_name(element) in BROAD
+        ]
         if not broad:
             return
         bound = node.name.name.value if node.name is not None and isinstance(node.name.name, cst.Name) else None

@@ -18,6 +18,7 @@ SCREAMING_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
 _CONSTANT_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
+_CODE_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9]*([_.\-][A-Za-z0-9]+)*$")
 USE, CONSTANT = "use", "constant"
 
 
@@ -220,7 +221,8 @@ class ErrorCodeCase(IndexRule):
             if name in used_here:
                 message = self.constant_message.format(name=name, value=constant.text)
                 self.report(constant.value, message, fix=fix, anchor=constant.anchor)
-            elif "." in name or _CONSTANT_NAME.match(name):
+            elif _CONSTANT_NAME.match(name.rsplit(".", 1)[-1]) and _CODE_LIKE.match(constant.text):
+                # Only what could be an error code: an UPPER_CASE name holding one word-like token.
                 self.judge(constant.value, (CONSTANT, path, name), anchor=constant.anchor, fix=fix)
 
     @classmethod

@@ -9,7 +9,7 @@ import libcst as cst
 from vectra_lint.context import FileContext
 from vectra_lint.index.project_index import ProjectIndex, Tri
 from vectra_lint.index.rule_support import IndexRule, Payload, Verdict
-from vectra_lint.index.summary import ERROR_CODE, dotted_name, error_code_position
+from vectra_lint.index.summary import ERROR_CODE, dotted_name, error_code_position, is_exception_call_name
 from vectra_lint.rule import Invalid, Valid
 
 
@@ -116,15 +116,23 @@ class MissingErrorCode(IndexRule):
         super().__init__(context)
         self._position = error_code_position(context)
         self._candidates: list[_Candidate] = []
+        self._raised: set[int] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
-        """Collect calls of class-like names that pass no error code."""
-        if _class_like(node.func) and not _carries_code(node, self._position):
+        """Collect calls of class-like names that pass no error code: raised ones, and others
+        named like exceptions (most CapWords calls build other things)."""
+        if not _class_like(node.func) or _carries_code(node, self._position):
+            return
+        if id(node) in self._raised or is_exception_call_name(node.func):
             self._collect(node, node.func)
 
     def visit_Raise(self, node: cst.Raise) -> None:
         """Collect `raise SomeError` of a bare class (constructed without arguments)."""
-        if node.exc is not None and _class_like(node.exc):
+        if node.exc is None:
+            return
+        if isinstance(node.exc, cst.Call):
+            self._raised.add(id(node.exc))
+        elif _class_like(node.exc):
             self._collect(node.exc, node.exc)
 
     def _collect(self, node: cst.BaseExpression, func: cst.BaseExpression) -> None:
