@@ -1,0 +1,237 @@
+"""VL201-VL207 through the CLI: import resolution, scopes, fixes, options and chains across files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.rules.project_helpers import check, invoke, messages, write_project
+
+BLOCKING = """
+    import os
+    import subprocess as sp
+    import time as clock
+    from pathlib import Path
+    from shutil import rmtree as wipe
+    from urllib.request import urlopen
+
+    import httpx
+    import pandas
+    import requests
+    from app.db import SessionLocal
+
+
+    async def handler(path: Path, requests_: object) -> None:
+        clock.sleep(1)
+        requests.post("https://x")
+        urlopen("https://x")
+        httpx.Client()
+        sp.check_call(["ls"])
+        os.waitpid(1, 0)
+        open("f")
+        path.read_text()
+        wipe("/tmp/x")
+        pandas.read_json("f")
+        db = SessionLocal()
+
+
+    def sync_handler(path: Path) -> None:
+        clock.sleep(1)
+        requests.get("https://x")
+        open("f")
+        path.read_text()
+
+
+    async def nested() -> None:
+        def inner() -> None:
+            clock.sleep(1)
+            open("f")
+
+        callback = lambda: requests.get("https://x")  # noqa: E731
+        inner()
+        callback()
+
+
+    async def shadowed(requests: object, os: object) -> None:
+        requests.get("https://x")
+        os.system("ls")
+
+        def open(name: str) -> None:
+            pass
+
+        open("f")
+"""
+
+
+def test_each_blocking_call_is_reported_once_by_its_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {"app/handlers.py": BLOCKING})
+    assert check(tmp_path, monkeypatch, "VL201,VL202,VL203,VL204,VL205,VL206") == [
+        "app/handlers.py:15:5 VL201",
+        "app/handlers.py:16:5 VL202",
+        "app/handlers.py:17:5 VL202",
+        "app/handlers.py:18:5 VL202",
+        "app/handlers.py:19:5 VL203",
+        "app/handlers.py:20:5 VL203",
+        "app/handlers.py:21:5 VL204",
+        "app/handlers.py:22:5 VL204",
+        "app/handlers.py:23:5 VL204",
+        "app/handlers.py:24:5 VL205",
+        "app/handlers.py:25:10 VL206",
+    ]
+
+
+def test_vl205_fix_offloads_the_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(
+        tmp_path,
+        {
+            "app/load.py": """
+                import pandas as pd
+
+
+                async def load(path: str) -> object:
+                    frame = pd.read_csv(path)
+                    return frame
+            """
+        },
+    )
+    invoke(tmp_path, monkeypatch, "--select", "VL205", "--fix", ".")
+    assert (tmp_path / "app/load.py").read_text() == (
+        "import pandas as pd\nimport asyncio\n\n\nasync def load(path: str) -> object:\n"
+        "    frame = await asyncio.to_thread(pd.read_csv, path)\n    return frame\n"
+    )
+    assert check(tmp_path, monkeypatch, "VL205") == []
+
+
+def test_vl206_factories_are_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = '[tool.vectra-lint]\n[tool.vectra-lint.rules.session-without-async-with]\nfactories = ["get_db"]\n'
+    write_project(
+        tmp_path,
+        {
+            "app/users.py": """
+                from app.db import SessionLocal, get_db
+
+
+                async def save() -> None:
+                    db = get_db()
+                    other = SessionLocal()
+                    async with get_db() as managed, get_db.begin() as transaction:
+                        pass
+            """
+        },
+        config,
+    )
+    assert check(tmp_path, monkeypatch, "VL206") == ["app/users.py:5:10 VL206"]
+
+
+def test_vl205_extra_calls_are_followed_by_vl207(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = '[tool.vectra-lint]\n[tool.vectra-lint.rules.cpu-bound-not-offloaded]\nextra-calls = ["numpy.load"]\n'
+    write_project(
+        tmp_path,
+        {
+            "app/vectors.py": """
+                import numpy as np
+
+
+                def _load(path: str) -> object:
+                    return np.load(path)
+
+
+                async def vectors(path: str) -> object:
+                    np.load(path)
+                    return _load(path)
+            """
+        },
+        config,
+    )
+    assert check(tmp_path, monkeypatch, "VL205,VL207") == ["app/vectors.py:9:5 VL205", "app/vectors.py:10:12 VL207"]
+
+
+HELPERS = {
+    "app/__init__.py": "",
+    "app/utils/__init__.py": "from .files import load_csv as load_csv\n",
+    "app/utils/files.py": """
+        import pandas as pd
+
+
+        def _read(path: str) -> object:
+            return pd.read_csv(path)
+
+
+        def load_csv(path: str) -> object:
+            return _read(path)
+
+
+        def first() -> None:
+            second()
+
+
+        def second() -> None:
+            first()
+    """,
+    "app/services/__init__.py": "",
+    "app/services/ingest.py": """
+        import asyncio
+
+        from app.utils import load_csv
+        from ..utils.files import _read as reader, first
+
+
+        class Ingest:
+            def _load(self, path: str) -> object:
+                return load_csv(path)
+
+            async def run(self, path: str) -> object:
+                rows = self._load(path)
+                reader(path)
+                first()
+                await asyncio.to_thread(load_csv, path)
+                await asyncio.to_thread(lambda: load_csv(path))
+                return rows
+    """,
+}
+
+
+def test_vl207_names_the_chain_across_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, HELPERS)
+    assert messages(tmp_path, monkeypatch, "VL207") == [
+        "app/services/ingest.py:12:16 VL207 `self._load` blocks the event loop inside `async def run`: "
+        "Ingest._load -> load_csv -> _read -> pd.read_csv (VL205)",
+        "app/services/ingest.py:13:9 VL207 `reader` blocks the event loop inside `async def run`: "
+        "_read -> pd.read_csv (VL205)",
+    ]
+
+
+def test_vl207_gives_the_benefit_of_the_doubt_when_a_helper_is_not_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_project(tmp_path, HELPERS)
+    # Pre-commit passes only the changed files: the helpers' module is not read.
+    assert check(tmp_path, monkeypatch, "VL207", ["app/services/ingest.py"]) == []
+    assert check(tmp_path, monkeypatch, "VL207", ["app/services/ingest.py", "app/utils/files.py"]) == [
+        "app/services/ingest.py:13:9 VL207"
+    ]
+
+
+def test_vl207_noqa_applies_to_pending_diagnostics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = dict(HELPERS)
+    files["app/services/ingest.py"] = files["app/services/ingest.py"].replace(
+        "reader(path)", "reader(path)  # noqa: VL207 -- tiny file"
+    )
+    write_project(tmp_path, files)
+    assert check(tmp_path, monkeypatch, "VL207,VL002") == ["app/services/ingest.py:12:16 VL207"]
+
+
+def test_async_rules_run_on_the_parallel_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = dict(HELPERS)
+    for number in range(8):
+        files[f"app/services/extra_{number}.py"] = (
+            "from app.utils import load_csv\n\n\nasync def go():\n    load_csv('x')\n"
+        )
+    write_project(tmp_path, files)
+    found = check(tmp_path, monkeypatch, "VL207", (".",), "--jobs", "2")
+    assert found == [
+        *[f"app/services/extra_{number}.py:5:5 VL207" for number in range(8)],
+        "app/services/ingest.py:12:16 VL207",
+        "app/services/ingest.py:13:9 VL207",
+    ]
