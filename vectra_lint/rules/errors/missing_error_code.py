@@ -58,6 +58,8 @@ class MissingErrorCode(IndexRule):
     receives a generic error it cannot translate or act on.
 
     ## Notes
+    A class built outside a `raise` statement (`error = NotFound(...)`, raised later) is checked
+    when its name ends in `Error` or `Exception`: most other CapWords calls build other things.
     Calls that pass `*args` or `**kwargs` may carry the code and are not flagged. A class from a
     project module that was not checked in this run (pre-commit passes only the changed files), or
     a base class provided by a library, cannot be inspected for a default: it gets the benefit of
