@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass
 
 import libcst as cst
 
+from vectra_lint.context import FileContext
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.rule import FixSpec, InsertAfter, Invalid, NodeEdit, Rule, Valid
 
 _BUILTINS = frozenset(dir(builtins))
+_BROAD = frozenset({"Exception", "BaseException"})
+
+
+@dataclass
+class _Try:
+    node: cst.Try
+    handler: cst.ExceptHandler | None
+    in_body: bool = True
+
+
+def _last_name(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    return node.attr.value if isinstance(node, cst.Attribute) else None
+
+
+def _caught_names(kind: cst.BaseExpression | None) -> frozenset[str] | None:
+    """The class names an `except` names; None for a bare `except:` (it catches everything)."""
+    if kind is None:
+        return None
+    elements = [e.value for e in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
+    return frozenset(name for name in map(_last_name, elements) if name is not None)
 
 
 class RaiseWithoutFrom(Rule):
@@ -18,7 +42,9 @@ class RaiseWithoutFrom(Rule):
     Flags, inside an `except` handler, a `raise` of a new exception without `from`: the handler's
     code (not a function or class defined in it) raising anything other than the exception it
     caught (`raise` alone and `raise exc` of the bound name are re-raises). `raise ... from exc`
-    and `raise ... from None` (an explicit choice to hide the cause) are fine.
+    and `raise ... from None` (an explicit choice to hide the cause) are fine, and so is a raise in
+    the body of a `try` inside the handler whose own `except` catches it (by name, or a broad or
+    bare `except`): that is control flow, nothing escapes to be chained.
 
     ## Why is this bad?
     §15 (context preservation): low-level errors are re-raised as high-level Vectra errors, and the
@@ -44,6 +70,11 @@ class RaiseWithoutFrom(Rule):
         Valid("try:\n    run()\nexcept OSError:\n    raise\n"),
         Valid("try:\n    run()\nexcept OSError:\n    def later() -> None:\n        raise StorageError('DISK')\n"),
         Valid("raise StorageError('not in a handler')\n"),
+        Valid(
+            "try:\n    value = lookup()\nexcept KeyError:\n    try:\n        if hidden():\n"
+            "            raise AttributeError\n        value = fallback()\n    except (TypeError, AttributeError):\n"
+            "        value = None\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -71,13 +102,63 @@ class RaiseWithoutFrom(Rule):
             "        raise LookupFailed(missing) from exc\n",
         ),
         Invalid("try:\n    run()\nexcept:\n    raise StorageError('DISK')\n"),
+        Invalid(
+            "try:\n    run()\nexcept KeyError as missing:\n    try:\n        raise LookupFailed(missing)\n"
+            "    except OSError:\n        pass\n",
+            fixed="try:\n    run()\nexcept KeyError as missing:\n    try:\n"
+            "        raise LookupFailed(missing) from missing\n    except OSError:\n        pass\n",
+        ),
     )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        # Open `try` statements: the node, the handler it is inside, whether the walk is in its body.
+        self._tries: list[_Try] = []
+
+    def visit_Try(self, node: cst.Try) -> None:
+        """Enter a `try` body."""
+        self._tries.append(_Try(node, self.context.scope.handler()))
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        """Leave the body of the `try` this handler belongs to."""
+        if self._tries and any(handler is node for handler in self._tries[-1].node.handlers):
+            self._tries[-1].in_body = False
+
+    def visit_Else(self, node: cst.Else) -> None:
+        """Leave the body of the `try` this `else` belongs to."""
+        if self._tries and self._tries[-1].node.orelse is node:
+            self._tries[-1].in_body = False
+
+    def visit_Finally(self, node: cst.Finally) -> None:
+        """Leave the body of the `try` this `finally` belongs to."""
+        if self._tries and self._tries[-1].node.finalbody is node:
+            self._tries[-1].in_body = False
+
+    def leave_Try(self, node: cst.Try) -> None:
+        """Close a `try`."""
+        if self._tries and self._tries[-1].node is node:
+            self._tries.pop()
+
+    def _caught_locally(self, handler: cst.ExceptHandler, exc: cst.BaseExpression) -> bool:
+        """Whether a `try` inside the handler catches what is raised in its body (control flow,
+        `raise AttributeError` to reach a fallback): no chaining is shown for it."""
+        raised = _last_name(exc.func if isinstance(exc, cst.Call) else exc)
+        for open_try in self._tries:
+            if open_try.handler is not handler or not open_try.in_body:
+                continue
+            for inner in open_try.node.handlers:
+                caught = _caught_names(inner.type)
+                if caught is None or raised in caught or caught & _BROAD:
+                    return True
+        return False
 
     def visit_Raise(self, node: cst.Raise) -> None:
         """Report raises of a new exception, without `from`, by a handler's own code."""
         scope = self.context.scope
         handler = scope.handler()
         if handler is None or node.exc is None or node.cause is not None:
+            return
+        if self._tries and self._caught_locally(handler, node.exc):
             return
         bound = (
             handler.name.name.value if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
