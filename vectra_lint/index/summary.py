@@ -153,6 +153,7 @@ class ModuleSummary(Analysis):
         self.offloaded: set[int] = set()
         """Calls inside the arguments of ``asyncio.to_thread``/``run_in_executor``: they are not made on the loop."""
         self._position = error_code_position(context)
+        self._last_arguments: tuple[int, list[cst.BaseExpression]] = (0, [])
         self._facts: ModuleFacts | None = None
         self.index: ProjectIndex | None = None
         """This file's own index, built on first use by the rules' ``finish`` (``file_index``)."""
@@ -288,7 +289,9 @@ class ModuleSummary(Analysis):
         if is_offload_call(node):
             self._offload_depth += 1
             self._offload_nodes.add(id(node))
-        for value in error_code_arguments(node, self._position):
+        arguments = error_code_arguments(node, self._position) if node.args else []
+        self._last_arguments = (id(node), arguments)
+        for value in arguments:
             reference = dotted_name(value)
             if reference is not None and reference != "None":
                 self._code_refs.append(reference)
@@ -305,6 +308,13 @@ class ModuleSummary(Analysis):
         if found is not None:
             text = self.context.code_for(node.func)
             self._blocking_calls.setdefault(qualname, []).append((found.code, found.qualified, text))
+
+    def code_arguments(self, node: cst.Call) -> list[cst.BaseExpression]:
+        """``error_code_arguments`` of a call, computed once: rules ask right after this analysis saw it."""
+        key, arguments = self._last_arguments
+        if key == id(node):
+            return arguments
+        return error_code_arguments(node, self._position) if node.args else []
 
     def leave_Call(self, node: cst.Call) -> None:
         """Close an offloading call."""

@@ -11,7 +11,7 @@ from vectra_lint.context import FileContext
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.index.project_index import ProjectIndex, Tri
 from vectra_lint.index.rule_support import IndexRule, Payload, Verdict
-from vectra_lint.index.summary import ERROR_CODE, dotted_name, error_code_arguments
+from vectra_lint.index.summary import ERROR_CODE, ModuleSummary, dotted_name
 from vectra_lint.rule import FixSpec, Invalid, Option, Replace, Valid
 
 SCREAMING_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
@@ -133,13 +133,13 @@ class ErrorCodeCase(IndexRule):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._position: int = self.option("error-code-position")
+        self._summary = context.analysis(ModuleSummary)
         self._references: list[_Reference] = []
         self._constants: dict[str, _Constant] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
         """Check `error_code=` keywords and the positional error code of exception calls."""
-        for value in error_code_arguments(node, self._position):
+        for value in self._summary.code_arguments(node):
             self._check(value)
 
     def visit_Assign(self, node: cst.Assign) -> None:
