@@ -356,3 +356,13 @@ def test_noqa_for_a_rule_that_did_not_run_is_not_called_unused(project: Path) ->
     (project / "a.py").write_text('print("x")  # noqa: VL401\n')
     assert run("check", "a.py").exit_code == 0
     assert run("check", "--ignore", "VL401", "--select", "VL0,VL4", "a.py").exit_code == 0
+
+
+def test_nested_gitignore_applies_below_its_folder(project: Path) -> None:
+    (project / "app" / "gen").mkdir(parents=True)
+    (project / "app" / ".gitignore").write_text("gen/\n*_pb2.py\n!keep_pb2.py\n")
+    for name in ("app/gen/x.py", "app/api_pb2.py", "app/keep_pb2.py", "app/real.py", "api_pb2.py"):
+        (project / name).write_text('print("x")\n')
+    result = run("check", "--output-format", "concise", ".")
+    reported = sorted({line.split(":")[0] for line in result.output.splitlines() if ": VL" in line})
+    assert reported == ["api_pb2.py", "app/keep_pb2.py", "app/real.py"]

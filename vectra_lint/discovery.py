@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pathspec
 
 from vectra_lint.runner import Task
 from vectra_lint.settings import Settings
+
+# Plain strings rather than pathlib below: a large tree has thousands of folders (Django's
+# locale folders), and pathlib's parsing was most of the discovery time.
 
 
 @dataclass(frozen=True)
@@ -21,92 +25,109 @@ class Discovery:
     errors: list[str]
 
 
-def _relative(path: Path, base: Path) -> str | None:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
+def _relative(path: str, base: str) -> str | None:
+    """``path`` relative to ``base`` in posix form, or None when it is not below it."""
+    if path == base:
+        return "."
+    prefix = base.rstrip(os.sep) + os.sep
+    if not path.startswith(prefix):
         return None
+    return path[len(prefix) :].replace(os.sep, "/")
 
 
 def display_path(path: Path, cwd: Path) -> str:
     """How a path is shown: relative to the working directory when it is below it."""
-    return _relative(path, cwd) or path.as_posix()
+    return _relative(str(path), str(cwd)) or path.as_posix()
+
+
+def _read_gitignore(folder: str) -> pathspec.GitIgnoreSpec | None:
+    spec = None
+    for name in (".gitignore", os.path.join(".git", "info", "exclude")):
+        file = os.path.join(folder, name)
+        if os.path.isfile(file):
+            try:
+                with open(file, encoding="utf-8", errors="replace") as handle:
+                    lines = handle.read().splitlines()
+            except OSError:
+                continue
+            extra = pathspec.GitIgnoreSpec.from_lines(lines)
+            spec = extra if spec is None else spec + extra
+    return spec
+
+
+GitIgnores = tuple[tuple[str, "pathspec.GitIgnoreSpec"], ...]
+"""(folder, spec) for each folder from the root down that has a .gitignore."""
 
 
 class _Ignores:
     """Exclude globs (matched against root-relative paths and bare names) and .gitignore files."""
 
     def __init__(self, settings: Settings) -> None:
-        self.root = settings.root
-        self.exclude = pathspec.PathSpec.from_lines("gitignore", settings.exclude)
+        self.root = str(settings.root)
+        self.exclude: pathspec.PathSpec[Any] = pathspec.PathSpec.from_lines("gitignore", settings.exclude)
         self.gitignore = settings.respect_gitignore
-        self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._specs: dict[str, GitIgnores] = {}
 
-    def _gitignore_of(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
-        if folder not in self._specs:
-            spec = None
-            for name in (".gitignore", ".git/info/exclude"):
-                file = folder / name
-                if file.is_file():
-                    try:
-                        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-                    except OSError:
-                        continue
-                    extra = pathspec.GitIgnoreSpec.from_lines(lines)
-                    spec = extra if spec is None else spec + extra
-            self._specs[folder] = spec
-        return self._specs[folder]
+    def specs_for(self, folder: str) -> GitIgnores:
+        """The .gitignore files that apply inside ``folder`` (those of the root and below only)."""
+        found = self._specs.get(folder)
+        if found is None:
+            relative = _relative(folder, self.root)
+            if not self.gitignore or relative is None:
+                found = ()
+            else:
+                parent = () if relative == "." else self.specs_for(os.path.dirname(folder))
+                own = _read_gitignore(folder)
+                found = parent + ((folder, own),) if own is not None else parent
+            self._specs[folder] = found
+        return found
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        relative = _relative(path, self.root)
+    def ignored(self, path: str, is_dir: bool, specs: GitIgnores) -> bool:
+        """Whether ``path`` (absolute) is excluded or git-ignored."""
         suffix = "/" if is_dir else ""
+        relative = _relative(path, self.root)
         if relative is not None and relative != "." and self.exclude.match_file(relative + suffix):
             return True
-        if self.exclude.match_file(path.name + suffix):
+        if self.exclude.match_file(os.path.basename(path) + suffix):
             return True
-        if not self.gitignore or relative is None:
-            return False
-        # Every .gitignore from the root down to the file's folder applies, relative to its folder.
-        for folder in (self.root, *[self.root / p for p in _prefixes(relative)]):
-            spec = self._gitignore_of(folder)
+        for folder, spec in specs:
             inner = _relative(path, folder)
-            if spec is not None and inner and spec.match_file(inner + suffix):
+            if inner and inner != "." and spec.match_file(inner + suffix):
                 return True
         return False
-
-
-def _prefixes(relative: str) -> Iterator[str]:
-    parts = relative.split("/")[:-1]
-    for i in range(1, len(parts) + 1):
-        yield "/".join(parts[:i])
 
 
 def discover(paths: Iterable[Path], settings: Settings, cwd: Path, force_exclude: bool = False) -> Discovery:
     """Python files under ``paths``. A file named directly is checked even when excluded, unless
     ``force_exclude`` (as pre-commit hooks use: they pass every changed file by name)."""
     ignores = _Ignores(settings)
-    tasks: dict[Path, Task] = {}
+    tasks: dict[str, Task] = {}
     errors: list[str] = []
+    root = str(settings.root)
+    here = str(cwd)
 
-    def add(file: Path) -> None:
-        resolved = file.resolve()
-        relative = _relative(resolved, settings.root) or resolved.as_posix()
-        tasks.setdefault(resolved, Task(resolved, display_path(file.absolute(), cwd), relative))
+    def add(file: str, real: str) -> None:
+        if real not in tasks:
+            relative = _relative(real, root) or Path(real).as_posix()
+            display = _relative(file, here) or Path(file).as_posix()
+            tasks[real] = Task(Path(real), display, relative)
 
     for given in paths:
-        path = given if given.is_absolute() else cwd / given
-        if not path.exists():
+        path = os.path.abspath(os.path.join(here, given))
+        if not os.path.exists(path):
             errors.append(f"{given}: no such file or directory")
             continue
-        absolute = Path(os.path.abspath(path))
-        if path.is_file():
-            if not (force_exclude and ignores.ignored(absolute.resolve(), is_dir=False)):
-                add(absolute)
+        real_top = os.path.realpath(path)
+        if os.path.isfile(path):
+            if not (force_exclude and ignores.ignored(real_top, False, ignores.specs_for(os.path.dirname(real_top)))):
+                add(path, real_top)
             continue
-        for folder, dirs, files in os.walk(absolute):
-            here = Path(folder)
-            dirs[:] = sorted(d for d in dirs if not ignores.ignored((here / d).resolve(), is_dir=True))
+        # os.walk does not follow links, so every folder below is the real one under real_top.
+        for folder, dirs, files in os.walk(path):
+            real_folder = real_top + folder[len(path) :]
+            specs = ignores.specs_for(real_folder)
+            dirs[:] = sorted(d for d in dirs if not ignores.ignored(os.path.join(real_folder, d), True, specs))
             for name in sorted(files):
-                if name.endswith(".py") and not ignores.ignored((here / name).resolve(), is_dir=False):
-                    add(here / name)
+                if name.endswith(".py") and not ignores.ignored(os.path.join(real_folder, name), False, specs):
+                    add(os.path.join(folder, name), os.path.join(real_folder, name))
     return Discovery(list(tasks.values()), errors)

@@ -148,22 +148,45 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def _size(task: Task) -> int:
+    try:
+        return task.path.stat().st_size if task.path is not None else 0
+    except OSError:
+        return 0
+
+
+def _chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
+    """Chunks of about equal bytes, largest files first, so that the last chunks are small and
+    no worker idles while another finishes a big one; chunks are not tiny, because each costs a
+    task round trip and a Ruff process."""
+    sized = sorted(((_size(task), task) for task in tasks), key=lambda item: -item[0])
+    target = max(1, sum(size for size, _ in sized) // (jobs * 12))
+    chunks: list[list[Task]] = []
+    current: list[Task] = []
+    filled = 0
+    for size, task in sized:
+        current.append(task)
+        filled += size
+        if filled >= target:
+            chunks.append(current)
+            current, filled = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None = None) -> list[Outcome]:
     """Process every task, in parallel when there is enough work; ordered by display path."""
     jobs = jobs or default_jobs()
-    ordered = sorted(tasks, key=lambda task: task.display)
-    if jobs <= 1 or len(ordered) < 4:
-        outcomes = _process_chunk(ordered, settings, mode)
+    if jobs <= 1 or len(tasks) < 4:
+        outcomes = _process_chunk(tasks, settings, mode)
     else:
-        # Small chunks balance the load (files differ a lot in size) while keeping per-task
-        # overhead (pickling, one Ruff process per chunk) low.
-        size = max(1, min(64, len(ordered) // (jobs * 8) or 1))
-        chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
         # fork: workers inherit the imported rules instead of importing them again.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
-            outcomes = [outcome for result in pool.map(_worker, chunks) for outcome in result]
+            outcomes = [outcome for result in pool.map(_worker, _chunks(tasks, jobs)) for outcome in result]
+    outcomes.sort(key=lambda outcome: outcome.task.display)
     return finish_project(outcomes, settings, mode)
 
 
