@@ -21,7 +21,7 @@ from libcst._nodes.internal import CodegenState
 from vectra_lint import noqa, registry
 from vectra_lint.context import FileContext
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from vectra_lint.positions import LineIndex, Located, locate
+from vectra_lint.positions import LineIndex, Located, locate, locate_in
 from vectra_lint.project import facts_key
 from vectra_lint.registry import rules_by_code
 from vectra_lint.rule import FixSpec, InsertAfter, InsertAt, InsertBefore, InsertInto, Replace, Report
@@ -33,6 +33,9 @@ UNUSED_NOQA = "VL002"
 NOQA_WITHOUT_REASON = "VL003"
 MAX_FIX_PASSES = 10
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
+# Line breaks the walk does not count (backslash continuations, old Mac line ends): files with
+# them are located by generating them from the start.
+_SLOW_LAYOUT = re.compile(r"\\\r?\n|\r(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -90,22 +93,32 @@ def encode(decoded: Decoded, text: str) -> bytes:
 
 @dataclass
 class _Collector:
-    """The engine's own listener: statements (for noqa anchoring) and noqa comments."""
+    """The engine's own listener: the statement being walked (reports are anchored to it for
+    noqa), and where each statement starts, counted in lines as the walk passes them, so that a
+    reported node can be located by generating only its statement (``positions.locate_in``)."""
 
     context: FileContext
-    comments: list[cst.Comment] = field(default_factory=list)
+    comments: list[tuple[cst.Comment, cst.CSTNode | None]] = field(default_factory=list)
     statements: list[cst.CSTNode] = field(default_factory=list)
+    lines: int = 0
+    """Line breaks passed so far."""
+    starts: dict[int, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+    """id(statement) -> (line breaks before it, the indentation of its block)."""
+    indents: list[str] = field(default_factory=list)
 
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+    def _enter(self, node: cst.CSTNode) -> None:
+        self.starts[id(node)] = (self.lines, tuple(self.indents))
         self.statements.append(node)
         self.context.current_statement = node
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._enter(node)
 
     def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self._leave()
 
     def visit_BaseCompoundStatement(self, node: cst.BaseCompoundStatement) -> None:
-        self.statements.append(node)
-        self.context.current_statement = node
+        self._enter(node)
 
     def leave_BaseCompoundStatement(self, node: cst.BaseCompoundStatement) -> None:
         self._leave()
@@ -114,13 +127,41 @@ class _Collector:
         self.statements.pop()
         self.context.current_statement = self.statements[-1] if self.statements else None
 
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.indents.append(node.indent if node.indent is not None else self.context.module.default_indent)
+
+    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.indents.pop()
+
+    # `match` indents its cases itself, without a block node.
+    def visit_Match(self, node: cst.Match) -> None:
+        self.indents.append(node.indent if node.indent is not None else self.context.module.default_indent)
+
+    def leave_Match(self, node: cst.Match) -> None:
+        self.indents.pop()
+
+    # Everything that writes a line break: one per trailing whitespace or empty line, and those
+    # inside string literals. (Backslash continuations are not seen: such files are located the
+    # slow way, see _finish.)
+    def visit_TrailingWhitespace(self, node: cst.TrailingWhitespace) -> None:
+        self.lines += 1
+
+    def visit_EmptyLine(self, node: cst.EmptyLine) -> None:
+        self.lines += 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.lines += node.value.count("\n")
+
+    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+        self.lines += node.value.count("\n")
+
 
 class _NoqaCollector(_Collector):
-    """The collector for files that mention ``noqa``; the others need not enter whitespace at all."""
+    """The collector for files that mention ``noqa``; the others need not enter comments at all."""
 
     def visit_Comment(self, node: cst.Comment) -> None:
         if "noqa" in node.value.lower():
-            self.comments.append(node)
+            self.comments.append((node, self.context.current_statement))
 
 
 @dataclass(frozen=True)
@@ -175,7 +216,7 @@ def lint_text(
         rule.finish()
         reports.extend(rule.reports)
     external = [d for d in external if not noqa.matches(d.code, ignored)]
-    diagnostics = _finish(path, module, text, reports, external, collector.comments, settings, ignored)
+    diagnostics = _finish(path, module, text, reports, external, collector, settings, ignored)
     return FileResult(path, diagnostics, parsed=True, facts=facts)
 
 
@@ -217,10 +258,11 @@ def _finish(
     text: str,
     reports: list[Report],
     external: list[Diagnostic],
-    comments: list[cst.Comment],
+    collector: _Collector,
     settings: Settings,
     ignored: frozenset[str],
 ) -> tuple[Diagnostic, ...]:
+    comments = [comment for comment, _ in collector.comments]
     file_codes: tuple[str, ...] | None = None
     for comment in comments:
         codes = noqa.file_level(comment.value)
@@ -228,25 +270,63 @@ def _finish(
             file_codes = codes if file_codes is None or codes == () else (*file_codes, *codes)
     if file_codes == ():
         return ()
-    wanted: list[cst.CSTNode] = [*comments]
-    for report in reports:
-        wanted.append(report.node)
-        if report.anchor is not None:
-            wanted.append(report.anchor)
-            if isinstance(report.anchor, cst.BaseCompoundStatement):
-                wanted.append(report.anchor.body)
-        if report.fix is not None:
-            wanted.extend(edit.node for edit in report.fix.edits if not isinstance(edit, InsertAt))
-    # The module spans the whole file: no need to generate it all to learn that.
-    whole = Located(0, len(text), 0, len(text), ())
-    located = locate(module, [node for node in wanted if node is not module])
-    located[id(module)] = whole
     lines = LineIndex(text)
+    located = _locate_all(module, text, lines, reports, collector)
     diagnostics = [_diagnostic(path, module, report, located, lines) for report in reports] + external
     if file_codes:
         diagnostics = [d for d in diagnostics if not noqa.matches(d.code, file_codes)]
     directives = [_directive(comment, located, lines) for comment in comments]
     return _apply_noqa(path, text, diagnostics, [d for d in directives if d is not None], settings, ignored)
+
+
+def _locate_all(
+    module: cst.Module, text: str, lines: LineIndex, reports: list[Report], collector: _Collector
+) -> dict[int, Located]:
+    """Where every node that the reports, their fixes and the noqa comments mention is.
+
+    Each node is located by generating only the statement it belongs to, from the line the walk
+    counted for it; what is outside any known statement is located from the module's start.
+    """
+    starts = collector.starts if _SLOW_LAYOUT.search(text) is None else {}
+    groups: dict[int, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode]]] = {}
+    rest: list[cst.CSTNode] = []
+
+    def want(host: cst.CSTNode | None, node: cst.CSTNode, start_only: bool = False) -> None:
+        if node is module:
+            return
+        if host is None or id(host) not in starts:
+            rest.append(node)
+            return
+        _, full, partial = groups.setdefault(id(host), (host, [], []))
+        (partial if start_only else full).append(node)
+
+    for comment, host in collector.comments:
+        want(host, comment)
+    for report in reports:
+        anchor = report.anchor
+        want(anchor, report.node)
+        if isinstance(anchor, cst.BaseCompoundStatement):
+            # Only where it starts and where its body starts (its header's last line) matter.
+            want(anchor, anchor, start_only=True)
+            want(anchor, anchor.body, start_only=True)
+        elif anchor is not None:
+            want(anchor, anchor)
+        if report.fix is not None:
+            for edit in report.fix.edits:
+                if not isinstance(edit, InsertAt):
+                    want(edit.node if id(edit.node) in starts else anchor, edit.node)
+    located: dict[int, Located] = {}
+    for key, (host, nodes, start_nodes) in groups.items():
+        line_breaks, indent = starts[key]
+        found = locate_in(module, host, lines.line_start(line_breaks + 1), indent, nodes, start_nodes)
+        located.update(found)
+        # A rule may report a node outside the statement being walked: locate it the long way.
+        rest.extend(node for node in (*nodes, *start_nodes) if id(node) not in found)
+    if rest:
+        located.update(locate(module, rest))
+    # The module spans the whole file: no need to generate it all to learn that.
+    located[id(module)] = Located(0, len(text), 0, len(text), ())
+    return located
 
 
 def _directive(comment: cst.Comment, located: dict[int, Located], lines: LineIndex) -> noqa.Directive | None:

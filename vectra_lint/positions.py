@@ -1,9 +1,13 @@
 """Where nodes are in the source, computed only for the nodes that were reported.
 
 libcst's ``PositionProvider`` records a range for every node of the file, about three times the
-cost of the parse. Reported nodes are few, so this module runs libcst's code generation once with
-a state that tracks text offsets only at the nodes asked for, and stops as soon as the last of them
-has been generated. Offsets are turned into lines and columns with a line-start table.
+cost of the parse. This module runs libcst's code generation with a state that tracks text offsets
+only at the nodes asked for, and stops as soon as the last of them has been generated.
+
+Usually it generates far less than the file: the walk counts the lines before each statement, so
+a node can be located by generating just the statement it is in, starting at that line
+(``locate_in``). ``locate`` generates the module from its start, for the rest. Offsets are turned
+into lines and columns with a line-start table.
 """
 
 from __future__ import annotations
@@ -29,17 +33,32 @@ class Located:
     """The indentation in force where the node starts, to generate a replacement for it."""
 
 
+_BODIES = (cst.IndentedBlock, cst.SimpleStatementSuite)
+
+
 class _Done(Exception):
     """Raised inside code generation once every wanted node is located."""
 
 
 class _LocatingState(CodegenState):
     # CodegenState is a slotted dataclass; these attributes live in the instance dict.
-    def __init__(self, module: cst.Module, wanted: Iterable[cst.CSTNode]) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        wanted: Iterable[cst.CSTNode],
+        starts: Iterable[cst.CSTNode] = (),
+        offset: int = 0,
+        indent: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.indent_tokens.extend(indent)
         self.wanted: set[int] = {id(node) for node in wanted}
+        # Nodes of which only the start is needed (a compound statement's first line, where its
+        # body begins): found as soon as their generation begins, so the body is not generated.
+        self.starts_only: set[int] = {id(node) for node in starts} - self.wanted
+        self.wanted |= self.starts_only
         self.pending = len(self.wanted)
-        self.offset = 0
+        self.offset = offset
         self.synced = 0
         self.outer_starts: dict[int, tuple[int, tuple[str, ...]]] = {}
         self.syntactic: dict[int, tuple[int, int]] = {}
@@ -54,8 +73,20 @@ class _LocatingState(CodegenState):
         return self.offset
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if id(node) in self.wanted:
-            self.outer_starts[id(node)] = (self._now(), tuple(self.indent_tokens))
+        key = id(node)
+        if key in self.wanted:
+            self.outer_starts[key] = (self._now(), tuple(self.indent_tokens))
+            if key in self.starts_only and type(node) in _BODIES:
+                # A block has no syntactic position of its own; its start is where it begins.
+                now = self.offset
+                self._found(key, Located(now, now, now, now, tuple(self.indent_tokens)))
+
+    def _found(self, key: int, located: Located) -> None:
+        self.found[key] = located
+        self.pending -= 1
+        if self.pending == 0:
+            self.stopping = True
+            raise _Done
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
@@ -64,11 +95,7 @@ class _LocatingState(CodegenState):
         outer_start, indent = self.outer_starts[key]
         outer_end = self._now()
         start, end = self.syntactic.get(key, (outer_start, outer_end))
-        self.found[key] = Located(start, end, outer_start, outer_end, indent)
-        self.pending -= 1
-        if self.pending == 0:
-            self.stopping = True
-            raise _Done
+        self._found(key, Located(start, end, outer_start, outer_end, indent))
 
     # libcst only uses the result in a `with` statement; its annotation is narrower than that.
     def record_syntactic_position(  # type: ignore[override]
@@ -80,7 +107,13 @@ class _LocatingState(CodegenState):
     ) -> AbstractContextManager[None]:
         # Called for most nodes: a shared do-nothing context object is much cheaper than the
         # generator-based context manager of the base class.
-        if id(node) not in self.wanted:
+        key = id(node)
+        if key not in self.wanted:
+            return _NOTHING
+        if key in self.starts_only:
+            now = self._now()
+            outer_start, indent = self.outer_starts[key]
+            self._found(key, Located(now, now, outer_start, outer_start, indent))
             return _NOTHING
         # A node whose span is hoisted from a child needs that child located too.
         for child in (start_node, end_node):
@@ -121,11 +154,30 @@ class _Recording(AbstractContextManager[None]):
 
 def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, Located]:
     """The spans of ``nodes`` (keyed by ``id(node)``), from one partial code generation of ``module``."""
-    state = _LocatingState(module, nodes)
+    return _run(module, module, _LocatingState(module, nodes))
+
+
+def locate_in(
+    module: cst.Module,
+    statement: cst.CSTNode,
+    offset: int,
+    indent: tuple[str, ...],
+    nodes: Iterable[cst.CSTNode],
+    starts: Iterable[cst.CSTNode] = (),
+) -> dict[int, Located]:
+    """Like ``locate``, generating only ``statement``, whose text begins at ``offset`` with the
+    enclosing blocks' ``indent``. Nodes that are not inside the statement are not found.
+
+    For ``starts`` only the start is wanted: their end is reported equal to their start.
+    """
+    return _run(module, statement, _LocatingState(module, nodes, starts, offset, indent))
+
+
+def _run(module: cst.Module, root: cst.CSTNode, state: _LocatingState) -> dict[int, Located]:
     if state.pending == 0:
         return {}
     try:
-        module._codegen(state)
+        root._codegen(state)
     except _Done:
         pass
     return state.found

@@ -22,7 +22,24 @@ Handler = Callable[[Any], None]
 # Dataclass field order is not source order for these; rules that keep running state (imports
 # seen so far, the enclosing function) need source order.
 _SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
+    # The engine counts lines as the walk passes them, to know where each statement starts, so
+    # everything a compound statement writes before its body must be walked before the body.
     cst.Module: ("header", "body", "footer"),
+    cst.IndentedBlock: ("header", "indent", "body", "footer"),
+    cst.SimpleStatementLine: ("leading_lines", "body", "trailing_whitespace"),
+    cst.If: ("leading_lines", "whitespace_before_test", "test", "whitespace_after_test", "body", "orelse"),
+    cst.Else: ("leading_lines", "whitespace_before_colon", "body"),
+    cst.For: ("leading_lines", "asynchronous", "target", "iter", "body", "orelse"),
+    cst.While: ("leading_lines", "test", "body", "orelse"),
+    cst.Try: ("leading_lines", "body", "handlers", "orelse", "finalbody"),
+    cst.TryStar: ("leading_lines", "body", "handlers", "orelse", "finalbody"),
+    cst.ExceptHandler: ("leading_lines", "type", "name", "body"),
+    cst.ExceptStarHandler: ("leading_lines", "type", "name", "body"),
+    cst.Finally: ("leading_lines", "body"),
+    cst.With: ("leading_lines", "asynchronous", "lpar", "items", "rpar", "body"),
+    cst.Match: ("leading_lines", "subject", "whitespace_after_colon", "cases", "footer"),
+    cst.MatchCase: ("leading_lines", "pattern", "guard", "body"),
+    cst.Decorator: ("leading_lines", "decorator", "trailing_whitespace"),
     cst.FunctionDef: (
         "leading_lines",
         "decorators",
