@@ -91,7 +91,11 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def _read(path: Path) -> dict[str, Any]:
+# Any: TOML values nest (tables, arrays, scalars); each key is checked where it is read.
+TomlTable = dict[str, Any]
+
+
+def _read(path: Path) -> TomlTable:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -122,7 +126,7 @@ def _selectors(values: Sequence[str], where: str) -> tuple[str, ...]:
 
 def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
     """Settings from ``config_path`` (or the defaults, rooted at ``cwd``) and the command line."""
-    table: Mapping[str, Any] = {}
+    table: Mapping[str, object] = {}
     root = cwd
     source = "defaults"
     if config_path is not None:

@@ -64,6 +64,7 @@ class _Ignores:
 
     def __init__(self, settings: Settings) -> None:
         self.root = str(settings.root)
+        # Any: the pattern class, which nothing here looks at.
         self.exclude: pathspec.PathSpec[Any] = pathspec.PathSpec.from_lines("gitignore", settings.exclude)
         self.gitignore = settings.respect_gitignore
         self._specs: dict[str, GitIgnores] = {}

@@ -28,6 +28,7 @@ class Project:
 
     settings: Settings
     facts: Mapping[str, Mapping[str, object]]
+    # Any: each rule stores its own kind of index under its own key.
     cache: dict[str, Any] = field(default_factory=dict)
     """For indexes derived from the facts, built once per run by whichever rule needs them first."""
 

@@ -175,6 +175,7 @@ class Rule:
         self.context = context
         self.reports: list[Report] = []
 
+    # Any: an option has the type of its declared default, which the config loader enforces.
     def option(self, name: str) -> Any:
         """The configured value of one of this rule's declared options."""
         return self.context.rule_options(self)[name]

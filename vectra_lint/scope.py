@@ -10,7 +10,6 @@ most functions never need it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import libcst as cst
 
@@ -64,7 +63,7 @@ class _BindingCollector:
             for star in (params.star_arg, params.star_kwarg):
                 if isinstance(star, cst.Param):
                     self.bindings.other.add(star.name.value)
-            roots: list[Any] = [scope.body]
+            roots: list[cst.CSTNode] = [scope.body]
         elif isinstance(scope, cst.ClassDef):
             roots = [scope.body]
         else:

@@ -54,6 +54,7 @@ class Settings:
     line_length: int = 120
 
     @cached_property
+    # Any (here and below): the pattern class, which nothing here looks at.
     def _layer_specs(self) -> dict[str, pathspec.PathSpec[Any]]:
         return {name: pathspec.PathSpec.from_lines("gitignore", globs) for name, globs in self.layers.items()}
 
@@ -62,6 +63,7 @@ class Settings:
         return frozenset(name for name, spec in self._layer_specs.items() if spec.match_file(relative_path))
 
     @cached_property
+    # Any: the pattern class.
     def _per_file_specs(self) -> tuple[tuple[pathspec.PathSpec[Any], frozenset[str]], ...]:
         return tuple(
             (pathspec.PathSpec.from_lines("gitignore", [glob]), codes) for glob, codes in self.per_file_ignores

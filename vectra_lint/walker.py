@@ -17,7 +17,9 @@ from typing import Any
 
 import libcst as cst
 
+# Handlers take their own node type (visit_Call takes a Call); only Any accepts them all.
 Handler = Callable[[Any], None]
+NodeType = type[cst.CSTNode]
 
 # Dataclass field order is not source order for these; rules that keep running state (imports
 # seen so far, the enclosing function) need source order.
@@ -76,10 +78,10 @@ _SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
 # isinstance per node.
 _NOT_NODES = frozenset({"str", "bool", str, bool})
 
-_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+_FIELDS: dict[NodeType, tuple[str, ...]] = {}
 
 
-def _fields(node_type: type[Any]) -> tuple[str, ...]:
+def _fields(node_type: NodeType) -> tuple[str, ...]:
     names = _FIELDS.get(node_type)
     if names is None:
         declared = tuple(f.name for f in dataclasses.fields(node_type) if f.type not in _NOT_NODES)
@@ -102,28 +104,28 @@ def _node_classes() -> tuple[type[cst.CSTNode], ...]:
     )
 
 
-Plan = dict[type[Any], list[tuple[int, str]]]
+Plan = dict[NodeType, list[tuple[int, str]]]
 
 
-def _classes_in(hint: Any) -> set[type[Any]]:
+def _classes_in(hint: object) -> set[NodeType]:
     if isinstance(hint, type):
         return {hint} if issubclass(hint, cst.CSTNode) else set()
-    found: set[type[Any]] = set()
+    found: set[NodeType] = set()
     for argument in typing.get_args(hint):
         found |= _classes_in(argument)
     return found
 
 
 @cache
-def _may_contain() -> dict[type[Any], frozenset[type[Any]]]:
+def _may_contain() -> dict[NodeType, frozenset[NodeType]]:
     """For each concrete node type, every concrete type that can occur anywhere below it.
 
     Read from libcst's field annotations (which its constructors validate).
     """
     concrete = _node_classes()
-    direct: dict[type[Any], set[type[Any]]] = {}
+    direct: dict[NodeType, set[NodeType]] = {}
     for node_type in concrete:
-        declared: set[type[Any]] = set()
+        declared: set[NodeType] = set()
         for item in dataclasses.fields(node_type):
             declared |= _classes_in(item.type)
         direct[node_type] = {c for c in concrete if any(issubclass(c, d) for d in declared)}
@@ -140,7 +142,7 @@ def _may_contain() -> dict[type[Any], frozenset[type[Any]]]:
 
 
 @cache
-def _entered(handled: frozenset[type[Any]]) -> frozenset[type[Any]]:
+def _entered(handled: frozenset[NodeType]) -> frozenset[NodeType]:
     """The node types worth entering: handled ones and those that can contain a handled one.
 
     The rest (most of all: whitespace, commas, dots) are skipped with their subtrees; about
@@ -151,7 +153,7 @@ def _entered(handled: frozenset[type[Any]]) -> frozenset[type[Any]]:
 
 
 @cache
-def _plan(listener_types: tuple[type[Any], ...]) -> tuple[Plan, Plan]:
+def _plan(listener_types: tuple[type[object], ...]) -> tuple[Plan, Plan]:
     """For each concrete node type, which listener (by position) handles it with which method.
 
     Computed once per combination of listener classes: resolving handlers through every node
@@ -190,14 +192,14 @@ _LEAVE = object()
 
 
 @cache
-def _concrete_node_types() -> frozenset[type[Any]]:
+def _concrete_node_types() -> frozenset[NodeType]:
     return frozenset(_node_classes())
 
 
-_REVERSED: dict[type[Any], tuple[str, ...]] = {}
+_REVERSED: dict[NodeType, tuple[str, ...]] = {}
 
 
-def _fields_reversed(node_type: type[Any]) -> tuple[str, ...]:
+def _fields_reversed(node_type: NodeType) -> tuple[str, ...]:
     names = _REVERSED.get(node_type)
     if names is None:
         names = _REVERSED[node_type] = tuple(reversed(_fields(node_type)))
@@ -213,6 +215,7 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
     # are not entered at all.
     entered = table.entered
     reversed_fields = _REVERSED
+    # Any: nodes, and the leave marker that follows a node whose leave handlers are due.
     stack: list[Any] = [module]
     pop = stack.pop
     push = stack.append
@@ -244,10 +247,10 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
                         push(child)
 
 
-def child_nodes(node: cst.CSTNode) -> list[Any]:
+def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The direct children of ``node``, in source order."""
     concrete = _concrete_node_types()
-    children: list[Any] = []
+    children: list[cst.CSTNode] = []
     for name in _fields(type(node)):
         value = getattr(node, name)
         if type(value) in concrete:
@@ -257,12 +260,13 @@ def child_nodes(node: cst.CSTNode) -> list[Any]:
     return children
 
 
-def iter_nodes(root: cst.CSTNode, types: tuple[type[Any], ...] | type[Any] | None = None) -> Iterator[Any]:
+# Any: callers pass the types they want and use those types' attributes without a cast.
+def iter_nodes(root: cst.CSTNode, types: tuple[NodeType, ...] | NodeType | None = None) -> Iterator[Any]:
     """All nodes under ``root`` (itself included), in source order, optionally of given types.
 
     For rules that need to look into a subtree on demand (rarely: a whole walk is the costly part).
     """
-    stack: list[Any] = [root]
+    stack: list[cst.CSTNode] = [root]
     while stack:
         node = stack.pop()
         if types is None or isinstance(node, types):

@@ -42,6 +42,9 @@ from typing import Any, TextIO
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.reporters.base import Reporter, SourceLookup, Summary
 
+# Any: JSON values nest arbitrarily (objects, arrays, scalars).
+JsonObject = dict[str, Any]
+
 
 def _position(line: int, column: int) -> dict[str, int]:
     return {"line": line, "column": column}
@@ -52,7 +55,7 @@ class JsonReporter(Reporter):
 
     def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
         super().__init__(stream, sources, color=color)
-        self.records: list[dict[str, Any]] = []
+        self.records: list[JsonObject] = []
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Add the file's diagnostics to the array."""
@@ -62,9 +65,9 @@ class JsonReporter(Reporter):
         """Write the array."""
         self.stream.write(json.dumps(self.records, indent=2, ensure_ascii=False) + "\n")
 
-    def record(self, diagnostic: Diagnostic) -> dict[str, Any]:
+    def record(self, diagnostic: Diagnostic) -> JsonObject:
         """The JSON object of one diagnostic, as documented in this module."""
-        fix: dict[str, Any] | None = None
+        fix: JsonObject | None = None
         if diagnostic.fix is not None:
             fix = {
                 "applicability": diagnostic.fix.applicability.value,

@@ -26,6 +26,9 @@ RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/{name}"
 _RUFF_CODE = re.compile(r"^[EW]\d+$")
 SRCROOT = "%SRCROOT%"
 
+# Any: JSON values nest arbitrarily (objects, arrays, scalars).
+JsonObject = dict[str, Any]
+
 
 def level(code: str) -> str:
     """The SARIF level of a code: a file that does not parse is an error, everything else a warning."""
@@ -51,10 +54,10 @@ def _text(value: str) -> dict[str, str]:
     return {"text": value}
 
 
-def descriptor(diagnostic: Diagnostic) -> dict[str, Any]:
+def descriptor(diagnostic: Diagnostic) -> JsonObject:
     """The reportingDescriptor of the diagnostic's code (from the rule's docs when it is one of ours)."""
     rule = find_rule(diagnostic.code)
-    result: dict[str, Any] = {"id": diagnostic.code}
+    result: JsonObject = {"id": diagnostic.code}
     if rule is not None and rule.code == diagnostic.code:
         sections = rule.doc_sections()
         full = "\n\n".join(sections[title] for title in ("What it does", "Why is this bad?") if sections.get(title))
@@ -90,7 +93,7 @@ class SarifReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         """Write the log."""
-        rules: dict[str, dict[str, Any]] = {}
+        rules: dict[str, JsonObject] = {}
         for diagnostic in sorted(self.diagnostics, key=lambda d: d.code):
             if diagnostic.code not in rules:
                 rules[diagnostic.code] = descriptor(diagnostic)
@@ -117,11 +120,11 @@ class SarifReporter(Reporter):
         log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
         self.stream.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
 
-    def result(self, diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
+    def result(self, diagnostic: Diagnostic, rule_index: int) -> JsonObject:
         """The SARIF result of one diagnostic, with its fix when it has one."""
         location = artifact_location(diagnostic.path)
         span = region(diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column)
-        result: dict[str, Any] = {
+        result: JsonObject = {
             "ruleId": diagnostic.code,
             "ruleIndex": rule_index,
             "level": level(diagnostic.code),
