@@ -21,6 +21,7 @@ class FileContext:
     """Per-file state shared by all rules during the single walk."""
 
     def __init__(self, path: str, source: str, module: cst.Module, settings: Settings) -> None:
+        """Set up the context of one file; the analyses are added by the engine."""
         self.path = path
         """The file's path relative to the project root, in posix form (how layer globs see it)."""
         self.source = source

@@ -51,6 +51,7 @@ class DecodeError(Exception):
     """The bytes are not text in the declared encoding (or not text at all)."""
 
     def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        """Describe the problem, at the 1-based line and column of the offending byte."""
         super().__init__(message)
         self.line = line
         self.column = column

@@ -187,6 +187,7 @@ class LineIndex:
     """Converts character offsets of a text to 1-based (line, column) and back."""
 
     def __init__(self, text: str) -> None:
+        """Index the line starts of ``text``."""
         starts = [0]
         position = text.find("\n")
         while position != -1:

@@ -136,6 +136,7 @@ class Analysis:
     """
 
     def __init__(self, context: FileContext) -> None:
+        """Start the analysis of one file."""
         self.context = context
 
     def finish(self) -> None:
@@ -172,6 +173,7 @@ class Rule:
     """Shared per-file listeners this rule reads (``context.analysis(cls)``); walked before rules."""
 
     def __init__(self, context: FileContext) -> None:
+        """Start checking one file; subclasses that keep state set it up here."""
         self.context = context
         self.reports: list[Report] = []
 

@@ -148,6 +148,7 @@ class ScopeTracker:
     """The stack of enclosing scopes during the walk, and lazy name resolution within it."""
 
     def __init__(self) -> None:
+        """Start outside any scope; the walker enters the module first."""
         self.frames: list[_Frame] = []
         self._bindings: dict[int, Bindings] = {}
         # Every name any import statement has bound so far in the walk, in any scope: a cheap
@@ -156,27 +157,35 @@ class ScopeTracker:
 
     # Walker hooks (called before any rule's handler for the same node).
     def visit_Module(self, node: cst.Module) -> None:
+        """Enter the module scope."""
         self.frames.append(_Frame(node))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Enter a function scope."""
         self.frames.append(_Frame(node))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Leave a function scope."""
         self.frames.pop()
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
+        """Enter a lambda scope."""
         self.frames.append(_Frame(node))
 
     def leave_Lambda(self, node: cst.Lambda) -> None:
+        """Leave a lambda scope."""
         self.frames.pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """Enter a class body."""
         self.frames.append(_Frame(node))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        """Leave a class body."""
         self.frames.pop()
 
     def visit_Import(self, node: cst.Import) -> None:
+        """Remember the names an import binds."""
         for alias in node.names:
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self._imported.add(alias.asname.name.value)
@@ -184,6 +193,7 @@ class ScopeTracker:
                 self._imported.add((_dotted(alias.name) or "").split(".")[0])
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        """Remember the names a from-import binds."""
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
@@ -193,9 +203,11 @@ class ScopeTracker:
                 self._imported.add(_dotted(alias.name) or "")
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        """Enter an except handler."""
         self.frames[-1].handlers.append(node)
 
     def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        """Leave an except handler."""
         self.frames[-1].handlers.pop()
 
     # Queries for rules.

@@ -178,6 +178,7 @@ class DispatchTable:
     """Maps each concrete node type to the bound handlers that listen to it (also via base classes)."""
 
     def __init__(self, listeners: Sequence[object]) -> None:
+        """Bind the planned handlers of ``listeners`` (in their order) for one walk."""
         visit_plan, leave_plan = _plan(tuple(type(listener) for listener in listeners))
         self.visit = {
             node_type: [getattr(listeners[i], name) for i, name in entries] for node_type, entries in visit_plan.items()

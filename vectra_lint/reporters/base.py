@@ -46,6 +46,7 @@ class Reporter:
     """
 
     def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
+        """Report to ``stream``; ``sources`` gives the text of reported files, ``color`` styles the output."""
         self.stream = stream
         self.sources = sources
         self.color = color

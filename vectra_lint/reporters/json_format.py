@@ -54,6 +54,7 @@ class JsonReporter(Reporter):
     """Collects every diagnostic and writes them as one JSON array at the end."""
 
     def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
+        """Collect records until ``finish`` writes them as one array."""
         super().__init__(stream, sources, color=color)
         self.records: list[JsonObject] = []
 

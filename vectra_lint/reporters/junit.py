@@ -27,6 +27,7 @@ class JunitReporter(Reporter):
     """Builds one test suite and writes it as an XML document at the end."""
 
     def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
+        """Collect one test case per file until ``finish`` writes the XML."""
         super().__init__(stream, sources, color=color)
         self.cases: list[ET.Element] = []
         self.failures = 0

@@ -84,6 +84,7 @@ class SarifReporter(Reporter):
     """Collects every diagnostic and writes one SARIF log at the end."""
 
     def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
+        """Collect results until ``finish`` writes the SARIF log."""
         super().__init__(stream, sources, color=color)
         self.diagnostics: list[Diagnostic] = []
 

@@ -21,6 +21,7 @@ class Lines:
     """
 
     def __init__(self, stream: TextIO, color: bool) -> None:
+        """Write to ``stream``, styled through rich when ``color``."""
         self.stream = stream
         # soft_wrap keeps long lines intact for editors to parse.
         self.console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True) if color else None
