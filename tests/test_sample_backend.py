@@ -79,3 +79,16 @@ def test_fixing_a_copy_compiles_is_stable_and_matches_the_diff(tmp_path: Path, m
     again = runner.invoke(main, ["check", ".", "--fix", "--unsafe-fixes", "--select", "VL"], catch_exceptions=False)
     assert "Fixed" not in again.output
     assert {path: path.read_bytes() for path in copy.rglob("*.py")} == after
+
+
+def test_opt_in_rules_report_their_seeded_cases(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(SAMPLE)
+    expected = set()
+    for raw in (SAMPLE / "EXPECTED-opt-in.txt").read_text(encoding="utf-8").splitlines():
+        match = ENTRY.match(raw.strip())
+        if match and match["code"] in IMPLEMENTED:
+            expected.add((match["path"], int(match["line"]), int(match["column"]), match["code"]))
+    assert expected, "the opt-in key lists VL003"
+    codes = ",".join(sorted({code for *_, code in expected}))
+    reported = {item for item in _reported(SAMPLE, "--extend-select", codes) if item[3] in codes.split(",")}
+    assert reported == expected
