@@ -34,6 +34,12 @@ line"""
             print(a)
         elif b:
             print(b)
+            # result = compute(b)
+        elif a and b:
+            try:
+                pass
+            except (ValueError, KeyError):
+                raise TypeError(b)
         else:
             try:
                 pass

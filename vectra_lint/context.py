@@ -31,6 +31,8 @@ class FileContext:
         """Imports, enclosing functions and handlers, updated by the walker before rules see a node."""
         self.current_statement: cst.CSTNode | None = None
         """The innermost statement being walked; reports are anchored to it for ``# noqa``."""
+        self.statements: list[cst.CSTNode] = []
+        """The statements being walked, outermost first (``current_statement`` is the last)."""
         self.analyses: dict[type[Analysis], Analysis] = {}
 
     def analysis(self, kind: type[AnalysisT]) -> AnalysisT:

@@ -111,6 +111,8 @@ class _LocatingState(CodegenState):
         if key not in self.wanted:
             return _NOTHING
         if key in self.starts_only:
+            if key in self.found:
+                return _NOTHING  # a block found where it began
             now = self._now()
             outer_start, indent = self.outer_starts[key]
             self._found(key, Located(now, now, outer_start, outer_start, indent))

@@ -125,6 +125,8 @@ class Report:
     fix: FixSpec | None
     length: int | None = None
     pending: object = None
+    statements: tuple[cst.CSTNode, ...] = ()
+    """The statements being walked when the report was made, outermost first (to locate quickly)."""
 
 
 class Analysis:
@@ -209,6 +211,7 @@ class Rule:
                 fix=fix,
                 length=length,
                 pending=pending,
+                statements=tuple(self.context.statements),
             )
         )
 
