@@ -223,6 +223,9 @@ def lint_text(
         reports.extend(rule.reports)
     external = [d for d in external if not noqa.matches(d.code, ignored)]
     diagnostics = _finish(path, module, text, reports, external, collector, settings, ignored)
+    # Analyses and the context refer to each other; without this the whole tree would wait for
+    # the cyclic collector instead of being freed here.
+    context.analyses.clear()
     return FileResult(path, diagnostics, parsed=True, facts=facts)
 
 
