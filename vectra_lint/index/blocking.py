@@ -127,6 +127,7 @@ class BlockingCalls(Analysis):
     """Matches calls against the blocking-call tables, resolving names through the imports."""
 
     def __init__(self, context: FileContext) -> None:
+        """Start collecting the blocking calls of one file."""
         super().__init__(context)
         extra = context.settings.rule_options.get(CPU_OPTION[0], {}).get(CPU_OPTION[1], ())
         self.table, self._tails = _tables(

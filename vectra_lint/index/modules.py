@@ -99,6 +99,7 @@ class ProjectModules:
     """
 
     def __init__(self, root: Path, bases: tuple[str, ...] = ()) -> None:
+        """Index the checked modules by dotted name."""
         self._bases = tuple(dict.fromkeys([os.path.join(str(root), folder) for folder in SOURCE_FOLDERS] + list(bases)))
         self._known: dict[str, bool] = {}
 

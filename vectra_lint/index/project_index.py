@@ -113,6 +113,7 @@ class ProjectIndex:
     """Name resolution, class hierarchy, constants and call chains over a set of module summaries."""
 
     def __init__(self, modules: Mapping[str, ModuleFacts], settings: Settings, *, partial: bool) -> None:
+        """Build the index from the modules of one run."""
         self.modules = modules
         self.names: Names = settings.names
         self.partial = partial

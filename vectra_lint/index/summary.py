@@ -134,6 +134,7 @@ class ModuleSummary(Analysis):
     """Collects the module's imports, classes, constants and functions' calls (see :class:`ModuleFacts`)."""
 
     def __init__(self, context: FileContext) -> None:
+        """Start summarising one file."""
         super().__init__(context)
         self._blocking = context.analysis(BlockingCalls)
         self._imports: dict[str, str] = {}

@@ -95,6 +95,7 @@ class BlockingCallViaHelper(IndexRule):
     )
 
     def __init__(self, context: FileContext) -> None:
+        """Start checking one file; the per-file state lives here."""
         super().__init__(context)
         self._summary = context.analysis(ModuleSummary)
         self._candidates: list[_Candidate] = []

@@ -76,6 +76,7 @@ class CpuBoundNotOffloaded(BlockingCallRule):
     )
 
     def __init__(self, context: FileContext) -> None:
+        """Start checking one file; the per-file state lives here."""
         super().__init__(context)
         # Calls whose position lets `await` be added without parentheses.
         self._fixable: set[int] = set()

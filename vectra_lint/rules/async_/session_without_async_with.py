@@ -76,6 +76,7 @@ class SessionWithoutAsyncWith(Rule):
     )
 
     def __init__(self, context: FileContext) -> None:
+        """Start checking one file; the per-file state lives here."""
         super().__init__(context)
         self._factories = frozenset(self.option("factories"))
         self._managed: set[int] = set()

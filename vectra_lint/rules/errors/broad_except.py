@@ -84,6 +84,7 @@ class BroadExcept(IndexRule):
     )
 
     def __init__(self, context: FileContext) -> None:
+        """Start checking one file; the per-file state lives here."""
         super().__init__(context)
         self._open: list[_Handler] = []
         self._done: list[_Handler] = []

@@ -82,6 +82,7 @@ class BuiltinRaiseInLayer(IndexRule):
     )
 
     def __init__(self, context: FileContext) -> None:
+        """Start checking one file; the per-file state lives here."""
         super().__init__(context)
         self._layer = next((layer for layer in LAYERS if context.in_layer(layer)), None)
         self._candidates: list[_Candidate] = []

@@ -132,6 +132,7 @@ class ErrorCodeCase(IndexRule):
     )
 
     def __init__(self, context: FileContext) -> None:
+        """Start checking one file; the per-file state lives here."""
         super().__init__(context)
         self._summary = context.analysis(ModuleSummary)
         self._references: list[_Reference] = []

@@ -76,6 +76,7 @@ class ExceptionOutsideHierarchy(IndexRule):
     )
 
     def __init__(self, context: FileContext) -> None:
+        """Start checking one file; the per-file state lives here."""
         super().__init__(context)
         self._classes: list[_Class] = []
 

@@ -115,6 +115,7 @@ class MissingErrorCode(IndexRule):
     )
 
     def __init__(self, context: FileContext) -> None:
+        """Start checking one file; the per-file state lives here."""
         super().__init__(context)
         self._position = error_code_position(context)
         self._candidates: list[_Candidate] = []

@@ -111,6 +111,7 @@ class RaiseWithoutFrom(Rule):
     )
 
     def __init__(self, context: FileContext) -> None:
+        """Start checking one file; the per-file state lives here."""
         super().__init__(context)
         # Open `try` statements: the node, the handler it is inside, whether the walk is in its body.
         self._tries: list[_Try] = []
