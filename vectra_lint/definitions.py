@@ -27,7 +27,7 @@ import libcst as cst
 import pathspec
 
 from vectra_lint.context import FileContext
-from vectra_lint.rule import Option, Rule
+from vectra_lint.rule import Analysis, Option, Rule
 
 OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
 OVERRIDE = frozenset({"typing.override", "typing_extensions.override"})
@@ -433,3 +433,56 @@ def exempt_path(rule: Rule) -> bool:
     """Whether the checked file matches the rule's ``exempt-paths``."""
     patterns = rule.option(EXEMPT_PATHS.name)
     return path_matches(rule.context.path, [str(pattern) for pattern in patterns])
+
+
+@dataclass
+class Body:
+    """What the walk saw directly in one function body (nested defs and lambdas excluded)."""
+
+    returns_value: bool = False
+    yields: bool = False
+
+
+class FunctionBodies(Analysis):
+    """Whether the function being walked returns a value or yields (VL102 and VL604 both ask).
+
+    A rule reads ``current`` in its ``leave_FunctionDef``: analyses leave a node after rules.
+    """
+
+    def __init__(self, context: FileContext) -> None:
+        """Start outside any function."""
+        super().__init__(context)
+        # One entry per enclosing def or lambda, so that a nested scope's returns stay its own.
+        self.stack: list[Body] = []
+
+    @property
+    def current(self) -> Body:
+        """The innermost function's (or lambda's) body seen so far."""
+        return self.stack[-1]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Start a function body."""
+        self.stack.append(Body())
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """End a function body."""
+        self.stack.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        """A lambda's ``yield`` is its own."""
+        self.stack.append(Body())
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        """End the lambda."""
+        self.stack.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        """Note a ``return <value>`` (``return None`` returns nothing)."""
+        value = node.value
+        if self.stack and value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
+            self.stack[-1].returns_value = True
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        """Note that the enclosing function is a generator."""
+        if self.stack:
+            self.stack[-1].yields = True

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import libcst as cst
 
 from vectra_lint.context import FileContext
 from vectra_lint.definitions import (
     OVERLOAD,
+    Body,
     Definition,
     DefinitionTracker,
+    FunctionBodies,
     docstring,
     docstring_text,
     dotted_name,
@@ -21,14 +21,6 @@ from vectra_lint.rule import Invalid, Rule, Valid
 
 _NO_VALUE = frozenset({"None", "NoReturn", "Never"})
 _PROPERTIES = frozenset({"property", "cached_property", "abstractproperty", "getter"})
-
-
-@dataclass
-class _Body:
-    """What the walk saw directly in one function body (nested defs and lambdas excluded)."""
-
-    returns_value: bool = False
-    yields: bool = False
 
 
 class DocstringArgsMismatch(Rule):
@@ -117,11 +109,12 @@ class DocstringArgsMismatch(Rule):
         ),
     )
 
+    analyses = (FunctionBodies,)
+
     def __init__(self, context: FileContext) -> None:
         """Track definitions and what each function body returns."""
         super().__init__(context)
         self._definitions = DefinitionTracker(context)
-        self._bodies: list[_Body] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Track the enclosing class."""
@@ -134,30 +127,10 @@ class DocstringArgsMismatch(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Start collecting what the function's body returns."""
         self._definitions.enter(node)
-        self._bodies.append(_Body())
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        """A lambda's ``yield`` is its own."""
-        self._bodies.append(_Body())
-
-    def leave_Lambda(self, node: cst.Lambda) -> None:
-        """Leave the lambda."""
-        self._bodies.pop()
-
-    def visit_Return(self, node: cst.Return) -> None:
-        """Note a ``return <value>``."""
-        value = node.value
-        if self._bodies and value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
-            self._bodies[-1].returns_value = True
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        """Note that the enclosing function is a generator."""
-        if self._bodies:
-            self._bodies[-1].yields = True
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Compare the function's docstring with its signature."""
-        body = self._bodies.pop()
+        body = self.context.analysis(FunctionBodies).current
         definition = self._definitions.stack[-1]
         self._definitions.leave()
         if definition.decorated_with(OVERLOAD):
@@ -215,7 +188,7 @@ def _parameters(definition: Definition) -> list[tuple[str, str]]:
     return found
 
 
-def _returns_value(definition: Definition, body: _Body) -> bool:
+def _returns_value(definition: Definition, body: Body) -> bool:
     node = definition.node
     assert isinstance(node, cst.FunctionDef)
     if body.yields or node.name.value == "__init__":

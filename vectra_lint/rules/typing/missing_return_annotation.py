@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import libcst as cst
 
 from vectra_lint.context import FileContext
-from vectra_lint.definitions import ABSTRACT, OVERLOAD, Definition, DefinitionTracker, Kind, dotted_name
+from vectra_lint.definitions import (
+    ABSTRACT,
+    OVERLOAD,
+    Body,
+    Definition,
+    DefinitionTracker,
+    FunctionBodies,
+    Kind,
+    dotted_name,
+)
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.rule import FixSpec, InsertInto, Invalid, Rule, Valid
-
-
-@dataclass
-class _Body:
-    """What the walk saw directly in one function body (nested defs and lambdas excluded)."""
-
-    returns_value: bool = False
-    yields: bool = False
 
 
 class MissingReturnAnnotation(Rule):
@@ -89,12 +88,12 @@ class MissingReturnAnnotation(Rule):
         ),
     )
 
+    analyses = (FunctionBodies,)
+
     def __init__(self, context: FileContext) -> None:
         """Track definitions and what each function body returns."""
         super().__init__(context)
         self._definitions = DefinitionTracker(context)
-        # One entry per enclosing def or lambda, so that a nested scope's returns stay its own.
-        self._bodies: list[_Body] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Track the enclosing class."""
@@ -107,30 +106,10 @@ class MissingReturnAnnotation(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Start collecting what the function's body returns."""
         self._definitions.enter(node)
-        self._bodies.append(_Body())
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        """A lambda's ``yield`` is its own."""
-        self._bodies.append(_Body())
-
-    def leave_Lambda(self, node: cst.Lambda) -> None:
-        """Leave the lambda."""
-        self._bodies.pop()
-
-    def visit_Return(self, node: cst.Return) -> None:
-        """Note a ``return <value>`` (``return None`` returns nothing)."""
-        value = node.value
-        if self._bodies and value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
-            self._bodies[-1].returns_value = True
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        """Note that the enclosing function is a generator."""
-        if self._bodies:
-            self._bodies[-1].yields = True
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Report the function when it has no return annotation."""
-        body = self._bodies.pop()
+        body = self.context.analysis(FunctionBodies).current
         definition = self._definitions.stack[-1]
         self._definitions.leave()
         if node.returns is not None or definition.overload_implementation:
@@ -140,7 +119,7 @@ class MissingReturnAnnotation(Rule):
             fix = FixSpec((InsertInto(node.whitespace_before_colon, 0, " -> None"),), "Add `-> None`")
         self.report(node.name, f"Function `{node.name.value}` has no return annotation (§1)", fix=fix, anchor=node)
 
-    def _returns_nothing(self, definition: Definition, body: _Body) -> bool:
+    def _returns_nothing(self, definition: Definition, body: Body) -> bool:
         if body.returns_value or body.yields:
             return False
         if definition.decorated_with(ABSTRACT | OVERLOAD) or _decorated_abstract(definition):
