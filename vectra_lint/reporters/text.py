@@ -60,6 +60,12 @@ class ConciseReporter(Reporter):
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Print one line per diagnostic."""
+        if self.emit.console is None:
+            # Plain output is most of what CI and editors read: format it without rich.
+            self.stream.writelines(
+                f"{d.path}:{d.line}:{d.column}: {d.code} {_fix_mark(d)}{d.message}\n" for d in diagnostics
+            )
+            return
         for diagnostic in diagnostics:
             self.emit(_heading(diagnostic))
 
