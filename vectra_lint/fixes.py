@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.context import FileContext
-from vectra_lint.rule import InsertAfter, InsertAt, InsertBefore, NodeEdit
+from vectra_lint.rule import Analysis, InsertAfter, InsertAt, InsertBefore, NodeEdit
 
 
 def _is_docstring(statement: cst.CSTNode) -> bool:
@@ -75,3 +75,36 @@ def ensure_logger(context: FileContext) -> tuple[str, list[NodeEdit]]:
     lines = "" if logging_name is not None else f"import logging{newline}"
     lines += f"{newline}{name} = {logging_name or 'logging'}.getLogger(__name__){newline}"
     return name, [insert_top_level(context, lines)]
+
+
+class AwaitablePositions(Analysis):
+    """Calls whose place lets a fix put ``await`` before them without parentheses: a whole
+    statement, an assignment's value, a returned value. For the rules that fix a blocking call
+    into an awaited one (VL201, VL205)."""
+
+    def __init__(self, context: FileContext) -> None:
+        """Start with no position seen."""
+        super().__init__(context)
+        self._positions: set[int] = set()
+
+    def allows(self, call: cst.Call) -> bool:
+        """Whether ``await`` can be added before ``call`` as it stands."""
+        return id(call) in self._positions and not call.lpar
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        """A call that is a whole statement."""
+        self._positions.add(id(node.value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """A call that is an assignment's value."""
+        self._positions.add(id(node.value))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """A call that is an annotated assignment's value."""
+        if node.value is not None:
+            self._positions.add(id(node.value))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        """A call that is a returned value."""
+        if node.value is not None:
+            self._positions.add(id(node.value))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.fixes import ensure_import
+from vectra_lint.fixes import AwaitablePositions, ensure_import
 from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 
@@ -51,24 +50,7 @@ class BlockingSleep(Rule):
         Invalid("import time\n\n\nasync def poll() -> bool:\n    return time.sleep(1) is None\n"),
     )
 
-    def __init__(self, context: FileContext) -> None:
-        """Start checking one file; the per-file state lives here."""
-        super().__init__(context)
-        # Calls whose position lets `await` be added without parentheses.
-        self._fixable: set[int] = set()
-
-    def visit_Expr(self, node: cst.Expr) -> None:
-        """Remember a call that is a whole statement."""
-        self._fixable.add(id(node.value))
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        """Remember a call that is an assignment's value."""
-        self._fixable.add(id(node.value))
-
-    def visit_Return(self, node: cst.Return) -> None:
-        """Remember a call that is a returned value."""
-        if node.value is not None:
-            self._fixable.add(id(node.value))
+    analyses = (AwaitablePositions,)
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report `time.sleep` calls made directly in a coroutine."""
@@ -77,7 +59,7 @@ class BlockingSleep(Rule):
         if self.context.scope.imported_name(node.func) != "time.sleep":
             return
         fix = None
-        if id(node) in self._fixable and not node.lpar:
+        if self.context.analysis(AwaitablePositions).allows(node):
             asyncio_name, edits = ensure_import(self.context, "asyncio")
             awaited = cst.Await(node.with_changes(func=cst.Attribute(cst.Name(asyncio_name), cst.Name("sleep"))))
             fix_edits: list[NodeEdit] = [Replace(node, awaited), *edits]

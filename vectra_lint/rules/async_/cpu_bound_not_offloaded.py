@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.fixes import ensure_import
+from vectra_lint.fixes import AwaitablePositions, ensure_import
 from vectra_lint.index.blocking import BlockingCall
 from vectra_lint.index.rule_support import BlockingCallRule
 from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Option, Replace, Valid
@@ -75,33 +74,11 @@ class CpuBoundNotOffloaded(BlockingCallRule):
         ),
     )
 
-    def __init__(self, context: FileContext) -> None:
-        """Start checking one file; the per-file state lives here."""
-        super().__init__(context)
-        # Calls whose position lets `await` be added without parentheses.
-        self._fixable: set[int] = set()
-
-    def visit_Expr(self, node: cst.Expr) -> None:
-        """Remember a call that is a whole statement."""
-        self._fixable.add(id(node.value))
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        """Remember a call that is an assignment's value."""
-        self._fixable.add(id(node.value))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        """Remember a call that is an annotated assignment's value."""
-        if node.value is not None:
-            self._fixable.add(id(node.value))
-
-    def visit_Return(self, node: cst.Return) -> None:
-        """Remember a call that is a returned value."""
-        if node.value is not None:
-            self._fixable.add(id(node.value))
+    analyses = (*BlockingCallRule.analyses, AwaitablePositions)
 
     def fix_for(self, node: cst.Call, found: BlockingCall) -> FixSpec | None:
         """`await asyncio.to_thread(func, *args)`, where `await` can be added as is."""
-        if id(node) not in self._fixable or node.lpar:
+        if not self.context.analysis(AwaitablePositions).allows(node):
             return None
         asyncio_name, edits = ensure_import(self.context, "asyncio")
         layout = node.whitespace_before_args
