@@ -486,3 +486,38 @@ class FunctionBodies(Analysis):
         """Note that the enclosing function is a generator."""
         if self.stack:
             self.stack[-1].yields = True
+
+
+class Definitions(Analysis):
+    """The classes and functions enclosing the node being walked, shared by the rules that ask
+    (VL101, VL102, VL601-VL604): one tracker per file instead of one per rule.
+
+    Rules read ``current`` in their ``visit_``/``leave_`` handlers of the definition itself:
+    analyses see a node before rules and leave it after them.
+    """
+
+    def __init__(self, context: FileContext) -> None:
+        """Track definitions of one file, visibility included."""
+        super().__init__(context)
+        self.tracker = DefinitionTracker(context, visibility=True)
+
+    @property
+    def current(self) -> Definition:
+        """The innermost definition being walked."""
+        return self.tracker.stack[-1]
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """Enter a class."""
+        self.tracker.enter(node)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        """Leave a class."""
+        self.tracker.leave()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Enter a function."""
+        self.tracker.enter(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Leave a function."""
+        self.tracker.leave()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
 from vectra_lint.definitions import (
     OVERLOAD,
     Body,
     Definition,
-    DefinitionTracker,
+    Definitions,
     FunctionBodies,
     docstring,
     docstring_text,
@@ -109,30 +108,12 @@ class DocstringArgsMismatch(Rule):
         ),
     )
 
-    analyses = (FunctionBodies,)
-
-    def __init__(self, context: FileContext) -> None:
-        """Track definitions and what each function body returns."""
-        super().__init__(context)
-        self._definitions = DefinitionTracker(context)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        """Track the enclosing class."""
-        self._definitions.enter(node)
-
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        """Leave the class."""
-        self._definitions.leave()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        """Start collecting what the function's body returns."""
-        self._definitions.enter(node)
+    analyses = (Definitions, FunctionBodies)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Compare the function's docstring with its signature."""
         body = self.context.analysis(FunctionBodies).current
-        definition = self._definitions.stack[-1]
-        self._definitions.leave()
+        definition = self.context.analysis(Definitions).current
         if definition.decorated_with(OVERLOAD):
             return
         literal = docstring(node.body)

@@ -8,7 +8,7 @@ from vectra_lint.context import FileContext
 from vectra_lint.definitions import (
     DOCSTRING_SCOPE,
     EXEMPT_PATHS,
-    DefinitionTracker,
+    Definitions,
     docstring,
     exempt_path,
     public_scope,
@@ -61,30 +61,19 @@ class MissingClassDocstring(Rule):
         Invalid('def factory() -> type:\n    """Build."""\n\n    class Local:\n        pass\n\n    return Local\n'),
     )
 
+    analyses = (Definitions,)
+
     def __init__(self, context: FileContext) -> None:
         """Read the options once per file."""
         super().__init__(context)
         self._public_only = public_scope(self)
-        self._definitions = DefinitionTracker(context, visibility=self._public_only)
         self._exempt = exempt_path(self)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Report the class when it has no docstring."""
-        definition = self._definitions.enter(node)
+        definition = self.context.analysis(Definitions).current
         if self._exempt or docstring(node.body) is not None:
             return
         if self._public_only and not definition.public:
             return
         self.report(node.name, f"Class `{node.name.value}` has no docstring (§12)", anchor=node)
-
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        """Leave the class."""
-        self._definitions.leave()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        """Track the enclosing function (its classes are nested, hence private)."""
-        self._definitions.enter(node)
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        """Leave the function."""
-        self._definitions.leave()

@@ -10,7 +10,7 @@ from vectra_lint.definitions import (
     EXEMPT_PATHS,
     OVERLOAD,
     OVERRIDE,
-    DefinitionTracker,
+    Definitions,
     Kind,
     docstring,
     dotted_name,
@@ -92,24 +92,17 @@ class MissingFunctionDocstring(Rule):
         ),
     )
 
+    analyses = (Definitions,)
+
     def __init__(self, context: FileContext) -> None:
         """Read the options once per file."""
         super().__init__(context)
         self._public_only = public_scope(self)
-        self._definitions = DefinitionTracker(context, visibility=self._public_only)
         self._exempt = exempt_path(self)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        """Track the enclosing class (its functions are methods)."""
-        self._definitions.enter(node)
-
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        """Leave the class."""
-        self._definitions.leave()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Report the function when it has no docstring and no exemption applies."""
-        definition = self._definitions.enter(node)
+        definition = self.context.analysis(Definitions).current
         if self._exempt or docstring(node.body) is not None:
             return
         if self._public_only and not definition.public:
@@ -126,7 +119,3 @@ class MissingFunctionDocstring(Rule):
         else:
             message = f"Function `{name}` has no docstring (§12)"
         self.report(node.name, message, anchor=node)
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        """Leave the function."""
-        self._definitions.leave()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
-from vectra_lint.definitions import DefinitionTracker, implicit_first_parameter
+from vectra_lint.definitions import Definitions, implicit_first_parameter
 from vectra_lint.rule import Invalid, Rule, Valid
 
 
@@ -57,22 +56,11 @@ class MissingArgumentAnnotation(Rule):
         Invalid("def only(a, /, b) -> None:\n    pass\n", count=2),
     )
 
-    def __init__(self, context: FileContext) -> None:
-        """Track definitions (a method's first parameter is exempt)."""
-        super().__init__(context)
-        self._definitions = DefinitionTracker(context)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        """Track the enclosing class (its functions are methods)."""
-        self._definitions.enter(node)
-
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        """Leave the class."""
-        self._definitions.leave()
+    analyses = (Definitions,)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Report the parameters of ``node`` that have no annotation."""
-        definition = self._definitions.enter(node)
+        definition = self.context.analysis(Definitions).current
         if definition.overload_implementation:
             return
         params = node.params
@@ -84,7 +72,3 @@ class MissingArgumentAnnotation(Rule):
             if isinstance(star, cst.Param) and star.annotation is None:
                 message = f"Parameter `{stars}{star.name.value}` has no type annotation (§1)"
                 self.report(star.name, message, anchor=node)
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        """Leave the function."""
-        self._definitions.leave()

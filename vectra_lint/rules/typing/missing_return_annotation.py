@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
 from vectra_lint.definitions import (
     ABSTRACT,
     OVERLOAD,
     Body,
     Definition,
-    DefinitionTracker,
+    Definitions,
     FunctionBodies,
     Kind,
     dotted_name,
@@ -88,30 +87,12 @@ class MissingReturnAnnotation(Rule):
         ),
     )
 
-    analyses = (FunctionBodies,)
-
-    def __init__(self, context: FileContext) -> None:
-        """Track definitions and what each function body returns."""
-        super().__init__(context)
-        self._definitions = DefinitionTracker(context)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        """Track the enclosing class."""
-        self._definitions.enter(node)
-
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        """Leave the class."""
-        self._definitions.leave()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        """Start collecting what the function's body returns."""
-        self._definitions.enter(node)
+    analyses = (Definitions, FunctionBodies)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Report the function when it has no return annotation."""
         body = self.context.analysis(FunctionBodies).current
-        definition = self._definitions.stack[-1]
-        self._definitions.leave()
+        definition = self.context.analysis(Definitions).current
         if node.returns is not None or definition.overload_implementation:
             return
         fix = None
