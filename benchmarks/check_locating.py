@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.corpus import django_package, python_files, r2r_package  # noqa: E402
 from tests.helpers import settings_for  # noqa: E402
-from vectra_lint import engine  # noqa: E402
+from vectra_lint.engine import lint as engine  # noqa: E402
 
 
 def main() -> None:

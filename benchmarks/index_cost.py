@@ -89,9 +89,9 @@ def _inner(folder: Path, base: str, on: bool) -> None:
     """One in-process run (what ``--instructions`` measures under callgrind)."""
     import gc
 
-    from vectra_lint.config import Overrides, load
-    from vectra_lint.discovery import discover
-    from vectra_lint.runner import Mode, _process_chunk, finish_project
+    from vectra_lint.config.loader import Overrides, load
+    from vectra_lint.pipeline.discovery import discover
+    from vectra_lint.pipeline.runner import Mode, _process_chunk, finish_project
 
     gc.disable()
     ignore = () if on else INDEX_RULES

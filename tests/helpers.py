@@ -8,10 +8,10 @@ from pathlib import Path
 import libcst as cst
 
 from vectra_lint import registry
+from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine import MAX_FIX_PASSES, lint_text
-from vectra_lint.fixer import FixOutcome, fix_text
-from vectra_lint.settings import Settings
+from vectra_lint.engine.lint import MAX_FIX_PASSES, lint_text
+from vectra_lint.fixing.apply import FixOutcome, fix_text
 
 ROOT = Path("/project")
 

@@ -311,7 +311,7 @@ def test_rules_table_and_rule_docs() -> None:
 def test_a_failed_write_leaves_the_file_whole_and_no_temporary_behind(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vectra_lint import fixer
+    from vectra_lint.fixing import apply as fixer
 
     def refuse(source: str, target: str) -> None:
         raise PermissionError(13, "Permission denied")

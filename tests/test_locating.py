@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import lint, settings_for
 from tests.test_positions import TRICKY
-from vectra_lint import engine
+from vectra_lint.engine import lint as engine
 
 REPO = Path(__file__).resolve().parent.parent
 FILES = sorted((REPO / "vectra_lint").rglob("*.py"))[:60] + sorted((REPO / "fixtures").rglob("*.py"))

@@ -8,8 +8,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
 
-from vectra_lint.positions import LineIndex, locate
-from vectra_lint.walker import iter_nodes
+from vectra_lint.engine.positions import LineIndex, locate
+from vectra_lint.engine.walker import iter_nodes
 
 PACKAGE = Path(__file__).resolve().parent.parent / "vectra_lint"
 SAMPLES = sorted(PACKAGE.rglob("*.py"))[:40]

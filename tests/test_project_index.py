@@ -8,12 +8,12 @@ import pytest
 
 from tests.rules.project_helpers import write_project
 from vectra_lint import registry
-from vectra_lint.engine import lint_text
-from vectra_lint.index.modules import ProjectModules, module_names
-from vectra_lint.index.project_index import Kind, ProjectIndex, Symbol, Tri
-from vectra_lint.index.summary import ModuleSummary, summary_facts
-from vectra_lint.project import Project, facts_key
-from vectra_lint.settings import Names, Settings
+from vectra_lint.analysis.module_names import ProjectModules, module_names
+from vectra_lint.analysis.module_summary import ModuleSummary, summary_facts
+from vectra_lint.analysis.project import Project, facts_key
+from vectra_lint.analysis.project_index import Kind, ProjectIndex, Symbol, Tri
+from vectra_lint.config.settings import Names, Settings
+from vectra_lint.engine.lint import lint_text
 
 EXCEPTIONS = """
     class VectraException(Exception):

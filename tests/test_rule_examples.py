@@ -6,7 +6,7 @@ import pytest
 
 from tests.helpers import fix, lint, parses, settings_for
 from vectra_lint import registry
-from vectra_lint.fixer import applicable
+from vectra_lint.fixing.apply import applicable
 from vectra_lint.rule import Invalid, Rule, Valid
 
 VALID = [

@@ -6,10 +6,10 @@ import libcst as cst
 import pytest
 
 from tests.helpers import ROOT
-from vectra_lint.context import FileContext
+from vectra_lint.config.settings import Settings
+from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.walker import DispatchTable, walk
 from vectra_lint.rule import Rule
-from vectra_lint.settings import Settings
-from vectra_lint.walker import DispatchTable, walk
 
 
 class _Recorder(Rule):

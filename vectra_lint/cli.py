@@ -14,17 +14,17 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from vectra_lint import __version__, docs, registry
-from vectra_lint.config import ConfigError, Overrides, find_config, load
-from vectra_lint.discovery import discover
-from vectra_lint.fixer import applicable, write_atomically
+from vectra_lint import __version__, registry
+from vectra_lint.config.loader import ConfigError, Overrides, find_config, load
+from vectra_lint.config.settings import Settings
+from vectra_lint.fixing.apply import applicable, write_atomically
+from vectra_lint.pipeline.discovery import discover
+from vectra_lint.pipeline.ruff import RuffError
+from vectra_lint.pipeline.runner import Mode, Outcome, Task, default_jobs, finish_project, process, run
 from vectra_lint.registry import RegistryError
-from vectra_lint.reporters import REPORTERS, reporter_class
+from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
 from vectra_lint.reporters.base import Summary
 from vectra_lint.reporters.text import Lines, print_statistics
-from vectra_lint.ruff import RuffError
-from vectra_lint.runner import Mode, Outcome, Task, default_jobs, finish_project, process, run
-from vectra_lint.settings import Settings
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -284,9 +284,9 @@ def rule(code_or_name: str) -> None:
         sys.exit(EXIT_ERROR)
     console = Console(highlight=False)
     if console.is_terminal:
-        console.print(Markdown(docs.render(found)))
+        console.print(Markdown(rule_docs.render(found)))
     else:
-        click.echo(docs.render(found), nl=False)
+        click.echo(rule_docs.render(found), nl=False)
 
 
 @main.command(name="rules")
@@ -297,7 +297,7 @@ def list_rules() -> None:
         table.add_column(column, overflow="fold")
     for item in registry.all_rules():
         table.add_row(
-            item.code, item.name, docs.fix_line(item), "on" if item.default_enabled else "off", item.summary()
+            item.code, item.name, rule_docs.fix_line(item), "on" if item.default_enabled else "off", item.summary()
         )
     Console(highlight=False, width=200 if not sys.stdout.isatty() else None).print(table)
 
@@ -306,7 +306,7 @@ def list_rules() -> None:
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
 def write_docs(output: Path | None) -> None:
     """Write the reference of every rule as Markdown (the source of docs/rules.md)."""
-    text = docs.render_all(registry.all_rules())
+    text = rule_docs.render_all(registry.all_rules())
     if output is None:
         click.echo(text, nl=False)
     else:

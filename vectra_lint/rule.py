@@ -3,8 +3,8 @@
 A rule is a subclass of :class:`Rule` with class-level metadata and ``visit_<Node>`` /
 ``leave_<Node>`` methods named after libcst node classes. The engine instantiates every enabled
 rule once per file and calls all of their handlers from ONE traversal of ONE parse (see
-``walker.py``). Rules never compute positions: they report nodes, and the engine locates only the
-reported nodes after the walk (see ``positions.py``).
+``engine/walker.py``). Rules never compute positions: they report nodes, and the engine locates only the
+reported nodes after the walk (see ``engine/positions.py``).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import libcst as cst
 from vectra_lint.diagnostics import Applicability
 
 if TYPE_CHECKING:
-    from vectra_lint.context import FileContext
+    from vectra_lint.analysis.project import Project
     from vectra_lint.diagnostics import Diagnostic
-    from vectra_lint.project import Project
+    from vectra_lint.engine.context import FileContext
 
 
 @dataclass(frozen=True)

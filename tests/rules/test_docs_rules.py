@@ -7,10 +7,10 @@ import libcst as cst
 import pytest
 
 from tests.helpers import fix, lint, parses, settings_for
-from vectra_lint.definitions import module_exports, module_is_public
+from vectra_lint.analysis.definitions import module_exports, module_is_public
+from vectra_lint.analysis.docstring_sections import DocumentedParam, parse
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.docstrings import DocumentedParam, parse
-from vectra_lint.rules.docs.commented_out_code import code_lines
+from vectra_lint.rules.documentation.commented_out_code import code_lines
 
 PUBLIC = {"docstring-scope": "public"}
 

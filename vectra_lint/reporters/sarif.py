@@ -16,9 +16,10 @@ from pathlib import PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from vectra_lint import __version__, docs
+from vectra_lint import __version__
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.registry import find_rule
+from vectra_lint.reporters import rule_docs
 from vectra_lint.reporters.base import Reporter, SourceLookup, Summary
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -61,7 +62,7 @@ def descriptor(diagnostic: Diagnostic) -> JsonObject:
     if rule is not None and rule.code == diagnostic.code:
         sections = rule.doc_sections()
         full = "\n\n".join(sections[title] for title in ("What it does", "Why is this bad?") if sections.get(title))
-        markdown = docs.render(rule)
+        markdown = rule_docs.render(rule)
         result |= {
             "name": rule.name,
             "shortDescription": _text(rule.summary() or rule.message),

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
-from vectra_lint.index.project_index import ProjectIndex, Tri
-from vectra_lint.index.rule_support import IndexRule, Payload, Verdict
-from vectra_lint.index.summary import ModuleSummary, dotted_name
+from vectra_lint.analysis.module_summary import ModuleSummary, dotted_name
+from vectra_lint.analysis.project_index import ProjectIndex, Tri
+from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
+from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Invalid, Valid
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.fixes import AwaitablePositions, ensure_import
+from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
 from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 

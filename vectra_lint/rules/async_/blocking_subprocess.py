@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vectra_lint.index.rule_support import BlockingCallRule
+from vectra_lint.analysis.rule_bases import BlockingCallRule
 from vectra_lint.rule import Invalid, Valid
 
 

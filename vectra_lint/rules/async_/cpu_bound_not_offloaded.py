@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from vectra_lint.analysis.blocking_calls import BlockingCall
+from vectra_lint.analysis.rule_bases import BlockingCallRule
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.fixes import AwaitablePositions, ensure_import
-from vectra_lint.index.blocking import BlockingCall
-from vectra_lint.index.rule_support import BlockingCallRule
+from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
 from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Option, Replace, Valid
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
+from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Invalid, Option, Rule, Valid
 
 

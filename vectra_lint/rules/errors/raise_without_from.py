@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
 from vectra_lint.diagnostics import Applicability
+from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import FixSpec, InsertAfter, Invalid, NodeEdit, Rule, Valid
 
 _BUILTINS = frozenset(dir(builtins))

@@ -7,7 +7,7 @@ import json
 import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.fixes import ensure_logger
+from vectra_lint.fixing.edit_helpers import ensure_logger
 from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.definitions import Definitions, implicit_first_parameter
+from vectra_lint.analysis.definitions import Definitions, implicit_first_parameter
 from vectra_lint.rule import Invalid, Rule, Valid
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.definitions import (
+from vectra_lint.analysis.definitions import (
     ABSTRACT,
     OVERLOAD,
     Body,

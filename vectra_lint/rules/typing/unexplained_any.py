@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from vectra_lint.context import FileContext
-from vectra_lint.definitions import qualified_module_name
+from vectra_lint.analysis.definitions import qualified_module_name
+from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.walker import iter_nodes
 from vectra_lint.rule import Invalid, Rule, Valid
-from vectra_lint.walker import iter_nodes
 
 ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.Any"})
 """``builtins.Any``: a bare ``Any`` nothing at module level binds (a star import)."""

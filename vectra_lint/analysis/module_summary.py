@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
-from vectra_lint.index.blocking import BlockingCalls, is_offload_call
-from vectra_lint.index.modules import is_package_file, module_names, package_base
+from vectra_lint.analysis.blocking_calls import BlockingCalls, is_offload_call
+from vectra_lint.analysis.module_names import is_package_file, module_names, package_base
+from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Analysis
 
 if TYPE_CHECKING:
-    from vectra_lint.index.project_index import ProjectIndex
+    from vectra_lint.analysis.project_index import ProjectIndex
 
 ERROR_CODE = "error_code"
 CODE_POSITION_OPTION = ("VL304", "error-code-position")

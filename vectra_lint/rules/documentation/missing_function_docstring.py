@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
-from vectra_lint.definitions import (
+from vectra_lint.analysis.definitions import (
     DOCSTRING_SCOPE,
     EXEMPT_PATHS,
     OVERLOAD,
@@ -17,6 +16,7 @@ from vectra_lint.definitions import (
     exempt_path,
     public_scope,
 )
+from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Invalid, Rule, Valid
 
 

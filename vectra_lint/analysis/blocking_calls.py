@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
+from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Analysis
 
 SLEEP = "VL201"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vectra_lint import registry
-from vectra_lint.settings import DEFAULT_LAYERS, Names, Settings
+from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
 
 if sys.version_info >= (3, 11):
     import tomllib

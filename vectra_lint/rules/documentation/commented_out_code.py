@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from vectra_lint.context import FileContext
 from vectra_lint.diagnostics import Applicability
+from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.walker import iter_nodes
 from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
-from vectra_lint.walker import iter_nodes
 
 # Something a line of code has and a line of prose rarely has (as Ruff's ERA001 requires).
 _CODE_HINT = re.compile(r"[()\[\]{}:=%]|^(return|break|continue|import|from|pass|raise|del|assert|yield|print)\b")

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import libcst as cst
 
-from vectra_lint.scope import ScopeTracker
-from vectra_lint.settings import Settings
+from vectra_lint.config.settings import Settings
+from vectra_lint.engine.scope import ScopeTracker
 
 if TYPE_CHECKING:
     from vectra_lint.rule import Analysis, Rule

@@ -19,15 +19,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vectra_lint.index.modules import ProjectModules
-from vectra_lint.index.summary import ClassFacts, FunctionFacts, ModuleFacts, ModuleSummary, summary_facts
-from vectra_lint.settings import Names, Settings
+from vectra_lint.analysis.module_names import ProjectModules
+from vectra_lint.analysis.module_summary import ClassFacts, FunctionFacts, ModuleFacts, ModuleSummary, summary_facts
+from vectra_lint.config.settings import Names, Settings
 
 if TYPE_CHECKING:
-    from vectra_lint.context import FileContext
-    from vectra_lint.project import Project
+    from vectra_lint.analysis.project import Project
+    from vectra_lint.engine.context import FileContext
 
-CACHE_KEY = "vectra_lint.index.project_index"
+CACHE_KEY = "vectra_lint.analysis.project_index"
 MAX_DEPTH = 32
 """Alias and re-export chains longer than this are not followed (they would be cycles)."""
 

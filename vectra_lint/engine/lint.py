@@ -18,15 +18,16 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from vectra_lint import noqa, registry
-from vectra_lint.context import FileContext
+from vectra_lint import registry
+from vectra_lint.analysis.project import facts_key
+from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from vectra_lint.positions import LineIndex, Located, locate, locate_in
-from vectra_lint.project import facts_key
+from vectra_lint.engine import noqa
+from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.positions import LineIndex, Located, locate, locate_in
+from vectra_lint.engine.walker import DispatchTable, walk
 from vectra_lint.registry import rules_by_code
 from vectra_lint.rule import FixSpec, InsertAfter, InsertAt, InsertBefore, InsertInto, Replace, Report
-from vectra_lint.settings import Settings
-from vectra_lint.walker import DispatchTable, walk
 
 SYNTAX_ERROR = "VL001"
 UNUSED_NOQA = "VL002"
@@ -178,7 +179,7 @@ class FileResult:
     diagnostics: tuple[Diagnostic, ...]
     parsed: bool
     facts: dict[str, object] = field(default_factory=dict)
-    """What the file's analyses share with the project phase (see ``project.py``)."""
+    """What the file's analyses share with the project phase (see ``analysis/project.py``)."""
 
 
 def lint_text(

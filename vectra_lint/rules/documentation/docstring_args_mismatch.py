@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.definitions import (
+from vectra_lint.analysis.definitions import (
     OVERLOAD,
     Body,
     Definition,
@@ -15,7 +15,7 @@ from vectra_lint.definitions import (
     dotted_name,
     implicit_first_parameter,
 )
-from vectra_lint.docstrings import may_have_sections, parse
+from vectra_lint.analysis.docstring_sections import may_have_sections, parse
 from vectra_lint.rule import Invalid, Rule, Valid
 
 _NO_VALUE = frozenset({"None", "NoReturn", "Never"})

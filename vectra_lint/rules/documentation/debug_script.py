@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.definitions import node_at_start, path_matches
+from vectra_lint.analysis.definitions import node_at_start, path_matches
 from vectra_lint.rule import Invalid, Option, Rule, Valid
 
 

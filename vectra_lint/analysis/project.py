@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.registry import rules_by_code
 from vectra_lint.rule import Analysis
-from vectra_lint.settings import Settings
 
 
 def facts_key(analysis: type[Analysis]) -> str:

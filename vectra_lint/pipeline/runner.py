@@ -10,13 +10,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vectra_lint import ruff
+from vectra_lint.analysis.project import Project, resolve
+from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine import MAX_FIX_PASSES, DecodeError, decode, decode_error, encode, lint_text
-from vectra_lint.fixer import applicable, apply_fixes, check_source, fix_text
-from vectra_lint.project import Project, resolve
-from vectra_lint.ruff import Record
-from vectra_lint.settings import Settings
+from vectra_lint.engine.lint import MAX_FIX_PASSES, DecodeError, decode, decode_error, encode, lint_text
+from vectra_lint.fixing.apply import applicable, apply_fixes, check_source, fix_text
+from vectra_lint.pipeline import ruff
+from vectra_lint.pipeline.ruff import Record
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None 
 
 
 def finish_project(outcomes: list[Outcome], settings: Settings, mode: Mode | None = None) -> list[Outcome]:
-    """Settle diagnostics that needed every file (``project.py``) and put each file's in order.
+    """Settle diagnostics that needed every file (``analysis/project.py``) and put each file's in order.
 
     When fixing, the fixes of diagnostics the project phase confirmed are applied here: the
     workers could not apply them, as a pending diagnostic may yet be dropped.

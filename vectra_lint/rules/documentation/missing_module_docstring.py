@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.definitions import (
+from vectra_lint.analysis.definitions import (
     DOCSTRING_SCOPE,
     EXEMPT_PATHS,
     docstring,

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 
-from vectra_lint.index.blocking import BlockingCall, BlockingCalls
-from vectra_lint.index.project_index import ProjectIndex, Tri, file_index
-from vectra_lint.index.summary import INDEX_ANALYSES
+from vectra_lint.analysis.blocking_calls import BlockingCall, BlockingCalls
+from vectra_lint.analysis.module_summary import INDEX_ANALYSES
+from vectra_lint.analysis.project_index import ProjectIndex, Tri, file_index
 from vectra_lint.rule import Analysis, FixSpec, Rule
 
 if TYPE_CHECKING:
+    from vectra_lint.analysis.project import Project
     from vectra_lint.diagnostics import Diagnostic
-    from vectra_lint.project import Project
 
 Payload = tuple[str, ...]
 """What a pending diagnostic carries to the project phase; ``payload[0]`` is the file's path."""

@@ -17,12 +17,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from vectra_lint.positions import LineIndex
-from vectra_lint.settings import Settings
+from vectra_lint.engine.positions import LineIndex
 
 if TYPE_CHECKING:
-    from vectra_lint.runner import Task
+    from vectra_lint.pipeline.runner import Task
 
 Record = dict[str, Any]
 

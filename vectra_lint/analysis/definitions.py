@@ -26,7 +26,7 @@ from functools import lru_cache
 import libcst as cst
 import pathspec
 
-from vectra_lint.context import FileContext
+from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Analysis, Option, Rule
 
 OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})

@@ -1,0 +1,1 @@
+"""Configuration: reading ``[tool.vectra-lint]`` (``loader``) into resolved ``settings``."""
