@@ -270,7 +270,7 @@ def test_output_file(project: Path) -> None:
 def test_statistics(project: Path) -> None:
     (project / "a.py").write_text(BAD + 'print("x")\nprint("y")\n')
     result = run("check", "--statistics", "a.py")
-    assert result.output.splitlines() == ["2  VL401  [*] print-call", "1  VL201  [*] blocking-sleep"]
+    assert result.output.splitlines() == ["2  VL401  [-] print-call", "1  VL201  [*] blocking-sleep"]
 
 
 def test_exit_zero(project: Path) -> None:

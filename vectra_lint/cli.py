@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import os
+import re
 import sys
+import time
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 from rich.console import Console
@@ -15,15 +20,18 @@ from rich.table import Table
 from rich.text import Text
 
 from vectra_lint import __version__, registry
+from vectra_lint.config import init as init_config
 from vectra_lint.config.loader import ConfigError, Overrides, find_config, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing.apply import applicable, write_atomically
+from vectra_lint.pipeline import git, ruff
 from vectra_lint.pipeline.discovery import discover
 from vectra_lint.pipeline.ruff import RuffError
 from vectra_lint.pipeline.runner import Mode, Outcome, Task, default_jobs, finish_project, process, run
 from vectra_lint.registry import RegistryError
 from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
 from vectra_lint.reporters.base import Summary
+from vectra_lint.reporters.json_format import statistics_json
 from vectra_lint.reporters.text import Lines, print_statistics
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -50,7 +58,7 @@ def main() -> None:
     """vectra-lint: the Vectra backend coding standard, checked and fixed."""
 
 
-@main.command()
+@main.command(short_help="Check files against the standard (and fix them).")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--select", multiple=True, help="Rules to run, replacing the config's (codes, prefixes like VL4, names).")
 @click.option("--extend-select", multiple=True, help="Rules to run in addition to the selected ones.")
@@ -72,6 +80,12 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: the CPU count).")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes also to files named on the command line.")
 @click.option("--stdin-filename", help="With `-`: the path to report standard input under (and match config against).")
+@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, without the summary.")
+@click.option(
+    "--show-settings", is_flag=True, help="Show the resolved settings (root, config, layers, rules) and exit."
+)
+@click.option("--show-files", is_flag=True, help="List the files that would be checked and exit.")
+@click.option("--show-fixes", is_flag=True, help="With --fix, list what was fixed in each file.")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -88,6 +102,10 @@ def check(
     jobs: int | None,
     force_exclude: bool,
     stdin_filename: str | None,
+    quiet: bool,
+    show_settings: bool,
+    show_files: bool,
+    show_fixes: bool,
 ) -> None:
     """Check PATHS (default: the current folder) against the standard; `-` reads standard input."""
     cwd = Path.cwd()
@@ -111,6 +129,9 @@ def check(
     except (ConfigError, RegistryError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
+    if show_settings:
+        _show_settings(settings, config_path)
+        sys.exit(EXIT_CLEAN)
 
     mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
     errors: list[str] = []
@@ -126,8 +147,18 @@ def check(
             file_count = 1
         else:
             found = discover(targets, settings, cwd, force_exclude)
+            if show_files:
+                for message in found.errors:
+                    _error(message)
+                click.echo(
+                    "".join(f"{task.display}\n" for task in sorted(found.tasks, key=lambda t: t.display)), nl=False
+                )
+                sys.exit(EXIT_ERROR if found.errors else EXIT_CLEAN)
             errors.extend(found.errors)
-            outcomes = run(found.tasks, settings, mode, jobs or default_jobs())
+            if not found.tasks and not found.errors:
+                _warning("No Python files found under the given paths")
+            with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
+                outcomes = run(found.tasks, settings, mode, jobs or default_jobs(), progress.advance)
             file_count = len(found.tasks)
     except RuffError as error:
         _error(str(error))
@@ -141,7 +172,9 @@ def check(
                 else outcome.error
             )
         if outcome.warning:
-            _errors().print(Text(f"warning: {outcome.task.display}: {outcome.warning}", style="yellow"))
+            _warning(f"{outcome.task.display}: {outcome.warning}")
+        for note in outcome.noqa_warnings:
+            _warning(f"{outcome.task.display}:{note}")
 
     if diff:
         changed = _print_diffs(outcomes)
@@ -169,12 +202,142 @@ def check(
     sources = _source_lookup(outcomes, stdin_text)
     # With `--fix -`, standard output carries the fixed source, so the report goes to stderr.
     report_to_stderr = fix and use_stdin and output_file is None
-    _report(outcomes, summary, output_format, output_file, statistics, sources, report_to_stderr)
+    if show_fixes and fix and not quiet:
+        _show_fixes(outcomes, sys.stderr if report_to_stderr else sys.stdout)
+    if output_format in ("github", "sarif"):
+        outcomes, sources = _from_repository_top(outcomes, sources, cwd)
+    _report(outcomes, summary, output_format, output_file, statistics, sources, report_to_stderr, quiet)
     for message in errors:
         _error(message)
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+HUMAN_FORMATS = ("text", "concise")
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour on a terminal; NO_COLOR (https://no-color.org) turns it off, FORCE_COLOR on."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+def _warning(message: str) -> None:
+    console = _errors()
+    line = Text("warning", style="bold yellow")
+    line.append(f": {message}")
+    console.print(line)
+
+
+class Progress:
+    """A progress bar on standard error for runs that last more than a second on a terminal.
+
+    Never when piped or in CI: there it would only garble logs.
+    """
+
+    DELAY = 1.0
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        """Count ``total`` files; show nothing unless ``enabled`` and standard error is a terminal."""
+        self.total = total
+        self.done = 0
+        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI") and total > 1
+        self.started = time.monotonic()
+        # Any: rich.progress is imported only when a bar is shown (it is slow to import).
+        self.bar: Any = None
+        self.task: Any = None  # Any: rich's TaskID, from the same lazy import
+
+    def __enter__(self) -> Progress:
+        """Start counting (the bar itself appears only after ``DELAY``)."""
+        return self
+
+    def advance(self, count: int) -> None:
+        """``count`` more files are done."""
+        self.done += count
+        if not self.enabled:
+            return
+        if self.bar is None and time.monotonic() - self.started >= self.DELAY and self.done < self.total:
+            from rich.progress import Progress as Bar
+
+            self.bar = Bar(console=_errors(), transient=True)
+            self.task = self.bar.add_task("Checking", total=self.total)
+            self.bar.start()
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Remove the bar, if one was shown."""
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _show_settings(settings: Settings, config_path: Path | None) -> None:
+    lines = [
+        f"Root: {settings.root}",
+        f"Config file: {config_path.resolve() if config_path is not None else '(none: defaults)'}",
+        "Layers:",
+        *(f"  {name} = {list(globs)}" for name, globs in settings.layers.items()),
+        f"Excluded: {list(settings.exclude)}",
+        f"Respect .gitignore: {str(settings.respect_gitignore).lower()}",
+        f"Line length: {settings.line_length}",
+        f"Selected rules ({len(settings.enabled)}):",
+        *(f"  {code} {registry.rules_by_code()[code].name}" for code in sorted(settings.enabled)),
+        f"Ruff codes: {', '.join(settings.ruff_selected) or '(none)'}"
+        + (f" (ignoring {', '.join(settings.ruff_ignored)})" if settings.ruff_ignored else ""),
+    ]
+    if settings.per_file_ignores:
+        lines.append("Per-file ignores:")
+        lines.extend(f"  {glob} = {sorted(codes)}" for glob, codes in settings.per_file_ignores)
+    click.echo("\n".join(lines))
+
+
+def _show_fixes(outcomes: list[Outcome], stream: TextIO) -> None:
+    fixed = [outcome for outcome in outcomes if outcome.fixed_codes]
+    total = sum(len(outcome.fixed_codes) for outcome in fixed)
+    if not fixed:
+        stream.write("No errors fixed.\n")
+        return
+    stream.write(f"Fixed {total} {'error' if total == 1 else 'errors'}:\n")
+    names = {rule.code: rule.name for rule in registry.all_rules()}
+    for outcome in fixed:
+        stream.write(f"- {outcome.task.display}:\n")
+        counts = Counter(outcome.fixed_codes)
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            name = names.get(code)
+            stream.write(f"    {count} × {code}" + (f" ({name})" if name else "") + "\n")
+
+
+def _from_repository_top(
+    outcomes: list[Outcome], sources: Callable[[str], str | None], cwd: Path
+) -> tuple[list[Outcome], Callable[[str], str | None]]:
+    """Outcomes with paths relative to the git top folder, where CI annotations resolve them."""
+    top = git.toplevel(cwd)
+    if top is None:
+        return outcomes, sources
+    original: dict[str, str] = {}
+    moved: list[Outcome] = []
+    for outcome in outcomes:
+        display = outcome.task.display
+        if outcome.task.path is None:
+            moved.append(outcome)
+            continue
+        try:
+            path = os.path.relpath((cwd / display).resolve(), top)
+        except ValueError:
+            moved.append(outcome)
+            continue
+        path = Path(path).as_posix()
+        if path.startswith("../"):
+            moved.append(outcome)
+            continue
+        original[path] = display
+        diagnostics = tuple(replace(d, path=path) for d in outcome.diagnostics)
+        moved.append(replace(outcome, task=replace(outcome.task, display=path), diagnostics=diagnostics))
+    return moved, lambda path: sources(original.get(path, path))
 
 
 def _relative_to_root(path: Path, settings: Settings) -> str:
@@ -247,6 +410,7 @@ def _report(
     statistics: bool,
     sources: Callable[[str], str | None],
     to_stderr: bool,
+    quiet: bool = False,
 ) -> None:
     handle: TextIO
     if output_file is not None:
@@ -257,16 +421,21 @@ def _report(
             sys.exit(EXIT_ERROR)
     else:
         handle = sys.stderr if to_stderr else sys.stdout
-    color = output_file is None and handle.isatty()
+    color = output_file is None and use_color(handle)
     try:
         if statistics:
-            print_statistics(Lines(handle, color), [d for outcome in outcomes for d in outcome.diagnostics])
+            found = [d for outcome in outcomes for d in outcome.diagnostics]
+            if output_format == "json":
+                handle.write(statistics_json(found))
+            else:
+                print_statistics(Lines(handle, color), found)
             return
         reporter = reporter_class(output_format)(handle, sources, color=color)
         reporter.start()
         for outcome in outcomes:
             reporter.file(outcome.task.display, outcome.diagnostics)
-        reporter.finish(summary)
+        if not (quiet and output_format in HUMAN_FORMATS):
+            reporter.finish(summary)
     finally:
         if output_file is not None:
             handle.close()
@@ -274,35 +443,52 @@ def _report(
             handle.flush()
 
 
-@main.command()
+@main.command(short_help="Show a rule's documentation.")
 @click.argument("code_or_name")
 def rule(code_or_name: str) -> None:
-    """Show a rule's documentation (by code, e.g. VL401, or name, e.g. print-call)."""
+    """Show a rule's documentation: by code (VL401) or name (print-call).
+
+    Ruff's E and W codes that vectra-lint runs (E501, W291, ...) show Ruff's own documentation.
+    """
     found = registry.find_rule(code_or_name)
-    if found is None:
+    if found is not None:
+        text = rule_docs.render(found)
+    elif registry.RUFF_SELECTOR.match(code_or_name.upper()) and len(code_or_name) == 4:
+        try:
+            text = ruff.rule_docs(code_or_name.upper())
+        except RuffError as error:
+            _error(str(error))
+            sys.exit(EXIT_ERROR)
+    else:
         _error(f"unknown rule {code_or_name!r} (see `vectra-lint rules`)")
         sys.exit(EXIT_ERROR)
     console = Console(highlight=False)
     if console.is_terminal:
-        console.print(Markdown(rule_docs.render(found)))
+        console.print(Markdown(text))
     else:
-        click.echo(rule_docs.render(found), nl=False)
+        click.echo(text, nl=False)
 
 
-@main.command(name="rules")
+@main.command(name="rules", short_help="List every rule.")
 def list_rules() -> None:
     """List every rule: code, name, fix, and whether it runs by default."""
     table = Table(show_edge=False, header_style="bold")
     for column in ("Code", "Name", "Fix", "Default", "Summary"):
         table.add_column(column, overflow="fold")
     for item in registry.all_rules():
-        table.add_row(
-            item.code, item.name, rule_docs.fix_line(item), "on" if item.default_enabled else "off", item.summary()
+        # Text, not markup: summaries mention `[tool.vectra-lint.layers]`, which rich would eat.
+        cells = (
+            item.code,
+            item.name,
+            rule_docs.fix_line(item),
+            "on" if item.default_enabled else "off",
+            item.summary(),
         )
+        table.add_row(*(Text(cell) for cell in cells))
     Console(highlight=False, width=200 if not sys.stdout.isatty() else None).print(table)
 
 
-@main.command(name="docs")
+@main.command(name="docs", short_help="Write every rule's reference as Markdown.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
 def write_docs(output: Path | None) -> None:
     """Write the reference of every rule as Markdown (the source of docs/rules.md)."""
@@ -311,6 +497,22 @@ def write_docs(output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@main.command(short_help="Write a [tool.vectra-lint] table with the layers found in the tree.")
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
+def init(folder: Path) -> None:
+    """Add a [tool.vectra-lint] table to FOLDER's pyproject.toml (created if missing), with the
+    layers (routes, services, models, ...) detected from the folder names in the tree."""
+    target = folder / "pyproject.toml"
+    existing = target.read_text(encoding="utf-8") if target.exists() else ""
+    if re.search(r"^\s*\[tool\.vectra-lint[\].]", existing, re.MULTILINE):
+        _error(f"{target} already has a [tool.vectra-lint] table")
+        sys.exit(EXIT_ERROR)
+    table = init_config.render(init_config.detect_layers(folder.resolve()))
+    separator = "" if not existing else "\n" if existing.endswith("\n") else "\n\n"
+    target.write_text(existing + separator + table, encoding="utf-8")
+    click.echo(f"Wrote the [tool.vectra-lint] table to {target}:\n\n{table}", nl=False)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,8 @@ class FixOutcome:
     error: str | None = None
     """Set when a pass produced invalid code: the file is left as it was."""
     hit_bound: bool = False
+    fixed_codes: tuple[str, ...] = ()
+    """The code of each diagnostic the applied fixes resolved."""
 
 
 def fix_text(
@@ -95,10 +97,11 @@ def fix_text(
     compiled_before = check_source(text, path) is None
     diagnostics = lint(text)
     fixed = 0
+    fixed_codes: list[str] = []
     for _ in range(max_passes):
         fixable = [d for d in diagnostics if applicable(d, unsafe)]
         if not fixable:
-            return FixOutcome(text, diagnostics, fixed)
+            return FixOutcome(text, diagnostics, fixed, fixed_codes=tuple(fixed_codes))
         new_text, applied = apply_fixes(text, fixable)
         problem = check_source(new_text, path) if compiled_before else None
         if problem is not None:
@@ -111,9 +114,10 @@ def fix_text(
             )
         text = new_text
         fixed += len(applied)
+        fixed_codes.extend(d.code for d in applied)
         diagnostics = lint(text)
     hit_bound = any(applicable(d, unsafe) for d in diagnostics)
-    return FixOutcome(text, diagnostics, fixed, hit_bound=hit_bound)
+    return FixOutcome(text, diagnostics, fixed, hit_bound=hit_bound, fixed_codes=tuple(fixed_codes))
 
 
 def write_atomically(path: Path, data: bytes) -> None:

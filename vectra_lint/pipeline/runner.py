@@ -5,18 +5,20 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vectra_lint.analysis.project import Project, resolve
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.engine import noqa_check
 from vectra_lint.engine.lint import MAX_FIX_PASSES, DecodeError, decode, decode_error, encode, lint_text
 from vectra_lint.fixing.apply import applicable, apply_fixes, check_source, fix_text
 from vectra_lint.pipeline import ruff
 from vectra_lint.pipeline.ruff import Record
+from vectra_lint.registry import rules_by_code
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ class Outcome:
     """A fix that broke the file (left unchanged), or a read failure."""
     warning: str | None = None
     facts: dict[str, object] = field(default_factory=dict)
+    noqa_warnings: tuple[str, ...] = ()
+    """Misleading ``# noqa`` comments (``engine/noqa_check.py``), as ``line: message``."""
+    fixed_codes: tuple[str, ...] = ()
+    """The code of each diagnostic that fixing resolved (for ``--show-fixes``)."""
 
 
 def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_records: Sequence[Record] | None) -> Outcome:
@@ -75,15 +81,18 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
         return result.diagnostics
 
     if not mode.fix:
-        return Outcome(task, lint(decoded.text), facts=facts)
+        return Outcome(task, lint(decoded.text), facts=facts, noqa_warnings=_noqa_warnings(decoded.text))
     outcome = fix_text(decoded.text, task.display, lint, mode.unsafe_fixes, MAX_FIX_PASSES)
     warning = (
         f"fixes did not settle after {MAX_FIX_PASSES} passes; some fixable diagnostics remain"
         if outcome.hit_bound
         else None
     )
+    notes = _noqa_warnings(outcome.text)
     if outcome.text == decoded.text:
-        return Outcome(task, outcome.diagnostics, error=outcome.error, warning=warning, facts=facts)
+        return Outcome(
+            task, outcome.diagnostics, error=outcome.error, warning=warning, facts=facts, noqa_warnings=notes
+        )
     return Outcome(
         task,
         outcome.diagnostics,
@@ -94,7 +103,13 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
         error=outcome.error,
         warning=warning,
         facts=facts,
+        noqa_warnings=notes,
+        fixed_codes=outcome.fixed_codes,
     )
+
+
+def _noqa_warnings(text: str) -> tuple[str, ...]:
+    return tuple(f"{line}: {message}" for line, message in noqa_check.problems(text, rules_by_code()))
 
 
 def _read(task: Task) -> bytes | str:
@@ -198,11 +213,22 @@ def _chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
     return chunks
 
 
-def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None = None) -> list[Outcome]:
-    """Process every task, in parallel when there is enough work; ordered by display path."""
+def run(
+    tasks: Sequence[Task],
+    settings: Settings,
+    mode: Mode,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Outcome]:
+    """Process every task, in parallel when there is enough work; ordered by display path.
+
+    ``progress`` is told how many more files are done, as chunks finish.
+    """
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(tasks) < 4:
         outcomes = _process_chunk(tasks, settings, mode)
+        if progress is not None:
+            progress(len(tasks))
     else:
         # fork: workers inherit the imported rules instead of importing them again.
         methods = multiprocessing.get_all_start_methods()
@@ -213,7 +239,13 @@ def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None 
             automatic = gc.isenabled()
             gc.disable()
             try:
-                outcomes = [outcome for result in pool.map(_worker, _chunks(tasks, jobs)) for outcome in result]
+                outcomes = []
+                futures = [pool.submit(_worker, chunk) for chunk in _chunks(tasks, jobs)]
+                for future in as_completed(futures):
+                    result = future.result()
+                    outcomes.extend(result)
+                    if progress is not None:
+                        progress(len(result))
             finally:
                 if automatic:
                     gc.enable()
@@ -264,5 +296,6 @@ def _fix_settled(outcome: Outcome, settled: list[Diagnostic], mode: Mode) -> tup
         fixed_text=new_text,
         fixed_bytes=encode(decoded, new_text),
         fixed=outcome.fixed + len(applied),
+        fixed_codes=outcome.fixed_codes + tuple(d.code for d in applied),
     )
     return fixed, [d for d in settled if id(d) not in done]

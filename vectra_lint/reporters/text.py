@@ -93,23 +93,36 @@ class TextReporter(ConciseReporter):
             self.emit()
 
     def _snippet(self, diagnostic: Diagnostic, lines: list[str]) -> None:
-        width = len(str(min(diagnostic.end_line, len(lines))))
+        last = min(diagnostic.end_line, len(lines))
+        width = len(str(last))
         gutter = " " * width
         self.emit(Text(f"{gutter} |", style="blue"))
-        last = min(diagnostic.end_line, diagnostic.line + 2, len(lines))
-        for number in range(diagnostic.line, last + 1):
-            line = lines[number - 1].expandtabs(1)
-            row = Text(f"{number:>{width}} | ", style="blue")
-            row.append(line)
+        if last > diagnostic.line:
+            self._multi_line(diagnostic, lines, last, width)
+        else:
+            line = lines[diagnostic.line - 1]
+            row = Text(f"{diagnostic.line:>{width}} | ", style="blue")
+            row.append(line.expandtabs(1))
             self.emit(row)
-        line = lines[diagnostic.line - 1]
-        start = diagnostic.column - 1
-        end = diagnostic.end_column - 1 if diagnostic.end_line == diagnostic.line else len(line)
-        carets = "^" * max(1, end - start)
-        marker = Text(f"{gutter} | ", style="blue")
-        marker.append(" " * start + carets + " " + diagnostic.code, style="bold red")
-        self.emit(marker)
+            start = diagnostic.column - 1
+            end = diagnostic.end_column - 1 if diagnostic.end_line == diagnostic.line else len(line)
+            marker = Text(f"{gutter} | ", style="blue")
+            marker.append(" " * start + "^" * max(1, end - start) + " " + diagnostic.code, style="bold red")
+            self.emit(marker)
         self.emit(Text(f"{gutter} |", style="blue"))
+
+    def _multi_line(self, diagnostic: Diagnostic, lines: list[str], last: int, width: int) -> None:
+        # The whole span, as Ruff draws it: a bracket down the left from its first to its last
+        # line, closed by an underline up to where it ends.
+        for number in range(diagnostic.line, last + 1):
+            row = Text(f"{number:>{width}} | ", style="blue")
+            row.append("/ " if number == diagnostic.line else "| ", style="bold red")
+            row.append(lines[number - 1].expandtabs(1))
+            self.emit(row)
+        end = diagnostic.end_column if diagnostic.end_line == last else len(lines[last - 1]) + 1
+        marker = Text(f"{' ' * width} | ", style="blue")
+        marker.append("|" + "_" * max(0, end - 1) + "^ " + diagnostic.code, style="bold red")
+        self.emit(marker)
 
 
 def print_summary(emit: Lines, summary: Summary) -> None:
@@ -117,7 +130,7 @@ def print_summary(emit: Lines, summary: Summary) -> None:
     if summary.fixed:
         emit(Text(f"Fixed {summary.fixed} {_plural(summary.fixed, 'error')}, {summary.remaining} remaining."))
     if summary.remaining == 0:
-        if not summary.fixed:
+        if not summary.fixed and not summary.errors:
             emit(Text("All checks passed!", style="bold green"))
         return
     emit(Text(f"Found {summary.remaining} {_plural(summary.remaining, 'error')}.", style="bold"))
@@ -133,15 +146,26 @@ def print_summary(emit: Lines, summary: Summary) -> None:
         )
 
 
-def print_statistics(emit: Lines, diagnostics: Sequence[Diagnostic]) -> None:
-    """Counts per code, most frequent first (``--statistics``)."""
+def statistics(diagnostics: Sequence[Diagnostic]) -> list[tuple[str, str, int, str]]:
+    """(code, name, count, fix mark) per code, most frequent first: ``[*]`` when every one of them
+    has a safe fix, ``[-]`` when some have a fix (unsafe ones need ``--unsafe-fixes``), else ``[ ]``."""
     counts = Counter(d.code for d in diagnostics)
     names = {d.code: d.name for d in diagnostics}
-    fixable = {d.code for d in diagnostics if d.fix is not None}
-    width = len(str(max(counts.values(), default=0)))
+    safe = Counter(d.code for d in diagnostics if d.fix is not None and d.fix.applicability is Applicability.SAFE)
+    some = {d.code for d in diagnostics if d.fix is not None}
+    rows = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        mark = "[*]" if code in fixable else "[ ]"
-        emit(Text(f"{count:>{width}}  {code:<5}  {mark} {names[code]}"))
+        mark = "[*]" if safe[code] == count else "[-]" if code in some else "[ ]"
+        rows.append((code, names[code], count, mark))
+    return rows
+
+
+def print_statistics(emit: Lines, diagnostics: Sequence[Diagnostic]) -> None:
+    """Counts per code, most frequent first (``--statistics``)."""
+    rows = statistics(diagnostics)
+    width = len(str(max((count for _, _, count, _ in rows), default=0)))
+    for code, name, count, mark in rows:
+        emit(Text(f"{count:>{width}}  {code:<5}  {mark} {name}"))
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
