@@ -177,11 +177,12 @@ def test_help_texts_are_not_cut(project: Path) -> None:
     result = run("--help")
     commands = result.stdout.split("Commands:\n", 1)[1].splitlines()
     assert commands == [
-        "  check  Check files against the standard (and fix them).",
-        "  docs   Write every rule's reference as Markdown.",
-        "  init   Write a [tool.vectra-lint] table with the layers found in the tree.",
-        "  rule   Show a rule's documentation.",
-        "  rules  List every rule.",
+        "  baseline  Record the current findings, so that checks report only new ones.",
+        "  check     Check files against the standard (and fix them).",
+        "  docs      Write every rule's reference as Markdown.",
+        "  init      Write a [tool.vectra-lint] table with the layers found in the tree.",
+        "  rule      Show a rule's documentation.",
+        "  rules     List every rule.",
     ]
 
 

@@ -24,8 +24,8 @@ from vectra_lint.config import init as init_config
 from vectra_lint.config.loader import ConfigError, Overrides, find_config, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing.apply import applicable, write_atomically
-from vectra_lint.pipeline import git, ruff
-from vectra_lint.pipeline.discovery import discover
+from vectra_lint.pipeline import adoption, git, ruff
+from vectra_lint.pipeline.discovery import discover, display_path
 from vectra_lint.pipeline.ruff import RuffError
 from vectra_lint.pipeline.runner import Mode, Outcome, Task, default_jobs, finish_project, process, run
 from vectra_lint.registry import RegistryError
@@ -86,6 +86,14 @@ def main() -> None:
 )
 @click.option("--show-files", is_flag=True, help="List the files that would be checked and exit.")
 @click.option("--show-fixes", is_flag=True, help="With --fix, list what was fixed in each file.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa` comments that silence every current finding.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings not in this baseline (see `vectra-lint baseline`); default: the config's `baseline`.",
+)
+@click.option("--diff-base", metavar="REF", help="Report only findings on lines changed since the git REF.")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -106,6 +114,9 @@ def check(
     show_settings: bool,
     show_files: bool,
     show_fixes: bool,
+    add_noqa: bool,
+    baseline_file: Path | None,
+    diff_base: str | None,
 ) -> None:
     """Check PATHS (default: the current folder) against the standard; `-` reads standard input."""
     cwd = Path.cwd()
@@ -133,6 +144,9 @@ def check(
         _show_settings(settings, config_path)
         sys.exit(EXIT_CLEAN)
 
+    if add_noqa and (fix or diff or use_stdin):
+        _error("--add-noqa cannot be combined with --fix, --diff or `-`")
+        sys.exit(EXIT_ERROR)
     mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
     errors: list[str] = []
     stdin_text: str | None = None
@@ -176,6 +190,14 @@ def check(
         for note in outcome.noqa_warnings:
             _warning(f"{outcome.task.display}:{note}")
 
+    if add_noqa:
+        added, problems = adoption.add_noqa_to_files(outcomes, settings)
+        for message in errors + problems:
+            _error(message)
+        if not quiet:
+            click.echo(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
+        sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
+
     if diff:
         changed = _print_diffs(outcomes)
         for message in errors:
@@ -188,8 +210,22 @@ def check(
             sys.stdout.write(outcomes[0].fixed_text if outcomes[0].fixed_text is not None else (stdin_text or ""))
             sys.stdout.flush()
 
+    sources = _source_lookup(outcomes, stdin_text)
+    narrowed = adoption.Narrowed(outcomes)
+    try:
+        if diff_base is not None:
+            narrowed = adoption.changed_only(narrowed, diff_base, cwd)
+        baseline = baseline_file if baseline_file is not None else settings.baseline
+        if baseline is not None:
+            narrowed = adoption.not_in_baseline(narrowed, baseline, sources)
+    except (adoption.BaselineError, git.GitError) as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+    outcomes = narrowed.outcomes
     diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
     summary = Summary(
+        baselined=narrowed.baselined,
+        stale=narrowed.stale,
         files=file_count,
         remaining=len(diagnostics),
         fixed=sum(outcome.fixed for outcome in outcomes),
@@ -199,7 +235,6 @@ def check(
         else sum(1 for d in diagnostics if applicable(d, True) and not applicable(d, False)),
         errors=tuple(errors),
     )
-    sources = _source_lookup(outcomes, stdin_text)
     # With `--fix -`, standard output carries the fixed source, so the report goes to stderr.
     report_to_stderr = fix and use_stdin and output_file is None
     if show_fixes and fix and not quiet:
@@ -497,6 +532,40 @@ def write_docs(output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@main.command(name="baseline", short_help="Record the current findings, so that checks report only new ones.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The baseline file to write (default: the config's `baseline`, else vectra-lint-baseline.json).",
+)
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to use.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: the CPU count).")
+def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Path | None, jobs: int | None) -> None:
+    """Write every current finding under PATHS (default: the current folder) to a baseline file.
+
+    `check --baseline FILE` (or `baseline = "FILE"` in the config) then reports only new findings.
+    """
+    cwd = Path.cwd()
+    targets = list(paths) or [Path(".")]
+    try:
+        config_path = config_file if config_file is not None else find_config(cwd / targets[0])
+        settings = load(config_path, Overrides(), cwd)
+        found = discover(targets, settings, cwd)
+        outcomes = run(found.tasks, settings, Mode(), jobs or default_jobs())
+    except (ConfigError, RegistryError, RuffError) as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+    errors = found.errors + [outcome.error for outcome in outcomes if outcome.error]
+    for message in errors:
+        _error(message)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    target = output or settings.baseline or settings.root / "vectra-lint-baseline.json"
+    count = adoption.write_baseline(target, outcomes, _source_lookup(outcomes, None))
+    click.echo(f"Wrote {count} {'finding' if count == 1 else 'findings'} to {display_path(target.resolve(), cwd)}.")
 
 
 @main.command(short_help="Write a [tool.vectra-lint] table with the layers found in the tree.")

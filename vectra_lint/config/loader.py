@@ -41,6 +41,7 @@ DEFAULT_EXCLUDE = (
     "__pypackages__",
 )
 _TOP_KEYS = {
+    "baseline",
     "select",
     "extend-select",
     "ignore",
@@ -173,6 +174,10 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
     if not isinstance(line_length, int) or isinstance(line_length, bool) or line_length < 1:
         raise ConfigError(f"{where}.line-length: expected a positive integer, got {line_length!r}")
 
+    baseline = table.get("baseline")
+    if baseline is not None and not isinstance(baseline, str):
+        raise ConfigError(f"{where}.baseline: expected the path of a baseline file, got {baseline!r}")
+
     ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
     if "VL302" in enabled:
         ruff_ignore += ("E722",)  # Ruff's bare-except would report VL302's finding a second time
@@ -189,6 +194,7 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
         ruff_selected=registry.ruff_selectors(select, extend),
         ruff_ignored=ruff_ignore,
         line_length=line_length,
+        baseline=root / baseline if baseline else None,
     )
 
 

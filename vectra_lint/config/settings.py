@@ -52,6 +52,8 @@ class Settings:
     """Ruff codes or prefixes (E, W, E501, ...) to run through Ruff; empty: Ruff is not run."""
     ruff_ignored: tuple[str, ...] = ()
     line_length: int = 120
+    baseline: Path | None = None
+    """The baseline file of the config (``pipeline/baseline.py``); the CLI filters with it."""
 
     @cached_property
     # Any (here and below): the pattern class, which nothing here looks at.

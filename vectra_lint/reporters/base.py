@@ -25,6 +25,10 @@ class Summary:
     unsafe_fixable: int = 0
     """Remaining diagnostics fixable only with ``--unsafe-fixes``."""
     errors: tuple[str, ...] = field(default=())
+    baselined: int = 0
+    """Findings left out because the baseline holds them."""
+    stale: int = 0
+    """Baseline entries of the checked files that no finding matches any more."""
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,18 @@ class TextReporter(ConciseReporter):
 
 def print_summary(emit: Lines, summary: Summary) -> None:
     """The closing lines of the human formats: counts, and what ``--fix`` would do."""
+    if summary.baselined or summary.stale:
+        shown = f"{summary.baselined} {_plural(summary.baselined, 'finding')} in the baseline not shown."
+        emit(Text(shown, style="dim"))
+    if summary.stale:
+        emit(
+            Text(
+                f"{summary.stale} baseline {_plural(summary.stale, 'entry', 'entries')} no longer "
+                f"{'matches' if summary.stale == 1 else 'match'} (fixed or edited): regenerate it with "
+                "`vectra-lint baseline`.",
+                style="yellow",
+            )
+        )
     if summary.fixed:
         emit(Text(f"Fixed {summary.fixed} {_plural(summary.fixed, 'error')}, {summary.remaining} remaining."))
     if summary.remaining == 0:

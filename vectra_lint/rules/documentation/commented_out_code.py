@@ -62,9 +62,13 @@ _STRING_NONSENSE = (ast.Sub, ast.Div, ast.FloorDiv, ast.BitOr, ast.BitAnd, ast.B
 _RAW_COMMENT = re.compile(r"#[^\r\n]*")
 
 
+# A noqa directive after commented-out code (as `check --add-noqa` writes it) is not code.
+_TRAILING_NOQA = re.compile(r"\s+#\s*noqa\b.*$", re.IGNORECASE)
+
+
 def _text(comment: str) -> str:
-    """The comment's text after its ``#`` marks and one space, indentation kept."""
-    text = comment.lstrip("#")
+    """The comment's text after its ``#`` marks and one space, indentation kept, without a trailing noqa."""
+    text = _TRAILING_NOQA.sub("", comment.lstrip("#"))
     return text[1:] if text.startswith(" ") else text
 
 
