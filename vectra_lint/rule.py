@@ -4,7 +4,8 @@ A rule is a subclass of :class:`Rule` with class-level metadata and ``visit_<Nod
 ``leave_<Node>`` methods named after libcst node classes. The engine instantiates every enabled
 rule once per file and calls all of their handlers from ONE traversal of ONE parse (see
 ``engine/walker.py``). Rules never compute positions: they report nodes, and the engine locates only the
-reported nodes after the walk (see ``engine/positions.py``).
+reported nodes after the walk (see ``engine/positions.py``). Handlers return ``None``: unlike
+libcst, returning ``False`` from ``visit_X`` does not skip the children (the walk is shared).
 """
 
 from __future__ import annotations
