@@ -7,7 +7,7 @@ import pytest
 
 from vectra_lint import registry
 from vectra_lint.engine.walker import DispatchTable, walk
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 
 class _Recorder:
@@ -47,7 +47,7 @@ def _rule_with_handler(returns: str) -> type[Rule]:
         name = "pruning"
         message = "m"
         valid = (Valid("x = 1\n"),)
-        invalid = (Invalid("x = 1\n"),)
+        invalid = (Invalid("x = 1\n", expected=(Expect(1, 1),)),)
         visit_Name = namespace["visit_Name"]
 
     return Pruning

@@ -37,6 +37,8 @@ def validate(rule: type[Rule], module_name: str) -> None:
             raise RegistryError(f"{where}: docstring lacks a '## {section}' section")
     if not rule.valid or not rule.invalid:
         raise RegistryError(f"{where}: needs at least one valid and one invalid example")
+    if not all(example.expected for example in rule.invalid):
+        raise RegistryError(f"{where}: every invalid example lists the diagnostics it expects")
     if rule.fix_safety is not None and not any(example.fixed is not None for example in rule.invalid):
         raise RegistryError(f"{where}: a fixable rule needs an invalid example with its fixed code")
     if rule.fix_safety is None and any(example.fixed is not None for example in rule.invalid):
