@@ -11,28 +11,30 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
 from rich.text import Text
 
-from vectra_lint import __version__, registry
-from vectra_lint.config import init as init_config
-from vectra_lint.config.loader import ConfigError, Overrides, find_config, load
+# Only what a run answered from the cache needs is imported here; the engine (libcst and every
+# rule) is imported where it is used, so that such a run never loads it.
+from vectra_lint import __version__
+from vectra_lint.config.files import ConfigError, find_config
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing.apply import applicable, write_atomically
-from vectra_lint.pipeline import adoption, git, ruff
+from vectra_lint.pipeline import cache as result_cache
+from vectra_lint.pipeline import git, project_run
 from vectra_lint.pipeline.discovery import discover, display_path
+from vectra_lint.pipeline.results import Mode, Outcome, Task
 from vectra_lint.pipeline.ruff import RuffError
-from vectra_lint.pipeline.runner import Mode, Outcome, Task, default_jobs, finish_project, process, run
-from vectra_lint.registry import RegistryError
-from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
+from vectra_lint.reporters import REPORTERS, reporter_class
 from vectra_lint.reporters.base import Summary
 from vectra_lint.reporters.json_format import statistics_json
 from vectra_lint.reporters.text import Lines, print_statistics
+
+if TYPE_CHECKING:
+    pass
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -94,6 +96,13 @@ def main() -> None:
     help="Report only findings not in this baseline (see `vectra-lint baseline`); default: the config's `baseline`.",
 )
 @click.option("--diff-base", metavar="REF", help="Report only findings on lines changed since the git REF.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="VECTRA_LINT_CACHE_DIR",
+    help="Where the result cache lives (default: .vectra-lint-cache/ at the project root).",
+)
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -117,6 +126,8 @@ def check(
     add_noqa: bool,
     baseline_file: Path | None,
     diff_base: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Check PATHS (default: the current folder) against the standard; `-` reads standard input."""
     cwd = Path.cwd()
@@ -135,9 +146,10 @@ def check(
             config_path = find_config(cwd / stdin_filename if stdin_filename else cwd)
         else:
             config_path = find_config(cwd / targets[0])
-        overrides = Overrides(select=_split(select) or None, extend_select=_split(extend_select), ignore=_split(ignore))
-        settings = load(config_path, overrides, cwd)
-    except (ConfigError, RegistryError) as error:
+        selection = (_split(select) or None, _split(extend_select), _split(ignore))
+        cache_root = None if no_cache else cache_dir or _root_of(config_path, cwd) / result_cache.CACHE_DIR
+        settings, digest = _settings(config_path, selection, cwd, cache_root)
+    except ConfigError as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
     if show_settings:
@@ -151,12 +163,18 @@ def check(
     errors: list[str] = []
     stdin_text: str | None = None
     try:
+        results = result_cache.ResultCache(cache_root, digest) if cache_root is not None else None
+        jobs = jobs or _default_jobs()
         if use_stdin:
+            from vectra_lint.pipeline.runner import finish_project, process
+
             data = sys.stdin.buffer.read()
             display = stdin_filename or "-"
             relative = _relative_to_root(cwd / display, settings) if stdin_filename else "-"
             task = Task(None, display, relative)
-            outcomes = finish_project([process(task, data, settings, mode, None)], settings)
+            project = _project_tasks([task], settings, config_path, cwd) if stdin_filename else []
+            context = project_run.context(project, settings, jobs, results, exclude=cwd / display)
+            outcomes = finish_project([process(task, data, settings, mode, None)], settings, mode, context)
             stdin_text = data.decode("utf-8", errors="replace")
             file_count = 1
         else:
@@ -171,8 +189,9 @@ def check(
             errors.extend(found.errors)
             if not found.tasks and not found.errors:
                 _warning("No Python files found under the given paths")
+            project = _project_tasks(found.tasks, settings, config_path, cwd)
             with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
-                outcomes = run(found.tasks, settings, mode, jobs or default_jobs(), progress.advance)
+                outcomes = project_run.check(found.tasks, project, settings, mode, jobs, results, progress.advance)
             file_count = len(found.tasks)
     except RuffError as error:
         _error(str(error))
@@ -189,6 +208,8 @@ def check(
             _warning(f"{outcome.task.display}: {outcome.warning}")
         for note in outcome.noqa_warnings:
             _warning(f"{outcome.task.display}:{note}")
+
+    from vectra_lint.pipeline import adoption
 
     if add_noqa:
         added, problems = adoption.add_noqa_to_files(outcomes, settings)
@@ -252,6 +273,60 @@ def check(
 HUMAN_FORMATS = ("text", "concise")
 
 
+def _root_of(config_path: Path | None, cwd: Path) -> Path:
+    return config_path.parent.resolve() if config_path is not None else cwd
+
+
+def _default_jobs() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _settings(
+    config_path: Path | None,
+    selection: tuple[tuple[str, ...] | None, tuple[str, ...], tuple[str, ...]],
+    cwd: Path,
+    cache_root: Path | None,
+) -> tuple[Settings, str]:
+    """The resolved settings and their cache digest; from the cache when the config file and the
+    command line are those of an earlier run (resolving them imports every rule)."""
+    tool = result_cache.tool_fingerprint()
+    key = None
+    if cache_root is not None:
+        try:
+            config_bytes = config_path.read_bytes() if config_path is not None else b""
+        except OSError:
+            config_bytes = b""
+        key = result_cache.settings_key(config_path, config_bytes, selection, cwd, tool)
+        found = result_cache.load_settings(cache_root, key)
+        if found is not None:
+            return found
+    from vectra_lint.config.loader import Overrides, load
+    from vectra_lint.registry import RegistryError
+
+    select, extend_select, ignore = selection
+    try:
+        settings = load(config_path, Overrides(select=select, extend_select=extend_select, ignore=ignore), cwd)
+    except RegistryError as error:
+        raise ConfigError(str(error)) from None
+    digest = result_cache.settings_digest(settings, tool)
+    if cache_root is not None and key is not None:
+        result_cache.store_settings(cache_root, key, settings, digest)
+    return settings, digest
+
+
+def _project_tasks(tasks: list[Task], settings: Settings, config_path: Path | None, cwd: Path) -> list[Task]:
+    """Every file of the project, when there is one (a config file) and the run is inside it: the
+    project phase settles cross-file rules against all of them, whichever files were named."""
+    if config_path is None or not tasks:
+        return tasks
+    root = settings.root
+    if any(task.relative.startswith("/") or task.relative.startswith("../") for task in tasks):
+        return tasks
+    return discover([root], settings, cwd).tasks
+
+
 def use_color(stream: TextIO) -> bool:
     """Colour on a terminal; NO_COLOR (https://no-color.org) turns it off, FORCE_COLOR on."""
     if os.environ.get("NO_COLOR"):
@@ -311,6 +386,8 @@ class Progress:
 
 
 def _show_settings(settings: Settings, config_path: Path | None) -> None:
+    from vectra_lint import registry
+
     lines = [
         f"Root: {settings.root}",
         f"Config file: {config_path.resolve() if config_path is not None else '(none: defaults)'}",
@@ -337,6 +414,8 @@ def _show_fixes(outcomes: list[Outcome], stream: TextIO) -> None:
         stream.write("No errors fixed.\n")
         return
     stream.write(f"Fixed {total} {'error' if total == 1 else 'errors'}:\n")
+    from vectra_lint import registry
+
     names = {rule.code: rule.name for rule in registry.all_rules()}
     for outcome in fixed:
         stream.write(f"- {outcome.task.display}:\n")
@@ -485,6 +564,10 @@ def rule(code_or_name: str) -> None:
 
     Ruff's E and W codes that vectra-lint runs (E501, W291, ...) show Ruff's own documentation.
     """
+    from vectra_lint import registry
+    from vectra_lint.pipeline import ruff
+    from vectra_lint.reporters import rule_docs
+
     found = registry.find_rule(code_or_name)
     if found is not None:
         text = rule_docs.render(found)
@@ -499,6 +582,8 @@ def rule(code_or_name: str) -> None:
         sys.exit(EXIT_ERROR)
     console = Console(highlight=False)
     if console.is_terminal:
+        from rich.markdown import Markdown
+
         console.print(Markdown(text))
     else:
         click.echo(text, nl=False)
@@ -507,6 +592,11 @@ def rule(code_or_name: str) -> None:
 @main.command(name="rules", short_help="List every rule.")
 def list_rules() -> None:
     """List every rule: code, name, fix, and whether it runs by default."""
+    from rich.table import Table
+
+    from vectra_lint import registry
+    from vectra_lint.reporters import rule_docs
+
     table = Table(show_edge=False, header_style="bold")
     for column in ("Code", "Name", "Fix", "Default", "Summary"):
         table.add_column(column, overflow="fold")
@@ -527,6 +617,9 @@ def list_rules() -> None:
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
 def write_docs(output: Path | None) -> None:
     """Write the reference of every rule as Markdown (the source of docs/rules.md)."""
+    from vectra_lint import registry
+    from vectra_lint.reporters import rule_docs
+
     text = rule_docs.render_all(registry.all_rules())
     if output is None:
         click.echo(text, nl=False)
@@ -548,14 +641,19 @@ def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Pa
 
     `check --baseline FILE` (or `baseline = "FILE"` in the config) then reports only new findings.
     """
+    from vectra_lint.pipeline import adoption
+
     cwd = Path.cwd()
     targets = list(paths) or [Path(".")]
     try:
         config_path = config_file if config_file is not None else find_config(cwd / targets[0])
-        settings = load(config_path, Overrides(), cwd)
+        cache_root = _root_of(config_path, cwd) / result_cache.CACHE_DIR
+        settings, digest = _settings(config_path, (None, (), ()), cwd, cache_root)
         found = discover(targets, settings, cwd)
-        outcomes = run(found.tasks, settings, Mode(), jobs or default_jobs())
-    except (ConfigError, RegistryError, RuffError) as error:
+        project = _project_tasks(found.tasks, settings, config_path, cwd)
+        results = result_cache.ResultCache(cache_root, digest)
+        outcomes = project_run.check(found.tasks, project, settings, Mode(), jobs or _default_jobs(), results)
+    except (ConfigError, RuffError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
     errors = found.errors + [outcome.error for outcome in outcomes if outcome.error]
@@ -578,6 +676,8 @@ def init(folder: Path) -> None:
     if re.search(r"^\s*\[tool\.vectra-lint[\].]", existing, re.MULTILINE):
         _error(f"{target} already has a [tool.vectra-lint] table")
         sys.exit(EXIT_ERROR)
+    from vectra_lint.config import init as init_config
+
     table = init_config.render(init_config.detect_layers(folder.resolve()))
     separator = "" if not existing else "\n" if existing.endswith("\n") else "\n\n"
     target.write_text(existing + separator + table, encoding="utf-8")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from vectra_lint.config.loader import DEFAULT_EXCLUDE, TABLE
+from vectra_lint.config.files import TABLE
+from vectra_lint.config.loader import DEFAULT_EXCLUDE
 from vectra_lint.config.settings import DEFAULT_LAYERS
 
 # Folder names that mean a layer in the usual FastAPI/Django/Flask layouts.

@@ -6,21 +6,15 @@ typo in a linter's config silently switching a check off is worse than a failed 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from vectra_lint import registry
+from vectra_lint.config.files import TABLE, ConfigError
+from vectra_lint.config.files import read as _read
 from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
-TABLE = "vectra-lint"
 DEFAULT_EXCLUDE = (
     ".git",
     ".hg",
@@ -64,10 +58,6 @@ _NAME_KEYS = {
 }
 
 
-class ConfigError(Exception):
-    """The configuration cannot be used; the message names the file and the key."""
-
-
 @dataclass(frozen=True)
 class Overrides:
     """Selections given on the command line; they take precedence over the file."""
@@ -75,35 +65,6 @@ class Overrides:
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.vectra-lint]`` table, from ``start`` upward."""
-    directory = start if start.is_dir() else start.parent
-    for folder in (directory, *directory.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = _read(candidate)
-            except ConfigError:
-                return candidate  # let load() report the problem
-            if TABLE in data.get("tool", {}):
-                return candidate
-    return None
-
-
-# Any: TOML values nest (tables, arrays, scalars); each key is checked where it is read.
-TomlTable = dict[str, Any]
-
-
-def _read(path: Path) -> TomlTable:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:

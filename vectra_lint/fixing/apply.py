@@ -8,8 +8,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import libcst as cst
-
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
 
 
@@ -60,6 +58,9 @@ def _overlaps(a: Edit, b: Edit) -> bool:
 
 def check_source(text: str, path: str) -> str | None:
     """Why ``text`` is not valid Python (libcst parse, then ``compile``), or None."""
+    # Imported here: reporting a cached run uses this module (``applicable``) without parsing.
+    import libcst as cst
+
     try:
         cst.parse_module(text)
         compile(text, path, "exec", dont_inherit=True)

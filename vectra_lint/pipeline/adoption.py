@@ -8,12 +8,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vectra_lint.config.settings import Settings
-from vectra_lint.engine.lint import DecodeError, decode, encode
 from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, add_noqa
 from vectra_lint.fixing.apply import write_atomically
 from vectra_lint.pipeline import baseline, git
 from vectra_lint.pipeline.baseline import BaselineError
-from vectra_lint.pipeline.runner import Outcome
+from vectra_lint.pipeline.results import Outcome
 
 __all__ = ["BaselineError", "Narrowed", "add_noqa_to_files", "changed_only", "not_in_baseline", "write_baseline"]
 
@@ -66,6 +65,8 @@ def write_baseline(file: Path, outcomes: list[Outcome], sources: Sources) -> int
 
 def add_noqa_to_files(outcomes: list[Outcome], settings: Settings) -> tuple[int, list[str]]:
     """Add ``# noqa`` comments for every diagnostic to the files; (comments added, problems)."""
+    from vectra_lint.engine.lint import DecodeError, decode, encode
+
     # A project that requires a reason after each noqa gets one, or the next check would fail.
     reason = "added by vectra-lint --add-noqa" if "VL003" in settings.enabled else None
     added = 0

@@ -11,7 +11,7 @@ from typing import Any
 import pathspec
 
 from vectra_lint.config.settings import Settings
-from vectra_lint.pipeline.runner import Task
+from vectra_lint.pipeline.results import Task
 
 # Plain strings rather than pathlib below: a large tree has thousands of folders (Django's
 # locale folders), and pathlib's parsing was most of the discovery time.

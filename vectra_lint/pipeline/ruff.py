@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from vectra_lint.engine.positions import LineIndex
+from vectra_lint.engine.lines import LineIndex
 
 if TYPE_CHECKING:
-    from vectra_lint.pipeline.runner import Task
+    from vectra_lint.pipeline.results import Task
 
 Record = dict[str, Any]
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 
 from vectra_lint.analysis.project import Project, resolve
 from vectra_lint.config.settings import Settings
@@ -17,47 +16,9 @@ from vectra_lint.engine import noqa_check
 from vectra_lint.engine.lint import MAX_FIX_PASSES, DecodeError, decode, decode_error, encode, lint_text
 from vectra_lint.fixing.apply import applicable, apply_fixes, check_source, fix_text
 from vectra_lint.pipeline import ruff
+from vectra_lint.pipeline.results import Mode, Outcome, Task
 from vectra_lint.pipeline.ruff import Record
 from vectra_lint.registry import rules_by_code
-
-
-@dataclass(frozen=True)
-class Task:
-    """One file to check: where it is, how to show it, and its path inside the project."""
-
-    path: Path | None
-    """None for standard input."""
-    display: str
-    relative: str
-
-
-@dataclass(frozen=True)
-class Mode:
-    """What to do with each file."""
-
-    fix: bool = False
-    unsafe_fixes: bool = False
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The result for one file."""
-
-    task: Task
-    diagnostics: tuple[Diagnostic, ...]
-    original: str | None = None
-    """The decoded text before fixing; set only when fixing changed it."""
-    fixed_text: str | None = None
-    fixed_bytes: bytes | None = None
-    fixed: int = 0
-    error: str | None = None
-    """A fix that broke the file (left unchanged), or a read failure."""
-    warning: str | None = None
-    facts: dict[str, object] = field(default_factory=dict)
-    noqa_warnings: tuple[str, ...] = ()
-    """Misleading ``# noqa`` comments (``engine/noqa_check.py``), as ``line: message``."""
-    fixed_codes: tuple[str, ...] = ()
-    """The code of each diagnostic that fixing resolved (for ``--show-fixes``)."""
 
 
 def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_records: Sequence[Record] | None) -> Outcome:
@@ -120,8 +81,10 @@ def _read(task: Task) -> bytes | str:
         return f"cannot read {task.display}: {error.strerror or error}"
 
 
-def _process_chunk(chunk: Sequence[Task], settings: Settings, mode: Mode) -> list[Outcome]:
-    contents = {task: _read(task) for task in chunk}
+def _process_chunk(
+    chunk: Sequence[Task], settings: Settings, mode: Mode, given: Mapping[Task, bytes | str] | None = None
+) -> list[Outcome]:
+    contents = {task: given[task] if given is not None and task in given else _read(task) for task in chunk}
     readable = [task for task in chunk if isinstance(contents[task], bytes)]
     # One Ruff process per chunk; fixing re-runs Ruff only on text that a fix changed.
     external = ruff.check_files(readable, settings) if settings.ruff_selected else {}
@@ -174,9 +137,9 @@ def _init_worker(settings: Settings, mode: Mode) -> None:
     gc.freeze()
 
 
-def _worker(chunk: Sequence[Task]) -> list[Outcome]:
+def _worker(chunk: Sequence[Task], given: Mapping[Task, bytes | str] | None = None) -> list[Outcome]:
     assert _WORKER_SETTINGS is not None
-    return _process_chunk(chunk, *_WORKER_SETTINGS)
+    return _process_chunk(chunk, *_WORKER_SETTINGS, given)
 
 
 def default_jobs() -> int:
@@ -224,42 +187,67 @@ def run(
 
     ``progress`` is told how many more files are done, as chunks finish.
     """
-    jobs = jobs or default_jobs()
-    if jobs <= 1 or len(tasks) < 4:
-        outcomes = _process_chunk(tasks, settings, mode)
-        if progress is not None:
-            progress(len(tasks))
-    else:
-        # fork: workers inherit the imported rules instead of importing them again.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
-            # Results only accumulate here (no garbage): the collector would rescan them all
-            # each time another chunk's diagnostics are unpickled.
-            automatic = gc.isenabled()
-            gc.disable()
-            try:
-                outcomes = []
-                futures = [pool.submit(_worker, chunk) for chunk in _chunks(tasks, jobs)]
-                for future in as_completed(futures):
-                    result = future.result()
-                    outcomes.extend(result)
-                    if progress is not None:
-                        progress(len(result))
-            finally:
-                if automatic:
-                    gc.enable()
+    outcomes = run_unsettled(tasks, settings, mode, jobs, progress)
     outcomes.sort(key=lambda outcome: outcome.task.display)
     return finish_project(outcomes, settings, mode)
 
 
-def finish_project(outcomes: list[Outcome], settings: Settings, mode: Mode | None = None) -> list[Outcome]:
+def run_unsettled(
+    tasks: Sequence[Task],
+    settings: Settings,
+    mode: Mode,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    given: Mapping[Task, bytes | str] | None = None,
+) -> list[Outcome]:
+    """Each task's outcome before the project phase (pending diagnostics not settled), in no order.
+
+    ``given`` holds the bytes of files already read (a cache looked them up): the same bytes are
+    checked, whatever happens to the file meanwhile.
+    """
+    if not tasks:
+        return []
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(tasks) < 4:
+        outcomes = _process_chunk(tasks, settings, mode, given)
+        if progress is not None:
+            progress(len(tasks))
+        return outcomes
+    # fork: workers inherit the imported rules instead of importing them again.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
+        # Results only accumulate here (no garbage): the collector would rescan them all
+        # each time another chunk's diagnostics are unpickled.
+        automatic = gc.isenabled()
+        gc.disable()
+        try:
+            outcomes = []
+            futures = [
+                pool.submit(_worker, chunk, {task: given[task] for task in chunk if task in given} if given else None)
+                for chunk in _chunks(tasks, jobs)
+            ]
+            for future in as_completed(futures):
+                result = future.result()
+                outcomes.extend(result)
+                if progress is not None:
+                    progress(len(result))
+        finally:
+            if automatic:
+                gc.enable()
+    return outcomes
+
+
+def finish_project(
+    outcomes: list[Outcome], settings: Settings, mode: Mode | None = None, context: Sequence[Outcome] = ()
+) -> list[Outcome]:
     """Settle diagnostics that needed every file (``analysis/project.py``) and put each file's in order.
 
     When fixing, the fixes of diagnostics the project phase confirmed are applied here: the
-    workers could not apply them, as a pending diagnostic may yet be dropped.
+    workers could not apply them, as a pending diagnostic may yet be dropped. ``context`` are
+    the other files of the project: their facts count, their outcomes are not returned.
     """
-    project = Project(settings, {outcome.task.relative: outcome.facts for outcome in outcomes})
+    project = Project(settings, {outcome.task.relative: outcome.facts for outcome in (*context, *outcomes)})
     finished = []
     for outcome in outcomes:
         diagnostics = list(outcome.diagnostics)

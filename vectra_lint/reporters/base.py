@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from vectra_lint.diagnostics import Diagnostic, Edit
-from vectra_lint.engine.positions import LineIndex
+from vectra_lint.engine.lines import LineIndex
 
 SourceLookup = Callable[[str], "str | None"]
 """Returns the current text of a reported path (as diagnostics see it), or None."""

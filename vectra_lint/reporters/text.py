@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
 from rich.console import Console
+from rich.control import strip_control_codes
 from rich.text import Text
 
 from vectra_lint.diagnostics import Applicability, Diagnostic
 from vectra_lint.reporters.base import Reporter, Summary
+
+# What rich.control.strip_control_codes removes (bell, backspace, vertical tab, form feed, CR).
+_CONTROL_CODES = re.compile("[\a\b\v\f\r]")
 
 
 class Lines:
@@ -25,19 +30,60 @@ class Lines:
         self.stream = stream
         # soft_wrap keeps long lines intact for editors to parse.
         self.console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True) if color else None
+        self.buffer: list[str] = []
+        """Plain lines not yet written (written in batches: one write per line was a tenth of a
+        large report's time)."""
 
     def __call__(self, text: Text | None = None) -> None:
         """Write one line."""
+        self.flush()
         if self.console is not None:
             self.console.print(text if text is not None else "")
         else:
             self.stream.write((text.plain if text is not None else "") + "\n")
+
+    def parts(self, *parts: str) -> None:
+        """Write one line made of parts given as text, style, text, style... (style "" for none);
+        plain text is joined without building a rich ``Text`` (the control codes rich drops are
+        dropped here too)."""
+        if self.console is not None:
+            self.console.print(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
+            return
+        line = "".join(parts[::2])
+        if _CONTROL_CODES.search(line) is not None:
+            line = strip_control_codes(line)
+        self.buffer.append(line + "\n")
+        if len(self.buffer) >= 4096:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered lines."""
+        if self.buffer:
+            self.stream.writelines(self.buffer)
+            self.buffer.clear()
 
 
 def _fix_mark(diagnostic: Diagnostic) -> str:
     if diagnostic.fix is None:
         return ""
     return "[*] " if diagnostic.fix.applicability is Applicability.SAFE else "[-] "
+
+
+def _heading_parts(diagnostic: Diagnostic) -> tuple[str, ...]:
+    return (
+        diagnostic.path,
+        "bold",
+        f":{diagnostic.line}:{diagnostic.column}: ",
+        "cyan",
+        diagnostic.code,
+        "bold red",
+        " ",
+        "",
+        _fix_mark(diagnostic),
+        "cyan",
+        diagnostic.message,
+        "",
+    )
 
 
 def _heading(diagnostic: Diagnostic) -> Text:
@@ -83,46 +129,43 @@ class TextReporter(ConciseReporter):
             return
         source = self.sources(path)
         lines = source.splitlines() if source is not None else []
+        emit = self.emit.parts
         for diagnostic in diagnostics:
-            self.emit(_heading(diagnostic))
+            emit(*_heading_parts(diagnostic))
             if 0 < diagnostic.line <= len(lines):
                 self._snippet(diagnostic, lines)
             if diagnostic.fix is not None:
                 note = "" if diagnostic.fix.applicability is Applicability.SAFE else " (unsafe)"
-                self.emit(Text(f"  = help: {diagnostic.fix.description}{note}", style="cyan"))
-            self.emit()
+                emit(f"  = help: {diagnostic.fix.description}{note}", "cyan")
+            emit()
+        self.emit.flush()
 
     def _snippet(self, diagnostic: Diagnostic, lines: list[str]) -> None:
+        emit = self.emit.parts
         last = min(diagnostic.end_line, len(lines))
         width = len(str(last))
         gutter = " " * width
-        self.emit(Text(f"{gutter} |", style="blue"))
+        emit(f"{gutter} |", "blue")
         if last > diagnostic.line:
             self._multi_line(diagnostic, lines, last, width)
         else:
             line = lines[diagnostic.line - 1]
-            row = Text(f"{diagnostic.line:>{width}} | ", style="blue")
-            row.append(line.expandtabs(1))
-            self.emit(row)
+            emit(f"{diagnostic.line:>{width}} | ", "blue", line.expandtabs(1), "")
             start = diagnostic.column - 1
             end = diagnostic.end_column - 1 if diagnostic.end_line == diagnostic.line else len(line)
-            marker = Text(f"{gutter} | ", style="blue")
-            marker.append(" " * start + "^" * max(1, end - start) + " " + diagnostic.code, style="bold red")
-            self.emit(marker)
-        self.emit(Text(f"{gutter} |", style="blue"))
+            carets = " " * start + "^" * max(1, end - start) + " " + diagnostic.code
+            emit(f"{gutter} | ", "blue", carets, "bold red")
+        emit(f"{gutter} |", "blue")
 
     def _multi_line(self, diagnostic: Diagnostic, lines: list[str], last: int, width: int) -> None:
         # The whole span, as Ruff draws it: a bracket down the left from its first to its last
         # line, closed by an underline up to where it ends.
+        emit = self.emit.parts
         for number in range(diagnostic.line, last + 1):
-            row = Text(f"{number:>{width}} | ", style="blue")
-            row.append("/ " if number == diagnostic.line else "| ", style="bold red")
-            row.append(lines[number - 1].expandtabs(1))
-            self.emit(row)
+            bracket = "/ " if number == diagnostic.line else "| "
+            emit(f"{number:>{width}} | ", "blue", bracket, "bold red", lines[number - 1].expandtabs(1), "")
         end = diagnostic.end_column if diagnostic.end_line == last else len(lines[last - 1]) + 1
-        marker = Text(f"{' ' * width} | ", style="blue")
-        marker.append("|" + "_" * max(0, end - 1) + "^ " + diagnostic.code, style="bold red")
-        self.emit(marker)
+        emit(f"{' ' * width} | ", "blue", "|" + "_" * max(0, end - 1) + "^ " + diagnostic.code, "bold red")
 
 
 def print_summary(emit: Lines, summary: Summary) -> None:

@@ -1,0 +1,48 @@
+"""What a run works on and produces, per file: plain values, importable without the engine
+(a run answered from the cache never loads libcst)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vectra_lint.diagnostics import Diagnostic
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to check: where it is, how to show it, and its path inside the project."""
+
+    path: Path | None
+    """None for standard input."""
+    display: str
+    relative: str
+
+
+@dataclass(frozen=True)
+class Mode:
+    """What to do with each file."""
+
+    fix: bool = False
+    unsafe_fixes: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result for one file."""
+
+    task: Task
+    diagnostics: tuple[Diagnostic, ...]
+    original: str | None = None
+    """The decoded text before fixing; set only when fixing changed it."""
+    fixed_text: str | None = None
+    fixed_bytes: bytes | None = None
+    fixed: int = 0
+    error: str | None = None
+    """A fix that broke the file (left unchanged), or a read failure."""
+    warning: str | None = None
+    facts: dict[str, object] = field(default_factory=dict)
+    noqa_warnings: tuple[str, ...] = ()
+    """Misleading ``# noqa`` comments (``engine/noqa_check.py``), as ``line: message``."""
+    fixed_codes: tuple[str, ...] = ()
+    """The code of each diagnostic that fixing resolved (for ``--show-fixes``)."""
