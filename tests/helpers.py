@@ -27,14 +27,16 @@ def lint(source: str, settings: Settings, path: str = "app/example.py") -> tuple
     return lint_text(path, path, source, settings).diagnostics
 
 
-def fix(source: str, settings: Settings, code: str | None = None, path: str = "app/example.py") -> FixOutcome:
-    """Apply fixes (unsafe ones too) until stable; only those of ``code`` when given."""
+def fix(
+    source: str, settings: Settings, code: str | None = None, path: str = "app/example.py", *, unsafe: bool = True
+) -> FixOutcome:
+    """Apply fixes (unsafe ones too unless ``unsafe=False``) until stable; only those of ``code`` when given."""
 
     def run(text: str) -> tuple[Diagnostic, ...]:
         found = lint(text, settings, path)
         return tuple(d for d in found if code is None or d.code == code)
 
-    return fix_text(source, path, run, unsafe=True, max_passes=MAX_FIX_PASSES)
+    return fix_text(source, path, run, unsafe=unsafe, max_passes=MAX_FIX_PASSES)
 
 
 def parses(source: str) -> bool:

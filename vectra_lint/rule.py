@@ -10,9 +10,10 @@ libcst, returning ``False`` from ``visit_X`` does not skip the children (the wal
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
@@ -67,6 +68,9 @@ class Invalid:
     fixed: str | None = None
     path: str = "app/example.py"
     options: Mapping[str, object] = field(default_factory=dict)
+    applicability: Applicability | None = None
+    """The safety of this example's fix; required only when the rule's fixes differ in safety
+    (``fix_safety = None``), and otherwise the rule's ``fix_safety``."""
     expected: tuple[Expect, ...] = field(kw_only=True)
 
 
@@ -116,6 +120,19 @@ class InsertAt:
 NodeEdit = Replace | InsertBefore | InsertAfter | InsertInto | InsertAt
 
 
+class FixAvailability(str, enum.Enum):
+    """Whether a rule offers fixes (as Ruff's ``FixAvailability``); each fix has its own safety."""
+
+    NEVER = "never"
+    SOMETIMES = "sometimes"
+    """Some reports come with a fix, others (the cases the rule cannot fix safely) without."""
+    ALWAYS = "always"
+
+
+class RuleContractError(Exception):
+    """A rule reported something its declared metadata rules out (a programming error)."""
+
+
 @dataclass(frozen=True)
 class FixSpec:
     """A fix as the rule describes it; applied all or nothing."""
@@ -123,7 +140,8 @@ class FixSpec:
     edits: tuple[NodeEdit, ...]
     description: str
     applicability: Applicability | None = None
-    """``None`` takes the rule's declared ``fix_safety``."""
+    """This fix's safety. Leave it ``None`` when the rule declares one ``fix_safety`` for all its
+    fixes (it is filled in from there); required when the rule's ``fix_safety`` is ``None``."""
 
 
 @dataclass
@@ -136,6 +154,7 @@ class Report:
     message: str
     anchor: cst.CSTNode | None
     fix: FixSpec | None
+    """With its ``applicability`` always set."""
     length: int | None = None
     pending: object = None
     statements: tuple[cst.CSTNode, ...] = ()
@@ -178,8 +197,11 @@ class Rule:
     name: ClassVar[str]
     message: ClassVar[str]
     """The default message; ``report`` may pass a more specific one."""
+    fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
+    """Whether reports come with a fix: never, sometimes or always."""
     fix_safety: ClassVar[Applicability | None] = None
-    """The safety of the fixes this rule offers; ``None`` when it offers none."""
+    """The safety shared by every fix this rule offers. ``None`` when it offers none, or when its
+    fixes differ in safety: then each ``FixSpec`` (and each fixed example) states its own."""
     default_enabled: ClassVar[bool] = True
     options: ClassVar[tuple[Option, ...]] = ()
     valid: ClassVar[tuple[Valid, ...]] = ()
@@ -221,12 +243,26 @@ class Rule:
                 node=node,
                 message=message or self.message,
                 anchor=anchor if anchor is not None else self.context.current_statement,
-                fix=fix,
+                fix=None if fix is None else self._settled(fix),
                 length=length,
                 pending=pending,
                 statements=tuple(self.context.statements),
             )
         )
+
+    def _settled(self, fix: FixSpec) -> FixSpec:
+        """``fix`` with its safety, checked against what the rule declares."""
+        if self.fix_availability is FixAvailability.NEVER:
+            raise RuleContractError(f"{self.code} declares `fix_availability = NEVER` but reported a fix")
+        if fix.applicability is None:
+            if self.fix_safety is None:
+                raise RuleContractError(f"{self.code}: fixes that differ in safety must each state `applicability`")
+            return replace(fix, applicability=self.fix_safety)
+        if self.fix_safety is not None:
+            raise RuleContractError(
+                f"{self.code}: a fix states `applicability`, but the rule's `fix_safety` covers all"
+            )
+        return fix
 
     def finish(self) -> None:
         """Called once after the whole tree was walked (for rules that decide at the end)."""

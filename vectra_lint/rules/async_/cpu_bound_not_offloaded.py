@@ -8,7 +8,7 @@ from vectra_lint.analysis.blocking_calls import BlockingCall
 from vectra_lint.analysis.rule_bases import BlockingCallRule
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
-from vectra_lint.rule import Expect, FixSpec, Invalid, NodeEdit, Option, Replace, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Option, Replace, Valid
 
 
 class CpuBoundNotOffloaded(BlockingCallRule):
@@ -34,6 +34,7 @@ class CpuBoundNotOffloaded(BlockingCallRule):
     code = "VL205"
     name = "cpu-bound-not-offloaded"
     message = "`{call}` is heavy synchronous work inside `async def`; run it with `await asyncio.to_thread(...)`"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
     options = (
         Option(
