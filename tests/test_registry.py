@@ -5,11 +5,22 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from tests.helpers import settings_for
+from tests.helpers import ROOT, settings_for
 from vectra_lint import registry
+from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Replace, Rule, RuleContractError, Valid
+from vectra_lint.rule import (
+    Expect,
+    FixAvailability,
+    FixSpec,
+    IntOption,
+    Invalid,
+    Replace,
+    Rule,
+    RuleContractError,
+    Valid,
+)
 
 DOC = """
     ## What it does
@@ -35,6 +46,7 @@ def _rule(**attributes: object) -> type[Rule]:
     return type("TestRule", (Rule,), namespace)
 
 
+SIZE = IntOption("size", 1, "Size.", minimum=1)
 SAFE_ALWAYS = {"fix_availability": FixAvailability.ALWAYS, "fix_safety": Applicability.SAFE, "invalid": (FIXED,)}
 
 
@@ -60,6 +72,14 @@ SAFE_ALWAYS = {"fix_availability": FixAvailability.ALWAYS, "fix_safety": Applica
             "a fixed example states its applicability exactly when",
         ),
         ({"valid": (Valid("y\n", options={"size": 1}),)}, r"example uses undeclared options \['size'\]"),
+        (
+            {"options": (IntOption("size", "big", "Size."),)},
+            r"the default of option 'size' is not of its kind \(integer\)",
+        ),
+        (
+            {"options": (SIZE,), "valid": (Valid("y\n", options={"size": [1]}),)},
+            r"example option 'size': expected an integer, got \[1\]",
+        ),
     ],
 )
 def test_inconsistent_rules_are_refused(attributes: dict[str, object], error: str) -> None:
@@ -94,3 +114,13 @@ def test_a_fix_gets_the_rule_s_safety_or_states_its_own() -> None:
         _report(_rule(**{**SAFE_ALWAYS, "fix_safety": None}), spec)
     with pytest.raises(RuleContractError, match="VL999 declares `fix_availability = NEVER` but reported a fix"):
         _report(_rule(), spec)
+
+
+def test_a_rule_reads_its_options_typed_and_only_those_it_declares() -> None:
+    module = cst.parse_module("x\n")
+    settings = Settings(root=ROOT, enabled=frozenset(), rule_options={"VL999": {"size": 3}})
+    rule = _rule(options=(SIZE,))(FileContext("app/example.py", "x\n", module, settings))
+    assert rule.option(SIZE) == 3
+    assert _rule(options=(SIZE,))(FileContext("app/example.py", "x\n", module, settings_for())).option(SIZE) == 1
+    with pytest.raises(RuleContractError, match="VL999 reads option 'size', which it does not declare"):
+        _rule()(FileContext("app/example.py", "x\n", module, settings)).option(SIZE)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from vectra_lint import rules as rules_package
-from vectra_lint.rule import FixAvailability, Invalid, Rule, Valid
+from vectra_lint.rule import FixAvailability, Invalid, OptionError, Rule, Valid
 
 CODE_PATTERN = re.compile(r"^VL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -42,12 +42,24 @@ def validate(rule: type[Rule], module_name: str) -> None:
     _validate_fixes(rule, where)
     for listener in (rule, *rule.analyses):
         _validate_handlers(listener, where)
-    declared = {option.name for option in rule.options}
+    declared = {option.name: option for option in rule.options}
+    for option in rule.options:
+        try:
+            fits = option.parse(option.default) == option.default
+        except OptionError:
+            fits = False
+        if not fits:
+            raise RegistryError(f"{where}: the default of option {option.name!r} is not of its kind ({option.kind})")
     examples: list[Valid | Invalid] = [*rule.valid, *rule.invalid]
     for example in examples:
-        unknown = set(example.options) - declared
+        unknown = set(example.options) - set(declared)
         if unknown:
             raise RegistryError(f"{where}: example uses undeclared options {sorted(unknown)}")
+        for name, value in example.options.items():
+            try:
+                declared[name].parse(value)
+            except OptionError as error:
+                raise RegistryError(f"{where}: example option {name!r}: {error}") from None
 
 
 def _validate_fixes(rule: type[Rule], where: str) -> None:

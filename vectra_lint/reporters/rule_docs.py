@@ -60,7 +60,9 @@ def render(rule: type[Rule], level: int = 1) -> str:
         parts.append(sections.get("Fix safety", f"The fix is {rule.fix_safety.value}: {default}."))
     parts += ["", f"{section} Options"]
     if rule.options:
-        parts += [f"- `{o.name}` (default `{o.default!r}`): {o.description}" for o in rule.options]
+        parts += [
+            f"- `{o.name}` ({o.described_kind()}, default `{o.shown_default()}`): {o.description}" for o in rule.options
+        ]
         parts.append(f"\nSet under `[tool.vectra-lint.rules.{rule.name}]` in `pyproject.toml`.")
     else:
         parts.append("None.")
