@@ -666,6 +666,18 @@ def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Pa
     click.echo(f"Wrote {count} {'finding' if count == 1 else 'findings'} to {display_path(target.resolve(), cwd)}.")
 
 
+@main.command(short_help="Run the language server (LSP over standard input and output).")
+def server() -> None:
+    """Run the Language Server: editors start it and talk LSP over standard input and output.
+
+    Diagnostics on open, change and save; each fix as a quick fix; `source.fixAll.vectra-lint`
+    applies every safe fix. Settings come from the file's pyproject.toml, as for `check`.
+    """
+    from vectra_lint.lsp.server import serve
+
+    serve()
+
+
 @main.command(short_help="Write a [tool.vectra-lint] table with the layers found in the tree.")
 @click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
 def init(folder: Path) -> None:
