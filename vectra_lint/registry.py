@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from vectra_lint import rules as rules_package
-from vectra_lint.rule import FixAvailability, Invalid, OptionError, Rule, Valid
+from vectra_lint.rule import EngineRule, FixAvailability, Invalid, OptionError, Rule, Valid
 
 CODE_PATTERN = re.compile(r"^VL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -42,6 +42,8 @@ def validate(rule: type[Rule], module_name: str) -> None:
     _validate_fixes(rule, where)
     for listener in (rule, *rule.analyses):
         _validate_handlers(listener, where)
+    if issubclass(rule, EngineRule) and (rule.analyses or any(n.startswith(("visit_", "leave_")) for n in dir(rule))):
+        raise RegistryError(f"{where}: an engine rule is reported by the engine; it walks nothing")
     declared = {option.name: option for option in rule.options}
     for option in rule.options:
         try:

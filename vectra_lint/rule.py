@@ -385,3 +385,9 @@ def _dedent_doc(doc: str) -> str:
     indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
     margin = min(indents, default=0)
     return "\n".join([lines[0].strip()] + [line[margin:] for line in lines[1:]]) if lines else ""
+
+
+class EngineRule(Rule):
+    """A rule the engine reports itself, outside the walk: VL001 (the file does not decode or
+    parse, so there is no tree) and VL002/VL003 (judged on ``# noqa`` comments after every other
+    rule has reported). Its module documents it and builds its diagnostics; it has no handlers."""
