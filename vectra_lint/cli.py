@@ -18,9 +18,9 @@ from vectra_lint import __version__, registry
 from vectra_lint.config.loader import ConfigError, Overrides, find_config, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing.apply import applicable, write_atomically
-from vectra_lint.pipeline.discovery import discover
+from vectra_lint.pipeline.discovery import Task, discover
 from vectra_lint.pipeline.ruff import RuffError
-from vectra_lint.pipeline.runner import Mode, Outcome, Task, default_jobs, finish_project, process, run
+from vectra_lint.pipeline.runner import Mode, Outcome, default_jobs, finish_project, process, run
 from vectra_lint.registry import RegistryError
 from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
 from vectra_lint.reporters.base import Summary

@@ -40,6 +40,8 @@ def validate(rule: type[Rule], module_name: str) -> None:
     if not all(example.expected for example in rule.invalid):
         raise RegistryError(f"{where}: every invalid example lists the diagnostics it expects")
     _validate_fixes(rule, where)
+    if not all(RUFF_SELECTOR.match(code) for code in rule.ruff_duplicates):
+        raise RegistryError(f"{where}: `ruff_duplicates` lists something that is not a Ruff E/W code")
     for listener in (rule, *rule.analyses):
         _validate_handlers(listener, where)
     if issubclass(rule, EngineRule) and (rule.analyses or any(n.startswith(("visit_", "leave_")) for n in dir(rule))):

@@ -294,6 +294,9 @@ class Rule:
     options: ClassVar[tuple[Option[object], ...]] = ()
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
+    ruff_duplicates: ClassVar[tuple[str, ...]] = ()
+    """Ruff codes that report the same finding (Ruff's E722 for a bare ``except:``); Ruff runs
+    without them while this rule is enabled."""
     analyses: ClassVar[tuple[type[Analysis], ...]] = ()
     """Shared per-file listeners this rule reads (``context.analysis(cls)``); walked before rules."""
 

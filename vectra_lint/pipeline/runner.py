@@ -8,7 +8,6 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from vectra_lint.analysis.project import Project, resolve
 from vectra_lint.config.settings import Settings
@@ -17,18 +16,9 @@ from vectra_lint.engine.lint import lint_text
 from vectra_lint.engine.source import DecodeError, decode, encode
 from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source, fix_text
 from vectra_lint.pipeline import ruff
+from vectra_lint.pipeline.discovery import Task
 from vectra_lint.pipeline.ruff import Record
 from vectra_lint.rules.core.syntax_error import SyntaxError_
-
-
-@dataclass(frozen=True)
-class Task:
-    """One file to check: where it is, how to show it, and its path inside the project."""
-
-    path: Path | None
-    """None for standard input."""
-    display: str
-    relative: str
 
 
 @dataclass(frozen=True)
