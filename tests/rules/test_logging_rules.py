@@ -132,3 +132,45 @@ def test_vl405_ignores_other_formatters_and_unresolved_names() -> None:
         'logging.Formatter("%(message)s")\n'
     )
     assert _found("VL405", source) == []
+
+
+@pytest.mark.parametrize(
+    "setter",
+    [
+        "request_ctx.set(correlation_id)",
+        "structlog.contextvars.bind_contextvars(correlation_id=correlation_id)",
+        "logging_context.bind_correlation_id(correlation_id)",
+        "CORRELATION_ID.set(correlation_id or new_id())",
+    ],
+)
+def test_vl406_accepts_each_way_of_setting_the_context(setter: str) -> None:
+    source = (
+        f"async def consume(message: bytes, correlation_id: str) -> None:\n    {setter}\n    await handle(message)\n"
+    )
+    assert _found("VL406", source, path="app/workers/consumer.py") == []
+
+
+def test_vl406_reports_at_the_function_name_and_honours_noqa() -> None:
+    source = (
+        "class Consumer:\n"
+        "    async def consume(self, correlation_id: str) -> None:\n"
+        '        logger.info("consume %s", correlation_id)\n\n'
+        "    def __init__(self, correlation_id: str) -> None:\n"
+        "        self.correlation_id = correlation_id\n\n"
+        "    def forward(self, correlation_id: str) -> None:  # noqa: VL406 -- only forwards the id\n"
+        "        publish(correlation_id)\n"
+    )
+    assert _found("VL406", source) == [
+        "2:15 `consume` takes `correlation_id` but never sets the correlation-id context (§6.1)"
+    ]
+
+
+def test_vl406_a_set_in_a_nested_function_counts_for_the_outer_one() -> None:
+    source = (
+        "def schedule(correlation_id: str) -> None:\n"
+        "    def run() -> None:\n"
+        "        correlation_id_var.set(correlation_id)\n"
+        "        work()\n\n"
+        "    submit(run)\n"
+    )
+    assert _found("VL406", source) == []
