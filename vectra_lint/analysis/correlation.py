@@ -79,6 +79,9 @@ class CorrelationFacts:
     middlewares: tuple[Middleware, ...] = ()
 
 
+_NOTHING = CorrelationFacts()
+
+
 @dataclass
 class _Unit:
     node: cst.FunctionDef | cst.ClassDef
@@ -132,6 +135,7 @@ class CorrelationAnalysis(Analysis):
         self._units: list[_Unit] = []
         self._found = _Collected()
         self._header_constants: set[str] = set()
+        self._facts: CorrelationFacts | None = None
 
     # Module-level bindings: ContextVars and constants naming the header.
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -147,12 +151,10 @@ class CorrelationAnalysis(Analysis):
     def _binding(self, name: str, value: cst.BaseExpression) -> None:
         if len(self.context.scope.frames) != 1:
             return
-        text = _string(value)
-        if text is not None:
-            if text.lower() == HEADER:
+        if isinstance(value, cst.SimpleString):
+            if HEADER in value.value.lower():
                 self._header_constants.add(name)
-            return
-        if isinstance(value, cst.Call) and callee_name(value.func) == "ContextVar":
+        elif isinstance(value, cst.Call) and callee_name(value.func) == "ContextVar":
             if self.context.scope.qualified_name(value.func) == CONTEXT_VAR:
                 given = _string(value.args[0].value) if value.args else None
                 self._found.context_vars.append((name, given or ""))
@@ -249,14 +251,16 @@ class CorrelationAnalysis(Analysis):
         # The library generates a uuid4 when the header is absent and sets its own ContextVar.
         self._found.middlewares.append(Middleware("CorrelationIdMiddleware", reads, True, True, correlation_named=True))
 
+    def finish(self) -> None:
+        """Freeze the facts."""
+        found = self._found
+        if found.context_vars or found.creates_app or found.middlewares:
+            self._facts = CorrelationFacts(tuple(found.context_vars), found.creates_app, tuple(found.middlewares))
+
     def facts(self) -> object:
         """This file's :class:`CorrelationFacts` (``None`` when there is nothing to tell)."""
-        found = self._found
-        if not (found.context_vars or found.creates_app or found.middlewares):
-            return None
-        return CorrelationFacts(tuple(found.context_vars), found.creates_app, tuple(found.middlewares))
+        return self._facts
 
     def file_facts(self) -> CorrelationFacts:
         """The facts, once the walk is over (for the rules' ``finish``)."""
-        found = self.facts()
-        return found if isinstance(found, CorrelationFacts) else CorrelationFacts()
+        return self._facts if self._facts is not None else _NOTHING

@@ -64,8 +64,8 @@ def sensitive_references(expression: cst.CSTNode, sensitive: Sequence[str]) -> l
 
 # The words of a name: `OPENAI_API_KEY`, `apiKey`, `x-api-key` -> openai/api/key, api/key, x/api/key.
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-# A secret's word followed by one of these names something about the secret, not its value:
-# `token_count`, `password_length`, `api_key_id`, `secret_name`, `token_manager`, `token_url`.
+# A secret's word followed (anywhere later in the name) by one of these names something about the
+# secret, not its value: `token_count`, `password_reset_url`, `api_key_id`, `secret_name`, `token_manager`.
 _NOT_VALUE_AFTER = frozenset(
     """count counts num number max min limit limits len length size total usage used budget remaining id ids
     type types name names url uri urls endpoint expiry expires expiration expire expired ttl lifetime field fields
@@ -73,10 +73,10 @@ _NOT_VALUE_AFTER = frozenset(
     policy rule rules strength hint set present provided valid required enabled configured missing error errors
     exists format pattern prefix scheme location source kind mode label param params""".split()
 )
-# ... and preceded by one of these: `has_token`, `is_password_set`, `max_token`, `verify_token(...)`.
+# ... and preceded by one of these: `has_token`, `is_valid_token`, `max_token`, `verify_token(...)`.
 _NOT_VALUE_BEFORE = frozenset(
     """has is max min num n total count use uses with no missing require requires invalid valid validate verify
-    check prompt completion input output reasoning cached used remaining""".split()
+    check used remaining""".split()
 )
 
 
@@ -107,9 +107,7 @@ def is_secret_name(name: str, sensitive: Sequence[str]) -> bool:
                 end = index + 1
             else:
                 continue
-            before = words[index - 1] if index else None
-            after = words[end] if end < len(words) else None
-            if after not in _NOT_VALUE_AFTER and before not in _NOT_VALUE_BEFORE:
+            if _NOT_VALUE_BEFORE.isdisjoint(words[:index]) and _NOT_VALUE_AFTER.isdisjoint(words[end:]):
                 return True
     return False
 

@@ -15,6 +15,7 @@ from vectra_lint.rule import FixSpec, InsertInto, Invalid, Rule, Valid
 PREFIXES = {"%": "[%(correlation_id)s]", "{": "[{correlation_id}]", "$": "[${correlation_id}]"}
 FIELD = "correlation_id"
 FORMAT_KEYS = frozenset({"format", "fmt"})
+_KEYS = FORMAT_KEYS | {"style"}
 
 
 @dataclass
@@ -134,7 +135,10 @@ class LogFormatWithoutCorrelationId(Rule):
         for element in node.elements:
             if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
                 continue
-            key = element.key.evaluated_value
+            # The raw text first: evaluating every key of every dict literal costs a literal_eval each.
+            key = element.key.value.strip("\"'")
+            if key not in _KEYS or element.key.value[0] not in "\"'":
+                continue
             if key in FORMAT_KEYS:
                 found = element.value
             elif key == "style":

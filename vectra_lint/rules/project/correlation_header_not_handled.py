@@ -91,6 +91,8 @@ class CorrelationHeaderNotHandled(Rule):
         if any(middleware.complete for middleware in facts.middlewares):
             return
         partial = [m for m in facts.middlewares if m.about_correlation]
+        if not partial and not facts.creates_app:
+            return
         start = node_at_start(self.context.module)
         if partial:
             lacks = " and ".join(partial[0].missing())

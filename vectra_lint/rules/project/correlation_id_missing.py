@@ -86,8 +86,10 @@ class CorrelationIdMissing(Rule):
     def finish(self) -> None:
         """Judge the logging module; elsewhere, note where the report goes if there is none."""
         facts = self.context.analysis(CorrelationAnalysis).file_facts()
+        if not facts.context_vars and not facts.creates_app and not self._is_logging_module():
+            return
         start = node_at_start(self.context.module)
-        if path_matches(self.context.path, _module_globs(self.option("logging-module"))):
+        if self._is_logging_module():
             message = self._judge_logging_module(facts)
             if message is not None:
                 self.report(start, message, anchor=start, length=0)
@@ -101,6 +103,9 @@ class CorrelationIdMissing(Rule):
         elif facts.creates_app:
             message = "The project has no logging module defining the `correlation_id` ContextVar (§6.1)"
             self.report(start, message, anchor=start, length=0, pending=("app",))
+
+    def _is_logging_module(self) -> bool:
+        return path_matches(self.context.path, _module_globs(self.option("logging-module")))
 
     def _judge_logging_module(self, facts: CorrelationFacts) -> str | None:
         bound_names = [bound for bound, _ in facts.context_vars]
