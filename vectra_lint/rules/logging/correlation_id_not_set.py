@@ -8,7 +8,7 @@ import libcst as cst
 
 from vectra_lint.analysis.log_calls import callee_name
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 PARAMETER = "correlation_id"
 # A helper that sets the context for the caller: `set_correlation_id(cid)`, `bind_correlation_id`,
@@ -88,11 +88,13 @@ class CorrelationIdNotSet(Rule):
     invalid = (
         Invalid(
             'async def retry(correlation_id: str, limit: int) -> int:\n    logger.info(f"retry {correlation_id}")\n'
-            "    return await requeue(limit)\n"
+            "    return await requeue(limit)\n",
+            expected=(Expect(1, 11, message.format(function="retry")),),
         ),
         Invalid(
             "class Consumer:\n    def handle(self, message: dict, *, correlation_id: str | None = None) -> None:\n"
-            "        self.process(message)\n"
+            "        self.process(message)\n",
+            expected=(Expect(2, 9, message.format(function="handle")),),
         ),
     )
 

@@ -9,7 +9,7 @@ import libcst as cst
 from vectra_lint.analysis.log_calls import callee_name, keyword_argument
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixSpec, InsertInto, Invalid, Rule, Valid
 
 # The prefix §6.1 asks for, in each of the three format styles of the logging module.
 PREFIXES = {"%": "[%(correlation_id)s]", "{": "[{correlation_id}]", "$": "[${correlation_id}]"}
@@ -85,6 +85,7 @@ class LogFormatWithoutCorrelationId(Rule):
             '    "plain": {"format": "%(levelname)s %(message)s"},\n}\n',
             fixed='import logging\n\nFORMATS = {\n    "default": {"format": "[%(correlation_id)s] %(message)s"},\n'
             '    "plain": {"format": "[%(correlation_id)s] %(levelname)s %(message)s"},\n}\n',
+            expected=(Expect(5, 25, message.format(prefix=PREFIXES["%"])),),
         ),
         Invalid(
             'from logging import Formatter\n\nFORMAT = "%(asctime)s %(message)s"\n\n\n'
@@ -93,8 +94,12 @@ class LogFormatWithoutCorrelationId(Rule):
             fixed='from logging import Formatter\n\nFORMAT = "[%(correlation_id)s] %(asctime)s %(message)s"\n\n\n'
             "class CorrelationFilter:\n    def filter(self, record):\n        record.correlation_id = current()\n"
             "        return True\n\n\nformatter = Formatter(FORMAT)\n",
+            expected=(Expect(3, 10, message.format(prefix=PREFIXES["%"])),),
         ),
-        Invalid('import logging\n\nlogging.basicConfig(format="%(asctime)s [%(correlation_id)s] %(message)s")\n'),
+        Invalid(
+            'import logging\n\nlogging.basicConfig(format="%(asctime)s [%(correlation_id)s] %(message)s")\n',
+            expected=(Expect(3, 28, message.format(prefix=PREFIXES["%"])),),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:

@@ -9,7 +9,7 @@ import libcst as cst
 from vectra_lint.analysis.log_calls import LogCalls, message_arguments
 from vectra_lint.analysis.sensitive import is_secret_name, leaked_references
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
 
 DEFAULT_MASK_FUNCTIONS = ("mask", "mask_secret", "mask_sensitive", "redact", "obfuscate")
 
@@ -71,19 +71,37 @@ class SensitiveDataLogged(Rule):
         ),
     )
     invalid = (
-        Invalid('logger.debug("Creating the client with key %s", settings.GEMINI_API_KEY)\n'),
-        Invalid('print(f"Using OpenAI key {api_key}")\n'),
-        Invalid('self.logger.info("Headers: {}".format(request.headers["Authorization"]))\n'),
-        Invalid('logger.info("Password reset", extra={"reset_token": value})\n'),
         Invalid(
-            'import logging\n\naudit = logging.getLogger("audit")\naudit.warning("login %s", payload.get("password"))\n'
+            'logger.debug("Creating the client with key %s", settings.GEMINI_API_KEY)\n',
+            expected=(Expect(1, 1, message.format(name="GEMINI_API_KEY")),),
         ),
-        Invalid('import logging\n\nlogging.log(logging.INFO, "token=%s", refresh_token)\n'),
+        Invalid('print(f"Using OpenAI key {api_key}")\n', expected=(Expect(1, 1, message.format(name="api_key")),)),
+        Invalid(
+            'self.logger.info("Headers: {}".format(request.headers["Authorization"]))\n',
+            expected=(Expect(1, 1, message.format(name="Authorization")),),
+        ),
+        Invalid(
+            'logger.info("Password reset", extra={"reset_token": value})\n',
+            expected=(Expect(1, 1, message.format(name="reset_token")),),
+        ),
+        Invalid(
+            'import logging\n\naudit = logging.getLogger("audit")\n'
+            'audit.warning("login %s", payload.get("password"))\n',
+            expected=(Expect(4, 1, message.format(name="password")),),
+        ),
+        Invalid(
+            'import logging\n\nlogging.log(logging.INFO, "token=%s", refresh_token)\n',
+            expected=(Expect(3, 1, message.format(name="refresh_token")),),
+        ),
         Invalid(
             'def connect(**kwargs: str) -> None:\n    key = kwargs.pop("api_key")\n'
-            '    logger.info(f"connect {kwargs}")\n'
+            '    logger.info(f"connect {kwargs}")\n',
+            expected=(Expect(3, 5, message.format(name="**kwargs")),),
         ),
-        Invalid('def login(user: str, password: str) -> None:\n    logger.debug("login %s", locals())\n'),
+        Invalid(
+            'def login(user: str, password: str) -> None:\n    logger.debug("login %s", locals())\n',
+            expected=(Expect(2, 5, message.format(name="locals()")),),
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:

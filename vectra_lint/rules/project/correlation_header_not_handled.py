@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts
 from vectra_lint.analysis.definitions import node_at_start
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -69,10 +69,13 @@ class CorrelationHeaderNotHandled(Rule):
         Valid('"""Helpers."""\n', path="app/core/helpers.py"),
     )
     invalid = (
-        Invalid("from fastapi import FastAPI\n\napp = FastAPI()\n", path="app/main.py"),
+        Invalid("from fastapi import FastAPI\n\napp = FastAPI()\n", path="app/main.py", expected=(Expect(1, 1),)),
         Invalid(
             "from fastapi import FastAPI\n\napp = FastAPI()\n\n" + _MIDDLEWARE.replace(" or str(uuid.uuid4())", ""),
             path="app/main.py",
+            expected=(
+                Expect(1, 1, "Middleware `correlation_middleware` generates no id when the header is absent (§6.1)"),
+            ),
         ),
         Invalid(
             "from starlette.middleware.base import BaseHTTPMiddleware\n\n\n"
@@ -82,6 +85,9 @@ class CorrelationHeaderNotHandled(Rule):
             '        response.headers["X-Correlation-ID"] = str(uuid4())\n'
             "        return response\n",
             path="app/core/middleware.py",
+            expected=(
+                Expect(1, 1, "Middleware `CorrelationMiddleware` does not set the correlation-id context (§6.1)"),
+            ),
         ),
     )
 

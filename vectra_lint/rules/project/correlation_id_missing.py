@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts
 from vectra_lint.analysis.definitions import node_at_start, path_matches
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -71,15 +71,39 @@ class CorrelationIdMissing(Rule):
         ),
     )
     invalid = (
-        Invalid('"""Logging."""\n\nimport logging\n', path="app/core/logging.py"),
-        Invalid("from app.core.context import correlation_id\n", path="app/core/logging.py"),
+        Invalid('"""Logging."""\n\nimport logging\n', path="app/core/logging.py", expected=(Expect(1, 1),)),
+        Invalid(
+            "from app.core.context import correlation_id\n",
+            path="app/core/logging.py",
+            expected=(
+                Expect(
+                    1,
+                    1,
+                    "`correlation_id` is imported from `app.core.context`; "
+                    "define the `ContextVar` in the logging module (§6.1)",
+                ),
+            ),
+        ),
         Invalid(
             'from contextvars import ContextVar\n\nrequest_id_var = ContextVar("request_id")\n',
             path="app/core/logging.py",
+            expected=(
+                Expect(
+                    1, 1, "The correlation-id `ContextVar` is named `request_id_var`; name it `correlation_id` (§6.1)"
+                ),
+            ),
         ),
         Invalid(
             'from contextvars import ContextVar\n\ncorrelation_id = ContextVar("correlation_id")\n',
             path="app/core/context.py",
+            expected=(
+                Expect(
+                    1,
+                    1,
+                    "`correlation_id` is defined here; "
+                    "the correlation-id `ContextVar` belongs in the logging module (§6.1)",
+                ),
+            ),
         ),
     )
 
