@@ -119,11 +119,18 @@ def test_vl405_brace_style_and_dict_config() -> None:
     assert '"format": "[{correlation_id}] {message}"' in fix(source, settings_for("VL405"), "VL405").text
 
 
-def test_vl405_no_fix_past_the_line_length() -> None:
+def test_vl405_breaks_a_line_that_would_be_too_long() -> None:
     padding = "x" * 90
-    source = f'import logging\n\nlogging.Formatter("%(message)s {padding}")\n'
-    found = [d for d in lint(source, settings_for("VL405")) if d.code == "VL405"]
-    assert len(found) == 1 and found[0].fix is None
+    source = f'import logging\n\nhandler.setFormatter(logging.Formatter("%(message)s {padding}"))\n'
+    settings = settings_for("VL405")
+    assert fix(source, settings, "VL405").text == (
+        'import logging\n\nhandler.setFormatter(logging.Formatter("[%(correlation_id)s] "\n'
+        + " " * 39
+        + f'"%(message)s {padding}"))\n'
+    )
+    constant = f'import logging\n\nFORMAT = "%(message)s {padding}"\nlogging.Formatter(FORMAT)\n'
+    (diagnostic,) = [d for d in lint(constant, settings) if d.code == "VL405"]
+    assert (diagnostic.line, diagnostic.column, diagnostic.fix) == (3, 10, None)
 
 
 def test_vl405_ignores_other_formatters_and_unresolved_names() -> None:

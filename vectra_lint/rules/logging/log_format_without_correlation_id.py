@@ -22,6 +22,8 @@ _KEYS = FORMAT_KEYS | {"style"}
 class _Format:
     literal: cst.SimpleString | cst.ConcatenatedString
     style: str
+    bracketed: bool
+    """Inside brackets (a call argument, a dict value), where a line may break."""
 
 
 def _text(node: cst.BaseExpression) -> str | None:
@@ -64,8 +66,10 @@ class LogFormatWithoutCorrelationId(Rule):
     records carry a `correlation_id` attribute (another format of the module already uses it, or
     the module sets `record.correlation_id`, typically in a `logging.Filter`); otherwise it is
     unsafe: a record without that attribute makes the handler fail to format it (`KeyError`), and
-    the line is lost. A format that mentions `correlation_id` elsewhere than at its start, or
-    whose fixed line would be longer than the configured line length, is reported without a fix.
+    the line is lost. When the line would grow past the configured line length, the prefix becomes
+    a literal of its own and the format moves to the next line (implicit concatenation inside the
+    call's or dict's brackets). A format that mentions `correlation_id` elsewhere than at its
+    start, or a too-long module constant, is reported without a fix.
     """
 
     code = "VL405"
@@ -162,6 +166,7 @@ class LogFormatWithoutCorrelationId(Rule):
                 self._carries_field = True
 
     def _collect(self, value: cst.BaseExpression, style: str) -> None:
+        bracketed = not isinstance(value, cst.Name)
         if isinstance(value, cst.Name):
             resolved = self._module_constants().get(value.value)
             if resolved is None:
@@ -169,7 +174,7 @@ class LogFormatWithoutCorrelationId(Rule):
             value = resolved
         if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)) and _text(value) is not None:
             if all(existing.literal is not value for existing in self._formats):
-                self._formats.append(_Format(value, style))
+                self._formats.append(_Format(value, style, bracketed))
 
     def _module_constants(self) -> dict[str, cst.BaseExpression]:
         """Module-level names assigned exactly once, to a string literal."""
@@ -203,32 +208,44 @@ class LogFormatWithoutCorrelationId(Rule):
             self.report(
                 found.literal,
                 self.message.format(prefix=prefix),
-                fix=None if FIELD in text else self._fix(found.literal, prefix + " ", carries),
+                fix=None if FIELD in text else self._fix(found, prefix + " ", carries),
             )
 
-    def _fix(self, literal: cst.SimpleString | cst.ConcatenatedString, prefix: str, carries: bool) -> FixSpec | None:
-        first = _first_part(literal)
-        if not self._fits(first, len(prefix)):
+    def _fix(self, found: _Format, prefix: str, carries: bool) -> FixSpec | None:
+        first = _first_part(found.literal)
+        places = self._places(first)
+        limit = self.context.settings.line_length
+        if places and all(len(line) + len(prefix) <= limit for line, _ in places):
+            # The prefix has no quote nor backslash: the same text in any kind of literal.
+            edit = InsertInto(first, len(first.prefix) + len(first.quote), prefix)
+        elif len(places) == 1 and found.bracketed and self._breakable(*places[0], len(prefix)):
+            # Too long for one line: the prefix becomes a literal of its own, on the line of the
+            # format, which moves to the next line at the same column (implicit concatenation).
+            column = places[0][1]
+            quote = first.quote if len(first.quote) == 1 else '"'
+            newline = self.context.module.default_newline
+            edit = InsertInto(first, 0, f"{quote}{prefix}{quote}{newline}{' ' * column}")
+        else:
             return None
-        offset = len(first.prefix) + len(first.quote)
-        # The prefix has no quote nor backslash: the same text in any kind of literal.
         return FixSpec(
-            (InsertInto(first, offset, prefix),),
+            (edit,),
             f"Prefix the format with `{prefix.strip()}`",
             applicability=None if carries else Applicability.UNSAFE,
         )
 
-    def _fits(self, literal: cst.SimpleString | cst.ConcatenatedString, added: int) -> bool:
-        """Whether the lines holding ``literal`` stay within the line length with ``added`` more characters."""
+    def _breakable(self, line: str, column: int, added: int) -> bool:
+        return column + added + 2 <= self.context.settings.line_length and "\t" not in line[:column]
+
+    def _places(self, literal: cst.SimpleString) -> list[tuple[str, int]]:
+        """Each line where the literal's text occurs, with its column (0-based): the literal is one of them."""
         code = self.context.code_for(literal)
         source = self.context.source
-        limit = self.context.settings.line_length
+        places = []
         start = source.find(code)
         while start != -1:
             line_start = source.rfind("\n", 0, start) + 1
             line_end = source.find("\n", start)
-            line = source[line_start : line_end if line_end != -1 else len(source)]
-            if len(line) + added > limit:
-                return False
+            line = source[line_start : line_end if line_end != -1 else len(source)].rstrip("\r")
+            places.append((line, start - line_start))
             start = source.find(code, start + 1)
-        return True
+        return places
