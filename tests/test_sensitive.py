@@ -69,6 +69,8 @@ def test_is_secret_name_takes_whole_words_about_the_value(name: str, expected: b
         ('{"token": value, "password": "***"}', ["token"]),
         ('token_data["sub"]', []),
         ("api_key[:8]", ["api_key"]),
+        ("os.getenv('R2R_POSTGRES_PASSWORD')", ["R2R_POSTGRES_PASSWORD"]),
+        ('os.environ["OPENAI_API_KEY"], environ.get("HOST")', ["OPENAI_API_KEY"]),
     ],
 )
 def test_leaked_references_follows_what_reaches_the_text(source: str, expected: list[str]) -> None:

@@ -115,6 +115,7 @@ def is_secret_name(name: str, sensitive: Sequence[str]) -> bool:
 # Calls whose result says something about a value without carrying it.
 _NOT_CARRYING = frozenset({"bool", "len", "type", "isinstance", "issubclass", "hasattr", "callable", "id"})
 _MASKING_WORDS = ("mask", "redact")
+_KEY_READERS = frozenset({"get", "pop", "getenv"})
 
 
 def _callee_name(func: cst.BaseExpression) -> str | None:
@@ -169,11 +170,12 @@ def leaked_references(
             name = _callee_name(node.func)
             if is_masking_call(node, mask_functions) or (isinstance(node.func, cst.Name) and name in _NOT_CARRYING):
                 continue
+            # A value read by key: `data.get("password")`, `os.getenv("DB_PASSWORD")`.
+            key = _string_key(node.args[0].value) if name in _KEY_READERS and node.args else None
+            if key is not None:
+                check(node, key)
+                continue
             if isinstance(node.func, cst.Attribute):
-                key = _string_key(node.args[0].value) if name in ("get", "pop") and node.args else None
-                if key is not None:
-                    check(node, key)
-                    continue
                 check(node.func, node.func.attr.value)
             elif name is not None:
                 check(node.func, name)

@@ -18,11 +18,12 @@ class SensitiveDataLogged(Rule):
     """
     ## What it does
     Flags a log call (see below) or a `print` whose message, %-arguments or `extra` carry a
-    secret: a variable, attribute (`settings.GEMINI_API_KEY`), string key (`headers["Authorization"]`,
-    `data.get("password")`, `extra={"token": value}`) or call result (`get_api_key()`) named after
-    one of the sensitive names (`[tool.vectra-lint.names] sensitive-names`, default `api_key`,
-    `password`, `secret`, `token`, `authorization`), in f-strings, `%`-arguments and `.format(...)`
-    alike. Also flagged: the whole `**kwargs` of a function that reads a sensitive key from it
+    secret: a variable, attribute (`settings.GEMINI_API_KEY`), string key
+    (`headers["Authorization"]`, `data.get("password")`, `os.getenv("DB_PASSWORD")`,
+    `extra={"token": value}`) or call result (`get_api_key()`) named after one of the sensitive
+    names (`[tool.vectra-lint.names] sensitive-names`, default `api_key`, `password`, `secret`,
+    `token`, `authorization`), in f-strings, `%`-arguments and `.format(...)` alike.
+    Also flagged: the whole `**kwargs` of a function that reads a sensitive key from it
     (`kwargs["api_key"]`), and `locals()` in a function with a sensitive parameter.
 
     A log call is `.debug/.info/.warning/.error/.exception/.critical/.log(...)` on a configured
