@@ -9,7 +9,7 @@ import libcst as cst
 from vectra_lint.analysis.log_calls import callee_name, keyword_argument
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
 
 # The prefix §6.1 asks for, in each of the three format styles of the logging module.
 PREFIXES = {"%": "[%(correlation_id)s]", "{": "[{correlation_id}]", "$": "[${correlation_id}]"}
@@ -75,7 +75,7 @@ class LogFormatWithoutCorrelationId(Rule):
     code = "VL405"
     name = "log-format-without-correlation-id"
     message = "Log format does not start with `{prefix}` (§6.1)"
-    fix_safety = Applicability.SAFE
+    fix_availability = FixAvailability.SOMETIMES
     valid = (
         Valid('import logging\n\nhandler.setFormatter(logging.Formatter("[%(correlation_id)s] %(message)s"))\n'),
         Valid('import logging\n\nlogging.basicConfig(format="[{correlation_id}] {message}", style="{")\n'),
@@ -89,6 +89,7 @@ class LogFormatWithoutCorrelationId(Rule):
             '    "plain": {"format": "%(levelname)s %(message)s"},\n}\n',
             fixed='import logging\n\nFORMATS = {\n    "default": {"format": "[%(correlation_id)s] %(message)s"},\n'
             '    "plain": {"format": "[%(correlation_id)s] %(levelname)s %(message)s"},\n}\n',
+            applicability=Applicability.SAFE,
             expected=(Expect(5, 25, message.format(prefix=PREFIXES["%"])),),
         ),
         Invalid(
@@ -98,6 +99,7 @@ class LogFormatWithoutCorrelationId(Rule):
             fixed='from logging import Formatter\n\nFORMAT = "[%(correlation_id)s] %(asctime)s %(message)s"\n\n\n'
             "class CorrelationFilter:\n    def filter(self, record):\n        record.correlation_id = current()\n"
             "        return True\n\n\nformatter = Formatter(FORMAT)\n",
+            applicability=Applicability.SAFE,
             expected=(Expect(3, 10, message.format(prefix=PREFIXES["%"])),),
         ),
         Invalid(
@@ -230,7 +232,7 @@ class LogFormatWithoutCorrelationId(Rule):
         return FixSpec(
             (edit,),
             f"Prefix the format with `{prefix.strip()}`",
-            applicability=None if carries else Applicability.UNSAFE,
+            applicability=Applicability.SAFE if carries else Applicability.UNSAFE,
         )
 
     def _breakable(self, line: str, column: int, added: int) -> bool:

@@ -9,9 +9,13 @@ import libcst as cst
 from vectra_lint.analysis.log_calls import LogCalls, message_arguments
 from vectra_lint.analysis.sensitive import is_secret_name, leaked_references
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
-DEFAULT_MASK_FUNCTIONS = ("mask", "mask_secret", "mask_sensitive", "redact", "obfuscate")
+MASK_FUNCTIONS = StringsOption(
+    "mask-functions",
+    ("mask", "mask_secret", "mask_sensitive", "redact", "obfuscate"),
+    "Functions whose result hides their argument (besides any name containing `mask` or `redact`).",
+)
 
 
 class SensitiveDataLogged(Rule):
@@ -50,13 +54,7 @@ class SensitiveDataLogged(Rule):
     code = "VL404"
     name = "sensitive-data-logged"
     message = "`{name}` is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"
-    options = (
-        Option(
-            "mask-functions",
-            DEFAULT_MASK_FUNCTIONS,
-            "Functions whose result hides their argument (besides any name containing `mask` or `redact`).",
-        ),
-    )
+    options = (MASK_FUNCTIONS,)
     analyses = (LogCalls,)
     valid = (
         Valid('logger.info(f"START | login | Params: user={user}, password=[MASKED]")\n'),
@@ -126,7 +124,7 @@ class SensitiveDataLogged(Rule):
 
     def _leaked(self, values: Sequence[cst.BaseExpression]) -> str | None:
         sensitive = self.context.settings.names.sensitive_names
-        masks = tuple(str(name) for name in self.option("mask-functions"))
+        masks = self.option(MASK_FUNCTIONS)
         for value in values:
             found = leaked_references(value, sensitive, masks)
             if found:

@@ -7,24 +7,24 @@ from typing import TYPE_CHECKING
 
 from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts
 from vectra_lint.analysis.definitions import node_at_start, path_matches
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
     from vectra_lint.diagnostics import Diagnostic
 
 NAME = "correlation_id"
-DEFAULT_MODULE = ("app/core/logging.py",)
+LOGGING_MODULE = StringsOption(
+    "logging-module",
+    ("app/core/logging.py",),
+    "Gitignore-style globs (relative to the project root) of the logging module.",
+)
 # Names under which teams keep a correlation id before they follow §6.1.
 _ID_WORDS = ("correlation", "request_id", "trace_id", "cid")
 
 
 def _is_correlation_var(bound: str, given: str) -> bool:
     return any(word in bound.lower() or word in given.lower() for word in _ID_WORDS)
-
-
-def _module_globs(value: object) -> list[str]:
-    return [str(glob) for glob in value] if isinstance(value, (list, tuple)) else list(DEFAULT_MODULE)
 
 
 class CorrelationIdMissing(Rule):
@@ -55,7 +55,7 @@ class CorrelationIdMissing(Rule):
     code = "VL701"
     name = "correlation-id-missing"
     message = "The logging module defines no `ContextVar` named `correlation_id` (§6.1)"
-    options = (Option("logging-module", DEFAULT_MODULE, "Globs (relative to the project root) of the logging module."),)
+    options = (LOGGING_MODULE,)
     analyses = (CorrelationAnalysis,)
     valid = (
         Valid(
@@ -129,7 +129,7 @@ class CorrelationIdMissing(Rule):
             self.report(start, message, anchor=start, length=0, pending=("app",))
 
     def _is_logging_module(self) -> bool:
-        return path_matches(self.context.path, _module_globs(self.option("logging-module")))
+        return path_matches(self.context.path, self.option(LOGGING_MODULE))
 
     def _judge_logging_module(self, facts: CorrelationFacts) -> str | None:
         bound_names = [bound for bound, _ in facts.context_vars]
@@ -150,7 +150,7 @@ class CorrelationIdMissing(Rule):
         settings = project.settings
         if not settings.whole_project:
             return []
-        globs = _module_globs(settings.rule_options.get(cls.code, {}).get("logging-module", DEFAULT_MODULE))
+        globs = settings.option(cls.code, LOGGING_MODULE)
         if any(path_matches(path, globs) for path in project.facts):
             return []
         facts = [f for f in project.facts_of(CorrelationAnalysis).values() if isinstance(f, CorrelationFacts)]
