@@ -146,3 +146,29 @@ def test_vl701_logging_module_option(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert check(write_project(tmp_path, files, "[tool.vectra-lint]\n" + config), monkeypatch, "VL701") == [
         "src/svc/log_setup.py:1:1 VL701"
     ]
+
+
+def test_vl702_parsing_an_id_is_not_generating_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    middleware = """
+        import asyncio
+        from uuid import UUID
+
+        from fastapi import FastAPI
+
+        from app.core.logging import correlation_id
+
+        app = FastAPI()
+        ready = asyncio.Event()
+
+
+        @app.middleware("http")
+        async def correlation(request, call_next):
+            ready.set()
+            cid = UUID(request.headers["x-correlation-id"])
+            correlation_id.set(str(cid))
+            return await call_next(request)
+    """
+    files = {"app/main.py": middleware, "app/core/logging.py": LOGGING}
+    assert messages(write_project(tmp_path, files), monkeypatch, "VL702") == [
+        "app/main.py:1:1 VL702 Middleware `correlation` generates no id when the header is absent (§6.1)"
+    ]

@@ -29,7 +29,9 @@ CONTEXT_VAR = "contextvars.ContextVar"
 THIRD_PARTY = frozenset(
     {"asgi_correlation_id.CorrelationIdMiddleware", "asgi_correlation_id.middleware.CorrelationIdMiddleware"}
 )
-_ID_WORDS = ("uuid", "ulid", "token_hex", "token_urlsafe", "getrandbits")
+# Calls that make a new id (not `UUID(text)`, which parses one).
+_ID_MAKERS = frozenset({"uuid1", "uuid4", "uuid6", "uuid7", "ulid", "token_hex", "token_urlsafe", "getrandbits"})
+_MAKE_WORDS = ("generate", "new", "create", "make")
 _SETTER_WORDS = ("set", "bind", "context", "scope")
 
 
@@ -222,11 +224,10 @@ class CorrelationAnalysis(Analysis):
         if self._units:
             unit = self._units[-1]
             lowered = name.lower()
-            if any(word in lowered for word in _ID_WORDS) or (
-                ("generate" in lowered or "new" in lowered or "create" in lowered) and "id" in lowered
-            ):
+            if lowered in _ID_MAKERS or (any(word in lowered for word in _MAKE_WORDS) and "id" in lowered):
                 unit.generates = True
-            if (name == "set" and isinstance(node.func, cst.Attribute)) or (
+            # `var.set(value)`: a ContextVar takes a value (an `asyncio.Event().set()` takes none).
+            if (name == "set" and isinstance(node.func, cst.Attribute) and node.args) or (
                 "correlation" in lowered and any(word in lowered for word in _SETTER_WORDS)
             ):
                 unit.sets_context = True
