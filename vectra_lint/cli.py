@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -112,6 +113,8 @@ def check(
         _error(str(error))
         sys.exit(EXIT_ERROR)
 
+    if not use_stdin:
+        settings = replace(settings, whole_project=any(_holds_root(cwd / target, settings) for target in targets))
     mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
     errors: list[str] = []
     stdin_text: str | None = None
@@ -175,6 +178,11 @@ def check(
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _holds_root(target: Path, settings: Settings) -> bool:
+    """Whether a checked path is the project root or a folder above it."""
+    return settings.root.resolve().is_relative_to(target.resolve())
 
 
 def _relative_to_root(path: Path, settings: Settings) -> str:
