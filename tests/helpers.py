@@ -11,8 +11,8 @@ from vectra_lint import registry
 from vectra_lint.config.loader import rule_option_values
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine.lint import MAX_FIX_PASSES, lint_text
-from vectra_lint.fixing.apply import FixOutcome, fix_text
+from vectra_lint.engine.lint import lint_text
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, FixOutcome, fix_text
 
 ROOT = Path("/project")
 

@@ -183,6 +183,7 @@ def test_help_texts_are_not_cut(project: Path) -> None:
         "  init      Write a [tool.vectra-lint] table with the layers found in the tree.",
         "  rule      Show a rule's documentation.",
         "  rules     List every rule.",
+        "  server    Run the language server (LSP over standard input and output).",
     ]
 
 

@@ -172,7 +172,8 @@ def check(
             display = stdin_filename or "-"
             relative = _relative_to_root(cwd / display, settings) if stdin_filename else "-"
             task = Task(None, display, relative)
-            project = _project_tasks([task], settings, config_path, cwd) if stdin_filename else []
+            project, whole = _project_tasks([task], settings, config_path, cwd, []) if stdin_filename else ([], False)
+            settings = replace(settings, whole_project=whole)
             context = project_run.context(project, settings, jobs, results, exclude=cwd / display)
             outcomes = finish_project([process(task, data, settings, mode, None)], settings, mode, context)
             stdin_text = data.decode("utf-8", errors="replace")
@@ -189,7 +190,8 @@ def check(
             errors.extend(found.errors)
             if not found.tasks and not found.errors:
                 _warning("No Python files found under the given paths")
-            project = _project_tasks(found.tasks, settings, config_path, cwd)
+            project, whole = _project_tasks(found.tasks, settings, config_path, cwd, targets)
+            settings = replace(settings, whole_project=whole)
             with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
                 outcomes = project_run.check(found.tasks, project, settings, mode, jobs, results, progress.advance)
             file_count = len(found.tasks)
@@ -316,15 +318,19 @@ def _settings(
     return settings, digest
 
 
-def _project_tasks(tasks: list[Task], settings: Settings, config_path: Path | None, cwd: Path) -> list[Task]:
+def _project_tasks(
+    tasks: list[Task], settings: Settings, config_path: Path | None, cwd: Path, targets: list[Path]
+) -> tuple[list[Task], bool]:
     """Every file of the project, when there is one (a config file) and the run is inside it: the
-    project phase settles cross-file rules against all of them, whichever files were named."""
+    project phase settles cross-file rules against all of them, whichever files were named. And
+    whether the project phase sees the whole project (rules that judge an absence need that)."""
+    if any(_holds_root(cwd / target, settings) for target in targets):
+        return tasks, True
     if config_path is None or not tasks:
-        return tasks
-    root = settings.root
+        return tasks, False
     if any(task.relative.startswith("/") or task.relative.startswith("../") for task in tasks):
-        return tasks
-    return discover([root], settings, cwd).tasks
+        return tasks, False
+    return discover([settings.root], settings, cwd).tasks, True
 
 
 def use_color(stream: TextIO) -> bool:
@@ -452,6 +458,11 @@ def _from_repository_top(
         diagnostics = tuple(replace(d, path=path) for d in outcome.diagnostics)
         moved.append(replace(outcome, task=replace(outcome.task, display=path), diagnostics=diagnostics))
     return moved, lambda path: sources(original.get(path, path))
+
+
+def _holds_root(target: Path, settings: Settings) -> bool:
+    """Whether a checked path is the project root or a folder above it."""
+    return settings.root.resolve().is_relative_to(target.resolve())
 
 
 def _relative_to_root(path: Path, settings: Settings) -> str:
@@ -650,7 +661,8 @@ def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Pa
         cache_root = _root_of(config_path, cwd) / result_cache.CACHE_DIR
         settings, digest = _settings(config_path, (None, (), ()), cwd, cache_root)
         found = discover(targets, settings, cwd)
-        project = _project_tasks(found.tasks, settings, config_path, cwd)
+        project, whole = _project_tasks(found.tasks, settings, config_path, cwd, targets)
+        settings = replace(settings, whole_project=whole)
         results = result_cache.ResultCache(cache_root, digest)
         outcomes = project_run.check(found.tasks, project, settings, Mode(), jobs or _default_jobs(), results)
     except (ConfigError, RuffError) as error:

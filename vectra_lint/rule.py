@@ -119,6 +119,19 @@ class Valid:
     options: Mapping[str, object] = field(default_factory=dict)
 
 
+class Message:
+    """A message whose variable parts are typed fields (as Ruff's violation structs).
+
+    A rule whose message names something (a call, an exception, a layer) subclasses this as a
+    frozen dataclass with those fields and renders the text in ``__str__``; it passes an instance
+    to ``report``. Rules with one fixed text just use their ``message`` string.
+    """
+
+    def __str__(self) -> str:
+        """The text users see."""
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class Expect:
     """One diagnostic an invalid example must produce: where it starts (1-based) and its message.
@@ -128,7 +141,7 @@ class Expect:
 
     line: int
     column: int
-    message: str | None = None
+    message: str | Message | None = None
 
 
 @dataclass(frozen=True)
@@ -271,7 +284,7 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     message: ClassVar[str]
-    """The default message; ``report`` may pass a more specific one."""
+    """The default message; ``report`` may pass a more specific one (a :class:`Message`)."""
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
     """Whether reports come with a fix: never, sometimes or always."""
     fix_safety: ClassVar[Applicability | None] = None
@@ -281,6 +294,9 @@ class Rule:
     options: ClassVar[tuple[Option[object], ...]] = ()
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
+    ruff_duplicates: ClassVar[tuple[str, ...]] = ()
+    """Ruff codes that report the same finding (Ruff's E722 for a bare ``except:``); Ruff runs
+    without them while this rule is enabled."""
     analyses: ClassVar[tuple[type[Analysis], ...]] = ()
     """Shared per-file listeners this rule reads (``context.analysis(cls)``); walked before rules."""
 
@@ -298,7 +314,7 @@ class Rule:
     def report(
         self,
         node: cst.CSTNode,
-        message: str | None = None,
+        message: str | Message | None = None,
         *,
         fix: FixSpec | None = None,
         anchor: cst.CSTNode | None = None,
@@ -317,7 +333,7 @@ class Rule:
                 code=self.code,
                 name=self.name,
                 node=node,
-                message=message or self.message,
+                message=self.message if message is None else str(message),
                 anchor=anchor if anchor is not None else self.context.current_statement,
                 fix=None if fix is None else self._settled(fix),
                 length=length,
@@ -372,3 +388,9 @@ def _dedent_doc(doc: str) -> str:
     indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
     margin = min(indents, default=0)
     return "\n".join([lines[0].strip()] + [line[margin:] for line in lines[1:]]) if lines else ""
+
+
+class EngineRule(Rule):
+    """A rule the engine reports itself, outside the walk: VL001 (the file does not decode or
+    parse, so there is no tree) and VL002/VL003 (judged on ``# noqa`` comments after every other
+    rule has reported). Its module documents it and builds its diagnostics; it has no handlers."""

@@ -15,6 +15,7 @@ from vectra_lint.config.files import TABLE, ConfigError
 from vectra_lint.config.files import read as _read
 from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
 from vectra_lint.rule import OptionError, Rule
+from vectra_lint.rules.core.noqa_without_reason import NoqaWithoutReason
 
 DEFAULT_EXCLUDE = (
     ".git",
@@ -118,7 +119,7 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
     ignore = file_ignore + _selectors(overrides.ignore, f"{cli} --ignore")
     require_reason = _bool(table.get("require-noqa-reason", False), f"{where}.require-noqa-reason")
     if require_reason:
-        extend += ("VL003",)
+        extend += (NoqaWithoutReason.code,)
     enabled = registry.resolve(select, extend, ignore)
 
     per_file: list[tuple[str, frozenset[str]]] = []
@@ -141,8 +142,8 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
         raise ConfigError(f"{where}.baseline: expected the path of a baseline file, got {baseline!r}")
 
     ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
-    if "VL302" in enabled:
-        ruff_ignore += ("E722",)  # Ruff's bare-except would report VL302's finding a second time
+    # A Ruff rule that reports what one of ours does would report the same finding a second time.
+    ruff_ignore += tuple(code for rule in registry.all_rules() if rule.code in enabled for code in rule.ruff_duplicates)
     return Settings(
         root=root,
         enabled=enabled,

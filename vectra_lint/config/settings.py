@@ -60,6 +60,9 @@ class Settings:
     line_length: int = 120
     baseline: Path | None = None
     """The baseline file of the config (``pipeline/baseline.py``); the CLI filters with it."""
+    whole_project: bool = False
+    """Whether the checked paths include the project root: whole-project rules (VL7xx) that judge
+    an absence (no middleware, no logging module) do so only then, never on a partial run."""
 
     def option(self, code: str, option: Option[T]) -> T:
         """The value of rule ``code``'s ``option``: as configured, else its default."""

@@ -21,8 +21,7 @@ from vectra_lint.config.loader import Overrides, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
 from vectra_lint.engine.lines import LineIndex
-from vectra_lint.engine.lint import MAX_FIX_PASSES
-from vectra_lint.fixing.apply import fix_text
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, fix_text
 from vectra_lint.pipeline import cache as result_cache
 from vectra_lint.pipeline import project_run
 from vectra_lint.pipeline.discovery import discover

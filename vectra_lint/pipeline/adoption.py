@@ -65,7 +65,7 @@ def write_baseline(file: Path, outcomes: list[Outcome], sources: Sources) -> int
 
 def add_noqa_to_files(outcomes: list[Outcome], settings: Settings) -> tuple[int, list[str]]:
     """Add ``# noqa`` comments for every diagnostic to the files; (comments added, problems)."""
-    from vectra_lint.engine.lint import DecodeError, decode, encode
+    from vectra_lint.engine.source import DecodeError, decode, encode
 
     # A project that requires a reason after each noqa gets one, or the next check would fail.
     reason = "added by vectra-lint --add-noqa" if "VL003" in settings.enabled else None

@@ -78,8 +78,9 @@ def _ruff_fingerprint(settings: Settings) -> str:
 
 def settings_digest(settings: Settings, tool: str) -> str:
     """What in the settings and the tool decides a file's diagnostics (the baseline does not: it
-    filters afterwards)."""
-    relevant = dataclasses.replace(settings, baseline=None)
+    filters afterwards; nor does ``whole_project``, which only the project phase reads: it is part
+    of the project key)."""
+    relevant = dataclasses.replace(settings, baseline=None, whole_project=False)
     material = repr((_canonical(relevant), tool, _ruff_fingerprint(settings)))
     return hashlib.sha256(material.encode()).hexdigest()
 
@@ -90,21 +91,26 @@ class FileEntry:
 
     settled: tuple[Diagnostic, ...]
     """Diagnostics that need no other file, in report order."""
-    pending: tuple[Diagnostic, ...]
+    pending: bytes
+    """The diagnostics awaiting the project phase, pickled apart: their payloads are the rules' own
+    objects, and unpickling them would import the rules (and libcst) on a run that needs none."""
     noqa_warnings: tuple[str, ...]
     warning: str | None
 
-    def outcome(self, task: Task, facts: dict[str, object] | None = None) -> Outcome:
-        """The outcome as the workers would have produced it (pending diagnostics not yet settled);
-        its project facts are stored apart (:meth:`ResultCache.load_facts`), read only when the
-        project phase has to run."""
-        return Outcome(
-            task,
-            self.settled + self.pending,
-            warning=self.warning,
-            facts=facts if facts is not None else {},
-            noqa_warnings=self.noqa_warnings,
-        )
+    @property
+    def has_pending(self) -> bool:
+        """Whether the project phase has something to settle in this file."""
+        return bool(self.pending)
+
+    def pending_diagnostics(self) -> tuple[Diagnostic, ...]:
+        """The pending diagnostics (imports the rules that reported them)."""
+        found = pickle.loads(self.pending) if self.pending else ()
+        return found if isinstance(found, tuple) else ()
+
+    def outcome(self, task: Task) -> Outcome:
+        """The outcome with the settled diagnostics only: the pending ones and the project facts
+        are read when the project phase has to run."""
+        return Outcome(task, self.settled, warning=self.warning, noqa_warnings=self.noqa_warnings)
 
 
 def ensure_directory(directory: Path) -> None:
@@ -170,7 +176,8 @@ class ResultCache:
         """Keep a non-fixing run's outcome for a file that was read and checked without error."""
         settled = tuple(sorted((d for d in outcome.diagnostics if d.pending is None), key=lambda d: d.sort_key))
         pending = tuple(d for d in outcome.diagnostics if d.pending is not None)
-        entry = FileEntry(settled, pending, outcome.noqa_warnings, outcome.warning)
+        blob = pickle.dumps(pending, protocol=pickle.HIGHEST_PROTOCOL) if pending else b""
+        entry = FileEntry(settled, blob, outcome.noqa_warnings, outcome.warning)
         self._ensure_root()
         # Facts first: an entry is only ever read with its facts present.
         _write_atomically(self.base / "facts" / key[:2] / key, outcome.facts)
@@ -181,9 +188,9 @@ class ResultCache:
         found = _read_pickle(self.base / "facts" / key[:2] / key)
         return found if isinstance(found, dict) else None
 
-    def project_key(self, keys: Iterable[tuple[str, str]]) -> str:
+    def project_key(self, keys: Iterable[tuple[str, str]], whole_project: bool) -> str:
         """The key of the project phase over exactly these (root-relative path, file key) pairs."""
-        digest = hashlib.sha256(self.digest.encode())
+        digest = hashlib.sha256(f"{self.digest}\0{whole_project}".encode())
         for relative, key in sorted(keys):
             digest.update(f"\0{relative}\0{key}".encode())
         return digest.hexdigest()

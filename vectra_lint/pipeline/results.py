@@ -4,19 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.pipeline.discovery import Task
 
-
-@dataclass(frozen=True)
-class Task:
-    """One file to check: where it is, how to show it, and its path inside the project."""
-
-    path: Path | None
-    """None for standard input."""
-    display: str
-    relative: str
+__all__ = ["Mode", "Outcome", "Task"]
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,15 @@ from vectra_lint.analysis.project import Project, resolve
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import noqa_check
-from vectra_lint.engine.lint import MAX_FIX_PASSES, DecodeError, decode, decode_error, encode, lint_text
-from vectra_lint.fixing.apply import applicable, apply_fixes, check_source, fix_text
+from vectra_lint.engine.lint import lint_text
+from vectra_lint.engine.source import DecodeError, decode, encode
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source, fix_text
 from vectra_lint.pipeline import ruff
-from vectra_lint.pipeline.results import Mode, Outcome, Task
+from vectra_lint.pipeline.discovery import Task
+from vectra_lint.pipeline.results import Mode, Outcome
 from vectra_lint.pipeline.ruff import Record
 from vectra_lint.registry import rules_by_code
+from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
 def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_records: Sequence[Record] | None) -> Outcome:
@@ -26,7 +29,8 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
     try:
         decoded = decode(data)
     except DecodeError as error:
-        return Outcome(task, (decode_error(task.display, error),) if "VL001" in settings.enabled else ())
+        found = (SyntaxError_.from_decode_error(task.display, error),) if SyntaxError_.code in settings.enabled else ()
+        return Outcome(task, found)
 
     facts: dict[str, object] = {}
 
