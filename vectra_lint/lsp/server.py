@@ -8,7 +8,7 @@ applies every safe fix at once, as ``check --fix`` would.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lsprotocol import types
@@ -68,7 +68,8 @@ class VectraLanguageServer(LanguageServer):
         found = self.projects.get(config)
         if found is None:
             root = config.parent.resolve() if config is not None else path.parent
-            settings = load(config, Overrides(), root)
+            # The project phase sees every file of a configured project (as `check` on part of it does).
+            settings = replace(load(config, Overrides(), root), whole_project=config is not None)
             tool = result_cache.tool_fingerprint()
             cache = result_cache.ResultCache(
                 root / result_cache.CACHE_DIR, result_cache.settings_digest(settings, tool)
