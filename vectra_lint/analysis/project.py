@@ -38,7 +38,7 @@ class Project:
         return {path: facts[key] for path, facts in self.facts.items() if key in facts}
 
 
-def resolve(project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def settle_pending(project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Settle the pending diagnostics of all files; the others pass through unchanged."""
     pending: dict[str, list[Diagnostic]] = {}
     settled: list[Diagnostic] = []

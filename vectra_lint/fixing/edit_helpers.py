@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from vectra_lint.analysis.definitions import docstring
 from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Analysis, InsertAfter, InsertAt, InsertBefore, NodeEdit
-
-
-def _is_docstring(statement: cst.CSTNode) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _is_import(statement: cst.CSTNode) -> bool:
@@ -26,12 +18,13 @@ def _is_import(statement: cst.CSTNode) -> bool:
 def insert_top_level(context: FileContext, text: str) -> NodeEdit:
     """An edit adding module-level ``text`` (whole lines) after the docstring and leading imports."""
     body = context.module.body
-    index = 1 if body and _is_docstring(body[0]) else 0
+    has_docstring = docstring(body) is not None
+    index = 1 if has_docstring else 0
     while index < len(body) and _is_import(body[index]):
         index += 1
     if index > 0:
         # After the import block (or the docstring), so the new line joins it.
-        before = "" if index > 1 or not _is_docstring(body[0]) else context.module.default_newline
+        before = "" if index > 1 or not has_docstring else context.module.default_newline
         return InsertAfter(body[index - 1], before + text)
     if body:
         return InsertBefore(body[0], text)
