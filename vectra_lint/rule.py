@@ -40,6 +40,8 @@ class Valid:
     code: str
     path: str = "app/example.py"
     options: Mapping[str, object] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Invalid:
     path: str = "app/example.py"
     options: Mapping[str, object] = field(default_factory=dict)
     count: int = 1
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
 
 
 # Edits a rule asks for, in terms of nodes; the engine turns them into text edits once it knows

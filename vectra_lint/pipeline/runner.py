@@ -198,8 +198,13 @@ def _chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
     return chunks
 
 
-def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None = None) -> list[Outcome]:
-    """Process every task, in parallel when there is enough work; ordered by display path."""
+def run(
+    tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None = None, notices: list[str] | None = None
+) -> list[Outcome]:
+    """Process every task, in parallel when there is enough work; ordered by display path.
+
+    Run-level notices of the project phase are appended to ``notices`` when given.
+    """
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(tasks) < 4:
         outcomes = _process_chunk(tasks, settings, mode)
@@ -218,10 +223,12 @@ def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None 
                 if automatic:
                     gc.enable()
     outcomes.sort(key=lambda outcome: outcome.task.display)
-    return finish_project(outcomes, settings, mode)
+    return finish_project(outcomes, settings, mode, notices)
 
 
-def finish_project(outcomes: list[Outcome], settings: Settings, mode: Mode | None = None) -> list[Outcome]:
+def finish_project(
+    outcomes: list[Outcome], settings: Settings, mode: Mode | None = None, notices: list[str] | None = None
+) -> list[Outcome]:
     """Settle diagnostics that needed every file (``analysis/project.py``) and put each file's in order.
 
     When fixing, the fixes of diagnostics the project phase confirmed are applied here: the
@@ -238,6 +245,8 @@ def finish_project(outcomes: list[Outcome], settings: Settings, mode: Mode | Non
                 outcome, settled = _fix_settled(outcome, settled, mode)
             diagnostics += settled
         finished.append(replace(outcome, diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key))))
+    if notices is not None:
+        notices.extend(project.notices)
     return finished
 
 
