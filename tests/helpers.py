@@ -40,7 +40,7 @@ def lint_in_project(
     settings = replace(settings, root=root)
     result = lint_text(path, path, source, settings)
     outcome = Outcome(Task(root / path, path, path), result.diagnostics, facts=result.facts)
-    return finish_project([outcome], settings)[0].diagnostics
+    return tuple(d for finished in finish_project([outcome], settings) for d in finished.diagnostics)
 
 
 def fix(source: str, settings: Settings, code: str | None = None, path: str = "app/example.py") -> FixOutcome:

@@ -236,6 +236,9 @@ def finish_project(
     """
     project = Project(settings, {outcome.task.relative: outcome.facts for outcome in outcomes})
     finished = []
+    # A project rule may settle a diagnostic on another file (VL706 reports at the translation
+    # file): it is reported with that file, so that reporters show the right source.
+    elsewhere: dict[str, list[Diagnostic]] = {}
     for outcome in outcomes:
         diagnostics = list(outcome.diagnostics)
         if any(d.pending is not None for d in diagnostics):
@@ -243,11 +246,30 @@ def finish_project(
             diagnostics = [d for d in diagnostics if d.pending is None]
             if mode is not None and mode.fix:
                 outcome, settled = _fix_settled(outcome, settled, mode)
-            diagnostics += settled
+            for diagnostic in settled:
+                if diagnostic.path == outcome.task.display:
+                    diagnostics.append(diagnostic)
+                else:
+                    elsewhere.setdefault(diagnostic.path, []).append(diagnostic)
         finished.append(replace(outcome, diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key))))
+    if elsewhere:
+        finished = _regroup(finished, elsewhere)
     if notices is not None:
         notices.extend(project.notices)
     return finished
+
+
+def _regroup(finished: list[Outcome], elsewhere: dict[str, list[Diagnostic]]) -> list[Outcome]:
+    by_display = {outcome.task.display: index for index, outcome in enumerate(finished)}
+    for path, moved in elsewhere.items():
+        index = by_display.get(path)
+        if index is None:
+            finished.append(Outcome(Task(Path(path), path, path), ()))
+            index = by_display[path] = len(finished) - 1
+        outcome = finished[index]
+        merged = sorted((*outcome.diagnostics, *moved), key=lambda d: d.sort_key)
+        finished[index] = replace(outcome, diagnostics=tuple(merged))
+    return sorted(finished, key=lambda outcome: outcome.task.display)
 
 
 def _fix_settled(outcome: Outcome, settled: list[Diagnostic], mode: Mode) -> tuple[Outcome, list[Diagnostic]]:
