@@ -188,7 +188,7 @@ def differences(model: ResolvedModel, members: Mapping[str, TsMember], compariso
         py: PyType = alternatives[0] if len(alternatives) == 1 else ("union", *alternatives)
         if not comparison.matches(py, member.type):
             expected = comparison.expected(py)
-            found.append(f"{label} is `{field['annotation']}` here (`{expected}`) but `{member.text}` there")
+            found.append(f"{label} is `{field['annotation']}` here (TS `{expected}`) but `{member.text}` there")
     for name in members:
         if name not in wires:
             found.append(f"`{name}` there is not a field here")

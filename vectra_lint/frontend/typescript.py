@@ -373,7 +373,12 @@ def _ref(node: Node) -> TsRef | None:
 def _alias_parts(node: Node) -> tuple[list[TsMember], list[TsRef], bool] | None:
     """Members and bases of a type alias's value; None when it is not an object type at all."""
     if node.type == "object_type":
-        return _object_members(node), [], True
+        # A mapped type (`{ [K in keyof T]: ... }`) has members this reader cannot list.
+        mapped = any(
+            child.type == "index_signature" and any(inner.type == "mapped_type_clause" for inner in child.children)
+            for child in node.named_children
+        )
+        return _object_members(node), [], not mapped
     if node.type == "parenthesized_type" and node.named_children:
         return _alias_parts(node.named_children[0])
     if node.type == "intersection_type":
