@@ -10,23 +10,33 @@ from typing import TYPE_CHECKING
 
 from vectra_lint.frontend.translations import TranslationError, translation_keys
 from vectra_lint.frontend.typescript import FrontendModels, read_folder
+from vectra_lint.rule import StringOption, StringsOption
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
     from vectra_lint.config.settings import Settings
 
-MODELS_OPTION = ("VL703", "frontend-models")
-"""The TypeScript models folder is VL703's option; VL704 reads the same folder."""
 DEFAULT_MODELS = "frontend/src/models"
-TRANSLATIONS_OPTION = ("VL706", "translations")
+MODELS_CODE = "VL703"
+"""The TypeScript models folder is VL703's option; VL704 reads the same folder."""
+FRONTEND_MODELS = StringOption(
+    "frontend-models",
+    DEFAULT_MODELS,
+    "The TypeScript models folder, relative to the project root or else to its parent (VL704 reads it too).",
+)
+TRANSLATIONS_CODE = "VL706"
+TRANSLATIONS = StringsOption(
+    "translations",
+    (),
+    "Globs of the frontend's translation files (JSON, TS or JS), relative to the project root; empty: off.",
+)
 _MODELS_KEY = "vectra_lint.frontend.models"
 _TRANSLATIONS_KEY = "vectra_lint.frontend.translations"
 
 
 def models_setting(settings: Settings) -> str:
     """The configured models folder (relative to the project root, or absolute)."""
-    value = settings.rule_options.get(MODELS_OPTION[0], {}).get(MODELS_OPTION[1], DEFAULT_MODELS)
-    return value if isinstance(value, str) and value else DEFAULT_MODELS
+    return settings.option(MODELS_CODE, FRONTEND_MODELS)
 
 
 def models_folder(settings: Settings) -> Path | None:
@@ -62,8 +72,7 @@ def frontend_models(project: Project) -> FrontendModels | None:
 
 def translation_globs(settings: Settings) -> tuple[str, ...]:
     """VL706's ``translations`` globs (empty: the rule is off)."""
-    value = settings.rule_options.get(TRANSLATIONS_OPTION[0], {}).get(TRANSLATIONS_OPTION[1], ())
-    return tuple(item for item in value if isinstance(item, str)) if isinstance(value, (list, tuple)) else ()
+    return tuple(settings.option(TRANSLATIONS_CODE, TRANSLATIONS))
 
 
 def translation_files(project: Project) -> dict[str, frozenset[str]]:

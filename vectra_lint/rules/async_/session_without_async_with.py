@@ -5,7 +5,13 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+
+FACTORIES = StringsOption(
+    "factories",
+    ("SessionLocal", "async_session", "AsyncSession"),
+    "Names of the session factories (callables or classes whose call returns a session).",
+)
 
 
 class SessionWithoutAsyncWith(Rule):
@@ -28,13 +34,7 @@ class SessionWithoutAsyncWith(Rule):
     code = "VL206"
     name = "session-without-async-with"
     message = "`{call}` creates a database session outside `async with`; use `async with {call} as db:`"
-    options = (
-        Option(
-            "factories",
-            ("SessionLocal", "async_session", "AsyncSession"),
-            "Names of the session factories (callables or classes whose call returns a session).",
-        ),
-    )
+    options = (FACTORIES,)
     valid = (
         Valid(
             "from app.db import SessionLocal\n\n\nasync def count() -> int:\n"
@@ -58,27 +58,58 @@ class SessionWithoutAsyncWith(Rule):
     invalid = (
         Invalid(
             "from app.db import SessionLocal\n\n\nasync def count() -> int:\n    db = SessionLocal()\n"
-            "    try:\n        return await db.scalar(query)\n    finally:\n        await db.close()\n"
+            "    try:\n        return await db.scalar(query)\n    finally:\n        await db.close()\n",
+            expected=(
+                Expect(
+                    5,
+                    10,
+                    "`SessionLocal()` creates a database session outside `async with`; use "
+                    "`async with SessionLocal() as db:`",
+                ),
+            ),
         ),
         Invalid(
             "from app.db import async_session as make_session\n\n\nasync def save(user: object) -> None:\n"
-            "    db = make_session()\n    db.add(user)\n    await db.commit()\n"
+            "    db = make_session()\n    db.add(user)\n    await db.commit()\n",
+            expected=(
+                Expect(
+                    5,
+                    10,
+                    "`make_session()` creates a database session outside `async with`; use "
+                    "`async with make_session() as db:`",
+                ),
+            ),
         ),
         Invalid(
             "from app.db import SessionLocal\n\n\nasync def save(user: object) -> None:\n"
-            "    with SessionLocal.begin() as db:\n        db.add(user)\n"
+            "    with SessionLocal.begin() as db:\n        db.add(user)\n",
+            expected=(
+                Expect(
+                    5,
+                    10,
+                    "`SessionLocal.begin()` creates a database session outside `async with`; use "
+                    "`async with SessionLocal.begin() as db:`",
+                ),
+            ),
         ),
         Invalid(
             "from app.database import make_db\n\n\nasync def save(user: object) -> None:\n"
             "    db = make_db()\n    db.add(user)\n",
             options={"factories": ["make_db"]},
+            expected=(
+                Expect(
+                    5,
+                    10,
+                    "`make_db()` creates a database session outside `async with`; use `async with make_db() as db:`",
+                ),
+            ),
         ),
     )
 
     def __init__(self, context: FileContext) -> None:
         """Start checking one file; the per-file state lives here."""
         super().__init__(context)
-        self._factories = frozenset(self.option("factories"))
+        self._factories = frozenset(self.option(FACTORIES))
         self._managed: set[int] = set()
 
     def visit_With(self, node: cst.With) -> None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.analysis.definitions import node_at_start, path_matches
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+
+PATTERNS = StringsOption(
+    "patterns",
+    ("debug_*.py", "scratch*.py", "tmp_*.py", "test_debug*.py"),
+    "Gitignore-style globs (relative to the project root) of files that are scratch scripts.",
+)
 
 
 class DebugScript(Rule):
@@ -25,29 +31,25 @@ class DebugScript(Rule):
     code = "VL606"
     name = "debug-script"
     message = "Debug or scratch script; delete it or add it to .gitignore (§13)"
-    options = (
-        Option(
-            "patterns",
-            ["debug_*.py", "scratch*.py", "tmp_*.py", "test_debug*.py"],
-            "Gitignore-style globs (relative to the project root) of files that are scratch scripts.",
-        ),
-    )
+    options = (PATTERNS,)
     valid = (
         Valid('"""Debugging helpers for the API."""\n', path="app/core/debugging.py"),
         Valid('"""Templates."""\n', path="app/services/template_store.py"),
         Valid('"""Debug views."""\n', path="app/api/debug_views.py", options={"patterns": ["scratch*.py"]}),
     )
     invalid = (
-        Invalid("print('hi')\n", path="debug_test.py"),
-        Invalid('"""Scratch."""\nimport os\n', path="scripts/scratch.py"),
-        Invalid("", path="app/tmp_fix.py"),
-        Invalid("@decorator\ndef check() -> None:\n    pass\n", path="tests/test_debug_login.py"),
-        Invalid("x = 1\n", path="notebooks/play.py", options={"patterns": ["notebooks/**"]}),
+        Invalid("print('hi')\n", path="debug_test.py", expected=(Expect(1, 1),)),
+        Invalid('"""Scratch."""\nimport os\n', path="scripts/scratch.py", expected=(Expect(1, 1),)),
+        Invalid("", path="app/tmp_fix.py", expected=(Expect(1, 1),)),
+        Invalid(
+            "@decorator\ndef check() -> None:\n    pass\n", path="tests/test_debug_login.py", expected=(Expect(1, 1),)
+        ),
+        Invalid("x = 1\n", path="notebooks/play.py", options={"patterns": ["notebooks/**"]}, expected=(Expect(1, 1),)),
     )
 
     def visit_Module(self, node: cst.Module) -> None:
         """Report the file when its path matches a debug-script pattern."""
-        patterns = [str(pattern) for pattern in self.option("patterns")]
+        patterns = self.option(PATTERNS)
         if path_matches(self.context.path, patterns):
             start = node_at_start(node)
             self.report(start, anchor=start, length=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
 
 
 class BareExcept(Rule):
@@ -27,12 +27,14 @@ class BareExcept(Rule):
     code = "VL302"
     name = "bare-except"
     message = "Bare `except:`; name the exception type (§4)"
+    fix_availability = FixAvailability.ALWAYS
     fix_safety = Applicability.SAFE
     valid = (Valid("try:\n    run()\nexcept ValueError:\n    pass\n"),)
     invalid = (
         Invalid(
             "try:\n    run()\nexcept:\n    cleanup()\n    raise\n",
             fixed="try:\n    run()\nexcept Exception:\n    cleanup()\n    raise\n",
+            expected=(Expect(3, 1),),
         ),
     )
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import ERROR_CODE, ModuleSummary, dotted_name
+from vectra_lint.analysis.module_summary import CODE_POSITION, ERROR_CODE, ModuleSummary, dotted_name
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import FixSpec, Invalid, Option, Replace, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Replace, Valid
 
 SCREAMING_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -64,7 +64,8 @@ class ErrorCodeCase(IndexRule):
     ## Fix safety
     The fix is unsafe: it rewrites the literal (`"auth-failed"` -> `"AUTH_FAILED"`), and frontend
     translation keys or API clients may still expect the old value. For a name, the fix is on the
-    constant's literal, which also fixes every other use of it.
+    constant's literal, which also fixes every other use of it. A literal written with escape
+    sequences is reported without a fix.
 
     ## Notes
     A constant defined in a project module that was not checked in this run (pre-commit passes only
@@ -77,15 +78,9 @@ class ErrorCodeCase(IndexRule):
     message = "Error code {value!r} is not SCREAMING_SNAKE_CASE (§15)"
     use_message = "Error code `{name}` holds {value!r}, which is not SCREAMING_SNAKE_CASE (§15)"
     constant_message = "`{name}` = {value!r} is used as an error code and is not SCREAMING_SNAKE_CASE (§15)"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
-    options = (
-        Option(
-            "error-code-position",
-            1,
-            "Index of the positional argument that carries the error code in exception calls "
-            "(`NotFoundError(message, code)` is 1); VL305 reads it too.",
-        ),
-    )
+    options = (CODE_POSITION,)
     valid = (
         Valid('raise NotFoundError("User missing", error_code="USER_NOT_FOUND")\n'),
         Valid('class Timeout(TechnicalError):\n    error_code = "EXTERNAL_API_TIMEOUT"\n'),
@@ -101,33 +96,58 @@ class ErrorCodeCase(IndexRule):
         Invalid(
             'raise NotFoundError("User missing", error_code="user_not_found")\n',
             fixed='raise NotFoundError("User missing", error_code="USER_NOT_FOUND")\n',
+            expected=(Expect(1, 48, "Error code 'user_not_found' is not SCREAMING_SNAKE_CASE (§15)"),),
+        ),
+        Invalid(
+            'raise NotFoundError("User missing", error_code="user_\\x6eot_found")\n',
+            fixed=None,
+            expected=(Expect(1, 48, "Error code 'user_not_found' is not SCREAMING_SNAKE_CASE (§15)"),),
         ),
         Invalid(
             "class Timeout(TechnicalError):\n    error_code = 'apiTimeout'\n",
             fixed="class Timeout(TechnicalError):\n    error_code = 'API_TIMEOUT'\n",
+            expected=(Expect(2, 18, "Error code 'apiTimeout' is not SCREAMING_SNAKE_CASE (§15)"),),
         ),
         Invalid(
             'raise DuplicateError("exists", "user-exists")\n',
             fixed='raise DuplicateError("exists", "USER_EXISTS")\n',
+            expected=(Expect(1, 32, "Error code 'user-exists' is not SCREAMING_SNAKE_CASE (§15)"),),
         ),
         Invalid(
             'raise DuplicateError("user-exists")\n',
             fixed='raise DuplicateError("USER_EXISTS")\n',
             options={"error-code-position": 0},
+            expected=(Expect(1, 22, "Error code 'user-exists' is not SCREAMING_SNAKE_CASE (§15)"),),
         ),
         Invalid(
             'ERROR_AUTH = "auth_failed"\n\n\ndef login() -> None:\n'
             '    raise AuthError("denied", error_code=ERROR_AUTH)\n',
             fixed='ERROR_AUTH = "AUTH_FAILED"\n\n\ndef login() -> None:\n'
             '    raise AuthError("denied", error_code=ERROR_AUTH)\n',
-            count=2,
+            expected=(
+                Expect(
+                    1, 14, "`ERROR_AUTH` = 'auth_failed' is used as an error code and is not SCREAMING_SNAKE_CASE (§15)"
+                ),
+                Expect(5, 42, "Error code `ERROR_AUTH` holds 'auth_failed', which is not SCREAMING_SNAKE_CASE (§15)"),
+            ),
         ),
         Invalid(
             "import enum\n\n\nclass ErrorCode(str, enum.Enum):\n    AUTH = 'auth-failed'\n\n\n"
             "class AuthError(FunctionalError):\n    error_code = ErrorCode.AUTH.value\n",
             fixed="import enum\n\n\nclass ErrorCode(str, enum.Enum):\n    AUTH = 'AUTH_FAILED'\n\n\n"
             "class AuthError(FunctionalError):\n    error_code = ErrorCode.AUTH.value\n",
-            count=2,
+            expected=(
+                Expect(
+                    5,
+                    12,
+                    "`ErrorCode.AUTH` = 'auth-failed' is used as an error code and is not SCREAMING_SNAKE_CASE (§15)",
+                ),
+                Expect(
+                    9,
+                    18,
+                    "Error code `ErrorCode.AUTH.value` holds 'auth-failed', which is not SCREAMING_SNAKE_CASE (§15)",
+                ),
+            ),
         ),
     )
 

@@ -12,7 +12,7 @@ from vectra_lint.analysis.pydantic_models import LAYERS, is_enum_class
 from vectra_lint.engine.context import FileContext
 from vectra_lint.frontend.lookup import frontend_models
 from vectra_lint.frontend.typescript import EnumValue, TsEnum
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -77,6 +77,14 @@ class EnumFrontendDrift(Rule):
             _PY_STATUS,
             path="app/schemas/enums.py",
             files={"frontend/src/models/status.ts": _TS_STATUS.replace('"failed"', '"error"')},
+            expected=(
+                Expect(
+                    6,
+                    5,
+                    '`Status.FAILED` is "failed" here but "error" in the TypeScript twin '
+                    "(frontend/src/models/status.ts:1) (§11)",
+                ),
+            ),
         ),
         Invalid(
             _PY_STATUS,
@@ -86,7 +94,14 @@ class EnumFrontendDrift(Rule):
                 '  PENDING: "pending",\n  DONE: "done",\n} as const;\n'
                 "export type Status = (typeof Status)[keyof typeof Status];\n"
             },
-            count=2,
+            expected=(
+                Expect(
+                    4, 7, "Enum `Status` lacks `DONE` of its TypeScript twin (frontend/src/models/status.ts:1) (§11)"
+                ),
+                Expect(
+                    6, 5, "`Status.FAILED` is missing from the TypeScript twin (frontend/src/models/status.ts:1) (§11)"
+                ),
+            ),
         ),
     )
 

@@ -11,8 +11,8 @@ import libcst as cst
 from vectra_lint.analysis.module_summary import ERROR_CODE, INDEX_ANALYSES, ModuleSummary, dotted_name, string_value
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.engine.context import FileContext
-from vectra_lint.frontend.lookup import translation_files, translation_globs
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.frontend.lookup import TRANSLATIONS, translation_files, translation_globs
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -69,13 +69,7 @@ class ErrorCodeUntranslated(Rule):
     code = "VL706"
     name = "error-code-untranslated"
     message = "Error code `{code}` ({where}) has no translation in {file} (§4)"
-    options = (
-        Option(
-            "translations",
-            [],
-            "Globs of the frontend's translation files (JSON, TS or JS), relative to the project root; empty: off.",
-        ),
-    )
+    options = (TRANSLATIONS,)
     analyses = INDEX_ANALYSES
     valid = (
         Valid(
@@ -90,12 +84,33 @@ class ErrorCodeUntranslated(Rule):
         ),
     )
     invalid = (
-        Invalid(_RAISE.format(code="USER_GONE"), path="app/services/users.py", options=_OPTIONS, files=_TRANSLATIONS),
+        Invalid(
+            _RAISE.format(code="USER_GONE"),
+            path="app/services/users.py",
+            options=_OPTIONS,
+            files=_TRANSLATIONS,
+            expected=(
+                Expect(
+                    1,
+                    1,
+                    "Error code `USER_GONE` (app/services/users.py:5) has no translation in "
+                    "frontend/src/i18n/errors.en.json (§4)",
+                ),
+            ),
+        ),
         Invalid(
             "class GoneError(Exception):\n    error_code = 'USER_GONE'\n",
             path="app/core/errors.py",
             options=_OPTIONS,
             files=_TRANSLATIONS,
+            expected=(
+                Expect(
+                    1,
+                    1,
+                    "Error code `USER_GONE` (app/core/errors.py:2) has no translation in "
+                    "frontend/src/i18n/errors.en.json (§4)",
+                ),
+            ),
         ),
     )
 

@@ -11,13 +11,16 @@ from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.pydantic_models import ModelIndex, PydanticModels
 from vectra_lint.engine.context import FileContext
 from vectra_lint.frontend.compare import Comparison, counterpart, differences, parse_pairs
-from vectra_lint.frontend.lookup import DEFAULT_MODELS, frontend_models
-from vectra_lint.rule import Analysis, Invalid, Option, Rule, Valid
+from vectra_lint.frontend.lookup import FRONTEND_MODELS, frontend_models
+from vectra_lint.rule import Analysis, Expect, Invalid, Rule, StringsOption, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
     from vectra_lint.diagnostics import Diagnostic
 
+PAIRS = StringsOption(
+    "pairs", (), 'Explicit counterparts, `"PythonName=TsName"` each, for names that differ otherwise.'
+)
 _TS_USER = (
     "export interface UserRead {\n  id: number;\n  fullName: string;\n  email?: string | null;\n  tags: string[];\n}\n"
 )
@@ -67,14 +70,7 @@ class SchemaFrontendDrift(Rule):
     code = "VL703"
     name = "schema-frontend-drift"
     message = "Schema `{name}` differs from its TypeScript counterpart `{ts}` ({where}): {what} (§11)"
-    options = (
-        Option(
-            "frontend-models",
-            DEFAULT_MODELS,
-            "The TypeScript models folder, relative to the project root or its parent (VL704 reads it too).",
-        ),
-        Option("pairs", [], 'Explicit counterparts, `"PythonName=TsName"` each, for names that differ otherwise.'),
-    )
+    options = (FRONTEND_MODELS, PAIRS)
     analyses: ClassVar[tuple[type[Analysis], ...]] = (*INDEX_ANALYSES, PydanticModels)
     valid = (
         Valid(_PY_USER, path="app/schemas/user.py", files={"frontend/src/models/user.ts": _TS_USER}),
@@ -98,18 +94,43 @@ class SchemaFrontendDrift(Rule):
             _PY_USER.replace("    tags: list[str]\n", "    tags: list[str]\n    is_active: bool\n"),
             path="app/schemas/user.py",
             files={"frontend/src/models/user.ts": _TS_USER},
+            expected=(
+                Expect(
+                    5,
+                    7,
+                    "Schema `UserRead` differs from its TypeScript counterpart `UserRead` "
+                    "(frontend/src/models/user.ts:1): `is_active` (`isActive`) is missing there (§11)",
+                ),
+            ),
         ),
         Invalid(
             "from pydantic import BaseModel\n\n\n"
             "class Hit(BaseModel):\n    score: float\n    note: str | None = None\n",
             path="app/schemas/search.py",
             files={"frontend/src/models/search.ts": "export type Hit = {\n  score: string;\n  note: string;\n};\n"},
+            expected=(
+                Expect(
+                    4,
+                    7,
+                    "Schema `Hit` differs from its TypeScript counterpart `Hit` (frontend/src/models/search.ts:1): "
+                    "`score` is `float` here (TS `number`) but `string` there; `note` may be None here "
+                    "(`str | None`) but is required there (add `?` or `| null`) (§11)",
+                ),
+            ),
         ),
         Invalid(
             "from pydantic import BaseModel\n\n\nclass ConnectorOut(BaseModel):\n    id: int\n",
             path="app/schemas/connector.py",
             options={"pairs": ["ConnectorOut=ConnectorView"]},
             files={"frontend/src/models/connector.ts": "export class ConnectorView {\n  id!: string;\n}\n"},
+            expected=(
+                Expect(
+                    4,
+                    7,
+                    "Schema `ConnectorOut` differs from its TypeScript counterpart `ConnectorView` "
+                    "(frontend/src/models/connector.ts:1): `id` is `int` here (TS `number`) but `string` there (§11)",
+                ),
+            ),
         ),
     )
 
@@ -130,8 +151,7 @@ class SchemaFrontendDrift(Rule):
         if models is None:
             return []
         index = ModelIndex.of(project)
-        configured = project.settings.rule_options.get(cls.code, {}).get("pairs", ())
-        pairs = parse_pairs([str(entry) for entry in configured] if isinstance(configured, (list, tuple)) else [])
+        pairs = parse_pairs(project.settings.option(cls.code, PAIRS))
         kept: list[Diagnostic] = []
         for diagnostic in diagnostics:
             payload = diagnostic.pending
