@@ -324,3 +324,50 @@ def test_translation_globs_that_match_nothing_are_said(tmp_path: Path, monkeypat
     result = invoke(backend, monkeypatch, "--output-format", "concise", "--select", "VL706", ".")
     assert result.stdout == "All checks passed!\n"
     assert result.stderr.count("matches no file") == 2
+
+
+def test_python_field_details(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    schemas = """
+        from typing import ClassVar, Literal, Optional
+
+        from pydantic import BaseModel, Field
+        from pydantic.utils import to_camel
+        from sqlmodel import Relationship, SQLModel
+
+
+        class Legacy(BaseModel):
+            user_id: int
+            tags: list[str] = Field(default_factory=list)
+            kind: Literal["a", "b"] = Field(...)
+            note: Optional[str]
+            limit: ClassVar[int] = 3
+            _cache: dict = {}
+
+            class Config:
+                alias_generator = to_camel
+
+
+        class Row(SQLModel, table=True):
+            id: int | None = Field(default=None, primary_key=True)
+            owner: "User" = Relationship(back_populates="rows")
+            score: float = 0.5
+    """
+    typescript = """
+        export interface Legacy {
+          UserId: number;
+          Tags?: string[];
+          Kind: "a" | "c";
+          Note: string | null;
+        }
+
+        export class Row {
+          id?: number;
+          score: number;
+        }
+    """
+    backend = _project(tmp_path, {"app/schemas/legacy.py": schemas, "frontend/src/models/legacy.ts": typescript})
+    assert messages(backend, monkeypatch, "VL703") == [
+        "app/schemas/legacy.py:8:7 VL703 Schema `Legacy` differs from its TypeScript counterpart `Legacy` "
+        '(frontend/src/models/legacy.ts:1): `kind` (`Kind`) is `Literal["a", "b"]` here (TS `"a" | "b"`) '
+        'but `"a" | "c"` there (§11)'
+    ]
