@@ -371,3 +371,32 @@ def test_python_field_details(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         '(frontend/src/models/legacy.ts:1): `kind` (`Kind`) is `Literal["a", "b"]` here (TS `"a" | "b"`) '
         'but `"a" | "c"` there (§11)'
     ]
+
+
+def test_enum_auto_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    enums = """
+        from enum import Enum, IntEnum, StrEnum, auto
+
+
+        class A(str, Enum):
+            X = auto()
+            Y = auto()
+
+
+        class B(StrEnum):
+            X = auto()
+
+
+        class C(IntEnum):
+            X = auto()
+            Y = 5
+            Z = auto()
+    """
+    typescript = (
+        'export enum A { X = "1", Y = "3" }\nexport enum B { X = "x" }\nexport enum C { X = 1, Y = 5, Z = 7 }\n'
+    )
+    backend = _project(tmp_path, {"app/models/e.py": enums, "frontend/src/models/e.ts": typescript})
+    assert messages(backend, monkeypatch, "VL704") == [
+        'app/models/e.py:6:5 VL704 `A.Y` is "2" here but "3" in the TypeScript twin (frontend/src/models/e.ts:1) (§11)',
+        "app/models/e.py:16:5 VL704 `C.Z` is 6 here but 7 in the TypeScript twin (frontend/src/models/e.ts:3) (§11)",
+    ]

@@ -43,7 +43,7 @@ def _alternatives(py: PyType) -> tuple[list[PyType], bool]:
     """The non-None alternatives of a type, and whether None is one of them."""
     parts = [cast(PyType, part) for part in py[1:]] if py[0] == "union" else [py]
     rest = [part for part in parts if part[0] != "none"]
-    return rest, len(rest) != len(parts) or py[0] == "any"
+    return rest, len(rest) != len(parts)
 
 
 @dataclass
@@ -175,7 +175,9 @@ def differences(model: ResolvedModel, members: Mapping[str, TsMember], compariso
             found.append(f"{label} is missing there")
             continue
         alternatives, nullable = _alternatives(field["type"])
-        if nullable and not (member.optional or member.nullable):
+        if field["type"][0] in ("any", "opaque") or member.type.kind in ("any", "opaque"):
+            pass  # either side may hold None: nothing to say about optionality
+        elif nullable and not (member.optional or member.nullable):
             found.append(
                 f"{label} may be None here (`{field['annotation']}`) but is required there (add `?` or `| null`)"
             )

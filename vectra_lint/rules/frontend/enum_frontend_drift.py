@@ -120,9 +120,9 @@ class EnumFrontendDrift(Rule):
         name = node.name.value
         self._enums.add(name)
         path = self.context.path
-        strings = any(
-            self.context.scope.qualified_name(arg.value) in ("enum.StrEnum", "builtins.str") for arg in node.bases
-        )
+        bases = {self.context.scope.qualified_name(arg.value) for arg in node.bases}
+        # auto(): a StrEnum's member name in lower case; a `str, Enum`'s counter as text; else the counter.
+        strings = "name" if "enum.StrEnum" in bases else "counter" if "builtins.str" in bases else ""
         members: list[str] = []
         following = 1
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
@@ -136,14 +136,18 @@ class EnumFrontendDrift(Rule):
                 if not isinstance(target, cst.Name) or target.value.startswith("_"):
                     continue
                 value = self._value(small.value, target.value, strings, following)
-                if value is not None and value[0] == "number":
+                if (
+                    value is not None
+                    and value[1].lstrip("-").isdigit()
+                    and (value[0] == "number" or strings == "counter")
+                ):
                     following = int(value[1]) + 1
                 members.append(target.value)
                 self.report(target, pending=(MEMBER, path, name, target.value, *(value or ())), anchor=statement)
         if members:
             self.report(node.name, pending=(CLASS, path, name, *members))
 
-    def _value(self, node: cst.BaseExpression, member: str, strings: bool, following: int) -> EnumValue | None:
+    def _value(self, node: cst.BaseExpression, member: str, strings: str, following: int) -> EnumValue | None:
         text = string_value(node)
         if text is not None:
             return ("string", text)
@@ -153,8 +157,9 @@ class EnumFrontendDrift(Rule):
             inner = self._value(node.expression, member, strings, following)
             return ("number", f"-{inner[1]}") if inner is not None and inner[0] == "number" else None
         if isinstance(node, cst.Call) and not node.args and self.context.scope.qualified_name(node.func) == "enum.auto":
-            # StrEnum's auto() is the member's name in lower case; other enums count from 1.
-            return ("string", member.lower()) if strings else ("number", str(following))
+            if strings == "name":
+                return ("string", member.lower())
+            return ("string", str(following)) if strings else ("number", str(following))
         return None
 
     @classmethod
