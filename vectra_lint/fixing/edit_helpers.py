@@ -246,7 +246,8 @@ def _free(context: FileContext, name: str, avoid: Container[str]) -> bool:
 def _import_name(context: FileContext, module: str, avoid: Container[str]) -> tuple[str, str | None]:
     """The name to use for ``module``, and the import line to add (``None``: already imported)."""
     alias = module_alias(context, module)
-    if alias is not None and alias not in avoid:
+    if alias is not None:
+        # Visible here: nothing in the scope being fixed hides it.
         return alias, None
     if _free(context, module, avoid):
         return module, f"import {module}"
