@@ -308,9 +308,13 @@ def falls_through(statements: Sequence[cst.BaseStatement]) -> bool:
         )
     if isinstance(last, cst.With):
         return falls_through(_body(last.body))
-    if isinstance(last, cst.While):
-        endless = isinstance(last.test, cst.Name) and last.test.value == "True"
-        return not endless or any(True for _ in iter_nodes(last, cst.Break))
+    if isinstance(last, (cst.For, cst.While)):
+        # A loop ends through its `else` (or never, for `while True`) unless a `break` leaves it.
+        if any(True for _ in iter_nodes(last.body, cst.Break)):
+            return True
+        if last.orelse is not None:
+            return falls_through(_body(last.orelse.body))
+        return not (isinstance(last, cst.While) and isinstance(last.test, cst.Name) and last.test.value == "True")
     if isinstance(last, cst.Try):
         if last.finalbody is not None and not falls_through(_body(last.finalbody.body)):
             return False
