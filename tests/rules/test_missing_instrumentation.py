@@ -92,7 +92,8 @@ def test_statements_count_at_any_depth_and_the_threshold_is_an_option() -> None:
     ],
 )
 def test_a_configured_decorator_counts_as_instrumentation(decorator: str, configured: str) -> None:
-    source = f"from app.core import tracing\nfrom app.core.tracing import instrumented\n\n\n{decorator}\ndef total() -> int:\n"
+    imports = "from app.core import tracing\nfrom app.core.tracing import instrumented\n"
+    source = f"{imports}\n\n{decorator}\ndef total() -> int:\n"
     assert _messages(source + BODY, decorators=[configured]) == []
     assert len(_messages(source + BODY)) == 1
 

@@ -31,7 +31,7 @@ from vectra_lint.fixing.instrumentation import (
     parameters,
     params_pieces,
 )
-from vectra_lint.rule import FixSpec, Invalid, Option, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixSpec, Invalid, Option, Replace, Rule, Valid
 
 LAYERS = ("routes", "services", "workers")
 MIN_STATEMENTS = Option(
@@ -317,6 +317,7 @@ class MissingInstrumentation(Rule):
             '            logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
             "            raise\n",
             path="app/services/billing.py",
+            expected=(Expect(9, 9, "`Billing.charge` logs none of START, FINISH and FAIL (§6.3)"),),
         ),
         Invalid(
             "import logging\nimport time\n\nlogger = logging.getLogger(__name__)\n\n\n"
@@ -340,6 +341,7 @@ class MissingInstrumentation(Rule):
             '        logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
             "        raise\n",
             path="app/workers/notify.py",
+            expected=(Expect(7, 11, "`notify` logs none of START, FINISH and FAIL (§6.3)"),),
         ),
         Invalid(
             "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
@@ -349,6 +351,7 @@ class MissingInstrumentation(Rule):
             '    logger.info("FINISH | total")\n'
             "    return value\n",
             path="app/services/billing.py",
+            expected=(Expect(6, 5, "`total` does not log FAIL (§6.3)"),),
         ),
     )
 
