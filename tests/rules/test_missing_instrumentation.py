@@ -305,3 +305,8 @@ def test_a_one_line_body_and_an_async_method(tmp_path: Path) -> None:
         '            logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
         "            raise\n"
     )
+
+
+def test_a_file_not_in_utf8_gets_a_fail_mark_it_can_encode() -> None:
+    source = "# -*- coding: latin-1 -*-\n" + HEAD + "def total() -> int:\n" + BODY
+    assert '        logger.error(f"FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n' in _fixed(source)

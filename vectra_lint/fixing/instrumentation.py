@@ -13,13 +13,16 @@ without FAIL and without FINISH.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import libcst as cst
 
 from vectra_lint.analysis.sensitive import is_sensitive
-from vectra_lint.engine.walker import iter_nodes
+from vectra_lint.engine.walker import DispatchTable, iter_nodes, walk
 
 MASK = "[MASKED]"
 # Names whose use would see the rewrite: they read or run the function's local namespace.
@@ -39,21 +42,33 @@ class BlockNames:
     time: str
 
 
+class _NameCollector:
+    """Variable names (not the ``b`` of ``a.b``) and ``del`` targets, for one walk of a function."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.deleted: set[str] = set()
+        self.attributes: set[int] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.attributes.add(id(node.attr))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self.attributes:
+            self.used.add(node.value)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        if isinstance(node.target, cst.Name):
+            self.deleted.add(node.target.value)
+
+
 def names_used(function: cst.FunctionDef) -> tuple[set[str], set[str]]:
     """Every variable name that appears in ``function`` (nested scopes included; not attribute
     names like the ``b`` of ``a.b``), and the names it ``del``s."""
-    used: set[str] = set()
-    deleted: set[str] = set()
-    attributes: set[int] = set()
-    for node in iter_nodes(function, (cst.Name, cst.Attribute, cst.Del)):
-        if isinstance(node, cst.Attribute):
-            attributes.add(id(node.attr))
-        elif isinstance(node, cst.Name):
-            if id(node) not in attributes:
-                used.add(node.value)
-        elif isinstance(node.target, cst.Name):
-            deleted.add(node.target.value)
-    return used, deleted
+    collector = _NameCollector()
+    # The engine's walker skips the whitespace and punctuation nodes that cannot hold a name.
+    walk(function, DispatchTable([collector]))  # type: ignore[arg-type]
+    return collector.used, collector.deleted
 
 
 def introspects(used: set[str]) -> bool:
@@ -145,6 +160,8 @@ class Block:
     indent: int
     """The column of the function's body statements."""
     width: int
+    fail_mark: str = "❌ "
+    """What precedes ``FAIL |``: the standard's mark, or nothing in a file not encoded in UTF-8."""
 
     def head(self) -> list[str]:
         """``func_name``, the start time and the START log."""
@@ -171,11 +188,82 @@ class Block:
     def handler(self) -> list[str]:
         """The ``except`` block's statements."""
         n = self.names
-        parts = [f"❌ FAIL | {{{n.func_name}}} | Error: {{str({n.error})}}"]
+        parts = [f"{self.fail_mark}FAIL | {{{n.func_name}}} | Error: {{str({n.error})}}"]
         return [
             _log_call(n.logger, "error", parts, ", exc_info=True", self.indent + 4, self.width),
             "raise",
         ]
+
+    @cached_property
+    def _parsed(self) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement], cst.ExceptHandler]:
+        head = self.head()
+        n = self.names
+        statements: list[cst.BaseStatement] = [
+            _assign(n.func_name, cst.SimpleString(_literal(self.qualified))),
+            _assign(n.start, cst.Call(cst.Attribute(cst.Name(n.time), cst.Name("perf_counter")))),
+        ]
+        if "\n" in head[2]:
+            statements.append(cst.parse_statement(head[2] + "\n"))
+        else:
+            # The START line on one line, built without the parser (it costs a millisecond a call).
+            text = head[2][len(f"{n.logger}.info(") : -1]
+            call = cst.Call(cst.Attribute(cst.Name(n.logger), cst.Name("info")), [cst.Arg(_fstring(text))])
+            statements.append(cst.SimpleStatementLine([cst.Expr(call)]))
+        finish, handler = _parse_tail(
+            textwrap.indent("\n".join(self.finish(1)), "    "),
+            n.error,
+            textwrap.indent("\n".join(self.handler()), "    "),
+        )
+        return statements, finish, handler
+
+    def head_statements(self) -> list[cst.BaseStatement]:
+        """``head()`` as statements."""
+        return self._parsed[0]
+
+    def finish_statements(self, depth: int) -> list[cst.BaseStatement]:
+        """``finish(depth)`` as statements."""
+        if depth == 1 or self.finish(depth) == self.finish(1):
+            return self._parsed[1]
+        return _statements(self.finish(depth))
+
+    def handler_node(self) -> cst.ExceptHandler:
+        """The ``except Exception as e:`` handler."""
+        return self._parsed[2]
+
+
+def _assign(name: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
+    return cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(name))], value)])
+
+
+_PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
+_CALLED = re.compile(r"(\w+)\((\w+)\)")
+
+
+def _fstring(literal: str) -> cst.FormattedString:
+    """The f-string node of ``f"..."`` whose placeholders are names or ``f(name)`` calls."""
+    parts: list[cst.BaseFormattedStringContent] = []
+    for piece in _PLACEHOLDER.split(literal[2:-1]):
+        if not piece:
+            continue
+        if not piece.startswith("{"):
+            parts.append(cst.FormattedStringText(piece))
+            continue
+        called = _CALLED.fullmatch(piece[1:-1])
+        expression: cst.BaseExpression = (
+            cst.Call(cst.Name(called[1]), [cst.Arg(cst.Name(called[2]))]) if called else cst.Name(piece[1:-1])
+        )
+        parts.append(cst.FormattedStringExpression(expression))
+    return cst.FormattedString(parts, start='f"', end='"')
+
+
+@lru_cache(maxsize=64)
+def _parse_tail(finish: str, error: str, handler: str) -> tuple[list[cst.BaseStatement], cst.ExceptHandler]:
+    """FINISH and the ``except`` handler as nodes: the same for every function with the same names,
+    so parsed once (nodes are immutable and may be shared)."""
+    module = cst.parse_module(f"try:\n{finish}\nexcept Exception as {error}:\n{handler}\n")
+    statement = module.body[0]
+    assert isinstance(statement, cst.Try) and isinstance(statement.body, cst.IndentedBlock)
+    return list(statement.body.body), statement.handlers[0]
 
 
 def _statements(lines: list[str]) -> list[cst.BaseStatement]:
@@ -190,29 +278,68 @@ def _is_literal(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value in ("None", "True", "False")
 
 
-class _Returns(cst.CSTTransformer):
-    """Rewrites the function's own returns (nested scopes are left alone) to log FINISH first."""
+class _Returns:
+    """Rewrites the function's own returns (nested scopes are left alone) to log FINISH first.
+
+    Returns are statements, so only statements are visited: a suite without a return is kept as
+    it is, node for node.
+    """
 
     def __init__(self, block: Block, annotation: cst.Annotation | None, safe_names: set[str]) -> None:
-        super().__init__()
         self.block = block
         self.annotation = annotation
         self.safe_names = safe_names
-        # How many blocks deep inside the `try` the statement being rewritten is.
-        self.depth = 0
         self.annotated = False
+        self._finishes: dict[int, list[list[cst.BaseSmallStatement]]] = {}
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            return False
-        if isinstance(node, cst.IndentedBlock):
-            self.depth += 1
-        return True
+    def statements(self, statements: Sequence[cst.BaseStatement], depth: int) -> list[cst.BaseStatement]:
+        """``statements`` (``depth`` blocks inside the ``try``) with their returns rewritten."""
+        result: list[cst.BaseStatement] = []
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                result.extend(self._line(statement, depth))
+            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                result.append(statement)
+            elif isinstance(statement, cst.BaseCompoundStatement):
+                result.append(self._compound(statement, depth))
+            else:
+                result.append(statement)
+        return result
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
-        if isinstance(original_node, cst.IndentedBlock):
-            self.depth -= 1
-        return super().on_leave(original_node, updated_node)  # type: ignore[return-value]
+    def _suite(self, suite: cst.BaseSuite, depth: int) -> cst.BaseSuite:
+        if isinstance(suite, cst.SimpleStatementSuite):
+            # `if x: return y` becomes an indented block.
+            lines = self._rewrite(suite.body, depth)
+            if lines is None:
+                return suite
+            return cst.IndentedBlock(
+                body=[cst.SimpleStatementLine(body=smalls) for smalls in lines],
+                header=suite.trailing_whitespace,
+            )
+        assert isinstance(suite, cst.IndentedBlock)
+        body = self.statements(suite.body, depth)
+        if len(body) == len(suite.body) and all(a is b for a, b in zip(body, suite.body, strict=True)):
+            return suite
+        return suite.with_changes(body=body)
+
+    def _compound(self, statement: cst.BaseCompoundStatement, depth: int) -> cst.BaseCompoundStatement:
+        inner = depth + 1
+        if isinstance(statement, cst.Match):
+            cases = [case.with_changes(body=self._suite(case.body, inner)) for case in statement.cases]
+            return statement.with_changes(cases=cases)
+        changes: dict[str, object] = {"body": self._suite(statement.body, inner)}
+        if isinstance(statement, (cst.Try, cst.TryStar)):
+            changes["handlers"] = [h.with_changes(body=self._suite(h.body, inner)) for h in statement.handlers]
+            if statement.finalbody is not None:
+                changes["finalbody"] = statement.finalbody.with_changes(
+                    body=self._suite(statement.finalbody.body, inner)
+                )
+        orelse = getattr(statement, "orelse", None)
+        if isinstance(orelse, cst.If):
+            changes["orelse"] = self._compound(orelse, depth)  # an `elif` is at the same depth
+        elif isinstance(orelse, cst.Else):
+            changes["orelse"] = orelse.with_changes(body=self._suite(orelse.body, inner))
+        return statement.with_changes(**changes)
 
     def _rewrite(
         self, smalls: Sequence[cst.BaseSmallStatement], depth: int
@@ -222,9 +349,10 @@ class _Returns(cst.CSTTransformer):
             return None
         lines: list[list[cst.BaseSmallStatement]] = []
         pending: list[cst.BaseSmallStatement] = []
-        for small in smalls:
+        for index, small in enumerate(smalls):
             if not isinstance(small, cst.Return):
-                pending.append(small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
+                last = index == len(smalls) - 1 or isinstance(smalls[index + 1], cst.Return)
+                pending.append(small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT) if last else small)
                 continue
             if pending:
                 lines.append(pending)
@@ -234,9 +362,20 @@ class _Returns(cst.CSTTransformer):
             lines.append(pending)
         return lines
 
+    def _finish(self, depth: int) -> list[list[cst.BaseSmallStatement]]:
+        # Parsed once per depth: the same nodes can stand at several places of the new tree.
+        found = self._finishes.get(depth)
+        if found is None:
+            found = self._finishes[depth] = [
+                list(statement.body)
+                for statement in self.block.finish_statements(depth)
+                if isinstance(statement, cst.SimpleStatementLine)
+            ]
+        return found
+
     def _expand(self, node: cst.Return, depth: int) -> list[list[cst.BaseSmallStatement]]:
         value = node.value
-        finish = [[_small(line)] for line in self.block.finish(depth)]
+        finish = self._finish(depth)
         plain = node.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
         if value is None or _is_literal(value) or (isinstance(value, cst.Name) and value.value in self.safe_names):
             return [*finish, [plain]]
@@ -249,48 +388,20 @@ class _Returns(cst.CSTTransformer):
             assign = cst.AnnAssign(target=result, annotation=cst.Annotation(self.annotation.annotation), value=value)
         else:
             assign = cst.Assign(targets=[cst.AssignTarget(result)], value=value)
-        return [
-            [assign],
-            *finish,
-            [plain.with_changes(value=result, whitespace_after_return=cst.SimpleWhitespace(" "))],
-        ]
+        returned = plain.with_changes(value=result, whitespace_after_return=cst.SimpleWhitespace(" "))
+        return [[assign], *finish, [returned]]
 
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
-        lines = self._rewrite(updated_node.body, self.depth)
+    def _line(self, statement: cst.SimpleStatementLine, depth: int) -> list[cst.BaseStatement]:
+        lines = self._rewrite(statement.body, depth)
         if lines is None:
-            return updated_node
-        statements: list[cst.BaseStatement] = []
-        for index, smalls in enumerate(lines):
-            if index == 0:
-                statements.append(updated_node.with_changes(body=smalls))
-            else:
-                statements.append(cst.SimpleStatementLine(body=smalls))
-        last = statements[-1]
-        assert isinstance(last, cst.SimpleStatementLine)
-        if len(statements) > 1:
-            statements[0] = updated_node.with_changes(body=lines[0], trailing_whitespace=cst.TrailingWhitespace())
-            statements[-1] = last.with_changes(trailing_whitespace=updated_node.trailing_whitespace)
-        return cst.FlattenSentinel(statements)
-
-    def leave_SimpleStatementSuite(
-        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
-    ) -> cst.BaseSuite:
-        # `if x: return y` becomes an indented block, which is one level deeper than the line.
-        lines = self._rewrite(updated_node.body, self.depth + 1)
-        if lines is None:
-            return updated_node
-        return cst.IndentedBlock(
-            body=[cst.SimpleStatementLine(body=smalls) for smalls in lines],
-            header=updated_node.trailing_whitespace,
-        )
-
-
-def _small(line: str) -> cst.BaseSmallStatement:
-    statement = cst.parse_statement(line + "\n")
-    assert isinstance(statement, cst.SimpleStatementLine)
-    return statement.body[0]
+            return [statement]
+        if len(lines) == 1:
+            return [statement.with_changes(body=lines[0])]
+        # The first line keeps the comments above, the last one the comment at the end.
+        first = statement.with_changes(body=lines[0], trailing_whitespace=cst.TrailingWhitespace())
+        middle = [cst.SimpleStatementLine(body=smalls) for smalls in lines[1:-1]]
+        last = cst.SimpleStatementLine(body=lines[-1], trailing_whitespace=statement.trailing_whitespace)
+        return [first, *middle, last]
 
 
 def falls_through(statements: Sequence[cst.BaseStatement]) -> bool:
@@ -351,27 +462,17 @@ def instrument(
     statements = _body(body)
     kept = statements[:1] if docstring else []
     rest = statements[1:] if docstring else statements
-    transformer = _Returns(block, function.returns, safe_names)
-    visited = cst.IndentedBlock(body=rest, footer=body.footer if isinstance(body, cst.IndentedBlock) else ()).visit(
-        transformer
-    )
-    assert isinstance(visited, cst.IndentedBlock)
-    inner = visited
-    try_body = list(inner.body)
+    try_body = _Returns(block, function.returns, safe_names).statements(rest, 1)
+    inner = cst.IndentedBlock(body=try_body, footer=body.footer if isinstance(body, cst.IndentedBlock) else ())
     if try_body:
         try_body[0] = _strip_blank_start(try_body[0])
     if falls_through(try_body):
-        try_body.extend(_statements(block.finish(1)))
-    handler = cst.ExceptHandler(
-        body=cst.IndentedBlock(body=_statements(block.handler())),
-        type=cst.Name("Exception"),
-        name=cst.AsName(name=cst.Name(block.names.error)),
-    )
-    new_try = cst.Try(body=inner.with_changes(body=try_body), handlers=[handler])
+        try_body.extend(block.finish_statements(1))
+    new_try = cst.Try(body=inner.with_changes(body=try_body), handlers=[block.handler_node()])
     if isinstance(body, cst.IndentedBlock):
         header = body.header
     else:
         assert isinstance(body, cst.SimpleStatementSuite)
         header = body.trailing_whitespace
-    new_body = cst.IndentedBlock(body=[*kept, *_statements(block.head()), new_try], header=header)
+    new_body = cst.IndentedBlock(body=[*kept, *block.head_statements(), new_try], header=header)
     return function.with_changes(body=new_body)

@@ -169,6 +169,18 @@ def _suites(statement: cst.BaseCompoundStatement) -> list[tuple[cst.BaseSuite, b
     return found
 
 
+# PEP 263: a coding cookie on one of the first two lines.
+_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def _declared_encoding(source: str) -> str:
+    for line in source.splitlines()[:2]:
+        match = _CODING.match(line)
+        if match:
+            return match.group(1).lower().replace("_", "-")
+    return "utf-8"
+
+
 def _last(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
@@ -360,6 +372,7 @@ class MissingInstrumentation(Rule):
         super().__init__(context)
         self._active = self.context.in_layer(*LAYERS)
         self._decorators: tuple[str, ...] = tuple(self.option(DECORATORS.name)) if self._active else ()
+        self._longest: int | None = None
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Report a significant function without the three logs."""
@@ -437,20 +450,26 @@ class MissingInstrumentation(Rule):
         params = params_pieces(node, first is not None, settings.names.sensitive_names)
         indent = len(self.context.module.default_indent)
         depth = _depth(definition) + 1
-        block = Block(names, qualified, params, depth * indent, settings.line_length)
+        utf8 = _declared_encoding(self.context.source) in ("utf-8", "utf8", "utf-8-sig")
+        block = Block(names, qualified, params, depth * indent, settings.line_length, "❌ " if utf8 else "")
         safe = {param.name.value for param in parameters(node, False)} - deleted
         new = instrument(node, block, has_docstring, safe)
-        if self._too_long(node, new, (depth - 1) * indent):
+        if self._too_long(new, (depth - 1) * indent):
             return None
         return FixSpec((Replace(node, new), *edits), "Add the START/FINISH/FAIL logs of §6.3")
 
-    def _too_long(self, old: cst.FunctionDef, new: cst.FunctionDef, base: int) -> bool:
-        # Moving the body into `try:` indents it one level; a line that then passes the limit
-        # would need a formatter's judgement.
+    def _too_long(self, new: cst.FunctionDef, base: int) -> bool:
+        """Whether moving the body into `try:` pushes a line past the line length.
+
+        The body moves one indentation level right; a line now within one level past the limit
+        may have fitted before (the block's own lines are laid out to fit). Fixing such a line
+        needs a formatter's judgement, so the fix is withheld.
+        """
         width = self.context.settings.line_length
-
-        def over(function: cst.FunctionDef) -> int:
-            code = self.context.module.code_for_node(function)
-            return sum(1 for line in code.splitlines() if base + len(line) > width)
-
-        return over(new) > over(old)
+        shift = len(self.context.module.default_indent)
+        if self._longest is None:
+            self._longest = max(map(len, self.context.source.splitlines()), default=0)
+        if self._longest + shift <= width:
+            return False  # no line of the file comes close enough to the limit
+        code = self.context.module.code_for_node(new)
+        return any(width < base + len(line) <= width + shift for line in code.splitlines())
