@@ -31,15 +31,25 @@ from vectra_lint.fixing.instrumentation import (
     parameters,
     params_pieces,
 )
-from vectra_lint.rule import Expect, FixSpec, Invalid, Option, Replace, Rule, Valid
+from vectra_lint.rule import (
+    Expect,
+    FixAvailability,
+    FixSpec,
+    IntOption,
+    Invalid,
+    Replace,
+    Rule,
+    StringsOption,
+    Valid,
+)
 
 LAYERS = ("routes", "services", "workers")
-MIN_STATEMENTS = Option(
+MIN_STATEMENTS = IntOption(
     "min-statements",
     3,
     "How many statements (at any depth, the docstring not counted) make a function significant.",
 )
-DECORATORS = Option(
+DECORATORS = StringsOption(
     "decorators",
     (),
     "Decorators that instrument a function themselves (`instrumented`, or a qualified "
@@ -257,6 +267,7 @@ class MissingInstrumentation(Rule):
     code = "VL402"
     name = "missing-instrumentation"
     message = "`{name}` logs none of START, FINISH and FAIL (§6.3)"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
     options = (MIN_STATEMENTS, DECORATORS)
     analyses = (Definitions, FunctionBodies)
@@ -371,7 +382,7 @@ class MissingInstrumentation(Rule):
         """Check one file; a file outside the routes, services and workers layers is skipped."""
         super().__init__(context)
         self._active = self.context.in_layer(*LAYERS)
-        self._decorators: tuple[str, ...] = tuple(self.option(DECORATORS.name)) if self._active else ()
+        self._decorators: tuple[str, ...] = tuple(self.option(DECORATORS)) if self._active else ()
         self._longest: int | None = None
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -385,7 +396,7 @@ class MissingInstrumentation(Rule):
         statements: Sequence[cst.CSTNode] = node.body.body[1:] if has_docstring else node.body.body
         logs = _Logs()
         _scan(statements, False, logs)
-        if logs.statements < self.option(MIN_STATEMENTS.name):
+        if logs.statements < self.option(MIN_STATEMENTS):
             return
         qualified = qualified_name(definition)
         if not (logs.start or logs.finish or logs.fail or logs.fail_without_traceback):
