@@ -38,7 +38,7 @@ def test_add_noqa_silences_each_finding_on_the_right_line(project: Path) -> None
         "\n"
         "\n"
         "async def poll() -> None:\n"
-        "    time.sleep(1)  # noqa: VL402\n"
+        "    time.sleep(1)  # noqa: E501\n"
         '    print("""two\n'
         'lines""")\n'
         '    print("x")  # type: ignore\n'
@@ -55,7 +55,7 @@ def test_add_noqa_silences_each_finding_on_the_right_line(project: Path) -> None
         "\n"
         "\n"
         "async def poll() -> None:\n"
-        "    time.sleep(1)  # noqa: VL402, VL201\n"
+        "    time.sleep(1)  # noqa: E501, VL201\n"
         '    print("""two\n'
         'lines""")  # noqa: VL401\n'
         '    print("x")  # type: ignore  # noqa: VL401\n'

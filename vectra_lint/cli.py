@@ -162,6 +162,7 @@ def check(
     mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
     errors: list[str] = []
     stdin_text: str | None = None
+    notices: list[str] = []
     try:
         results = result_cache.ResultCache(cache_root, digest) if cache_root is not None else None
         jobs = jobs or _default_jobs()
@@ -175,7 +176,7 @@ def check(
             project, whole = _project_tasks([task], settings, config_path, cwd, []) if stdin_filename else ([], False)
             settings = replace(settings, whole_project=whole)
             context = project_run.context(project, settings, jobs, results, exclude=cwd / display)
-            outcomes = finish_project([process(task, data, settings, mode, None)], settings, mode, context)
+            outcomes = finish_project([process(task, data, settings, mode, None)], settings, None, notices, context)
             stdin_text = data.decode("utf-8", errors="replace")
             file_count = 1
         else:
@@ -193,12 +194,16 @@ def check(
             project, whole = _project_tasks(found.tasks, settings, config_path, cwd, targets)
             settings = replace(settings, whole_project=whole)
             with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
-                outcomes = project_run.check(found.tasks, project, settings, mode, jobs, results, progress.advance)
+                outcomes = project_run.check(
+                    found.tasks, project, settings, mode, jobs, results, progress.advance, notices
+                )
             file_count = len(found.tasks)
     except RuffError as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
 
+    for notice in notices:
+        _errors().print(Text(f"warning: {notice}", style="yellow"))
     for outcome in outcomes:
         if outcome.error:
             errors.append(

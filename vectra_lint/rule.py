@@ -11,6 +11,7 @@ libcst, returning ``False`` from ``visit_X`` does not skip the children (the wal
 from __future__ import annotations
 
 import enum
+import inspect
 import json
 import re
 from collections.abc import Mapping
@@ -93,6 +94,19 @@ class IntOption(Option[int]):
 
 
 @dataclass(frozen=True)
+class StringOption(Option[str]):
+    """A non-empty string (a path, a name)."""
+
+    kind: ClassVar[str] = "string"
+
+    def parse(self, value: object) -> str:
+        """A non-empty TOML string."""
+        if not isinstance(value, str) or not value:
+            raise OptionError(f"expected a non-empty string, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
 class ChoiceOption(Option[str]):
     """One of a fixed set of strings."""
 
@@ -117,6 +131,8 @@ class Valid:
     code: str
     path: str = "app/example.py"
     options: Mapping[str, object] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
 
 
 class Message:
@@ -160,6 +176,8 @@ class Invalid:
     """The safety of this example's fix; required only when the rule's fixes differ in safety
     (``fix_safety = None``), and otherwise the rule's ``fix_safety``."""
     expected: tuple[Expect, ...] = field(kw_only=True)
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
 
 
 # Edits a rule asks for, in terms of nodes; the engine turns them into text edits once it knows
@@ -368,7 +386,7 @@ class Rule:
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
         """The ``## Section`` blocks of the class docstring, by title."""
-        doc = _dedent_doc(cls.__doc__ or "")
+        doc = inspect.cleandoc(cls.__doc__ or "")
         parts = DOC_SECTION.split(doc)
         return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
@@ -381,13 +399,6 @@ class Rule:
     def required_sections(cls) -> tuple[str, ...]:
         """Docstring sections every rule must have."""
         return _REQUIRED_SECTIONS
-
-
-def _dedent_doc(doc: str) -> str:
-    lines = doc.expandtabs().splitlines()
-    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
-    margin = min(indents, default=0)
-    return "\n".join([lines[0].strip()] + [line[margin:] for line in lines[1:]]) if lines else ""
 
 
 class EngineRule(Rule):

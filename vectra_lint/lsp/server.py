@@ -89,7 +89,7 @@ class VectraLanguageServer(LanguageServer):
             project.context = project_run.context(tasks, settings, default_jobs(), project.cache, exclude=path)
         context = [outcome for outcome in project.context if outcome.task.path != path]
         outcome = process(task, document.source.encode("utf-8"), settings, Mode(), None)
-        finished = finish_project([outcome], settings, None, context)[0]
+        finished = finish_project([outcome], settings, None, None, context)[0]
         result = _Checked(document.source, finished.diagnostics)
         self.checked[document.uri] = result
         return result

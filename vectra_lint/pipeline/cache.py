@@ -195,13 +195,15 @@ class ResultCache:
             digest.update(f"\0{relative}\0{key}".encode())
         return digest.hexdigest()
 
-    def load_project(self, key: str) -> dict[str, tuple[Diagnostic, ...]] | None:
-        """The settled pending diagnostics of every file that had some, by root-relative path."""
+    def load_project(self, key: str) -> tuple[dict[str, tuple[Diagnostic, ...]], tuple[str, ...]] | None:
+        """What the project phase added to each file (by display path), and its notices."""
         found = _read_pickle(self.base / "project" / key)
-        return found if isinstance(found, dict) else None
+        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], dict):
+            return found[0], tuple(found[1])
+        return None
 
-    def store_project(self, key: str, settled: dict[str, tuple[Diagnostic, ...]]) -> None:
-        """Keep the project phase's verdicts for this exact set of files."""
+    def store_project(self, key: str, settled: tuple[dict[str, tuple[Diagnostic, ...]], tuple[str, ...]]) -> None:
+        """Keep the project phase's verdicts and notices for this exact set of files."""
         self._ensure_root()
         _write_atomically(self.base / "project" / key, settled)
 

@@ -78,9 +78,11 @@ def check(
     jobs: int,
     cache: ResultCache | None,
     progress: Callable[[int], None] | None = None,
+    notices: list[str] | None = None,
 ) -> list[Outcome]:
     """Outcomes of the ``report`` tasks, ordered by display path, settled against ``report`` and
-    ``project`` together (``project`` may repeat report tasks)."""
+    ``project`` together (``project`` may repeat report tasks); the project phase's run-level
+    notices are appended to ``notices``."""
     wanted = {task.path for task in report}
     context = [task for task in {task.path: task for task in project}.values() if task.path not in wanted]
     contents = {task: _read(task) for task in (*report, *context)}
@@ -93,18 +95,24 @@ def check(
     _compute(report, context, state, contents, mode, jobs, progress)
 
     others = [task for task in context if state.raw[task].error is None]
-    if not any(state.has_pending(task) for task in report):
+    # A pending diagnostic of any file may settle on a reported one (a project rule reports at
+    # another file): the project phase runs when any file of the project has one.
+    if not any(state.has_pending(task) for task in (*report, *others)):
         finished = [
             replace(outcome, diagnostics=tuple(sorted(outcome.diagnostics, key=lambda d: d.sort_key)))
             for outcome in (state.raw[task] for task in report)
         ]
-    elif mode.fix or cache is None or len(state.keys) < len(contents):
+    elif mode.fix:
         from vectra_lint.pipeline.runner import finish_project
 
         reported = [state.complete(task) for task in report]
-        finished = finish_project(reported, settings, mode, context=[state.complete(task) for task in others])
+        context_outcomes = [state.complete(task) for task in others]
+        finished = finish_project(reported, settings, mode, notices, context_outcomes)
     else:
-        finished = _settle_through_cache(report, others, state, cache)
+        verdicts, said = _verdicts(report, others, state, cache if len(state.keys) == len(contents) else None)
+        if notices is not None:
+            notices.extend(notice for notice in said if notice not in notices)
+        finished = _apply(report, context, state, verdicts)
     finished.sort(key=lambda outcome: outcome.task.display)
     return finished
 
@@ -135,32 +143,54 @@ def _compute(
             state.cache.store_file(key, outcome)
 
 
-def _settle_through_cache(
-    report: Sequence[Task], others: Sequence[Task], state: _Run, cache: ResultCache
-) -> list[Outcome]:
-    """The project phase's verdicts from the cache, or computed for every file and cached."""
+def _verdicts(
+    report: Sequence[Task], others: Sequence[Task], state: _Run, cache: ResultCache | None
+) -> tuple[dict[str, tuple[Diagnostic, ...]], tuple[str, ...]]:
+    """What the project phase adds to each file (by display path) and its notices: from the cache
+    when this exact set of files was settled before, else computed over every file (and cached)."""
     settings = state.settings
-    project_key = cache.project_key(((task.relative, key) for task, key in state.keys.items()), settings.whole_project)
-    verdicts = cache.load_project(project_key)
-    if verdicts is None:
-        from vectra_lint.pipeline.runner import finish_project
+    project_key = None
+    if cache is not None:
+        keys = ((task.relative, key) for task, key in state.keys.items())
+        project_key = cache.project_key(keys, settings.whole_project)
+        found = cache.load_project(project_key)
+        if found is not None:
+            return found
+    from vectra_lint.pipeline.runner import finish_project
 
-        everything = [state.complete(task) for task in (*report, *others)]
-        verdicts = {}
-        for before, after in zip(everything, finish_project(everything, settings), strict=True):
-            if any(d.pending is not None for d in before.diagnostics):
-                # The project phase passes settled diagnostics through as they were: what is new is its verdict.
-                kept = {id(d) for d in before.diagnostics if d.pending is None}
-                verdicts[before.task.relative] = tuple(d for d in after.diagnostics if id(d) not in kept)
-        cache.store_project(project_key, verdicts)
+    everything = [state.complete(task) for task in (*report, *others)]
+    said: list[str] = []
+    # The project phase passes settled diagnostics through as they were: what is new is its verdict.
+    kept = {id(d) for outcome in everything for d in outcome.diagnostics if d.pending is None}
+    verdicts: dict[str, tuple[Diagnostic, ...]] = {}
+    for after in finish_project(everything, settings, None, said):
+        added = tuple(d for d in after.diagnostics if id(d) not in kept)
+        if added:
+            verdicts[after.task.display] = added
+    if cache is not None and project_key is not None:
+        cache.store_project(project_key, (verdicts, tuple(said)))
+    return verdicts, tuple(said)
+
+
+def _apply(
+    report: Sequence[Task], context: Sequence[Task], state: _Run, verdicts: dict[str, tuple[Diagnostic, ...]]
+) -> list[Outcome]:
+    """The reported files' outcomes with the project phase's verdicts; diagnostics it put on files
+    that are not Python files of the project (a translation file) are reported with those."""
     finished = []
     for task in report:
         outcome = state.raw[task]
         settled: list[Diagnostic] = [d for d in outcome.diagnostics if d.pending is None]
-        settled += verdicts.get(task.relative, ())
+        settled += verdicts.get(task.display, ())
         # Already in order when read from the cache (timsort then only checks it).
         settled.sort(key=lambda d: d.sort_key)
         finished.append(replace(outcome, diagnostics=tuple(settled)))
+    known = {task.display for task in (*report, *context)}
+    for display, added in verdicts.items():
+        if display not in known:
+            finished.append(
+                Outcome(Task(Path(display), display, display), tuple(sorted(added, key=lambda d: d.sort_key)))
+            )
     return finished
 
 

@@ -8,8 +8,9 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
+from pathlib import Path
 
-from vectra_lint.analysis.project import Project, resolve
+from vectra_lint.analysis.project import Project, settle_pending
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import noqa_check
@@ -185,15 +186,17 @@ def run(
     settings: Settings,
     mode: Mode,
     jobs: int | None = None,
+    notices: list[str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[Outcome]:
     """Process every task, in parallel when there is enough work; ordered by display path.
 
-    ``progress`` is told how many more files are done, as chunks finish.
+    Run-level notices of the project phase are appended to ``notices`` when given; ``progress`` is
+    told how many more files are done, as chunks finish.
     """
     outcomes = run_unsettled(tasks, settings, mode, jobs, progress)
     outcomes.sort(key=lambda outcome: outcome.task.display)
-    return finish_project(outcomes, settings, mode)
+    return finish_project(outcomes, settings, mode, notices)
 
 
 def run_unsettled(
@@ -243,7 +246,11 @@ def run_unsettled(
 
 
 def finish_project(
-    outcomes: list[Outcome], settings: Settings, mode: Mode | None = None, context: Sequence[Outcome] = ()
+    outcomes: list[Outcome],
+    settings: Settings,
+    mode: Mode | None = None,
+    notices: list[str] | None = None,
+    context: Sequence[Outcome] = (),
 ) -> list[Outcome]:
     """Settle diagnostics that needed every file (``analysis/project.py``) and put each file's in order.
 
@@ -253,16 +260,40 @@ def finish_project(
     """
     project = Project(settings, {outcome.task.relative: outcome.facts for outcome in (*context, *outcomes)})
     finished = []
+    # A project rule may settle a diagnostic on another file (VL706 reports at the translation
+    # file): it is reported with that file, so that reporters show the right source.
+    elsewhere: dict[str, list[Diagnostic]] = {}
     for outcome in outcomes:
         diagnostics = list(outcome.diagnostics)
         if any(d.pending is not None for d in diagnostics):
-            settled = resolve(project, [d for d in diagnostics if d.pending is not None])
+            settled = settle_pending(project, [d for d in diagnostics if d.pending is not None])
             diagnostics = [d for d in diagnostics if d.pending is None]
             if mode is not None and mode.fix:
                 outcome, settled = _fix_settled(outcome, settled, mode)
-            diagnostics += settled
+            for diagnostic in settled:
+                if diagnostic.path == outcome.task.display:
+                    diagnostics.append(diagnostic)
+                else:
+                    elsewhere.setdefault(diagnostic.path, []).append(diagnostic)
         finished.append(replace(outcome, diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key))))
+    if elsewhere:
+        finished = _regroup(finished, elsewhere)
+    if notices is not None:
+        notices.extend(project.notices)
     return finished
+
+
+def _regroup(finished: list[Outcome], elsewhere: dict[str, list[Diagnostic]]) -> list[Outcome]:
+    by_display = {outcome.task.display: index for index, outcome in enumerate(finished)}
+    for path, moved in elsewhere.items():
+        index = by_display.get(path)
+        if index is None:
+            finished.append(Outcome(Task(Path(path), path, path), ()))
+            index = by_display[path] = len(finished) - 1
+        outcome = finished[index]
+        merged = sorted((*outcome.diagnostics, *moved), key=lambda d: d.sort_key)
+        finished[index] = replace(outcome, diagnostics=tuple(merged))
+    return sorted(finished, key=lambda outcome: outcome.task.display)
 
 
 def _fix_settled(outcome: Outcome, settled: list[Diagnostic], mode: Mode) -> tuple[Outcome, list[Diagnostic]]:
