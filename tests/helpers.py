@@ -12,16 +12,17 @@ from vectra_lint import registry
 from vectra_lint.config.loader import rule_option_values
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine.lint import MAX_FIX_PASSES, lint_text
-from vectra_lint.fixing.apply import FixOutcome, fix_text
-from vectra_lint.pipeline.runner import Outcome, Task, finish_project
+from vectra_lint.engine.lint import lint_text
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, FixOutcome, fix_text
+from vectra_lint.pipeline.discovery import Task
+from vectra_lint.pipeline.runner import Outcome, finish_project
 
 ROOT = Path("/project")
 
 
 def settings_for(*codes: str, options: Mapping[str, Mapping[str, object]] | None = None, **changes: object) -> Settings:
     """The default rules plus ``codes``, Ruff off (tests of our rules do not depend on it)."""
-    enabled = registry.resolve(None, codes, ())
+    enabled = registry.enabled_codes(None, codes, ())
     typed = {
         code: rule_option_values(registry.rules_by_code()[code], table, f"options.{code}")
         for code, table in (options or {}).items()

@@ -43,7 +43,7 @@ def test_invalid_example_is_reported_and_fixed(rule: type[Rule], example: Invali
     settings = settings_for(rule.code, options={rule.code: example.options})
     found = _lint(example, rule, tmp_path)
     reported = sorted((d.line, d.column, d.message) for d in found)
-    expected = sorted((e.line, e.column, e.message or rule.message) for e in example.expected)
+    expected = sorted((e.line, e.column, str(e.message or rule.message)) for e in example.expected)
     assert reported == expected
     for diagnostic in found:
         assert (diagnostic.end_line, diagnostic.end_column) >= (diagnostic.line, diagnostic.column)

@@ -11,6 +11,7 @@ libcst, returning ``False`` from ``visit_X`` does not skip the children (the wal
 from __future__ import annotations
 
 import enum
+import inspect
 import json
 import re
 from collections.abc import Mapping
@@ -134,6 +135,19 @@ class Valid:
     """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
 
 
+class Message:
+    """A message whose variable parts are typed fields (as Ruff's violation structs).
+
+    A rule whose message names something (a call, an exception, a layer) subclasses this as a
+    frozen dataclass with those fields and renders the text in ``__str__``; it passes an instance
+    to ``report``. Rules with one fixed text just use their ``message`` string.
+    """
+
+    def __str__(self) -> str:
+        """The text users see."""
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class Expect:
     """One diagnostic an invalid example must produce: where it starts (1-based) and its message.
@@ -143,7 +157,7 @@ class Expect:
 
     line: int
     column: int
-    message: str | None = None
+    message: str | Message | None = None
 
 
 @dataclass(frozen=True)
@@ -288,7 +302,7 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     message: ClassVar[str]
-    """The default message; ``report`` may pass a more specific one."""
+    """The default message; ``report`` may pass a more specific one (a :class:`Message`)."""
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
     """Whether reports come with a fix: never, sometimes or always."""
     fix_safety: ClassVar[Applicability | None] = None
@@ -298,6 +312,9 @@ class Rule:
     options: ClassVar[tuple[Option[object], ...]] = ()
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
+    ruff_duplicates: ClassVar[tuple[str, ...]] = ()
+    """Ruff codes that report the same finding (Ruff's E722 for a bare ``except:``); Ruff runs
+    without them while this rule is enabled."""
     analyses: ClassVar[tuple[type[Analysis], ...]] = ()
     """Shared per-file listeners this rule reads (``context.analysis(cls)``); walked before rules."""
 
@@ -315,7 +332,7 @@ class Rule:
     def report(
         self,
         node: cst.CSTNode,
-        message: str | None = None,
+        message: str | Message | None = None,
         *,
         fix: FixSpec | None = None,
         anchor: cst.CSTNode | None = None,
@@ -334,7 +351,7 @@ class Rule:
                 code=self.code,
                 name=self.name,
                 node=node,
-                message=message or self.message,
+                message=self.message if message is None else str(message),
                 anchor=anchor if anchor is not None else self.context.current_statement,
                 fix=None if fix is None else self._settled(fix),
                 length=length,
@@ -369,7 +386,7 @@ class Rule:
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
         """The ``## Section`` blocks of the class docstring, by title."""
-        doc = _dedent_doc(cls.__doc__ or "")
+        doc = inspect.cleandoc(cls.__doc__ or "")
         parts = DOC_SECTION.split(doc)
         return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
@@ -384,8 +401,7 @@ class Rule:
         return _REQUIRED_SECTIONS
 
 
-def _dedent_doc(doc: str) -> str:
-    lines = doc.expandtabs().splitlines()
-    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
-    margin = min(indents, default=0)
-    return "\n".join([lines[0].strip()] + [line[margin:] for line in lines[1:]]) if lines else ""
+class EngineRule(Rule):
+    """A rule the engine reports itself, outside the walk: VL001 (the file does not decode or
+    parse, so there is no tree) and VL002/VL003 (judged on ``# noqa`` comments after every other
+    rule has reported). Its module documents it and builds its diagnostics; it has no handlers."""

@@ -10,23 +10,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vectra_lint.analysis.project import Project, resolve
+from vectra_lint.analysis.project import Project, settle_pending
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine.lint import MAX_FIX_PASSES, DecodeError, decode, decode_error, encode, lint_text
-from vectra_lint.fixing.apply import applicable, apply_fixes, check_source, fix_text
+from vectra_lint.engine.lint import lint_text
+from vectra_lint.engine.source import DecodeError, decode, encode
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source, fix_text
 from vectra_lint.pipeline import ruff
+from vectra_lint.pipeline.discovery import Task
 from vectra_lint.pipeline.ruff import Record
-
-
-@dataclass(frozen=True)
-class Task:
-    """One file to check: where it is, how to show it, and its path inside the project."""
-
-    path: Path | None
-    """None for standard input."""
-    display: str
-    relative: str
+from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
 @dataclass(frozen=True)
@@ -59,7 +52,8 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
     try:
         decoded = decode(data)
     except DecodeError as error:
-        return Outcome(task, (decode_error(task.display, error),) if "VL001" in settings.enabled else ())
+        found = (SyntaxError_.from_decode_error(task.display, error),) if SyntaxError_.code in settings.enabled else ()
+        return Outcome(task, found)
 
     facts: dict[str, object] = {}
 
@@ -242,7 +236,7 @@ def finish_project(
     for outcome in outcomes:
         diagnostics = list(outcome.diagnostics)
         if any(d.pending is not None for d in diagnostics):
-            settled = resolve(project, [d for d in diagnostics if d.pending is not None])
+            settled = settle_pending(project, [d for d in diagnostics if d.pending is not None])
             diagnostics = [d for d in diagnostics if d.pending is None]
             if mode is not None and mode.fix:
                 outcome, settled = _fix_settled(outcome, settled, mode)
