@@ -12,11 +12,13 @@ from vectra_lint.rule import Invalid, Rule, Valid
 VALID = [
     pytest.param(rule, example, id=f"{rule.code}-valid-{i}")
     for rule in registry.all_rules()
+    if rule.example_language == "python"
     for i, example in enumerate(rule.valid)
 ]
 INVALID = [
     pytest.param(rule, example, id=f"{rule.code}-invalid-{i}")
     for rule in registry.all_rules()
+    if rule.example_language == "python"
     for i, example in enumerate(rule.invalid)
 ]
 
@@ -49,6 +51,8 @@ def test_invalid_example_is_reported_and_fixed(rule: type[Rule], example: Invali
 
 def test_fixable_rules_declare_safety_matching_their_fixes() -> None:
     for rule in registry.all_rules():
+        if rule.example_language != "python":
+            continue
         for example in rule.invalid:
             settings = settings_for(rule.code, options={rule.code: example.options})
             for diagnostic in lint(example.code, settings, example.path):

@@ -13,8 +13,8 @@ from vectra_lint.rule import Rule
 _ORDER = ("What it does", "Why is this bad?")
 
 
-def _code_block(code: str) -> str:
-    return f"```python\n{code.strip()}\n```"
+def _code_block(code: str, language: str = "python") -> str:
+    return f"```{language}\n{code.strip()}\n```"
 
 
 def fix_line(rule: type[Rule]) -> str:
@@ -31,11 +31,15 @@ def render(rule: type[Rule], level: int = 1) -> str:
     for name in _ORDER:
         parts += ["", f"{section} {name}", sections[name]]
     bad = rule.invalid[0]
-    parts += ["", f"{section} Example", _code_block(bad.code)]
+    parts += ["", f"{section} Example", _code_block(bad.code, rule.example_language)]
     if bad.path != "app/example.py":
         parts.append(f"(in `{bad.path}`)")
     fixed = next((example for example in rule.invalid if example.fixed is not None), None)
-    parts += ["", f"{section} Use instead", _code_block(fixed.fixed if fixed and fixed.fixed else rule.valid[0].code)]
+    parts += [
+        "",
+        f"{section} Use instead",
+        _code_block(fixed.fixed if fixed and fixed.fixed else rule.valid[0].code, rule.example_language),
+    ]
     parts += ["", f"{section} Fix safety"]
     if rule.fix_safety is None:
         parts.append(sections.get("Fix safety", "This rule offers no fix."))
