@@ -27,14 +27,17 @@ def test_valid_example_passes(example: Valid) -> None:
 
 @pytest.mark.parametrize("example", NonConventionalCommit.invalid, ids=lambda e: e.code.splitlines()[-1][:30])
 def test_invalid_example_is_reported(example: Invalid) -> None:
-    assert check_message(example.code) is not None
+    problem = check_message(example.code)
+    assert problem is not None
+    message = NonConventionalCommit.message.format(header=problem.header, reason=problem.reason)
+    assert [(problem.line, 1, message)] == [(e.line, e.column, e.message) for e in example.expected]
 
 
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
         ("added hybrid ranking\n", 1, "it does not start with `type: `"),
-        ("Feat: add ranking\n", 1, "the type `Feat` must be lower case (`feat`)"),
+        ("Feat: add ranking\n", 1, "the type `Feat` must be lower case"),
         ("feature(search): add ranking\n", 1, "`feature` is not one of the types"),
         ("fix:no space\n", 1, "the colon must be followed by a space and a subject"),
         ("fix: \n", 1, "the colon must be followed by a space and a subject"),

@@ -6,7 +6,7 @@ import libcst as cst
 
 from vectra_lint.analysis.layers import dotted
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
 
 DEFAULT_CLIENTS = (
     "openai",
@@ -76,19 +76,33 @@ class AiCallInRoute(Rule):
         Valid("def ask(openai: object) -> object:\n    return openai.chat()\n", path="app/api/chat.py"),
     )
     invalid = (
-        Invalid("from qdrant_client import AsyncQdrantClient\n", path="app/api/search.py"),
-        Invalid("from google import genai\n", path="app/api/chat.py"),
+        Invalid(
+            "from qdrant_client import AsyncQdrantClient\n",
+            path="app/api/search.py",
+            expected=(Expect(1, 1, message.format(name="from qdrant_client import AsyncQdrantClient")),),
+        ),
+        Invalid(
+            "from google import genai\n",
+            path="app/api/chat.py",
+            expected=(Expect(1, 1, message.format(name="from google import genai")),),
+        ),
         Invalid(
             "import openai as llm\n\n\ndef embed(text: str) -> object:\n"
             "    return llm.embeddings.create(model='text-embedding-3-small', input=text)\n",
             path="app/api/search.py",
-            count=2,
+            expected=(
+                Expect(1, 1, message.format(name="import openai")),
+                Expect(5, 12, message.format(name="llm.embeddings.create(...)")),
+            ),
         ),
         Invalid(
             "from my_ai_sdk import Client\n\nclient = Client()\n",
             path="app/api/chat.py",
             options={"clients": ["my_ai_sdk"]},
-            count=2,
+            expected=(
+                Expect(1, 1, message.format(name="from my_ai_sdk import Client")),
+                Expect(3, 10, message.format(name="Client(...)")),
+            ),
         ),
     )
 
@@ -122,7 +136,8 @@ class AiCallInRoute(Rule):
         names = () if isinstance(node.names, cst.ImportStar) else tuple(dotted(alias.name) for alias in node.names)
         # `from google import genai` imports the client package `google.genai`.
         if any(self._client(full) is not None for full in (module, *(f"{module}.{name}" for name in names))):
-            self.report(node, self.message.format(name=f"from {module} import ..."))
+            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "") if names else "*"
+            self.report(node, self.message.format(name=f"from {module} import {shown}"))
 
     def visit_Call(self, node: cst.Call) -> None:
         """Flag calls of anything imported from a client library."""

@@ -7,7 +7,7 @@ from collections import deque
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
 
 DEFAULT_METHODS = (
     "execute",
@@ -106,19 +106,28 @@ class DbAccessInRoute(Rule):
             "    result = await session.execute(select(User).where(User.id == user_id))\n"
             "    return result.scalar_one()\n",
             path="app/api/users.py",
-            count=2,
+            expected=(
+                Expect(8, 20, message.format(call="session.execute(...)")),
+                Expect(8, 36, message.format(call="select(...)")),
+            ),
         ),
         Invalid(
             "async def rename(user: object, db) -> None:\n    db.add(user)\n    await db.commit()\n",
             path="app/api/users.py",
-            count=2,
+            expected=(
+                Expect(2, 5, message.format(call="db.add(...)")),
+                Expect(3, 11, message.format(call="db.commit(...)")),
+            ),
         ),
         Invalid(
             "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
             "async def drop(user_id: int, store: AsyncSession) -> None:\n"
             "    await store.delete(await store.get(User, user_id))\n",
             path="app/api/users.py",
-            count=2,
+            expected=(
+                Expect(5, 11, message.format(call="store.delete(...)")),
+                Expect(5, 30, message.format(call="store.get(...)")),
+            ),
         ),
     )
 

@@ -6,7 +6,7 @@ import libcst as cst
 
 from vectra_lint.analysis.layers import dotted
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 ENVIRONMENTS = frozenset({"os.environ", "os.environb"})
 FUNCTIONS = frozenset(
@@ -65,18 +65,34 @@ class EnvOutsideConfig(Rule):
         ),
     )
     invalid = (
-        Invalid("import os\n\nallowed = os.getenv('CORS_ORIGINS', '*').split(',')\n", path="app/main.py"),
+        Invalid(
+            "import os\n\nallowed = os.getenv('CORS_ORIGINS', '*').split(',')\n",
+            path="app/main.py",
+            expected=(Expect(3, 11, message.format(use="os.getenv(...)")),),
+        ),
         Invalid(
             "from os import environ as env\n\n\ndef collection() -> str:\n    return env['QDRANT_COLLECTION']\n",
             path="app/services/indexing.py",
+            expected=(Expect(5, 12, message.format(use="env[...]")),),
         ),
         Invalid(
             "import os\n\nos.environ['TOKENIZERS_PARALLELISM'] = 'false'\nfor key in os.environ:\n    pass\n",
             path="app/workers/ingest.py",
-            count=2,
+            expected=(
+                Expect(3, 1, message.format(use="os.environ[...]")),
+                Expect(4, 12, message.format(use="os.environ")),
+            ),
         ),
-        Invalid("from dotenv import load_dotenv\n\nload_dotenv()\n", path="app/main.py"),
-        Invalid("import os\n\npause = float(os.environ.get('RETRY_PAUSE', '2'))\n", path="app/workers/maintenance.py"),
+        Invalid(
+            "from dotenv import load_dotenv\n\nload_dotenv()\n",
+            path="app/main.py",
+            expected=(Expect(3, 1, message.format(use="load_dotenv(...)")),),
+        ),
+        Invalid(
+            "import os\n\npause = float(os.environ.get('RETRY_PAUSE', '2'))\n",
+            path="app/workers/maintenance.py",
+            expected=(Expect(3, 15, message.format(use="os.environ.get(...)")),),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:

@@ -6,7 +6,7 @@ import libcst as cst
 
 from vectra_lint.analysis.layers import dotted, import_targets
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "models": ("services", "routes"),
@@ -19,6 +19,10 @@ HTTP_LIBRARIES = ("fastapi", "starlette")
 HTTP_MODULES = frozenset({"requests", "responses", "websockets"})
 HTTP_NAMES = frozenset({"Request", "Response", "WebSocket", "HTTPConnection"})
 HTTP_FREE = ("services", "models")
+HTTP_MESSAGE = (
+    "A `{layer}` module imports `{name}`: the HTTP request and response belong to the routes "
+    "(§5: services are independent of HTTP context)"
+)
 """Layers that must not see the HTTP request or response objects."""
 
 
@@ -69,14 +73,31 @@ class LayerImport(Rule):
         Valid("from . import user\n", path="app/models/__init__.py"),
     )
     invalid = (
-        Invalid("from app.api.deps import SessionDep\n", path="app/services/users.py"),
-        Invalid("from fastapi import Request\n", path="app/services/users.py"),
+        Invalid(
+            "from app.api.deps import SessionDep\n",
+            path="app/services/users.py",
+            expected=(Expect(1, 1, message.format(layer="services", module="app.api.deps", target="routes")),),
+        ),
+        Invalid(
+            "from fastapi import Request\n",
+            path="app/services/users.py",
+            expected=(Expect(1, 1, HTTP_MESSAGE.format(layer="services", name="fastapi.Request")),),
+        ),
         Invalid(
             "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from ..services.uploads import Uploads\n",
             path="app/models/document.py",
+            expected=(Expect(4, 5, message.format(layer="models", module="..services.uploads", target="services")),),
         ),
-        Invalid("import app.services.search as search\n", path="app/schemas/search.py"),
-        Invalid("from app.services import users\n", path="app/models/user.py"),
+        Invalid(
+            "import app.services.search as search\n",
+            path="app/schemas/search.py",
+            expected=(Expect(1, 1, message.format(layer="schemas", module="app.services.search", target="services")),),
+        ),
+        Invalid(
+            "from app.services import users\n",
+            path="app/models/user.py",
+            expected=(Expect(1, 1, message.format(layer="models", module="app.services", target="services")),),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:
@@ -100,11 +121,7 @@ class LayerImport(Rule):
                 name = dotted(alias.name)
                 if _http_object(module, name):
                     layer = next(layer for layer in HTTP_FREE if layer in self.context.layers)
-                    self.report(
-                        node,
-                        f"A `{layer}` module imports `{module}.{name}`: the HTTP request and response belong "
-                        "to the routes (§5: services are independent of HTTP context)",
-                    )
+                    self.report(node, HTTP_MESSAGE.format(layer=layer, name=f"{module}.{name}"))
                     return
         self._check_targets(node)
 

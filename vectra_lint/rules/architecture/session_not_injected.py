@@ -6,7 +6,7 @@ import libcst as cst
 
 from vectra_lint.analysis.layers import is_route_handler
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
 
 DEFAULT_FACTORIES = ("SessionLocal", "AsyncSessionLocal", "async_session", "AsyncSession", "Session")
 HTTP_CLIENTS = ("requests.", "aiohttp.", "httpx.", "urllib3.")
@@ -69,18 +69,21 @@ class SessionNotInjected(Rule):
             "    async with SessionLocal() as session:\n"
             "        return await UploadService(session).reindex(document_id)\n",
             path="app/api/documents.py",
+            expected=(Expect(6, 16, message.format(call="SessionLocal()", handler="reindex")),),
         ),
         Invalid(
             "from app.core.db import async_session as make_session\n\n\n"
             '@app.get("/users")\nasync def users() -> object:\n    session = make_session()\n'
             "    return await UserService(session).list()\n",
             path="app/api/users.py",
+            expected=(Expect(6, 15, message.format(call="make_session()", handler="users")),),
         ),
         Invalid(
             "from sqlmodel import Session\n\n\n"
             '@router.delete("/users/{user_id}")\ndef delete_user(user_id: int) -> None:\n'
             "    with Session(engine) as session:\n        UserService(session).delete(user_id)\n",
             path="app/api/users.py",
+            expected=(Expect(6, 10, message.format(call="Session(...)", handler="delete_user")),),
         ),
     )
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
 
 TYPES = ("feat", "fix", "refactor", "perf", "test", "docs", "build", "ci", "chore", "style", "revert")
 SCISSORS = "# ------------------------ >8 ------------------------"
@@ -16,6 +16,11 @@ GIT_MADE = ("Merge ", 'Revert "', "fixup! ", "squash! ", "amend! ")
 HEADER = re.compile(r"^(?P<type>[^\s(!:]+)(?:\((?P<scope>[^()]*)\))?(?P<breaking>!)?:(?P<rest>.*)$")
 EXPECTED_FORM = "<type>(<scope>)!: <subject>"
 EXAMPLE = "feat(search): add hybrid ranking"
+NO_TYPE = "it does not start with `type: `"
+UPPER = "the type `{kind}` must be lower case"
+UNKNOWN = "`{kind}` is not one of the types"
+EMPTY_SCOPE = "the scope in parentheses is empty"
+NO_SUBJECT = "the colon must be followed by a space and a subject"
 
 
 @dataclass(frozen=True)
@@ -53,16 +58,16 @@ def check_message(text: str, types: Sequence[str] = TYPES) -> CommitProblem | No
         return None
     match = HEADER.match(header)
     if match is None:
-        return CommitProblem(number, header, "it does not start with `type: `")
+        return CommitProblem(number, header, NO_TYPE)
     kind, scope, rest = match["type"], match["scope"], match["rest"]
     if kind not in types:
         if kind.lower() in types:
-            return CommitProblem(number, header, f"the type `{kind}` must be lower case (`{kind.lower()}`)")
-        return CommitProblem(number, header, f"`{kind}` is not one of the types")
+            return CommitProblem(number, header, UPPER.format(kind=kind))
+        return CommitProblem(number, header, UNKNOWN.format(kind=kind))
     if scope is not None and not scope.strip():
-        return CommitProblem(number, header, "the scope in parentheses is empty")
+        return CommitProblem(number, header, EMPTY_SCOPE)
     if not rest.startswith(" ") or not rest.strip():
-        return CommitProblem(number, header, "the colon must be followed by a space and a subject")
+        return CommitProblem(number, header, NO_SUBJECT)
     return None
 
 
@@ -110,9 +115,32 @@ class NonConventionalCommit(Rule):
         Valid("deps: bump libcst\n", options={"types": [*TYPES, "deps"]}),
     )
     invalid = (
-        Invalid("added hybrid ranking\n"),
-        Invalid("Feat: add hybrid ranking\n"),
-        Invalid("feature(search): add hybrid ranking\n"),
-        Invalid("fix:reject unknown status values\n"),
-        Invalid("# A comment line first\nfix(): reject unknown status values\n"),
+        Invalid(
+            "added hybrid ranking\n",
+            expected=(Expect(1, 1, message.format(header="added hybrid ranking", reason=NO_TYPE)),),
+        ),
+        Invalid(
+            "Feat: add hybrid ranking\n",
+            expected=(
+                Expect(1, 1, message.format(header="Feat: add hybrid ranking", reason=UPPER.format(kind="Feat"))),
+            ),
+        ),
+        Invalid(
+            "feature(search): add hybrid ranking\n",
+            expected=(
+                Expect(
+                    1,
+                    1,
+                    message.format(header="feature(search): add hybrid ranking", reason=UNKNOWN.format(kind="feature")),
+                ),
+            ),
+        ),
+        Invalid(
+            "fix:reject unknown status values\n",
+            expected=(Expect(1, 1, message.format(header="fix:reject unknown status values", reason=NO_SUBJECT)),),
+        ),
+        Invalid(
+            "# A comment line first\nfix(): reject unknown status values\n",
+            expected=(Expect(2, 1, message.format(header="fix(): reject unknown status values", reason=EMPTY_SCOPE)),),
+        ),
     )

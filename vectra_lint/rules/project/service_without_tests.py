@@ -8,7 +8,7 @@ from pathlib import Path
 import libcst as cst
 
 from vectra_lint.analysis.definitions import node_at_start
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
 
 _Folders = tuple[tuple[str, int], ...]
 _cache: dict[tuple[str, tuple[str, ...]], tuple[_Folders, frozenset[str]]] = {}
@@ -82,8 +82,14 @@ class ServiceWithoutTests(Rule):
         Invalid(
             '"""Orders: placing and cancelling them."""\n\n\nclass OrderService:\n    pass\n',
             path="app/services/order_service.py",
+            expected=(Expect(1, 1, message.format(module="order_service", tests="tests")),),
         ),
-        Invalid("def rank() -> None:\n    pass\n", path="app/services/search/ranking.py", options={"tests": ["qa"]}),
+        Invalid(
+            "def rank() -> None:\n    pass\n",
+            path="app/services/search/ranking.py",
+            options={"tests": ["qa"]},
+            expected=(Expect(1, 1, message.format(module="ranking", tests="qa")),),
+        ),
     )
 
     def visit_Module(self, node: cst.Module) -> None:
