@@ -6,8 +6,9 @@ from collections import deque
 
 import libcst as cst
 
+from vectra_lint.analysis.definitions import FunctionBodies
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Report, Rule, Valid
 
 DEFAULT_METHODS = (
     "execute",
@@ -62,12 +63,15 @@ class DbAccessInRoute(Rule):
 
     ## Notes
     `await session.execute(select(User))` gives two findings: the session call and the
-    statement. The rule looks at the route file only.
+    statement. A dependency provider that yields the session (`def get_db(): db =
+    SessionLocal(); try: yield db; db.commit() ...`) owns its lifecycle and is not flagged. The
+    rule looks at the route file only.
     """
 
     code = "VL502"
     name = "db-access-in-route"
     message = "`{call}` works on the database in a route; move it into a service (§5)"
+    analyses = (FunctionBodies,)
     options = (
         Option("methods", DEFAULT_METHODS, "Session methods that do database work."),
         Option(
@@ -77,6 +81,12 @@ class DbAccessInRoute(Rule):
         ),
     )
     valid = (
+        Valid(
+            "from app.core.db import SessionLocal\n\n\ndef get_db() -> object:\n    db = SessionLocal()\n"
+            "    try:\n        yield db\n        db.commit()\n    except Exception:\n        db.rollback()\n"
+            "        raise\n",
+            path="app/api/deps.py",
+        ),
         Valid(
             "from app.api.deps import SessionDep\n\n\n"
             '@router.get("/users")\nasync def users(session: SessionDep) -> object:\n'
@@ -138,6 +148,20 @@ class DbAccessInRoute(Rule):
         self._methods = frozenset(self.option("methods")) if self._active else frozenset()
         self._names = frozenset(self.option("session-names")) if self._active else frozenset()
         self._verdicts: dict[tuple[int, str], bool] = {}
+        self._held: list[list[Report]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Hold the findings of each function until it is known whether it yields."""
+        if self._active:
+            self._held.append([])
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        """Drop the findings of a dependency provider (a generator: `yield session`), keep the rest."""
+        if not self._active:
+            return
+        held = self._held.pop()
+        if not self.context.analysis(FunctionBodies).current.yields:
+            self.reports.extend(held)
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report session method calls and statement building."""
@@ -146,7 +170,7 @@ class DbAccessInRoute(Rule):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in self._methods:
             if self._is_session(func.value):
-                self.report(node, self.message.format(call=f"{self.context.code_for(func)}(...)"))
+                self._found(node, func)
             return
         if isinstance(func, (cst.Name, cst.Attribute)):
             qualified = self.context.scope.imported_name(func)
@@ -155,7 +179,13 @@ class DbAccessInRoute(Rule):
                 and qualified.startswith(STATEMENT_LIBRARIES)
                 and qualified.rsplit(".", 1)[-1] in STATEMENTS
             ):
-                self.report(node, self.message.format(call=f"{self.context.code_for(func)}(...)"))
+                self._found(node, func)
+
+    def _found(self, node: cst.Call, func: cst.BaseExpression) -> None:
+        self.report(node, self.message.format(call=f"{self.context.code_for(func)}(...)"))
+        if self._held:
+            # Made now (so that it keeps where the walk was), kept once the function is known.
+            self._held[-1].append(self.reports.pop())
 
     def _is_session(self, receiver: cst.BaseExpression) -> bool:
         if isinstance(receiver, cst.Attribute):
