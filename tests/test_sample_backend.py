@@ -21,11 +21,6 @@ IMPLEMENTED = {rule.code for rule in registry.all_rules()}
 # rule removes its code here (one per line, so parallel removals merge easily).
 NOT_IMPLEMENTED = {
     "VL402",
-    "VL404",
-    "VL405",
-    "VL406",
-    "VL701",
-    "VL702",
     "VL703",
     "VL704",
     "VL706",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -18,9 +19,9 @@ from vectra_lint import __version__, registry
 from vectra_lint.config.loader import ConfigError, Overrides, find_config, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing.apply import applicable, write_atomically
-from vectra_lint.pipeline.discovery import discover
+from vectra_lint.pipeline.discovery import Task, discover
 from vectra_lint.pipeline.ruff import RuffError
-from vectra_lint.pipeline.runner import Mode, Outcome, Task, default_jobs, finish_project, process, run
+from vectra_lint.pipeline.runner import Mode, Outcome, default_jobs, finish_project, process, run
 from vectra_lint.registry import RegistryError
 from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
 from vectra_lint.reporters.base import Summary
@@ -28,7 +29,7 @@ from vectra_lint.reporters.text import Lines, print_statistics
 from vectra_lint.rules.git.non_conventional_commit import (
     EXAMPLE,
     EXPECTED_FORM,
-    TYPES,
+    TYPES_OPTION,
     NonConventionalCommit,
     check_message,
 )
@@ -119,6 +120,8 @@ def check(
         _error(str(error))
         sys.exit(EXIT_ERROR)
 
+    if not use_stdin:
+        settings = replace(settings, whole_project=any(_holds_root(cwd / target, settings) for target in targets))
     mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
     errors: list[str] = []
     stdin_text: str | None = None
@@ -182,6 +185,11 @@ def check(
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _holds_root(target: Path, settings: Settings) -> bool:
+    """Whether a checked path is the project root or a folder above it."""
+    return settings.root.resolve().is_relative_to(target.resolve())
 
 
 def _relative_to_root(path: Path, settings: Settings) -> str:
@@ -300,8 +308,7 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
     rule = NonConventionalCommit
     if rule.code not in settings.enabled:
         sys.exit(EXIT_CLEAN)
-    configured = settings.rule_options.get(rule.code, {}).get("types", TYPES)
-    types = tuple(kind for kind in configured if isinstance(kind, str)) if isinstance(configured, tuple) else TYPES
+    types = settings.option(rule.code, TYPES_OPTION)
     problem = check_message(text, types)
     if problem is None:
         sys.exit(EXIT_CLEAN)

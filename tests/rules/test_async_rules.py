@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.rules.project_helpers import check, invoke, messages, write_project
+from vectra_lint import registry
+from vectra_lint.analysis import blocking_calls
+from vectra_lint.analysis.rule_bases import BlockingCallRule
 
 BLOCKING = """
     import os
@@ -235,3 +238,12 @@ def test_async_rules_run_on_the_parallel_engine(tmp_path: Path, monkeypatch: pyt
         "app/services/ingest.py:12:16 VL207",
         "app/services/ingest.py:13:9 VL207",
     ]
+
+
+def test_the_blocking_table_names_the_rules_that_report_its_calls() -> None:
+    rules = registry.rules_by_code()
+    in_table = set(blocking_calls.BLOCKING.values())
+    table_rules = {code for code, rule in rules.items() if issubclass(rule, BlockingCallRule)}
+    assert in_table == table_rules | {blocking_calls.SLEEP}
+    assert rules[blocking_calls.SLEEP].name == "blocking-sleep"
+    assert blocking_calls.EXTRA_CALLS in rules[blocking_calls.EXTRA_CALLS_RULE].options

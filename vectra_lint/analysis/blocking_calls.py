@@ -6,6 +6,11 @@ follows them through helpers). Matching resolves the callee through the file's i
 (``from subprocess import run as sh`` counts, a local variable named ``requests`` does not); a
 call is only resolved when its last name could match at all and its receiver was imported, so
 the scope scans behind name resolution happen for few functions.
+
+The table lives here rather than next to the rules in ``rules/async_/``: VL207 and the project
+index need every row whatever rules are enabled, and the rules import this analysis, so a table
+in ``rules/`` would make ``analysis/`` import ``rules/``. The codes below are the rules that
+report each row; ``tests/rules/test_async_rules.py`` checks they are those rules' codes.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from functools import lru_cache
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Analysis
+from vectra_lint.rule import Analysis, StringsOption
 
+# The rule that reports each kind of call (rules/async_/blocking_sleep.py, blocking_http.py, ...).
 SLEEP = "VL201"
 HTTP = "VL202"
 SUBPROCESS = "VL203"
@@ -82,8 +88,13 @@ _PATH_TAILS = frozenset(name.rsplit(".", 1)[1] for name in PATH_CLASSES)
 # called on the event loop.
 OFFLOADERS = frozenset({"to_thread", "run_in_executor", "run_sync", "run_in_threadpool"})
 
-CPU_OPTION = ("VL205", "extra-calls")
-"""The VL205 option naming more heavy calls; read here so that VL207 follows them too."""
+EXTRA_CALLS_RULE = CPU_BOUND
+EXTRA_CALLS = StringsOption(
+    "extra-calls",
+    (),
+    "More heavy calls, as qualified names (`numpy.load`, `app.ml.embed_all`); VL207 follows them too.",
+)
+"""VL205's option naming more heavy calls; read here so that VL207 follows them too."""
 
 
 @dataclass(frozen=True)
@@ -129,10 +140,7 @@ class BlockingCalls(Analysis):
     def __init__(self, context: FileContext) -> None:
         """Start collecting the blocking calls of one file."""
         super().__init__(context)
-        extra = context.settings.rule_options.get(CPU_OPTION[0], {}).get(CPU_OPTION[1], ())
-        self.table, self._tails = _tables(
-            tuple(str(name) for name in extra) if isinstance(extra, (list, tuple)) else ()
-        )
+        self.table, self._tails = _tables(context.settings.option(EXTRA_CALLS_RULE, EXTRA_CALLS))
         self._imported: dict[str, set[str]] = {}
         self._path_names: dict[int, set[str]] = {}
         self._cache: dict[int, BlockingCall | None] = {}

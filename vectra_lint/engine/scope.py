@@ -211,6 +211,26 @@ class ScopeTracker:
         self.frames[-1].handlers.pop()
 
     # Queries for rules.
+    def at_module_level(self) -> bool:
+        """Whether the walk is outside every function, lambda and class body."""
+        return len(self.frames) == 1
+
+    def definitions(self) -> list[cst.CSTNode]:
+        """The functions, lambdas and classes enclosing the walk, outermost first.
+
+        While a ``def`` or ``class`` is visited its own scope is already entered: it is the last.
+        """
+        return [frame.node for frame in self.frames[1:]]
+
+    def defined_at_module_level(self) -> bool:
+        """In ``visit_FunctionDef``/``visit_ClassDef``: whether that node is defined at module level."""
+        return len(self.frames) == 2
+
+    def enclosing_definition(self) -> cst.CSTNode | None:
+        """In ``visit_FunctionDef``/``visit_ClassDef``: the def or class that node is defined directly
+        in (``None`` at module level)."""
+        return self.frames[-2].node if len(self.frames) > 2 else None
+
     def function(self) -> cst.FunctionDef | cst.Lambda | None:
         """The innermost enclosing function or lambda (a class body in between counts as none)."""
         node = self.frames[-1].node if self.frames else None

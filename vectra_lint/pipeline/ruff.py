@@ -22,7 +22,7 @@ from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from vectra_lint.engine.positions import LineIndex
 
 if TYPE_CHECKING:
-    from vectra_lint.pipeline.runner import Task
+    from vectra_lint.pipeline.discovery import Task
 
 Record = dict[str, Any]
 

@@ -8,25 +8,17 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from vectra_lint.analysis.project import Project, resolve
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine.lint import MAX_FIX_PASSES, DecodeError, decode, decode_error, encode, lint_text
-from vectra_lint.fixing.apply import applicable, apply_fixes, check_source, fix_text
+from vectra_lint.engine.lint import lint_text
+from vectra_lint.engine.source import DecodeError, decode, encode
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source, fix_text
 from vectra_lint.pipeline import ruff
+from vectra_lint.pipeline.discovery import Task
 from vectra_lint.pipeline.ruff import Record
-
-
-@dataclass(frozen=True)
-class Task:
-    """One file to check: where it is, how to show it, and its path inside the project."""
-
-    path: Path | None
-    """None for standard input."""
-    display: str
-    relative: str
+from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
 @dataclass(frozen=True)
@@ -59,7 +51,8 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
     try:
         decoded = decode(data)
     except DecodeError as error:
-        return Outcome(task, (decode_error(task.display, error),) if "VL001" in settings.enabled else ())
+        found = (SyntaxError_.from_decode_error(task.display, error),) if SyntaxError_.code in settings.enabled else ()
+        return Outcome(task, found)
 
     facts: dict[str, object] = {}
 

@@ -6,7 +6,7 @@ import libcst as cst
 
 from vectra_lint.analysis.layers import dotted
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 DEFAULT_CLIENTS = (
     "openai",
@@ -27,6 +27,12 @@ DEFAULT_CLIENTS = (
     "chromadb",
     "weaviate",
     "sentence_transformers",
+)
+
+CLIENTS = StringsOption(
+    "clients",
+    DEFAULT_CLIENTS,
+    "Modules of LLM, embedding and vector-store clients (their submodules are included).",
 )
 
 
@@ -55,13 +61,7 @@ class AiCallInRoute(Rule):
     code = "VL504"
     name = "ai-call-in-route"
     message = "`{name}` in a route: keep LLM, embedding and vector-store calls in a service (§7)"
-    options = (
-        Option(
-            "clients",
-            DEFAULT_CLIENTS,
-            "Modules of LLM, embedding and vector-store clients (their submodules are included).",
-        ),
-    )
+    options = (CLIENTS,)
     valid = (
         Valid(
             "from app.services.rag import RagService\n\n\n"
@@ -110,7 +110,7 @@ class AiCallInRoute(Rule):
         """Only route modules are checked."""
         super().__init__(context)
         self._active = context.in_layer("routes")
-        self._clients: tuple[str, ...] = tuple(self.option("clients")) if self._active else ()
+        self._clients: tuple[str, ...] = tuple(self.option(CLIENTS)) if self._active else ()
 
     def _client(self, module: str) -> str | None:
         for client in self._clients:

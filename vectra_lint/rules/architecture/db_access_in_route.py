@@ -8,7 +8,7 @@ import libcst as cst
 
 from vectra_lint.analysis.definitions import FunctionBodies
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Option, Report, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Report, Rule, StringsOption, Valid
 
 DEFAULT_METHODS = (
     "execute",
@@ -34,6 +34,13 @@ STATEMENTS = frozenset({"select", "insert", "update", "delete", "text"})
 STATEMENT_LIBRARIES = ("sqlalchemy.", "sqlmodel.")
 HTTP_SESSIONS = ("ClientSession", "requests.", "httpx.", "aiohttp.")
 """Annotations and constructors of HTTP client sessions, which have `get` and `delete` too."""
+
+METHODS = StringsOption("methods", DEFAULT_METHODS, "Session methods that do database work.")
+SESSION_NAMES = StringsOption(
+    "session-names",
+    DEFAULT_SESSION_NAMES,
+    "Names taken for a database session when no annotation or assignment says what they are.",
+)
 
 
 def _annotation_text(context: FileContext, annotation: cst.Annotation | None) -> str:
@@ -72,14 +79,7 @@ class DbAccessInRoute(Rule):
     name = "db-access-in-route"
     message = "`{call}` works on the database in a route; move it into a service (§5)"
     analyses = (FunctionBodies,)
-    options = (
-        Option("methods", DEFAULT_METHODS, "Session methods that do database work."),
-        Option(
-            "session-names",
-            DEFAULT_SESSION_NAMES,
-            "Names taken for a database session when no annotation or assignment says what they are.",
-        ),
-    )
+    options = (METHODS, SESSION_NAMES)
     valid = (
         Valid(
             "from app.core.db import SessionLocal\n\n\ndef get_db() -> object:\n    db = SessionLocal()\n"
@@ -145,8 +145,8 @@ class DbAccessInRoute(Rule):
         """Only route modules are checked."""
         super().__init__(context)
         self._active = context.in_layer("routes")
-        self._methods = frozenset(self.option("methods")) if self._active else frozenset()
-        self._names = frozenset(self.option("session-names")) if self._active else frozenset()
+        self._methods = frozenset(self.option(METHODS)) if self._active else frozenset()
+        self._names = frozenset(self.option(SESSION_NAMES)) if self._active else frozenset()
         self._verdicts: dict[tuple[int, str], bool] = {}
         self._held: list[list[Report]] = []
 

@@ -6,11 +6,17 @@ import libcst as cst
 
 from vectra_lint.analysis.layers import is_route_handler
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 DEFAULT_FACTORIES = ("SessionLocal", "AsyncSessionLocal", "async_session", "AsyncSession", "Session")
 HTTP_CLIENTS = ("requests.", "aiohttp.", "httpx.", "urllib3.")
 """Libraries whose `Session` is an HTTP client, not a database session."""
+
+FACTORIES = StringsOption(
+    "factories",
+    DEFAULT_FACTORIES,
+    "Names of the session factories (callables or classes whose call returns a database session).",
+)
 
 
 class SessionNotInjected(Rule):
@@ -37,13 +43,7 @@ class SessionNotInjected(Rule):
     code = "VL503"
     name = "session-not-injected"
     message = "`{call}` creates a database session in the route handler `{handler}`; inject it with `Depends` (§8)"
-    options = (
-        Option(
-            "factories",
-            DEFAULT_FACTORIES,
-            "Names of the session factories (callables or classes whose call returns a database session).",
-        ),
-    )
+    options = (FACTORIES,)
     valid = (
         Valid(
             "from fastapi import APIRouter\n\nfrom app.api.deps import SessionDep\n\nrouter = APIRouter()\n\n\n"
@@ -91,7 +91,7 @@ class SessionNotInjected(Rule):
         """Only route modules are checked."""
         super().__init__(context)
         self._active = context.in_layer("routes")
-        self._factories = frozenset(self.option("factories")) if self._active else frozenset()
+        self._factories = frozenset(self.option(FACTORIES)) if self._active else frozenset()
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report session factory calls inside route handlers."""

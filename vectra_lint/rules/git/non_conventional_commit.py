@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 TYPES = ("feat", "fix", "refactor", "perf", "test", "docs", "build", "ci", "chore", "style", "revert")
 SCISSORS = "# ------------------------ >8 ------------------------"
@@ -21,6 +21,8 @@ UPPER = "the type `{kind}` must be lower case"
 UNKNOWN = "`{kind}` is not one of the types"
 EMPTY_SCOPE = "the scope in parentheses is empty"
 NO_SUBJECT = "the colon must be followed by a space and a subject"
+
+TYPES_OPTION = StringsOption("types", TYPES, "The commit types allowed before the colon.")
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class NonConventionalCommit(Rule):
     name = "non-conventional-commit"
     message = "`{header}` is not a conventional commit: {reason}"
     example_language = "text"
-    options = (Option("types", TYPES, "The commit types allowed before the colon."),)
+    options = (TYPES_OPTION,)
     valid = (
         Valid("feat(search): add hybrid ranking\n\nThe keyword and vector scores are merged.\n"),
         Valid("fix!: reject unknown status values\n"),

@@ -1,1 +1,1 @@
-"""Rules of the project family: checks that need more of the project than the file itself (§14)."""
+"""Rules that judge the project as a whole (VL7xx)."""

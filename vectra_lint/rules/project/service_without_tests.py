@@ -8,7 +8,7 @@ from pathlib import Path
 import libcst as cst
 
 from vectra_lint.analysis.definitions import node_at_start
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 _Folders = tuple[tuple[str, int], ...]
 _cache: dict[tuple[str, tuple[str, ...]], tuple[_Folders, frozenset[str]]] = {}
@@ -46,6 +46,9 @@ def python_files_in(root: Path, folders: tuple[str, ...]) -> frozenset[str]:
     return cached[1]
 
 
+TESTS = StringsOption("tests", ("tests",), "Folders, relative to the project root, that hold the test modules.")
+
+
 class ServiceWithoutTests(Rule):
     """
     ## What it does
@@ -72,7 +75,7 @@ class ServiceWithoutTests(Rule):
     code = "VL705"
     name = "service-without-tests"
     message = "Service module `{module}` has no test module `{tests}/**/test_{module}.py` (§14)"
-    options = (Option("tests", ("tests",), "Folders, relative to the project root, that hold the test modules."),)
+    options = (TESTS,)
     valid = (
         Valid("from app.services.users import UserService\n", path="app/services/__init__.py"),
         Valid('"""Not a service."""\n', path="app/utils/text.py"),
@@ -101,7 +104,7 @@ class ServiceWithoutTests(Rule):
         if not filename.endswith(".py") or filename == "__init__.py":
             return
         module = filename[: -len(".py")]
-        folders = tuple(self.option("tests"))
+        folders = tuple(self.option(TESTS))
         names = python_files_in(context.settings.root, folders)
         if f"test_{module}.py" in names or f"{module}_test.py" in names:
             return
