@@ -125,24 +125,27 @@ def check(
     mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
     errors: list[str] = []
     stdin_text: str | None = None
+    notices: list[str] = []
     try:
         if use_stdin:
             data = sys.stdin.buffer.read()
             display = stdin_filename or "-"
             relative = _relative_to_root(cwd / display, settings) if stdin_filename else "-"
             task = Task(None, display, relative)
-            outcomes = finish_project([process(task, data, settings, mode, None)], settings)
+            outcomes = finish_project([process(task, data, settings, mode, None)], settings, None, notices)
             stdin_text = data.decode("utf-8", errors="replace")
             file_count = 1
         else:
             found = discover(targets, settings, cwd, force_exclude)
             errors.extend(found.errors)
-            outcomes = run(found.tasks, settings, mode, jobs or default_jobs())
+            outcomes = run(found.tasks, settings, mode, jobs or default_jobs(), notices)
             file_count = len(found.tasks)
     except RuffError as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
 
+    for notice in notices:
+        _errors().print(Text(f"warning: {notice}", style="yellow"))
     for outcome in outcomes:
         if outcome.error:
             errors.append(

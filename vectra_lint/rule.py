@@ -93,6 +93,19 @@ class IntOption(Option[int]):
 
 
 @dataclass(frozen=True)
+class StringOption(Option[str]):
+    """A non-empty string (a path, a name)."""
+
+    kind: ClassVar[str] = "string"
+
+    def parse(self, value: object) -> str:
+        """A non-empty TOML string."""
+        if not isinstance(value, str) or not value:
+            raise OptionError(f"expected a non-empty string, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
 class ChoiceOption(Option[str]):
     """One of a fixed set of strings."""
 
@@ -117,6 +130,8 @@ class Valid:
     code: str
     path: str = "app/example.py"
     options: Mapping[str, object] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
 
 
 class Message:
@@ -160,6 +175,8 @@ class Invalid:
     """The safety of this example's fix; required only when the rule's fixes differ in safety
     (``fix_safety = None``), and otherwise the rule's ``fix_safety``."""
     expected: tuple[Expect, ...] = field(kw_only=True)
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
 
 
 # Edits a rule asks for, in terms of nodes; the engine turns them into text edits once it knows
