@@ -10,6 +10,10 @@ from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 DEFAULT_FACTORIES = ("SessionLocal", "AsyncSessionLocal", "async_session", "AsyncSession", "Session")
 HTTP_CLIENTS = ("requests.", "aiohttp.", "httpx.", "urllib3.")
+LIBRARY_CLASSES = frozenset({"Session", "AsyncSession"})
+"""Factory names that are the ORM's own classes: an import of them must come from the ORM (a chat
+`Session` model of the project is not a database session)."""
+ORMS = ("sqlalchemy.", "sqlmodel.")
 """Libraries whose `Session` is an HTTP client, not a database session."""
 
 FACTORIES = StringsOption(
@@ -27,7 +31,9 @@ class SessionNotInjected(Rule):
     that creates a database session itself: a call of a session factory (`SessionLocal()`,
     `async_session()`, `AsyncSession(engine)`, `Session(engine)`, or the names in the
     `factories` option, followed through import aliases) or of its `begin()`, with or without
-    `async with`. `requests.Session()` and other HTTP client sessions are not database sessions.
+    `async with`. An imported `Session` or `AsyncSession` counts only when it comes from
+    SQLAlchemy or SQLModel: `requests.Session()` and a project's own `Session` model are not
+    database sessions.
 
     ## Why is this bad?
     §8: request-scoped dependencies such as the DB session come through FastAPI's `Depends`.
@@ -45,6 +51,11 @@ class SessionNotInjected(Rule):
     message = "`{call}` creates a database session in the route handler `{handler}`; inject it with `Depends` (§8)"
     options = (FACTORIES,)
     valid = (
+        Valid(
+            "from app.models.chat import Session\n\n\n@router.post('/chats')\ndef start_chat(user_id: int) -> object:\n"
+            "    return Session(user_id=user_id)\n",
+            path="app/api/chats.py",
+        ),
         Valid(
             "from fastapi import APIRouter\n\nfrom app.api.deps import SessionDep\n\nrouter = APIRouter()\n\n\n"
             '@router.get("/users/{user_id}")\nasync def get_user(user_id: int, session: SessionDep) -> object:\n'
@@ -111,6 +122,8 @@ class SessionNotInjected(Rule):
         elif isinstance(factory, cst.Name) and self._shadowed_locally(last):
             return  # a parameter or local variable of that name, not the factory
         if last not in self._factories or (qualified is not None and qualified.startswith(HTTP_CLIENTS)):
+            return
+        if last in LIBRARY_CLASSES and qualified is not None and not qualified.startswith(ORMS):
             return
         handler = self._handler()
         if handler is not None:
