@@ -60,8 +60,8 @@ class DbAccessInRoute(Rule):
     (`AsyncSession`, `Session`, an alias such as `SessionDep`), a variable bound to a session
     factory call (`async with SessionLocal() as db`), or, when nothing says what it is, a name
     in the `session-names` option (`session`, `db`, ...; `self.session` and `request.state.db`
-    too). An HTTP client session (`aiohttp.ClientSession`, `requests.Session`, `httpx` clients)
-    is not a database session.
+    too). A project class named `Session` (a chat session model) and an HTTP client session
+    (`aiohttp.ClientSession`, `requests.Session`, `httpx` clients) are not database sessions.
 
     ## Why is this bad?
     §5: routes validate the request and call services; "raw DB interaction should happen within
@@ -81,6 +81,11 @@ class DbAccessInRoute(Rule):
     analyses = (FunctionBodies,)
     options = (METHODS, SESSION_NAMES)
     valid = (
+        Valid(
+            "from app.models.chat import Session\n\n\ndef remember(chat: Session, text: str) -> None:\n"
+            "    chat.add(text)\n",
+            path="app/api/chats.py",
+        ),
         Valid(
             "from app.core.db import SessionLocal\n\n\ndef get_db() -> object:\n    db = SessionLocal()\n"
             "    try:\n        yield db\n        db.commit()\n    except Exception:\n        db.rollback()\n"
@@ -209,12 +214,25 @@ class DbAccessInRoute(Rule):
                         annotation = _annotation_text(self.context, param.annotation)
                         if not annotation:
                             return name in self._names
+                        if param.annotation is not None and self._foreign_session(param.annotation.annotation):
+                            return False
                         return "Session" in annotation and not any(http in annotation for http in HTTP_SESSIONS)
             if isinstance(scope, (cst.FunctionDef, cst.Module)):
                 bound = _bound_call(scope, name)
                 if bound is not None:
                     return self._is_session_factory(bound)
         return name in self._names
+
+    def _foreign_session(self, annotation: cst.BaseExpression) -> bool:
+        """A project class named like the ORM's (a chat `Session` model), not a database session."""
+        if not isinstance(annotation, (cst.Name, cst.Attribute)):
+            return False
+        qualified = self.context.scope.imported_name(annotation)
+        return (
+            qualified is not None
+            and qualified.rsplit(".", 1)[-1] in ("Session", "AsyncSession")
+            and not qualified.startswith(("sqlalchemy.", "sqlmodel."))
+        )
 
     def _is_session_factory(self, call: cst.Call) -> bool:
         text = self.context.code_for(call.func)
