@@ -177,13 +177,14 @@ def test_help_texts_are_not_cut(project: Path) -> None:
     result = run("--help")
     commands = result.stdout.split("Commands:\n", 1)[1].splitlines()
     assert commands == [
-        "  baseline  Record the current findings, so that checks report only new ones.",
-        "  check     Check files against the standard (and fix them).",
-        "  docs      Write every rule's reference as Markdown.",
-        "  init      Write a [tool.vectra-lint] table with the layers found in the tree.",
-        "  rule      Show a rule's documentation.",
-        "  rules     List every rule.",
-        "  server    Run the language server (LSP over standard input and output).",
+        "  baseline    Record the current findings as a baseline.",
+        "  check       Check files against the standard (and fix them).",
+        "  commit-msg  Check a commit message (the commit-msg hook).",
+        "  docs        Write every rule's reference as Markdown.",
+        "  init        Write a [tool.vectra-lint] table with the layers found.",
+        "  rule        Show a rule's documentation.",
+        "  rules       List every rule.",
+        "  server      Run the language server (LSP over stdio).",
     ]
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import click
 from rich.console import Console
@@ -32,9 +32,6 @@ from vectra_lint.reporters import REPORTERS, reporter_class
 from vectra_lint.reporters.base import Summary
 from vectra_lint.reporters.json_format import statistics_json
 from vectra_lint.reporters.text import Lines, print_statistics
-
-if TYPE_CHECKING:
-    pass
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -164,7 +161,7 @@ def check(
     stdin_text: str | None = None
     notices: list[str] = []
     try:
-        results = result_cache.ResultCache(cache_root, digest) if cache_root is not None else None
+        results = result_cache.ResultCache(cache_root, digest, settings) if cache_root is not None else None
         jobs = jobs or _default_jobs()
         if use_stdin:
             from vectra_lint.pipeline.runner import finish_project, process
@@ -340,9 +337,10 @@ def _project_tasks(
 
 def use_color(stream: TextIO) -> bool:
     """Colour on a terminal; NO_COLOR (https://no-color.org) turns it off, FORCE_COLOR on."""
-    if os.environ.get("NO_COLOR"):
+    # The terminal's conventions, read where the terminal is handled (STYLE.md: cli.py), not settings.
+    if os.environ.get("NO_COLOR"):  # noqa: VL505 -- a terminal convention, not app configuration
         return False
-    if os.environ.get("FORCE_COLOR"):
+    if os.environ.get("FORCE_COLOR"):  # noqa: VL505 -- a terminal convention, not app configuration
         return True
     return stream.isatty()
 
@@ -366,7 +364,8 @@ class Progress:
         """Count ``total`` files; show nothing unless ``enabled`` and standard error is a terminal."""
         self.total = total
         self.done = 0
-        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI") and total > 1
+        in_ci = bool(os.environ.get("CI"))  # noqa: VL505 -- CI's convention, read where the terminal is handled
+        self.enabled = enabled and sys.stderr.isatty() and not in_ci and total > 1
         self.started = time.monotonic()
         # Any: rich.progress is imported only when a bar is shown (it is slow to import).
         self.bar: Any = None
@@ -573,6 +572,46 @@ def _report(
             handle.flush()
 
 
+@main.command(name="commit-msg", short_help="Check a commit message (the commit-msg hook).")
+@click.argument("message_file", type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to use.")
+def commit_msg(message_file: Path, config_file: Path | None) -> None:
+    """Check the commit message in MESSAGE_FILE (git's commit-msg hook argument) against VL801."""
+    from vectra_lint.config.loader import Overrides, load
+    from vectra_lint.registry import RegistryError
+    from vectra_lint.rules.git.non_conventional_commit import (
+        EXAMPLE,
+        EXPECTED_FORM,
+        TYPES_OPTION,
+        NonConventionalCommit,
+        check_message,
+    )
+
+    cwd = Path.cwd()
+    try:
+        settings = load(config_file if config_file is not None else find_config(cwd), Overrides(), cwd)
+    except (ConfigError, RegistryError) as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+    try:
+        text = message_file.read_bytes().decode("utf-8", errors="replace")
+    except OSError as error:
+        _error(f"{message_file}: cannot read the commit message: {error.strerror or error}")
+        sys.exit(EXIT_ERROR)
+    rule = NonConventionalCommit
+    if rule.code not in settings.enabled:
+        sys.exit(EXIT_CLEAN)
+    types = settings.option(rule.code, TYPES_OPTION)
+    problem = check_message(text, types)
+    if problem is None:
+        sys.exit(EXIT_CLEAN)
+    message = rule.message.format(header=problem.header, reason=problem.reason)
+    click.echo(f"{message_file}:{problem.line}:1: {rule.code} {message}")
+    click.echo(f"  expected: {EXPECTED_FORM}, e.g. `{EXAMPLE}` (scope and `!` optional)")
+    click.echo(f"  types: {', '.join(types)}")
+    sys.exit(EXIT_FOUND)
+
+
 @main.command(short_help="Show a rule's documentation.")
 @click.argument("code_or_name")
 def rule(code_or_name: str) -> None:
@@ -643,7 +682,7 @@ def write_docs(output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-@main.command(name="baseline", short_help="Record the current findings, so that checks report only new ones.")
+@main.command(name="baseline", short_help="Record the current findings as a baseline.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--output",
@@ -668,7 +707,7 @@ def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Pa
         found = discover(targets, settings, cwd)
         project, whole = _project_tasks(found.tasks, settings, config_path, cwd, targets)
         settings = replace(settings, whole_project=whole)
-        results = result_cache.ResultCache(cache_root, digest)
+        results = result_cache.ResultCache(cache_root, digest, settings)
         outcomes = project_run.check(found.tasks, project, settings, Mode(), jobs or _default_jobs(), results)
     except (ConfigError, RuffError) as error:
         _error(str(error))
@@ -683,7 +722,7 @@ def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Pa
     click.echo(f"Wrote {count} {'finding' if count == 1 else 'findings'} to {display_path(target.resolve(), cwd)}.")
 
 
-@main.command(short_help="Run the language server (LSP over standard input and output).")
+@main.command(short_help="Run the language server (LSP over stdio).")
 def server() -> None:
     """Run the Language Server: editors start it and talk LSP over standard input and output.
 
@@ -695,7 +734,7 @@ def server() -> None:
     serve()
 
 
-@main.command(short_help="Write a [tool.vectra-lint] table with the layers found in the tree.")
+@main.command(short_help="Write a [tool.vectra-lint] table with the layers found.")
 @click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
 def init(folder: Path) -> None:
     """Add a [tool.vectra-lint] table to FOLDER's pyproject.toml (created if missing), with the

@@ -71,9 +71,8 @@ class VectraLanguageServer(LanguageServer):
             # The project phase sees every file of a configured project (as `check` on part of it does).
             settings = replace(load(config, Overrides(), root), whole_project=config is not None)
             tool = result_cache.tool_fingerprint()
-            cache = result_cache.ResultCache(
-                root / result_cache.CACHE_DIR, result_cache.settings_digest(settings, tool)
-            )
+            digest = result_cache.settings_digest(settings, tool)
+            cache = result_cache.ResultCache(root / result_cache.CACHE_DIR, digest, settings)
             found = self.projects[config] = _Project(settings, config, cache)
         return found
 
