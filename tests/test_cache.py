@@ -132,3 +132,21 @@ def test_concurrent_runs_share_the_cache_safely(project: Path) -> None:
     outputs = [process.communicate()[0] for process in runs]
     assert outputs == [expected] * 4
     assert _cli(project, ".").stdout == expected
+
+
+def test_the_disk_inputs_mirror_the_rules_options() -> None:
+    from vectra_lint.frontend import lookup
+    from vectra_lint.pipeline import disk_inputs
+    from vectra_lint.rules.project import service_without_tests
+
+    assert (disk_inputs.MODELS_CODE, disk_inputs.MODELS_OPTION, disk_inputs.DEFAULT_MODELS) == (
+        lookup.MODELS_CODE,
+        lookup.FRONTEND_MODELS.name,
+        lookup.FRONTEND_MODELS.default,
+    )
+    assert (disk_inputs.TRANSLATIONS_CODE, disk_inputs.TRANSLATIONS_OPTION) == (
+        lookup.TRANSLATIONS_CODE,
+        lookup.TRANSLATIONS.name,
+    )
+    assert service_without_tests.TESTS.name == "tests"
+    assert disk_inputs.VL705 == service_without_tests.ServiceWithoutTests.code

@@ -400,3 +400,14 @@ def test_enum_auto_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         'app/models/e.py:6:5 VL704 `A.Y` is "2" here but "3" in the TypeScript twin (frontend/src/models/e.ts:1) (§11)',
         "app/models/e.py:16:5 VL704 `C.Z` is 6 here but 7 in the TypeScript twin (frontend/src/models/e.ts:3) (§11)",
     ]
+
+
+def test_an_edited_typescript_model_is_seen_by_a_cached_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = _monorepo(tmp_path)
+    before = check(backend, monkeypatch, "VL704")
+    assert before  # the enums differ
+    # The Python files are unchanged: only the TypeScript side moves, and the cache must notice.
+    (backend.parent / "frontend" / "src" / "models" / "enums.ts").write_text("export {};\n")
+    after = check(backend, monkeypatch, "VL704")
+    assert after != before
+    assert after == check(backend, monkeypatch, "VL704", ["."], "--no-cache")

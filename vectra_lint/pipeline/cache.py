@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from vectra_lint import __version__
-from vectra_lint.analysis.test_files import disk_state
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.pipeline import disk_inputs
 from vectra_lint.pipeline.results import Outcome, Task
 
 CACHE_DIR = ".vectra-lint-cache"
@@ -156,12 +156,12 @@ class ResultCache:
     def __init__(self, directory: Path, digest: str, settings: Settings | None = None) -> None:
         """Use (and create on first write) ``directory``; ``digest`` from :func:`settings_digest`.
 
-        With ``settings``, what rules read from disk beyond each file (VL705's test modules) joins
-        every key: a file's entry is not reused once that changed.
+        With ``settings``, what rules read from disk beyond the checked files (``disk_inputs``)
+        joins every key: no entry is reused once that changed.
         """
         self.directory = directory
         if settings is not None:
-            digest += disk_state(settings.root, settings.enabled, settings.rule_options)
+            digest += disk_inputs.fingerprint(settings)
         self.digest = digest
         self.base = directory / digest[:24]
 
