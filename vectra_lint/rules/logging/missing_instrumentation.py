@@ -254,8 +254,8 @@ class MissingInstrumentation(Rule):
 
     So the function returns the same values and raises the same exceptions after the same side
     effects; what it catches itself it still handles (FAIL is logged only for an exception that
-    leaves it). A `return` inside a `try` that has a `finally` logs FINISH before the `finally`
-    runs. The names the block introduces never collide with the function's own names, and
+    leaves it). A `return` inside a `try` that has a `finally`, or inside a `with`, logs FINISH
+    before that cleanup runs (and FAIL too if the cleanup then raises). The names the block introduces never collide with the function's own names, and
     `import time`, `import logging` and `logger = logging.getLogger(__name__)` are added where an
     import sorter would put them when the module lacks them. Partly instrumented functions, and
     functions that call `locals()`, `vars()`, `dir()`, `eval` or `exec`, get no fix; nor does one
