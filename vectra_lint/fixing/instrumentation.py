@@ -436,7 +436,10 @@ def falls_through(statements: Sequence[cst.BaseStatement]) -> bool:
 
 def _body(suite: cst.BaseSuite) -> list[cst.BaseStatement]:
     if isinstance(suite, cst.SimpleStatementSuite):
-        return [cst.SimpleStatementLine(body=suite.body)]
+        # `def f(): a; b` as lines, one statement each, the way a formatter writes them.
+        return [
+            cst.SimpleStatementLine([small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)]) for small in suite.body
+        ]
     assert isinstance(suite, cst.IndentedBlock)
     return list(suite.body)
 

@@ -255,13 +255,16 @@ class MissingInstrumentation(Rule):
     So the function returns the same values and raises the same exceptions after the same side
     effects; what it catches itself it still handles (FAIL is logged only for an exception that
     leaves it). A `return` inside a `try` that has a `finally`, or inside a `with`, logs FINISH
-    before that cleanup runs (and FAIL too if the cleanup then raises). The names the block introduces never collide with the function's own names, and
-    `import time`, `import logging` and `logger = logging.getLogger(__name__)` are added where an
-    import sorter would put them when the module lacks them. Partly instrumented functions, and
-    functions that call `locals()`, `vars()`, `dir()`, `eval` or `exec`, get no fix; nor does one
-    whose rewritten lines would exceed the line length where the original ones did not. Parameters
-    are logged as they are: an object whose text shows a secret is not masked (VL404 looks for
-    those).
+    before that cleanup runs (and FAIL too if the cleanup then raises). The names the block
+    introduces never collide with the function's own names, and `import time`, `import logging`
+    and `logger = logging.getLogger(__name__)` are added where an import sorter would put them
+    when the module lacks them (`import time as time_module` when `time` names something else
+    there). In a file not encoded in UTF-8 the FAIL message starts `FAIL |`, without the mark.
+
+    Partly instrumented functions get no fix, nor do functions that call `locals()`, `vars()`,
+    `dir()`, `eval` or `exec`, nor one whose body, indented one level, would pass the line length.
+    Parameters are logged as they are: an object whose text shows a secret is not masked (VL404
+    looks for those).
     """
 
     code = "VL402"
@@ -392,7 +395,7 @@ class MissingInstrumentation(Rule):
         definition = self.context.analysis(Definitions).current
         if not self._candidate(definition) or self.context.analysis(FunctionBodies).current.yields:
             return
-        has_docstring = isinstance(node.body, cst.IndentedBlock) and docstring(node.body) is not None
+        has_docstring = docstring(node.body) is not None
         statements: Sequence[cst.CSTNode] = node.body.body[1:] if has_docstring else node.body.body
         logs = _Logs()
         _scan(statements, False, logs)
