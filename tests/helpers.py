@@ -22,7 +22,7 @@ ROOT = Path("/project")
 
 def settings_for(*codes: str, options: Mapping[str, Mapping[str, object]] | None = None, **changes: object) -> Settings:
     """The default rules plus ``codes``, Ruff off (tests of our rules do not depend on it)."""
-    enabled = registry.resolve(None, codes, ())
+    enabled = registry.enabled_codes(None, codes, ())
     typed = {
         code: rule_option_values(registry.rules_by_code()[code], table, f"options.{code}")
         for code, table in (options or {}).items()

@@ -13,7 +13,7 @@ from vectra_lint.rule import EngineRule, FixAvailability, Invalid, OptionError, 
 
 CODE_PATTERN = re.compile(r"^VL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-# PEP 8 is Ruff's job (RULES.md); these selectors are handed to Ruff.
+# PEP 8 is delegated to Ruff; these selectors are handed to it.
 RUFF_SELECTOR = re.compile(r"^(E|W)\d{0,3}$")
 
 
@@ -166,7 +166,7 @@ def is_known_selector(selector: str) -> bool:
     return any(_specificity(selector, rule) is not None for rule in all_rules())
 
 
-def resolve(select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:
+def enabled_codes(select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:
     """The enabled codes. The most specific selector wins; on a tie ``ignore`` wins (as in Ruff).
 
     Rules that are off by default run only when selected by their exact code or name.

@@ -11,6 +11,7 @@ libcst, returning ``False`` from ``visit_X`` does not skip the children (the wal
 from __future__ import annotations
 
 import enum
+import inspect
 import json
 import re
 from collections.abc import Mapping
@@ -385,7 +386,7 @@ class Rule:
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
         """The ``## Section`` blocks of the class docstring, by title."""
-        doc = _dedent_doc(cls.__doc__ or "")
+        doc = inspect.cleandoc(cls.__doc__ or "")
         parts = DOC_SECTION.split(doc)
         return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
@@ -398,13 +399,6 @@ class Rule:
     def required_sections(cls) -> tuple[str, ...]:
         """Docstring sections every rule must have."""
         return _REQUIRED_SECTIONS
-
-
-def _dedent_doc(doc: str) -> str:
-    lines = doc.expandtabs().splitlines()
-    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
-    margin = min(indents, default=0)
-    return "\n".join([lines[0].strip()] + [line[margin:] for line in lines[1:]]) if lines else ""
 
 
 class EngineRule(Rule):

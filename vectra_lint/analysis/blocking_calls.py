@@ -21,6 +21,7 @@ from functools import lru_cache
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Analysis, StringsOption
 
 # The rule that reports each kind of call (rules/async_/blocking_sleep.py, blocking_http.py, ...).
@@ -113,15 +114,6 @@ def _tail(func: cst.BaseExpression) -> str | None:
     return None
 
 
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
-
-
 @lru_cache(maxsize=16)
 def _tables(extra: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
     """The blocking table with the configured heavy calls, and the last names worth resolving."""
@@ -150,7 +142,7 @@ class BlockingCalls(Analysis):
     def visit_Import(self, node: cst.Import) -> None:
         """Remember the names bound by ``import x`` / ``import x as y``."""
         for alias in node.names:
-            full = _dotted(alias.name)
+            full = dotted_name(alias.name)
             if full is None:
                 continue
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -163,7 +155,7 @@ class BlockingCalls(Analysis):
         """Remember the names bound by ``from x import y``."""
         if isinstance(node.names, cst.ImportStar) or node.relative or node.module is None:
             return
-        module = _dotted(node.module)
+        module = dotted_name(node.module)
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):
                 continue
@@ -173,7 +165,7 @@ class BlockingCalls(Analysis):
             self._imported.setdefault(bound, set()).add(f"{module}.{alias.name.value}")
 
     def _may_block(self, func: cst.BaseExpression) -> bool:
-        dotted = _dotted(func)
+        dotted = dotted_name(func)
         if dotted is None:
             return False
         head, _, rest = dotted.partition(".")

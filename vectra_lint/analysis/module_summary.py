@@ -14,6 +14,7 @@ import libcst as cst
 from vectra_lint.analysis.blocking_calls import BlockingCalls, is_offload_call
 from vectra_lint.analysis.module_names import is_package_file, module_names, package_base
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Analysis, IntOption
 
 if TYPE_CHECKING:
@@ -68,16 +69,6 @@ class ModuleFacts(TypedDict):
     functions: dict[str, FunctionFacts]
     code_refs: tuple[str, ...]
     """Names (as written) used as error codes: ``error_code=NAME``, ``error_code = NAME``."""
-
-
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for a name or attribute chain, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
 
 
 def base_name(node: cst.BaseExpression) -> str | None:

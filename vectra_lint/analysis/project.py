@@ -45,7 +45,7 @@ class Project:
             self.notices.append(text)
 
 
-def resolve(project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def settle_pending(project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Settle the pending diagnostics of all files; the others pass through unchanged."""
     pending: dict[str, list[Diagnostic]] = {}
     settled: list[Diagnostic] = []

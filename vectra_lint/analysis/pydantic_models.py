@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import base_name, dotted_name, string_value
-from vectra_lint.analysis.project_index import Kind, ProjectIndex
+from vectra_lint.analysis.module_summary import base_name, string_value
+from vectra_lint.analysis.project_index import ProjectIndex, SymbolKind
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Analysis
 
 if TYPE_CHECKING:
@@ -458,9 +459,9 @@ class ModelIndex:
         symbol = self.index.resolve(path, dotted)
         if symbol is None:
             return None
-        if symbol.kind is Kind.CLASS:
+        if symbol.kind is SymbolKind.CLASS:
             return (symbol.module, symbol.name)
-        if symbol.kind is Kind.EXTERNAL:
+        if symbol.kind is SymbolKind.EXTERNAL:
             return symbol.module
         return None
 

@@ -1,4 +1,4 @@
-"""Sensitive names (RULES.md: ``api_key``, ``password``, ``secret``, ``token``, ``authorization`` by
+"""Sensitive names (``api_key``, ``password``, ``secret``, ``token``, ``authorization`` by
 default, option ``names.sensitive-names``), matched case-insensitively as substrings of a name.
 
 Shared by the rules that must keep secrets out of logs: VL404 reports them, VL401 and VL402 write

@@ -158,7 +158,7 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
     require_reason = _bool(table.get("require-noqa-reason", False), f"{where}.require-noqa-reason")
     if require_reason:
         extend += (NoqaWithoutReason.code,)
-    enabled = registry.resolve(select, extend, ignore)
+    enabled = registry.enabled_codes(select, extend, ignore)
 
     per_file: list[tuple[str, frozenset[str]]] = []
     raw_per_file = table.get("per-file-ignores", {})

@@ -27,7 +27,7 @@ DEFAULT_LAYERS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Names:
-    """Project-specific names that rules look for (RULES.md: 'names that vary per project')."""
+    """Project-specific names that rules look for (base exception classes, logger names, sensitive names)."""
 
     exception_base: str = "VectraException"
     functional_base: str = "FunctionalError"

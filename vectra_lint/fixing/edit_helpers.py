@@ -8,19 +8,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from vectra_lint.analysis.definitions import docstring
 from vectra_lint.engine.context import FileContext
-from vectra_lint.engine.scope import BUILTINS_PREFIX
+from vectra_lint.engine.scope import BUILTINS_PREFIX, dotted_name
 from vectra_lint.engine.walker import iter_nodes
 from vectra_lint.rule import Analysis, InsertAfter, InsertAt, InsertBefore, InsertInto, NodeEdit
-
-
-def _is_docstring(statement: cst.CSTNode) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _is_import(statement: cst.CSTNode) -> bool:
@@ -37,10 +29,10 @@ def _imported_module(statement: cst.SimpleStatementLine) -> tuple[str, bool]:
     """The module the (first) import of a statement names, and whether it is ``from ... import``."""
     small = statement.body[0]
     if isinstance(small, cst.ImportFrom):
-        name = "" if small.module is None else (_dotted(small.module) or "")
+        name = "" if small.module is None else (dotted_name(small.module) or "")
         return "." * len(small.relative) + name, True
     assert isinstance(small, cst.Import)
-    return _dotted(small.names[0].name) or "", False
+    return dotted_name(small.names[0].name) or "", False
 
 
 def _section(module: str) -> int:
@@ -49,15 +41,6 @@ def _section(module: str) -> int:
     if module.split(".")[0] in sys.stdlib_module_names:
         return _STDLIB
     return _OTHER
-
-
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
 
 
 def _blank_lines_before(statement: cst.BaseStatement) -> int:
@@ -106,7 +89,7 @@ class _TopLevelPlan:
         self.newline = context.module.default_newline
         body = context.module.body
         self.body = body
-        start = 1 if body and _is_docstring(body[0]) else 0
+        start = 1 if docstring(body) is not None else 0
         end = start
         while end < len(body) and _is_import(body[end]):
             end += 1
@@ -348,7 +331,7 @@ def _import_binds(node: cst.CSTNode, name: str) -> bool:
         bound = alias.asname.name if alias.asname is not None else None
         if isinstance(bound, cst.Name) and bound.value == name:
             return True
-        if bound is None and (_dotted(alias.name) or "").split(".")[0] == name:
+        if bound is None and (dotted_name(alias.name) or "").split(".")[0] == name:
             return True
     return False
 

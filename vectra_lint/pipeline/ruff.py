@@ -1,4 +1,4 @@
-"""PEP 8 through Ruff (RULES.md): its E/W rules run as a subprocess and join our diagnostics.
+"""PEP 8 is delegated to Ruff: its E/W rules run as a subprocess and join our diagnostics.
 
 Ruff runs with ``--isolated`` (our config decides what it checks, not a stray ``ruff.toml``) and
 ``--ignore-noqa`` (our engine applies every ``# noqa``, so that unused ones are found the same

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vectra_lint.analysis.project import Project, resolve
+from vectra_lint.analysis.project import Project, settle_pending
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine.lint import lint_text
@@ -236,7 +236,7 @@ def finish_project(
     for outcome in outcomes:
         diagnostics = list(outcome.diagnostics)
         if any(d.pending is not None for d in diagnostics):
-            settled = resolve(project, [d for d in diagnostics if d.pending is not None])
+            settled = settle_pending(project, [d for d in diagnostics if d.pending is not None])
             diagnostics = [d for d in diagnostics if d.pending is None]
             if mode is not None and mode.fix:
                 outcome, settled = _fix_settled(outcome, settled, mode)

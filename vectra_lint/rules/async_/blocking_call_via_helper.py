@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import ModuleSummary, dotted_name
+from vectra_lint.analysis.module_summary import ModuleSummary
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import dotted_name
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, any_of
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})

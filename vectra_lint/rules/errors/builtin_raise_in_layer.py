@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import dotted_name
-from vectra_lint.analysis.project_index import Kind, ProjectIndex, Tri
+from vectra_lint.analysis.project_index import ProjectIndex, SymbolKind, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 LAYERS = ("services", "routes")
@@ -134,7 +134,12 @@ class BuiltinRaiseInLayer(IndexRule[RaisedInLayer]):
     def decide(cls, index: ProjectIndex, candidate: RaisedInLayer) -> Verdict:
         """Reported when the raised class is known not to be a Vectra exception."""
         symbol = index.resolve(candidate.path, candidate.dotted)
-        if symbol is None or symbol.kind not in (Kind.CLASS, Kind.BUILTIN, Kind.EXTERNAL, Kind.MISSING):
+        if symbol is None or symbol.kind not in (
+            SymbolKind.CLASS,
+            SymbolKind.BUILTIN,
+            SymbolKind.EXTERNAL,
+            SymbolKind.MISSING,
+        ):
             return Verdict(Tri.NO)
         vectra = index.flags(symbol).vectra
         message = RawRaiseMessage(candidate.dotted, candidate.layer)

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import CODE_POSITION, ERROR_CODE, ModuleSummary, dotted_name
+from vectra_lint.analysis.module_summary import CODE_POSITION, ERROR_CODE, ModuleSummary
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Message, Replace, Valid
 
 SCREAMING_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import ERROR_CODE, INDEX_ANALYSES, ModuleSummary, dotted_name, string_value
+from vectra_lint.analysis.module_summary import ERROR_CODE, INDEX_ANALYSES, ModuleSummary, string_value
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.frontend.lookup import TRANSLATIONS, translation_files, translation_globs
 from vectra_lint.rule import Expect, Invalid, Rule, Valid
 

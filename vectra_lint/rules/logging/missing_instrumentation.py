@@ -12,9 +12,9 @@ from vectra_lint.analysis.definitions import (
     ABSTRACT,
     OVERLOAD,
     Definition,
+    DefinitionKind,
     Definitions,
     FunctionBodies,
-    Kind,
     docstring,
     implicit_first_parameter,
 )
@@ -421,7 +421,7 @@ class MissingInstrumentation(Rule):
 
     def _candidate(self, definition: Definition) -> bool:
         name = definition.name
-        if not definition.public or definition.kind not in (Kind.FUNCTION, Kind.METHOD):
+        if not definition.public or definition.kind not in (DefinitionKind.FUNCTION, DefinitionKind.METHOD):
             return False
         if name.startswith("__") and name.endswith("__"):
             return False
