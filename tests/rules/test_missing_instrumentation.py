@@ -275,6 +275,7 @@ def test_a_long_start_line_is_split_like_a_formatter_would() -> None:
         HEAD + "def total(logger: object) -> int:\n" + BODY,
         # It reads its own local variables.
         HEAD + "def total() -> dict[str, object]:\n    a = 1\n    b = 2\n    return locals()\n",
+        HEAD + "def total(code: str) -> object:\n    a = 1\n    b = 2\n    return eval(code)\n",
         # Indenting the body one level would push a line past 120 columns.
         HEAD + "def total() -> str:\n    a = 1\n    b = 2\n    return '" + "x" * 104 + "'\n",
     ],
@@ -316,3 +317,11 @@ def test_a_file_not_in_utf8_gets_a_fail_mark_it_can_encode() -> None:
 def test_a_one_line_body_keeps_its_docstring_first() -> None:
     source = HEAD + 'def total(x: int) -> int: "Doc."; y = x; z = y; return z\n'
     assert _fixed(source).startswith(HEAD + 'def total(x: int) -> int:\n    "Doc."\n    func_name = "total"\n')
+
+
+def test_a_parameter_named_like_a_builtin_does_not_block_the_fix() -> None:
+    source = (
+        HEAD
+        + "def save(dir: str, vars: dict[str, str]) -> int:\n    a = len(dir)\n    b = len(vars)\n    return a + b\n"
+    )
+    assert 'Params: dir={dir}, vars={vars}")' in _fixed(source)

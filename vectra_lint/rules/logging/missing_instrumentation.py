@@ -26,7 +26,6 @@ from vectra_lint.fixing.instrumentation import (
     BlockNames,
     fresh,
     instrument,
-    introspects,
     names_used,
     parameters,
     params_pieces,
@@ -261,8 +260,9 @@ class MissingInstrumentation(Rule):
     when the module lacks them (`import time as time_module` when `time` names something else
     there). In a file not encoded in UTF-8 the FAIL message starts `FAIL |`, without the mark.
 
-    Partly instrumented functions get no fix, nor do functions that call `locals()`, `vars()`,
-    `dir()`, `eval` or `exec`, nor one whose body, indented one level, would pass the line length.
+    Partly instrumented functions get no fix, nor do functions that call `locals()`, `vars()` or
+    `dir()` (no arguments), `eval` or `exec`, nor one whose body, indented one level, would pass
+    the line length.
     Parameters are logged as they are: an object whose text shows a secret is not masked (VL404
     looks for those).
     """
@@ -441,8 +441,8 @@ class MissingInstrumentation(Rule):
     def _fix(
         self, node: cst.FunctionDef, definition: Definition, qualified: str, has_docstring: bool
     ) -> FixSpec | None:
-        used, deleted = names_used(node)
-        if introspects(used):
+        used, deleted, introspects = names_used(node)
+        if introspects:
             return None
         local = self.context.scope.bindings(node)
         settings = self.context.settings
