@@ -29,6 +29,13 @@ from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
 from vectra_lint.reporters.base import Summary
 from vectra_lint.reporters.text import Lines, print_statistics
 from vectra_lint.reporters.timings import print_timings
+from vectra_lint.rules.git.non_conventional_commit import (
+    EXAMPLE,
+    EXPECTED_FORM,
+    TYPES_OPTION,
+    NonConventionalCommit,
+    check_message,
+)
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -301,6 +308,36 @@ def _report(
             handle.close()
         else:
             handle.flush()
+
+
+@main.command(name="commit-msg")
+@click.argument("message_file", type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to use.")
+def commit_msg(message_file: Path, config_file: Path | None) -> None:
+    """Check the commit message in MESSAGE_FILE (git's commit-msg hook argument) against VL801."""
+    cwd = Path.cwd()
+    try:
+        settings = load(config_file if config_file is not None else find_config(cwd), Overrides(), cwd)
+    except (ConfigError, RegistryError) as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+    try:
+        text = message_file.read_bytes().decode("utf-8", errors="replace")
+    except OSError as error:
+        _error(f"{message_file}: cannot read the commit message: {error.strerror or error}")
+        sys.exit(EXIT_ERROR)
+    rule = NonConventionalCommit
+    if rule.code not in settings.enabled:
+        sys.exit(EXIT_CLEAN)
+    types = settings.option(rule.code, TYPES_OPTION)
+    problem = check_message(text, types)
+    if problem is None:
+        sys.exit(EXIT_CLEAN)
+    message = rule.message.format(header=problem.header, reason=problem.reason)
+    click.echo(f"{message_file}:{problem.line}:1: {rule.code} {message}")
+    click.echo(f"  expected: {EXPECTED_FORM}, e.g. `{EXAMPLE}` (scope and `!` optional)")
+    click.echo(f"  types: {', '.join(types)}")
+    sys.exit(EXIT_FOUND)
 
 
 @main.command()
