@@ -44,6 +44,7 @@ class Timings:
         key = (LISTENER, owner)
         clock = time.perf_counter
 
+        # Any: as for ``handler``.
         def timed(node: Any) -> None:
             start = clock()
             handler(node)

@@ -255,8 +255,9 @@ class DispatchTable:
                 for node_type, entries in leave_plan.items()
             }
 
+        # Any (here and below): each handler takes the node type its name says.
         def bind(position: int, name: str) -> Callable[[Any], None]:
-            handler: Callable[[Any], None] = getattr(listeners[position], name)
+            handler: Callable[[Any], None] = getattr(listeners[position], name)  # Any: as above
             if timings is None:
                 return handler
             return timings.wrap(listener_name(listeners[position]), handler)
