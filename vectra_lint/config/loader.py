@@ -91,6 +91,25 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+"""What marks a project root when no ``pyproject.toml`` has a ``[tool.vectra-lint]`` table."""
+
+
+def find_root(start: Path) -> Path:
+    """The project root for checking ``start`` when no config file was found: the nearest folder
+    from ``start`` upward holding one of ``ROOT_MARKERS``, else the folder of ``start`` itself.
+
+    Never the working directory: the same files must give the same module names and layers
+    wherever the command runs.
+    """
+    resolved = start.resolve()
+    directory = resolved if resolved.is_dir() else resolved.parent
+    for folder in (directory, *directory.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return directory
+
+
 # Any: TOML values nest (tables, arrays, scalars); each key is checked where it is read.
 TomlTable = dict[str, Any]
 
@@ -124,10 +143,11 @@ def _selectors(values: Sequence[str], where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
-    """Settings from ``config_path`` (or the defaults, rooted at ``cwd``) and the command line."""
+def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> Settings:
+    """Settings from ``config_path`` (or the defaults, rooted at ``default_root``: see ``find_root``)
+    and the command line."""
     table: Mapping[str, object] = {}
-    root = cwd
+    root = default_root
     source = "defaults"
     if config_path is not None:
         data = _read(config_path)
