@@ -93,3 +93,28 @@ def test_the_root_is_the_nearest_pyproject_even_without_a_vectra_table(
     # matches and the layer rules run.
     found = _findings(repository, "backend/app/services/files.py", monkeypatch)
     assert [line.split(" ")[0:2] for line in found] == [["services/files.py:9:15:", "VL306"]]
+
+
+def test_without_any_marker_an_installed_package_is_rooted_above_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A wheel unpacked as `site/cat/` (no pyproject.toml, no .git): the package imports itself as
+    # `cat.log`, so the root is `site/`, from wherever the command runs. Here that shows as VL403
+    # knowing that `cat.log.logger` is a home-made logger (not a logging.Logger).
+    package = tmp_path / "site" / "cat"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "log.py").write_text(
+        "class AppLogger:\n    def error(self, message):\n        pass\n\n\nlogger = AppLogger()\n"
+    )
+    (package / "jobs.py").write_text(
+        "from cat.log import logger\n\n\ndef run(job):\n    try:\n        job()\n    except OSError:\n"
+        "        logger.error('FAIL')\n"
+    )
+    (tmp_path / "elsewhere").mkdir()
+    for cwd, target in ((tmp_path / "elsewhere", "../site/cat"), (package, ".")):
+        monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(
+            main, ["check", target, "--output-format", "concise", "--select", "VL403"], catch_exceptions=False
+        )
+        assert result.output == "All checks passed!\n", (cwd, result.output)

@@ -57,6 +57,9 @@ class ModuleFacts(TypedDict):
     """``NAME = other.name`` at module level."""
     opaque: tuple[str, ...]
     """Other module-level names assigned values that are not followed."""
+    instances: dict[str, str]
+    """For some opaque names, what made them: ``logger = AppLogger()`` -> ``AppLogger``, or the
+    annotation of ``log: Logger = ...`` (as written; see ``analysis/loggers.py``)."""
     classes: dict[str, ClassFacts]
     constants: dict[str, str]
     functions: dict[str, FunctionFacts]
@@ -141,6 +144,7 @@ class ModuleSummary(Analysis):
         self._stars: list[str] = []
         self._aliases: dict[str, str] = {}
         self._opaque: set[str] = set()
+        self._instances: dict[str, str] = {}
         self._classes: dict[str, ClassFacts] = {}
         self._class_nodes: dict[int, str] = {}
         self._constants: dict[str, str] = {}
@@ -244,6 +248,9 @@ class ModuleSummary(Analysis):
             return
         if self._at_module_level():
             self._bind_module(node.target, node.value)
+            annotation = dotted_name(node.annotation.annotation)
+            if isinstance(node.target, cst.Name) and annotation is not None:
+                self._instances[node.target.value] = annotation
             return
         owner = self._top_class()
         if owner is not None and isinstance(node.target, cst.Name):
@@ -261,6 +268,11 @@ class ModuleSummary(Analysis):
         self._constants.pop(name, None)
         self._aliases.pop(name, None)
         self._opaque.discard(name)
+        self._instances.pop(name, None)
+        if isinstance(value, cst.Call):
+            made_from = dotted_name(value.func)
+            if made_from is not None:
+                self._instances[name] = made_from
         if text is not None:
             self._constants[name] = text
             return
@@ -348,6 +360,7 @@ class ModuleSummary(Analysis):
             stars=tuple(self._stars),
             aliases=self._aliases,
             opaque=tuple(sorted(self._opaque)),
+            instances=self._instances,
             classes=self._classes,
             constants=self._constants,
             functions=functions,

@@ -97,7 +97,9 @@ ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
 
 def find_root(start: Path) -> Path:
     """The project root for checking ``start`` when no config file was found: the nearest folder
-    from ``start`` upward holding one of ``ROOT_MARKERS``, else the folder of ``start`` itself.
+    from ``start`` upward holding one of ``ROOT_MARKERS``, else the folder of ``start`` itself,
+    or the folder above the package it is in (checking an installed ``cat/`` package alone must
+    still see its modules as ``cat.log``, as its own imports name them).
 
     Never the working directory: the same files must give the same module names and layers
     wherever the command runs.
@@ -107,6 +109,8 @@ def find_root(start: Path) -> Path:
     for folder in (directory, *directory.parents):
         if any((folder / marker).exists() for marker in ROOT_MARKERS):
             return folder
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        directory = directory.parent
     return directory
 
 
