@@ -145,3 +145,39 @@ def test_vl403_follows_a_package_that_rebinds_a_submodule_name_and_local_imports
         },
     )
     assert check(tmp_path, monkeypatch, "VL403") == []
+
+
+def _message(length: int) -> str:
+    """A string literal of exactly ``length`` characters, quotes included."""
+    text = '"Could not process the job, the storage backend refused it'
+    return text + "." * (length - len(text) - 1) + '"'
+
+
+def test_vl401_and_vl403_fixes_stay_within_the_line_length(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lines at 12 spaces: `logger.error(` + message + `, exc_info=True)` is 126 wide for an 85-wide
+    # message; `logger.info(` + message + `)` is 120 for 95, 121 for 96.
+    a, b, c, d = _message(85), _message(95), _message(96), _message(87)
+    handler = "def handle(job):\n    try:\n        job.run()\n    except OSError:\n        if job:\n"
+    body = (
+        f"            logger.error({a})\n            print({b})\n            print({c})\n"
+        f"            logger.error({d}, job)\n"
+    )
+    header = "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+    write_project(tmp_path, {"app/jobs.py": header + handler + body})
+    result = invoke(tmp_path, monkeypatch, "--select", "VL401,VL403,E501", "--fix", "--unsafe-fixes", ".")
+    assert result.output == "Fixed 4 errors, 0 remaining.\n"
+    assert (tmp_path / "app/jobs.py").read_text() == header + handler + (
+        f"            logger.error(\n                {a}, exc_info=True\n            )\n"
+        f"            logger.info({b})\n"
+        f"            logger.info(\n                {c}\n            )\n"
+        f"            logger.error(\n                {d},\n"
+        "                job,\n                exc_info=True,\n            )\n"
+    )
+
+
+def test_vl401_has_no_fix_for_a_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(
+        tmp_path,
+        {"app/main.py": 'from app.core.config import settings\n\nprint(f"Gemini key: {settings.GEMINI_API_KEY}")\n'},
+    )
+    assert _fixes(tmp_path, monkeypatch, "VL401") == [("app/main.py", 3, None)]

@@ -26,6 +26,7 @@ from vectra_lint.engine import noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.positions import LineIndex, Located, locate, locate_in
 from vectra_lint.engine.walker import DispatchTable, walk
+from vectra_lint.fixing.line_length import adds_long_lines, break_call
 from vectra_lint.registry import rules_by_code
 from vectra_lint.rule import FixSpec, InsertAfter, InsertAt, InsertBefore, InsertInto, Replace, Report
 
@@ -282,7 +283,9 @@ def _finish(
         return ()
     lines = LineIndex(text)
     located = _locate_all(module, text, lines, reports, collector)
-    diagnostics = [_diagnostic(path, module, report, located, lines) for report in reports] + external
+    diagnostics = [
+        _diagnostic(path, module, report, located, lines, text, settings.line_length) for report in reports
+    ] + external
     if file_codes:
         diagnostics = [d for d in diagnostics if not noqa.matches(d.code, file_codes)]
     directives = [_directive(comment, located, lines) for comment in comments]
@@ -377,7 +380,13 @@ def _span(located: Located, lines: LineIndex) -> tuple[int, int, int, int]:
 
 
 def _diagnostic(
-    path: str, module: cst.Module, report: Report, located: dict[int, Located], lines: LineIndex
+    path: str,
+    module: cst.Module,
+    report: Report,
+    located: dict[int, Located],
+    lines: LineIndex,
+    text: str,
+    line_length: int,
 ) -> Diagnostic:
     where = located[id(report.node)]
     if report.length is not None:
@@ -391,7 +400,7 @@ def _diagnostic(
             noqa_lines.add(lines.line_col(located[id(report.anchor.body)].outer_start)[0])
         else:
             noqa_lines.add(lines.line_col(anchor.end)[0])
-    fix = _fix(module, report, located, lines) if report.fix is not None else None
+    fix = _fix(module, report, located, text, line_length) if report.fix is not None else None
     return Diagnostic(
         path,
         report.code,
@@ -407,7 +416,25 @@ def _diagnostic(
     )
 
 
-def _fix(module: cst.Module, report: Report, located: dict[int, Located], lines: LineIndex) -> Fix:
+def _fix(module: cst.Module, report: Report, located: dict[int, Located], text: str, line_length: int) -> Fix | None:
+    """The fix as text edits; broken over lines, or dropped, when it would make a line too long."""
+    edits = _edits(module, report, located, None)
+    for one_per_line in (False, True):
+        if not adds_long_lines(text, sorted(edits), line_length):
+            break
+        edits = _edits(module, report, located, one_per_line)
+    else:
+        if adds_long_lines(text, sorted(edits), line_length):
+            return None
+    spec: FixSpec = report.fix  # type: ignore[assignment]
+    rule = rules_by_code()[report.code]
+    applicability = spec.applicability or rule.fix_safety or Applicability.UNSAFE
+    return Fix(tuple(sorted(edits)), applicability, spec.description)
+
+
+def _edits(module: cst.Module, report: Report, located: dict[int, Located], broken: bool | None) -> list[Edit]:
+    """The fix's edits; with ``broken`` set, replaced calls are broken over lines (one argument
+    per line when True)."""
     spec: FixSpec = report.fix  # type: ignore[assignment]
     edits: list[Edit] = []
     for edit in spec.edits:
@@ -419,16 +446,16 @@ def _fix(module: cst.Module, report: Report, located: dict[int, Located], lines:
             if isinstance(edit.new, str):
                 edits.append(Edit(where.start, where.end, edit.new))
             else:
-                edits.append(Edit(where.outer_start, where.outer_end, _generate(module, edit.new, where.indent)))
+                fitted = None if broken is None else break_call(edit.new, module.default_indent, broken)
+                new = fitted or edit.new
+                edits.append(Edit(where.outer_start, where.outer_end, _generate(module, new, where.indent)))
         elif isinstance(edit, InsertBefore):
             edits.append(Edit(where.outer_start, where.outer_start, edit.text))
         elif isinstance(edit, InsertAfter):
             edits.append(Edit(where.outer_end, where.outer_end, edit.text))
         elif isinstance(edit, InsertInto):
             edits.append(Edit(where.start + edit.offset, where.start + edit.offset, edit.text))
-    rule = rules_by_code()[report.code]
-    applicability = spec.applicability or rule.fix_safety or Applicability.UNSAFE
-    return Fix(tuple(sorted(edits)), applicability, spec.description)
+    return edits
 
 
 def _generate(module: cst.Module, node: cst.CSTNode, indent: tuple[str, ...]) -> str:
