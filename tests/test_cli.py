@@ -287,6 +287,32 @@ def test_ruff_pep8_findings_are_merged_and_noqa_applies(project: Path) -> None:
     assert "a.py:3:" not in result.output
 
 
+QUERY = """\
+\"\"\"Queries.\"\"\"
+
+from sqlmodel import select
+
+
+def unread(model: type, user: object) -> object:
+    \"\"\"Unread notifications.\"\"\"
+    return select(model).where(model.read == False, model.deleted_at == None, model.user == user)
+"""
+
+
+def test_e711_and_e712_run_only_when_selected_by_code(project: Path) -> None:
+    # Ruff's fix (`not model.read`) would make SQLAlchemy build `WHERE false`.
+    (project / "pyproject.toml").write_text("[tool.vectra-lint]\n")
+    (project / "queries.py").write_text(QUERY)
+    assert run("check", "--fix", "--unsafe-fixes", "queries.py").output == "All checks passed!\n"
+    assert (project / "queries.py").read_text() == QUERY
+    assert run("check", "--select", "E", "--output-format", "concise", "queries.py").output == "All checks passed!\n"
+    chosen = run("check", "--extend-select", "E712", "--output-format", "concise", "queries.py")
+    assert [line.split(" ")[:2] for line in chosen.output.splitlines() if ": E" in line] == [
+        ["queries.py:8:32:", "E712"]
+    ]
+    assert "`E712` does not run by default." in run("rule", "E712").output
+
+
 def test_parallel_run_orders_output_deterministically(project: Path) -> None:
     for i in range(12):
         (project / f"m{i:02}.py").write_text(BAD)

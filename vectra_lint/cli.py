@@ -275,6 +275,9 @@ def _report(
 def rule(code_or_name: str) -> None:
     """Show a rule's documentation (by code, e.g. VL401, or name, e.g. print-call)."""
     found = registry.find_rule(code_or_name)
+    if found is None and registry.RUFF_SELECTOR.match(code_or_name.upper()):
+        click.echo(rule_docs.render_ruff(code_or_name.upper()), nl=False)
+        return
     if found is None:
         _error(f"unknown rule {code_or_name!r} (see `vectra-lint rules`)")
         sys.exit(EXIT_ERROR)

@@ -198,6 +198,7 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
         raise ConfigError(f"{where}.line-length: expected a positive integer, got {line_length!r}")
 
     ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
+    ruff_ignore += registry.ruff_opt_outs(select, extend)
     if "VL302" in enabled:
         ruff_ignore += ("E722",)  # Ruff's bare-except would report VL302's finding a second time
     return Settings(
