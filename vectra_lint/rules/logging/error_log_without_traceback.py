@@ -12,7 +12,7 @@ from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, file_index
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Analysis, FixSpec, Invalid, Replace, Rule, Valid
+from vectra_lint.rule import Analysis, Expect, FixSpec, Invalid, Replace, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -66,6 +66,9 @@ class ErrorLogWithoutTraceback(Rule):
             '    logger.error(f"FAIL | {e}")\n    raise\n',
             fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\ntry:\n    run()\nexcept OSError as e:\n"
             '    logger.error(f"FAIL | {e}", exc_info=True)\n    raise\n',
+            expected=(
+                Expect(8, 5, "`logger.error` in an `except` block without `exc_info=True`; the traceback is lost"),
+            ),
         ),
         Invalid(
             "import logging\n\n\ndef run_job(log: logging.Logger) -> None:\n    try:\n        run()\n"
@@ -73,8 +76,14 @@ class ErrorLogWithoutTraceback(Rule):
             fixed="import logging\n\n\ndef run_job(log: logging.Logger) -> None:\n    try:\n        run()\n"
             '    except OSError:\n        log.error(\n            "FAIL",\n            extra={"id": 1},\n'
             "            exc_info=True,\n        )\n",
+            expected=(Expect(8, 9, "`log.error` in an `except` block without `exc_info=True`; the traceback is lost"),),
         ),
-        Invalid('import logging\n\ntry:\n    run()\nexcept OSError:\n    logging.error("FAIL", exc_info=False)\n'),
+        Invalid(
+            'import logging\n\ntry:\n    run()\nexcept OSError:\n    logging.error("FAIL", exc_info=False)\n',
+            expected=(
+                Expect(6, 5, "`logging.error` in an `except` block without `exc_info=True`; the traceback is lost"),
+            ),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:
