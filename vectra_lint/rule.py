@@ -113,7 +113,15 @@ class InsertAt:
     text: str
 
 
-NodeEdit = Replace | InsertBefore | InsertAfter | InsertInto | InsertAt
+@dataclass(frozen=True)
+class Delete:
+    """Delete a statement from where its code starts to the end of its line (its leading blank
+    lines and comments stay)."""
+
+    node: cst.CSTNode
+
+
+NodeEdit = Replace | InsertBefore | InsertAfter | InsertInto | InsertAt | Delete
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from vectra_lint.engine.positions import LineIndex, Located, locate, locate_in
 from vectra_lint.engine.walker import DispatchTable, walk
 from vectra_lint.fixing.line_length import adds_long_lines, break_call
 from vectra_lint.registry import rules_by_code
-from vectra_lint.rule import FixSpec, InsertAfter, InsertAt, InsertBefore, InsertInto, Replace, Report
+from vectra_lint.rule import Delete, FixSpec, InsertAfter, InsertAt, InsertBefore, InsertInto, Replace, Report
 
 SYNTAX_ERROR = "VL001"
 UNUSED_NOQA = "VL002"
@@ -455,6 +455,8 @@ def _edits(module: cst.Module, report: Report, located: dict[int, Located], brok
             edits.append(Edit(where.outer_end, where.outer_end, edit.text))
         elif isinstance(edit, InsertInto):
             edits.append(Edit(where.start + edit.offset, where.start + edit.offset, edit.text))
+        elif isinstance(edit, Delete):
+            edits.append(Edit(where.start, where.outer_end, ""))
     return edits
 
 
