@@ -118,14 +118,14 @@ class BlockingSleep(Rule):
         """The module-level `import time` (or `from time import sleep`) statement whose name is used
         by the fixed calls only, so that fixing them all leaves it unused; else None."""
         names = {_bound_name(call.func) for call in fixable}
-        if len(names) != 1 or None in names or len(fixable) != len(self._calls):
+        name = names.pop() if len(names) == 1 else None
+        if name is None or len(fixable) != len(self._calls):
             return None
-        name = names.pop()
         statement = next(
             (line for line in self.context.module.body if _imports_only(line, name)),
             None,
         )
-        if statement is None:
+        if not isinstance(statement, cst.SimpleStatementLine):
             return None
         # Every other mention of the name (another call, `time.time()`, a string, a comment)
         # keeps the import: counted in the text, which errs on the side of keeping it.
