@@ -85,9 +85,7 @@ def test_vl303_hierarchy_across_modules(tmp_path: Path, monkeypatch: pytest.Monk
     assert check(tmp_path, monkeypatch, "VL303", ["app/services/errors.py"]) == []
 
 
-def test_vl301_accepts_any_vectra_exception_from_another_module(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_vl301_accepts_any_vectra_exception_from_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project(
         tmp_path,
         app__services__storage="""
