@@ -315,3 +315,52 @@ def test_vl302_then_vl307_fix_a_bare_except(tmp_path: Path, monkeypatch: pytest.
     assert (tmp_path / "app/job.py").read_text() == (
         "try:\n    run()\nexcept Exception as exc:\n    raise RuntimeError('failed') from exc\n"
     )
+
+
+def test_vl305_reports_a_missing_code_its_init_requires(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_project(
+        tmp_path,
+        {
+            "app/core/exceptions.py": """
+                class VectraException(Exception):
+                    error_code = "INTERNAL_ERROR"
+
+                    def __init__(self, message: str, error_code: str = "internal_error") -> None:
+                        super().__init__(message)
+                        self.error_code = error_code
+
+
+                class FunctionalError(VectraException):
+                    def __init__(self, message: str, error_code: str) -> None:
+                        super().__init__(message, error_code)
+
+
+                class TechnicalError(VectraException):
+                    pass
+            """,
+            "app/services/images.py": """
+                from app.core.exceptions import FunctionalError, TechnicalError
+
+
+                class ImageError(FunctionalError):
+                    error_code = "IMAGE_INVALID"
+
+
+                def check(kind: str) -> None:
+                    if kind == "pdf":
+                        raise FunctionalError("File must be an image")
+                    if kind == "gif":
+                        raise ImageError("Animated images are not supported")
+                    if kind == "svg":
+                        raise FunctionalError("Vector images are not supported", "IMAGE_VECTOR")
+                    raise TechnicalError("Unknown image kind")
+            """,
+        },
+    )
+    assert check(tmp_path, monkeypatch, "VL304,VL305") == [
+        "app/core/exceptions.py:4:56 VL304",
+        "app/services/images.py:10:15 VL305",
+        "app/services/images.py:12:15 VL305",
+    ]

@@ -23,6 +23,8 @@ ERROR_CODE = "error_code"
 CODE_POSITION_OPTION = ("VL304", "error-code-position")
 """Where exception calls carry their error code positionally (VL304's option, shared with VL305)."""
 EXCEPTION_SUFFIXES = ("Error", "Exception")
+NO_INIT, CODE_OPTIONAL, KEYWORD_ONLY = -1, -2, 1_000
+"""Values of ``ClassFacts.init_code`` besides a required parameter's position."""
 
 
 class ClassFacts(TypedDict):
@@ -31,6 +33,10 @@ class ClassFacts(TypedDict):
     bases: tuple[str, ...]
     default_code: bool
     strings: dict[str, str]
+    init_code: int
+    """What its own ``__init__`` does with ``error_code``: ``NO_INIT`` (it defines none),
+    ``CODE_OPTIONAL`` (none, or one with a default), else the positional index (``self`` not
+    counted; ``KEYWORD_ONLY`` for a keyword-only one) of a required ``error_code`` parameter."""
 
 
 class FunctionFacts(TypedDict):
@@ -211,7 +217,7 @@ class ModuleSummary(Analysis):
             return
         name = node.name.value
         bases = tuple(b for b in (base_name(arg.value) for arg in node.bases if arg.keyword is None) if b)
-        self._classes[name] = ClassFacts(bases=bases, default_code=False, strings={})
+        self._classes[name] = ClassFacts(bases=bases, default_code=False, strings={}, init_code=NO_INIT)
         self._class_nodes[id(node)] = name
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -222,8 +228,10 @@ class ModuleSummary(Analysis):
         elif len(frames) == 3 and id(frames[1].node) in self._class_nodes:
             owner = self._class_nodes[id(frames[1].node)]
             qualname = f"{owner}.{node.name.value}"
-            if node.name.value == "__init__" and _defaults_error_code(node):
-                self._classes[owner]["default_code"] = True
+            if node.name.value == "__init__":
+                if _defaults_error_code(node):
+                    self._classes[owner]["default_code"] = True
+                self._classes[owner]["init_code"] = _required_code_position(node)
         else:
             return
         self._function_nodes[id(node)] = qualname
@@ -401,6 +409,19 @@ def _defaults_error_code(init: cst.FunctionDef) -> bool:
                         continue
                     return True
     return False
+
+
+def _required_code_position(init: cst.FunctionDef) -> int:
+    """``ClassFacts.init_code`` for an ``__init__``."""
+    params = init.params
+    positional = [*params.posonly_params, *params.params][1:]  # without `self`
+    for index, param in enumerate(positional):
+        if param.name.value == ERROR_CODE:
+            return index if param.default is None else CODE_OPTIONAL
+    for param in params.kwonly_params:
+        if param.name.value == ERROR_CODE:
+            return KEYWORD_ONLY if param.default is None else CODE_OPTIONAL
+    return CODE_OPTIONAL
 
 
 def summary_facts(facts: object) -> ModuleFacts:
