@@ -317,9 +317,7 @@ def test_vl302_then_vl307_fix_a_bare_except(tmp_path: Path, monkeypatch: pytest.
     )
 
 
-def test_vl305_reports_a_missing_code_its_init_requires(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_vl305_reports_a_missing_code_its_init_requires(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_project(
         tmp_path,
         {
