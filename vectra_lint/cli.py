@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -18,9 +19,9 @@ from vectra_lint import __version__, registry
 from vectra_lint.config.loader import ConfigError, Overrides, find_config, find_root, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing.apply import applicable, write_atomically
-from vectra_lint.pipeline.discovery import discover
+from vectra_lint.pipeline.discovery import Task, discover
 from vectra_lint.pipeline.ruff import RuffError
-from vectra_lint.pipeline.runner import Mode, Outcome, Task, default_jobs, finish_project, process, run
+from vectra_lint.pipeline.runner import Mode, Outcome, default_jobs, finish_project, process, run
 from vectra_lint.registry import RegistryError
 from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
 from vectra_lint.reporters.base import Summary
@@ -108,27 +109,32 @@ def check(
         _error(str(error))
         sys.exit(EXIT_ERROR)
 
+    if not use_stdin:
+        settings = replace(settings, whole_project=any(_holds_root(cwd / target, settings) for target in targets))
     mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
     errors: list[str] = []
     stdin_text: str | None = None
+    notices: list[str] = []
     try:
         if use_stdin:
             data = sys.stdin.buffer.read()
             display = stdin_filename or "-"
             relative = _relative_to_root(cwd / display, settings) if stdin_filename else "-"
             task = Task(None, display, relative)
-            outcomes = finish_project([process(task, data, settings, mode, None)], settings)
+            outcomes = finish_project([process(task, data, settings, mode, None)], settings, None, notices)
             stdin_text = data.decode("utf-8", errors="replace")
             file_count = 1
         else:
             found = discover(targets, settings, cwd, force_exclude)
             errors.extend(found.errors)
-            outcomes = run(found.tasks, settings, mode, jobs or default_jobs())
+            outcomes = run(found.tasks, settings, mode, jobs or default_jobs(), notices)
             file_count = len(found.tasks)
     except RuffError as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
 
+    for notice in notices:
+        _errors().print(Text(f"warning: {notice}", style="yellow"))
     for outcome in outcomes:
         if outcome.error:
             errors.append(
@@ -171,6 +177,11 @@ def check(
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _holds_root(target: Path, settings: Settings) -> bool:
+    """Whether a checked path is the project root or a folder above it."""
+    return settings.root.resolve().is_relative_to(target.resolve())
 
 
 def _relative_to_root(path: Path, settings: Settings) -> str:

@@ -10,10 +10,13 @@ libcst, returning ``False`` from ``visit_X`` does not skip the children (the wal
 
 from __future__ import annotations
 
+import enum
+import inspect
+import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 import libcst as cst
 
@@ -25,13 +28,113 @@ if TYPE_CHECKING:
     from vectra_lint.engine.context import FileContext
 
 
+T = TypeVar("T")
+# Covariant so that a tuple of options of different types is a tuple[Option[object], ...].
+T_co = TypeVar("T_co", covariant=True)
+
+
+class OptionError(ValueError):
+    """A configured value does not fit its option; the config loader adds which key it was."""
+
+
 @dataclass(frozen=True)
-class Option:
-    """A per-rule setting, configured under ``[tool.vectra-lint.rules.<name>]``."""
+class Option(Generic[T_co]):
+    """A per-rule setting of type ``T``, configured under ``[tool.vectra-lint.rules.<name>]``.
+
+    Subclasses say how a TOML value becomes a ``T`` (``parse``); the config loader calls it once
+    per configured value, so a rule reads back a checked, typed value with ``self.option(OPTION)``.
+    """
 
     name: str
-    default: object
+    default: T_co
     description: str
+    kind: ClassVar[str] = "value"
+    """What the value is, in words (shown in the docs)."""
+
+    def parse(self, value: object) -> T_co:
+        """``value`` as read from TOML, checked and converted; raises :class:`OptionError`."""
+        raise NotImplementedError
+
+    def described_kind(self) -> str:
+        """What the value is, for the docs."""
+        return self.kind
+
+    def shown_default(self) -> str:
+        """The default as it would be written in ``pyproject.toml``."""
+        return json.dumps(self.default, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class StringsOption(Option[tuple[str, ...]]):
+    """A list of strings (names, globs, qualified names)."""
+
+    kind: ClassVar[str] = "list of strings"
+
+    def parse(self, value: object) -> tuple[str, ...]:
+        """A TOML array of strings, as a tuple."""
+        if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+            raise OptionError(f"expected a list of strings, got {value!r}")
+        return tuple(value)
+
+
+@dataclass(frozen=True)
+class BoolOption(Option[bool]):
+    """A switch."""
+
+    kind: ClassVar[str] = "boolean"
+
+    def parse(self, value: object) -> bool:
+        """A TOML boolean."""
+        if not isinstance(value, bool):
+            raise OptionError(f"expected true or false, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class IntOption(Option[int]):
+    """A whole number, at least ``minimum``."""
+
+    minimum: int = 0
+    kind: ClassVar[str] = "integer"
+
+    def parse(self, value: object) -> int:
+        """A TOML integer (not a boolean) of at least ``minimum``."""
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise OptionError(f"expected an integer, got {value!r}")
+        if value < self.minimum:
+            raise OptionError(f"expected an integer of at least {self.minimum}, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class StringOption(Option[str]):
+    """A non-empty string (a path, a name)."""
+
+    kind: ClassVar[str] = "string"
+
+    def parse(self, value: object) -> str:
+        """A non-empty TOML string."""
+        if not isinstance(value, str) or not value:
+            raise OptionError(f"expected a non-empty string, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class ChoiceOption(Option[str]):
+    """One of a fixed set of strings."""
+
+    choices: tuple[str, ...] = ()
+    kind: ClassVar[str] = "string"
+
+    def parse(self, value: object) -> str:
+        """One of ``choices``."""
+        if value not in self.choices:
+            raise OptionError(f"expected one of {', '.join(map(repr, self.choices))}, got {value!r}")
+        return value
+
+    def described_kind(self) -> str:
+        """The choices."""
+        return "one of " + ", ".join(json.dumps(choice) for choice in self.choices)
 
 
 @dataclass(frozen=True)
@@ -41,6 +144,21 @@ class Valid:
     code: str
     path: str = "app/example.py"
     options: Mapping[str, object] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
+
+
+class Message:
+    """A message whose variable parts are typed fields (as Ruff's violation structs).
+
+    A rule whose message names something (a call, an exception, a layer) subclasses this as a
+    frozen dataclass with those fields and renders the text in ``__str__``; it passes an instance
+    to ``report``. Rules with one fixed text just use their ``message`` string.
+    """
+
+    def __str__(self) -> str:
+        """The text users see."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -52,7 +170,7 @@ class Expect:
 
     line: int
     column: int
-    message: str | None = None
+    message: str | Message | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +185,12 @@ class Invalid:
     fixed: str | None = None
     path: str = "app/example.py"
     options: Mapping[str, object] = field(default_factory=dict)
+    applicability: Applicability | None = None
+    """The safety of this example's fix; required only when the rule's fixes differ in safety
+    (``fix_safety = None``), and otherwise the rule's ``fix_safety``."""
     expected: tuple[Expect, ...] = field(kw_only=True)
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
 
 
 # Edits a rule asks for, in terms of nodes; the engine turns them into text edits once it knows
@@ -124,6 +247,19 @@ class Delete:
 NodeEdit = Replace | InsertBefore | InsertAfter | InsertInto | InsertAt | Delete
 
 
+class FixAvailability(str, enum.Enum):
+    """Whether a rule offers fixes (as Ruff's ``FixAvailability``); each fix has its own safety."""
+
+    NEVER = "never"
+    SOMETIMES = "sometimes"
+    """Some reports come with a fix, others (the cases the rule cannot fix safely) without."""
+    ALWAYS = "always"
+
+
+class RuleContractError(Exception):
+    """A rule reported something its declared metadata rules out (a programming error)."""
+
+
 @dataclass(frozen=True)
 class FixSpec:
     """A fix as the rule describes it; applied all or nothing."""
@@ -131,7 +267,8 @@ class FixSpec:
     edits: tuple[NodeEdit, ...]
     description: str
     applicability: Applicability | None = None
-    """``None`` takes the rule's declared ``fix_safety``."""
+    """This fix's safety. Leave it ``None`` when the rule declares one ``fix_safety`` for all its
+    fixes (it is filled in from there); required when the rule's ``fix_safety`` is ``None``."""
 
 
 @dataclass
@@ -144,6 +281,7 @@ class Report:
     message: str
     anchor: cst.CSTNode | None
     fix: FixSpec | None
+    """With its ``applicability`` always set."""
     length: int | None = None
     pending: object = None
     statements: tuple[cst.CSTNode, ...] = ()
@@ -185,13 +323,19 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     message: ClassVar[str]
-    """The default message; ``report`` may pass a more specific one."""
+    """The default message; ``report`` may pass a more specific one (a :class:`Message`)."""
+    fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
+    """Whether reports come with a fix: never, sometimes or always."""
     fix_safety: ClassVar[Applicability | None] = None
-    """The safety of the fixes this rule offers; ``None`` when it offers none."""
+    """The safety shared by every fix this rule offers. ``None`` when it offers none, or when its
+    fixes differ in safety: then each ``FixSpec`` (and each fixed example) states its own."""
     default_enabled: ClassVar[bool] = True
-    options: ClassVar[tuple[Option, ...]] = ()
+    options: ClassVar[tuple[Option[object], ...]] = ()
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
+    ruff_duplicates: ClassVar[tuple[str, ...]] = ()
+    """Ruff codes that report the same finding (Ruff's E722 for a bare ``except:``); Ruff runs
+    without them while this rule is enabled."""
     analyses: ClassVar[tuple[type[Analysis], ...]] = ()
     """Shared per-file listeners this rule reads (``context.analysis(cls)``); walked before rules."""
 
@@ -200,15 +344,16 @@ class Rule:
         self.context = context
         self.reports: list[Report] = []
 
-    # Any: an option has the type of its declared default, which the config loader enforces.
-    def option(self, name: str) -> Any:
-        """The configured value of one of this rule's declared options."""
-        return self.context.rule_options(self)[name]
+    def option(self, option: Option[T]) -> T:
+        """The configured value of one of this rule's declared ``options`` (its default if unset)."""
+        if option not in self.options:
+            raise RuleContractError(f"{self.code} reads option {option.name!r}, which it does not declare")
+        return self.context.settings.option(self.code, option)
 
     def report(
         self,
         node: cst.CSTNode,
-        message: str | None = None,
+        message: str | Message | None = None,
         *,
         fix: FixSpec | None = None,
         anchor: cst.CSTNode | None = None,
@@ -227,14 +372,28 @@ class Rule:
                 code=self.code,
                 name=self.name,
                 node=node,
-                message=message or self.message,
+                message=self.message if message is None else str(message),
                 anchor=anchor if anchor is not None else self.context.current_statement,
-                fix=fix,
+                fix=None if fix is None else self._settled(fix),
                 length=length,
                 pending=pending,
                 statements=tuple(self.context.statements),
             )
         )
+
+    def _settled(self, fix: FixSpec) -> FixSpec:
+        """``fix`` with its safety, checked against what the rule declares."""
+        if self.fix_availability is FixAvailability.NEVER:
+            raise RuleContractError(f"{self.code} declares `fix_availability = NEVER` but reported a fix")
+        if fix.applicability is None:
+            if self.fix_safety is None:
+                raise RuleContractError(f"{self.code}: fixes that differ in safety must each state `applicability`")
+            return replace(fix, applicability=self.fix_safety)
+        if self.fix_safety is not None:
+            raise RuleContractError(
+                f"{self.code}: a fix states `applicability`, but the rule's `fix_safety` covers all"
+            )
+        return fix
 
     def finish(self) -> None:
         """Called once after the whole tree was walked (for rules that decide at the end)."""
@@ -248,7 +407,7 @@ class Rule:
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
         """The ``## Section`` blocks of the class docstring, by title."""
-        doc = _dedent_doc(cls.__doc__ or "")
+        doc = inspect.cleandoc(cls.__doc__ or "")
         parts = DOC_SECTION.split(doc)
         return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
@@ -263,8 +422,7 @@ class Rule:
         return _REQUIRED_SECTIONS
 
 
-def _dedent_doc(doc: str) -> str:
-    lines = doc.expandtabs().splitlines()
-    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
-    margin = min(indents, default=0)
-    return "\n".join([lines[0].strip()] + [line[margin:] for line in lines[1:]]) if lines else ""
+class EngineRule(Rule):
+    """A rule the engine reports itself, outside the walk: VL001 (the file does not decode or
+    parse, so there is no tree) and VL002/VL003 (judged on ``# noqa`` comments after every other
+    rule has reported). Its module documents it and builds its diagnostics; it has no handlers."""

@@ -6,6 +6,11 @@ follows them through helpers). Matching resolves the callee through the file's i
 (``from subprocess import run as sh`` counts, a local variable named ``requests`` does not); a
 call is only resolved when its last name could match at all and its receiver was imported, so
 the scope scans behind name resolution happen for few functions.
+
+The table lives here rather than next to the rules in ``rules/async_/``: VL207 and the project
+index need every row whatever rules are enabled, and the rules import this analysis, so a table
+in ``rules/`` would make ``analysis/`` import ``rules/``. The codes below are the rules that
+report each row; ``tests/rules/test_async_rules.py`` checks they are those rules' codes.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from functools import lru_cache
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Analysis
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Analysis, StringsOption
 
+# The rule that reports each kind of call (rules/async_/blocking_sleep.py, blocking_http.py, ...).
 SLEEP = "VL201"
 HTTP = "VL202"
 SUBPROCESS = "VL203"
@@ -105,15 +112,19 @@ PATH_METHODS = ANY_RECEIVER_METHODS | frozenset(
 )
 _PATH_TAILS = frozenset(name.rsplit(".", 1)[1] for name in PATH_CLASSES)
 
-SYNC_CLIENTS_OPTION = ("VL202", "sync-clients")
-DEFAULT_SYNC_CLIENTS = (
-    "qdrant_client.QdrantClient",
-    "openai.OpenAI",
-    "anthropic.Anthropic",
-    "redis.Redis",
-    "boto3.client",
-    "httpx.Client",
-    "requests.Session",
+SYNC_CLIENTS_RULE = HTTP
+SYNC_CLIENTS = StringsOption(
+    "sync-clients",
+    (
+        "qdrant_client.QdrantClient",
+        "openai.OpenAI",
+        "anthropic.Anthropic",
+        "redis.Redis",
+        "boto3.client",
+        "httpx.Client",
+        "requests.Session",
+    ),
+    "Sync SDK clients (qualified class or factory names) whose method calls block the event loop.",
 )
 """Sync SDK clients (classes or factories) whose method calls block (VL202's option)."""
 
@@ -121,8 +132,13 @@ DEFAULT_SYNC_CLIENTS = (
 # called on the event loop.
 OFFLOADERS = frozenset({"to_thread", "run_in_executor", "run_sync", "run_in_threadpool"})
 
-CPU_OPTION = ("VL205", "extra-calls")
-"""The VL205 option naming more heavy calls; read here so that VL207 follows them too."""
+EXTRA_CALLS_RULE = CPU_BOUND
+EXTRA_CALLS = StringsOption(
+    "extra-calls",
+    (),
+    "More heavy calls, as qualified names (`numpy.load`, `app.ml.embed_all`); VL207 follows them too.",
+)
+"""VL205's option naming more heavy calls; read here so that VL207 follows them too."""
 
 
 @dataclass(frozen=True)
@@ -150,15 +166,6 @@ def _self_attribute(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
-
-
 @lru_cache(maxsize=16)
 def _tables(extra: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
     """The blocking table with the configured heavy calls, and the last names worth resolving."""
@@ -177,14 +184,8 @@ class BlockingCalls(Analysis):
     def __init__(self, context: FileContext) -> None:
         """Start collecting the blocking calls of one file."""
         super().__init__(context)
-        extra = context.settings.rule_options.get(CPU_OPTION[0], {}).get(CPU_OPTION[1], ())
-        self.table, self._tails = _tables(
-            tuple(str(name) for name in extra) if isinstance(extra, (list, tuple)) else ()
-        )
-        clients = context.settings.rule_options.get(SYNC_CLIENTS_OPTION[0], {}).get(SYNC_CLIENTS_OPTION[1])
-        self._clients = frozenset(
-            str(name) for name in (clients if isinstance(clients, (list, tuple)) else DEFAULT_SYNC_CLIENTS)
-        )
+        self.table, self._tails = _tables(context.settings.option(EXTRA_CALLS_RULE, EXTRA_CALLS))
+        self._clients = frozenset(context.settings.option(SYNC_CLIENTS_RULE, SYNC_CLIENTS))
         self._client_tails = frozenset(name.rsplit(".", 1)[-1] for name in self._clients)
         self._imported: dict[str, set[str]] = {}
         self._path_names: dict[int, set[str]] = {}
@@ -199,7 +200,7 @@ class BlockingCalls(Analysis):
     def visit_Import(self, node: cst.Import) -> None:
         """Remember the names bound by ``import x`` / ``import x as y``."""
         for alias in node.names:
-            full = _dotted(alias.name)
+            full = dotted_name(alias.name)
             if full is None:
                 continue
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -212,7 +213,7 @@ class BlockingCalls(Analysis):
         """Remember the names bound by ``from x import y``."""
         if isinstance(node.names, cst.ImportStar) or node.relative or node.module is None:
             return
-        module = _dotted(node.module)
+        module = dotted_name(node.module)
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):
                 continue
@@ -222,7 +223,7 @@ class BlockingCalls(Analysis):
             self._imported.setdefault(bound, set()).add(f"{module}.{alias.name.value}")
 
     def _may_block(self, func: cst.BaseExpression) -> bool:
-        dotted = _dotted(func)
+        dotted = dotted_name(func)
         if dotted is None:
             return False
         head, _, rest = dotted.partition(".")

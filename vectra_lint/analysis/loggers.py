@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import dotted_name
-from vectra_lint.analysis.project_index import Kind, ProjectIndex, Symbol, Tri
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.analysis.project_index import ProjectIndex, Symbol, SymbolKind, Tri
 from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Analysis
 
@@ -197,15 +197,15 @@ def _kind(index: ProjectIndex, symbol: Symbol | None, depth: int) -> Tri:
     if symbol is None or depth > MAX_DEPTH:
         return Tri.UNKNOWN
     kind = symbol.kind
-    if kind is Kind.EXTERNAL:
+    if kind is SymbolKind.EXTERNAL:
         if symbol.module in LOGGING_ORIGINS:
             return Tri.YES
         return Tri.NO if symbol.module in NOT_LOGGING or symbol.module in PLAIN_BASES else Tri.UNKNOWN
-    if kind is Kind.BUILTIN:
+    if kind is SymbolKind.BUILTIN:
         return Tri.NO
-    if kind is Kind.MISSING:
+    if kind is SymbolKind.MISSING:
         return Tri.DEFER if index.partial else Tri.UNKNOWN
-    if kind is Kind.CLASS:
+    if kind is SymbolKind.CLASS:
         facts = index.class_facts(symbol)
         if facts is None:
             return Tri.UNKNOWN
@@ -215,7 +215,7 @@ def _kind(index: ProjectIndex, symbol: Symbol | None, depth: int) -> Tri:
         if Tri.DEFER in bases:
             return Tri.DEFER
         return Tri.UNKNOWN if Tri.UNKNOWN in bases else Tri.NO
-    if kind is Kind.OPAQUE:
+    if kind is SymbolKind.OPAQUE:
         # A module-level instance (`logger = AppLogger()` in another module): follow what made it.
         module = index.modules.get(symbol.module)
         made_from = module["instances"].get(symbol.name) if module is not None else None

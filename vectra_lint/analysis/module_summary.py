@@ -14,13 +14,20 @@ import libcst as cst
 from vectra_lint.analysis.blocking_calls import BlockingCalls, is_offload_call
 from vectra_lint.analysis.module_names import is_package_file, module_names, package_base
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Analysis
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Analysis, IntOption
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project_index import ProjectIndex
 
 ERROR_CODE = "error_code"
-CODE_POSITION_OPTION = ("VL304", "error-code-position")
+CODE_POSITION_RULE = "VL304"
+CODE_POSITION = IntOption(
+    "error-code-position",
+    1,
+    "Index of the positional argument that carries the error code in exception calls "
+    "(`NotFoundError(message, code)` is 1); VL305 reads it too.",
+)
 """Where exception calls carry their error code positionally (VL304's option, shared with VL305)."""
 EXCEPTION_SUFFIXES = ("Error", "Exception")
 NO_INIT, CODE_OPTIONAL, KEYWORD_ONLY = -1, -2, 1_000
@@ -73,16 +80,6 @@ class ModuleFacts(TypedDict):
     """Names (as written) used as error codes: ``error_code=NAME``, ``error_code = NAME``."""
 
 
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for a name or attribute chain, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
-
-
 def base_name(node: cst.BaseExpression) -> str | None:
     """The dotted name of a class base (``Generic[T]`` -> ``Generic``)."""
     if isinstance(node, cst.Subscript):
@@ -130,8 +127,7 @@ def error_code_arguments(call: cst.Call, position: int) -> list[cst.BaseExpressi
 
 def error_code_position(context: FileContext) -> int:
     """The configured position of the error code in exception calls (VL304's option)."""
-    value = context.settings.rule_options.get(CODE_POSITION_OPTION[0], {}).get(CODE_POSITION_OPTION[1], 1)
-    return value if isinstance(value, int) else 1
+    return context.settings.option(CODE_POSITION_RULE, CODE_POSITION)
 
 
 def _import_target(module: cst.ImportFrom) -> str:
@@ -171,12 +167,12 @@ class ModuleSummary(Analysis):
 
     # Where the walk is: module level, a top-level class body, or a recorded function.
     def _at_module_level(self) -> bool:
-        return len(self.context.scope.frames) == 1
+        return self.context.scope.at_module_level()
 
     def _top_class(self) -> str | None:
-        frames = self.context.scope.frames
-        if len(frames) == 2 and isinstance(frames[1].node, cst.ClassDef):
-            return self._class_nodes.get(id(frames[1].node))
+        definitions = self.context.scope.definitions()
+        if len(definitions) == 1 and isinstance(definitions[0], cst.ClassDef):
+            return self._class_nodes.get(id(definitions[0]))
         return None
 
     def function_name(self, node: cst.CSTNode | None) -> str | None:
@@ -212,8 +208,7 @@ class ModuleSummary(Analysis):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Record a top-level class and its bases."""
-        frames = self.context.scope.frames
-        if len(frames) != 2:
+        if not self.context.scope.defined_at_module_level():
             return
         name = node.name.value
         bases = tuple(b for b in (base_name(arg.value) for arg in node.bases if arg.keyword is None) if b)
@@ -222,11 +217,12 @@ class ModuleSummary(Analysis):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Record a module-level function or a method of a top-level class."""
-        frames = self.context.scope.frames
-        if len(frames) == 2:
+        scope = self.context.scope
+        owner_node = scope.enclosing_definition()
+        if scope.defined_at_module_level():
             qualname = node.name.value
-        elif len(frames) == 3 and id(frames[1].node) in self._class_nodes:
-            owner = self._class_nodes[id(frames[1].node)]
+        elif owner_node is not None and id(owner_node) in self._class_nodes:  # a method of a top-level class
+            owner = self._class_nodes[id(owner_node)]
             qualname = f"{owner}.{node.name.value}"
             if node.name.value == "__init__":
                 if _defaults_error_code(node):

@@ -14,6 +14,8 @@ from typing import Any
 
 from vectra_lint import registry
 from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
+from vectra_lint.rule import OptionError, Rule
+from vectra_lint.rules.core.noqa_without_reason import NoqaWithoutReason
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -179,8 +181,8 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
     ignore = file_ignore + _selectors(overrides.ignore, f"{cli} --ignore")
     require_reason = _bool(table.get("require-noqa-reason", False), f"{where}.require-noqa-reason")
     if require_reason:
-        extend += ("VL003",)
-    enabled = registry.resolve(select, extend, ignore)
+        extend += (NoqaWithoutReason.code,)
+    enabled = registry.enabled_codes(select, extend, ignore)
 
     per_file: list[tuple[str, frozenset[str]]] = []
     raw_per_file = table.get("per-file-ignores", {})
@@ -199,8 +201,8 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
 
     ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
     ruff_ignore += registry.ruff_opt_outs(select, extend)
-    if "VL302" in enabled:
-        ruff_ignore += ("E722",)  # Ruff's bare-except would report VL302's finding a second time
+    # A Ruff rule that reports what one of ours does would report the same finding a second time.
+    ruff_ignore += tuple(code for rule in registry.all_rules() if rule.code in enabled for code in rule.ruff_duplicates)
     return Settings(
         root=root,
         enabled=enabled,
@@ -260,25 +262,21 @@ def _rule_options(raw: object, where: str) -> dict[str, dict[str, object]]:
             raise ConfigError(f"{where}: unknown rule {key!r}")
         if not isinstance(table, dict):
             raise ConfigError(f"{where}.{key}: expected a table of options")
-        declared = {option.name: option for option in rule.options}
-        for name, value in table.items():
-            option = declared.get(name)
-            if option is None:
-                known = ", ".join(declared) or "none"
-                raise ConfigError(f"{where}.{key}: unknown option {name!r} for {rule.code} (known: {known})")
-            options.setdefault(rule.code, {})[name] = _option_value(value, option.default, f"{where}.{key}.{name}")
+        options[rule.code] = rule_option_values(rule, table, f"{where}.{key}")
     return options
 
 
-def _option_value(value: object, default: object, where: str) -> object:
-    if isinstance(default, bool):
-        return _bool(value, where)
-    if isinstance(default, (tuple, list)):
-        return _strings(value, where)
-    if isinstance(default, int):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ConfigError(f"{where}: expected an integer, got {value!r}")
-        return value
-    if isinstance(default, str) and not isinstance(value, str):
-        raise ConfigError(f"{where}: expected a string, got {value!r}")
-    return value
+def rule_option_values(rule: type[Rule], table: Mapping[str, object], where: str) -> dict[str, object]:
+    """``table``'s values for ``rule``'s declared options, each checked and typed by its ``Option``."""
+    declared = {option.name: option for option in rule.options}
+    values: dict[str, object] = {}
+    for name, value in table.items():
+        option = declared.get(name)
+        if option is None:
+            known = ", ".join(declared) or "none"
+            raise ConfigError(f"{where}: unknown option {name!r} for {rule.code} (known: {known})")
+        try:
+            values[name] = option.parse(value)
+        except OptionError as error:
+            raise ConfigError(f"{where}.{name}: {error}") from None
+    return values

@@ -9,7 +9,7 @@ import libcst as cst
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
 from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
-from vectra_lint.rule import Delete, Expect, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+from vectra_lint.rule import Delete, Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 
 class BlockingSleep(Rule):
@@ -36,6 +36,7 @@ class BlockingSleep(Rule):
     code = "VL201"
     name = "blocking-sleep"
     message = "`time.sleep` blocks the event loop inside `async def`; use `await asyncio.sleep`"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
     valid = (
         Valid("import asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"),
@@ -51,14 +52,14 @@ class BlockingSleep(Rule):
         ),
         Invalid(
             "import time\n\n\nasync def poll() -> float:\n    time.sleep(0.5)\n    return time.monotonic()\n",
-            fixed="import time\nimport asyncio\n\n\nasync def poll() -> float:\n    await asyncio.sleep(0.5)\n"
+            fixed="import asyncio\nimport time\n\n\nasync def poll() -> float:\n    await asyncio.sleep(0.5)\n"
             "    return time.monotonic()\n",
             expected=(Expect(5, 5),),
         ),
         Invalid(
             '"""Poll."""\n\nimport os\nimport time\n\n\nasync def poll() -> None:\n    time.sleep(0.5)\n'
             "    if os.environ:\n        time.sleep(1)\n",
-            fixed='"""Poll."""\n\nimport os\nimport asyncio\n\n\nasync def poll() -> None:\n'
+            fixed='"""Poll."""\n\nimport asyncio\nimport os\n\n\nasync def poll() -> None:\n'
             "    await asyncio.sleep(0.5)\n    if os.environ:\n        await asyncio.sleep(1)\n",
             expected=(Expect(8, 5), Expect(10, 9)),
         ),

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+import ast
+
+import libcst as cst
+
+from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.engine.source import DecodeError
+from vectra_lint.rule import EngineRule, Expect, Invalid, Valid
 
 
-class SyntaxError_(Rule):
+class SyntaxError_(EngineRule):
     """
     ## What it does
     Reports a file that cannot be checked: it does not parse as Python, its bytes are not valid
@@ -29,3 +35,23 @@ class SyntaxError_(Rule):
         Invalid("def broken(:\n    pass\n", expected=(Expect(1, 12, "SyntaxError: invalid syntax"),)),
         Invalid("if True\n    x = 1\n", expected=(Expect(1, 8, "SyntaxError: expected ':'"),)),
     )
+
+    @classmethod
+    def from_parse_error(cls, path: str, text: str, error: cst.ParserSyntaxError) -> Diagnostic:
+        """The diagnostic of a file libcst cannot parse."""
+        # CPython's parser names the offending token precisely; libcst's says where it gave up.
+        try:
+            ast.parse(text)
+        except SyntaxError as python_error:
+            line = python_error.lineno or 1
+            column = python_error.offset or 1
+            message = python_error.msg
+        else:
+            line, column = error.raw_line, error.raw_column + 1
+            message = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
+        return Diagnostic(path, cls.code, cls.name, f"{cls.message}: {message}", line, column, line, column)
+
+    @classmethod
+    def from_decode_error(cls, path: str, error: DecodeError) -> Diagnostic:
+        """The diagnostic of a file that cannot be decoded."""
+        return Diagnostic(path, cls.code, cls.name, error.args[0], error.line, error.column, error.line, error.column)

@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import dotted_name
-from vectra_lint.analysis.project_index import Kind, ProjectIndex, Tri, any_of
-from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
+from vectra_lint.analysis.project_index import ProjectIndex, SymbolKind, Tri, any_of
+from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Option, Valid
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Expect, Invalid, Message, StringsOption, Valid
 
 SERVICE = "app/services/example.py"
+LAYERS = StringsOption(
+    "layers", ("services",), "The layers (names of `[tool.vectra-lint.layers]`) where broad handlers are checked."
+)
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 BROAD_NAMES = frozenset(name.rsplit(".", 1)[1] for name in BROAD)
 
@@ -28,12 +31,32 @@ class _Handler:
     node: cst.ExceptHandler
     broad: list[cst.BaseExpression]
     bound: str | None
-    raised: list[str] = field(default_factory=list)
+    raised: list[str | None] = field(default_factory=list)
+    """What each raise in the handler raises (None: not a name)."""
     reraises: bool = False
     anchor: cst.CSTNode | None = None
 
 
-class BroadExcept(IndexRule):
+@dataclass(frozen=True)
+class BroadHandler(Candidate):
+    """A broad handler that does not re-raise: what it catches and what it raises instead."""
+
+    caught: str
+    raised: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class BroadExceptMessage(Message):
+    """Names the caught type."""
+
+    caught: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Broad `except {self.caught}` neither re-raises nor raises a Vectra exception (§4)"
+
+
+class BroadExcept(IndexRule[BroadHandler]):
     """
     ## What it does
     In the layers of option `layers` (default `["services"]`), flags `except Exception` and
@@ -59,14 +82,8 @@ class BroadExcept(IndexRule):
 
     code = "VL301"
     name = "broad-except"
-    message = "Broad `except {type}` neither re-raises nor raises a Vectra exception (§4)"
-    options = (
-        Option(
-            "layers",
-            ["services"],
-            "The layers (names of `[tool.vectra-lint.layers]`) where broad handlers are checked.",
-        ),
-    )
+    message = "Broad `except` neither re-raises nor raises a Vectra exception (§4)"
+    options = (LAYERS,)
     valid = (
         Valid("try:\n    run()\nexcept Exception:\n    logger.exception('FAIL')\n    raise\n"),
         Valid(
@@ -92,31 +109,29 @@ class BroadExcept(IndexRule):
         Invalid(
             "try:\n    run()\nexcept Exception:\n    logger.warning('ignored')\n",
             path=SERVICE,
-            expected=(Expect(3, 1, "Broad `except Exception` neither re-raises nor raises a Vectra exception (§4)"),),
+            expected=(Expect(3, 1, BroadExceptMessage("Exception")),),
         ),
         Invalid(
             "try:\n    run()\nexcept (KeyError, BaseException) as exc:\n    return None\n",
             path=SERVICE,
-            expected=(
-                Expect(3, 1, "Broad `except BaseException` neither re-raises nor raises a Vectra exception (§4)"),
-            ),
+            expected=(Expect(3, 1, BroadExceptMessage("BaseException")),),
         ),
         Invalid(
             "from fastapi import HTTPException\n\ntry:\n    run()\nexcept Exception as exc:\n"
             "    raise HTTPException(500) from exc\n",
             path=SERVICE,
-            expected=(Expect(5, 1, "Broad `except Exception` neither re-raises nor raises a Vectra exception (§4)"),),
+            expected=(Expect(5, 1, BroadExceptMessage("Exception")),),
         ),
         Invalid(
             "class TechnicalError(Exception):\n    pass\n\n\nclass NotFound(Exception):\n    pass\n\n\n"
             "try:\n    run()\nexcept Exception as exc:\n    raise NotFound('MISSING') from exc\n",
             path=SERVICE,
-            expected=(Expect(11, 1, "Broad `except Exception` neither re-raises nor raises a Vectra exception (§4)"),),
+            expected=(Expect(11, 1, BroadExceptMessage("Exception")),),
         ),
         Invalid(
             "try:\n    run()\nexcept Exception:\n    def later() -> None:\n        raise\n\n    schedule(later)\n",
             path=SERVICE,
-            expected=(Expect(3, 1, "Broad `except Exception` neither re-raises nor raises a Vectra exception (§4)"),),
+            expected=(Expect(3, 1, BroadExceptMessage("Exception")),),
         ),
     )
 
@@ -125,7 +140,7 @@ class BroadExcept(IndexRule):
         super().__init__(context)
         self._open: list[_Handler] = []
         self._done: list[_Handler] = []
-        self._active = context.in_layer(*self.option("layers"))
+        self._active = context.in_layer(*self.option(LAYERS))
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         """Start collecting the raises of a broad handler."""
@@ -153,7 +168,7 @@ class BroadExcept(IndexRule):
             handler.reraises = True
             return
         raised = dotted_name(exc.func if isinstance(exc, cst.Call) else exc)
-        handler.raised.append(raised or "")
+        handler.raised.append(raised)
 
     def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         """Close the handler; it is judged once the module is indexed."""
@@ -167,29 +182,28 @@ class BroadExcept(IndexRule):
         """Judge each broad handler that does not re-raise."""
         for handler in self._done:
             caught = self.context.code_for(handler.broad[0])
-            payload = (self.context.path, caught, *handler.raised)
+            candidate = BroadHandler(self.context.path, caught, tuple(handler.raised))
             # Reported at `except`, like VL302: one suppression comment on that line covers both.
-            self.judge(handler.node, payload, anchor=handler.anchor, length=len("except"))
+            self.judge(handler.node, candidate, anchor=handler.anchor, length=len("except"))
 
     @classmethod
-    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
-        """Fine when something raised is a TechnicalError; unknown raises get the benefit of the doubt."""
-        path, caught, *raised = payload
-        wraps = any_of(_wraps(index, path, name) for name in raised)
+    def decide(cls, index: ProjectIndex, candidate: BroadHandler) -> Verdict:
+        """Fine when something raised is a Vectra exception or SystemExit; unknown raises get the
+        benefit of the doubt."""
+        path = candidate.path
+        wraps = any_of(_wraps(index, path, name) if name else Tri.UNKNOWN for name in candidate.raised)
         if wraps is Tri.NO:
-            return Verdict(Tri.YES, cls.message.format(type=caught))
+            return Verdict(Tri.YES, BroadExceptMessage(candidate.caught))
         if wraps is Tri.DEFER:
-            return Verdict(Tri.DEFER, cls.message.format(type=caught))
+            return Verdict(Tri.DEFER, BroadExceptMessage(candidate.caught))
         return Verdict(Tri.NO)
 
 
 def _wraps(index: ProjectIndex, path: str, raised: str) -> Tri:
     """Whether raising ``raised`` (as written in ``path``) hands the error on properly: a Vectra
     exception of any kind, or ``SystemExit``."""
-    if not raised:
-        return Tri.UNKNOWN
     symbol = index.resolve(path, raised)
-    if symbol is not None and symbol.kind is Kind.BUILTIN and symbol.name == "SystemExit":
+    if symbol is not None and symbol.kind is SymbolKind.BUILTIN and symbol.name == "SystemExit":
         return Tri.YES
     names = index.names
     if raised.rsplit(".", 1)[-1] in (names.exception_base, names.functional_base, names.technical_base):

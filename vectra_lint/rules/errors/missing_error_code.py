@@ -10,14 +10,14 @@ from vectra_lint.analysis.module_summary import (
     CODE_OPTIONAL,
     ERROR_CODE,
     NO_INIT,
-    dotted_name,
     error_code_position,
     is_exception_call_name,
 )
-from vectra_lint.analysis.project_index import MAX_DEPTH, Kind, ProjectIndex, Symbol, Tri
-from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
+from vectra_lint.analysis.project_index import MAX_DEPTH, ProjectIndex, Symbol, SymbolKind, Tri
+from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Valid
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,11 @@ def _required_position(index: ProjectIndex, symbol: Symbol | None, depth: int = 
         found = index.resolve(symbol.module, base)
         if found is None:
             return Tri.UNKNOWN, CODE_OPTIONAL
-        if found.kind is Kind.MISSING:
+        if found.kind is SymbolKind.MISSING:
             return (Tri.DEFER if index.partial else Tri.UNKNOWN), CODE_OPTIONAL
-        if found.kind is Kind.CLASS:
+        if found.kind is SymbolKind.CLASS:
             return _required_position(index, found, depth + 1)
-        if found.kind is Kind.EXTERNAL or found.kind is Kind.BUILTIN:
+        if found.kind is SymbolKind.EXTERNAL or found.kind is SymbolKind.BUILTIN:
             return Tri.NO, CODE_OPTIONAL  # a library base's own __init__ (Exception's takes *args)
     return Tri.NO, CODE_OPTIONAL
 
@@ -71,7 +71,41 @@ def _class_like(func: cst.BaseExpression) -> bool:
     return isinstance(func, cst.Attribute) and func.attr.value[:1].isupper()
 
 
-class MissingErrorCode(IndexRule):
+@dataclass(frozen=True)
+class RaisedClass(Candidate):
+    """An exception class raised or built without an error code, by the name used."""
+
+    dotted: str
+    positional: int = 0
+    """How many positional arguments the call passes."""
+
+
+@dataclass(frozen=True)
+class RequiredCodeMessage(Message):
+    """Names the class whose reached ``__init__`` requires ``error_code``."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"`{self.name}` is raised or built without an error code, which its `__init__` requires "
+            "(a `TypeError`) (§15)"
+        )
+
+
+@dataclass(frozen=True)
+class MissingCodeMessage(Message):
+    """Names the class."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.name}` is raised or built without an error code, and neither it nor a base sets a default (§15)"
+
+
+class MissingErrorCode(IndexRule[RaisedClass]):
     """
     ## What it does
     Flags raising or constructing a Vectra exception (a class that is or descends from
@@ -101,10 +135,7 @@ class MissingErrorCode(IndexRule):
 
     code = "VL305"
     name = "missing-error-code"
-    message = "`{name}` is raised or built without an error code, and neither it nor a base sets a default (§15)"
-    required_message = (
-        "`{name}` is raised or built without an error code, which its `__init__` requires (a `TypeError`) (§15)"
-    )
+    message = "Exception raised or built without an error code, and neither it nor a base sets a default (§15)"
     valid = (
         Valid(
             "class VectraException(Exception):\n    pass\n\n\nclass NotFound(VectraException):\n"
@@ -138,38 +169,17 @@ class MissingErrorCode(IndexRule):
             "from typing import ClassVar\n\n\nclass VectraException(Exception):\n    error_code: ClassVar[str]\n\n\n"
             "class FunctionalError(VectraException):\n    pass\n\n\n"
             'raise FunctionalError("The uploaded file is empty")\n',
-            expected=(
-                Expect(
-                    12,
-                    7,
-                    "`FunctionalError` is raised or built without an error code, and neither "
-                    "it nor a base sets a default (§15)",
-                ),
-            ),
+            expected=(Expect(12, 7, MissingCodeMessage("FunctionalError")),),
         ),
         Invalid(
             "class VectraException(Exception):\n    pass\n\n\nclass TechnicalError(VectraException):\n    pass\n\n\n"
             "def fail() -> None:\n    error = TechnicalError('locked')\n    raise error\n",
-            expected=(
-                Expect(
-                    10,
-                    13,
-                    "`TechnicalError` is raised or built without an error code, and neither "
-                    "it nor a base sets a default (§15)",
-                ),
-            ),
+            expected=(Expect(10, 13, MissingCodeMessage("TechnicalError")),),
         ),
         Invalid(
             "class VectraException(Exception):\n    pass\n\n\nclass Conflict(VectraException):\n    pass\n\n\n"
             "raise Conflict\n",
-            expected=(
-                Expect(
-                    9,
-                    7,
-                    "`Conflict` is raised or built without an error code, and neither it "
-                    "nor a base sets a default (§15)",
-                ),
-            ),
+            expected=(Expect(9, 7, MissingCodeMessage("Conflict")),),
         ),
         Invalid(
             "class VectraException(Exception):\n    error_code = 'INTERNAL_ERROR'\n\n\n"
@@ -177,25 +187,11 @@ class MissingErrorCode(IndexRule):
             "    def __init__(self, message: str, error_code: str) -> None:\n"
             "        super().__init__(message)\n        self.error_code = error_code\n\n\n"
             'raise FunctionalError("File must be an image")\n',
-            expected=(
-                Expect(
-                    11,
-                    7,
-                    "`FunctionalError` is raised or built without an error code, which its `__init__` requires "
-                    "(a `TypeError`) (§15)",
-                ),
-            ),
+            expected=(Expect(11, 7, RequiredCodeMessage("FunctionalError")),),
         ),
         Invalid(
             'class VectraException(Exception):\n    pass\n\n\nraise VectraException("broken", error_code=None)\n',
-            expected=(
-                Expect(
-                    5,
-                    7,
-                    "`VectraException` is raised or built without an error code, and neither "
-                    "it nor a base sets a default (§15)",
-                ),
-            ),
+            expected=(Expect(5, 7, MissingCodeMessage("VectraException")),),
         ),
     )
 
@@ -232,20 +228,19 @@ class MissingErrorCode(IndexRule):
     def finish(self) -> None:
         """Judge the candidates once the module is indexed."""
         for candidate in self._candidates:
-            payload = (self.context.path, candidate.dotted, str(candidate.positional))
-            self.judge(candidate.node, payload, anchor=candidate.anchor)
+            raised = RaisedClass(self.context.path, candidate.dotted, candidate.positional)
+            self.judge(candidate.node, raised, anchor=candidate.anchor)
 
     @classmethod
-    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
+    def decide(cls, index: ProjectIndex, candidate: RaisedClass) -> Verdict:
         """Reported for a Vectra class without a default code anywhere in its hierarchy."""
-        path, dotted, positional = payload
-        symbol = index.resolve(path, dotted)
+        symbol = index.resolve(candidate.path, candidate.dotted)
         flags = index.flags(symbol)
-        message = cls.message.format(name=dotted)
+        message = MissingCodeMessage(candidate.dotted)
         if flags.vectra in (Tri.YES, Tri.DEFER):
             required, position = _required_position(index, symbol)
-            if required is Tri.YES and int(positional) <= position:
-                return Verdict(flags.vectra, cls.required_message.format(name=dotted))
+            if required is Tri.YES and candidate.positional <= position:
+                return Verdict(flags.vectra, RequiredCodeMessage(candidate.dotted))
             if required is Tri.DEFER:
                 return Verdict(Tri.DEFER, message)
         if flags.vectra is Tri.YES and flags.default_code is Tri.NO:

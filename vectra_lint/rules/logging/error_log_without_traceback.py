@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
@@ -12,7 +12,7 @@ from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, file_index
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Analysis, Expect, FixSpec, Invalid, Replace, Rule, Valid
+from vectra_lint.rule import Analysis, Expect, FixAvailability, FixSpec, Invalid, Message, Replace, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -22,6 +22,17 @@ HOME_MADE = (
     "class AppLogger:\n    def error(self, message: str) -> None:\n        send(message)\n\n\n"
     "logger = AppLogger()\n\n\n"
 )
+
+
+@dataclass(frozen=True)
+class ErrorLogMessage(Message):
+    """Names the log call (``logger.error``)."""
+
+    call: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.call}` in an `except` block without `exc_info=True`; the traceback is lost"
 
 
 class ErrorLogWithoutTraceback(Rule):
@@ -49,8 +60,9 @@ class ErrorLogWithoutTraceback(Rule):
 
     code = "VL403"
     name = "error-log-without-traceback"
-    message = "`{call}` in an `except` block without `exc_info=True`; the traceback is lost"
-    fix_safety = Applicability.SAFE
+    message = "Error log in an `except` block without `exc_info=True`; the traceback is lost"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_safety = None  # per fix: safe on a known logging.Logger, unsafe when unresolved
     analyses: ClassVar[tuple[type[Analysis], ...]] = (*INDEX_ANALYSES, Loggers)
     valid = (
         Valid('try:\n    run()\nexcept OSError as e:\n    logger.error(f"FAIL | {e}", exc_info=True)\n    raise\n'),
@@ -66,9 +78,8 @@ class ErrorLogWithoutTraceback(Rule):
             '    logger.error(f"FAIL | {e}")\n    raise\n',
             fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\ntry:\n    run()\nexcept OSError as e:\n"
             '    logger.error(f"FAIL | {e}", exc_info=True)\n    raise\n',
-            expected=(
-                Expect(8, 5, "`logger.error` in an `except` block without `exc_info=True`; the traceback is lost"),
-            ),
+            applicability=Applicability.SAFE,
+            expected=(Expect(8, 5, ErrorLogMessage("logger.error")),),
         ),
         Invalid(
             "import logging\n\n\ndef run_job(log: logging.Logger) -> None:\n    try:\n        run()\n"
@@ -76,13 +87,20 @@ class ErrorLogWithoutTraceback(Rule):
             fixed="import logging\n\n\ndef run_job(log: logging.Logger) -> None:\n    try:\n        run()\n"
             '    except OSError:\n        log.error(\n            "FAIL",\n            extra={"id": 1},\n'
             "            exc_info=True,\n        )\n",
-            expected=(Expect(8, 9, "`log.error` in an `except` block without `exc_info=True`; the traceback is lost"),),
+            applicability=Applicability.SAFE,
+            expected=(Expect(8, 9, ErrorLogMessage("log.error")),),
+        ),
+        Invalid(
+            "import structlog\n\nlogger = structlog.get_logger()\n\ntry:\n    run()\nexcept OSError:\n"
+            '    logger.error("FAIL")\n',
+            fixed="import structlog\n\nlogger = structlog.get_logger()\n\ntry:\n    run()\nexcept OSError:\n"
+            '    logger.error("FAIL", exc_info=True)\n',
+            applicability=Applicability.UNSAFE,
+            expected=(Expect(8, 5, ErrorLogMessage("logger.error")),),
         ),
         Invalid(
             'import logging\n\ntry:\n    run()\nexcept OSError:\n    logging.error("FAIL", exc_info=False)\n',
-            expected=(
-                Expect(6, 5, "`logging.error` in an `except` block without `exc_info=True`; the traceback is lost"),
-            ),
+            expected=(Expect(6, 5, ErrorLogMessage("logging.error")),),
         ),
     )
 
@@ -90,7 +108,7 @@ class ErrorLogWithoutTraceback(Rule):
         """Start checking one file; candidates are judged once the module is indexed."""
         super().__init__(context)
         self._loggers = context.analysis(Loggers)
-        self._candidates: list[tuple[cst.Call, str | None, cst.CSTNode | None, str, bool]] = []
+        self._candidates: list[tuple[cst.Call, str | None, cst.CSTNode | None, ErrorLogMessage, bool]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         """Note error-level log calls in handlers that do not attach the traceback."""
@@ -100,7 +118,7 @@ class ErrorLogWithoutTraceback(Rule):
         if self.context.scope.handler() is None or not self._loggers.is_log_receiver(func.value):
             return
         receiver = self.context.code_for(func.value)
-        message = self.message.format(call=f"{receiver}.error")
+        message = ErrorLogMessage(f"{receiver}.error")
         existing = [arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "exc_info"]
         fixable = True
         if existing:

@@ -9,7 +9,7 @@ import libcst as cst
 from vectra_lint.analysis.sensitive import sensitive_references
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import ensure_logger
-from vectra_lint.rule import Expect, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 
 class PrintCall(Rule):
@@ -37,6 +37,7 @@ class PrintCall(Rule):
     code = "VL401"
     name = "print-call"
     message = "`print` call; log through the logger instead (§6.2)"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
     valid = (
         Valid('import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("ready")\n'),
@@ -54,7 +55,7 @@ class PrintCall(Rule):
         ),
         Invalid(
             '"""Module."""\n\nimport sys\n\n\ndef fail() -> None:\n    print("broken", file=sys.stderr)\n',
-            fixed='"""Module."""\n\nimport sys\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n\n'
+            fixed='"""Module."""\n\nimport logging\nimport sys\n\nlogger = logging.getLogger(__name__)\n\n\n'
             'def fail() -> None:\n    logger.error("broken")\n',
             expected=(Expect(7, 5),),
         ),

@@ -9,13 +9,13 @@ from vectra_lint.analysis.definitions import (
     OVERLOAD,
     Body,
     Definition,
+    DefinitionKind,
     Definitions,
     FunctionBodies,
-    Kind,
-    dotted_name,
 )
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import Expect, FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
 
 
 class MissingReturnAnnotation(Rule):
@@ -46,6 +46,7 @@ class MissingReturnAnnotation(Rule):
     code = "VL102"
     name = "missing-return-annotation"
     message = "Function has no return annotation (§1)"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
     valid = (
         Valid("def total(prices: list[float]) -> float:\n    return sum(prices)\n"),
@@ -172,7 +173,7 @@ def _stub_kind(statement: cst.CSTNode) -> str | None:
 
 def _in_protocol(definition: Definition) -> bool:
     parent = definition.parent
-    if definition.kind is not Kind.METHOD or parent is None or not isinstance(parent.node, cst.ClassDef):
+    if definition.kind is not DefinitionKind.METHOD or parent is None or not isinstance(parent.node, cst.ClassDef):
         return False
     for base in parent.node.bases:
         value = base.value

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.analysis.definitions import dotted_name
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 # Wrappers that keep a field a string: its type is the first argument.
 _TRANSPARENT = frozenset({"Optional", "Annotated", "Mapped", "Union"})
+NAMES = StringsOption(
+    "names", ("status", "type", "kind", "state", "role"), "Field names that hold an enumerated value."
+)
+SUFFIXES = StringsOption("suffixes", ("_status", "_type", "_role"), "Name endings that hold an enumerated value.")
+EXEMPT = StringsOption(
+    "exempt",
+    ("mime_type", "media_type", "content_type"),
+    "Field names that match but hold an open vocabulary (any MIME type), not an enumeration.",
+)
 
 
 class RawStringEnumField(Rule):
@@ -35,15 +44,7 @@ class RawStringEnumField(Rule):
     code = "VL104"
     name = "raw-string-enum-field"
     message = "Status/type field annotated `str`; use an `Enum` (§11)"
-    options = (
-        Option("names", ["status", "type", "kind", "state", "role"], "Field names that hold an enumerated value."),
-        Option("suffixes", ["_status", "_type", "_role"], "Name endings that hold an enumerated value."),
-        Option(
-            "exempt",
-            ["mime_type", "media_type", "content_type"],
-            "Field names that match but hold an open vocabulary (any MIME type), not an enumeration.",
-        ),
-    )
+    options = (NAMES, SUFFIXES, EXEMPT)
     valid = (
         Valid(
             "from enum import Enum\n\nfrom pydantic import BaseModel\n\n\n"
@@ -117,9 +118,9 @@ class RawStringEnumField(Rule):
         self._suffixes: tuple[str, ...] = ()
         self._exempt: frozenset[str] = frozenset()
         if self._active:
-            self._names = frozenset(str(name).lower() for name in self.option("names"))
-            self._suffixes = tuple(str(suffix).lower() for suffix in self.option("suffixes"))
-            self._exempt = frozenset(str(name).lower() for name in self.option("exempt"))
+            self._names = frozenset(name.lower() for name in self.option(NAMES))
+            self._suffixes = tuple(suffix.lower() for suffix in self.option(SUFFIXES))
+            self._exempt = frozenset(name.lower() for name in self.option(EXEMPT))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Annotated names directly in a class body are fields."""

@@ -12,10 +12,16 @@ from libcst._nodes.internal import CodegenState
 from vectra_lint.analysis.definitions import qualified_module_name
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import BoolOption, Expect, Invalid, Rule, Valid
 
 ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.Any"})
 """``builtins.Any``: a bare ``Any`` nothing at module level binds (a star import)."""
+ALLOW_JSON_DICT = BoolOption(
+    "allow-json-dict",
+    True,
+    "Accept `dict[str, Any]` / `Dict[str, Any]` (a JSON object, as the standard's own examples write it) without "
+    "a comment; false requires one there too.",
+)
 JSON_DICTS = frozenset({"builtins.dict", "typing.Dict", "typing_extensions.Dict"})
 _WORD_ANY = re.compile(r"\bAny\b")
 # Tool directives are not explanations; a suppression comment for this very rule must not count
@@ -81,14 +87,7 @@ class UnexplainedAny(Rule):
     code = "VL103"
     name = "unexplained-any"
     message = "`Any` without a comment explaining why (§2)"
-    options = (
-        Option(
-            "allow-json-dict",
-            True,
-            "Accept `dict[str, Any]` / `Dict[str, Any]` (a JSON object, as the standard's own examples "
-            "write it) without a comment; false requires one there too.",
-        ),
-    )
+    options = (ALLOW_JSON_DICT,)
     valid = (
         Valid(
             "from typing import Any\n\n\n"
@@ -152,7 +151,7 @@ class UnexplainedAny(Rule):
             if isinstance(text, str) and _WORD_ANY.search(text):
                 self._candidate(value)
             return
-        json_dicts = self.option("allow-json-dict")
+        json_dicts = self.option(ALLOW_JSON_DICT)
         for found in _any_references(value, self._is_json_dict if json_dicts else None):
             if qualified_module_name(self.context, found) in ANY:
                 self._candidate(found)
