@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.engine.scope import dotted_name
 from vectra_lint.analysis.project_index import ProjectIndex, Symbol, SymbolKind, Tri
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Analysis
 
 LOGGING_ORIGINS = frozenset(
