@@ -144,8 +144,7 @@ def test_a_real_lsp_exchange(tmp_path: Path, client: Client) -> None:
         {
             "range": {"start": {"line": 0, "character": 0}, "end": {"line": 6, "character": 0}},
             "newText": (
-                "import asyncio\nimport time\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"
-                'print("🙂", "x")\n'
+                'import asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\nprint("🙂", "x")\n'
             ),
         }
     ]

@@ -19,9 +19,10 @@ from rich.text import Text
 
 # Only what a run answered from the cache needs is imported here; the engine (libcst and every
 # rule) is imported where it is used, so that such a run never loads it.
-from vectra_lint import __version__
-from vectra_lint.config.files import ConfigError, find_config
+from vectra_lint import STARTED, __version__
+from vectra_lint.config.files import ConfigError, find_config, find_root
 from vectra_lint.config.settings import Settings
+from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing.apply import applicable, write_atomically
 from vectra_lint.pipeline import cache as result_cache
 from vectra_lint.pipeline import git, project_run
@@ -32,6 +33,7 @@ from vectra_lint.reporters import REPORTERS, reporter_class
 from vectra_lint.reporters.base import Summary
 from vectra_lint.reporters.json_format import statistics_json
 from vectra_lint.reporters.text import Lines, print_statistics
+from vectra_lint.reporters.timings import print_timings
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -100,6 +102,7 @@ def main() -> None:
     envvar="VECTRA_LINT_CACHE_DIR",
     help="Where the result cache lives (default: .vectra-lint-cache/ at the project root).",
 )
+@click.option("--timings", is_flag=True, help="Print where the time went (phases and rules) on standard error.")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -125,8 +128,13 @@ def check(
     diff_base: str | None,
     no_cache: bool,
     cache_dir: Path | None,
+    timings: bool,
 ) -> None:
     """Check PATHS (default: the current folder) against the standard; `-` reads standard input."""
+    clock = Timings() if timings else None
+    if clock is not None:
+        clock.add(PHASE, "start-up", time.perf_counter() - STARTED)
+    started = time.perf_counter()
     cwd = Path.cwd()
     use_stdin = paths == (Path("-"),)
     if Path("-") in paths and not use_stdin:
@@ -139,13 +147,15 @@ def check(
     try:
         if config_file is not None:
             config_path: Path | None = config_file
-        elif use_stdin:
-            config_path = find_config(cwd / stdin_filename if stdin_filename else cwd)
         else:
-            config_path = find_config(cwd / targets[0])
+            config_path = find_config(
+                (cwd / stdin_filename if stdin_filename else cwd) if use_stdin else cwd / targets[0]
+            )
         selection = (_split(select) or None, _split(extend_select), _split(ignore))
-        cache_root = None if no_cache else cache_dir or _root_of(config_path, cwd) / result_cache.CACHE_DIR
-        settings, digest = _settings(config_path, selection, cwd, cache_root)
+        start = (cwd / stdin_filename if stdin_filename else cwd) if use_stdin else cwd / targets[0]
+        default_root = find_root(start)
+        cache_root = None if no_cache else cache_dir or _root_of(config_path, default_root) / result_cache.CACHE_DIR
+        settings, digest = _settings(config_path, selection, default_root, cache_root)
     except ConfigError as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
@@ -156,7 +166,7 @@ def check(
     if add_noqa and (fix or diff or use_stdin):
         _error("--add-noqa cannot be combined with --fix, --diff or `-`")
         sys.exit(EXIT_ERROR)
-    mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
+    mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes, timings=timings)
     errors: list[str] = []
     stdin_text: str | None = None
     notices: list[str] = []
@@ -190,10 +200,19 @@ def check(
                 _warning("No Python files found under the given paths")
             project, whole = _project_tasks(found.tasks, settings, config_path, cwd, targets)
             settings = replace(settings, whole_project=whole)
-            with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
-                outcomes = project_run.check(
-                    found.tasks, project, settings, mode, jobs, results, progress.advance, notices
-                )
+            workers = time.perf_counter()
+            if clock is not None:
+                # Where the time goes in a real run: the engine on every named file, no cache.
+                from vectra_lint.pipeline.runner import run
+
+                clock.add(PHASE, "config and discovery", workers - started)
+                outcomes = run(found.tasks, settings, mode, jobs, notices, clock)
+                clock.add(PHASE, "workers (wall)", time.perf_counter() - workers - clock.of(PHASE)["project phase"])
+            else:
+                with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
+                    outcomes = project_run.check(
+                        found.tasks, project, settings, mode, jobs, results, progress.advance, notices
+                    )
             file_count = len(found.tasks)
     except RuffError as error:
         _error(str(error))
@@ -266,7 +285,11 @@ def check(
         _show_fixes(outcomes, sys.stderr if report_to_stderr else sys.stdout)
     if output_format in ("github", "sarif"):
         outcomes, sources = _from_repository_top(outcomes, sources, cwd)
+    reporting = time.perf_counter()
     _report(outcomes, summary, output_format, output_file, statistics, sources, report_to_stderr, quiet)
+    if clock is not None:
+        clock.add(PHASE, "report", time.perf_counter() - reporting)
+        print_timings(_errors(), clock, time.perf_counter() - STARTED)
     for message in errors:
         _error(message)
     if errors:
@@ -620,18 +643,13 @@ def rule(code_or_name: str) -> None:
     Ruff's E and W codes that vectra-lint runs (E501, W291, ...) show Ruff's own documentation.
     """
     from vectra_lint import registry
-    from vectra_lint.pipeline import ruff
     from vectra_lint.reporters import rule_docs
 
     found = registry.find_rule(code_or_name)
     if found is not None:
         text = rule_docs.render(found)
-    elif registry.RUFF_SELECTOR.match(code_or_name.upper()) and len(code_or_name) == 4:
-        try:
-            text = ruff.rule_docs(code_or_name.upper())
-        except RuffError as error:
-            _error(str(error))
-            sys.exit(EXIT_ERROR)
+    elif registry.RUFF_SELECTOR.match(code_or_name.upper()):
+        text = rule_docs.render_ruff(code_or_name.upper())
     else:
         _error(f"unknown rule {code_or_name!r} (see `vectra-lint rules`)")
         sys.exit(EXIT_ERROR)
@@ -702,8 +720,9 @@ def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Pa
     targets = list(paths) or [Path(".")]
     try:
         config_path = config_file if config_file is not None else find_config(cwd / targets[0])
-        cache_root = _root_of(config_path, cwd) / result_cache.CACHE_DIR
-        settings, digest = _settings(config_path, (None, (), ()), cwd, cache_root)
+        default_root = find_root(cwd / targets[0])
+        cache_root = _root_of(config_path, default_root) / result_cache.CACHE_DIR
+        settings, digest = _settings(config_path, (None, (), ()), default_root, cache_root)
         found = discover(targets, settings, cwd)
         project, whole = _project_tasks(found.tasks, settings, config_path, cwd, targets)
         settings = replace(settings, whole_project=whole)

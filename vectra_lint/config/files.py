@@ -47,3 +47,26 @@ def read(path: Path) -> TomlTable:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+"""What marks a project root when no ``pyproject.toml`` has a ``[tool.vectra-lint]`` table."""
+
+
+def find_root(start: Path) -> Path:
+    """The project root for checking ``start`` when no config file was found: the nearest folder
+    from ``start`` upward holding one of ``ROOT_MARKERS``, else the folder of ``start`` itself,
+    or the folder above the package it is in (checking an installed ``cat/`` package alone must
+    still see its modules as ``cat.log``, as its own imports name them).
+
+    Never the working directory: the same files must give the same module names and layers
+    wherever the command runs.
+    """
+    resolved = start.resolve()
+    directory = resolved if resolved.is_dir() else resolved.parent
+    for folder in (directory, *directory.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        directory = directory.parent
+    return directory

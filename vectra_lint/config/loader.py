@@ -88,10 +88,11 @@ def _selectors(values: Sequence[str], where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
-    """Settings from ``config_path`` (or the defaults, rooted at ``cwd``) and the command line."""
+def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> Settings:
+    """Settings from ``config_path`` (or the defaults, rooted at ``default_root``: see ``find_root``)
+    and the command line."""
     table: Mapping[str, object] = {}
-    root = cwd
+    root = default_root
     source = "defaults"
     if config_path is not None:
         data = _read(config_path)
@@ -142,6 +143,7 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
         raise ConfigError(f"{where}.baseline: expected the path of a baseline file, got {baseline!r}")
 
     ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
+    ruff_ignore += registry.ruff_opt_outs(select, extend)
     # A Ruff rule that reports what one of ours does would report the same finding a second time.
     ruff_ignore += tuple(code for rule in registry.all_rules() if rule.code in enabled for code in rule.ruff_duplicates)
     return Settings(

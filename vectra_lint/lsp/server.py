@@ -16,7 +16,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from vectra_lint import __version__
-from vectra_lint.config.files import ConfigError, find_config
+from vectra_lint.config.files import ConfigError, find_config, find_root
 from vectra_lint.config.loader import Overrides, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
@@ -67,7 +67,7 @@ class VectraLanguageServer(LanguageServer):
         config = find_config(path)
         found = self.projects.get(config)
         if found is None:
-            root = config.parent.resolve() if config is not None else path.parent
+            root = config.parent.resolve() if config is not None else find_root(path)
             # The project phase sees every file of a configured project (as `check` on part of it does).
             settings = replace(load(config, Overrides(), root), whole_project=config is not None)
             tool = result_cache.tool_fingerprint()

@@ -131,7 +131,7 @@ def _read_pickle(path: Path) -> object:
             return pickle.load(handle)
     except FileNotFoundError:
         return None
-    except Exception:  # noqa: VL301 -- a damaged or foreign entry is a miss, whatever it raises
+    except Exception:  # a damaged or foreign entry is a miss, whatever it raises
         return None
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from vectra_lint.diagnostics import Diagnostic
@@ -17,6 +18,8 @@ class Mode:
 
     fix: bool = False
     unsafe_fixes: bool = False
+    timings: bool = False
+    """Measure each phase and rule (``check --timings``)."""
 
 
 @dataclass(frozen=True)
@@ -38,3 +41,5 @@ class Outcome:
     """Misleading ``# noqa`` comments (``engine/noqa_check.py``), as ``line: message``."""
     fixed_codes: tuple[str, ...] = ()
     """The code of each diagnostic that fixing resolved (for ``--show-fixes``)."""
+    timings: Mapping[tuple[str, str], float] | None = None
+    """With ``Mode.timings``: what this file's worker chunk measured (set on a chunk's last file)."""

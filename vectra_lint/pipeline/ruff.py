@@ -135,18 +135,3 @@ def to_diagnostics(records: Sequence[Record], text: str, display: str) -> tuple[
             )
         )
     return tuple(diagnostics)
-
-
-def rule_docs(code: str) -> str:
-    """Ruff's documentation of one of its rules (Markdown), introduced as vectra-lint reports it."""
-    try:
-        completed = subprocess.run([ruff_binary(), "rule", code], capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise RuffError(f"cannot run ruff: {error}") from None
-    if completed.returncode != 0:
-        raise RuffError(f"unknown rule {code!r}: {completed.stderr.strip()}")
-    intro = (
-        f"> vectra-lint reports `{code}` by running Ruff (PEP 8, RULES.md): select it with `select`/`extend-select`"
-        f" (`E`, `W` or `{code}`), silence it with `# noqa: {code}`; `line-length` is vectra-lint's.\n\n"
-    )
-    return intro + completed.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
@@ -16,6 +17,7 @@ from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import noqa_check
 from vectra_lint.engine.lint import lint_text
 from vectra_lint.engine.source import DecodeError, decode, encode
+from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source, fix_text
 from vectra_lint.pipeline import ruff
 from vectra_lint.pipeline.discovery import Task
@@ -25,7 +27,14 @@ from vectra_lint.registry import rules_by_code
 from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
-def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_records: Sequence[Record] | None) -> Outcome:
+def process(
+    task: Task,
+    data: bytes,
+    settings: Settings,
+    mode: Mode,
+    ruff_records: Sequence[Record] | None,
+    timings: Timings | None = None,
+) -> Outcome:
     """Lint (and fix) one file's bytes; ``ruff_records`` are Ruff's findings on them, when known."""
     try:
         decoded = decode(data)
@@ -41,7 +50,7 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
         if records is None:
             records = ruff.check_text(text, task.display, settings) if settings.ruff_selected else ()
         external = ruff.to_diagnostics(records, text, task.display)
-        result = lint_text(task.display, task.relative, text, settings, external)
+        result = lint_text(task.display, task.relative, text, settings, external, timings)
         facts.clear()
         facts.update(result.facts)
         return result.diagnostics
@@ -89,10 +98,16 @@ def _read(task: Task) -> bytes | str:
 def _process_chunk(
     chunk: Sequence[Task], settings: Settings, mode: Mode, given: Mapping[Task, bytes | str] | None = None
 ) -> list[Outcome]:
+    timings = Timings() if mode.timings else None
+    start = time.perf_counter()
     contents = {task: given[task] if given is not None and task in given else _read(task) for task in chunk}
     readable = [task for task in chunk if isinstance(contents[task], bytes)]
+    read = time.perf_counter()
     # One Ruff process per chunk; fixing re-runs Ruff only on text that a fix changed.
     external = ruff.check_files(readable, settings) if settings.ruff_selected else {}
+    if timings is not None:
+        timings.add(PHASE, "read files", read - start)
+        timings.add(PHASE, "Ruff", time.perf_counter() - read)
     outcomes: list[Outcome] = []
     # Python's cyclic collector, left to run on its own, kept scanning the millions of
     # short-lived nodes each parse allocates: 15% of a run. Trees have no reference cycles (what
@@ -106,26 +121,33 @@ def _process_chunk(
                 # collector promotes nothing while disabled): the per-file cycles, not the
                 # results kept so far.
                 gc.collect(0)
-            outcomes.append(_process_one(task, contents[task], settings, mode, external))
+            outcomes.append(_process_one(task, contents[task], settings, mode, external, timings))
     finally:
         if automatic:
             gc.enable()
+    if timings is not None and outcomes:
+        outcomes[-1] = replace(outcomes[-1], timings=timings.seconds)
     return outcomes
 
 
 def _process_one(
-    task: Task, data: bytes | str, settings: Settings, mode: Mode, external: dict[str, list[Record]]
+    task: Task,
+    data: bytes | str,
+    settings: Settings,
+    mode: Mode,
+    external: dict[str, list[Record]],
+    timings: Timings | None = None,
 ) -> Outcome:
     if isinstance(data, str):
         return Outcome(task, (), error=data)
     try:
         records = external.get(str(task.path)) if external else None
-        return process(task, data, settings, mode, records)
+        return process(task, data, settings, mode, records, timings)
     except RecursionError:
         return Outcome(task, (), error=f"{task.display}: too deeply nested to analyse")
     except ruff.RuffError:
         raise  # not about this file: the whole run cannot use Ruff
-    except Exception as error:  # noqa: VL301 -- a bug on one file must not cost the report on the others
+    except Exception as error:  # a bug on one file must not cost the report on the others
         message = f"{task.display}: internal error, please report it: {type(error).__name__}: {error}"
         return Outcome(task, (), error=message)
 
@@ -187,16 +209,24 @@ def run(
     mode: Mode,
     jobs: int | None = None,
     notices: list[str] | None = None,
+    timings: Timings | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[Outcome]:
     """Process every task, in parallel when there is enough work; ordered by display path.
 
-    Run-level notices of the project phase are appended to ``notices`` when given; ``progress`` is
-    told how many more files are done, as chunks finish.
+    Run-level notices of the project phase are appended to ``notices`` when given; with
+    ``timings`` (and ``mode.timings``), the workers' figures and the project phase's are added to it;
+    ``progress`` is told how many more files are done, as chunks finish.
     """
     outcomes = run_unsettled(tasks, settings, mode, jobs, progress)
     outcomes.sort(key=lambda outcome: outcome.task.display)
-    return finish_project(outcomes, settings, mode, notices)
+    if timings is None:
+        return finish_project(outcomes, settings, mode, notices)
+    for outcome in outcomes:
+        if outcome.timings:
+            timings.merge(outcome.timings)
+    with timings.phase("project phase"):
+        return finish_project(outcomes, settings, mode, notices)
 
 
 def run_unsettled(
