@@ -22,7 +22,7 @@ from vectra_lint import registry
 from vectra_lint.analysis.project import facts_key
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from vectra_lint.engine import noqa
+from vectra_lint.engine import limits, noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.positions import LineIndex, Located, locate, locate_in
 from vectra_lint.engine.walker import DispatchTable, walk
@@ -190,6 +190,19 @@ def lint_text(
     ``external`` are diagnostics another tool (Ruff) found in the same text; ``# noqa`` applies to
     them like to ours.
     """
+    rejected = limits.precheck(text, path)
+    if rejected is not None:
+        diagnostic = Diagnostic(
+            path,
+            SYNTAX_ERROR,
+            "syntax-error",
+            rejected.message,
+            rejected.line,
+            rejected.column,
+            rejected.line,
+            rejected.column,
+        )
+        return FileResult(path, (diagnostic,) if SYNTAX_ERROR in settings.enabled else (), parsed=False)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -239,19 +252,25 @@ def _order_leaves(table: DispatchTable, infrastructure: Sequence[object]) -> Non
 
 
 def _syntax_error(path: str, text: str, error: cst.ParserSyntaxError, settings: Settings) -> tuple[Diagnostic, ...]:
-    if SYNTAX_ERROR not in settings.enabled:
-        return ()
-    # CPython's parser names the offending token precisely; libcst's says where it gave up.
+    # CPython's parser names the offending token precisely; libcst's says where it gave up. And
+    # libcst rejects a few layouts CPython accepts (a tab after spaces in an indentation): those
+    # are not syntax errors, only files this tool cannot read.
     try:
         ast.parse(text)
     except SyntaxError as python_error:
         line = python_error.lineno or 1
         column = python_error.offset or 1
-        message = python_error.msg
+        message = f"SyntaxError: {python_error.msg}"
+    except (RecursionError, MemoryError) as python_error:
+        line, column, message = 1, 1, f"CPython cannot compile this file: {python_error}"
     else:
-        line, column = error.raw_line, error.raw_column + 1
-        message = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
-    diagnostic = Diagnostic(path, SYNTAX_ERROR, "syntax-error", f"SyntaxError: {message}", line, column, line, column)
+        reason = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
+        raise limits.CannotAnalyse(
+            f"libcst cannot parse it although CPython accepts it ({reason} at {error.raw_line}:{error.raw_column + 1})"
+        )
+    if SYNTAX_ERROR not in settings.enabled:
+        return ()
+    diagnostic = Diagnostic(path, SYNTAX_ERROR, "syntax-error", message, line, column, line, column)
     return (diagnostic,)
 
 
