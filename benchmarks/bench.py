@@ -1,19 +1,28 @@
 """Speed of ``vectra-lint check`` against libcst's parse alone, on Django's ``django/`` package.
 
-Prints, from one run: the libcst parse-only time over every file in one process, the wall time
-of ``vectra-lint check`` over the same files (all rules, default jobs), and their ratio. The
-ratio is the number the project tracks: 1.0 means a full check costs what parsing alone does.
+Prints the two ratios the project tracks (issue 13), each the best of a few alternating rounds:
 
-    python benchmarks/bench.py [--jobs N] [--select CODES]
+- default run / parse: the wall time of ``vectra-lint check`` (all default rules, the default
+  number of jobs) against a one-process libcst parse of the same files;
+- ``--jobs 1`` / parse: the CPU time (user + system) of ``vectra-lint check --jobs 1`` against the
+  CPU time of the same one-process parse. CPU time is what a busy host moves least.
+
+1.0 means a full check costs what parsing alone does. It also prints the peak resident memory of
+the largest process of the runs (a worker, in the default run). The result cache, when there is
+one, is switched off: this measures a cold run.
+
+    python benchmarks/bench.py [--rounds N] [--select CODES]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
@@ -22,30 +31,50 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.corpus import django_package, python_files  # noqa: E402
 
 
-def parse_only(files: list[Path]) -> float:
-    """Seconds to parse every file with libcst, sequentially, in this process."""
-    sources = [file.read_bytes() for file in files]
-    start = time.perf_counter()
+@dataclass(frozen=True)
+class Timing:
+    """Wall and CPU seconds of one measured run."""
+
+    wall: float
+    cpu: float
+
+
+def parse_only(sources: list[bytes]) -> Timing:
+    """Parse every file with libcst, sequentially, in this process."""
+    start, start_cpu = time.perf_counter(), time.process_time()
     for source in sources:
         try:
             cst.parse_module(source)
         except cst.ParserSyntaxError:
             pass
-    return time.perf_counter() - start
+    return Timing(time.perf_counter() - start, time.process_time() - start_cpu)
 
 
-def check(package: Path, extra: list[str]) -> tuple[float, int]:
-    """Wall seconds of ``vectra-lint check`` on ``package`` and how many diagnostics it printed."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def check(package: Path, extra: list[str]) -> tuple[Timing, int]:
+    """Time ``vectra-lint check`` on ``package`` (its workers' CPU included) and count what it printed."""
     command = [sys.executable, "-m", "vectra_lint", "check", str(package), "--output-format", "concise"]
-    command += ["--exit-zero", "--config", str(_empty_config()), *extra]
-    start = time.perf_counter()
+    command += ["--exit-zero", "--config", str(_empty_config()), *_no_cache(), *extra]
+    start, start_cpu = time.perf_counter(), _children_cpu()
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
+    timing = Timing(time.perf_counter() - start, _children_cpu() - start_cpu)
     if completed.returncode != 0:
         sys.stderr.write(completed.stderr)
         raise SystemExit(f"vectra-lint failed with exit code {completed.returncode}")
     lines = [line for line in completed.stdout.splitlines() if ": VL" in line or ": E" in line or ": W" in line]
-    return elapsed, len(lines)
+    return timing, len(lines)
+
+
+def _no_cache() -> list[str]:
+    # A cold run: switch the result cache off where this version has one.
+    completed = subprocess.run(
+        [sys.executable, "-m", "vectra_lint", "check", "--help"], capture_output=True, text=True, check=False
+    )
+    return ["--no-cache"] if "--no-cache" in completed.stdout else []
 
 
 def _empty_config() -> Path:
@@ -60,24 +89,38 @@ def _empty_config() -> Path:
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--jobs", help="passed to vectra-lint (default: its own, the CPU count)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each is kept")
     parser.add_argument("--select", help="rules to run (default: all rules on by default, Ruff's E/W included)")
     args = parser.parse_args()
     package = django_package()
     files = python_files(package)
-    lines = sum(file.read_bytes().count(b"\n") for file in files)
-    extra = []
-    if args.jobs:
-        extra += ["--jobs", args.jobs]
-    if args.select:
-        extra += ["--select", args.select]
-    parse_seconds = parse_only(files)
-    check_seconds, found = check(package, extra)
+    sources = [file.read_bytes() for file in files]
+    lines = sum(source.count(b"\n") for source in sources)
+    extra = ["--select", args.select] if args.select else []
+    parses: list[Timing] = []
+    defaults: list[Timing] = []
+    singles: list[Timing] = []
+    found = 0
+    # Alternating, so that a passing burst of load on the host hits every kind of run alike.
+    for _ in range(args.rounds):
+        parses.append(parse_only(sources))
+        timing, found = check(package, extra)
+        defaults.append(timing)
+        singles.append(check(package, [*extra, "--jobs", "1"])[0])
+    parse_wall = min(t.wall for t in parses)
+    parse_cpu = min(t.cpu for t in parses)
+    default_wall = min(t.wall for t in defaults)
+    single_cpu = min(t.cpu for t in singles)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out = sys.stdout
-    out.write(f"corpus: {package} ({len(files)} files, {lines} lines), {os.cpu_count()} CPUs\n")
-    out.write(f"libcst parse only (1 process): {parse_seconds:8.2f} s\n")
-    out.write(f"vectra-lint check ({found} diagnostics): {check_seconds:8.2f} s\n")
-    out.write(f"ratio check / parse-only: {check_seconds / parse_seconds:.2f}\n")
+    out.write(f"corpus: {package} ({len(files)} files, {lines} lines), {os.cpu_count()} CPUs, {found} diagnostics\n")
+    out.write(f"best of {args.rounds} rounds\n")
+    out.write(f"libcst parse only (1 process): {parse_wall:8.2f} s wall, {parse_cpu:8.2f} s CPU\n")
+    out.write(f"vectra-lint check (default jobs): {default_wall:8.2f} s wall\n")
+    out.write(f"vectra-lint check --jobs 1: {single_cpu:8.2f} s CPU\n")
+    out.write(f"ratio default run / parse (wall): {default_wall / parse_wall:.2f}\n")
+    out.write(f"ratio --jobs 1 / parse (CPU): {single_cpu / parse_cpu:.2f}\n")
+    out.write(f"peak memory of one process: {peak_mb:.0f} MB\n")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from vectra_lint.reporters.github import GithubReporter
 from vectra_lint.reporters.json_format import JsonReporter
 from vectra_lint.reporters.junit import JunitReporter
 from vectra_lint.reporters.sarif import SarifReporter
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 SCHEMA_PATH = Path(__file__).with_name("sarif-schema-2.1.0.json")
 
@@ -72,7 +72,7 @@ class PrintCall(Rule):
     message = "Use the logger instead of `print()`"
     fix_safety = Applicability.UNSAFE
     valid = (Valid("logging.info('x')\n"),)
-    invalid = (Invalid("print('x')\n", fixed="logging.info('x')\n"),)
+    invalid = (Invalid("print('x')\n", fixed="logging.info('x')\n", expected=(Expect(1, 1),)),)
 
 
 def run(reporter_class: type[Reporter], files: dict[str, list[Diagnostic]] = FILES, **summary: Any) -> str:

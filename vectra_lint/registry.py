@@ -21,7 +21,8 @@ class RegistryError(Exception):
     """A rule module does not have the shape every rule must have."""
 
 
-def _validate(rule: type[Rule], module_name: str) -> None:
+def validate(rule: type[Rule], module_name: str) -> None:
+    """Raise :class:`RegistryError` unless ``rule`` has the shape every rule must have."""
     where = f"{module_name}.{rule.__name__}"
     for attribute in ("code", "name", "message"):
         if not isinstance(getattr(rule, attribute, None), str):
@@ -36,16 +37,31 @@ def _validate(rule: type[Rule], module_name: str) -> None:
             raise RegistryError(f"{where}: docstring lacks a '## {section}' section")
     if not rule.valid or not rule.invalid:
         raise RegistryError(f"{where}: needs at least one valid and one invalid example")
+    if not all(example.expected for example in rule.invalid):
+        raise RegistryError(f"{where}: every invalid example lists the diagnostics it expects")
     if rule.fix_safety is not None and not any(example.fixed is not None for example in rule.invalid):
         raise RegistryError(f"{where}: a fixable rule needs an invalid example with its fixed code")
     if rule.fix_safety is None and any(example.fixed is not None for example in rule.invalid):
         raise RegistryError(f"{where}: declares no fix but an example expects one")
+    for listener in (rule, *rule.analyses):
+        _validate_handlers(listener, where)
     declared = {option.name for option in rule.options}
     examples: list[Valid | Invalid] = [*rule.valid, *rule.invalid]
     for example in examples:
         unknown = set(example.options) - declared
         if unknown:
             raise RegistryError(f"{where}: example uses undeclared options {sorted(unknown)}")
+
+
+def _validate_handlers(listener: type[object], where: str) -> None:
+    """Handlers must return ``None``: the shared walk ignores what they return (see ``engine/walker.py``),
+    so a libcst-style ``return False`` meant to skip the children would silently do nothing."""
+    for name in dir(listener):
+        if name.startswith(("visit_", "leave_")):
+            returns = getattr(getattr(listener, name), "__annotations__", {}).get("return", "missing")
+            if returns not in (None, "None"):
+                message = f"{listener.__name__}.{name} must be annotated `-> None` (returns are ignored)"
+                raise RegistryError(f"{where}: {message}")
 
 
 @cache
@@ -66,7 +82,7 @@ def all_rules() -> tuple[type[Rule], ...]:
         ]
         if len(defined) != 1:
             raise RegistryError(f"{info.name}: defines {len(defined)} rules; a rule module defines exactly one")
-        _validate(defined[0], info.name)
+        validate(defined[0], info.name)
         found.append(defined[0])
     codes: dict[str, str] = {}
     for rule in found:

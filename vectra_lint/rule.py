@@ -4,7 +4,8 @@ A rule is a subclass of :class:`Rule` with class-level metadata and ``visit_<Nod
 ``leave_<Node>`` methods named after libcst node classes. The engine instantiates every enabled
 rule once per file and calls all of their handlers from ONE traversal of ONE parse (see
 ``engine/walker.py``). Rules never compute positions: they report nodes, and the engine locates only the
-reported nodes after the walk (see ``engine/positions.py``).
+reported nodes after the walk (see ``engine/positions.py``). Handlers return ``None``: unlike
+libcst, returning ``False`` from ``visit_X`` does not skip the children (the walk is shared).
 """
 
 from __future__ import annotations
@@ -43,18 +44,30 @@ class Valid:
 
 
 @dataclass(frozen=True)
-class Invalid:
-    """Code on which the rule must report; ``fixed`` is the exact source after ``--fix``.
+class Expect:
+    """One diagnostic an invalid example must produce: where it starts (1-based) and its message.
 
-    ``fixed=None`` means the rule offers no fix for this code. ``count`` is how many diagnostics
-    of this rule the code must produce.
+    ``message=None`` stands for the rule's default ``message``.
+    """
+
+    line: int
+    column: int
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code on which the rule must report exactly the ``expected`` diagnostics.
+
+    ``fixed`` is the exact source after ``--fix --unsafe-fixes``; ``None`` means the rule offers no
+    fix for this code.
     """
 
     code: str
     fixed: str | None = None
     path: str = "app/example.py"
     options: Mapping[str, object] = field(default_factory=dict)
-    count: int = 1
+    expected: tuple[Expect, ...] = field(kw_only=True)
 
 
 # Edits a rule asks for, in terms of nodes; the engine turns them into text edits once it knows

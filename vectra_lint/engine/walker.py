@@ -5,6 +5,11 @@ and calls the visitor hooks for every node and attribute; on this project's benc
 about as much as the parse itself. Rules only read the tree, so this walker reads the dataclass
 fields directly and dispatches through a table built once per set of rules: node types no rule
 listens to cost one dict lookup. Children are visited in source order.
+
+Unlike libcst, what a ``visit_`` handler returns is ignored: returning ``False`` does NOT skip the
+node's children. Every rule and analysis shares this one walk, so one listener cannot prune the
+tree for the others. A rule that wants to ignore a subtree keeps a depth counter or checks
+``context.scope`` instead. The registry rejects handlers not annotated ``-> None``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from vectra_lint.analysis.module_summary import ModuleSummary, dotted_name
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Valid
+from vectra_lint.rule import Expect, Invalid, Valid
 
 
 @dataclass(frozen=True)
@@ -76,21 +76,46 @@ class BlockingCallViaHelper(IndexRule):
         Invalid(
             "import pandas as pd\n\n\ndef _read(path: str) -> object:\n    return pd.read_csv(path)\n\n\n"
             "def load_csv(path: str) -> object:\n    return _read(path)\n\n\n"
-            "async def import_rows(path: str) -> object:\n    return load_csv(path)\n"
+            "async def import_rows(path: str) -> object:\n    return load_csv(path)\n",
+            expected=(
+                Expect(
+                    13,
+                    12,
+                    "`load_csv` blocks the event loop inside `async def import_rows`: "
+                    "load_csv -> _read -> pd.read_csv (VL205)",
+                ),
+            ),
         ),
         Invalid(
             "import requests\n\n\nclass Client:\n    def _get(self, url: str) -> bytes:\n"
             "        return requests.get(url).content\n\n    async def fetch(self, url: str) -> bytes:\n"
-            "        return self._get(url)\n"
+            "        return self._get(url)\n",
+            expected=(
+                Expect(
+                    9,
+                    16,
+                    "`self._get` blocks the event loop inside `async def fetch`: Client._get -> requests.get (VL202)",
+                ),
+            ),
         ),
         Invalid(
             "import subprocess\n\n\ndef a() -> None:\n    b()\n\n\ndef b() -> None:\n    a()\n"
             '    subprocess.run(["sync"])\n\n\nasync def main() -> None:\n    a()\n    b()\n',
-            count=2,
+            expected=(
+                Expect(14, 5, "`a` blocks the event loop inside `async def main`: a -> b -> subprocess.run (VL203)"),
+                Expect(15, 5, "`b` blocks the event loop inside `async def main`: b -> subprocess.run (VL203)"),
+            ),
         ),
         Invalid(
             "import time\n\n\nclass Poller:\n    def __init__(self) -> None:\n        time.sleep(1)\n\n\n"
-            "async def start() -> None:\n    Poller()\n"
+            "async def start() -> None:\n    Poller()\n",
+            expected=(
+                Expect(
+                    10,
+                    5,
+                    "`Poller` blocks the event loop inside `async def start`: Poller.__init__ -> time.sleep (VL201)",
+                ),
+            ),
         ),
     )
 

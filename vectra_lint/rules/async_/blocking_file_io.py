@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vectra_lint.analysis.rule_bases import BlockingCallRule
-from vectra_lint.rule import Invalid, Valid
+from vectra_lint.rule import Expect, Invalid, Valid
 
 
 class BlockingFileIo(BlockingCallRule):
@@ -39,16 +39,53 @@ class BlockingFileIo(BlockingCallRule):
         Valid("async def load(store: object) -> None:\n    store.read_text()\n"),
     )
     invalid = (
-        Invalid("async def load(name: str) -> str:\n    with open(name) as handle:\n        return handle.read()\n"),
+        Invalid(
+            "async def load(name: str) -> str:\n    with open(name) as handle:\n        return handle.read()\n",
+            expected=(
+                Expect(2, 10, "`open` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`"),
+            ),
+        ),
         Invalid(
             "from pathlib import Path\n\n\nasync def load(folder: Path) -> str:\n"
             '    config = Path("config.toml")\n    data = config.read_text()\n'
             '    (folder / "out.txt").write_text(data)\n    return Path("x").read_bytes().decode()\n',
-            count=3,
+            expected=(
+                Expect(
+                    6,
+                    12,
+                    "`config.read_text` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`",
+                ),
+                Expect(
+                    7,
+                    5,
+                    '`(folder / "out.txt").write_text` is blocking file I/O inside `async def`; '
+                    "offload it with `asyncio.to_thread`",
+                ),
+                Expect(
+                    8,
+                    12,
+                    '`Path("x").read_bytes` is blocking file I/O inside `async def`; '
+                    "offload it with `asyncio.to_thread`",
+                ),
+            ),
         ),
         Invalid(
             "import pathlib\n\n\nasync def save(target: pathlib.Path, text: str) -> None:\n"
-            "    target.write_text(text)\n"
+            "    target.write_text(text)\n",
+            expected=(
+                Expect(
+                    5,
+                    5,
+                    "`target.write_text` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`",
+                ),
+            ),
         ),
-        Invalid('import shutil\n\n\nasync def purge() -> None:\n    shutil.rmtree("/tmp/work")\n'),
+        Invalid(
+            'import shutil\n\n\nasync def purge() -> None:\n    shutil.rmtree("/tmp/work")\n',
+            expected=(
+                Expect(
+                    5, 5, "`shutil.rmtree` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`"
+                ),
+            ),
+        ),
     )

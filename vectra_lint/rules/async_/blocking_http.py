@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vectra_lint.analysis.rule_bases import BlockingCallRule
-from vectra_lint.rule import Invalid, Valid
+from vectra_lint.rule import Expect, Invalid, Valid
 
 
 class BlockingHttp(BlockingCallRule):
@@ -44,20 +44,76 @@ class BlockingHttp(BlockingCallRule):
         ),
     )
     invalid = (
-        Invalid("import requests\n\n\nasync def fetch(url: str) -> bytes:\n    return requests.get(url).content\n"),
+        Invalid(
+            "import requests\n\n\nasync def fetch(url: str) -> bytes:\n    return requests.get(url).content\n",
+            expected=(
+                Expect(
+                    5,
+                    12,
+                    "`requests.get` is a blocking HTTP call inside `async def`; use an "
+                    "async client (`httpx.AsyncClient`)",
+                ),
+            ),
+        ),
         Invalid(
             "from requests import post as send\n\n\nasync def notify(url: str) -> None:\n"
-            '    send(url, json={"ok": True})\n'
+            '    send(url, json={"ok": True})\n',
+            expected=(
+                Expect(
+                    5, 5, "`send` is a blocking HTTP call inside `async def`; use an async client (`httpx.AsyncClient`)"
+                ),
+            ),
         ),
         Invalid(
             "import urllib.request\n\n\nasync def fetch(url: str) -> bytes:\n"
-            "    with urllib.request.urlopen(url) as response:\n        return response.read()\n"
+            "    with urllib.request.urlopen(url) as response:\n        return response.read()\n",
+            expected=(
+                Expect(
+                    5,
+                    10,
+                    "`urllib.request.urlopen` is a blocking HTTP call inside `async def`; use "
+                    "an async client (`httpx.AsyncClient`)",
+                ),
+            ),
         ),
         Invalid(
             "import httpx\n\n\nasync def fetch(url: str) -> None:\n"
             "    with httpx.Client() as client:\n        client.get(url)\n    httpx.post(url)\n",
-            count=2,
+            expected=(
+                Expect(
+                    5,
+                    10,
+                    "`httpx.Client` is a blocking HTTP call inside `async def`; use an "
+                    "async client (`httpx.AsyncClient`)",
+                ),
+                Expect(
+                    7,
+                    5,
+                    "`httpx.post` is a blocking HTTP call inside `async def`; use an "
+                    "async client (`httpx.AsyncClient`)",
+                ),
+            ),
         ),
-        Invalid("import http.client\n\n\nasync def ping() -> None:\n    http.client.HTTPSConnection('example.com')\n"),
-        Invalid("import urllib3\n\n\nasync def ping() -> None:\n    urllib3.request('GET', 'https://example.com')\n"),
+        Invalid(
+            "import http.client\n\n\nasync def ping() -> None:\n    http.client.HTTPSConnection('example.com')\n",
+            expected=(
+                Expect(
+                    5,
+                    5,
+                    "`http.client.HTTPSConnection` is a blocking HTTP call inside `async def`; "
+                    "use an async client (`httpx.AsyncClient`)",
+                ),
+            ),
+        ),
+        Invalid(
+            "import urllib3\n\n\nasync def ping() -> None:\n    urllib3.request('GET', 'https://example.com')\n",
+            expected=(
+                Expect(
+                    5,
+                    5,
+                    "`urllib3.request` is a blocking HTTP call inside `async def`; use an "
+                    "async client (`httpx.AsyncClient`)",
+                ),
+            ),
+        ),
     )

@@ -6,7 +6,7 @@ import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
-from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 
 class BlockingSleep(Rule):
@@ -41,13 +41,17 @@ class BlockingSleep(Rule):
         Invalid(
             "import time\n\n\nasync def poll() -> None:\n    time.sleep(0.5)\n",
             fixed="import time\nimport asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(0.5)\n",
+            expected=(Expect(5, 5),),
         ),
         Invalid(
             "import asyncio as aio\nfrom time import sleep as nap\n\n\nasync def poll() -> None:\n    nap(1)\n",
             fixed="import asyncio as aio\nfrom time import sleep as nap\n\n\n"
             "async def poll() -> None:\n    await aio.sleep(1)\n",
+            expected=(Expect(6, 5),),
         ),
-        Invalid("import time\n\n\nasync def poll() -> bool:\n    return time.sleep(1) is None\n"),
+        Invalid(
+            "import time\n\n\nasync def poll() -> bool:\n    return time.sleep(1) is None\n", expected=(Expect(5, 12),)
+        ),
     )
 
     analyses = (AwaitablePositions,)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vectra_lint.analysis.rule_bases import BlockingCallRule
-from vectra_lint.rule import Invalid, Valid
+from vectra_lint.rule import Expect, Invalid, Valid
 
 
 class BlockingSubprocess(BlockingCallRule):
@@ -36,16 +36,50 @@ class BlockingSubprocess(BlockingCallRule):
     invalid = (
         Invalid(
             "import subprocess\n\n\nasync def convert(path: str) -> None:\n"
-            '    subprocess.run(["pdftotext", path], check=True)\n'
+            '    subprocess.run(["pdftotext", path], check=True)\n',
+            expected=(
+                Expect(
+                    5,
+                    5,
+                    "`subprocess.run` runs a process synchronously inside `async def`; use "
+                    "`asyncio.create_subprocess_exec`",
+                ),
+            ),
         ),
         Invalid(
             "from subprocess import check_output as sh\n\n\nasync def version() -> bytes:\n"
-            '    return sh(["git", "describe"])\n'
+            '    return sh(["git", "describe"])\n',
+            expected=(
+                Expect(
+                    5, 12, "`sh` runs a process synchronously inside `async def`; use `asyncio.create_subprocess_exec`"
+                ),
+            ),
         ),
         Invalid(
             "import os\n\n\nasync def cleanup(pid: int) -> None:\n"
             '    os.system("rm -rf /tmp/work")\n    os.waitpid(pid, 0)\n',
-            count=2,
+            expected=(
+                Expect(
+                    5,
+                    5,
+                    "`os.system` runs a process synchronously inside `async def`; use `asyncio.create_subprocess_exec`",
+                ),
+                Expect(
+                    6,
+                    5,
+                    "`os.waitpid` runs a process synchronously inside `async def`; use "
+                    "`asyncio.create_subprocess_exec`",
+                ),
+            ),
         ),
-        Invalid('import subprocess as sp\n\n\nasync def start() -> None:\n    sp.Popen(["worker"])\n'),
+        Invalid(
+            'import subprocess as sp\n\n\nasync def start() -> None:\n    sp.Popen(["worker"])\n',
+            expected=(
+                Expect(
+                    5,
+                    5,
+                    "`sp.Popen` runs a process synchronously inside `async def`; use `asyncio.create_subprocess_exec`",
+                ),
+            ),
+        ),
     )

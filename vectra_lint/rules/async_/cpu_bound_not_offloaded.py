@@ -8,7 +8,7 @@ from vectra_lint.analysis.blocking_calls import BlockingCall
 from vectra_lint.analysis.rule_bases import BlockingCallRule
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
-from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Option, Replace, Valid
+from vectra_lint.rule import Expect, FixSpec, Invalid, NodeEdit, Option, Replace, Valid
 
 
 class CpuBoundNotOffloaded(BlockingCallRule):
@@ -56,21 +56,53 @@ class CpuBoundNotOffloaded(BlockingCallRule):
             "    return frame\n",
             fixed="import pandas as pd\nimport asyncio\n\n\nasync def load(path: str) -> object:\n"
             "    frame = await asyncio.to_thread(pd.read_csv, path, sep=';')\n    return frame\n",
+            expected=(
+                Expect(
+                    5,
+                    13,
+                    "`pd.read_csv` is heavy synchronous work inside `async def`; run it "
+                    "with `await asyncio.to_thread(...)`",
+                ),
+            ),
         ),
         Invalid(
             "import asyncio as aio\nfrom pandas import read_parquet\n\n\nasync def load(path: str) -> object:\n"
             "    return read_parquet(\n        path,\n        columns=['id'],\n    )\n",
             fixed="import asyncio as aio\nfrom pandas import read_parquet\n\n\nasync def load(path: str) -> object:\n"
             "    return await aio.to_thread(\n        read_parquet,\n        path,\n        columns=['id'],\n    )\n",
+            expected=(
+                Expect(
+                    6,
+                    12,
+                    "`read_parquet` is heavy synchronous work inside `async def`; run it "
+                    "with `await asyncio.to_thread(...)`",
+                ),
+            ),
         ),
         Invalid(
             "import pandas\n\n\nasync def rows(path: str) -> int:\n    return len(pandas.read_excel(path))\n",
+            expected=(
+                Expect(
+                    5,
+                    16,
+                    "`pandas.read_excel` is heavy synchronous work inside `async def`; run it "
+                    "with `await asyncio.to_thread(...)`",
+                ),
+            ),
         ),
         Invalid(
             "import numpy\n\n\nasync def vectors(path: str) -> None:\n    numpy.load(path)\n",
             fixed="import numpy\nimport asyncio\n\n\nasync def vectors(path: str) -> None:\n"
             "    await asyncio.to_thread(numpy.load, path)\n",
             options={"extra-calls": ["numpy.load"]},
+            expected=(
+                Expect(
+                    5,
+                    5,
+                    "`numpy.load` is heavy synchronous work inside `async def`; run it "
+                    "with `await asyncio.to_thread(...)`",
+                ),
+            ),
         ),
     )
 

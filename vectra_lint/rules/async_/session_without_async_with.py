@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
 
 
 class SessionWithoutAsyncWith(Rule):
@@ -58,20 +58,51 @@ class SessionWithoutAsyncWith(Rule):
     invalid = (
         Invalid(
             "from app.db import SessionLocal\n\n\nasync def count() -> int:\n    db = SessionLocal()\n"
-            "    try:\n        return await db.scalar(query)\n    finally:\n        await db.close()\n"
+            "    try:\n        return await db.scalar(query)\n    finally:\n        await db.close()\n",
+            expected=(
+                Expect(
+                    5,
+                    10,
+                    "`SessionLocal()` creates a database session outside `async with`; use "
+                    "`async with SessionLocal() as db:`",
+                ),
+            ),
         ),
         Invalid(
             "from app.db import async_session as make_session\n\n\nasync def save(user: object) -> None:\n"
-            "    db = make_session()\n    db.add(user)\n    await db.commit()\n"
+            "    db = make_session()\n    db.add(user)\n    await db.commit()\n",
+            expected=(
+                Expect(
+                    5,
+                    10,
+                    "`make_session()` creates a database session outside `async with`; use "
+                    "`async with make_session() as db:`",
+                ),
+            ),
         ),
         Invalid(
             "from app.db import SessionLocal\n\n\nasync def save(user: object) -> None:\n"
-            "    with SessionLocal.begin() as db:\n        db.add(user)\n"
+            "    with SessionLocal.begin() as db:\n        db.add(user)\n",
+            expected=(
+                Expect(
+                    5,
+                    10,
+                    "`SessionLocal.begin()` creates a database session outside `async with`; use "
+                    "`async with SessionLocal.begin() as db:`",
+                ),
+            ),
         ),
         Invalid(
             "from app.database import make_db\n\n\nasync def save(user: object) -> None:\n"
             "    db = make_db()\n    db.add(user)\n",
             options={"factories": ["make_db"]},
+            expected=(
+                Expect(
+                    5,
+                    10,
+                    "`make_db()` creates a database session outside `async with`; use `async with make_db() as db:`",
+                ),
+            ),
         ),
     )
 

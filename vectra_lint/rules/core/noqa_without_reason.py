@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 
 class NoqaWithoutReason(Rule):
@@ -21,4 +21,4 @@ class NoqaWithoutReason(Rule):
     message = "`# noqa` without a reason; add `-- why` after the codes"
     default_enabled = False
     valid = (Valid('print("x")  # noqa: VL401 -- CLI output is the product here\n'),)
-    invalid = (Invalid('print("x")  # noqa: VL401\n'),)
+    invalid = (Invalid('print("x")  # noqa: VL401\n', expected=(Expect(1, 13),)),)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 
 class SyntaxError_(Rule):
@@ -25,4 +25,7 @@ class SyntaxError_(Rule):
     name = "syntax-error"
     message = "SyntaxError"
     valid = (Valid("def ok() -> None:\n    pass\n"),)
-    invalid = (Invalid("def broken(:\n    pass\n"), Invalid("if True\n    x = 1\n"))
+    invalid = (
+        Invalid("def broken(:\n    pass\n", expected=(Expect(1, 12, "SyntaxError: invalid syntax"),)),
+        Invalid("if True\n    x = 1\n", expected=(Expect(1, 8, "SyntaxError: expected ':'"),)),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 
 class UnusedNoqa(Rule):
@@ -28,7 +28,19 @@ class UnusedNoqa(Rule):
     fix_safety = Applicability.SAFE
     valid = (Valid('print("debug")  # noqa: VL401\n'), Valid("x = 1  # noqa: F401\n"))
     invalid = (
-        Invalid("x = 1  # noqa: VL401\n", fixed="x = 1\n"),
-        Invalid('print("x")  # noqa: VL401, VL201\n', fixed='print("x")  # noqa: VL401\n'),
-        Invalid("x = 1  # keep it  # noqa: VL401\n", fixed="x = 1  # keep it\n"),
+        Invalid(
+            "x = 1  # noqa: VL401\n",
+            fixed="x = 1\n",
+            expected=(Expect(1, 8, "Unused `noqa` directive (suppresses nothing): VL401"),),
+        ),
+        Invalid(
+            'print("x")  # noqa: VL401, VL201\n',
+            fixed='print("x")  # noqa: VL401\n',
+            expected=(Expect(1, 13, "Unused `noqa` directive (suppresses nothing): VL201"),),
+        ),
+        Invalid(
+            "x = 1  # keep it  # noqa: VL401\n",
+            fixed="x = 1  # keep it\n",
+            expected=(Expect(1, 8, "Unused `noqa` directive (suppresses nothing): VL401"),),
+        ),
     )

@@ -15,7 +15,7 @@ import libcst as cst
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 # Something a line of code has and a line of prose rarely has (as Ruff's ERA001 requires).
 _CODE_HINT = re.compile(r"[()\[\]{}:=%]|^(return|break|continue|import|from|pass|raise|del|assert|yield|print)\b")
@@ -349,25 +349,26 @@ class CommentedOutCode(Rule):
         Invalid(
             "def total(items: list[int]) -> int:\n    # print(items)\n    return sum(items)\n",
             fixed="def total(items: list[int]) -> int:\n    return sum(items)\n",
+            expected=(Expect(2, 5),),
         ),
         Invalid(
             "# Old implementation:\n# result = compute(x)\n# cache[x] = result\nresult = fast(x)\n",
             fixed="# Old implementation:\nresult = fast(x)\n",
+            expected=(Expect(2, 1, "Commented-out code (2 lines); delete it, git history keeps it (§13)"),),
         ),
         Invalid(
             "# for item in items:\n#     process(item)\nrun()\n",
             fixed="run()\n",
+            expected=(Expect(1, 1, "Commented-out code (2 lines); delete it, git history keeps it (§13)"),),
         ),
-        Invalid(
-            "call(\n    first,\n    # second=2,\n)\n",
-            fixed="call(\n    first,\n)\n",
-        ),
+        Invalid("call(\n    first,\n    # second=2,\n)\n", fixed="call(\n    first,\n)\n", expected=(Expect(3, 5),)),
         Invalid(
             "# config = {\n#     'debug': True,\n# }\nconfig = {}\n",
             fixed="config = {}\n",
+            expected=(Expect(1, 1, "Commented-out code (3 lines); delete it, git history keeps it (§13)"),),
         ),
-        Invalid("total = 0  # total = sum(values)\n", fixed="total = 0\n"),
-        Invalid("# import pdb; pdb.set_trace()\nrun()\n", fixed="run()\n"),
+        Invalid("total = 0  # total = sum(values)\n", fixed="total = 0\n", expected=(Expect(1, 12),)),
+        Invalid("# import pdb; pdb.set_trace()\nrun()\n", fixed="run()\n", expected=(Expect(1, 1),)),
     )
 
     def __init__(self, context: FileContext) -> None:

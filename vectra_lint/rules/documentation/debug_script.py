@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.analysis.definitions import node_at_start, path_matches
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
 
 
 class DebugScript(Rule):
@@ -38,11 +38,13 @@ class DebugScript(Rule):
         Valid('"""Debug views."""\n', path="app/api/debug_views.py", options={"patterns": ["scratch*.py"]}),
     )
     invalid = (
-        Invalid("print('hi')\n", path="debug_test.py"),
-        Invalid('"""Scratch."""\nimport os\n', path="scripts/scratch.py"),
-        Invalid("", path="app/tmp_fix.py"),
-        Invalid("@decorator\ndef check() -> None:\n    pass\n", path="tests/test_debug_login.py"),
-        Invalid("x = 1\n", path="notebooks/play.py", options={"patterns": ["notebooks/**"]}),
+        Invalid("print('hi')\n", path="debug_test.py", expected=(Expect(1, 1),)),
+        Invalid('"""Scratch."""\nimport os\n', path="scripts/scratch.py", expected=(Expect(1, 1),)),
+        Invalid("", path="app/tmp_fix.py", expected=(Expect(1, 1),)),
+        Invalid(
+            "@decorator\ndef check() -> None:\n    pass\n", path="tests/test_debug_login.py", expected=(Expect(1, 1),)
+        ),
+        Invalid("x = 1\n", path="notebooks/play.py", options={"patterns": ["notebooks/**"]}, expected=(Expect(1, 1),)),
     )
 
     def visit_Module(self, node: cst.Module) -> None:

@@ -16,7 +16,7 @@ from vectra_lint.analysis.definitions import (
     implicit_first_parameter,
 )
 from vectra_lint.analysis.docstring_sections import may_have_sections, parse
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 _NO_VALUE = frozenset({"None", "NoReturn", "Never"})
 _PROPERTIES = frozenset({"property", "cached_property", "abstractproperty", "getter"})
@@ -89,22 +89,31 @@ class DocstringArgsMismatch(Rule):
             "def move(src: str, dst: str) -> None:\n"
             '    """Move a file.\n\n    Args:\n        src: From.\n        target: To.\n    """\n'
             "    pass\n",
-            count=2,
+            expected=(
+                Expect(1, 5, "Parameter `dst` of `move` is missing from the docstring's Args section"),
+                Expect(1, 5, "The docstring documents `target`, which is not a parameter of `move`"),
+            ),
         ),
         Invalid(
             "def run(*args: str, **kwargs: str) -> None:\n"
-            '    """Run.\n\n    Args:\n        args: Positional.\n        **kwargs: Named.\n    """\n'
+            '    """Run.\n\n    Args:\n        args: Positional.\n        **kwargs: Named.\n    """\n',
+            expected=(Expect(1, 5, "Parameter `*args` of `run` is documented as `args`"),),
         ),
         Invalid(
             "def total(prices: list[float]):\n"
             '    """Add prices.\n\n    Args:\n        prices: The prices.\n    """\n'
-            "    return sum(prices)\n"
+            "    return sum(prices)\n",
+            expected=(Expect(1, 5, "`total` returns a value but its docstring has no Returns section"),),
         ),
         Invalid(
             "def size(path: str) -> int:\n"
             '    """Size of a file.\n\n    Parameters\n    ----------\n    name : str\n        The file.\n    """\n'
             "    raise NotImplementedError\n",
-            count=3,
+            expected=(
+                Expect(1, 5, "Parameter `path` of `size` is missing from the docstring's Parameters section"),
+                Expect(1, 5, "The docstring documents `name`, which is not a parameter of `size`"),
+                Expect(1, 5, "`size` returns a value but its docstring has no Returns section"),
+            ),
         ),
     )
 

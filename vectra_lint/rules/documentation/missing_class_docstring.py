@@ -13,7 +13,7 @@ from vectra_lint.analysis.definitions import (
     public_scope,
 )
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 
 class MissingClassDocstring(Rule):
@@ -53,12 +53,27 @@ class MissingClassDocstring(Rule):
         ),
     )
     invalid = (
-        Invalid("class PaymentService:\n    pass\n"),
-        Invalid("class Config:\n    # Settings for the app\n    debug = False\n"),
-        Invalid('class Formatted:\n    f"""Not a docstring: {1}"""\n'),
-        Invalid('class Outer:\n    """Doc."""\n\n    class Meta:\n        ordering = ["name"]\n'),
-        Invalid("class _Cache:\n    pass\n"),
-        Invalid('def factory() -> type:\n    """Build."""\n\n    class Local:\n        pass\n\n    return Local\n'),
+        Invalid(
+            "class PaymentService:\n    pass\n",
+            expected=(Expect(1, 7, "Class `PaymentService` has no docstring (§12)"),),
+        ),
+        Invalid(
+            "class Config:\n    # Settings for the app\n    debug = False\n",
+            expected=(Expect(1, 7, "Class `Config` has no docstring (§12)"),),
+        ),
+        Invalid(
+            'class Formatted:\n    f"""Not a docstring: {1}"""\n',
+            expected=(Expect(1, 7, "Class `Formatted` has no docstring (§12)"),),
+        ),
+        Invalid(
+            'class Outer:\n    """Doc."""\n\n    class Meta:\n        ordering = ["name"]\n',
+            expected=(Expect(4, 11, "Class `Meta` has no docstring (§12)"),),
+        ),
+        Invalid("class _Cache:\n    pass\n", expected=(Expect(1, 7, "Class `_Cache` has no docstring (§12)"),)),
+        Invalid(
+            'def factory() -> type:\n    """Build."""\n\n    class Local:\n        pass\n\n    return Local\n',
+            expected=(Expect(4, 11, "Class `Local` has no docstring (§12)"),),
+        ),
     )
 
     analyses = (Definitions,)

@@ -17,7 +17,7 @@ from vectra_lint.analysis.definitions import (
     public_scope,
 )
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 
 class MissingFunctionDocstring(Rule):
@@ -77,18 +77,34 @@ class MissingFunctionDocstring(Rule):
         ),
     )
     invalid = (
-        Invalid("def charge(amount: int) -> None:\n    pass\n"),
+        Invalid(
+            "def charge(amount: int) -> None:\n    pass\n",
+            expected=(Expect(1, 5, "Function `charge` has no docstring (§12)"),),
+        ),
         Invalid(
             'class Cart:\n    """A cart."""\n\n    def __init__(self) -> None:\n        self.items = []\n\n'
             "    def __len__(self) -> int:\n        return len(self.items)\n",
-            count=2,
+            expected=(
+                Expect(4, 9, "Method `Cart.__init__` has no docstring (§12)"),
+                Expect(7, 9, "Method `Cart.__len__` has no docstring (§12)"),
+            ),
         ),
-        Invalid('def outer() -> None:\n    """Outer."""\n\n    def inner() -> None:\n        pass\n'),
-        Invalid("def _helper() -> None:\n    # helps\n    pass\n"),
-        Invalid('async def fetch(url: str) -> bytes:\n    f"""Fetch {url}."""\n    return b""\n'),
+        Invalid(
+            'def outer() -> None:\n    """Outer."""\n\n    def inner() -> None:\n        pass\n',
+            expected=(Expect(4, 9, "Function `inner` has no docstring (§12)"),),
+        ),
+        Invalid(
+            "def _helper() -> None:\n    # helps\n    pass\n",
+            expected=(Expect(1, 5, "Function `_helper` has no docstring (§12)"),),
+        ),
+        Invalid(
+            'async def fetch(url: str) -> bytes:\n    f"""Fetch {url}."""\n    return b""\n',
+            expected=(Expect(1, 11, "Function `fetch` has no docstring (§12)"),),
+        ),
         Invalid(
             'class Cart:\n    """A cart."""\n\n    def __init__(self) -> None:\n        self.items = []\n',
             options={"docstring-scope": "public"},
+            expected=(Expect(4, 9, "Method `Cart.__init__` has no docstring (§12)"),),
         ),
     )
 

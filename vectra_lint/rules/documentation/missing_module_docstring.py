@@ -13,7 +13,7 @@ from vectra_lint.analysis.definitions import (
     node_at_start,
     public_scope,
 )
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 
 class MissingModuleDocstring(Rule):
@@ -52,12 +52,16 @@ class MissingModuleDocstring(Rule):
         Valid("import os\n", path="scripts/tool.py", options={"exempt-paths": ["scripts/**"]}),
     )
     invalid = (
-        Invalid("import os\n"),
-        Invalid("from app.services.payment import PaymentService\n", path="app/services/__init__.py"),
-        Invalid('# Payment helpers\n\nf"""Not a docstring: {__name__}"""\n'),
-        Invalid("# Only a comment\n"),
-        Invalid("@decorator\nclass First:\n    pass\n"),
-        Invalid("import os\n", path="app/_compat.py"),
+        Invalid("import os\n", expected=(Expect(1, 1),)),
+        Invalid(
+            "from app.services.payment import PaymentService\n",
+            path="app/services/__init__.py",
+            expected=(Expect(1, 1, "Package `__init__.py` has no docstring (§12)"),),
+        ),
+        Invalid('# Payment helpers\n\nf"""Not a docstring: {__name__}"""\n', expected=(Expect(1, 1),)),
+        Invalid("# Only a comment\n", expected=(Expect(1, 1),)),
+        Invalid("@decorator\nclass First:\n    pass\n", expected=(Expect(1, 1),)),
+        Invalid("import os\n", path="app/_compat.py", expected=(Expect(1, 1),)),
     )
 
     def visit_Module(self, node: cst.Module) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixSpec, InsertInto, Invalid, Rule, Valid
 
 
 class BareExcept(Rule):
@@ -33,6 +33,7 @@ class BareExcept(Rule):
         Invalid(
             "try:\n    run()\nexcept:\n    cleanup()\n    raise\n",
             fixed="try:\n    run()\nexcept Exception:\n    cleanup()\n    raise\n",
+            expected=(Expect(3, 1),),
         ),
     )
 

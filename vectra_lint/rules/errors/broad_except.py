@@ -10,7 +10,7 @@ from vectra_lint.analysis.module_summary import dotted_name
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, any_of
 from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Valid
+from vectra_lint.rule import Expect, Invalid, Valid
 
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 BROAD_NAMES = frozenset(name.rsplit(".", 1)[1] for name in BROAD)
@@ -70,17 +70,30 @@ class BroadExcept(IndexRule):
         Valid("try:\n    run()\nexcept Exception as exc:\n    raise make_error(exc) from exc\n"),
     )
     invalid = (
-        Invalid("try:\n    run()\nexcept Exception:\n    logger.warning('ignored')\n"),
-        Invalid("try:\n    run()\nexcept (KeyError, BaseException) as exc:\n    return None\n"),
+        Invalid(
+            "try:\n    run()\nexcept Exception:\n    logger.warning('ignored')\n",
+            expected=(Expect(3, 1, "Broad `except Exception` neither re-raises nor raises a `TechnicalError` (§4)"),),
+        ),
+        Invalid(
+            "try:\n    run()\nexcept (KeyError, BaseException) as exc:\n    return None\n",
+            expected=(
+                Expect(3, 1, "Broad `except BaseException` neither re-raises nor raises a `TechnicalError` (§4)"),
+            ),
+        ),
         Invalid(
             "from fastapi import HTTPException\n\ntry:\n    run()\nexcept Exception as exc:\n"
-            "    raise HTTPException(500) from exc\n"
+            "    raise HTTPException(500) from exc\n",
+            expected=(Expect(5, 1, "Broad `except Exception` neither re-raises nor raises a `TechnicalError` (§4)"),),
         ),
         Invalid(
             "class TechnicalError(Exception):\n    pass\n\n\nclass NotFound(Exception):\n    pass\n\n\n"
-            "try:\n    run()\nexcept Exception as exc:\n    raise NotFound('MISSING') from exc\n"
+            "try:\n    run()\nexcept Exception as exc:\n    raise NotFound('MISSING') from exc\n",
+            expected=(Expect(11, 1, "Broad `except Exception` neither re-raises nor raises a `TechnicalError` (§4)"),),
         ),
-        Invalid("try:\n    run()\nexcept Exception:\n    def later() -> None:\n        raise\n\n    schedule(later)\n"),
+        Invalid(
+            "try:\n    run()\nexcept Exception:\n    def later() -> None:\n        raise\n\n    schedule(later)\n",
+            expected=(Expect(3, 1, "Broad `except Exception` neither re-raises nor raises a `TechnicalError` (§4)"),),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:

@@ -10,7 +10,7 @@ from vectra_lint.analysis.module_summary import dotted_name
 from vectra_lint.analysis.project_index import Kind, ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Valid
+from vectra_lint.rule import Expect, Invalid, Valid
 
 LAYERS = ("services", "routes")
 EXEMPT = frozenset({"NotImplementedError"})
@@ -67,17 +67,42 @@ class BuiltinRaiseInLayer(IndexRule):
     )
     invalid = (
         Invalid(
-            'def parse(text: str) -> int:\n    raise ValueError(f"bad number {text}")\n', path="app/services/parse.py"
+            'def parse(text: str) -> int:\n    raise ValueError(f"bad number {text}")\n',
+            path="app/services/parse.py",
+            expected=(
+                Expect(
+                    2,
+                    11,
+                    "`ValueError` with a raw message in the services layer; raise a Vectra "
+                    "exception with an error code (§15)",
+                ),
+            ),
         ),
         Invalid(
             "from fastapi import HTTPException\n\n\nasync def get_user(user_id: int) -> None:\n"
             '    raise HTTPException(status_code=404, detail="User not found")\n',
             path="app/api/v1/endpoints/users.py",
+            expected=(
+                Expect(
+                    5,
+                    11,
+                    "`HTTPException` with a raw message in the routes layer; raise a Vectra "
+                    "exception with an error code (§15)",
+                ),
+            ),
         ),
         Invalid(
             "class QdrantDown(ConnectionError):\n    pass\n\n\ndef search() -> None:\n"
             '    raise QdrantDown("Qdrant is unreachable")\n',
             path="app/services/rag.py",
+            expected=(
+                Expect(
+                    6,
+                    11,
+                    "`QdrantDown` with a raw message in the services layer; raise a Vectra "
+                    "exception with an error code (§15)",
+                ),
+            ),
         ),
     )
 

@@ -12,7 +12,7 @@ from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import FixSpec, Invalid, Option, Replace, Valid
+from vectra_lint.rule import Expect, FixSpec, Invalid, Option, Replace, Valid
 
 SCREAMING_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -101,33 +101,53 @@ class ErrorCodeCase(IndexRule):
         Invalid(
             'raise NotFoundError("User missing", error_code="user_not_found")\n',
             fixed='raise NotFoundError("User missing", error_code="USER_NOT_FOUND")\n',
+            expected=(Expect(1, 48, "Error code 'user_not_found' is not SCREAMING_SNAKE_CASE (§15)"),),
         ),
         Invalid(
             "class Timeout(TechnicalError):\n    error_code = 'apiTimeout'\n",
             fixed="class Timeout(TechnicalError):\n    error_code = 'API_TIMEOUT'\n",
+            expected=(Expect(2, 18, "Error code 'apiTimeout' is not SCREAMING_SNAKE_CASE (§15)"),),
         ),
         Invalid(
             'raise DuplicateError("exists", "user-exists")\n',
             fixed='raise DuplicateError("exists", "USER_EXISTS")\n',
+            expected=(Expect(1, 32, "Error code 'user-exists' is not SCREAMING_SNAKE_CASE (§15)"),),
         ),
         Invalid(
             'raise DuplicateError("user-exists")\n',
             fixed='raise DuplicateError("USER_EXISTS")\n',
             options={"error-code-position": 0},
+            expected=(Expect(1, 22, "Error code 'user-exists' is not SCREAMING_SNAKE_CASE (§15)"),),
         ),
         Invalid(
             'ERROR_AUTH = "auth_failed"\n\n\ndef login() -> None:\n'
             '    raise AuthError("denied", error_code=ERROR_AUTH)\n',
             fixed='ERROR_AUTH = "AUTH_FAILED"\n\n\ndef login() -> None:\n'
             '    raise AuthError("denied", error_code=ERROR_AUTH)\n',
-            count=2,
+            expected=(
+                Expect(
+                    1, 14, "`ERROR_AUTH` = 'auth_failed' is used as an error code and is not SCREAMING_SNAKE_CASE (§15)"
+                ),
+                Expect(5, 42, "Error code `ERROR_AUTH` holds 'auth_failed', which is not SCREAMING_SNAKE_CASE (§15)"),
+            ),
         ),
         Invalid(
             "import enum\n\n\nclass ErrorCode(str, enum.Enum):\n    AUTH = 'auth-failed'\n\n\n"
             "class AuthError(FunctionalError):\n    error_code = ErrorCode.AUTH.value\n",
             fixed="import enum\n\n\nclass ErrorCode(str, enum.Enum):\n    AUTH = 'AUTH_FAILED'\n\n\n"
             "class AuthError(FunctionalError):\n    error_code = ErrorCode.AUTH.value\n",
-            count=2,
+            expected=(
+                Expect(
+                    5,
+                    12,
+                    "`ErrorCode.AUTH` = 'auth-failed' is used as an error code and is not SCREAMING_SNAKE_CASE (§15)",
+                ),
+                Expect(
+                    9,
+                    18,
+                    "Error code `ErrorCode.AUTH.value` holds 'auth-failed', which is not SCREAMING_SNAKE_CASE (§15)",
+                ),
+            ),
         ),
     )
 

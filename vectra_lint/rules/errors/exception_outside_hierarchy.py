@@ -10,7 +10,7 @@ from vectra_lint.analysis.module_summary import base_name
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, any_of
 from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Valid
+from vectra_lint.rule import Expect, Invalid, Valid
 
 
 @dataclass(frozen=True)
@@ -63,15 +63,44 @@ class ExceptionOutsideHierarchy(IndexRule):
         Valid("class Mixin:\n    pass\n\n\nclass Plain(Mixin):\n    pass\n"),
     )
     invalid = (
-        Invalid("class PaymentDeclined(ValueError):\n    pass\n"),
+        Invalid(
+            "class PaymentDeclined(ValueError):\n    pass\n",
+            expected=(
+                Expect(
+                    1,
+                    7,
+                    "Exception class `PaymentDeclined` does not descend from "
+                    "`VectraException` (§4: all custom exceptions do)",
+                ),
+            ),
+        ),
         Invalid(
             "from fastapi import HTTPException\n\n\nclass Conflict(HTTPException):\n    pass\n\n\n"
             "class UserExists(Conflict):\n    pass\n",
-            count=2,
+            expected=(
+                Expect(
+                    4,
+                    7,
+                    "Exception class `Conflict` does not descend from `VectraException` (§4: all custom exceptions do)",
+                ),
+                Expect(
+                    8,
+                    7,
+                    "Exception class `UserExists` does not descend from `VectraException` "
+                    "(§4: all custom exceptions do)",
+                ),
+            ),
         ),
         Invalid(
             "from typing import Generic, TypeVar\n\nT = TypeVar('T')\n\n\n"
-            "class Failed(Exception, Generic[T]):\n    pass\n"
+            "class Failed(Exception, Generic[T]):\n    pass\n",
+            expected=(
+                Expect(
+                    6,
+                    7,
+                    "Exception class `Failed` does not descend from `VectraException` (§4: all custom exceptions do)",
+                ),
+            ),
         ),
     )
 

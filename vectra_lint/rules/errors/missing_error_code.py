@@ -10,7 +10,7 @@ from vectra_lint.analysis.module_summary import ERROR_CODE, dotted_name, error_c
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Valid
+from vectra_lint.rule import Expect, Invalid, Valid
 
 
 @dataclass(frozen=True)
@@ -101,17 +101,51 @@ class MissingErrorCode(IndexRule):
         Invalid(
             "from typing import ClassVar\n\n\nclass VectraException(Exception):\n    error_code: ClassVar[str]\n\n\n"
             "class FunctionalError(VectraException):\n    pass\n\n\n"
-            'raise FunctionalError("The uploaded file is empty")\n'
+            'raise FunctionalError("The uploaded file is empty")\n',
+            expected=(
+                Expect(
+                    12,
+                    7,
+                    "`FunctionalError` is raised or built without an error code, and neither "
+                    "it nor a base sets a default (§15)",
+                ),
+            ),
         ),
         Invalid(
             "class VectraException(Exception):\n    pass\n\n\nclass TechnicalError(VectraException):\n    pass\n\n\n"
-            "def fail() -> None:\n    error = TechnicalError('locked')\n    raise error\n"
+            "def fail() -> None:\n    error = TechnicalError('locked')\n    raise error\n",
+            expected=(
+                Expect(
+                    10,
+                    13,
+                    "`TechnicalError` is raised or built without an error code, and neither "
+                    "it nor a base sets a default (§15)",
+                ),
+            ),
         ),
         Invalid(
             "class VectraException(Exception):\n    pass\n\n\nclass Conflict(VectraException):\n    pass\n\n\n"
-            "raise Conflict\n"
+            "raise Conflict\n",
+            expected=(
+                Expect(
+                    9,
+                    7,
+                    "`Conflict` is raised or built without an error code, and neither it "
+                    "nor a base sets a default (§15)",
+                ),
+            ),
         ),
-        Invalid('class VectraException(Exception):\n    pass\n\n\nraise VectraException("broken", error_code=None)\n'),
+        Invalid(
+            'class VectraException(Exception):\n    pass\n\n\nraise VectraException("broken", error_code=None)\n',
+            expected=(
+                Expect(
+                    5,
+                    7,
+                    "`VectraException` is raised or built without an error code, and neither "
+                    "it nor a base sets a default (§15)",
+                ),
+            ),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:

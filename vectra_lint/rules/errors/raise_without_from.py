@@ -9,7 +9,7 @@ import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import FixSpec, InsertAfter, Invalid, NodeEdit, Rule, Valid
+from vectra_lint.rule import Expect, FixSpec, InsertAfter, Invalid, NodeEdit, Rule, Valid
 
 _BUILTINS = frozenset(dir(builtins))
 _BROAD = frozenset({"Exception", "BaseException"})
@@ -80,19 +80,36 @@ class RaiseWithoutFrom(Rule):
         Invalid(
             "try:\n    run()\nexcept OSError as error:\n    raise StorageError('DISK')\n",
             fixed="try:\n    run()\nexcept OSError as error:\n    raise StorageError('DISK') from error\n",
+            expected=(
+                Expect(
+                    4, 5, "New exception raised in an `except` handler without `from`; chain it with `from error` (§15)"
+                ),
+            ),
         ),
         Invalid(
             "try:\n    run()\nexcept (OSError, ValueError):\n    if retry():\n        raise Retry()\n"
             "    raise StorageError('DISK')  # give up\n",
             fixed="try:\n    run()\nexcept (OSError, ValueError) as exc:\n    if retry():\n"
             "        raise Retry() from exc\n    raise StorageError('DISK') from exc  # give up\n",
-            count=2,
+            expected=(
+                Expect(
+                    5, 9, "New exception raised in an `except` handler without `from`; chain it with `from exc` (§15)"
+                ),
+                Expect(
+                    6, 5, "New exception raised in an `except` handler without `from`; chain it with `from exc` (§15)"
+                ),
+            ),
         ),
         Invalid(
             "def load(exc: int) -> None:\n    try:\n        run()\n    except OSError:\n"
             "        raise StorageError(exc)\n",
             fixed="def load(exc: int) -> None:\n    try:\n        run()\n    except OSError as exc_1:\n"
             "        raise StorageError(exc) from exc_1\n",
+            expected=(
+                Expect(
+                    5, 9, "New exception raised in an `except` handler without `from`; chain it with `from exc_1` (§15)"
+                ),
+            ),
         ),
         Invalid(
             "try:\n    run()\nexcept KeyError as missing:\n    try:\n        fallback()\n    except OSError:\n"
@@ -100,13 +117,34 @@ class RaiseWithoutFrom(Rule):
             fixed="try:\n    run()\nexcept KeyError as missing:\n    try:\n        fallback()\n"
             "    except OSError as exc:\n"
             "        raise LookupFailed(missing) from exc\n",
+            expected=(
+                Expect(
+                    7, 9, "New exception raised in an `except` handler without `from`; chain it with `from exc` (§15)"
+                ),
+            ),
         ),
-        Invalid("try:\n    run()\nexcept:\n    raise StorageError('DISK')\n"),
+        Invalid(
+            "try:\n    run()\nexcept:\n    raise StorageError('DISK')\n",
+            expected=(
+                Expect(
+                    4,
+                    5,
+                    "New exception raised in an `except` handler without `from`; chain it with `from <name>` (§15)",
+                ),
+            ),
+        ),
         Invalid(
             "try:\n    run()\nexcept KeyError as missing:\n    try:\n        raise LookupFailed(missing)\n"
             "    except OSError:\n        pass\n",
             fixed="try:\n    run()\nexcept KeyError as missing:\n    try:\n"
             "        raise LookupFailed(missing) from missing\n    except OSError:\n        pass\n",
+            expected=(
+                Expect(
+                    5,
+                    9,
+                    "New exception raised in an `except` handler without `from`; chain it with `from missing` (§15)",
+                ),
+            ),
         ),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import FixSpec, Invalid, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixSpec, Invalid, Replace, Rule, Valid
 
 
 class ErrorLogWithoutTraceback(Rule):
@@ -39,13 +39,22 @@ class ErrorLogWithoutTraceback(Rule):
         Invalid(
             'try:\n    run()\nexcept OSError as e:\n    logger.error(f"FAIL | {e}")\n    raise\n',
             fixed='try:\n    run()\nexcept OSError as e:\n    logger.error(f"FAIL | {e}", exc_info=True)\n    raise\n',
+            expected=(
+                Expect(4, 5, "`logger.error` in an `except` block without `exc_info=True`; the traceback is lost"),
+            ),
         ),
         Invalid(
             'try:\n    run()\nexcept OSError:\n    log.error(\n        "FAIL",\n        extra={"id": 1},\n    )\n',
             fixed='try:\n    run()\nexcept OSError:\n    log.error(\n        "FAIL",\n        extra={"id": 1},\n'
             "        exc_info=True,\n    )\n",
+            expected=(Expect(4, 5, "`log.error` in an `except` block without `exc_info=True`; the traceback is lost"),),
         ),
-        Invalid('import logging\n\ntry:\n    run()\nexcept OSError:\n    logging.error("FAIL", exc_info=False)\n'),
+        Invalid(
+            'import logging\n\ntry:\n    run()\nexcept OSError:\n    logging.error("FAIL", exc_info=False)\n',
+            expected=(
+                Expect(6, 5, "`logging.error` in an `except` block without `exc_info=True`; the traceback is lost"),
+            ),
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:

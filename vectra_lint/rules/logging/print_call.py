@@ -8,7 +8,7 @@ import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import ensure_logger
-from vectra_lint.rule import FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 
 class PrintCall(Rule):
@@ -46,17 +46,19 @@ class PrintCall(Rule):
             'def f(user: str) -> None:\n    print("hello", user)\n',
             fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
             'def f(user: str) -> None:\n    logger.info("%s %s", "hello", user)\n',
+            expected=(Expect(7, 5),),
         ),
         Invalid(
             '"""Module."""\n\nimport sys\n\n\ndef fail() -> None:\n    print("broken", file=sys.stderr)\n',
             fixed='"""Module."""\n\nimport sys\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n\n'
             'def fail() -> None:\n    logger.error("broken")\n',
+            expected=(Expect(7, 5),),
         ),
-        Invalid("print(*rows)\n", fixed=None),
+        Invalid("print(*rows)\n", fixed=None, expected=(Expect(1, 1),)),
         Invalid(
             'print("a")\nprint("b")\n',
             fixed='import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("a")\nlogger.info("b")\n',
-            count=2,
+            expected=(Expect(1, 1), Expect(2, 1)),
         ),
     )
 

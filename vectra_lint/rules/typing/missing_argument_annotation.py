@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.analysis.definitions import Definitions, implicit_first_parameter
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 
 class MissingArgumentAnnotation(Rule):
@@ -48,12 +48,39 @@ class MissingArgumentAnnotation(Rule):
         ),
     )
     invalid = (
-        Invalid("def area(width, height: float) -> float:\n    return width * height\n"),
-        Invalid("def call(*args, **kwargs) -> None:\n    pass\n", count=2),
-        Invalid("class Converter:\n    @staticmethod\n    def convert(value) -> str:\n        return str(value)\n"),
-        Invalid("class Service:\n    def run(self, job, *, retries) -> None:\n        pass\n", count=2),
-        Invalid("def outer(a: int) -> None:\n    def inner(b) -> None:\n        pass\n"),
-        Invalid("def only(a, /, b) -> None:\n    pass\n", count=2),
+        Invalid(
+            "def area(width, height: float) -> float:\n    return width * height\n",
+            expected=(Expect(1, 10, "Parameter `width` has no type annotation (§1)"),),
+        ),
+        Invalid(
+            "def call(*args, **kwargs) -> None:\n    pass\n",
+            expected=(
+                Expect(1, 11, "Parameter `*args` has no type annotation (§1)"),
+                Expect(1, 19, "Parameter `**kwargs` has no type annotation (§1)"),
+            ),
+        ),
+        Invalid(
+            "class Converter:\n    @staticmethod\n    def convert(value) -> str:\n        return str(value)\n",
+            expected=(Expect(3, 17, "Parameter `value` has no type annotation (§1)"),),
+        ),
+        Invalid(
+            "class Service:\n    def run(self, job, *, retries) -> None:\n        pass\n",
+            expected=(
+                Expect(2, 19, "Parameter `job` has no type annotation (§1)"),
+                Expect(2, 27, "Parameter `retries` has no type annotation (§1)"),
+            ),
+        ),
+        Invalid(
+            "def outer(a: int) -> None:\n    def inner(b) -> None:\n        pass\n",
+            expected=(Expect(2, 15, "Parameter `b` has no type annotation (§1)"),),
+        ),
+        Invalid(
+            "def only(a, /, b) -> None:\n    pass\n",
+            expected=(
+                Expect(1, 10, "Parameter `a` has no type annotation (§1)"),
+                Expect(1, 16, "Parameter `b` has no type annotation (§1)"),
+            ),
+        ),
     )
 
     analyses = (Definitions,)

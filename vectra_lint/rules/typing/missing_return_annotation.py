@@ -15,7 +15,7 @@ from vectra_lint.analysis.definitions import (
     dotted_name,
 )
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixSpec, InsertInto, Invalid, Rule, Valid
 
 
 class MissingReturnAnnotation(Rule):
@@ -62,6 +62,7 @@ class MissingReturnAnnotation(Rule):
         Invalid(
             "class Cache:\n    def __init__(self, size: int):\n        self.size = size\n",
             fixed="class Cache:\n    def __init__(self, size: int) -> None:\n        self.size = size\n",
+            expected=(Expect(2, 9, "Function `__init__` has no return annotation (§1)"),),
         ),
         Invalid(
             "def log_all(items: list[str]):\n"
@@ -70,20 +71,40 @@ class MissingReturnAnnotation(Rule):
             fixed="def log_all(items: list[str]) -> None:\n"
             "    def fmt(item: str) -> str:\n        return item.upper()\n"
             "    for item in items:\n        if not item:\n            return\n        print(fmt(item))\n",
+            expected=(Expect(1, 5, "Function `log_all` has no return annotation (§1)"),),
         ),
         Invalid(
             "async def notify(user: str)  :\n    await send(user, key=lambda: (yield))\n",
             fixed="async def notify(user: str) -> None  :\n    await send(user, key=lambda: (yield))\n",
+            expected=(Expect(1, 11, "Function `notify` has no return annotation (§1)"),),
         ),
-        Invalid("def total(prices: list[float]):\n    return sum(prices)\n"),
-        Invalid("def numbers():\n    yield 1\n"),
-        Invalid("import abc\n\n\nclass Base(abc.ABC):\n    @abc.abstractmethod\n    def run(self):\n        pass\n"),
-        Invalid("class Reader:\n    def read(self):\n        raise NotImplementedError\n"),
-        Invalid("from typing import Protocol\n\n\nclass Closer(Protocol):\n    def close(self):\n        ...\n"),
+        Invalid(
+            "def total(prices: list[float]):\n    return sum(prices)\n",
+            expected=(Expect(1, 5, "Function `total` has no return annotation (§1)"),),
+        ),
+        Invalid(
+            "def numbers():\n    yield 1\n",
+            expected=(Expect(1, 5, "Function `numbers` has no return annotation (§1)"),),
+        ),
+        Invalid(
+            "import abc\n\n\nclass Base(abc.ABC):\n    @abc.abstractmethod\n    def run(self):\n        pass\n",
+            expected=(Expect(6, 9, "Function `run` has no return annotation (§1)"),),
+        ),
+        Invalid(
+            "class Reader:\n    def read(self):\n        raise NotImplementedError\n",
+            expected=(Expect(2, 9, "Function `read` has no return annotation (§1)"),),
+        ),
+        Invalid(
+            "from typing import Protocol\n\n\nclass Closer(Protocol):\n    def close(self):\n        ...\n",
+            expected=(Expect(5, 9, "Function `close` has no return annotation (§1)"),),
+        ),
         Invalid(
             "def outer():\n    def inner():\n        return 1\n    return None\n",
             fixed="def outer() -> None:\n    def inner():\n        return 1\n    return None\n",
-            count=2,
+            expected=(
+                Expect(1, 5, "Function `outer` has no return annotation (§1)"),
+                Expect(2, 9, "Function `inner` has no return annotation (§1)"),
+            ),
         ),
     )
 

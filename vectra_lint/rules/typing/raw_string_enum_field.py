@@ -6,7 +6,7 @@ import libcst as cst
 
 from vectra_lint.analysis.definitions import dotted_name
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
 
 # Wrappers that keep a field a string: its type is the first argument.
 _TRANSPARENT = frozenset({"Optional", "Annotated", "Mapped", "Union"})
@@ -56,24 +56,37 @@ class RawStringEnumField(Rule):
         ),
     )
     invalid = (
-        Invalid("class Order:\n    status: str\n", path="app/schemas/order.py"),
+        Invalid(
+            "class Order:\n    status: str\n",
+            path="app/schemas/order.py",
+            expected=(Expect(2, 5, "Field `status` is annotated `str`; use an `Enum` of its values (§11)"),),
+        ),
         Invalid(
             "from typing import Optional\n\n\nclass Document:\n"
             "    doc_type: Optional[str] = None\n    processing_status: str | None = None\n",
             path="app/models/document.py",
-            count=2,
+            expected=(
+                Expect(5, 5, "Field `doc_type` is annotated `str`; use an `Enum` of its values (§11)"),
+                Expect(6, 5, "Field `processing_status` is annotated `str`; use an `Enum` of its values (§11)"),
+            ),
         ),
         Invalid(
             "from sqlalchemy.orm import Mapped, mapped_column\n\n\n"
             "class Job:\n    State: Mapped[str] = mapped_column()\n",
             path="app/models/job.py",
+            expected=(Expect(5, 5, "Field `State` is annotated `str`; use an `Enum` of its values (§11)"),),
         ),
         Invalid(
             "class Job:\n    phase: str\n",
             path="app/models/job.py",
             options={"names": ["phase"], "suffixes": []},
+            expected=(Expect(2, 5, "Field `phase` is annotated `str`; use an `Enum` of its values (§11)"),),
         ),
-        Invalid("class Job:\n    kind: 'str'\n", path="app/schemas/job.py"),
+        Invalid(
+            "class Job:\n    kind: 'str'\n",
+            path="app/schemas/job.py",
+            expected=(Expect(2, 5, "Field `kind` is annotated `str`; use an `Enum` of its values (§11)"),),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:

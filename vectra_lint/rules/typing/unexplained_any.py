@@ -11,7 +11,7 @@ from libcst._nodes.internal import CodegenState
 from vectra_lint.analysis.definitions import qualified_module_name
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.Any"})
 """``builtins.Any``: a bare ``Any`` nothing at module level binds (a star import)."""
@@ -103,14 +103,20 @@ class UnexplainedAny(Rule):
         ),
     )
     invalid = (
-        Invalid("from typing import Any\n\n\ndef load(raw: dict[str, Any]) -> None:\n    pass\n"),
-        Invalid("import typing as t\n\n\ndef load(raw: str) -> t.Any:\n    return raw\n"),
-        Invalid("from typing import Any\n\n# a config loader\n\ndef load(raw: 'Any') -> None:\n    pass\n"),
-        Invalid("from typing import Any\n\nresult: Any = None  # type: ignore[assignment]\n"),
         Invalid(
-            "from typing import Any\n\n\ndef handle(\n    event: Any,\n    extra: Any,\n) -> None:\n    pass\n", count=2
+            "from typing import Any\n\n\ndef load(raw: dict[str, Any]) -> None:\n    pass\n", expected=(Expect(4, 25),)
         ),
-        Invalid("from typing import Any\n\nx: int = 0  # counter\ny: Any = None\n"),
+        Invalid("import typing as t\n\n\ndef load(raw: str) -> t.Any:\n    return raw\n", expected=(Expect(4, 23),)),
+        Invalid(
+            "from typing import Any\n\n# a config loader\n\ndef load(raw: 'Any') -> None:\n    pass\n",
+            expected=(Expect(5, 15),),
+        ),
+        Invalid("from typing import Any\n\nresult: Any = None  # type: ignore[assignment]\n", expected=(Expect(3, 9),)),
+        Invalid(
+            "from typing import Any\n\n\ndef handle(\n    event: Any,\n    extra: Any,\n) -> None:\n    pass\n",
+            expected=(Expect(5, 12), Expect(6, 12)),
+        ),
+        Invalid("from typing import Any\n\nx: int = 0  # counter\ny: Any = None\n", expected=(Expect(4, 4),)),
     )
 
     def __init__(self, context: FileContext) -> None:
