@@ -1,13 +1,10 @@
-"""Applying fixes: pick non-conflicting edits, re-parse and compile, repeat until stable, write atomically."""
+"""Applying fixes: pick non-conflicting edits, re-parse and compile, repeat until stable."""
 
 from __future__ import annotations
 
 import bisect
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import libcst as cst
 
@@ -157,19 +154,3 @@ def fix_text(
         diagnostics = lint(text)
     hit_bound = any(applicable(d, unsafe) for d in diagnostics)
     return FixOutcome(text, diagnostics, fixed, hit_bound=hit_bound)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, never half of one."""
-    mode = path.stat().st_mode
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vectra-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
