@@ -43,6 +43,22 @@ def display_path(path: Path, cwd: Path) -> str:
     return _relative(str(path), str(cwd)) or path.as_posix()
 
 
+def _gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        # git skips a pattern it cannot use (a lone "!"); so do we, keeping the others.
+        return pathspec.GitIgnoreSpec.from_lines(line for line in lines if _valid_pattern(line))
+
+
+def _valid_pattern(line: str) -> bool:
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
+
+
 def _read_gitignore(folder: str) -> pathspec.GitIgnoreSpec | None:
     spec = None
     for name in (".gitignore", os.path.join(".git", "info", "exclude")):
@@ -53,7 +69,7 @@ def _read_gitignore(folder: str) -> pathspec.GitIgnoreSpec | None:
                     lines = handle.read().splitlines()
             except OSError:
                 continue
-            extra = pathspec.GitIgnoreSpec.from_lines(lines)
+            extra = _gitignore_spec(lines)
             spec = extra if spec is None else spec + extra
     return spec
 
