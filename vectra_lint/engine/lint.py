@@ -266,7 +266,7 @@ def _syntax_error(path: str, text: str, error: cst.ParserSyntaxError, settings: 
     else:
         reason = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
         raise limits.CannotAnalyse(
-            f"libcst cannot parse it although CPython accepts it ({reason} at {error.raw_line}:{error.raw_column + 1})"
+            f"libcst cannot parse it although CPython accepts it (libcst: {reason})"
         )
     if SYNTAX_ERROR not in settings.enabled:
         return ()
