@@ -161,9 +161,7 @@ def test_an_unexpected_exception_is_a_bug_report_naming_the_file_with_exit_2(
     )
 
 
-def test_an_unexpected_exception_outside_any_file_exits_2_not_1(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_unexpected_exception_outside_any_file_exits_2_not_1(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from vectra_lint import cli
 
     def broken(*args: object, **kwargs: object) -> None:

@@ -265,9 +265,7 @@ def _syntax_error(path: str, text: str, error: cst.ParserSyntaxError, settings: 
         line, column, message = 1, 1, f"CPython cannot compile this file: {python_error}"
     else:
         reason = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
-        raise limits.CannotAnalyse(
-            f"libcst cannot parse it although CPython accepts it (libcst: {reason})"
-        )
+        raise limits.CannotAnalyse(f"libcst cannot parse it although CPython accepts it (libcst: {reason})")
     if SYNTAX_ERROR not in settings.enabled:
         return ()
     diagnostic = Diagnostic(path, SYNTAX_ERROR, "syntax-error", message, line, column, line, column)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -39,7 +40,7 @@ def apply_fixes(text: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list
         applied.append(diagnostic)
     pieces: list[str] = []
     position = 0
-    for edit in accepted.ordered:
+    for edit in accepted.ordered():
         pieces.append(text[position : edit.start])
         pieces.append(edit.content)
         position = edit.end
@@ -48,35 +49,77 @@ def apply_fixes(text: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list
 
 
 class _Accepted:
-    """Accepted edits, ordered by position, none overlapping another."""
+    """Accepted edits in (start, end) order, none overlapping another.
+
+    They are kept in sorted blocks of at most ``2 * _BLOCK``: fixes of several rules arrive
+    interleaved, so edits are inserted anywhere, and an insertion then shifts one block, not a
+    list of a hundred thousand.
+    """
+
+    _BLOCK = 256
 
     def __init__(self) -> None:
         self.edits: set[Edit] = set()
-        self.ordered: list[Edit] = []
-        self._keys: list[tuple[int, int]] = []
+        self._blocks: list[list[Edit]] = [[]]
+        self._keys: list[list[tuple[int, int]]] = [[]]
+        self._firsts: list[tuple[int, int]] = []
+        """The first key of each block."""
+
+    def ordered(self) -> Iterator[Edit]:
+        """Every accepted edit, in order."""
+        return itertools.chain.from_iterable(self._blocks)
+
+    def _block(self, key: tuple[int, int]) -> int:
+        return max(0, bisect.bisect_right(self._firsts, key) - 1)
 
     def overlaps(self, edit: Edit) -> bool:
+        """Whether ``edit`` overlaps an accepted edit."""
         # Accepted edits do not overlap each other, so of those starting before ``edit.start``
         # only the last can reach into it; of the others, those starting at ``edit.start`` and
         # the first one after it decide.
-        index = bisect.bisect_left(self._keys, (edit.start, edit.start))
-        if index and _overlaps(edit, self.ordered[index - 1]):
+        key = (edit.start, edit.start)
+        number = self._block(key)
+        index = bisect.bisect_left(self._keys[number], key)
+        if index:
+            previous: Edit | None = self._blocks[number][index - 1]
+        else:
+            previous = self._blocks[number - 1][-1] if number else None
+        if previous is not None and _overlaps(edit, previous):
             return True
-        for position in range(index, len(self.ordered)):
-            other = self.ordered[position]
-            if other.start > edit.end:
-                return False
-            if _overlaps(edit, other):
-                return True
-            if other.start > edit.start:
-                return False
+        blocks = self._blocks
+        while number < len(blocks):
+            block = blocks[number]
+            while index < len(block):
+                other = block[index]
+                if other.start > edit.end:
+                    return False
+                if _overlaps(edit, other):
+                    return True
+                if other.start > edit.start:
+                    return False
+                index += 1
+            number, index = number + 1, 0
         return False
 
     def add(self, edit: Edit) -> None:
-        index = bisect.bisect_right(self._keys, (edit.start, edit.end))
-        self._keys.insert(index, (edit.start, edit.end))
-        self.ordered.insert(index, edit)
+        """Accept ``edit`` (which overlaps no accepted edit)."""
+        key = (edit.start, edit.end)
+        number = self._block(key)
+        keys = self._keys[number]
+        index = bisect.bisect_right(keys, key)
+        keys.insert(index, key)
+        self._blocks[number].insert(index, edit)
         self.edits.add(edit)
+        if not self._firsts:
+            self._firsts.append(key)
+        elif index == 0:
+            self._firsts[number] = key
+        if len(keys) > 2 * self._BLOCK:
+            half = self._BLOCK
+            block = self._blocks[number]
+            self._blocks[number : number + 1] = [block[:half], block[half:]]
+            self._keys[number : number + 1] = [keys[:half], keys[half:]]
+            self._firsts.insert(number + 1, keys[half])
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:
