@@ -8,6 +8,7 @@ from pathlib import Path
 import libcst as cst
 
 from vectra_lint import registry
+from vectra_lint.config.loader import rule_option_values
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine.lint import MAX_FIX_PASSES, lint_text
@@ -19,7 +20,11 @@ ROOT = Path("/project")
 def settings_for(*codes: str, options: Mapping[str, Mapping[str, object]] | None = None, **changes: object) -> Settings:
     """The default rules plus ``codes``, Ruff off (tests of our rules do not depend on it)."""
     enabled = registry.resolve(None, codes, ())
-    return Settings(root=ROOT, enabled=enabled, rule_options=dict(options or {}), **changes)  # type: ignore[arg-type]
+    typed = {
+        code: rule_option_values(registry.rules_by_code()[code], table, f"options.{code}")
+        for code, table in (options or {}).items()
+    }
+    return Settings(root=ROOT, enabled=enabled, rule_options=typed, **changes)  # type: ignore[arg-type]
 
 
 def lint(source: str, settings: Settings, path: str = "app/example.py") -> tuple[Diagnostic, ...]:
@@ -27,14 +32,16 @@ def lint(source: str, settings: Settings, path: str = "app/example.py") -> tuple
     return lint_text(path, path, source, settings).diagnostics
 
 
-def fix(source: str, settings: Settings, code: str | None = None, path: str = "app/example.py") -> FixOutcome:
-    """Apply fixes (unsafe ones too) until stable; only those of ``code`` when given."""
+def fix(
+    source: str, settings: Settings, code: str | None = None, path: str = "app/example.py", *, unsafe: bool = True
+) -> FixOutcome:
+    """Apply fixes (unsafe ones too unless ``unsafe=False``) until stable; only those of ``code`` when given."""
 
     def run(text: str) -> tuple[Diagnostic, ...]:
         found = lint(text, settings, path)
         return tuple(d for d in found if code is None or d.code == code)
 
-    return fix_text(source, path, run, unsafe=True, max_passes=MAX_FIX_PASSES)
+    return fix_text(source, path, run, unsafe=unsafe, max_passes=MAX_FIX_PASSES)
 
 
 def parses(source: str) -> bool:

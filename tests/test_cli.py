@@ -97,6 +97,22 @@ def test_unparsable_and_undecodable_files_are_reported_and_the_run_goes_on(proje
         ('[tool.vectra-lint.rules.print-call]\nlevel = "x"\n', "unknown option 'level' for VL401"),
         ('[tool.vectra-lint.layers]\nrepositories = ["app/repos/**"]\n', "unknown layer 'repositories'"),
         ('[tool.vectra-lint]\nrespect-gitignore = "yes"\n', "respect-gitignore: expected true or false"),
+        (
+            '[tool.vectra-lint.rules.debug-script]\npatterns = "debug_*.py"\n',
+            "[tool.vectra-lint].rules.debug-script.patterns: expected a list of strings, got 'debug_*.py'",
+        ),
+        (
+            "[tool.vectra-lint.rules.VL304]\nerror-code-position = -1\n",
+            "[tool.vectra-lint].rules.VL304.error-code-position: expected an integer of at least 0, got -1",
+        ),
+        (
+            "[tool.vectra-lint.rules.VL304]\nerror-code-position = true\n",
+            "[tool.vectra-lint].rules.VL304.error-code-position: expected an integer, got True",
+        ),
+        (
+            '[tool.vectra-lint.rules.missing-class-docstring]\ndocstring-scope = "private"\n',
+            "docstring-scope: expected one of 'all', 'public', got 'private'",
+        ),
     ],
 )
 def test_broken_config_is_a_clear_error(project: Path, config: str, message: str) -> None:

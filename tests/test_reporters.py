@@ -19,7 +19,7 @@ from vectra_lint.reporters.github import GithubReporter
 from vectra_lint.reporters.json_format import JsonReporter
 from vectra_lint.reporters.junit import JunitReporter
 from vectra_lint.reporters.sarif import SarifReporter
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, Invalid, Rule, Valid
 
 SCHEMA_PATH = Path(__file__).with_name("sarif-schema-2.1.0.json")
 
@@ -70,6 +70,7 @@ class PrintCall(Rule):
     code = "VL101"
     name = "print-call"
     message = "Use the logger instead of `print()`"
+    fix_availability = FixAvailability.ALWAYS
     fix_safety = Applicability.UNSAFE
     valid = (Valid("logging.info('x')\n"),)
     invalid = (Invalid("print('x')\n", fixed="logging.info('x')\n", expected=(Expect(1, 1),)),)

@@ -6,8 +6,8 @@ import pytest
 
 from tests.helpers import fix, lint, parses, settings_for
 from vectra_lint import registry
-from vectra_lint.fixing.apply import applicable
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.diagnostics import Applicability
+from vectra_lint.rule import FixAvailability, Invalid, Rule, Valid
 
 VALID = [
     pytest.param(rule, example, id=f"{rule.code}-valid-{i}")
@@ -38,20 +38,18 @@ def test_invalid_example_is_reported_and_fixed(rule: type[Rule], example: Invali
     for diagnostic in found:
         assert (diagnostic.end_line, diagnostic.end_column) >= (diagnostic.line, diagnostic.column)
     if example.fixed is None:
-        assert not any(applicable(d, unsafe=True) for d in found)
+        assert all(d.fix is None for d in found)
         return
+    if rule.fix_availability is FixAvailability.ALWAYS:
+        assert all(d.fix is not None for d in found)
+    safety = example.applicability or rule.fix_safety
+    assert {d.fix.applicability for d in found if d.fix is not None} == {safety}
     outcome = fix(example.code, settings, rule.code, example.path)
     assert outcome.error is None
     assert outcome.text == example.fixed
     assert parses(outcome.text)
     again = fix(outcome.text, settings, rule.code, example.path)
     assert again.fixed == 0 and again.text == outcome.text
-
-
-def test_fixable_rules_declare_safety_matching_their_fixes() -> None:
-    for rule in registry.all_rules():
-        for example in rule.invalid:
-            settings = settings_for(rule.code, options={rule.code: example.options})
-            for diagnostic in lint(example.code, settings, example.path):
-                if diagnostic.code == rule.code and diagnostic.fix is not None:
-                    assert diagnostic.fix.applicability == rule.fix_safety, rule.code
+    # --fix alone applies exactly the safe fixes.
+    safe_only = fix(example.code, settings, rule.code, example.path, unsafe=False)
+    assert safe_only.text == (example.fixed if safety is Applicability.SAFE else example.code)

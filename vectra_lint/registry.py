@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from vectra_lint import rules as rules_package
-from vectra_lint.rule import Invalid, Rule, Valid
+from vectra_lint.rule import FixAvailability, Invalid, OptionError, Rule, Valid
 
 CODE_PATTERN = re.compile(r"^VL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -39,18 +39,56 @@ def validate(rule: type[Rule], module_name: str) -> None:
         raise RegistryError(f"{where}: needs at least one valid and one invalid example")
     if not all(example.expected for example in rule.invalid):
         raise RegistryError(f"{where}: every invalid example lists the diagnostics it expects")
-    if rule.fix_safety is not None and not any(example.fixed is not None for example in rule.invalid):
-        raise RegistryError(f"{where}: a fixable rule needs an invalid example with its fixed code")
-    if rule.fix_safety is None and any(example.fixed is not None for example in rule.invalid):
-        raise RegistryError(f"{where}: declares no fix but an example expects one")
+    _validate_fixes(rule, where)
     for listener in (rule, *rule.analyses):
         _validate_handlers(listener, where)
-    declared = {option.name for option in rule.options}
+    declared = {option.name: option for option in rule.options}
+    for option in rule.options:
+        try:
+            fits = option.parse(option.default) == option.default
+        except OptionError:
+            fits = False
+        if not fits:
+            raise RegistryError(f"{where}: the default of option {option.name!r} is not of its kind ({option.kind})")
     examples: list[Valid | Invalid] = [*rule.valid, *rule.invalid]
     for example in examples:
-        unknown = set(example.options) - declared
+        unknown = set(example.options) - set(declared)
         if unknown:
             raise RegistryError(f"{where}: example uses undeclared options {sorted(unknown)}")
+        for name, value in example.options.items():
+            try:
+                declared[name].parse(value)
+            except OptionError as error:
+                raise RegistryError(f"{where}: example option {name!r}: {error}") from None
+
+
+def _validate_fixes(rule: type[Rule], where: str) -> None:
+    """Fix availability, the rule's fix safety and the examples' fixed code must agree."""
+    fixed = [example for example in rule.invalid if example.fixed is not None]
+    unfixed = [example for example in rule.invalid if example.fixed is None]
+    availability = rule.fix_availability
+    if availability is FixAvailability.NEVER:
+        if fixed or rule.fix_safety is not None:
+            raise RegistryError(f"{where}: `fix_availability` is NEVER, yet a fix safety or a fixed example is given")
+        return
+    if not fixed:
+        raise RegistryError(f"{where}: a fixable rule needs an invalid example with its fixed code")
+    if availability is FixAvailability.ALWAYS and unfixed:
+        raise RegistryError(f"{where}: fixes are available ALWAYS but an invalid example has no fix (SOMETIMES?)")
+    if availability is FixAvailability.SOMETIMES and not unfixed:
+        raise RegistryError(f"{where}: fixes are available SOMETIMES: show a case without a fix (`fixed=None`)")
+    if rule.fix_safety is None and not rule.doc_sections().get("Fix safety"):
+        raise RegistryError(
+            f"{where}: fixes that differ in safety need a '## Fix safety' section saying which is which"
+        )
+    for example in rule.invalid:
+        stated = example.applicability is not None
+        if example.fixed is None and stated:
+            raise RegistryError(f"{where}: an example without a fix states an applicability")
+        if example.fixed is not None and stated == (rule.fix_safety is not None):
+            raise RegistryError(
+                f"{where}: a fixed example states its applicability exactly when the rule has no single `fix_safety`"
+            )
 
 
 def _validate_handlers(listener: type[object], where: str) -> None:

@@ -10,10 +10,12 @@ libcst, returning ``False`` from ``visit_X`` does not skip the children (the wal
 
 from __future__ import annotations
 
+import enum
+import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 import libcst as cst
 
@@ -25,13 +27,87 @@ if TYPE_CHECKING:
     from vectra_lint.engine.context import FileContext
 
 
+T = TypeVar("T")
+# Covariant so that a tuple of options of different types is a tuple[Option[object], ...].
+T_co = TypeVar("T_co", covariant=True)
+
+
+class OptionError(ValueError):
+    """A configured value does not fit its option; the config loader adds which key it was."""
+
+
 @dataclass(frozen=True)
-class Option:
-    """A per-rule setting, configured under ``[tool.vectra-lint.rules.<name>]``."""
+class Option(Generic[T_co]):
+    """A per-rule setting of type ``T``, configured under ``[tool.vectra-lint.rules.<name>]``.
+
+    Subclasses say how a TOML value becomes a ``T`` (``parse``); the config loader calls it once
+    per configured value, so a rule reads back a checked, typed value with ``self.option(OPTION)``.
+    """
 
     name: str
-    default: object
+    default: T_co
     description: str
+    kind: ClassVar[str] = "value"
+    """What the value is, in words (shown in the docs)."""
+
+    def parse(self, value: object) -> T_co:
+        """``value`` as read from TOML, checked and converted; raises :class:`OptionError`."""
+        raise NotImplementedError
+
+    def described_kind(self) -> str:
+        """What the value is, for the docs."""
+        return self.kind
+
+    def shown_default(self) -> str:
+        """The default as it would be written in ``pyproject.toml``."""
+        return json.dumps(self.default, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class StringsOption(Option[tuple[str, ...]]):
+    """A list of strings (names, globs, qualified names)."""
+
+    kind: ClassVar[str] = "list of strings"
+
+    def parse(self, value: object) -> tuple[str, ...]:
+        """A TOML array of strings, as a tuple."""
+        if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+            raise OptionError(f"expected a list of strings, got {value!r}")
+        return tuple(value)
+
+
+@dataclass(frozen=True)
+class IntOption(Option[int]):
+    """A whole number, at least ``minimum``."""
+
+    minimum: int = 0
+    kind: ClassVar[str] = "integer"
+
+    def parse(self, value: object) -> int:
+        """A TOML integer (not a boolean) of at least ``minimum``."""
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise OptionError(f"expected an integer, got {value!r}")
+        if value < self.minimum:
+            raise OptionError(f"expected an integer of at least {self.minimum}, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class ChoiceOption(Option[str]):
+    """One of a fixed set of strings."""
+
+    choices: tuple[str, ...] = ()
+    kind: ClassVar[str] = "string"
+
+    def parse(self, value: object) -> str:
+        """One of ``choices``."""
+        if value not in self.choices:
+            raise OptionError(f"expected one of {', '.join(map(repr, self.choices))}, got {value!r}")
+        return value
+
+    def described_kind(self) -> str:
+        """The choices."""
+        return "one of " + ", ".join(json.dumps(choice) for choice in self.choices)
 
 
 @dataclass(frozen=True)
@@ -67,6 +143,9 @@ class Invalid:
     fixed: str | None = None
     path: str = "app/example.py"
     options: Mapping[str, object] = field(default_factory=dict)
+    applicability: Applicability | None = None
+    """The safety of this example's fix; required only when the rule's fixes differ in safety
+    (``fix_safety = None``), and otherwise the rule's ``fix_safety``."""
     expected: tuple[Expect, ...] = field(kw_only=True)
 
 
@@ -116,6 +195,19 @@ class InsertAt:
 NodeEdit = Replace | InsertBefore | InsertAfter | InsertInto | InsertAt
 
 
+class FixAvailability(str, enum.Enum):
+    """Whether a rule offers fixes (as Ruff's ``FixAvailability``); each fix has its own safety."""
+
+    NEVER = "never"
+    SOMETIMES = "sometimes"
+    """Some reports come with a fix, others (the cases the rule cannot fix safely) without."""
+    ALWAYS = "always"
+
+
+class RuleContractError(Exception):
+    """A rule reported something its declared metadata rules out (a programming error)."""
+
+
 @dataclass(frozen=True)
 class FixSpec:
     """A fix as the rule describes it; applied all or nothing."""
@@ -123,7 +215,8 @@ class FixSpec:
     edits: tuple[NodeEdit, ...]
     description: str
     applicability: Applicability | None = None
-    """``None`` takes the rule's declared ``fix_safety``."""
+    """This fix's safety. Leave it ``None`` when the rule declares one ``fix_safety`` for all its
+    fixes (it is filled in from there); required when the rule's ``fix_safety`` is ``None``."""
 
 
 @dataclass
@@ -136,6 +229,7 @@ class Report:
     message: str
     anchor: cst.CSTNode | None
     fix: FixSpec | None
+    """With its ``applicability`` always set."""
     length: int | None = None
     pending: object = None
     statements: tuple[cst.CSTNode, ...] = ()
@@ -178,10 +272,13 @@ class Rule:
     name: ClassVar[str]
     message: ClassVar[str]
     """The default message; ``report`` may pass a more specific one."""
+    fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
+    """Whether reports come with a fix: never, sometimes or always."""
     fix_safety: ClassVar[Applicability | None] = None
-    """The safety of the fixes this rule offers; ``None`` when it offers none."""
+    """The safety shared by every fix this rule offers. ``None`` when it offers none, or when its
+    fixes differ in safety: then each ``FixSpec`` (and each fixed example) states its own."""
     default_enabled: ClassVar[bool] = True
-    options: ClassVar[tuple[Option, ...]] = ()
+    options: ClassVar[tuple[Option[object], ...]] = ()
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
     analyses: ClassVar[tuple[type[Analysis], ...]] = ()
@@ -192,10 +289,11 @@ class Rule:
         self.context = context
         self.reports: list[Report] = []
 
-    # Any: an option has the type of its declared default, which the config loader enforces.
-    def option(self, name: str) -> Any:
-        """The configured value of one of this rule's declared options."""
-        return self.context.rule_options(self)[name]
+    def option(self, option: Option[T]) -> T:
+        """The configured value of one of this rule's declared ``options`` (its default if unset)."""
+        if option not in self.options:
+            raise RuleContractError(f"{self.code} reads option {option.name!r}, which it does not declare")
+        return self.context.settings.option(self.code, option)
 
     def report(
         self,
@@ -221,12 +319,26 @@ class Rule:
                 node=node,
                 message=message or self.message,
                 anchor=anchor if anchor is not None else self.context.current_statement,
-                fix=fix,
+                fix=None if fix is None else self._settled(fix),
                 length=length,
                 pending=pending,
                 statements=tuple(self.context.statements),
             )
         )
+
+    def _settled(self, fix: FixSpec) -> FixSpec:
+        """``fix`` with its safety, checked against what the rule declares."""
+        if self.fix_availability is FixAvailability.NEVER:
+            raise RuleContractError(f"{self.code} declares `fix_availability = NEVER` but reported a fix")
+        if fix.applicability is None:
+            if self.fix_safety is None:
+                raise RuleContractError(f"{self.code}: fixes that differ in safety must each state `applicability`")
+            return replace(fix, applicability=self.fix_safety)
+        if self.fix_safety is not None:
+            raise RuleContractError(
+                f"{self.code}: a fix states `applicability`, but the rule's `fix_safety` covers all"
+            )
+        return fix
 
     def finish(self) -> None:
         """Called once after the whole tree was walked (for rules that decide at the end)."""

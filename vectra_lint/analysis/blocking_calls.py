@@ -16,7 +16,7 @@ from functools import lru_cache
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Analysis
+from vectra_lint.rule import Analysis, StringsOption
 
 SLEEP = "VL201"
 HTTP = "VL202"
@@ -82,8 +82,13 @@ _PATH_TAILS = frozenset(name.rsplit(".", 1)[1] for name in PATH_CLASSES)
 # called on the event loop.
 OFFLOADERS = frozenset({"to_thread", "run_in_executor", "run_sync", "run_in_threadpool"})
 
-CPU_OPTION = ("VL205", "extra-calls")
-"""The VL205 option naming more heavy calls; read here so that VL207 follows them too."""
+EXTRA_CALLS_RULE = "VL205"
+EXTRA_CALLS = StringsOption(
+    "extra-calls",
+    (),
+    "More heavy calls, as qualified names (`numpy.load`, `app.ml.embed_all`); VL207 follows them too.",
+)
+"""VL205's option naming more heavy calls; read here so that VL207 follows them too."""
 
 
 @dataclass(frozen=True)
@@ -129,10 +134,7 @@ class BlockingCalls(Analysis):
     def __init__(self, context: FileContext) -> None:
         """Start collecting the blocking calls of one file."""
         super().__init__(context)
-        extra = context.settings.rule_options.get(CPU_OPTION[0], {}).get(CPU_OPTION[1], ())
-        self.table, self._tails = _tables(
-            tuple(str(name) for name in extra) if isinstance(extra, (list, tuple)) else ()
-        )
+        self.table, self._tails = _tables(context.settings.option(EXTRA_CALLS_RULE, EXTRA_CALLS))
         self._imported: dict[str, set[str]] = {}
         self._path_names: dict[int, set[str]] = {}
         self._cache: dict[int, BlockingCall | None] = {}

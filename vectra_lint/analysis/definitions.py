@@ -27,7 +27,7 @@ import libcst as cst
 import pathspec
 
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Analysis, Option, Rule
+from vectra_lint.rule import Analysis, ChoiceOption, Rule, StringsOption
 
 OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
 OVERRIDE = frozenset({"typing.override", "typing_extensions.override"})
@@ -410,29 +410,29 @@ def node_at_start(module: cst.Module) -> cst.CSTNode:
     return module
 
 
-DOCSTRING_SCOPE = Option(
+DOCSTRING_SCOPE = ChoiceOption(
     "docstring-scope",
     "all",
     '"all": every module, class and function needs a docstring (§12); "public": only those Ruff\'s '
     "pydocstyle D1 rules call public (no leading underscore, listed in `__all__` when there is one, "
     "not nested in a function, not in a `_private` module).",
+    choices=("all", "public"),
 )
-EXEMPT_PATHS = Option(
+EXEMPT_PATHS = StringsOption(
     "exempt-paths",
-    ["tests/**"],
+    ("tests/**",),
     "Files that need no docstrings (gitignore-style globs relative to the project root).",
 )
 
 
 def public_scope(rule: Rule) -> bool:
     """Whether a docstring rule is configured with ``docstring-scope = "public"``."""
-    return bool(rule.option(DOCSTRING_SCOPE.name) == "public")
+    return rule.option(DOCSTRING_SCOPE) == "public"
 
 
 def exempt_path(rule: Rule) -> bool:
     """Whether the checked file matches the rule's ``exempt-paths``."""
-    patterns = rule.option(EXEMPT_PATHS.name)
-    return path_matches(rule.context.path, [str(pattern) for pattern in patterns])
+    return path_matches(rule.context.path, rule.option(EXEMPT_PATHS))
 
 
 @dataclass

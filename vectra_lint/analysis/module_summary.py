@@ -14,13 +14,19 @@ import libcst as cst
 from vectra_lint.analysis.blocking_calls import BlockingCalls, is_offload_call
 from vectra_lint.analysis.module_names import is_package_file, module_names, package_base
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Analysis
+from vectra_lint.rule import Analysis, IntOption
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project_index import ProjectIndex
 
 ERROR_CODE = "error_code"
-CODE_POSITION_OPTION = ("VL304", "error-code-position")
+CODE_POSITION_RULE = "VL304"
+CODE_POSITION = IntOption(
+    "error-code-position",
+    1,
+    "Index of the positional argument that carries the error code in exception calls "
+    "(`NotFoundError(message, code)` is 1); VL305 reads it too.",
+)
 """Where exception calls carry their error code positionally (VL304's option, shared with VL305)."""
 EXCEPTION_SUFFIXES = ("Error", "Exception")
 
@@ -121,8 +127,7 @@ def error_code_arguments(call: cst.Call, position: int) -> list[cst.BaseExpressi
 
 def error_code_position(context: FileContext) -> int:
     """The configured position of the error code in exception calls (VL304's option)."""
-    value = context.settings.rule_options.get(CODE_POSITION_OPTION[0], {}).get(CODE_POSITION_OPTION[1], 1)
-    return value if isinstance(value, int) else 1
+    return context.settings.option(CODE_POSITION_RULE, CODE_POSITION)
 
 
 def _import_target(module: cst.ImportFrom) -> str:

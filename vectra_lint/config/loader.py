@@ -16,6 +16,7 @@ import pathspec
 
 from vectra_lint import registry
 from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
+from vectra_lint.rule import OptionError, Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -263,25 +264,21 @@ def _rule_options(raw: object, where: str) -> dict[str, dict[str, object]]:
             raise ConfigError(f"{where}: unknown rule {key!r}")
         if not isinstance(table, dict):
             raise ConfigError(f"{where}.{key}: expected a table of options")
-        declared = {option.name: option for option in rule.options}
-        for name, value in table.items():
-            option = declared.get(name)
-            if option is None:
-                known = ", ".join(declared) or "none"
-                raise ConfigError(f"{where}.{key}: unknown option {name!r} for {rule.code} (known: {known})")
-            options.setdefault(rule.code, {})[name] = _option_value(value, option.default, f"{where}.{key}.{name}")
+        options[rule.code] = rule_option_values(rule, table, f"{where}.{key}")
     return options
 
 
-def _option_value(value: object, default: object, where: str) -> object:
-    if isinstance(default, bool):
-        return _bool(value, where)
-    if isinstance(default, (tuple, list)):
-        return _strings(value, where)
-    if isinstance(default, int):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ConfigError(f"{where}: expected an integer, got {value!r}")
-        return value
-    if isinstance(default, str) and not isinstance(value, str):
-        raise ConfigError(f"{where}: expected a string, got {value!r}")
-    return value
+def rule_option_values(rule: type[Rule], table: Mapping[str, object], where: str) -> dict[str, object]:
+    """``table``'s values for ``rule``'s declared options, each checked and typed by its ``Option``."""
+    declared = {option.name: option for option in rule.options}
+    values: dict[str, object] = {}
+    for name, value in table.items():
+        option = declared.get(name)
+        if option is None:
+            known = ", ".join(declared) or "none"
+            raise ConfigError(f"{where}: unknown option {name!r} for {rule.code} (known: {known})")
+        try:
+            values[name] = option.parse(value)
+        except OptionError as error:
+            raise ConfigError(f"{where}.{name}: {error}") from None
+    return values

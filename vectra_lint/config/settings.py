@@ -1,4 +1,4 @@
-"""Resolved settings: what one run checks and how. Built by ``config.py``; read by the engine."""
+"""Resolved settings: what one run checks and how. Built by ``config/loader.py``; read by the engine."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pathspec
+
+if TYPE_CHECKING:
+    from vectra_lint.rule import Option
+
+T = TypeVar("T")
 
 DEFAULT_LAYERS: dict[str, tuple[str, ...]] = {
     "routes": ("app/api/**",),
@@ -46,12 +51,21 @@ class Settings:
     layers: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_LAYERS))
     names: Names = field(default_factory=Names)
     rule_options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
-    """Per rule code: option name -> value, defaults filled in."""
+    """Configured option values by rule code and option name, each already checked by its
+    ``Option.parse`` (read them with :meth:`option`)."""
     require_noqa_reason: bool = False
     ruff_selected: tuple[str, ...] = ()
     """Ruff codes or prefixes (E, W, E501, ...) to run through Ruff; empty: Ruff is not run."""
     ruff_ignored: tuple[str, ...] = ()
     line_length: int = 120
+
+    def option(self, code: str, option: Option[T]) -> T:
+        """The value of rule ``code``'s ``option``: as configured, else its default."""
+        configured = self.rule_options.get(code, {})
+        if option.name not in configured:
+            return option.default
+        # The loader stored option.parse's result, which is a T.
+        return cast("T", configured[option.name])
 
     @cached_property
     # Any (here and below): the pattern class, which nothing here looks at.

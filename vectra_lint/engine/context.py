@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
@@ -12,7 +11,7 @@ from vectra_lint.config.settings import Settings
 from vectra_lint.engine.scope import ScopeTracker
 
 if TYPE_CHECKING:
-    from vectra_lint.rule import Analysis, Rule
+    from vectra_lint.rule import Analysis
 
 AnalysisT = TypeVar("AnalysisT", bound="Analysis")
 
@@ -49,11 +48,6 @@ class FileContext:
     def in_layer(self, *names: str) -> bool:
         """Whether this file is in any of the named layers."""
         return not self.layers.isdisjoint(names)
-
-    def rule_options(self, rule: Rule) -> Mapping[str, object]:
-        """The configured options of ``rule``, defaults filled in."""
-        configured = self.settings.rule_options.get(rule.code, {})
-        return {option.name: configured.get(option.name, option.default) for option in rule.options}
 
     def code_for(self, node: cst.CSTNode) -> str:
         """The source text libcst generates for ``node`` (for messages)."""

@@ -443,9 +443,9 @@ def _fix(module: cst.Module, report: Report, located: dict[int, Located], lines:
             edits.append(Edit(where.outer_end, where.outer_end, edit.text))
         elif isinstance(edit, InsertInto):
             edits.append(Edit(where.start + edit.offset, where.start + edit.offset, edit.text))
-    rule = rules_by_code()[report.code]
-    applicability = spec.applicability or rule.fix_safety or Applicability.UNSAFE
-    return Fix(tuple(sorted(edits)), applicability, spec.description)
+    # Rule.report settled the safety (from the rule's fix_safety when the spec left it out).
+    assert spec.applicability is not None
+    return Fix(tuple(sorted(edits)), spec.applicability, spec.description)
 
 
 def _generate(module: cst.Module, node: cst.CSTNode, indent: tuple[str, ...]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vectra_lint.rule import Rule
+from vectra_lint.rule import FixAvailability, Rule
 
 _ORDER = ("What it does", "Why is this bad?")
 
@@ -18,8 +18,22 @@ def _code_block(code: str) -> str:
 
 
 def fix_line(rule: type[Rule]) -> str:
-    """A short phrase for the rule's fix availability (as the ``rules`` table shows it)."""
-    return "none" if rule.fix_safety is None else rule.fix_safety.value
+    """The rule's fix availability and safety in a few words (as the ``rules`` table shows it)."""
+    if rule.fix_availability is FixAvailability.NEVER:
+        return "none"
+    safety = "safety varies" if rule.fix_safety is None else rule.fix_safety.value
+    return f"{rule.fix_availability.value} ({safety})"
+
+
+def _fix_sentence(rule: type[Rule]) -> str:
+    if rule.fix_availability is FixAvailability.NEVER:
+        return "Fix: never available."
+    safety = (
+        "each fix states its own safety"
+        if rule.fix_safety is None
+        else ("safe (applied by `--fix`)" if rule.fix_safety.value == "safe" else "unsafe (`--unsafe-fixes`)")
+    )
+    return f"Fix: {rule.fix_availability.value} available; {safety}."
 
 
 def render(rule: type[Rule], level: int = 1) -> str:
@@ -27,7 +41,7 @@ def render(rule: type[Rule], level: int = 1) -> str:
     title, section = "#" * level, "#" * (level + 1)
     sections = rule.doc_sections()
     parts = [f"{title} {rule.name} ({rule.code})", ""]
-    parts.append(f"Fix: {fix_line(rule)}. Enabled by default: {'yes' if rule.default_enabled else 'no'}.")
+    parts.append(f"{_fix_sentence(rule)} Enabled by default: {'yes' if rule.default_enabled else 'no'}.")
     for name in _ORDER:
         parts += ["", f"{section} {name}", sections[name]]
     bad = rule.invalid[0]
@@ -37,14 +51,18 @@ def render(rule: type[Rule], level: int = 1) -> str:
     fixed = next((example for example in rule.invalid if example.fixed is not None), None)
     parts += ["", f"{section} Use instead", _code_block(fixed.fixed if fixed and fixed.fixed else rule.valid[0].code)]
     parts += ["", f"{section} Fix safety"]
-    if rule.fix_safety is None:
+    if rule.fix_availability is FixAvailability.NEVER:
         parts.append(sections.get("Fix safety", "This rule offers no fix."))
+    elif rule.fix_safety is None:
+        parts.append(sections["Fix safety"])
     else:
         default = "applied by `--fix`" if rule.fix_safety.value == "safe" else "applied only with `--unsafe-fixes`"
         parts.append(sections.get("Fix safety", f"The fix is {rule.fix_safety.value}: {default}."))
     parts += ["", f"{section} Options"]
     if rule.options:
-        parts += [f"- `{o.name}` (default `{o.default!r}`): {o.description}" for o in rule.options]
+        parts += [
+            f"- `{o.name}` ({o.described_kind()}, default `{o.shown_default()}`): {o.description}" for o in rule.options
+        ]
         parts.append(f"\nSet under `[tool.vectra-lint.rules.{rule.name}]` in `pyproject.toml`.")
     else:
         parts.append("None.")

@@ -6,7 +6,7 @@ import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
-from vectra_lint.rule import Expect, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 
 class BlockingSleep(Rule):
@@ -30,6 +30,7 @@ class BlockingSleep(Rule):
     code = "VL201"
     name = "blocking-sleep"
     message = "`time.sleep` blocks the event loop inside `async def`; use `await asyncio.sleep`"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
     valid = (
         Valid("import asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"),

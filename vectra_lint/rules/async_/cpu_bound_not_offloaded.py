@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.analysis.blocking_calls import BlockingCall
+from vectra_lint.analysis.blocking_calls import EXTRA_CALLS, BlockingCall
 from vectra_lint.analysis.rule_bases import BlockingCallRule
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
-from vectra_lint.rule import Expect, FixSpec, Invalid, NodeEdit, Option, Replace, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Valid
 
 
 class CpuBoundNotOffloaded(BlockingCallRule):
@@ -34,14 +34,9 @@ class CpuBoundNotOffloaded(BlockingCallRule):
     code = "VL205"
     name = "cpu-bound-not-offloaded"
     message = "`{call}` is heavy synchronous work inside `async def`; run it with `await asyncio.to_thread(...)`"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
-    options = (
-        Option(
-            "extra-calls",
-            (),
-            "More heavy calls, as qualified names (`numpy.load`, `app.ml.embed_all`); VL207 follows them too.",
-        ),
-    )
+    options = (EXTRA_CALLS,)
     valid = (
         Valid(
             "import asyncio\n\nimport pandas as pd\n\n\nasync def load(path: str) -> object:\n"

@@ -5,7 +5,13 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+
+FACTORIES = StringsOption(
+    "factories",
+    ("SessionLocal", "async_session", "AsyncSession"),
+    "Names of the session factories (callables or classes whose call returns a session).",
+)
 
 
 class SessionWithoutAsyncWith(Rule):
@@ -28,13 +34,7 @@ class SessionWithoutAsyncWith(Rule):
     code = "VL206"
     name = "session-without-async-with"
     message = "`{call}` creates a database session outside `async with`; use `async with {call} as db:`"
-    options = (
-        Option(
-            "factories",
-            ("SessionLocal", "async_session", "AsyncSession"),
-            "Names of the session factories (callables or classes whose call returns a session).",
-        ),
-    )
+    options = (FACTORIES,)
     valid = (
         Valid(
             "from app.db import SessionLocal\n\n\nasync def count() -> int:\n"
@@ -109,7 +109,7 @@ class SessionWithoutAsyncWith(Rule):
     def __init__(self, context: FileContext) -> None:
         """Start checking one file; the per-file state lives here."""
         super().__init__(context)
-        self._factories = frozenset(self.option("factories"))
+        self._factories = frozenset(self.option(FACTORIES))
         self._managed: set[int] = set()
 
     def visit_With(self, node: cst.With) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, Invalid, Rule, Valid
 
 
 class UnusedNoqa(Rule):
@@ -25,6 +25,7 @@ class UnusedNoqa(Rule):
     code = "VL002"
     name = "unused-noqa"
     message = "Unused `noqa` directive"
+    fix_availability = FixAvailability.ALWAYS
     fix_safety = Applicability.SAFE
     valid = (Valid('print("debug")  # noqa: VL401\n'), Valid("x = 1  # noqa: F401\n"))
     invalid = (

@@ -15,7 +15,7 @@ import libcst as cst
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import Expect, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 # Something a line of code has and a line of prose rarely has (as Ruff's ERA001 requires).
 _CODE_HINT = re.compile(r"[()\[\]{}:=%]|^(return|break|continue|import|from|pass|raise|del|assert|yield|print)\b")
@@ -334,6 +334,7 @@ class CommentedOutCode(Rule):
     code = "VL605"
     name = "commented-out-code"
     message = "Commented-out code; delete it, git history keeps it (§13)"
+    fix_availability = FixAvailability.ALWAYS
     fix_safety = Applicability.UNSAFE
     valid = (
         Valid("# Check cache\nvalue = cache.get(key)\n"),

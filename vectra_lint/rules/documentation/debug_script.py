@@ -5,7 +5,13 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.analysis.definitions import node_at_start, path_matches
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+
+PATTERNS = StringsOption(
+    "patterns",
+    ("debug_*.py", "scratch*.py", "tmp_*.py", "test_debug*.py"),
+    "Gitignore-style globs (relative to the project root) of files that are scratch scripts.",
+)
 
 
 class DebugScript(Rule):
@@ -25,13 +31,7 @@ class DebugScript(Rule):
     code = "VL606"
     name = "debug-script"
     message = "Debug or scratch script; delete it or add it to .gitignore (§13)"
-    options = (
-        Option(
-            "patterns",
-            ["debug_*.py", "scratch*.py", "tmp_*.py", "test_debug*.py"],
-            "Gitignore-style globs (relative to the project root) of files that are scratch scripts.",
-        ),
-    )
+    options = (PATTERNS,)
     valid = (
         Valid('"""Debugging helpers for the API."""\n', path="app/core/debugging.py"),
         Valid('"""Templates."""\n', path="app/services/template_store.py"),
@@ -49,7 +49,7 @@ class DebugScript(Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         """Report the file when its path matches a debug-script pattern."""
-        patterns = [str(pattern) for pattern in self.option("patterns")]
+        patterns = self.option(PATTERNS)
         if path_matches(self.context.path, patterns):
             start = node_at_start(node)
             self.report(start, anchor=start, length=0)

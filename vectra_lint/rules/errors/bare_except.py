@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import Expect, FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
 
 
 class BareExcept(Rule):
@@ -27,6 +27,7 @@ class BareExcept(Rule):
     code = "VL302"
     name = "bare-except"
     message = "Bare `except:`; name the exception type (§4)"
+    fix_availability = FixAvailability.ALWAYS
     fix_safety = Applicability.SAFE
     valid = (Valid("try:\n    run()\nexcept ValueError:\n    pass\n"),)
     invalid = (

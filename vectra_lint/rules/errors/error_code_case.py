@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import ERROR_CODE, ModuleSummary, dotted_name
+from vectra_lint.analysis.module_summary import CODE_POSITION, ERROR_CODE, ModuleSummary, dotted_name
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, FixSpec, Invalid, Option, Replace, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Replace, Valid
 
 SCREAMING_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -64,7 +64,8 @@ class ErrorCodeCase(IndexRule):
     ## Fix safety
     The fix is unsafe: it rewrites the literal (`"auth-failed"` -> `"AUTH_FAILED"`), and frontend
     translation keys or API clients may still expect the old value. For a name, the fix is on the
-    constant's literal, which also fixes every other use of it.
+    constant's literal, which also fixes every other use of it. A literal written with escape
+    sequences is reported without a fix.
 
     ## Notes
     A constant defined in a project module that was not checked in this run (pre-commit passes only
@@ -77,15 +78,9 @@ class ErrorCodeCase(IndexRule):
     message = "Error code {value!r} is not SCREAMING_SNAKE_CASE (§15)"
     use_message = "Error code `{name}` holds {value!r}, which is not SCREAMING_SNAKE_CASE (§15)"
     constant_message = "`{name}` = {value!r} is used as an error code and is not SCREAMING_SNAKE_CASE (§15)"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
-    options = (
-        Option(
-            "error-code-position",
-            1,
-            "Index of the positional argument that carries the error code in exception calls "
-            "(`NotFoundError(message, code)` is 1); VL305 reads it too.",
-        ),
-    )
+    options = (CODE_POSITION,)
     valid = (
         Valid('raise NotFoundError("User missing", error_code="USER_NOT_FOUND")\n'),
         Valid('class Timeout(TechnicalError):\n    error_code = "EXTERNAL_API_TIMEOUT"\n'),
@@ -101,6 +96,11 @@ class ErrorCodeCase(IndexRule):
         Invalid(
             'raise NotFoundError("User missing", error_code="user_not_found")\n',
             fixed='raise NotFoundError("User missing", error_code="USER_NOT_FOUND")\n',
+            expected=(Expect(1, 48, "Error code 'user_not_found' is not SCREAMING_SNAKE_CASE (§15)"),),
+        ),
+        Invalid(
+            'raise NotFoundError("User missing", error_code="user_\\x6eot_found")\n',
+            fixed=None,
             expected=(Expect(1, 48, "Error code 'user_not_found' is not SCREAMING_SNAKE_CASE (§15)"),),
         ),
         Invalid(

@@ -9,7 +9,7 @@ import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, FixSpec, InsertAfter, Invalid, NodeEdit, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertAfter, Invalid, NodeEdit, Rule, Valid
 
 _BUILTINS = frozenset(dir(builtins))
 _BROAD = frozenset({"Exception", "BaseException"})
@@ -62,6 +62,7 @@ class RaiseWithoutFrom(Rule):
     code = "VL307"
     name = "raise-without-from"
     message = "New exception raised in an `except` handler without `from`; chain it with `from {name}` (§15)"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
     valid = (
         Valid("try:\n    run()\nexcept OSError as exc:\n    raise StorageError('DISK') from exc\n"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import Expect, FixSpec, Invalid, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Replace, Rule, Valid
 
 
 class ErrorLogWithoutTraceback(Rule):
@@ -28,6 +28,7 @@ class ErrorLogWithoutTraceback(Rule):
     code = "VL403"
     name = "error-log-without-traceback"
     message = "`{call}` in an `except` block without `exc_info=True`; the traceback is lost"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
     valid = (
         Valid('try:\n    run()\nexcept OSError as e:\n    logger.error(f"FAIL | {e}", exc_info=True)\n    raise\n'),

@@ -8,7 +8,7 @@ import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import ensure_logger
-from vectra_lint.rule import Expect, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 
 class PrintCall(Rule):
@@ -33,6 +33,7 @@ class PrintCall(Rule):
     code = "VL401"
     name = "print-call"
     message = "`print` call; log through the logger instead (§6.2)"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
     valid = (
         Valid('import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("ready")\n'),

@@ -15,7 +15,7 @@ from vectra_lint.analysis.definitions import (
     dotted_name,
 )
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import Expect, FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
 
 
 class MissingReturnAnnotation(Rule):
@@ -46,6 +46,7 @@ class MissingReturnAnnotation(Rule):
     code = "VL102"
     name = "missing-return-annotation"
     message = "Function has no return annotation (§1)"
+    fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
     valid = (
         Valid("def total(prices: list[float]) -> float:\n    return sum(prices)\n"),

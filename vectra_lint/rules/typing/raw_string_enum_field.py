@@ -6,10 +6,12 @@ import libcst as cst
 
 from vectra_lint.analysis.definitions import dotted_name
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Option, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 # Wrappers that keep a field a string: its type is the first argument.
 _TRANSPARENT = frozenset({"Optional", "Annotated", "Mapped", "Union"})
+NAMES = StringsOption("names", ("status", "type", "kind", "state"), "Field names that hold an enumerated value.")
+SUFFIXES = StringsOption("suffixes", ("_status", "_type"), "Name endings that hold an enumerated value.")
 
 
 class RawStringEnumField(Rule):
@@ -33,10 +35,7 @@ class RawStringEnumField(Rule):
     code = "VL104"
     name = "raw-string-enum-field"
     message = "Status/type field annotated `str`; use an `Enum` (§11)"
-    options = (
-        Option("names", ["status", "type", "kind", "state"], "Field names that hold an enumerated value."),
-        Option("suffixes", ["_status", "_type"], "Name endings that hold an enumerated value."),
-    )
+    options = (NAMES, SUFFIXES)
     valid = (
         Valid(
             "from enum import Enum\n\nfrom pydantic import BaseModel\n\n\n"
@@ -97,8 +96,8 @@ class RawStringEnumField(Rule):
         self._names: frozenset[str] = frozenset()
         self._suffixes: tuple[str, ...] = ()
         if self._active:
-            self._names = frozenset(str(name).lower() for name in self.option("names"))
-            self._suffixes = tuple(str(suffix).lower() for suffix in self.option("suffixes"))
+            self._names = frozenset(name.lower() for name in self.option(NAMES))
+            self._suffixes = tuple(suffix.lower() for suffix in self.option(SUFFIXES))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Annotated names directly in a class body are fields."""

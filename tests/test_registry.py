@@ -1,0 +1,126 @@
+"""The registry refuses rules whose metadata contradicts itself, with a message naming the problem."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from tests.helpers import ROOT, settings_for
+from vectra_lint import registry
+from vectra_lint.config.settings import Settings
+from vectra_lint.diagnostics import Applicability
+from vectra_lint.engine.context import FileContext
+from vectra_lint.rule import (
+    Expect,
+    FixAvailability,
+    FixSpec,
+    IntOption,
+    Invalid,
+    Replace,
+    Rule,
+    RuleContractError,
+    Valid,
+)
+
+DOC = """
+    ## What it does
+    Flags `x`.
+
+    ## Why is this bad?
+    It is a test.
+    """
+FIXED = Invalid("x\n", fixed="y\n", expected=(Expect(1, 1),))
+UNFIXED = Invalid("x\n", expected=(Expect(1, 1),))
+
+
+def _rule(**attributes: object) -> type[Rule]:
+    namespace: dict[str, object] = {
+        "__doc__": DOC,
+        "code": "VL999",
+        "name": "test-rule",
+        "message": "m",
+        "valid": (Valid("y\n"),),
+        "invalid": (UNFIXED,),
+    }
+    namespace.update(attributes)
+    return type("TestRule", (Rule,), namespace)
+
+
+SIZE = IntOption("size", 1, "Size.", minimum=1)
+SAFE_ALWAYS = {"fix_availability": FixAvailability.ALWAYS, "fix_safety": Applicability.SAFE, "invalid": (FIXED,)}
+
+
+@pytest.mark.parametrize(
+    ("attributes", "error"),
+    [
+        ({"invalid": (Invalid("x\n", expected=()),)}, "every invalid example lists the diagnostics it expects"),
+        ({"invalid": (FIXED,)}, "`fix_availability` is NEVER, yet a fix safety or a fixed example is given"),
+        ({"fix_safety": Applicability.SAFE}, "`fix_availability` is NEVER, yet a fix safety"),
+        ({**SAFE_ALWAYS, "invalid": (UNFIXED,)}, "a fixable rule needs an invalid example with its fixed code"),
+        ({**SAFE_ALWAYS, "invalid": (FIXED, UNFIXED)}, "fixes are available ALWAYS but an invalid example has no fix"),
+        ({**SAFE_ALWAYS, "fix_availability": FixAvailability.SOMETIMES}, "show a case without a fix"),
+        ({**SAFE_ALWAYS, "fix_safety": None}, "need a '## Fix safety' section"),
+        (
+            {**SAFE_ALWAYS, "fix_safety": None, "__doc__": DOC + "\n    ## Fix safety\n    Varies.\n"},
+            "a fixed example states its applicability exactly when the rule has no single `fix_safety`",
+        ),
+        (
+            {
+                **SAFE_ALWAYS,
+                "invalid": (Invalid("x\n", "y\n", applicability=Applicability.SAFE, expected=(Expect(1, 1),)),),
+            },
+            "a fixed example states its applicability exactly when",
+        ),
+        ({"valid": (Valid("y\n", options={"size": 1}),)}, r"example uses undeclared options \['size'\]"),
+        (
+            {"options": (IntOption("size", "big", "Size."),)},
+            r"the default of option 'size' is not of its kind \(integer\)",
+        ),
+        (
+            {"options": (SIZE,), "valid": (Valid("y\n", options={"size": [1]}),)},
+            r"example option 'size': expected an integer, got \[1\]",
+        ),
+    ],
+)
+def test_inconsistent_rules_are_refused(attributes: dict[str, object], error: str) -> None:
+    with pytest.raises(registry.RegistryError, match=f"tests.TestRule: .*{error}"):
+        registry.validate(_rule(**attributes), "tests")
+
+
+def test_consistent_rules_pass() -> None:
+    registry.validate(_rule(), "tests")
+    registry.validate(_rule(**SAFE_ALWAYS), "tests")
+    mixed = Invalid("x\n", "y\n", applicability=Applicability.UNSAFE, expected=(Expect(1, 1),))
+    doc = DOC + "\n    ## Fix safety\n    Unsafe when x.\n"
+    registry.validate(_rule(**{**SAFE_ALWAYS, "fix_safety": None, "invalid": (mixed,), "__doc__": doc}), "tests")
+
+
+def _report(rule: type[Rule], fix: FixSpec) -> FixSpec | None:
+    module = cst.parse_module("x\n")
+    instance = rule(FileContext("app/example.py", "x\n", module, settings_for()))
+    node = module.body[0]
+    instance.report(node, fix=fix)
+    return instance.reports[0].fix
+
+
+def test_a_fix_gets_the_rule_s_safety_or_states_its_own() -> None:
+    spec = FixSpec((Replace(cst.Name("x"), "y"),), "Replace")
+    assert _report(_rule(**SAFE_ALWAYS), spec) == FixSpec(spec.edits, "Replace", Applicability.SAFE)
+    unsafe = FixSpec(spec.edits, "Replace", Applicability.UNSAFE)
+    assert _report(_rule(**{**SAFE_ALWAYS, "fix_safety": None}), unsafe) == unsafe
+    with pytest.raises(RuleContractError, match="VL999: a fix states `applicability`"):
+        _report(_rule(**SAFE_ALWAYS), unsafe)
+    with pytest.raises(RuleContractError, match="VL999: fixes that differ in safety must each state"):
+        _report(_rule(**{**SAFE_ALWAYS, "fix_safety": None}), spec)
+    with pytest.raises(RuleContractError, match="VL999 declares `fix_availability = NEVER` but reported a fix"):
+        _report(_rule(), spec)
+
+
+def test_a_rule_reads_its_options_typed_and_only_those_it_declares() -> None:
+    module = cst.parse_module("x\n")
+    settings = Settings(root=ROOT, enabled=frozenset(), rule_options={"VL999": {"size": 3}})
+    rule = _rule(options=(SIZE,))(FileContext("app/example.py", "x\n", module, settings))
+    assert rule.option(SIZE) == 3
+    assert _rule(options=(SIZE,))(FileContext("app/example.py", "x\n", module, settings_for())).option(SIZE) == 1
+    with pytest.raises(RuleContractError, match="VL999 reads option 'size', which it does not declare"):
+        _rule()(FileContext("app/example.py", "x\n", module, settings)).option(SIZE)
