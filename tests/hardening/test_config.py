@@ -63,3 +63,29 @@ def test_an_unreadable_folder_while_looking_for_the_config_is_an_error(
     result = run("check", "secret")
     assert result.exit_code == 2
     assert result.stderr == f"error: {secret}: cannot look for pyproject.toml: Permission denied\n"
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            "[tool.vectra-lint.rules.VL304]\nerror-code-position = -7\n",
+            "[tool.vectra-lint].rules.VL304.error-code-position: expected an integer of at least 0, got -7",
+        ),
+        (
+            '[tool.vectra-lint.rules.debug-script]\npatterns = ["!"]\n',
+            "[tool.vectra-lint].rules.debug-script.patterns: invalid glob '!'",
+        ),
+        (
+            '[tool.vectra-lint.rules.missing-module-docstring]\nexempt-paths = ["!"]\n',
+            "[tool.vectra-lint].rules.missing-module-docstring.exempt-paths: invalid glob '!'",
+        ),
+    ],
+)
+def test_option_values_are_validated_when_the_config_loads(project: Path, table: str, message: str) -> None:
+    # error-code-position = -7 used to switch VL304 off silently; a bad glob failed on every file.
+    (project / "pyproject.toml").write_text(table)
+    (project / "a.py").write_text("x = 1\n")
+    result = run("check", "a.py")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {project / 'pyproject.toml'}: {message}")
