@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass
 
 MAX_DEPTH = 600
@@ -82,7 +83,9 @@ def precheck(text: str, path: str) -> Rejected | None:
     if not looks_deep(text):
         return None
     try:
-        tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the user's code's warnings are not ours to print
+            tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
         return Rejected(f"SyntaxError: {error.msg}", error.lineno or 1, error.offset or 1)
     except (RecursionError, MemoryError) as error:

@@ -12,6 +12,7 @@ import codecs
 import io
 import re
 import tokenize
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -256,7 +257,9 @@ def _syntax_error(path: str, text: str, error: cst.ParserSyntaxError, settings: 
     # libcst rejects a few layouts CPython accepts (a tab after spaces in an indentation): those
     # are not syntax errors, only files this tool cannot read.
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the user's code's warnings are not ours to print
+            ast.parse(text)
     except SyntaxError as python_error:
         line = python_error.lineno or 1
         column = python_error.offset or 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -139,7 +140,10 @@ def check_source(text: str, path: str, compile_check: bool = True) -> str | None
     try:
         cst.parse_module(text)
         if compile_check:
-            compile(text, path, "exec", dont_inherit=True)
+            # The user's code may have warnings (an invalid escape, a call of a literal): not ours to print.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(text, path, "exec", dont_inherit=True)
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return str(error).strip().splitlines()[0]
     return None
