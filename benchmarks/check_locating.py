@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.corpus import django_package, python_files, r2r_package  # noqa: E402
 from tests.helpers import settings_for  # noqa: E402
 from vectra_lint.engine import lint as engine  # noqa: E402
+from vectra_lint.engine import locating  # noqa: E402
 
 
 def main() -> None:
@@ -30,11 +31,11 @@ def main() -> None:
         except UnicodeDecodeError:
             continue
         fast = engine.lint_text(str(path), str(path), source, settings).diagnostics
-        saved, engine._SLOW_LAYOUT = engine._SLOW_LAYOUT, re.compile("")
+        saved, locating._SLOW_LAYOUT = locating._SLOW_LAYOUT, re.compile("")
         try:
             slow = engine.lint_text(str(path), str(path), source, settings).diagnostics
         finally:
-            engine._SLOW_LAYOUT = saved
+            locating._SLOW_LAYOUT = saved
         total += len(fast)
         key = [(d.code, d.line, d.column, d.end_line, d.end_column, d.noqa_lines, d.fix) for d in fast]
         if key != [(d.code, d.line, d.column, d.end_line, d.end_column, d.noqa_lines, d.fix) for d in slow]:

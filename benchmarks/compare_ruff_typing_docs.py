@@ -40,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.corpus import django_package, python_files  # noqa: E402
 from vectra_lint.config.settings import Settings  # noqa: E402
 from vectra_lint.diagnostics import Diagnostic  # noqa: E402
-from vectra_lint.pipeline.runner import Mode, Outcome, Task, run  # noqa: E402
+from vectra_lint.pipeline.discovery import Task  # noqa: E402
+from vectra_lint.pipeline.runner import Mode, Outcome, run  # noqa: E402
 
 RUFF_CODES = "D100,D101,D102,D103,D104,D105,D106,D107,ANN001,ANN002,ANN003,ANN201,ANN202,ANN204,ANN205,ANN206"
 CODE_MAP = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import libcst as cst
@@ -11,15 +12,17 @@ from vectra_lint import registry
 from vectra_lint.config.loader import rule_option_values
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine.lint import MAX_FIX_PASSES, lint_text
-from vectra_lint.fixing.apply import FixOutcome, fix_text
+from vectra_lint.engine.lint import lint_text
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, FixOutcome, fix_text
+from vectra_lint.pipeline.discovery import Task
+from vectra_lint.pipeline.runner import Outcome, finish_project
 
 ROOT = Path("/project")
 
 
 def settings_for(*codes: str, options: Mapping[str, Mapping[str, object]] | None = None, **changes: object) -> Settings:
     """The default rules plus ``codes``, Ruff off (tests of our rules do not depend on it)."""
-    enabled = registry.resolve(None, codes, ())
+    enabled = registry.enabled_codes(None, codes, ())
     typed = {
         code: rule_option_values(registry.rules_by_code()[code], table, f"options.{code}")
         for code, table in (options or {}).items()
@@ -30,6 +33,20 @@ def settings_for(*codes: str, options: Mapping[str, Mapping[str, object]] | None
 def lint(source: str, settings: Settings, path: str = "app/example.py") -> tuple[Diagnostic, ...]:
     """Every diagnostic for ``source`` checked as ``path`` (relative to the project root)."""
     return lint_text(path, path, source, settings).diagnostics
+
+
+def lint_in_project(
+    source: str, settings: Settings, path: str, files: Mapping[str, str], root: Path
+) -> tuple[Diagnostic, ...]:
+    """Like ``lint``, with ``files`` written under ``root`` (the project root) and the project phase run."""
+    for name, text in {path: source, **files}.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    settings = replace(settings, root=root)
+    result = lint_text(path, path, source, settings)
+    outcome = Outcome(Task(root / path, path, path), result.diagnostics, facts=result.facts)
+    return tuple(d for finished in finish_project([outcome], settings) for d in finished.diagnostics)
 
 
 def fix(

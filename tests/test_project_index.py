@@ -11,7 +11,7 @@ from vectra_lint import registry
 from vectra_lint.analysis.module_names import ProjectModules, module_names
 from vectra_lint.analysis.module_summary import ModuleSummary, summary_facts
 from vectra_lint.analysis.project import Project, facts_key
-from vectra_lint.analysis.project_index import Kind, ProjectIndex, Symbol, Tri
+from vectra_lint.analysis.project_index import ProjectIndex, Symbol, SymbolKind, Tri
 from vectra_lint.config.settings import Names, Settings
 from vectra_lint.engine.lint import lint_text
 
@@ -35,7 +35,7 @@ EXCEPTIONS = """
 
 def settings(root: Path, **names: str) -> Settings:
     """Settings with the index rules on, rooted at ``root``."""
-    enabled = registry.resolve(("VL207", "VL303"), (), ())
+    enabled = registry.enabled_codes(("VL207", "VL303"), (), ())
     return Settings(root=root, enabled=enabled, names=Names(**names))
 
 
@@ -113,14 +113,14 @@ def test_resolves_aliases_relative_imports_and_reexports(tmp_path: Path) -> None
     )
     users = "app/services/users.py"
     exceptions = "app/core/exceptions.py"
-    assert index.resolve(users, "FE") == Symbol(Kind.CLASS, exceptions, "FunctionalError")
-    assert index.resolve(users, "exceptions.TechnicalError") == Symbol(Kind.CLASS, exceptions, "TechnicalError")
-    assert index.resolve(users, "NotFound") == Symbol(Kind.CLASS, exceptions, "NotFound")
-    assert index.resolve(users, "TechnicalError") == Symbol(Kind.CLASS, exceptions, "TechnicalError")
-    assert index.resolve(users, "core.NotFound") == Symbol(Kind.CLASS, exceptions, "NotFound")
-    assert index.resolve(users, "app.core.exceptions.NotFound") == Symbol(Kind.CLASS, exceptions, "NotFound")
-    assert index.resolve(users, "Alias") == Symbol(Kind.CLASS, exceptions, "FunctionalError")
-    assert index.resolve(users, "ValueError") == Symbol(Kind.BUILTIN, "builtins", "ValueError")
+    assert index.resolve(users, "FE") == Symbol(SymbolKind.CLASS, exceptions, "FunctionalError")
+    assert index.resolve(users, "exceptions.TechnicalError") == Symbol(SymbolKind.CLASS, exceptions, "TechnicalError")
+    assert index.resolve(users, "NotFound") == Symbol(SymbolKind.CLASS, exceptions, "NotFound")
+    assert index.resolve(users, "TechnicalError") == Symbol(SymbolKind.CLASS, exceptions, "TechnicalError")
+    assert index.resolve(users, "core.NotFound") == Symbol(SymbolKind.CLASS, exceptions, "NotFound")
+    assert index.resolve(users, "app.core.exceptions.NotFound") == Symbol(SymbolKind.CLASS, exceptions, "NotFound")
+    assert index.resolve(users, "Alias") == Symbol(SymbolKind.CLASS, exceptions, "FunctionalError")
+    assert index.resolve(users, "ValueError") == Symbol(SymbolKind.BUILTIN, "builtins", "ValueError")
     assert index.resolve(users, "undefined_local") is None
 
 
@@ -132,8 +132,8 @@ def test_libraries_are_external_and_unchecked_project_modules_missing(tmp_path: 
         "app/api.py": "from fastapi import HTTPException\nfrom app.core.exceptions import NotFound\n",
     }
     index = build(tmp_path, files, checked=["app/api.py"])
-    assert index.resolve("app/api.py", "HTTPException") == Symbol(Kind.EXTERNAL, "fastapi.HTTPException")
-    assert index.resolve("app/api.py", "NotFound").kind is Kind.MISSING  # on disk, but not checked
+    assert index.resolve("app/api.py", "HTTPException") == Symbol(SymbolKind.EXTERNAL, "fastapi.HTTPException")
+    assert index.resolve("app/api.py", "NotFound").kind is SymbolKind.MISSING  # on disk, but not checked
     assert index.flags_of("app/api.py", "NotFound").vectra is Tri.UNKNOWN
     assert index.flags_of("app/api.py", "HTTPException").exception is Tri.YES
     assert index.flags_of("app/api.py", "HTTPException").vectra is Tri.NO
@@ -157,7 +157,7 @@ def test_two_files_claiming_one_module_name_resolve_to_neither(tmp_path: Path) -
         tmp_path,
         {"src/app/util.py": "X = 'a'\n", "app/util.py": "X = 'b'\n", "main.py": "from app.util import X\n"},
     )
-    assert index.resolve("main.py", "X") == Symbol(Kind.MISSING, "app.util.X")
+    assert index.resolve("main.py", "X") == Symbol(SymbolKind.MISSING, "app.util.X")
 
 
 # The exception hierarchy.
@@ -235,7 +235,7 @@ def test_constants_through_imports_classes_and_enums(tmp_path: Path) -> None:
         },
     )
     found, symbol, value = index.constant("use.py", "A")
-    assert (found, symbol, value) == (Tri.YES, Symbol(Kind.CONSTANT, "codes.py", "AUTH"), "auth_failed")
+    assert (found, symbol, value) == (Tri.YES, Symbol(SymbolKind.CONSTANT, "codes.py", "AUTH"), "auth_failed")
     assert index.constant("use.py", "ErrorCode.QUOTA.value")[2] == "quota-exceeded"
     assert index.constant("use.py", "codes.AUTH")[2] == "auth_failed"
     assert index.error_code_constants() == frozenset({("codes.py", "AUTH")})

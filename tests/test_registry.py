@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import libcst as cst
 import pytest
 
 from tests.helpers import ROOT, settings_for
 from vectra_lint import registry
+from vectra_lint.analysis import module_summary
+from vectra_lint.config.loader import Overrides, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
@@ -124,3 +128,13 @@ def test_a_rule_reads_its_options_typed_and_only_those_it_declares() -> None:
     assert _rule(options=(SIZE,))(FileContext("app/example.py", "x\n", module, settings_for())).option(SIZE) == 1
     with pytest.raises(RuleContractError, match="VL999 reads option 'size', which it does not declare"):
         _rule()(FileContext("app/example.py", "x\n", module, settings)).option(SIZE)
+
+
+def test_ruff_leaves_out_what_an_enabled_rule_reports_already(tmp_path: Path) -> None:
+    assert "E722" in load(None, Overrides(), tmp_path).ruff_ignored
+    assert "E722" not in load(None, Overrides(ignore=("VL302",)), tmp_path).ruff_ignored
+
+
+def test_options_read_by_shared_analyses_belong_to_the_rule_they_name() -> None:
+    rules = registry.rules_by_code()
+    assert module_summary.CODE_POSITION in rules[module_summary.CODE_POSITION_RULE].options

@@ -2,38 +2,50 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.helpers import fix, lint, parses, settings_for
+from tests.helpers import fix, lint, lint_in_project, parses, settings_for
 from vectra_lint import registry
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.diagnostics import Applicability, Diagnostic
 from vectra_lint.rule import FixAvailability, Invalid, Rule, Valid
 
 VALID = [
     pytest.param(rule, example, id=f"{rule.code}-valid-{i}")
     for rule in registry.all_rules()
+    if rule.example_language == "python"
     for i, example in enumerate(rule.valid)
 ]
 INVALID = [
     pytest.param(rule, example, id=f"{rule.code}-invalid-{i}")
     for rule in registry.all_rules()
+    if rule.example_language == "python"
     for i, example in enumerate(rule.invalid)
 ]
 
 
-@pytest.mark.parametrize(("rule", "example"), VALID)
-def test_valid_example_is_clean(rule: type[Rule], example: Valid) -> None:
+def _lint(example: Valid | Invalid, rule: type[Rule], tmp_path: Path) -> list[Diagnostic]:
     settings = settings_for(rule.code, options={rule.code: example.options})
-    found = [d for d in lint(example.code, settings, example.path) if d.code == rule.code]
+    if example.files:
+        found = lint_in_project(example.code, settings, example.path, example.files, tmp_path)
+    else:
+        found = lint(example.code, settings, example.path)
+    return [d for d in found if d.code == rule.code]
+
+
+@pytest.mark.parametrize(("rule", "example"), VALID)
+def test_valid_example_is_clean(rule: type[Rule], example: Valid, tmp_path: Path) -> None:
+    found = _lint(example, rule, tmp_path)
     assert found == []
 
 
 @pytest.mark.parametrize(("rule", "example"), INVALID)
-def test_invalid_example_is_reported_and_fixed(rule: type[Rule], example: Invalid) -> None:
+def test_invalid_example_is_reported_and_fixed(rule: type[Rule], example: Invalid, tmp_path: Path) -> None:
     settings = settings_for(rule.code, options={rule.code: example.options})
-    found = [d for d in lint(example.code, settings, example.path) if d.code == rule.code]
+    found = _lint(example, rule, tmp_path)
     reported = sorted((d.line, d.column, d.message) for d in found)
-    expected = sorted((e.line, e.column, e.message or rule.message) for e in example.expected)
+    expected = sorted((e.line, e.column, str(e.message or rule.message)) for e in example.expected)
     assert reported == expected
     for diagnostic in found:
         assert (diagnostic.end_line, diagnostic.end_column) >= (diagnostic.line, diagnostic.column)

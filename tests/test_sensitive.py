@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from vectra_lint.analysis.sensitive import is_sensitive, sensitive_references
+from vectra_lint.analysis.sensitive import is_secret_name, is_sensitive, leaked_references, sensitive_references
 
 NAMES = ("api_key", "password", "secret", "token", "authorization")
 
@@ -31,4 +31,48 @@ def test_is_sensitive_matches_case_insensitive_substrings(name: str, expected: b
 )
 def test_sensitive_references_finds_values_not_literals(source: str, expected: list[str]) -> None:
     found = [name for _, name in sensitive_references(cst.parse_expression(source), NAMES)]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("OPENAI_API_KEY", True),
+        ("apiKey", True),
+        ("bearerToken", True),
+        ("password_reset_token", True),
+        ("hashed_password", True),
+        ("max_tokens", False),
+        ("tokenizer", False),
+        ("secrets", False),
+        ("token_count", False),
+        ("ACCESS_TOKEN_EXPIRE_MINUTES", False),
+        ("password_reset_url", False),
+        ("api_key_id", False),
+        ("has_password", False),
+    ],
+)
+def test_is_secret_name_takes_whole_words_about_the_value(name: str, expected: bool) -> None:
+    assert is_secret_name(name, NAMES) is expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('f"key={settings.GEMINI_API_KEY}"', ["GEMINI_API_KEY"]),
+        ("token.expires_at", []),
+        ("token.strip()", ["token"]),
+        ("get_api_key()", ["get_api_key"]),
+        ("mask(api_key)", []),
+        ("len(password), password is None", []),
+        ('"set" if api_key else "unset"', []),
+        ('{"token": value, "password": "***"}', ["token"]),
+        ('token_data["sub"]', []),
+        ("api_key[:8]", ["api_key"]),
+        ("os.getenv('R2R_POSTGRES_PASSWORD')", ["R2R_POSTGRES_PASSWORD"]),
+        ('os.environ["OPENAI_API_KEY"], environ.get("HOST")', ["OPENAI_API_KEY"]),
+    ],
+)
+def test_leaked_references_follows_what_reaches_the_text(source: str, expected: list[str]) -> None:
+    found = [name for _, name in leaked_references(cst.parse_expression(source), NAMES, ("mask",))]
     assert found == expected

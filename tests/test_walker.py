@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import libcst as cst
 import pytest
 
+from tests.test_locating import MESSY
+from tests.test_positions import TRICKY
 from vectra_lint import registry
+from vectra_lint.engine import walker
 from vectra_lint.engine.walker import DispatchTable, walk
 from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
@@ -57,3 +62,59 @@ def test_the_registry_rejects_handlers_that_return_something() -> None:
     registry.validate(_rule_with_handler("None"), "tests")
     with pytest.raises(registry.RegistryError, match=r"Pruning.visit_Name must be annotated `-> None`"):
         registry.validate(_rule_with_handler("bool"), "tests")
+
+
+def test_the_source_order_table_lists_every_field_of_its_node_types() -> None:
+    for node_type, order in walker._SOURCE_ORDER.items():
+        declared = {item.name for item in dataclasses.fields(node_type) if item.type not in walker._NOT_NODES}
+        assert set(order) == declared, node_type.__name__
+        assert len(order) == len(set(order)), node_type.__name__
+
+
+HEADERS = (
+    "for x in y:\n    pass\nelse:\n    pass\nwhile a:\n    pass\ntry:\n    pass\nexcept* E as e:\n    pass\n"
+    "finally:\n    pass\nasync def f[T]() -> None:\n    async with a as b, c:\n        pass\n"
+    "    async for i in j:\n        pass\nclass C[T](B, metaclass=M):\n    pass\n@ dec\ndef g(): pass\n"
+    "match x:\n    case [1, *r] if r:\n        pass\n    case P(a=1) | None:\n        pass\n"
+)
+# What the statement tracker counts lines by, and what rules keep running state on.
+LINE_NODES = (
+    cst.BaseStatement,
+    cst.BaseSmallStatement,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Else,
+    cst.Finally,
+    cst.MatchCase,
+    cst.IndentedBlock,
+    cst.Decorator,
+    cst.EmptyLine,
+)
+
+
+class _Everything:
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+
+    def visit_CSTNode(self, node: cst.CSTNode) -> None:
+        if isinstance(node, LINE_NODES):
+            self.seen.append(id(node))
+
+
+class _LibcstOrder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, LINE_NODES):
+            self.seen.append(id(node))
+        return True
+
+
+@pytest.mark.parametrize("source", [MESSY, TRICKY, HEADERS], ids=["messy", "tricky", "headers"])
+def test_statements_and_lines_are_walked_in_libcst_s_source_order(source: str) -> None:
+    module = cst.parse_module(source)
+    ours, libcst_order = _Everything(), _LibcstOrder()
+    walk(module, DispatchTable([ours]))
+    module.visit(libcst_order)
+    assert len(ours.seen) > 20 and ours.seen == libcst_order.seen

@@ -19,15 +19,14 @@ from rich.text import Text
 from vectra_lint import __version__, registry
 from vectra_lint.config.loader import ConfigError, Overrides, find_config, load
 from vectra_lint.config.settings import Settings
-from vectra_lint.engine.lint import DecodeError, decode
+from vectra_lint.engine.source import DecodeError, decode
 from vectra_lint.fixing import files
 from vectra_lint.fixing.apply import applicable
-from vectra_lint.pipeline.discovery import discover
+from vectra_lint.pipeline.discovery import Task, discover
 from vectra_lint.pipeline.ruff import RuffError
 from vectra_lint.pipeline.runner import (
     Mode,
     Outcome,
-    Task,
     default_jobs,
     finish_project,
     internal_error,
@@ -39,6 +38,13 @@ from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
 from vectra_lint.reporters.base import Summary
 from vectra_lint.reporters.escape import printable
 from vectra_lint.reporters.text import Lines, print_statistics
+from vectra_lint.rules.git.non_conventional_commit import (
+    EXAMPLE,
+    EXPECTED_FORM,
+    TYPES_OPTION,
+    NonConventionalCommit,
+    check_message,
+)
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -140,16 +146,19 @@ def check(
         _error(str(error))
         sys.exit(EXIT_ERROR)
 
+    if not use_stdin:
+        settings = replace(settings, whole_project=any(_holds_root(cwd / target, settings) for target in targets))
     mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
     errors: list[str] = []
     stdin_text: str | None = None
+    notices: list[str] = []
     try:
         if use_stdin:
             data = sys.stdin.buffer.read()
             display = stdin_filename or "-"
             relative = _relative_to_root(cwd / display, settings) if stdin_filename else "-"
             task = Task(None, display, relative)
-            outcomes = finish_project([process_safely(task, data, settings, mode)], settings)
+            outcomes = finish_project([process_safely(task, data, settings, mode)], settings, None, notices)
             stdin_text = _stdin_text(data)
             file_count = 1
         else:
@@ -163,12 +172,14 @@ def check(
                     _errors().print(
                         Text(printable(f"warning: removed {leftover}, left behind by an interrupted --fix run"))
                     )
-            outcomes = run(found.tasks, settings, mode, jobs or default_jobs())
+            outcomes = run(found.tasks, settings, mode, jobs or default_jobs(), notices)
             file_count = len(found.tasks)
     except RuffError as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
 
+    for notice in notices:
+        _errors().print(Text(f"warning: {notice}", style="yellow"))
     for outcome in outcomes:
         if outcome.error:
             errors.append(
@@ -225,6 +236,14 @@ def _stdin_text(data: bytes) -> str:
         return decode(data).text
     except DecodeError:
         return data.decode("utf-8", errors="replace")
+
+
+def _holds_root(target: Path, settings: Settings) -> bool:
+    """Whether a checked path is the project root or a folder above it."""
+    try:
+        return settings.root.resolve().is_relative_to(target.resolve())
+    except (OSError, RuntimeError):
+        return False  # a symbolic link loop: discovery reports it
 
 
 def _relative_to_root(path: Path, settings: Settings) -> str:
@@ -343,6 +362,36 @@ def _report(
             handle.close()
         else:
             handle.flush()
+
+
+@main.command(name="commit-msg")
+@click.argument("message_file", type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to use.")
+def commit_msg(message_file: Path, config_file: Path | None) -> None:
+    """Check the commit message in MESSAGE_FILE (git's commit-msg hook argument) against VL801."""
+    cwd = Path.cwd()
+    try:
+        settings = load(config_file if config_file is not None else find_config(cwd), Overrides(), cwd)
+    except (ConfigError, RegistryError) as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+    try:
+        text = message_file.read_bytes().decode("utf-8", errors="replace")
+    except OSError as error:
+        _error(f"{message_file}: cannot read the commit message: {error.strerror or error}")
+        sys.exit(EXIT_ERROR)
+    rule = NonConventionalCommit
+    if rule.code not in settings.enabled:
+        sys.exit(EXIT_CLEAN)
+    types = settings.option(rule.code, TYPES_OPTION)
+    problem = check_message(text, types)
+    if problem is None:
+        sys.exit(EXIT_CLEAN)
+    message = rule.message.format(header=problem.header, reason=problem.reason)
+    click.echo(f"{message_file}:{problem.line}:1: {rule.code} {message}")
+    click.echo(f"  expected: {EXPECTED_FORM}, e.g. `{EXAMPLE}` (scope and `!` optional)")
+    click.echo(f"  types: {', '.join(types)}")
+    sys.exit(EXIT_FOUND)
 
 
 @main.command()

@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from functools import cache
 
 from vectra_lint import rules as rules_package
-from vectra_lint.rule import FixAvailability, Invalid, OptionError, Rule, Valid
+from vectra_lint.rule import EngineRule, FixAvailability, Invalid, OptionError, Rule, Valid
 
 CODE_PATTERN = re.compile(r"^VL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-# PEP 8 is Ruff's job (RULES.md); these selectors are handed to Ruff.
+# PEP 8 is delegated to Ruff; these selectors are handed to it.
 RUFF_SELECTOR = re.compile(r"^(E|W)\d{0,3}$")
 
 
@@ -40,8 +40,12 @@ def validate(rule: type[Rule], module_name: str) -> None:
     if not all(example.expected for example in rule.invalid):
         raise RegistryError(f"{where}: every invalid example lists the diagnostics it expects")
     _validate_fixes(rule, where)
+    if not all(RUFF_SELECTOR.match(code) for code in rule.ruff_duplicates):
+        raise RegistryError(f"{where}: `ruff_duplicates` lists something that is not a Ruff E/W code")
     for listener in (rule, *rule.analyses):
         _validate_handlers(listener, where)
+    if issubclass(rule, EngineRule) and (rule.analyses or any(n.startswith(("visit_", "leave_")) for n in dir(rule))):
+        raise RegistryError(f"{where}: an engine rule is reported by the engine; it walks nothing")
     declared = {option.name: option for option in rule.options}
     for option in rule.options:
         try:
@@ -162,7 +166,7 @@ def is_known_selector(selector: str) -> bool:
     return any(_specificity(selector, rule) is not None for rule in all_rules())
 
 
-def resolve(select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:
+def enabled_codes(select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:
     """The enabled codes. The most specific selector wins; on a tie ``ignore`` wins (as in Ruff).
 
     Rules that are off by default run only when selected by their exact code or name.

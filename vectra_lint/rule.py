@@ -11,6 +11,7 @@ libcst, returning ``False`` from ``visit_X`` does not skip the children (the wal
 from __future__ import annotations
 
 import enum
+import inspect
 import json
 import re
 from collections.abc import Mapping
@@ -111,6 +112,19 @@ class IntOption(Option[int]):
 
 
 @dataclass(frozen=True)
+class StringOption(Option[str]):
+    """A non-empty string (a path, a name)."""
+
+    kind: ClassVar[str] = "string"
+
+    def parse(self, value: object) -> str:
+        """A non-empty TOML string."""
+        if not isinstance(value, str) or not value:
+            raise OptionError(f"expected a non-empty string, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
 class ChoiceOption(Option[str]):
     """One of a fixed set of strings."""
 
@@ -135,6 +149,21 @@ class Valid:
     code: str
     path: str = "app/example.py"
     options: Mapping[str, object] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
+
+
+class Message:
+    """A message whose variable parts are typed fields (as Ruff's violation structs).
+
+    A rule whose message names something (a call, an exception, a layer) subclasses this as a
+    frozen dataclass with those fields and renders the text in ``__str__``; it passes an instance
+    to ``report``. Rules with one fixed text just use their ``message`` string.
+    """
+
+    def __str__(self) -> str:
+        """The text users see."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -146,7 +175,7 @@ class Expect:
 
     line: int
     column: int
-    message: str | None = None
+    message: str | Message | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +194,8 @@ class Invalid:
     """The safety of this example's fix; required only when the rule's fixes differ in safety
     (``fix_safety = None``), and otherwise the rule's ``fix_safety``."""
     expected: tuple[Expect, ...] = field(kw_only=True)
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files of the project (root-relative path -> text), for rules that read beyond Python."""
 
 
 # Edits a rule asks for, in terms of nodes; the engine turns them into text edits once it knows
@@ -289,7 +320,7 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     message: ClassVar[str]
-    """The default message; ``report`` may pass a more specific one."""
+    """The default message; ``report`` may pass a more specific one (a :class:`Message`)."""
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
     """Whether reports come with a fix: never, sometimes or always."""
     fix_safety: ClassVar[Applicability | None] = None
@@ -299,8 +330,15 @@ class Rule:
     options: ClassVar[tuple[Option[object], ...]] = ()
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
+    ruff_duplicates: ClassVar[tuple[str, ...]] = ()
+    """Ruff codes that report the same finding (Ruff's E722 for a bare ``except:``); Ruff runs
+    without them while this rule is enabled."""
     analyses: ClassVar[tuple[type[Analysis], ...]] = ()
     """Shared per-file listeners this rule reads (``context.analysis(cls)``); walked before rules."""
+    example_language: ClassVar[str] = "python"
+    """What the examples are written in. A rule that checks something other than Python source
+    (VL801: commit messages) says so here; its own tests then check its examples, and the docs
+    show them as that language."""
 
     def __init__(self, context: FileContext) -> None:
         """Start checking one file; subclasses that keep state set it up here."""
@@ -316,7 +354,7 @@ class Rule:
     def report(
         self,
         node: cst.CSTNode,
-        message: str | None = None,
+        message: str | Message | None = None,
         *,
         fix: FixSpec | None = None,
         anchor: cst.CSTNode | None = None,
@@ -335,7 +373,7 @@ class Rule:
                 code=self.code,
                 name=self.name,
                 node=node,
-                message=message or self.message,
+                message=self.message if message is None else str(message),
                 anchor=anchor if anchor is not None else self.context.current_statement,
                 fix=None if fix is None else self._settled(fix),
                 length=length,
@@ -370,7 +408,7 @@ class Rule:
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
         """The ``## Section`` blocks of the class docstring, by title."""
-        doc = _dedent_doc(cls.__doc__ or "")
+        doc = inspect.cleandoc(cls.__doc__ or "")
         parts = DOC_SECTION.split(doc)
         return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
@@ -385,8 +423,7 @@ class Rule:
         return _REQUIRED_SECTIONS
 
 
-def _dedent_doc(doc: str) -> str:
-    lines = doc.expandtabs().splitlines()
-    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
-    margin = min(indents, default=0)
-    return "\n".join([lines[0].strip()] + [line[margin:] for line in lines[1:]]) if lines else ""
+class EngineRule(Rule):
+    """A rule the engine reports itself, outside the walk: VL001 (the file does not decode or
+    parse, so there is no tree) and VL002/VL003 (judged on ``# noqa`` comments after every other
+    rule has reported). Its module documents it and builds its diagnostics; it has no handlers."""

@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.rules.project_helpers import check, invoke, messages, write_project
+from vectra_lint import registry
+from vectra_lint.analysis import blocking_calls
+from vectra_lint.analysis.rule_bases import BlockingCallRule
 
 BLOCKING = """
     import os
@@ -97,7 +100,7 @@ def test_vl205_fix_offloads_the_call(tmp_path: Path, monkeypatch: pytest.MonkeyP
     )
     invoke(tmp_path, monkeypatch, "--select", "VL205", "--fix", ".")
     assert (tmp_path / "app/load.py").read_text() == (
-        "import pandas as pd\nimport asyncio\n\n\nasync def load(path: str) -> object:\n"
+        "import asyncio\n\nimport pandas as pd\n\n\nasync def load(path: str) -> object:\n"
         "    frame = await asyncio.to_thread(pd.read_csv, path)\n    return frame\n"
     )
     assert check(tmp_path, monkeypatch, "VL205") == []
@@ -235,3 +238,12 @@ def test_async_rules_run_on_the_parallel_engine(tmp_path: Path, monkeypatch: pyt
         "app/services/ingest.py:12:16 VL207",
         "app/services/ingest.py:13:9 VL207",
     ]
+
+
+def test_the_blocking_table_names_the_rules_that_report_its_calls() -> None:
+    rules = registry.rules_by_code()
+    in_table = set(blocking_calls.BLOCKING.values())
+    table_rules = {code for code, rule in rules.items() if issubclass(rule, BlockingCallRule)}
+    assert in_table == table_rules | {blocking_calls.SLEEP}
+    assert rules[blocking_calls.SLEEP].name == "blocking-sleep"
+    assert blocking_calls.EXTRA_CALLS in rules[blocking_calls.EXTRA_CALLS_RULE].options

@@ -6,6 +6,11 @@ follows them through helpers). Matching resolves the callee through the file's i
 (``from subprocess import run as sh`` counts, a local variable named ``requests`` does not); a
 call is only resolved when its last name could match at all and its receiver was imported, so
 the scope scans behind name resolution happen for few functions.
+
+The table lives here rather than next to the rules in ``rules/async_/``: VL207 and the project
+index need every row whatever rules are enabled, and the rules import this analysis, so a table
+in ``rules/`` would make ``analysis/`` import ``rules/``. The codes below are the rules that
+report each row; ``tests/rules/test_async_rules.py`` checks they are those rules' codes.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from functools import lru_cache
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Analysis, StringsOption
 
+# The rule that reports each kind of call (rules/async_/blocking_sleep.py, blocking_http.py, ...).
 SLEEP = "VL201"
 HTTP = "VL202"
 SUBPROCESS = "VL203"
@@ -82,7 +89,7 @@ _PATH_TAILS = frozenset(name.rsplit(".", 1)[1] for name in PATH_CLASSES)
 # called on the event loop.
 OFFLOADERS = frozenset({"to_thread", "run_in_executor", "run_sync", "run_in_threadpool"})
 
-EXTRA_CALLS_RULE = "VL205"
+EXTRA_CALLS_RULE = CPU_BOUND
 EXTRA_CALLS = StringsOption(
     "extra-calls",
     (),
@@ -104,15 +111,6 @@ def _tail(func: cst.BaseExpression) -> str | None:
         return func.value
     if isinstance(func, cst.Attribute):
         return func.attr.value
-    return None
-
-
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
     return None
 
 
@@ -144,7 +142,7 @@ class BlockingCalls(Analysis):
     def visit_Import(self, node: cst.Import) -> None:
         """Remember the names bound by ``import x`` / ``import x as y``."""
         for alias in node.names:
-            full = _dotted(alias.name)
+            full = dotted_name(alias.name)
             if full is None:
                 continue
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -157,7 +155,7 @@ class BlockingCalls(Analysis):
         """Remember the names bound by ``from x import y``."""
         if isinstance(node.names, cst.ImportStar) or node.relative or node.module is None:
             return
-        module = _dotted(node.module)
+        module = dotted_name(node.module)
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):
                 continue
@@ -167,7 +165,7 @@ class BlockingCalls(Analysis):
             self._imported.setdefault(bound, set()).add(f"{module}.{alias.name.value}")
 
     def _may_block(self, func: cst.BaseExpression) -> bool:
-        dotted = _dotted(func)
+        dotted = dotted_name(func)
         if dotted is None:
             return False
         head, _, rest = dotted.partition(".")

@@ -12,8 +12,8 @@ gets the same findings:
   defines one, every enclosing definition is public, nested functions are private, and property
   setters and deleters are private.
 
-Each rule keeps its own :class:`DefinitionTracker` fed from its ``visit_``/``leave_`` handlers: the
-state is a small stack, so no rule rescans a subtree.
+One :class:`DefinitionTracker` per file, in the shared :class:`Definitions` analysis, follows the
+walk: its state is a small stack, so no rule rescans a subtree.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import libcst as cst
 import pathspec
 
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Analysis, ChoiceOption, GlobsOption, Rule
 
 OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
@@ -37,7 +38,7 @@ ABSTRACT = frozenset(
 DocstringNode = cst.SimpleString | cst.ConcatenatedString
 
 
-class Kind(enum.Enum):
+class DefinitionKind(enum.Enum):
     """Where a definition sits (Ruff's ``MemberKind``)."""
 
     CLASS = "class"
@@ -52,10 +53,10 @@ class Definition:
     """A class or function being walked, with what the rules need to know about it."""
 
     node: cst.ClassDef | cst.FunctionDef
-    kind: Kind
+    kind: DefinitionKind
     parent: Definition | None
     public: bool
-    """Only worked out by a tracker created with ``visibility=True``."""
+    """Worked out only when the tracker is created with ``visibility=True``."""
     decorators: tuple[str, ...]
     """The decorators' qualified names (imports resolved), ``@x(...)`` as ``x``."""
     overload_implementation: bool = False
@@ -73,20 +74,6 @@ class Definition:
         return any(decorator in names for decorator in self.decorators)
 
 
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
-
-
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for a ``Name`` or a chain of attributes, else None."""
-    return _dotted(node)
-
-
 def qualified_module_name(context: FileContext, node: cst.BaseExpression) -> str | None:
     """The qualified name of a dotted expression, resolved against the module's imports only.
 
@@ -94,7 +81,7 @@ def qualified_module_name(context: FileContext, node: cst.BaseExpression) -> str
     binds is ``builtins.<name>`` when nothing at module level binds it either. Function-local
     imports are not consulted: resolving them would need a scan of each function body.
     """
-    dotted = _dotted(node)
+    dotted = dotted_name(node)
     if dotted is None:
         return None
     head, _, rest = dotted.partition(".")
@@ -329,11 +316,11 @@ class DefinitionTracker:
         decorators = decorator_names(self.context, node) if node.decorators else ()
         is_function = isinstance(node, cst.FunctionDef)
         if parent is None:
-            kind = Kind.FUNCTION if is_function else Kind.CLASS
+            kind = DefinitionKind.FUNCTION if is_function else DefinitionKind.CLASS
         elif isinstance(parent.node, cst.ClassDef):
-            kind = Kind.METHOD if is_function else Kind.NESTED_CLASS
+            kind = DefinitionKind.METHOD if is_function else DefinitionKind.NESTED_CLASS
         else:
-            kind = Kind.NESTED_FUNCTION if is_function else Kind.NESTED_CLASS
+            kind = DefinitionKind.NESTED_FUNCTION if is_function else DefinitionKind.NESTED_CLASS
         definition = Definition(node, kind, parent, False, decorators)
         if self.visibility:
             definition.public = self._public(definition)
@@ -355,9 +342,9 @@ class DefinitionTracker:
         name = definition.name
         parent = definition.parent
         kind = definition.kind
-        if kind is Kind.NESTED_FUNCTION:
+        if kind is DefinitionKind.NESTED_FUNCTION:
             return False
-        if kind in (Kind.CLASS, Kind.FUNCTION):
+        if kind in (DefinitionKind.CLASS, DefinitionKind.FUNCTION):
             if not self.module_public or name.startswith("_"):
                 return False
             exports = self.exports
@@ -365,7 +352,7 @@ class DefinitionTracker:
         assert parent is not None
         if not parent.public:
             return False
-        if kind is Kind.NESTED_CLASS:
+        if kind is DefinitionKind.NESTED_CLASS:
             return isinstance(parent.node, cst.ClassDef) and not name.startswith("_")
         # A method.
         for decorator in definition.node.decorators:
@@ -382,7 +369,11 @@ def is_staticmethod(definition: Definition) -> bool:
 def implicit_first_parameter(definition: Definition) -> cst.Param | None:
     """``self``/``cls``: the first positional parameter of a method that is not a staticmethod."""
     node = definition.node
-    if definition.kind is not Kind.METHOD or not isinstance(node, cst.FunctionDef) or is_staticmethod(definition):
+    if (
+        definition.kind is not DefinitionKind.METHOD
+        or not isinstance(node, cst.FunctionDef)
+        or is_staticmethod(definition)
+    ):
         return None
     positional = (*node.params.posonly_params, *node.params.params)
     return positional[0] if positional else None

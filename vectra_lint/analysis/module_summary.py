@@ -14,6 +14,7 @@ import libcst as cst
 from vectra_lint.analysis.blocking_calls import BlockingCalls, is_offload_call
 from vectra_lint.analysis.module_names import is_package_file, module_names, package_base
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Analysis, IntOption
 
 if TYPE_CHECKING:
@@ -68,16 +69,6 @@ class ModuleFacts(TypedDict):
     functions: dict[str, FunctionFacts]
     code_refs: tuple[str, ...]
     """Names (as written) used as error codes: ``error_code=NAME``, ``error_code = NAME``."""
-
-
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for a name or attribute chain, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
 
 
 def base_name(node: cst.BaseExpression) -> str | None:
@@ -166,12 +157,12 @@ class ModuleSummary(Analysis):
 
     # Where the walk is: module level, a top-level class body, or a recorded function.
     def _at_module_level(self) -> bool:
-        return len(self.context.scope.frames) == 1
+        return self.context.scope.at_module_level()
 
     def _top_class(self) -> str | None:
-        frames = self.context.scope.frames
-        if len(frames) == 2 and isinstance(frames[1].node, cst.ClassDef):
-            return self._class_nodes.get(id(frames[1].node))
+        definitions = self.context.scope.definitions()
+        if len(definitions) == 1 and isinstance(definitions[0], cst.ClassDef):
+            return self._class_nodes.get(id(definitions[0]))
         return None
 
     def function_name(self, node: cst.CSTNode | None) -> str | None:
@@ -207,8 +198,7 @@ class ModuleSummary(Analysis):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Record a top-level class and its bases."""
-        frames = self.context.scope.frames
-        if len(frames) != 2:
+        if not self.context.scope.defined_at_module_level():
             return
         name = node.name.value
         bases = tuple(b for b in (base_name(arg.value) for arg in node.bases if arg.keyword is None) if b)
@@ -217,11 +207,12 @@ class ModuleSummary(Analysis):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Record a module-level function or a method of a top-level class."""
-        frames = self.context.scope.frames
-        if len(frames) == 2:
+        scope = self.context.scope
+        owner_node = scope.enclosing_definition()
+        if scope.defined_at_module_level():
             qualname = node.name.value
-        elif len(frames) == 3 and id(frames[1].node) in self._class_nodes:
-            owner = self._class_nodes[id(frames[1].node)]
+        elif owner_node is not None and id(owner_node) in self._class_nodes:  # a method of a top-level class
+            owner = self._class_nodes[id(owner_node)]
             qualname = f"{owner}.{node.name.value}"
             if node.name.value == "__init__" and _defaults_error_code(node):
                 self._classes[owner]["default_code"] = True

@@ -31,14 +31,21 @@ class Project:
     # Any: each rule stores its own kind of index under its own key.
     cache: dict[str, Any] = field(default_factory=dict)
     """For indexes derived from the facts, built once per run by whichever rule needs them first."""
+    notices: list[str] = field(default_factory=list)
+    """Run-level messages for the user (not diagnostics: no file to put them on), each said once."""
 
     def facts_of(self, analysis: type[Analysis]) -> dict[str, object]:
         """The facts one analysis left, by file."""
         key = facts_key(analysis)
         return {path: facts[key] for path, facts in self.facts.items() if key in facts}
 
+    def notice(self, text: str) -> None:
+        """Tell the user something about the whole run, once (the CLI prints it as a warning)."""
+        if text not in self.notices:
+            self.notices.append(text)
 
-def resolve(project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+
+def settle_pending(project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Settle the pending diagnostics of all files; the others pass through unchanged."""
     pending: dict[str, list[Diagnostic]] = {}
     settled: list[Diagnostic] = []

@@ -53,7 +53,7 @@ def any_of(values: Iterable[Tri]) -> Tri:
     return max(values, default=Tri.NO)
 
 
-class Kind(enum.Enum):
+class SymbolKind(enum.Enum):
     """What a resolved name is."""
 
     CLASS = "class"
@@ -74,7 +74,7 @@ class Symbol:
     """A resolved name: for project symbols ``module`` is the file's root-relative path and
     ``name`` the qualified name inside it (``Class``, ``Class.method``, ``CONSTANT``)."""
 
-    kind: Kind
+    kind: SymbolKind
     module: str
     name: str = ""
 
@@ -160,22 +160,22 @@ class ProjectIndex:
         """
         facts = self.modules.get(path)
         if facts is None or depth > MAX_DEPTH:
-            return Symbol(Kind.OPAQUE, path, dotted)
+            return Symbol(SymbolKind.OPAQUE, path, dotted)
         head, _, rest = dotted.partition(".")
         classes = facts["classes"]
         if head in classes:
             if not rest:
-                return Symbol(Kind.CLASS, path, head)
+                return Symbol(SymbolKind.CLASS, path, head)
             attribute, _, more = rest.partition(".")
             if attribute in classes[head]["strings"] and more in ("", "value"):
-                return Symbol(Kind.CONSTANT, path, f"{head}.{attribute}")
+                return Symbol(SymbolKind.CONSTANT, path, f"{head}.{attribute}")
             if f"{head}.{attribute}" in facts["functions"] and not more:
-                return Symbol(Kind.FUNCTION, path, f"{head}.{attribute}")
-            return Symbol(Kind.OPAQUE, path, dotted)
+                return Symbol(SymbolKind.FUNCTION, path, f"{head}.{attribute}")
+            return Symbol(SymbolKind.OPAQUE, path, dotted)
         if head in facts["functions"]:
-            return Symbol(Kind.FUNCTION, path, head) if not rest else Symbol(Kind.OPAQUE, path, dotted)
+            return Symbol(SymbolKind.FUNCTION, path, head) if not rest else Symbol(SymbolKind.OPAQUE, path, dotted)
         if head in facts["constants"]:
-            return Symbol(Kind.CONSTANT, path, head) if not rest else Symbol(Kind.OPAQUE, path, dotted)
+            return Symbol(SymbolKind.CONSTANT, path, head) if not rest else Symbol(SymbolKind.OPAQUE, path, dotted)
         if head in facts["imports"]:
             target = facts["imports"][head]
             return self._resolve_import(path, f"{target}.{rest}" if rest else target, depth)
@@ -183,13 +183,13 @@ class ProjectIndex:
             alias = facts["aliases"][head]
             return self.resolve(path, f"{alias}.{rest}" if rest else alias, depth + 1)
         if head in facts["opaque"]:
-            return Symbol(Kind.OPAQUE, path, dotted)
+            return Symbol(SymbolKind.OPAQUE, path, dotted)
         for star in facts["stars"]:
             found = self._resolve_import(path, f"{star}.{dotted}", depth)
-            if found is not None and found.kind not in (Kind.OPAQUE, Kind.EXTERNAL):
+            if found is not None and found.kind not in (SymbolKind.OPAQUE, SymbolKind.EXTERNAL):
                 return found
         if head in BUILTIN_NAMES and not rest:
-            return Symbol(Kind.BUILTIN, "builtins", head)
+            return Symbol(SymbolKind.BUILTIN, "builtins", head)
         return None
 
     def _resolve_import(self, path: str, target: str, depth: int) -> Symbol:
@@ -197,10 +197,10 @@ class ProjectIndex:
         first: Symbol | None = None
         for full in candidates:
             found = self._resolve_absolute(full, depth)
-            if found.kind is not Kind.MISSING:
+            if found.kind is not SymbolKind.MISSING:
                 return found
             first = first or found
-        return first or Symbol(Kind.MISSING, target)
+        return first or Symbol(SymbolKind.MISSING, target)
 
     def _absolute(self, path: str, target: str) -> list[str]:
         """``target`` (``..core.x``) made absolute against each name of the importing module."""
@@ -225,22 +225,22 @@ class ProjectIndex:
             if path is None:
                 continue
             if end == len(parts):
-                return Symbol(Kind.MODULE, path)
+                return Symbol(SymbolKind.MODULE, path)
             found = self.resolve(path, ".".join(parts[end:]), depth + 1)
-            return found if found is not None else Symbol(Kind.OPAQUE, path, ".".join(parts[end:]))
+            return found if found is not None else Symbol(SymbolKind.OPAQUE, path, ".".join(parts[end:]))
         if self._project.is_project(full):
-            return Symbol(Kind.MISSING, full)
-        return Symbol(Kind.EXTERNAL, full)
+            return Symbol(SymbolKind.MISSING, full)
+        return Symbol(SymbolKind.EXTERNAL, full)
 
     def function(self, symbol: Symbol) -> FunctionFacts | None:
         """The facts of a resolved project function."""
-        if symbol.kind is not Kind.FUNCTION:
+        if symbol.kind is not SymbolKind.FUNCTION:
             return None
         return self.modules[symbol.module]["functions"].get(symbol.name)
 
     def class_facts(self, symbol: Symbol) -> ClassFacts | None:
         """The facts of a resolved project class."""
-        if symbol.kind is not Kind.CLASS:
+        if symbol.kind is not SymbolKind.CLASS:
             return None
         return self.modules[symbol.module]["classes"].get(symbol.name)
 
@@ -250,13 +250,13 @@ class ProjectIndex:
         if symbol is None:
             return _ALL_UNKNOWN
         kind = symbol.kind
-        if kind is Kind.CLASS:
+        if kind is SymbolKind.CLASS:
             return self._flags_of_class(symbol)
-        if kind is Kind.BUILTIN:
+        if kind is SymbolKind.BUILTIN:
             return ClassFlags(Tri.YES, Tri.NO, Tri.NO, Tri.NO) if symbol.name in BUILTIN_EXCEPTIONS else _PLAIN
-        if kind is Kind.EXTERNAL:
+        if kind is SymbolKind.EXTERNAL:
             return self._flags_by_name(symbol.module.rsplit(".", 1)[-1])
-        if kind is Kind.MISSING:
+        if kind is SymbolKind.MISSING:
             return _ALL_DEFER if self.partial else _ALL_UNKNOWN
         return _ALL_UNKNOWN
 
@@ -302,10 +302,10 @@ class ProjectIndex:
         symbol = self.resolve(path, dotted)
         if symbol is None:
             return Tri.NO, None, None
-        if symbol.kind is Kind.MISSING:
+        if symbol.kind is SymbolKind.MISSING:
             return self._missing, None, None
-        if symbol.kind is not Kind.CONSTANT:
-            return (Tri.UNKNOWN if symbol.kind is Kind.OPAQUE else Tri.NO), None, None
+        if symbol.kind is not SymbolKind.CONSTANT:
+            return (Tri.UNKNOWN if symbol.kind is SymbolKind.OPAQUE else Tri.NO), None, None
         return Tri.YES, symbol, self.constant_value(symbol)
 
     def constant_value(self, symbol: Symbol) -> str | None:
@@ -323,7 +323,7 @@ class ProjectIndex:
             for path, facts in self.modules.items():
                 for reference in facts["code_refs"]:
                     symbol = self.resolve(path, reference)
-                    if symbol is not None and symbol.kind is Kind.CONSTANT:
+                    if symbol is not None and symbol.kind is SymbolKind.CONSTANT:
                         used.add((symbol.module, symbol.name))
             self._code_constants = frozenset(used)
         return self._code_constants
@@ -338,13 +338,13 @@ class ProjectIndex:
                 return None
             method = f"{caller.split('.', 1)[0]}.{rest}"
             if method in self.modules[path]["functions"]:
-                return Symbol(Kind.FUNCTION, path, method)
+                return Symbol(SymbolKind.FUNCTION, path, method)
             return None
         symbol = self.resolve(path, callee)
-        if symbol is not None and symbol.kind is Kind.CLASS:
+        if symbol is not None and symbol.kind is SymbolKind.CLASS:
             init = f"{symbol.name}.__init__"
             if init in self.modules[symbol.module]["functions"]:
-                return Symbol(Kind.FUNCTION, symbol.module, init)
+                return Symbol(SymbolKind.FUNCTION, symbol.module, init)
             return None
         return symbol
 
@@ -354,9 +354,9 @@ class ProjectIndex:
         target = self.call_target(path, caller, callee)
         if target is None:
             return Chain(Tri.NO)
-        if target.kind is Kind.MISSING:
+        if target.kind is SymbolKind.MISSING:
             return Chain(self._missing)
-        if target.kind is not Kind.FUNCTION:
+        if target.kind is not SymbolKind.FUNCTION:
             return Chain(Tri.NO)
         return self._chain(target, {})
 
@@ -379,10 +379,10 @@ class ProjectIndex:
                 target = self.call_target(symbol.module, name, callee)
                 if target is None:
                     continue
-                if target.kind is Kind.MISSING:
+                if target.kind is SymbolKind.MISSING:
                     result = Chain(max(result.found, self._missing))
                     continue
-                if target.kind is not Kind.FUNCTION:
+                if target.kind is not SymbolKind.FUNCTION:
                     continue
                 found = self._chain(target, seen)
                 if found.found is Tri.YES:

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
 
 import libcst as cst
 
 from vectra_lint.analysis.blocking_calls import BlockingCall, BlockingCalls
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, file_index
-from vectra_lint.rule import Analysis, FixSpec, Rule
+from vectra_lint.rule import Analysis, FixSpec, Message, Rule
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
     from vectra_lint.diagnostics import Diagnostic
 
-Payload = tuple[str, ...]
-"""What a pending diagnostic carries to the project phase; ``payload[0]`` is the file's path."""
+
+@dataclass(frozen=True)
+class Candidate:
+    """What a pending diagnostic carries to the project phase: a frozen (picklable) dataclass,
+    subclassed by each rule with the fields its ``decide`` needs."""
+
+    path: str
+    """The checked file, relative to the project root."""
+
+
+CandidateT = TypeVar("CandidateT", bound=Candidate)
 
 
 @dataclass(frozen=True)
@@ -25,10 +34,10 @@ class Verdict:
     """A rule's decision about one candidate: report (YES), drop (NO/UNKNOWN), or wait (DEFER)."""
 
     found: Tri
-    message: str | None = None
+    message: str | Message | None = None
 
 
-class IndexRule(Rule):
+class IndexRule(Rule, Generic[CandidateT]):
     """A rule that decides with the project index.
 
     Candidates found during the walk go to ``judge``, which asks ``decide`` with the file's own
@@ -40,8 +49,8 @@ class IndexRule(Rule):
     analyses: ClassVar[tuple[type[Analysis], ...]] = INDEX_ANALYSES
 
     @classmethod
-    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
-        """Decide one candidate (``payload`` as given to ``judge``)."""
+    def decide(cls, index: ProjectIndex, candidate: CandidateT) -> Verdict:
+        """Decide one candidate (as given to ``judge``)."""
         raise NotImplementedError
 
     def index(self) -> ProjectIndex:
@@ -51,18 +60,18 @@ class IndexRule(Rule):
     def judge(
         self,
         node: cst.CSTNode,
-        payload: Payload,
+        candidate: CandidateT,
         *,
         anchor: cst.CSTNode | None = None,
         fix: FixSpec | None = None,
         length: int | None = None,
     ) -> None:
         """Report ``node`` now, later (pending) or never, as ``decide`` says."""
-        verdict = self.decide(self.index(), payload)
+        verdict = self.decide(self.index(), candidate)
         if verdict.found is Tri.YES:
             self.report(node, verdict.message, anchor=anchor, fix=fix, length=length)
         elif verdict.found is Tri.DEFER:
-            self.report(node, verdict.message, anchor=anchor, fix=fix, length=length, pending=payload)
+            self.report(node, verdict.message, anchor=anchor, fix=fix, length=length, pending=candidate)
 
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -70,23 +79,31 @@ class IndexRule(Rule):
         index = ProjectIndex.of(project)
         kept: list[Diagnostic] = []
         for diagnostic in diagnostics:
-            payload = diagnostic.pending
-            if not isinstance(payload, tuple):
-                continue
-            verdict = cls.decide(index, payload)
+            # ``judge`` is the only place that sets ``pending`` for this rule, always to a CandidateT.
+            verdict = cls.decide(index, cast(CandidateT, diagnostic.pending))
             if verdict.found is Tri.YES:
-                kept.append(replace(diagnostic, message=verdict.message or diagnostic.message, pending=None))
+                message = diagnostic.message if verdict.message is None else str(verdict.message)
+                kept.append(replace(diagnostic, message=message, pending=None))
         return kept
+
+
+@dataclass(frozen=True)
+class CallMessage(Message):
+    """A message about one call, named by its source text (``requests.get``)."""
+
+    call: str
 
 
 class BlockingCallRule(Rule):
     """VL202-VL205: a call the blocking tables give this rule's code, made directly in a coroutine."""
 
     analyses: ClassVar[tuple[type[Analysis], ...]] = (BlockingCalls,)
+    call_message: ClassVar[type[CallMessage]]
+    """The rule's message type (its text names the call)."""
 
-    def describe(self, node: cst.Call, found: BlockingCall) -> str:
+    def describe(self, node: cst.Call, found: BlockingCall) -> Message:
         """The message for one call."""
-        return self.message.format(call=self.context.code_for(node.func))
+        return self.call_message(self.context.code_for(node.func))
 
     def fix_for(self, node: cst.Call, found: BlockingCall) -> FixSpec | None:
         """The fix for one call, if the rule offers one."""

@@ -17,6 +17,7 @@ import pathspec
 from vectra_lint import registry
 from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
 from vectra_lint.rule import OptionError, Rule
+from vectra_lint.rules.core.noqa_without_reason import NoqaWithoutReason
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -183,8 +184,8 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
     ignore = file_ignore + _selectors(overrides.ignore, f"{cli} --ignore")
     require_reason = _bool(table.get("require-noqa-reason", False), f"{where}.require-noqa-reason")
     if require_reason:
-        extend += ("VL003",)
-    enabled = registry.resolve(select, extend, ignore)
+        extend += (NoqaWithoutReason.code,)
+    enabled = registry.enabled_codes(select, extend, ignore)
 
     per_file: list[tuple[str, frozenset[str]]] = []
     raw_per_file = table.get("per-file-ignores", {})
@@ -203,8 +204,8 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
         raise ConfigError(f"{where}.line-length: expected a positive integer, got {line_length!r}")
 
     ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
-    if "VL302" in enabled:
-        ruff_ignore += ("E722",)  # Ruff's bare-except would report VL302's finding a second time
+    # A Ruff rule that reports what one of ours does would report the same finding a second time.
+    ruff_ignore += tuple(code for rule in registry.all_rules() if rule.code in enabled for code in rule.ruff_duplicates)
     return Settings(
         root=root,
         enabled=enabled,

@@ -27,7 +27,7 @@ DEFAULT_LAYERS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Names:
-    """Project-specific names that rules look for (RULES.md: 'names that vary per project')."""
+    """Project-specific names that rules look for (base exception classes, logger names, sensitive names)."""
 
     exception_base: str = "VectraException"
     functional_base: str = "FunctionalError"
@@ -58,6 +58,9 @@ class Settings:
     """Ruff codes or prefixes (E, W, E501, ...) to run through Ruff; empty: Ruff is not run."""
     ruff_ignored: tuple[str, ...] = ()
     line_length: int = 120
+    whole_project: bool = False
+    """Whether the checked paths include the project root: whole-project rules (VL7xx) that judge
+    an absence (no middleware, no logging module) do so only then, never on a partial run."""
 
     def option(self, code: str, option: Option[T]) -> T:
         """The value of rule ``code``'s ``option``: as configured, else its default."""

@@ -30,11 +30,12 @@ class Bindings:
     other: set[str] = field(default_factory=set)
 
 
-def _dotted(node: cst.BaseExpression) -> str | None:
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a ``Name`` or a chain of attributes, else None."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
+        base = dotted_name(node.value)
         return None if base is None else f"{base}.{node.attr.value}"
     return None
 
@@ -112,7 +113,7 @@ class _BindingCollector:
         other = self.bindings.other
         if isinstance(node, cst.Import):
             for alias in node.names:
-                full = _dotted(alias.name) or ""
+                full = dotted_name(alias.name) or ""
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self.bindings.imports.setdefault(alias.asname.name.value, full)
                 else:
@@ -121,11 +122,11 @@ class _BindingCollector:
         elif isinstance(node, cst.ImportFrom):
             if isinstance(node.names, cst.ImportStar):
                 return
-            base = (_dotted(node.module) if node.module is not None else "") or ""
+            base = (dotted_name(node.module) if node.module is not None else "") or ""
             if node.relative:
                 base = "." * len(node.relative) + base
             for alias in node.names:
-                name = _dotted(alias.name) or ""
+                name = dotted_name(alias.name) or ""
                 bound = name
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     bound = alias.asname.name.value
@@ -190,7 +191,7 @@ class ScopeTracker:
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self._imported.add(alias.asname.name.value)
             else:
-                self._imported.add((_dotted(alias.name) or "").split(".")[0])
+                self._imported.add((dotted_name(alias.name) or "").split(".")[0])
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         """Remember the names a from-import binds."""
@@ -200,7 +201,7 @@ class ScopeTracker:
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self._imported.add(alias.asname.name.value)
             else:
-                self._imported.add(_dotted(alias.name) or "")
+                self._imported.add(dotted_name(alias.name) or "")
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         """Enter an except handler."""
@@ -211,6 +212,26 @@ class ScopeTracker:
         self.frames[-1].handlers.pop()
 
     # Queries for rules.
+    def at_module_level(self) -> bool:
+        """Whether the walk is outside every function, lambda and class body."""
+        return len(self.frames) == 1
+
+    def definitions(self) -> list[cst.CSTNode]:
+        """The functions, lambdas and classes enclosing the walk, outermost first.
+
+        While a ``def`` or ``class`` is visited its own scope is already entered: it is the last.
+        """
+        return [frame.node for frame in self.frames[1:]]
+
+    def defined_at_module_level(self) -> bool:
+        """In ``visit_FunctionDef``/``visit_ClassDef``: whether that node is defined at module level."""
+        return len(self.frames) == 2
+
+    def enclosing_definition(self) -> cst.CSTNode | None:
+        """In ``visit_FunctionDef``/``visit_ClassDef``: the def or class that node is defined directly
+        in (``None`` at module level)."""
+        return self.frames[-2].node if len(self.frames) > 2 else None
+
     def function(self) -> cst.FunctionDef | cst.Lambda | None:
         """The innermost enclosing function or lambda (a class body in between counts as none)."""
         node = self.frames[-1].node if self.frames else None

@@ -26,8 +26,9 @@ import libcst as cst
 Handler = Callable[[Any], None]
 NodeType = type[cst.CSTNode]
 
-# Dataclass field order is not source order for these; rules that keep running state (imports
-# seen so far, the enclosing function) need source order.
+# Dataclass field order is not source order for these (each lists every field, in the order
+# libcst generates them; tests/test_walker.py checks none is missing); rules that keep running
+# state (imports seen so far, the enclosing function) need source order.
 _SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
     # The engine counts lines as the walk passes them, to know where each statement starts, so
     # everything a compound statement writes before its body must be walked before the body.
@@ -36,17 +37,63 @@ _SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
     cst.SimpleStatementLine: ("leading_lines", "body", "trailing_whitespace"),
     cst.If: ("leading_lines", "whitespace_before_test", "test", "whitespace_after_test", "body", "orelse"),
     cst.Else: ("leading_lines", "whitespace_before_colon", "body"),
-    cst.For: ("leading_lines", "asynchronous", "target", "iter", "body", "orelse"),
-    cst.While: ("leading_lines", "test", "body", "orelse"),
-    cst.Try: ("leading_lines", "body", "handlers", "orelse", "finalbody"),
-    cst.TryStar: ("leading_lines", "body", "handlers", "orelse", "finalbody"),
-    cst.ExceptHandler: ("leading_lines", "type", "name", "body"),
-    cst.ExceptStarHandler: ("leading_lines", "type", "name", "body"),
-    cst.Finally: ("leading_lines", "body"),
-    cst.With: ("leading_lines", "asynchronous", "lpar", "items", "rpar", "body"),
-    cst.Match: ("leading_lines", "subject", "whitespace_after_colon", "cases", "footer"),
-    cst.MatchCase: ("leading_lines", "pattern", "guard", "body"),
-    cst.Decorator: ("leading_lines", "decorator", "trailing_whitespace"),
+    cst.For: (
+        "leading_lines",
+        "asynchronous",
+        "whitespace_after_for",
+        "target",
+        "whitespace_before_in",
+        "whitespace_after_in",
+        "iter",
+        "whitespace_before_colon",
+        "body",
+        "orelse",
+    ),
+    cst.While: ("leading_lines", "whitespace_after_while", "test", "whitespace_before_colon", "body", "orelse"),
+    cst.Try: ("leading_lines", "whitespace_before_colon", "body", "handlers", "orelse", "finalbody"),
+    cst.TryStar: ("leading_lines", "whitespace_before_colon", "body", "handlers", "orelse", "finalbody"),
+    cst.ExceptHandler: ("leading_lines", "whitespace_after_except", "type", "name", "whitespace_before_colon", "body"),
+    cst.ExceptStarHandler: (
+        "leading_lines",
+        "whitespace_after_except",
+        "whitespace_after_star",
+        "type",
+        "name",
+        "whitespace_before_colon",
+        "body",
+    ),
+    cst.Finally: ("leading_lines", "whitespace_before_colon", "body"),
+    cst.With: (
+        "leading_lines",
+        "asynchronous",
+        "whitespace_after_with",
+        "lpar",
+        "items",
+        "rpar",
+        "whitespace_before_colon",
+        "body",
+    ),
+    cst.Match: (
+        "leading_lines",
+        "whitespace_after_match",
+        "subject",
+        "whitespace_before_colon",
+        "whitespace_after_colon",
+        "indent",
+        "cases",
+        "footer",
+    ),
+    cst.MatchCase: (
+        "leading_lines",
+        "whitespace_after_case",
+        "pattern",
+        "whitespace_before_if",
+        "whitespace_after_if",
+        "guard",
+        "whitespace_before_colon",
+        "body",
+    ),
+    cst.Decorator: ("leading_lines", "whitespace_after_at", "decorator", "trailing_whitespace"),
     cst.FunctionDef: (
         "leading_lines",
         "decorators",
@@ -56,6 +103,7 @@ _SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
         "name",
         "whitespace_after_name",
         "type_parameters",
+        "whitespace_after_type_parameters",
         "whitespace_before_params",
         "params",
         "returns",
@@ -70,6 +118,7 @@ _SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
         "name",
         "whitespace_after_name",
         "type_parameters",
+        "whitespace_after_type_parameters",
         "lpar",
         "bases",
         "keywords",

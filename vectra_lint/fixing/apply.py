@@ -12,6 +12,9 @@ import libcst as cst
 
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
 
+MAX_FIX_PASSES = 10
+"""Fix passes before giving up: each pass fixes what does not overlap, then checks again."""
+
 
 def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
     """Whether ``--fix`` (with or without ``--unsafe-fixes``) applies this diagnostic's fix.

@@ -12,10 +12,19 @@ import pathspec
 
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing.files import LEFTOVER
-from vectra_lint.pipeline.runner import Task
 
 # Plain strings rather than pathlib below: a large tree has thousands of folders (Django's
 # locale folders), and pathlib's parsing was most of the discovery time.
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to check: where it is, how to show it, and its path inside the project."""
+
+    path: Path | None
+    """None for standard input."""
+    display: str
+    relative: str
 
 
 @dataclass(frozen=True)

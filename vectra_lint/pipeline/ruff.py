@@ -1,4 +1,4 @@
-"""PEP 8 through Ruff (RULES.md): its E/W rules run as a subprocess and join our diagnostics.
+"""PEP 8 is delegated to Ruff: its E/W rules run as a subprocess and join our diagnostics.
 
 Ruff runs with ``--isolated`` (our config decides what it checks, not a stray ``ruff.toml``) and
 ``--ignore-noqa`` (our engine applies every ``# noqa``, so that unused ones are found the same
@@ -22,7 +22,7 @@ from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from vectra_lint.engine.positions import LineIndex
 
 if TYPE_CHECKING:
-    from vectra_lint.pipeline.runner import Task
+    from vectra_lint.pipeline.discovery import Task
 
 Record = dict[str, Any]
 

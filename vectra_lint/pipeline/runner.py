@@ -12,33 +12,18 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vectra_lint.analysis.project import Project, resolve
+from vectra_lint.analysis.project import Project, settle_pending
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine.limits import CannotAnalyse
-from vectra_lint.engine.lint import (
-    MAX_FIX_PASSES,
-    SYNTAX_ERROR,
-    DecodeError,
-    decode,
-    decode_error,
-    encode,
-    lint_text,
-)
+from vectra_lint.engine.lint import lint_text
+from vectra_lint.engine.source import DecodeError, decode, encode
 from vectra_lint.fixing import files
-from vectra_lint.fixing.apply import applicable, apply_fixes, check_source, fix_text
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source, fix_text
 from vectra_lint.pipeline import isolation, ruff
+from vectra_lint.pipeline.discovery import Task
 from vectra_lint.pipeline.ruff import Record
-
-
-@dataclass(frozen=True)
-class Task:
-    """One file to check: where it is, how to show it, and its path inside the project."""
-
-    path: Path | None
-    """None for standard input."""
-    display: str
-    relative: str
+from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
 @dataclass(frozen=True)
@@ -73,7 +58,8 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
     try:
         decoded = decode(data)
     except DecodeError as error:
-        return Outcome(task, (decode_error(task.display, error),) if "VL001" in settings.enabled else ())
+        found = (SyntaxError_.from_decode_error(task.display, error),) if SyntaxError_.code in settings.enabled else ()
+        return Outcome(task, found)
 
     facts: dict[str, object] = {}
 
@@ -159,7 +145,7 @@ def process_safely(task: Task, data: bytes, settings: Settings, mode: Mode) -> O
 
 def _syntax_error(outcome: Outcome) -> bool:
     # Ruff failing on a file that does not compile adds nothing to its VL001.
-    return any(d.code == SYNTAX_ERROR for d in outcome.diagnostics)
+    return any(d.code == SyntaxError_.code for d in outcome.diagnostics)
 
 
 def _process_one(
@@ -238,8 +224,13 @@ def _chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
     return chunks
 
 
-def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None = None) -> list[Outcome]:
-    """Process every task, in parallel when there is enough work; ordered by display path."""
+def run(
+    tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None = None, notices: list[str] | None = None
+) -> list[Outcome]:
+    """Process every task, in parallel when there is enough work; ordered by display path.
+
+    Run-level notices of the project phase are appended to ``notices`` when given.
+    """
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(tasks) < 4:
         outcomes = _process_chunk(tasks, settings, mode)
@@ -267,7 +258,7 @@ def run(tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None 
         if lost:
             outcomes.extend(_isolated(lost, settings, mode, jobs))
     outcomes.sort(key=lambda outcome: outcome.task.display)
-    return finish_project(outcomes, settings, mode)
+    return finish_project(outcomes, settings, mode, notices)
 
 
 def _isolated(tasks: list[Task], settings: Settings, mode: Mode, jobs: int) -> list[Outcome]:
@@ -282,7 +273,9 @@ def _isolated(tasks: list[Task], settings: Settings, mode: Mode, jobs: int) -> l
     return outcomes
 
 
-def finish_project(outcomes: list[Outcome], settings: Settings, mode: Mode | None = None) -> list[Outcome]:
+def finish_project(
+    outcomes: list[Outcome], settings: Settings, mode: Mode | None = None, notices: list[str] | None = None
+) -> list[Outcome]:
     """Settle diagnostics that needed every file (``analysis/project.py``) and put each file's in order.
 
     When fixing, the fixes of diagnostics the project phase confirmed are applied here: the
@@ -290,16 +283,40 @@ def finish_project(outcomes: list[Outcome], settings: Settings, mode: Mode | Non
     """
     project = Project(settings, {outcome.task.relative: outcome.facts for outcome in outcomes})
     finished = []
+    # A project rule may settle a diagnostic on another file (VL706 reports at the translation
+    # file): it is reported with that file, so that reporters show the right source.
+    elsewhere: dict[str, list[Diagnostic]] = {}
     for outcome in outcomes:
         diagnostics = list(outcome.diagnostics)
         if any(d.pending is not None for d in diagnostics):
-            settled = resolve(project, [d for d in diagnostics if d.pending is not None])
+            settled = settle_pending(project, [d for d in diagnostics if d.pending is not None])
             diagnostics = [d for d in diagnostics if d.pending is None]
             if mode is not None and mode.fix:
                 outcome, settled = _fix_settled(outcome, settled, mode)
-            diagnostics += settled
+            for diagnostic in settled:
+                if diagnostic.path == outcome.task.display:
+                    diagnostics.append(diagnostic)
+                else:
+                    elsewhere.setdefault(diagnostic.path, []).append(diagnostic)
         finished.append(replace(outcome, diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key))))
+    if elsewhere:
+        finished = _regroup(finished, elsewhere)
+    if notices is not None:
+        notices.extend(project.notices)
     return finished
+
+
+def _regroup(finished: list[Outcome], elsewhere: dict[str, list[Diagnostic]]) -> list[Outcome]:
+    by_display = {outcome.task.display: index for index, outcome in enumerate(finished)}
+    for path, moved in elsewhere.items():
+        index = by_display.get(path)
+        if index is None:
+            finished.append(Outcome(Task(Path(path), path, path), ()))
+            index = by_display[path] = len(finished) - 1
+        outcome = finished[index]
+        merged = sorted((*outcome.diagnostics, *moved), key=lambda d: d.sort_key)
+        finished[index] = replace(outcome, diagnostics=tuple(merged))
+    return sorted(finished, key=lambda outcome: outcome.task.display)
 
 
 def _fix_settled(outcome: Outcome, settled: list[Diagnostic], mode: Mode) -> tuple[Outcome, list[Diagnostic]]:

@@ -8,13 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vectra_lint.rule import FixAvailability, Rule
+from vectra_lint.rule import FixAvailability, Invalid, Rule, Valid
 
 _ORDER = ("What it does", "Why is this bad?")
 
 
-def _code_block(code: str) -> str:
-    return f"```python\n{code.strip()}\n```"
+def _code_block(code: str, language: str = "python") -> str:
+    return f"```{language}\n{code.strip()}\n```"
+
+
+def _other_files(example: Valid | Invalid) -> list[str]:
+    """The example's non-Python files (a rule that reads a frontend), each in its own block."""
+    parts: list[str] = []
+    if example.files and example.options:
+        settings = ", ".join(f"`{key} = {value!r}`" for key, value in example.options.items())
+        parts.append(f"(with {settings})")
+    for name, text in example.files.items():
+        language = name.rsplit(".", 1)[-1] if "." in name else ""
+        parts += [f"with `{name}`:", f"```{language}\n{text.strip()}\n```"]
+    return parts
 
 
 def fix_line(rule: type[Rule]) -> str:
@@ -45,11 +57,15 @@ def render(rule: type[Rule], level: int = 1) -> str:
     for name in _ORDER:
         parts += ["", f"{section} {name}", sections[name]]
     bad = rule.invalid[0]
-    parts += ["", f"{section} Example", _code_block(bad.code)]
+    parts += ["", f"{section} Example", _code_block(bad.code, rule.example_language)]
     if bad.path != "app/example.py":
         parts.append(f"(in `{bad.path}`)")
+    parts += _other_files(bad)
     fixed = next((example for example in rule.invalid if example.fixed is not None), None)
-    parts += ["", f"{section} Use instead", _code_block(fixed.fixed if fixed and fixed.fixed else rule.valid[0].code)]
+    instead = fixed.fixed if fixed and fixed.fixed else rule.valid[0].code
+    parts += ["", f"{section} Use instead", _code_block(instead, rule.example_language)]
+    if fixed is None:
+        parts += _other_files(rule.valid[0])
     parts += ["", f"{section} Fix safety"]
     if rule.fix_availability is FixAvailability.NEVER:
         parts.append(sections.get("Fix safety", "This rule offers no fix."))

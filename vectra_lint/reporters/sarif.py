@@ -21,6 +21,7 @@ from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.registry import find_rule
 from vectra_lint.reporters import rule_docs
 from vectra_lint.reporters.base import Reporter, SourceLookup, Summary
+from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/{name}"
@@ -33,7 +34,7 @@ JsonObject = dict[str, Any]
 
 def level(code: str) -> str:
     """The SARIF level of a code: a file that does not parse is an error, everything else a warning."""
-    return "error" if code == "VL001" else "warning"
+    return "error" if code == SyntaxError_.code else "warning"
 
 
 def artifact_location(path: str) -> dict[str, str]:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import ModuleSummary, dotted_name
+from vectra_lint.analysis.module_summary import ModuleSummary
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
-from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
+from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Valid
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,35 @@ class _Candidate:
     anchor: cst.CSTNode | None
 
 
-class BlockingCallViaHelper(IndexRule):
+@dataclass(frozen=True)
+class HelperCall(Candidate):
+    """A call of a project function inside a coroutine."""
+
+    caller: str | None
+    """The qualified name of the function making the call (None: not a named function)."""
+    callee: str
+    coroutine: str
+
+
+@dataclass(frozen=True)
+class ViaHelperMessage(Message):
+    """Names the callee, the coroutine and the chain down to the blocking call."""
+
+    callee: str
+    coroutine: str
+    steps: tuple[str, ...]
+    blocking_code: str
+    """The code of the rule that reports the call at the end of the chain."""
+
+    def __str__(self) -> str:
+        """The text users see."""
+        chain = " -> ".join(self.steps)
+        return (
+            f"`{self.callee}` blocks the event loop inside `async def {self.coroutine}`: {chain} ({self.blocking_code})"
+        )
+
+
+class BlockingCallViaHelper(IndexRule[HelperCall]):
     """
     ## What it does
     Flags a call, directly inside an `async def`, of a synchronous function of the project that
@@ -50,7 +79,7 @@ class BlockingCallViaHelper(IndexRule):
 
     code = "VL207"
     name = "blocking-call-via-helper"
-    message = "`{callee}` blocks the event loop inside `async def {coroutine}`: {chain}"
+    message = "A helper called inside `async def` blocks the event loop"
     valid = (
         Valid(
             "import asyncio\nimport time\n\n\ndef _wait() -> None:\n    time.sleep(1)\n\n\n"
@@ -79,10 +108,7 @@ class BlockingCallViaHelper(IndexRule):
             "async def import_rows(path: str) -> object:\n    return load_csv(path)\n",
             expected=(
                 Expect(
-                    13,
-                    12,
-                    "`load_csv` blocks the event loop inside `async def import_rows`: "
-                    "load_csv -> _read -> pd.read_csv (VL205)",
+                    13, 12, ViaHelperMessage("load_csv", "import_rows", ("load_csv", "_read", "pd.read_csv"), "VL205")
                 ),
             ),
         ),
@@ -90,32 +116,20 @@ class BlockingCallViaHelper(IndexRule):
             "import requests\n\n\nclass Client:\n    def _get(self, url: str) -> bytes:\n"
             "        return requests.get(url).content\n\n    async def fetch(self, url: str) -> bytes:\n"
             "        return self._get(url)\n",
-            expected=(
-                Expect(
-                    9,
-                    16,
-                    "`self._get` blocks the event loop inside `async def fetch`: Client._get -> requests.get (VL202)",
-                ),
-            ),
+            expected=(Expect(9, 16, ViaHelperMessage("self._get", "fetch", ("Client._get", "requests.get"), "VL202")),),
         ),
         Invalid(
             "import subprocess\n\n\ndef a() -> None:\n    b()\n\n\ndef b() -> None:\n    a()\n"
             '    subprocess.run(["sync"])\n\n\nasync def main() -> None:\n    a()\n    b()\n',
             expected=(
-                Expect(14, 5, "`a` blocks the event loop inside `async def main`: a -> b -> subprocess.run (VL203)"),
-                Expect(15, 5, "`b` blocks the event loop inside `async def main`: b -> subprocess.run (VL203)"),
+                Expect(14, 5, ViaHelperMessage("a", "main", ("a", "b", "subprocess.run"), "VL203")),
+                Expect(15, 5, ViaHelperMessage("b", "main", ("b", "subprocess.run"), "VL203")),
             ),
         ),
         Invalid(
             "import time\n\n\nclass Poller:\n    def __init__(self) -> None:\n        time.sleep(1)\n\n\n"
             "async def start() -> None:\n    Poller()\n",
-            expected=(
-                Expect(
-                    10,
-                    5,
-                    "`Poller` blocks the event loop inside `async def start`: Poller.__init__ -> time.sleep (VL201)",
-                ),
-            ),
+            expected=(Expect(10, 5, ViaHelperMessage("Poller", "start", ("Poller.__init__", "time.sleep"), "VL201")),),
         ),
     )
 
@@ -145,15 +159,14 @@ class BlockingCallViaHelper(IndexRule):
             head = candidate.callee.split(".", 1)[0]
             if head not in module_level and head not in ("self", "cls"):
                 continue
-            payload = (self.context.path, candidate.caller or "", candidate.callee, candidate.coroutine)
-            self.judge(candidate.node, payload, anchor=candidate.anchor)
+            call = HelperCall(self.context.path, candidate.caller or None, candidate.callee, candidate.coroutine)
+            self.judge(candidate.node, call, anchor=candidate.anchor)
 
     @classmethod
-    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
+    def decide(cls, index: ProjectIndex, candidate: HelperCall) -> Verdict:
         """Reported when the callee leads to a blocking call."""
-        path, caller, callee, coroutine = payload
-        chain = index.blocking_chain(path, caller or None, callee)
+        chain = index.blocking_chain(candidate.path, candidate.caller, candidate.callee)
         if chain.found is not Tri.YES:
             return Verdict(chain.found)
-        steps = " -> ".join(chain.steps)
-        return Verdict(Tri.YES, cls.message.format(callee=callee, coroutine=coroutine, chain=f"{steps} ({chain.code})"))
+        message = ViaHelperMessage(candidate.callee, candidate.coroutine, chain.steps, chain.code)
+        return Verdict(Tri.YES, message)

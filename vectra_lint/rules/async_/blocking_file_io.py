@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from vectra_lint.analysis.rule_bases import BlockingCallRule
+from dataclasses import dataclass
+
+from vectra_lint.analysis.rule_bases import BlockingCallRule, CallMessage
 from vectra_lint.rule import Expect, Invalid, Valid
+
+
+@dataclass(frozen=True)
+class BlockingFileIoCall(CallMessage):
+    """The message of one reported call."""
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.call}` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`"
 
 
 class BlockingFileIo(BlockingCallRule):
@@ -25,7 +36,8 @@ class BlockingFileIo(BlockingCallRule):
 
     code = "VL204"
     name = "blocking-file-io"
-    message = "`{call}` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`"
+    message = "Blocking file I/O inside `async def`; offload it with `asyncio.to_thread`"
+    call_message = BlockingFileIoCall
     valid = (
         Valid(
             "import asyncio\nfrom pathlib import Path\n\n\nasync def load(path: Path) -> str:\n"
@@ -41,51 +53,25 @@ class BlockingFileIo(BlockingCallRule):
     invalid = (
         Invalid(
             "async def load(name: str) -> str:\n    with open(name) as handle:\n        return handle.read()\n",
-            expected=(
-                Expect(2, 10, "`open` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`"),
-            ),
+            expected=(Expect(2, 10, BlockingFileIoCall("open")),),
         ),
         Invalid(
             "from pathlib import Path\n\n\nasync def load(folder: Path) -> str:\n"
             '    config = Path("config.toml")\n    data = config.read_text()\n'
             '    (folder / "out.txt").write_text(data)\n    return Path("x").read_bytes().decode()\n',
             expected=(
-                Expect(
-                    6,
-                    12,
-                    "`config.read_text` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`",
-                ),
-                Expect(
-                    7,
-                    5,
-                    '`(folder / "out.txt").write_text` is blocking file I/O inside `async def`; '
-                    "offload it with `asyncio.to_thread`",
-                ),
-                Expect(
-                    8,
-                    12,
-                    '`Path("x").read_bytes` is blocking file I/O inside `async def`; '
-                    "offload it with `asyncio.to_thread`",
-                ),
+                Expect(6, 12, BlockingFileIoCall("config.read_text")),
+                Expect(7, 5, BlockingFileIoCall('(folder / "out.txt").write_text')),
+                Expect(8, 12, BlockingFileIoCall('Path("x").read_bytes')),
             ),
         ),
         Invalid(
             "import pathlib\n\n\nasync def save(target: pathlib.Path, text: str) -> None:\n"
             "    target.write_text(text)\n",
-            expected=(
-                Expect(
-                    5,
-                    5,
-                    "`target.write_text` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`",
-                ),
-            ),
+            expected=(Expect(5, 5, BlockingFileIoCall("target.write_text")),),
         ),
         Invalid(
             'import shutil\n\n\nasync def purge() -> None:\n    shutil.rmtree("/tmp/work")\n',
-            expected=(
-                Expect(
-                    5, 5, "`shutil.rmtree` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`"
-                ),
-            ),
+            expected=(Expect(5, 5, BlockingFileIoCall("shutil.rmtree")),),
         ),
     )

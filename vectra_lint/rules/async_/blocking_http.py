@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from vectra_lint.analysis.rule_bases import BlockingCallRule
+from dataclasses import dataclass
+
+from vectra_lint.analysis.rule_bases import BlockingCallRule, CallMessage
 from vectra_lint.rule import Expect, Invalid, Valid
+
+
+@dataclass(frozen=True)
+class BlockingHttpCall(CallMessage):
+    """The message of one reported call."""
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.call}` is a blocking HTTP call inside `async def`; use an async client (`httpx.AsyncClient`)"
 
 
 class BlockingHttp(BlockingCallRule):
@@ -29,7 +40,8 @@ class BlockingHttp(BlockingCallRule):
 
     code = "VL202"
     name = "blocking-http"
-    message = "`{call}` is a blocking HTTP call inside `async def`; use an async client (`httpx.AsyncClient`)"
+    message = "Blocking HTTP call inside `async def`; use an async client (`httpx.AsyncClient`)"
+    call_message = BlockingHttpCall
     valid = (
         Valid(
             "import httpx\n\n\nasync def fetch(url: str) -> str:\n"
@@ -46,74 +58,32 @@ class BlockingHttp(BlockingCallRule):
     invalid = (
         Invalid(
             "import requests\n\n\nasync def fetch(url: str) -> bytes:\n    return requests.get(url).content\n",
-            expected=(
-                Expect(
-                    5,
-                    12,
-                    "`requests.get` is a blocking HTTP call inside `async def`; use an "
-                    "async client (`httpx.AsyncClient`)",
-                ),
-            ),
+            expected=(Expect(5, 12, BlockingHttpCall("requests.get")),),
         ),
         Invalid(
             "from requests import post as send\n\n\nasync def notify(url: str) -> None:\n"
             '    send(url, json={"ok": True})\n',
-            expected=(
-                Expect(
-                    5, 5, "`send` is a blocking HTTP call inside `async def`; use an async client (`httpx.AsyncClient`)"
-                ),
-            ),
+            expected=(Expect(5, 5, BlockingHttpCall("send")),),
         ),
         Invalid(
             "import urllib.request\n\n\nasync def fetch(url: str) -> bytes:\n"
             "    with urllib.request.urlopen(url) as response:\n        return response.read()\n",
-            expected=(
-                Expect(
-                    5,
-                    10,
-                    "`urllib.request.urlopen` is a blocking HTTP call inside `async def`; use "
-                    "an async client (`httpx.AsyncClient`)",
-                ),
-            ),
+            expected=(Expect(5, 10, BlockingHttpCall("urllib.request.urlopen")),),
         ),
         Invalid(
             "import httpx\n\n\nasync def fetch(url: str) -> None:\n"
             "    with httpx.Client() as client:\n        client.get(url)\n    httpx.post(url)\n",
             expected=(
-                Expect(
-                    5,
-                    10,
-                    "`httpx.Client` is a blocking HTTP call inside `async def`; use an "
-                    "async client (`httpx.AsyncClient`)",
-                ),
-                Expect(
-                    7,
-                    5,
-                    "`httpx.post` is a blocking HTTP call inside `async def`; use an "
-                    "async client (`httpx.AsyncClient`)",
-                ),
+                Expect(5, 10, BlockingHttpCall("httpx.Client")),
+                Expect(7, 5, BlockingHttpCall("httpx.post")),
             ),
         ),
         Invalid(
             "import http.client\n\n\nasync def ping() -> None:\n    http.client.HTTPSConnection('example.com')\n",
-            expected=(
-                Expect(
-                    5,
-                    5,
-                    "`http.client.HTTPSConnection` is a blocking HTTP call inside `async def`; "
-                    "use an async client (`httpx.AsyncClient`)",
-                ),
-            ),
+            expected=(Expect(5, 5, BlockingHttpCall("http.client.HTTPSConnection")),),
         ),
         Invalid(
             "import urllib3\n\n\nasync def ping() -> None:\n    urllib3.request('GET', 'https://example.com')\n",
-            expected=(
-                Expect(
-                    5,
-                    5,
-                    "`urllib3.request` is a blocking HTTP call inside `async def`; use an "
-                    "async client (`httpx.AsyncClient`)",
-                ),
-            ),
+            expected=(Expect(5, 5, BlockingHttpCall("urllib3.request")),),
         ),
     )

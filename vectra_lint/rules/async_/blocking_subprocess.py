@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from vectra_lint.analysis.rule_bases import BlockingCallRule
+from dataclasses import dataclass
+
+from vectra_lint.analysis.rule_bases import BlockingCallRule, CallMessage
 from vectra_lint.rule import Expect, Invalid, Valid
+
+
+@dataclass(frozen=True)
+class BlockingSubprocessCall(CallMessage):
+    """The message of one reported call."""
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.call}` runs a process synchronously inside `async def`; use `asyncio.create_subprocess_exec`"
 
 
 class BlockingSubprocess(BlockingCallRule):
@@ -23,7 +34,8 @@ class BlockingSubprocess(BlockingCallRule):
 
     code = "VL203"
     name = "blocking-subprocess"
-    message = "`{call}` runs a process synchronously inside `async def`; use `asyncio.create_subprocess_exec`"
+    message = "Synchronous process call inside `async def`; use `asyncio.create_subprocess_exec`"
+    call_message = BlockingSubprocessCall
     valid = (
         Valid(
             "import asyncio\n\n\nasync def convert(path: str) -> int:\n"
@@ -37,49 +49,23 @@ class BlockingSubprocess(BlockingCallRule):
         Invalid(
             "import subprocess\n\n\nasync def convert(path: str) -> None:\n"
             '    subprocess.run(["pdftotext", path], check=True)\n',
-            expected=(
-                Expect(
-                    5,
-                    5,
-                    "`subprocess.run` runs a process synchronously inside `async def`; use "
-                    "`asyncio.create_subprocess_exec`",
-                ),
-            ),
+            expected=(Expect(5, 5, BlockingSubprocessCall("subprocess.run")),),
         ),
         Invalid(
             "from subprocess import check_output as sh\n\n\nasync def version() -> bytes:\n"
             '    return sh(["git", "describe"])\n',
-            expected=(
-                Expect(
-                    5, 12, "`sh` runs a process synchronously inside `async def`; use `asyncio.create_subprocess_exec`"
-                ),
-            ),
+            expected=(Expect(5, 12, BlockingSubprocessCall("sh")),),
         ),
         Invalid(
             "import os\n\n\nasync def cleanup(pid: int) -> None:\n"
             '    os.system("rm -rf /tmp/work")\n    os.waitpid(pid, 0)\n',
             expected=(
-                Expect(
-                    5,
-                    5,
-                    "`os.system` runs a process synchronously inside `async def`; use `asyncio.create_subprocess_exec`",
-                ),
-                Expect(
-                    6,
-                    5,
-                    "`os.waitpid` runs a process synchronously inside `async def`; use "
-                    "`asyncio.create_subprocess_exec`",
-                ),
+                Expect(5, 5, BlockingSubprocessCall("os.system")),
+                Expect(6, 5, BlockingSubprocessCall("os.waitpid")),
             ),
         ),
         Invalid(
             'import subprocess as sp\n\n\nasync def start() -> None:\n    sp.Popen(["worker"])\n',
-            expected=(
-                Expect(
-                    5,
-                    5,
-                    "`sp.Popen` runs a process synchronously inside `async def`; use `asyncio.create_subprocess_exec`",
-                ),
-            ),
+            expected=(Expect(5, 5, BlockingSubprocessCall("sp.Popen")),),
         ),
     )

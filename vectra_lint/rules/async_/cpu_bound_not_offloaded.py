@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.analysis.blocking_calls import EXTRA_CALLS, BlockingCall
-from vectra_lint.analysis.rule_bases import BlockingCallRule
+from vectra_lint.analysis.rule_bases import BlockingCallRule, CallMessage
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
 from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Valid
+
+
+@dataclass(frozen=True)
+class HeavyCall(CallMessage):
+    """The message of one reported call."""
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.call}` is heavy synchronous work inside `async def`; run it with `await asyncio.to_thread(...)`"
 
 
 class CpuBoundNotOffloaded(BlockingCallRule):
@@ -33,7 +44,8 @@ class CpuBoundNotOffloaded(BlockingCallRule):
 
     code = "VL205"
     name = "cpu-bound-not-offloaded"
-    message = "`{call}` is heavy synchronous work inside `async def`; run it with `await asyncio.to_thread(...)`"
+    message = "Heavy synchronous work inside `async def`; run it with `await asyncio.to_thread(...)`"
+    call_message = HeavyCall
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
     options = (EXTRA_CALLS,)
@@ -49,55 +61,27 @@ class CpuBoundNotOffloaded(BlockingCallRule):
         Invalid(
             "import pandas as pd\n\n\nasync def load(path: str) -> object:\n    frame = pd.read_csv(path, sep=';')\n"
             "    return frame\n",
-            fixed="import pandas as pd\nimport asyncio\n\n\nasync def load(path: str) -> object:\n"
+            fixed="import asyncio\n\nimport pandas as pd\n\n\nasync def load(path: str) -> object:\n"
             "    frame = await asyncio.to_thread(pd.read_csv, path, sep=';')\n    return frame\n",
-            expected=(
-                Expect(
-                    5,
-                    13,
-                    "`pd.read_csv` is heavy synchronous work inside `async def`; run it "
-                    "with `await asyncio.to_thread(...)`",
-                ),
-            ),
+            expected=(Expect(5, 13, HeavyCall("pd.read_csv")),),
         ),
         Invalid(
             "import asyncio as aio\nfrom pandas import read_parquet\n\n\nasync def load(path: str) -> object:\n"
             "    return read_parquet(\n        path,\n        columns=['id'],\n    )\n",
             fixed="import asyncio as aio\nfrom pandas import read_parquet\n\n\nasync def load(path: str) -> object:\n"
             "    return await aio.to_thread(\n        read_parquet,\n        path,\n        columns=['id'],\n    )\n",
-            expected=(
-                Expect(
-                    6,
-                    12,
-                    "`read_parquet` is heavy synchronous work inside `async def`; run it "
-                    "with `await asyncio.to_thread(...)`",
-                ),
-            ),
+            expected=(Expect(6, 12, HeavyCall("read_parquet")),),
         ),
         Invalid(
             "import pandas\n\n\nasync def rows(path: str) -> int:\n    return len(pandas.read_excel(path))\n",
-            expected=(
-                Expect(
-                    5,
-                    16,
-                    "`pandas.read_excel` is heavy synchronous work inside `async def`; run it "
-                    "with `await asyncio.to_thread(...)`",
-                ),
-            ),
+            expected=(Expect(5, 16, HeavyCall("pandas.read_excel")),),
         ),
         Invalid(
             "import numpy\n\n\nasync def vectors(path: str) -> None:\n    numpy.load(path)\n",
-            fixed="import numpy\nimport asyncio\n\n\nasync def vectors(path: str) -> None:\n"
+            fixed="import asyncio\n\nimport numpy\n\n\nasync def vectors(path: str) -> None:\n"
             "    await asyncio.to_thread(numpy.load, path)\n",
             options={"extra-calls": ["numpy.load"]},
-            expected=(
-                Expect(
-                    5,
-                    5,
-                    "`numpy.load` is heavy synchronous work inside `async def`; run it "
-                    "with `await asyncio.to_thread(...)`",
-                ),
-            ),
+            expected=(Expect(5, 5, HeavyCall("numpy.load")),),
         ),
     )
 

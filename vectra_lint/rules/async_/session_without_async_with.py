@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 FACTORIES = StringsOption(
     "factories",
     ("SessionLocal", "async_session", "AsyncSession"),
     "Names of the session factories (callables or classes whose call returns a session).",
 )
+
+
+@dataclass(frozen=True)
+class SessionMessage(Message):
+    """Names the factory call as written (``SessionLocal()``, ``make_db(...)``)."""
+
+    call: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.call}` creates a database session outside `async with`; use `async with {self.call} as db:`"
 
 
 class SessionWithoutAsyncWith(Rule):
@@ -33,7 +46,7 @@ class SessionWithoutAsyncWith(Rule):
 
     code = "VL206"
     name = "session-without-async-with"
-    message = "`{call}` creates a database session outside `async with`; use `async with {call} as db:`"
+    message = "Database session created outside `async with`; use `async with SessionLocal() as db:`"
     options = (FACTORIES,)
     valid = (
         Valid(
@@ -59,50 +72,23 @@ class SessionWithoutAsyncWith(Rule):
         Invalid(
             "from app.db import SessionLocal\n\n\nasync def count() -> int:\n    db = SessionLocal()\n"
             "    try:\n        return await db.scalar(query)\n    finally:\n        await db.close()\n",
-            expected=(
-                Expect(
-                    5,
-                    10,
-                    "`SessionLocal()` creates a database session outside `async with`; use "
-                    "`async with SessionLocal() as db:`",
-                ),
-            ),
+            expected=(Expect(5, 10, SessionMessage("SessionLocal()")),),
         ),
         Invalid(
             "from app.db import async_session as make_session\n\n\nasync def save(user: object) -> None:\n"
             "    db = make_session()\n    db.add(user)\n    await db.commit()\n",
-            expected=(
-                Expect(
-                    5,
-                    10,
-                    "`make_session()` creates a database session outside `async with`; use "
-                    "`async with make_session() as db:`",
-                ),
-            ),
+            expected=(Expect(5, 10, SessionMessage("make_session()")),),
         ),
         Invalid(
             "from app.db import SessionLocal\n\n\nasync def save(user: object) -> None:\n"
             "    with SessionLocal.begin() as db:\n        db.add(user)\n",
-            expected=(
-                Expect(
-                    5,
-                    10,
-                    "`SessionLocal.begin()` creates a database session outside `async with`; use "
-                    "`async with SessionLocal.begin() as db:`",
-                ),
-            ),
+            expected=(Expect(5, 10, SessionMessage("SessionLocal.begin()")),),
         ),
         Invalid(
             "from app.database import make_db\n\n\nasync def save(user: object) -> None:\n"
             "    db = make_db()\n    db.add(user)\n",
             options={"factories": ["make_db"]},
-            expected=(
-                Expect(
-                    5,
-                    10,
-                    "`make_db()` creates a database session outside `async with`; use `async with make_db() as db:`",
-                ),
-            ),
+            expected=(Expect(5, 10, SessionMessage("make_db()")),),
         ),
     )
 
@@ -129,7 +115,7 @@ class SessionWithoutAsyncWith(Rule):
         if not isinstance(factory, (cst.Name, cst.Attribute)) or self._factory_name(factory) not in self._factories:
             return
         call = self.context.code_for(func) + ("(...)" if node.args else "()")
-        self.report(node, self.message.format(call=call))
+        self.report(node, SessionMessage(call))
 
     def _factory_name(self, factory: cst.Name | cst.Attribute) -> str | None:
         last = factory.value if isinstance(factory, cst.Name) else factory.attr.value
@@ -144,7 +130,7 @@ class SessionWithoutAsyncWith(Rule):
 
     def _shadowed_locally(self, name: str) -> bool:
         scope = self.context.scope
-        for frame in scope.frames[1:]:
-            if isinstance(frame.node, (cst.FunctionDef, cst.Lambda)) and name in scope.bindings(frame.node).other:
+        for definition in scope.definitions():
+            if isinstance(definition, (cst.FunctionDef, cst.Lambda)) and name in scope.bindings(definition).other:
                 return True
         return False

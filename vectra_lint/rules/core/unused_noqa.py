@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import Expect, FixAvailability, Invalid, Rule, Valid
+from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
+from vectra_lint.engine import noqa
+from vectra_lint.engine.noqa import Directive
+from vectra_lint.rule import EngineRule, Expect, FixAvailability, Invalid, Valid
 
 
-class UnusedNoqa(Rule):
+class UnusedNoqa(EngineRule):
     """
     ## What it does
     Flags a `# noqa: CODE` whose code suppresses nothing on its line (or on the statement the line
@@ -45,3 +47,40 @@ class UnusedNoqa(Rule):
             expected=(Expect(1, 8, "Unused `noqa` directive (suppresses nothing): VL401"),),
         ),
     )
+
+    @classmethod
+    def diagnostic(cls, path: str, text: str, directive: Directive, unused: list[str]) -> Diagnostic:
+        """The diagnostic of ``directive``'s ``unused`` codes, with the fix that removes them."""
+        remaining = [code for code in directive.codes if code not in unused]
+        start, end = directive.start, directive.start + len(directive.comment)
+        comment = directive.comment
+        noqa_at = noqa.NOQA.search(comment)
+        explanation_end = noqa_at.start() if noqa_at is not None else 0
+        if remaining:
+            a, b = directive.codes_span
+            new_comment = comment[:a] + ": " + ", ".join(remaining) + comment[b:]
+            description = f"Remove unused `{', '.join(unused)}`"
+        elif explanation_end > 0:
+            # An explanation written before the directive stays.
+            new_comment = comment[:explanation_end].rstrip()
+            description = "Remove unused `noqa` directive"
+        else:
+            # The whole comment goes, with the blanks before it.
+            while start > 0 and text[start - 1] in " \t":
+                start -= 1
+            new_comment = ""
+            description = "Remove unused `noqa` directive"
+        message = f"Unused `noqa` directive (suppresses nothing): {', '.join(unused)}"
+        fix = Fix((Edit(start, end, new_comment),), Applicability.SAFE, description)
+        return Diagnostic(
+            path,
+            cls.code,
+            cls.name,
+            message,
+            directive.line,
+            directive.column,
+            directive.line,
+            directive.end_column,
+            fix,
+            (directive.line,),
+        )

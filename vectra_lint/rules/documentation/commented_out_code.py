@@ -507,30 +507,15 @@ class CommentedOutCode(Rule):
             self._trailing(node.whitespace_after_colon)
             self._lines(node.footer)
 
-    def visit_Else(self, node: cst.Else) -> None:
-        """Comments above ``else:``."""
+    def _clause_comments(
+        self, node: cst.Else | cst.ExceptHandler | cst.ExceptStarHandler | cst.Finally | cst.MatchCase
+    ) -> None:
+        """Comments above a clause header (``else:``, ``except:``, ``except*:``, ``finally:``, ``case ...:``)."""
         if node.leading_lines:
             self._lines(node.leading_lines)
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        """Comments above ``except:``."""
-        if node.leading_lines:
-            self._lines(node.leading_lines)
-
-    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
-        """Comments above ``except*:``."""
-        if node.leading_lines:
-            self._lines(node.leading_lines)
-
-    def visit_Finally(self, node: cst.Finally) -> None:
-        """Comments above ``finally:``."""
-        if node.leading_lines:
-            self._lines(node.leading_lines)
-
-    def visit_MatchCase(self, node: cst.MatchCase) -> None:
-        """Comments above ``case ...:``."""
-        if node.leading_lines:
-            self._lines(node.leading_lines)
+    # The walker finds handlers by name: one method serves every clause with ``leading_lines``.
+    visit_Else = visit_ExceptHandler = visit_ExceptStarHandler = visit_Finally = visit_MatchCase = _clause_comments
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
         """Comments above a decorator and at the end of its line."""

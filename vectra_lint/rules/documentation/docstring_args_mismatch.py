@@ -12,10 +12,10 @@ from vectra_lint.analysis.definitions import (
     FunctionBodies,
     docstring,
     docstring_text,
-    dotted_name,
     implicit_first_parameter,
 )
 from vectra_lint.analysis.docstring_sections import may_have_sections, parse
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 _NO_VALUE = frozenset({"None", "NoReturn", "Never"})

@@ -9,14 +9,14 @@ from vectra_lint.analysis.definitions import (
     EXEMPT_PATHS,
     OVERLOAD,
     OVERRIDE,
+    DefinitionKind,
     Definitions,
-    Kind,
     docstring,
-    dotted_name,
     exempt_path,
     public_scope,
 )
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 
@@ -126,7 +126,7 @@ class MissingFunctionDocstring(Rule):
         if definition.decorated_with(OVERLOAD | OVERRIDE):
             return
         name = node.name.value
-        if definition.kind is Kind.METHOD:
+        if definition.kind is DefinitionKind.METHOD:
             for decorator in node.decorators:
                 if dotted_name(decorator.decorator) in (f"{name}.setter", f"{name}.deleter"):
                     return

@@ -27,6 +27,7 @@ class BareExcept(Rule):
     code = "VL302"
     name = "bare-except"
     message = "Bare `except:`; name the exception type (§4)"
+    ruff_duplicates = ("E722",)
     fix_availability = FixAvailability.ALWAYS
     fix_safety = Applicability.SAFE
     valid = (Valid("try:\n    run()\nexcept ValueError:\n    pass\n"),)

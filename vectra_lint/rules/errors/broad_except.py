@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import dotted_name
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, any_of
-from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
+from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Valid
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 BROAD_NAMES = frozenset(name.rsplit(".", 1)[1] for name in BROAD)
@@ -27,12 +27,32 @@ class _Handler:
     node: cst.ExceptHandler
     broad: list[cst.BaseExpression]
     bound: str | None
-    raised: list[str] = field(default_factory=list)
+    raised: list[str | None] = field(default_factory=list)
+    """What each raise in the handler raises (None: not a name)."""
     reraises: bool = False
     anchor: cst.CSTNode | None = None
 
 
-class BroadExcept(IndexRule):
+@dataclass(frozen=True)
+class BroadHandler(Candidate):
+    """A broad handler that does not re-raise: what it catches and what it raises instead."""
+
+    caught: str
+    raised: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class BroadExceptMessage(Message):
+    """Names the caught type."""
+
+    caught: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Broad `except {self.caught}` neither re-raises nor raises a `TechnicalError` (§4)"
+
+
+class BroadExcept(IndexRule[BroadHandler]):
     """
     ## What it does
     Flags `except Exception` and `except BaseException` (also inside a tuple,
@@ -54,7 +74,7 @@ class BroadExcept(IndexRule):
 
     code = "VL301"
     name = "broad-except"
-    message = "Broad `except {type}` neither re-raises nor raises a `TechnicalError` (§4)"
+    message = "Broad `except` neither re-raises nor raises a `TechnicalError` (§4)"
     valid = (
         Valid("try:\n    run()\nexcept Exception:\n    logger.exception('FAIL')\n    raise\n"),
         Valid(
@@ -72,27 +92,25 @@ class BroadExcept(IndexRule):
     invalid = (
         Invalid(
             "try:\n    run()\nexcept Exception:\n    logger.warning('ignored')\n",
-            expected=(Expect(3, 1, "Broad `except Exception` neither re-raises nor raises a `TechnicalError` (§4)"),),
+            expected=(Expect(3, 1, BroadExceptMessage("Exception")),),
         ),
         Invalid(
             "try:\n    run()\nexcept (KeyError, BaseException) as exc:\n    return None\n",
-            expected=(
-                Expect(3, 1, "Broad `except BaseException` neither re-raises nor raises a `TechnicalError` (§4)"),
-            ),
+            expected=(Expect(3, 1, BroadExceptMessage("BaseException")),),
         ),
         Invalid(
             "from fastapi import HTTPException\n\ntry:\n    run()\nexcept Exception as exc:\n"
             "    raise HTTPException(500) from exc\n",
-            expected=(Expect(5, 1, "Broad `except Exception` neither re-raises nor raises a `TechnicalError` (§4)"),),
+            expected=(Expect(5, 1, BroadExceptMessage("Exception")),),
         ),
         Invalid(
             "class TechnicalError(Exception):\n    pass\n\n\nclass NotFound(Exception):\n    pass\n\n\n"
             "try:\n    run()\nexcept Exception as exc:\n    raise NotFound('MISSING') from exc\n",
-            expected=(Expect(11, 1, "Broad `except Exception` neither re-raises nor raises a `TechnicalError` (§4)"),),
+            expected=(Expect(11, 1, BroadExceptMessage("Exception")),),
         ),
         Invalid(
             "try:\n    run()\nexcept Exception:\n    def later() -> None:\n        raise\n\n    schedule(later)\n",
-            expected=(Expect(3, 1, "Broad `except Exception` neither re-raises nor raises a `TechnicalError` (§4)"),),
+            expected=(Expect(3, 1, BroadExceptMessage("Exception")),),
         ),
     )
 
@@ -128,7 +146,7 @@ class BroadExcept(IndexRule):
             handler.reraises = True
             return
         raised = dotted_name(exc.func if isinstance(exc, cst.Call) else exc)
-        handler.raised.append(raised or "")
+        handler.raised.append(raised)
 
     def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         """Close the handler; it is judged once the module is indexed."""
@@ -142,17 +160,17 @@ class BroadExcept(IndexRule):
         """Judge each broad handler that does not re-raise."""
         for handler in self._done:
             caught = self.context.code_for(handler.broad[0])
-            payload = (self.context.path, caught, *handler.raised)
+            candidate = BroadHandler(self.context.path, caught, tuple(handler.raised))
             # Reported at `except`, like VL302: one suppression comment on that line covers both.
-            self.judge(handler.node, payload, anchor=handler.anchor, length=len("except"))
+            self.judge(handler.node, candidate, anchor=handler.anchor, length=len("except"))
 
     @classmethod
-    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
+    def decide(cls, index: ProjectIndex, candidate: BroadHandler) -> Verdict:
         """Fine when something raised is a TechnicalError; unknown raises get the benefit of the doubt."""
-        path, caught, *raised = payload
-        technical = any_of(index.flags_of(path, name).technical if name else Tri.UNKNOWN for name in raised)
+        path = candidate.path
+        technical = any_of(index.flags_of(path, name).technical if name else Tri.UNKNOWN for name in candidate.raised)
         if technical is Tri.NO:
-            return Verdict(Tri.YES, cls.message.format(type=caught))
+            return Verdict(Tri.YES, BroadExceptMessage(candidate.caught))
         if technical is Tri.DEFER:
-            return Verdict(Tri.DEFER, cls.message.format(type=caught))
+            return Verdict(Tri.DEFER, BroadExceptMessage(candidate.caught))
         return Verdict(Tri.NO)

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import dotted_name
-from vectra_lint.analysis.project_index import Kind, ProjectIndex, Tri
-from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
+from vectra_lint.analysis.project_index import ProjectIndex, SymbolKind, Tri
+from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Valid
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 LAYERS = ("services", "routes")
 EXEMPT = frozenset({"NotImplementedError"})
@@ -24,7 +24,28 @@ class _Candidate:
     anchor: cst.CSTNode | None
 
 
-class BuiltinRaiseInLayer(IndexRule):
+@dataclass(frozen=True)
+class RaisedInLayer(Candidate):
+    """A class raised in a layer, by the name the raise uses."""
+
+    dotted: str
+    layer: str
+
+
+@dataclass(frozen=True)
+class RawRaiseMessage(Message):
+    """Names the raised class and the layer."""
+
+    name: str
+    layer: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        raw = f"`{self.name}` with a raw message in the {self.layer} layer"
+        return f"{raw}; raise a Vectra exception with an error code (§15)"
+
+
+class BuiltinRaiseInLayer(IndexRule[RaisedInLayer]):
     """
     ## What it does
     In the `services` and `routes` layers (the `[tool.vectra-lint.layers]` globs), flags raising
@@ -47,7 +68,7 @@ class BuiltinRaiseInLayer(IndexRule):
 
     code = "VL306"
     name = "builtin-raise-in-layer"
-    message = "`{name}` with a raw message in the {layer} layer; raise a Vectra exception with an error code (§15)"
+    message = "Exception with a raw message in a layer; raise a Vectra exception with an error code (§15)"
     valid = (
         Valid(
             "from app.core.exceptions import FunctionalError\n\n\ndef find(user_id: int) -> None:\n"
@@ -69,40 +90,19 @@ class BuiltinRaiseInLayer(IndexRule):
         Invalid(
             'def parse(text: str) -> int:\n    raise ValueError(f"bad number {text}")\n',
             path="app/services/parse.py",
-            expected=(
-                Expect(
-                    2,
-                    11,
-                    "`ValueError` with a raw message in the services layer; raise a Vectra "
-                    "exception with an error code (§15)",
-                ),
-            ),
+            expected=(Expect(2, 11, RawRaiseMessage("ValueError", "services")),),
         ),
         Invalid(
             "from fastapi import HTTPException\n\n\nasync def get_user(user_id: int) -> None:\n"
             '    raise HTTPException(status_code=404, detail="User not found")\n',
             path="app/api/v1/endpoints/users.py",
-            expected=(
-                Expect(
-                    5,
-                    11,
-                    "`HTTPException` with a raw message in the routes layer; raise a Vectra "
-                    "exception with an error code (§15)",
-                ),
-            ),
+            expected=(Expect(5, 11, RawRaiseMessage("HTTPException", "routes")),),
         ),
         Invalid(
             "class QdrantDown(ConnectionError):\n    pass\n\n\ndef search() -> None:\n"
             '    raise QdrantDown("Qdrant is unreachable")\n',
             path="app/services/rag.py",
-            expected=(
-                Expect(
-                    6,
-                    11,
-                    "`QdrantDown` with a raw message in the services layer; raise a Vectra "
-                    "exception with an error code (§15)",
-                ),
-            ),
+            expected=(Expect(6, 11, RawRaiseMessage("QdrantDown", "services")),),
         ),
     )
 
@@ -125,18 +125,24 @@ class BuiltinRaiseInLayer(IndexRule):
         """Judge the candidates once the module is indexed."""
         for candidate in self._candidates:
             self.judge(
-                candidate.node, (self.context.path, candidate.dotted, self._layer or ""), anchor=candidate.anchor
+                candidate.node,
+                RaisedInLayer(self.context.path, candidate.dotted, self._layer or ""),
+                anchor=candidate.anchor,
             )
 
     @classmethod
-    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
+    def decide(cls, index: ProjectIndex, candidate: RaisedInLayer) -> Verdict:
         """Reported when the raised class is known not to be a Vectra exception."""
-        path, dotted, layer = payload
-        symbol = index.resolve(path, dotted)
-        if symbol is None or symbol.kind not in (Kind.CLASS, Kind.BUILTIN, Kind.EXTERNAL, Kind.MISSING):
+        symbol = index.resolve(candidate.path, candidate.dotted)
+        if symbol is None or symbol.kind not in (
+            SymbolKind.CLASS,
+            SymbolKind.BUILTIN,
+            SymbolKind.EXTERNAL,
+            SymbolKind.MISSING,
+        ):
             return Verdict(Tri.NO)
         vectra = index.flags(symbol).vectra
-        message = cls.message.format(name=dotted, layer=layer)
+        message = RawRaiseMessage(candidate.dotted, candidate.layer)
         if vectra is Tri.NO:
             return Verdict(Tri.YES, message)
         return Verdict(Tri.DEFER if vectra is Tri.DEFER else Tri.NO, message)

@@ -7,25 +7,69 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import CODE_POSITION, ERROR_CODE, ModuleSummary, dotted_name
+from vectra_lint.analysis.module_summary import CODE_POSITION, ERROR_CODE, ModuleSummary
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
-from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
+from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Replace, Valid
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Message, Replace, Valid
 
 SCREAMING_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
 _CONSTANT_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 _CODE_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9]*([_.\-][A-Za-z0-9]+)*$")
-USE, CONSTANT = "use", "constant"
 
 
 def to_screaming_snake(value: str) -> str:
     """``authFailed`` / ``auth-failed`` / ``auth failed`` -> ``AUTH_FAILED``."""
     words = _NOT_WORD.sub("_", _WORD_BOUNDARY.sub("_", value)).strip("_")
     return words.upper()
+
+
+@dataclass(frozen=True)
+class CodeName(Candidate):
+    """A name in play as an error code: used as one here, or a constant that some file may use."""
+
+    name: str
+    is_definition: bool
+    """True: an UPPER_CASE constant defined here (is it used as a code anywhere?); False: a use."""
+
+
+@dataclass(frozen=True)
+class BadCode(Message):
+    """A literal error code."""
+
+    value: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Error code {self.value!r} is not SCREAMING_SNAKE_CASE (§15)"
+
+
+@dataclass(frozen=True)
+class BadCodeUse(Message):
+    """A name used as an error code, and the value it holds."""
+
+    name: str
+    value: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Error code `{self.name}` holds {self.value!r}, which is not SCREAMING_SNAKE_CASE (§15)"
+
+
+@dataclass(frozen=True)
+class BadCodeConstant(Message):
+    """A constant used as an error code somewhere, and its value (None: not known)."""
+
+    name: str
+    value: str | None
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.name}` = {self.value!r} is used as an error code and is not SCREAMING_SNAKE_CASE (§15)"
 
 
 @dataclass(frozen=True)
@@ -42,7 +86,7 @@ class _Constant:
     anchor: cst.CSTNode
 
 
-class ErrorCodeCase(IndexRule):
+class ErrorCodeCase(IndexRule[CodeName]):
     """
     ## What it does
     Flags an `error_code` that is not SCREAMING_SNAKE_CASE (`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`): an
@@ -75,9 +119,7 @@ class ErrorCodeCase(IndexRule):
 
     code = "VL304"
     name = "error-code-case"
-    message = "Error code {value!r} is not SCREAMING_SNAKE_CASE (§15)"
-    use_message = "Error code `{name}` holds {value!r}, which is not SCREAMING_SNAKE_CASE (§15)"
-    constant_message = "`{name}` = {value!r} is used as an error code and is not SCREAMING_SNAKE_CASE (§15)"
+    message = "Error code is not SCREAMING_SNAKE_CASE (§15)"
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
     options = (CODE_POSITION,)
@@ -96,28 +138,28 @@ class ErrorCodeCase(IndexRule):
         Invalid(
             'raise NotFoundError("User missing", error_code="user_not_found")\n',
             fixed='raise NotFoundError("User missing", error_code="USER_NOT_FOUND")\n',
-            expected=(Expect(1, 48, "Error code 'user_not_found' is not SCREAMING_SNAKE_CASE (§15)"),),
+            expected=(Expect(1, 48, BadCode("user_not_found")),),
         ),
         Invalid(
             'raise NotFoundError("User missing", error_code="user_\\x6eot_found")\n',
             fixed=None,
-            expected=(Expect(1, 48, "Error code 'user_not_found' is not SCREAMING_SNAKE_CASE (§15)"),),
+            expected=(Expect(1, 48, BadCode("user_not_found")),),
         ),
         Invalid(
             "class Timeout(TechnicalError):\n    error_code = 'apiTimeout'\n",
             fixed="class Timeout(TechnicalError):\n    error_code = 'API_TIMEOUT'\n",
-            expected=(Expect(2, 18, "Error code 'apiTimeout' is not SCREAMING_SNAKE_CASE (§15)"),),
+            expected=(Expect(2, 18, BadCode("apiTimeout")),),
         ),
         Invalid(
             'raise DuplicateError("exists", "user-exists")\n',
             fixed='raise DuplicateError("exists", "USER_EXISTS")\n',
-            expected=(Expect(1, 32, "Error code 'user-exists' is not SCREAMING_SNAKE_CASE (§15)"),),
+            expected=(Expect(1, 32, BadCode("user-exists")),),
         ),
         Invalid(
             'raise DuplicateError("user-exists")\n',
             fixed='raise DuplicateError("USER_EXISTS")\n',
             options={"error-code-position": 0},
-            expected=(Expect(1, 22, "Error code 'user-exists' is not SCREAMING_SNAKE_CASE (§15)"),),
+            expected=(Expect(1, 22, BadCode("user-exists")),),
         ),
         Invalid(
             'ERROR_AUTH = "auth_failed"\n\n\ndef login() -> None:\n'
@@ -125,10 +167,8 @@ class ErrorCodeCase(IndexRule):
             fixed='ERROR_AUTH = "AUTH_FAILED"\n\n\ndef login() -> None:\n'
             '    raise AuthError("denied", error_code=ERROR_AUTH)\n',
             expected=(
-                Expect(
-                    1, 14, "`ERROR_AUTH` = 'auth_failed' is used as an error code and is not SCREAMING_SNAKE_CASE (§15)"
-                ),
-                Expect(5, 42, "Error code `ERROR_AUTH` holds 'auth_failed', which is not SCREAMING_SNAKE_CASE (§15)"),
+                Expect(1, 14, BadCodeConstant("ERROR_AUTH", "auth_failed")),
+                Expect(5, 42, BadCodeUse("ERROR_AUTH", "auth_failed")),
             ),
         ),
         Invalid(
@@ -137,16 +177,8 @@ class ErrorCodeCase(IndexRule):
             fixed="import enum\n\n\nclass ErrorCode(str, enum.Enum):\n    AUTH = 'AUTH_FAILED'\n\n\n"
             "class AuthError(FunctionalError):\n    error_code = ErrorCode.AUTH.value\n",
             expected=(
-                Expect(
-                    5,
-                    12,
-                    "`ErrorCode.AUTH` = 'auth-failed' is used as an error code and is not SCREAMING_SNAKE_CASE (§15)",
-                ),
-                Expect(
-                    9,
-                    18,
-                    "Error code `ErrorCode.AUTH.value` holds 'auth-failed', which is not SCREAMING_SNAKE_CASE (§15)",
-                ),
+                Expect(5, 12, BadCodeConstant("ErrorCode.AUTH", "auth-failed")),
+                Expect(9, 18, BadCodeUse("ErrorCode.AUTH.value", "auth-failed")),
             ),
         ),
     )
@@ -165,7 +197,7 @@ class ErrorCodeCase(IndexRule):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         """Remember module-level string constants (a use elsewhere may make them error codes)."""
-        if len(self.context.scope.frames) != 1 or len(node.targets) != 1:
+        if not self.context.scope.at_module_level() or len(node.targets) != 1:
             return
         target = node.targets[0].target
         if isinstance(target, cst.Name) and isinstance(node.value, cst.SimpleString):
@@ -175,7 +207,7 @@ class ErrorCodeCase(IndexRule):
         """Check `error_code = ...` in the class body; remember string attributes of top-level classes."""
         if not isinstance(node.body, cst.IndentedBlock):
             return
-        top_level = len(self.context.scope.frames) == 2
+        top_level = self.context.scope.defined_at_module_level()
         for statement in node.body.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
@@ -212,14 +244,14 @@ class ErrorCodeCase(IndexRule):
         text = value.evaluated_value
         if not isinstance(text, str) or SCREAMING_SNAKE.match(text):
             return
-        self.report(value, self.message.format(value=text), fix=_fix(value, text), anchor=anchor)
+        self.report(value, BadCode(text), fix=_fix(value, text), anchor=anchor)
 
     def _local(self, name: str) -> bool:
         """Whether a function (not the module) binds ``name`` where the walk is."""
         scope = self.context.scope
-        for frame in scope.frames[1:]:
-            if isinstance(frame.node, (cst.FunctionDef, cst.Lambda)):
-                bindings = scope.bindings(frame.node)
+        for definition in scope.definitions():
+            if isinstance(definition, (cst.FunctionDef, cst.Lambda)):
+                bindings = scope.bindings(definition)
                 if name in bindings.other or name in bindings.imports:
                     return True
         return False
@@ -234,33 +266,32 @@ class ErrorCodeCase(IndexRule):
             if found is Tri.YES and symbol is not None and symbol.module == path:
                 if value is not None and not SCREAMING_SNAKE.match(value):
                     used_here.add(symbol.name)
-            self.judge(reference.node, (USE, path, reference.dotted), anchor=reference.anchor)
+            self.judge(reference.node, CodeName(path, reference.dotted, False), anchor=reference.anchor)
         for name, constant in self._constants.items():
             if SCREAMING_SNAKE.match(constant.text):
                 continue
             fix = _fix(constant.value, constant.text)
             if name in used_here:
-                message = self.constant_message.format(name=name, value=constant.text)
-                self.report(constant.value, message, fix=fix, anchor=constant.anchor)
+                self.report(constant.value, BadCodeConstant(name, constant.text), fix=fix, anchor=constant.anchor)
             elif _CONSTANT_NAME.match(name.rsplit(".", 1)[-1]) and _CODE_LIKE.match(constant.text):
                 # Only what could be an error code: an UPPER_CASE name holding one word-like token.
-                self.judge(constant.value, (CONSTANT, path, name), anchor=constant.anchor, fix=fix)
+                self.judge(constant.value, CodeName(path, name, True), anchor=constant.anchor, fix=fix)
 
     @classmethod
-    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
+    def decide(cls, index: ProjectIndex, candidate: CodeName) -> Verdict:
         """A use: is the constant's value badly cased. A constant: does some file use it as a code."""
-        kind, path, name = payload
-        if kind == CONSTANT:
+        path, name = candidate.path, candidate.name
+        if candidate.is_definition:
             if index.partial:
                 return Verdict(Tri.DEFER)
             if (path, name) not in index.error_code_constants():
                 return Verdict(Tri.NO)
             symbol = index.resolve(path, name)
             value = index.constant_value(symbol) if symbol is not None else None
-            return Verdict(Tri.YES, cls.constant_message.format(name=name, value=value))
+            return Verdict(Tri.YES, BadCodeConstant(name, value))
         found, symbol, value = index.constant(path, name)
         if found is Tri.YES and value is not None and not SCREAMING_SNAKE.match(value):
-            return Verdict(Tri.YES, cls.use_message.format(name=name, value=value))
+            return Verdict(Tri.YES, BadCodeUse(name, value))
         return Verdict(Tri.DEFER if found is Tri.DEFER else Tri.NO)
 
 

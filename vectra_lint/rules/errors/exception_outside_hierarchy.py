@@ -8,9 +8,9 @@ import libcst as cst
 
 from vectra_lint.analysis.module_summary import base_name
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, any_of
-from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
+from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,27 @@ class _Class:
     bases: tuple[str, ...]
 
 
-class ExceptionOutsideHierarchy(IndexRule):
+@dataclass(frozen=True)
+class ClassCandidate(Candidate):
+    """A class defined in the file, with its bases as written."""
+
+    name: str
+    bases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OutsideHierarchyMessage(Message):
+    """Names the class and the configured exception base."""
+
+    name: str
+    base: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Exception class `{self.name}` does not descend from `{self.base}` (§4: all custom exceptions do)"
+
+
+class ExceptionOutsideHierarchy(IndexRule[ClassCandidate]):
     """
     ## What it does
     Flags a class that derives from `Exception`, `BaseException` or any other exception (builtin,
@@ -45,7 +65,7 @@ class ExceptionOutsideHierarchy(IndexRule):
 
     code = "VL303"
     name = "exception-outside-hierarchy"
-    message = "Exception class `{name}` does not descend from `{base}` (§4: all custom exceptions do)"
+    message = "Exception class does not descend from the project's base exception (§4: all custom exceptions do)"
     valid = (
         Valid(
             "class VectraException(Exception):\n    pass\n\n\nclass FunctionalError(VectraException):\n    pass\n\n\n"
@@ -65,42 +85,20 @@ class ExceptionOutsideHierarchy(IndexRule):
     invalid = (
         Invalid(
             "class PaymentDeclined(ValueError):\n    pass\n",
-            expected=(
-                Expect(
-                    1,
-                    7,
-                    "Exception class `PaymentDeclined` does not descend from "
-                    "`VectraException` (§4: all custom exceptions do)",
-                ),
-            ),
+            expected=(Expect(1, 7, OutsideHierarchyMessage("PaymentDeclined", "VectraException")),),
         ),
         Invalid(
             "from fastapi import HTTPException\n\n\nclass Conflict(HTTPException):\n    pass\n\n\n"
             "class UserExists(Conflict):\n    pass\n",
             expected=(
-                Expect(
-                    4,
-                    7,
-                    "Exception class `Conflict` does not descend from `VectraException` (§4: all custom exceptions do)",
-                ),
-                Expect(
-                    8,
-                    7,
-                    "Exception class `UserExists` does not descend from `VectraException` "
-                    "(§4: all custom exceptions do)",
-                ),
+                Expect(4, 7, OutsideHierarchyMessage("Conflict", "VectraException")),
+                Expect(8, 7, OutsideHierarchyMessage("UserExists", "VectraException")),
             ),
         ),
         Invalid(
             "from typing import Generic, TypeVar\n\nT = TypeVar('T')\n\n\n"
             "class Failed(Exception, Generic[T]):\n    pass\n",
-            expected=(
-                Expect(
-                    6,
-                    7,
-                    "Exception class `Failed` does not descend from `VectraException` (§4: all custom exceptions do)",
-                ),
-            ),
+            expected=(Expect(6, 7, OutsideHierarchyMessage("Failed", "VectraException")),),
         ),
     )
 
@@ -120,16 +118,16 @@ class ExceptionOutsideHierarchy(IndexRule):
     def finish(self) -> None:
         """Judge each class."""
         for item in self._classes:
-            self.judge(item.node.name, (self.context.path, item.node.name.value, *item.bases), anchor=item.node)
+            candidate = ClassCandidate(self.context.path, item.node.name.value, tuple(item.bases))
+            self.judge(item.node.name, candidate, anchor=item.node)
 
     @classmethod
-    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
+    def decide(cls, index: ProjectIndex, candidate: ClassCandidate) -> Verdict:
         """Reported when some base makes it an exception and none makes it a Vectra one."""
-        path, name, *bases = payload
-        flags = [index.flags_of(path, base) for base in bases]
+        flags = [index.flags_of(candidate.path, base) for base in candidate.bases]
         exception = any_of(f.exception for f in flags)
         vectra = any_of(f.vectra for f in flags)
-        message = cls.message.format(name=name, base=index.names.exception_base)
+        message = OutsideHierarchyMessage(candidate.name, index.names.exception_base)
         if exception is Tri.YES and vectra is Tri.NO:
             return Verdict(Tri.YES, message)
         if exception in (Tri.YES, Tri.DEFER) and vectra in (Tri.NO, Tri.DEFER) and Tri.DEFER in (exception, vectra):

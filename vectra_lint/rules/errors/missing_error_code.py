@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import ERROR_CODE, dotted_name, error_code_position, is_exception_call_name
+from vectra_lint.analysis.module_summary import ERROR_CODE, error_code_position, is_exception_call_name
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
-from vectra_lint.analysis.rule_bases import IndexRule, Payload, Verdict
+from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Valid
+from vectra_lint.engine.scope import dotted_name
+from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,25 @@ def _class_like(func: cst.BaseExpression) -> bool:
     return isinstance(func, cst.Attribute) and func.attr.value[:1].isupper()
 
 
-class MissingErrorCode(IndexRule):
+@dataclass(frozen=True)
+class RaisedClass(Candidate):
+    """An exception class raised or built without an error code, by the name used."""
+
+    dotted: str
+
+
+@dataclass(frozen=True)
+class MissingCodeMessage(Message):
+    """Names the class."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.name}` is raised or built without an error code, and neither it nor a base sets a default (§15)"
+
+
+class MissingErrorCode(IndexRule[RaisedClass]):
     """
     ## What it does
     Flags raising or constructing a Vectra exception (a class that is or descends from
@@ -68,7 +87,7 @@ class MissingErrorCode(IndexRule):
 
     code = "VL305"
     name = "missing-error-code"
-    message = "`{name}` is raised or built without an error code, and neither it nor a base sets a default (§15)"
+    message = "Exception raised or built without an error code, and neither it nor a base sets a default (§15)"
     valid = (
         Valid(
             "class VectraException(Exception):\n    pass\n\n\nclass NotFound(VectraException):\n"
@@ -102,49 +121,21 @@ class MissingErrorCode(IndexRule):
             "from typing import ClassVar\n\n\nclass VectraException(Exception):\n    error_code: ClassVar[str]\n\n\n"
             "class FunctionalError(VectraException):\n    pass\n\n\n"
             'raise FunctionalError("The uploaded file is empty")\n',
-            expected=(
-                Expect(
-                    12,
-                    7,
-                    "`FunctionalError` is raised or built without an error code, and neither "
-                    "it nor a base sets a default (§15)",
-                ),
-            ),
+            expected=(Expect(12, 7, MissingCodeMessage("FunctionalError")),),
         ),
         Invalid(
             "class VectraException(Exception):\n    pass\n\n\nclass TechnicalError(VectraException):\n    pass\n\n\n"
             "def fail() -> None:\n    error = TechnicalError('locked')\n    raise error\n",
-            expected=(
-                Expect(
-                    10,
-                    13,
-                    "`TechnicalError` is raised or built without an error code, and neither "
-                    "it nor a base sets a default (§15)",
-                ),
-            ),
+            expected=(Expect(10, 13, MissingCodeMessage("TechnicalError")),),
         ),
         Invalid(
             "class VectraException(Exception):\n    pass\n\n\nclass Conflict(VectraException):\n    pass\n\n\n"
             "raise Conflict\n",
-            expected=(
-                Expect(
-                    9,
-                    7,
-                    "`Conflict` is raised or built without an error code, and neither it "
-                    "nor a base sets a default (§15)",
-                ),
-            ),
+            expected=(Expect(9, 7, MissingCodeMessage("Conflict")),),
         ),
         Invalid(
             'class VectraException(Exception):\n    pass\n\n\nraise VectraException("broken", error_code=None)\n',
-            expected=(
-                Expect(
-                    5,
-                    7,
-                    "`VectraException` is raised or built without an error code, and neither "
-                    "it nor a base sets a default (§15)",
-                ),
-            ),
+            expected=(Expect(5, 7, MissingCodeMessage("VectraException")),),
         ),
     )
 
@@ -180,14 +171,13 @@ class MissingErrorCode(IndexRule):
     def finish(self) -> None:
         """Judge the candidates once the module is indexed."""
         for candidate in self._candidates:
-            self.judge(candidate.node, (self.context.path, candidate.dotted), anchor=candidate.anchor)
+            self.judge(candidate.node, RaisedClass(self.context.path, candidate.dotted), anchor=candidate.anchor)
 
     @classmethod
-    def decide(cls, index: ProjectIndex, payload: Payload) -> Verdict:
+    def decide(cls, index: ProjectIndex, candidate: RaisedClass) -> Verdict:
         """Reported for a Vectra class without a default code anywhere in its hierarchy."""
-        path, dotted = payload
-        flags = index.flags_of(path, dotted)
-        message = cls.message.format(name=dotted)
+        flags = index.flags_of(candidate.path, candidate.dotted)
+        message = MissingCodeMessage(candidate.dotted)
         if flags.vectra is Tri.YES and flags.default_code is Tri.NO:
             return Verdict(Tri.YES, message)
         if (

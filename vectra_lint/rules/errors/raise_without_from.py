@@ -9,7 +9,7 @@ import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertAfter, Invalid, NodeEdit, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertAfter, Invalid, Message, NodeEdit, Rule, Valid
 
 _BUILTINS = frozenset(dir(builtins))
 _BROAD = frozenset({"Exception", "BaseException"})
@@ -34,6 +34,17 @@ def _caught_names(kind: cst.BaseExpression | None) -> frozenset[str] | None:
         return None
     elements = [e.value for e in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
     return frozenset(name for name in map(_last_name, elements) if name is not None)
+
+
+@dataclass(frozen=True)
+class NoFromMessage(Message):
+    """Names what to chain from: the handler's bound name, or ``<name>`` for a bare ``except:``."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"New exception raised in an `except` handler without `from`; chain it with `from {self.name}` (§15)"
 
 
 class RaiseWithoutFrom(Rule):
@@ -61,7 +72,7 @@ class RaiseWithoutFrom(Rule):
 
     code = "VL307"
     name = "raise-without-from"
-    message = "New exception raised in an `except` handler without `from`; chain it with `from {name}` (§15)"
+    message = "New exception raised in an `except` handler without `from`; chain it with `from <name>` (§15)"
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
     valid = (
@@ -81,11 +92,7 @@ class RaiseWithoutFrom(Rule):
         Invalid(
             "try:\n    run()\nexcept OSError as error:\n    raise StorageError('DISK')\n",
             fixed="try:\n    run()\nexcept OSError as error:\n    raise StorageError('DISK') from error\n",
-            expected=(
-                Expect(
-                    4, 5, "New exception raised in an `except` handler without `from`; chain it with `from error` (§15)"
-                ),
-            ),
+            expected=(Expect(4, 5, NoFromMessage("error")),),
         ),
         Invalid(
             "try:\n    run()\nexcept (OSError, ValueError):\n    if retry():\n        raise Retry()\n"
@@ -93,12 +100,8 @@ class RaiseWithoutFrom(Rule):
             fixed="try:\n    run()\nexcept (OSError, ValueError) as exc:\n    if retry():\n"
             "        raise Retry() from exc\n    raise StorageError('DISK') from exc  # give up\n",
             expected=(
-                Expect(
-                    5, 9, "New exception raised in an `except` handler without `from`; chain it with `from exc` (§15)"
-                ),
-                Expect(
-                    6, 5, "New exception raised in an `except` handler without `from`; chain it with `from exc` (§15)"
-                ),
+                Expect(5, 9, NoFromMessage("exc")),
+                Expect(6, 5, NoFromMessage("exc")),
             ),
         ),
         Invalid(
@@ -106,11 +109,7 @@ class RaiseWithoutFrom(Rule):
             "        raise StorageError(exc)\n",
             fixed="def load(exc: int) -> None:\n    try:\n        run()\n    except OSError as exc_1:\n"
             "        raise StorageError(exc) from exc_1\n",
-            expected=(
-                Expect(
-                    5, 9, "New exception raised in an `except` handler without `from`; chain it with `from exc_1` (§15)"
-                ),
-            ),
+            expected=(Expect(5, 9, NoFromMessage("exc_1")),),
         ),
         Invalid(
             "try:\n    run()\nexcept KeyError as missing:\n    try:\n        fallback()\n    except OSError:\n"
@@ -118,34 +117,18 @@ class RaiseWithoutFrom(Rule):
             fixed="try:\n    run()\nexcept KeyError as missing:\n    try:\n        fallback()\n"
             "    except OSError as exc:\n"
             "        raise LookupFailed(missing) from exc\n",
-            expected=(
-                Expect(
-                    7, 9, "New exception raised in an `except` handler without `from`; chain it with `from exc` (§15)"
-                ),
-            ),
+            expected=(Expect(7, 9, NoFromMessage("exc")),),
         ),
         Invalid(
             "try:\n    run()\nexcept:\n    raise StorageError('DISK')\n",
-            expected=(
-                Expect(
-                    4,
-                    5,
-                    "New exception raised in an `except` handler without `from`; chain it with `from <name>` (§15)",
-                ),
-            ),
+            expected=(Expect(4, 5, NoFromMessage("<name>")),),
         ),
         Invalid(
             "try:\n    run()\nexcept KeyError as missing:\n    try:\n        raise LookupFailed(missing)\n"
             "    except OSError:\n        pass\n",
             fixed="try:\n    run()\nexcept KeyError as missing:\n    try:\n"
             "        raise LookupFailed(missing) from missing\n    except OSError:\n        pass\n",
-            expected=(
-                Expect(
-                    5,
-                    9,
-                    "New exception raised in an `except` handler without `from`; chain it with `from missing` (§15)",
-                ),
-            ),
+            expected=(Expect(5, 9, NoFromMessage("missing")),),
         ),
     )
 
@@ -206,7 +189,7 @@ class RaiseWithoutFrom(Rule):
         if bound is not None and isinstance(node.exc, cst.Name) and node.exc.value == bound:
             return
         if handler.type is None:
-            self.report(node, self.message.format(name="<name>"))
+            self.report(node, NoFromMessage("<name>"))
             return
         edits: list[NodeEdit] = []
         name = bound
@@ -215,7 +198,7 @@ class RaiseWithoutFrom(Rule):
             edits.append(InsertAfter(handler.type, f" as {name}"))
         edits.append(InsertAfter(node.exc, f" from {name}"))
         fix = FixSpec(tuple(edits), f"Add `from {name}`")
-        self.report(node, self.message.format(name=name), fix=fix)
+        self.report(node, NoFromMessage(name), fix=fix)
 
     def _fresh_name(self) -> str:
         """`exc`, or `exc_1`, `exc_2`... so that no enclosing scope binds or reads it as a global."""

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Message, Replace, Rule, Valid
+
+
+@dataclass(frozen=True)
+class ErrorLogMessage(Message):
+    """Names the log call (``logger.error``)."""
+
+    call: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.call}` in an `except` block without `exc_info=True`; the traceback is lost"
 
 
 class ErrorLogWithoutTraceback(Rule):
@@ -27,7 +40,7 @@ class ErrorLogWithoutTraceback(Rule):
 
     code = "VL403"
     name = "error-log-without-traceback"
-    message = "`{call}` in an `except` block without `exc_info=True`; the traceback is lost"
+    message = "Error log in an `except` block without `exc_info=True`; the traceback is lost"
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.SAFE
     valid = (
@@ -40,21 +53,17 @@ class ErrorLogWithoutTraceback(Rule):
         Invalid(
             'try:\n    run()\nexcept OSError as e:\n    logger.error(f"FAIL | {e}")\n    raise\n',
             fixed='try:\n    run()\nexcept OSError as e:\n    logger.error(f"FAIL | {e}", exc_info=True)\n    raise\n',
-            expected=(
-                Expect(4, 5, "`logger.error` in an `except` block without `exc_info=True`; the traceback is lost"),
-            ),
+            expected=(Expect(4, 5, ErrorLogMessage("logger.error")),),
         ),
         Invalid(
             'try:\n    run()\nexcept OSError:\n    log.error(\n        "FAIL",\n        extra={"id": 1},\n    )\n',
             fixed='try:\n    run()\nexcept OSError:\n    log.error(\n        "FAIL",\n        extra={"id": 1},\n'
             "        exc_info=True,\n    )\n",
-            expected=(Expect(4, 5, "`log.error` in an `except` block without `exc_info=True`; the traceback is lost"),),
+            expected=(Expect(4, 5, ErrorLogMessage("log.error")),),
         ),
         Invalid(
             'import logging\n\ntry:\n    run()\nexcept OSError:\n    logging.error("FAIL", exc_info=False)\n',
-            expected=(
-                Expect(6, 5, "`logging.error` in an `except` block without `exc_info=True`; the traceback is lost"),
-            ),
+            expected=(Expect(6, 5, ErrorLogMessage("logging.error")),),
         ),
     )
 
@@ -66,7 +75,7 @@ class ErrorLogWithoutTraceback(Rule):
         if self.context.scope.handler() is None or not self._is_logger(func.value):
             return
         receiver = self.context.code_for(func.value)
-        message = self.message.format(call=f"{receiver}.error")
+        message = ErrorLogMessage(f"{receiver}.error")
         existing = [arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "exc_info"]
         if existing:
             value = existing[0].value

@@ -9,12 +9,12 @@ from vectra_lint.analysis.definitions import (
     OVERLOAD,
     Body,
     Definition,
+    DefinitionKind,
     Definitions,
     FunctionBodies,
-    Kind,
-    dotted_name,
 )
 from vectra_lint.diagnostics import Applicability
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
 
 
@@ -173,7 +173,7 @@ def _stub_kind(statement: cst.CSTNode) -> str | None:
 
 def _in_protocol(definition: Definition) -> bool:
     parent = definition.parent
-    if definition.kind is not Kind.METHOD or parent is None or not isinstance(parent.node, cst.ClassDef):
+    if definition.kind is not DefinitionKind.METHOD or parent is None or not isinstance(parent.node, cst.ClassDef):
         return False
     for base in parent.node.bases:
         value = base.value

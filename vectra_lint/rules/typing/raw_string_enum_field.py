@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.analysis.definitions import dotted_name
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 # Wrappers that keep a field a string: its type is the first argument.

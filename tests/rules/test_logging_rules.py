@@ -1,0 +1,183 @@
+"""VL404-VL406: secrets in logs, the correlation-id log format, and workers that set the context."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import fix, lint, settings_for
+from vectra_lint.diagnostics import Applicability
+
+
+def _found(code: str, source: str, path: str = "app/services/example.py", **options: object) -> list[str]:
+    settings = settings_for(code, options={code: options})
+    return [f"{d.line}:{d.column} {d.message}" for d in lint(source, settings, path) if d.code == code]
+
+
+VL404_CASES = [
+    ('logger.info(f"key={settings.GEMINI_API_KEY}")\n', "`GEMINI_API_KEY`"),
+    ('logger.info("auth %s", request.headers["Authorization"])\n', "`Authorization`"),
+    ('logger.warning("login {}".format(data.get("password")))\n', "`password`"),
+    ('logger.info("done", extra={"token": value})\n', "`token`"),
+    ('logger.info("done", extra={"user": user, "access_token": token_value})\n', "`access_token`"),
+    ('log.error("refresh failed for %s", get_refresh_token())\n', "`get_refresh_token`"),
+    ('print("secret:", client_secret)\n', "`client_secret`"),
+    ('logger.exception(f"bad key {apiKey!r}")\n', "`apiKey`"),
+]
+
+
+@pytest.mark.parametrize(("source", "named"), VL404_CASES)
+def test_vl404_reports_each_way_a_secret_reaches_a_log(source: str, named: str) -> None:
+    assert _found("VL404", source) == [f"1:1 {named} is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'logger.info("login %s, password=[MASKED]", user)\n',
+        'logger.info("done", extra={"token": "***"})\n',
+        'logger.info("key %s", mask(settings.API_KEY))\n',
+        'logger.info("key %s", redact_value(api_key))\n',
+        'logger.info("prompt used %d tokens of %d", usage.prompt_tokens, max_tokens)\n',
+        'logger.info("token length %d, set: %s", len(token), token is not None)\n',
+        'logger.info("tokenizer %s, token ids %s", tokenizer.name, token_ids)\n',
+        'logger.info("session expires %s", session_token.expires_at)\n',
+        'logger.info(f"has key: {bool(api_key)}")\n',
+        'metrics.info("token", token)\n',
+        "def f(print):\n    print(password)\n",
+    ],
+)
+def test_vl404_leaves_masked_and_harmless_values_alone(source: str) -> None:
+    assert _found("VL404", source) == []
+
+
+def test_vl404_resolves_loggers_by_import_and_binding() -> None:
+    source = (
+        "import logging as lg\n"
+        "from logging import getLogger\n\n"
+        'audit = getLogger("audit")\n'
+        "lg.info('%s', password)\n"
+        "audit.debug('%s', password)\n\n\n"
+        "class Client:\n"
+        "    def __init__(self) -> None:\n"
+        "        self._events = lg.getLogger(__name__)\n\n"
+        "    def call(self) -> None:\n"
+        "        self._events.info('%s', self.api_key)\n"
+        "        self.events_sink.info('%s', self.api_key)\n"
+    )
+    assert [line.split(" ")[0] for line in _found("VL404", source)] == ["5:1", "6:1", "14:9"]
+
+
+def test_vl404_mask_functions_option() -> None:
+    source = 'logger.info("%s", scrub(api_key))\n'
+    assert len(_found("VL404", source)) == 1
+    assert _found("VL404", source, **{"mask-functions": ["scrub"]}) == []
+
+
+def test_vl404_kwargs_only_when_the_function_reads_a_secret_from_them() -> None:
+    reads = 'def f(**options):\n    url = options["url"]\n    logger.info("call %s", options)\n'
+    assert _found("VL404", reads) == []
+    secret = 'def f(**options):\n    key = options.get("api_key")\n    logger.info("call %s", options)\n'
+    message = "`**options` is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"
+    assert _found("VL404", secret) == [f"3:5 {message}"]
+
+
+VL405_FILTER = (
+    "import logging\n\n\n"
+    "class CorrelationFilter(logging.Filter):\n"
+    "    def filter(self, record: logging.LogRecord) -> bool:\n"
+    '        setattr(record, "correlation_id", current())\n'
+    "        return True\n\n\n"
+)
+
+
+def test_vl405_fix_is_safe_when_the_module_puts_the_field_on_records() -> None:
+    source = VL405_FILTER + 'handler.setFormatter(logging.Formatter(fmt="%(levelname)s %(message)s"))\n'
+    settings = settings_for("VL405")
+    (diagnostic,) = [d for d in lint(source, settings) if d.code == "VL405"]
+    assert (diagnostic.line, diagnostic.column) == (10, 44)
+    assert diagnostic.fix is not None and diagnostic.fix.applicability is Applicability.SAFE
+    fixed = fix(source, settings, "VL405").text
+    assert fixed.endswith('logging.Formatter(fmt="[%(correlation_id)s] %(levelname)s %(message)s"))\n')
+
+
+def test_vl405_fix_is_unsafe_without_evidence_that_records_carry_the_field() -> None:
+    source = 'import logging\n\nlogging.basicConfig(format=r"%(levelname)s: %(message)s")\n'
+    settings = settings_for("VL405")
+    (diagnostic,) = [d for d in lint(source, settings) if d.code == "VL405"]
+    assert diagnostic.fix is not None and diagnostic.fix.applicability is Applicability.UNSAFE
+    assert fix(source, settings, "VL405").text == (
+        'import logging\n\nlogging.basicConfig(format=r"[%(correlation_id)s] %(levelname)s: %(message)s")\n'
+    )
+
+
+def test_vl405_brace_style_and_dict_config() -> None:
+    source = (
+        'import logging.config\n\nlogging.config.dictConfig({"formatters": {"f": {"format": "{message}", '
+        '"style": "{"}}})\n'
+    )
+    assert _found("VL405", source) == ["3:59 Log format does not start with `[{correlation_id}]` (§6.1)"]
+    assert '"format": "[{correlation_id}] {message}"' in fix(source, settings_for("VL405"), "VL405").text
+
+
+def test_vl405_breaks_a_line_that_would_be_too_long() -> None:
+    padding = "x" * 90
+    source = f'import logging\n\nhandler.setFormatter(logging.Formatter("%(message)s {padding}"))\n'
+    settings = settings_for("VL405")
+    assert fix(source, settings, "VL405").text == (
+        'import logging\n\nhandler.setFormatter(logging.Formatter("[%(correlation_id)s] "\n'
+        + " " * 39
+        + f'"%(message)s {padding}"))\n'
+    )
+    constant = f'import logging\n\nFORMAT = "%(message)s {padding}"\nlogging.Formatter(FORMAT)\n'
+    (diagnostic,) = [d for d in lint(constant, settings) if d.code == "VL405"]
+    assert (diagnostic.line, diagnostic.column, diagnostic.fix) == (3, 10, None)
+
+
+def test_vl405_ignores_other_formatters_and_unresolved_names() -> None:
+    source = (
+        'from pythonjsonlogger.jsonlogger import JsonFormatter\n\nJsonFormatter("%(message)s")\n'
+        'logging.Formatter("%(message)s")\n'
+    )
+    assert _found("VL405", source) == []
+
+
+@pytest.mark.parametrize(
+    "setter",
+    [
+        "request_ctx.set(correlation_id)",
+        "structlog.contextvars.bind_contextvars(correlation_id=correlation_id)",
+        "logging_context.bind_correlation_id(correlation_id)",
+        "CORRELATION_ID.set(correlation_id or new_id())",
+    ],
+)
+def test_vl406_accepts_each_way_of_setting_the_context(setter: str) -> None:
+    source = (
+        f"async def consume(message: bytes, correlation_id: str) -> None:\n    {setter}\n    await handle(message)\n"
+    )
+    assert _found("VL406", source, path="app/workers/consumer.py") == []
+
+
+def test_vl406_reports_at_the_function_name_and_honours_noqa() -> None:
+    source = (
+        "class Consumer:\n"
+        "    async def consume(self, correlation_id: str) -> None:\n"
+        '        logger.info("consume %s", correlation_id)\n\n'
+        "    def __init__(self, correlation_id: str) -> None:\n"
+        "        self.correlation_id = correlation_id\n\n"
+        "    def forward(self, correlation_id: str) -> None:  # noqa: VL406 -- only forwards the id\n"
+        "        publish(correlation_id)\n"
+    )
+    assert _found("VL406", source) == [
+        "2:15 `consume` takes `correlation_id` but never sets the correlation-id context (§6.1)"
+    ]
+
+
+def test_vl406_a_set_in_a_nested_function_counts_for_the_outer_one() -> None:
+    source = (
+        "def schedule(correlation_id: str) -> None:\n"
+        "    def run() -> None:\n"
+        "        correlation_id_var.set(correlation_id)\n"
+        "        work()\n\n"
+        "    submit(run)\n"
+    )
+    assert _found("VL406", source) == []

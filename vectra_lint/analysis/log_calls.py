@@ -1,0 +1,95 @@
+"""Which calls are log calls: the one definition the logging rules share (VL402, VL404, ...).
+
+A log call is ``.debug/.info/.warning/.warn/.error/.exception/.critical/.fatal/.log(...)`` on
+
+- a configured logger name (``[tool.vectra-lint.names] loggers``, default ``logger`` and ``log``),
+  as a variable (``logger.info``) or an attribute (``self.logger.info``, ``app.log.info``);
+- a variable or attribute this file binds to ``logging.getLogger(...)`` (``audit = getLogger("audit")``,
+  ``self._log = logging.getLogger(__name__)``), resolved by import;
+- the ``logging`` module itself (``logging.info(...)``), or ``logging.getLogger(...)`` directly.
+
+Bindings are recorded as the walk passes them, so a logger bound below its first use (rare: a
+module-level logger sits under the imports) is only known by its configured name.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from vectra_lint.engine.context import FileContext
+from vectra_lint.rule import Analysis
+
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+GET_LOGGER = "logging.getLogger"
+
+
+class LogCalls(Analysis):
+    """Names bound to ``logging.getLogger(...)`` in this file, and the log-call test built on them."""
+
+    def __init__(self, context: FileContext) -> None:
+        """Start with only the configured logger names."""
+        super().__init__(context)
+        self._names = set(context.settings.names.loggers)
+        """Variables and attribute names known to hold a logger."""
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """Remember ``x = logging.getLogger(...)`` and ``self.x = logging.getLogger(...)``."""
+        if self._is_get_logger(node.value):
+            for target in node.targets:
+                self._bind(target.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """Remember ``x: logging.Logger = logging.getLogger(...)``."""
+        if node.value is not None and self._is_get_logger(node.value):
+            self._bind(node.target)
+
+    def _bind(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self._names.add(target.value)
+        elif isinstance(target, cst.Attribute):
+            self._names.add(target.attr.value)
+
+    def _is_get_logger(self, value: cst.BaseExpression) -> bool:
+        if not isinstance(value, cst.Call):
+            return False
+        func = value.func
+        return callee_name(func) == "getLogger" and self.context.scope.qualified_name(func) == GET_LOGGER
+
+    def method(self, call: cst.Call) -> str | None:
+        """The logging method ``call`` makes (``info``, ``error``, ``log``...), or ``None`` when it
+        is not a log call."""
+        func = call.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in LOG_METHODS:
+            return None
+        receiver = func.value
+        if isinstance(receiver, cst.Name):
+            if receiver.value in self._names or self.context.scope.qualified_name(receiver) == "logging":
+                return func.attr.value
+        elif isinstance(receiver, cst.Attribute):
+            if receiver.attr.value in self._names:
+                return func.attr.value
+        elif self._is_get_logger(receiver):
+            return func.attr.value
+        return None
+
+
+def callee_name(func: cst.BaseExpression) -> str | None:
+    """The called name: ``f`` of ``f(...)``, ``m`` of ``x.m(...)``; ``None`` for other callees."""
+    if isinstance(func, cst.Name):
+        return func.value
+    return func.attr.value if isinstance(func, cst.Attribute) else None
+
+
+def message_arguments(call: cst.Call, method: str) -> list[cst.Arg]:
+    """The positional arguments that make the message: the format and its %-arguments (after the
+    level, for ``.log(level, msg, ...)``)."""
+    positional = [arg for arg in call.args if arg.keyword is None]
+    return positional[1:] if method == "log" else positional
+
+
+def keyword_argument(call: cst.Call, name: str) -> cst.Arg | None:
+    """The ``name=`` argument of ``call``, if given."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None

@@ -1,0 +1,86 @@
+"""Locating what the reports mention (their nodes, anchors, fix targets, noqa comments) by
+generating only the statements they are in (see ``positions.py`` for how one node is located)."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from vectra_lint.engine.positions import LineIndex, Located, locate, locate_in
+from vectra_lint.engine.statements import StatementTracker
+from vectra_lint.rule import InsertAt, Report
+
+# Line breaks the walk does not count (backslash continuations, old Mac line ends): files with
+# them are located by generating them from the start.
+_SLOW_LAYOUT = re.compile(r"\\\r?\n|\r(?!\n)")
+
+
+def locate_reports(
+    module: cst.Module, text: str, lines: LineIndex, reports: list[Report], tracker: StatementTracker
+) -> dict[int, Located]:
+    """Where every node that the reports, their fixes and the noqa comments mention is.
+
+    Each node is located by generating only the statement it belongs to, from the line the walk
+    counted for it; what is outside any known statement is located from the module's start.
+    """
+    starts = tracker.starts if _SLOW_LAYOUT.search(text) is None else {}
+    groups: dict[int, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode]]] = {}
+    # Where to look next for a node its statement did not contain (a rule may report, or fix,
+    # a node outside the statement being walked): the statements around it, inner first.
+    fallback: dict[int, list[cst.CSTNode]] = {}
+    rest: list[cst.CSTNode] = []
+
+    def want(host: cst.CSTNode | None, node: cst.CSTNode, around: tuple[cst.CSTNode, ...], start: bool = False) -> None:
+        if node is module:
+            return
+        outward = [statement for statement in reversed(around) if id(statement) in starts and statement is not host]
+        if host is None or id(host) not in starts:
+            host = outward.pop(0) if outward else None
+        if host is None:
+            rest.append(node)
+            return
+        _, full, partial = groups.setdefault(id(host), (host, [], []))
+        (partial if start else full).append(node)
+        if outward:
+            fallback[id(node)] = outward
+
+    for comment, host in tracker.comments:
+        want(host, comment, ())
+    for report in reports:
+        anchor, around = report.anchor, report.statements
+        want(anchor, report.node, around)
+        if isinstance(anchor, cst.BaseCompoundStatement):
+            # Only where it starts and where its body starts (its header's last line) matter.
+            want(anchor, anchor, around, start=True)
+            want(anchor, anchor.body, around, start=True)
+        elif anchor is not None:
+            want(anchor, anchor, around)
+        if report.fix is not None:
+            for edit in report.fix.edits:
+                if not isinstance(edit, InsertAt):
+                    want(edit.node if id(edit.node) in starts else anchor, edit.node, around)
+    located: dict[int, Located] = {}
+    while groups:
+        retry: dict[int, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode]]] = {}
+        for key, (host, nodes, start_nodes) in groups.items():
+            line_breaks, indent = starts[key]
+            found = locate_in(module, host, lines.line_start(line_breaks + 1), indent, nodes, start_nodes)
+            located.update(found)
+            for is_start, group in ((False, nodes), (True, start_nodes)):
+                for node in group:
+                    if id(node) in found:
+                        continue
+                    outward = fallback.get(id(node))
+                    if not outward:
+                        rest.append(node)
+                        continue
+                    outer = outward.pop(0)
+                    _, full, partial = retry.setdefault(id(outer), (outer, [], []))
+                    (partial if is_start else full).append(node)
+        groups = retry
+    if rest:
+        located.update(locate(module, rest))
+    # The module spans the whole file: no need to generate it all to learn that.
+    located[id(module)] = Located(0, len(text), 0, len(text), ())
+    return located

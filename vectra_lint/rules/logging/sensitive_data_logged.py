@@ -1,0 +1,174 @@
+"""VL404 sensitive-data-logged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from vectra_lint.analysis.log_calls import LogCalls, message_arguments
+from vectra_lint.analysis.sensitive import is_secret_name, leaked_references
+from vectra_lint.engine.walker import iter_nodes
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+
+MASK_FUNCTIONS = StringsOption(
+    "mask-functions",
+    ("mask", "mask_secret", "mask_sensitive", "redact", "obfuscate"),
+    "Functions whose result hides their argument (besides any name containing `mask` or `redact`).",
+)
+
+
+class SensitiveDataLogged(Rule):
+    """
+    ## What it does
+    Flags a log call (see below) or a `print` whose message, %-arguments or `extra` carry a
+    secret: a variable, attribute (`settings.GEMINI_API_KEY`), string key
+    (`headers["Authorization"]`, `data.get("password")`, `os.getenv("DB_PASSWORD")`,
+    `extra={"token": value}`) or call result (`get_api_key()`) named after one of the sensitive
+    names (`[tool.vectra-lint.names] sensitive-names`, default `api_key`, `password`, `secret`,
+    `token`, `authorization`), in f-strings, `%`-arguments and `.format(...)` alike.
+    Also flagged: the whole `**kwargs` of a function that reads a sensitive key from it
+    (`kwargs["api_key"]`), and `locals()` in a function with a sensitive parameter.
+
+    A log call is `.debug/.info/.warning/.error/.exception/.critical/.log(...)` on a configured
+    logger name (`logger`, `log`, `self.logger`), on a name bound to `logging.getLogger(...)`, or
+    on the `logging` module.
+
+    ## Why is this bad?
+    §6.4: secrets must never reach the logs. Logs are shipped, indexed and kept for months, and
+    read by far more people than the secret's owner.
+
+    ## Notes
+    A name is sensitive when it contains a sensitive name as whole words (`OPENAI_API_KEY`,
+    `apiKey`, `refresh_token`), not as part of a longer word (`tokens`, `tokenizer`) and not when
+    the next or previous word says it is about the secret rather than the secret itself
+    (`max_tokens`, `token_count`, `api_key_id`, `has_password`, `verify_token(...)`).
+
+    A value is masked when it is replaced by a literal (`new_password=[MASKED]`,
+    `{"password": "***"}`) or passed through a masking function: one named in the option
+    `mask-functions`, or any function whose name contains `mask` or `redact`. Values that only
+    describe a secret are not leaks: `len(token)`, `bool(api_key)`, `token is None`, or the test of
+    `"set" if token else "unset"`. The base of an attribute is not logged: `token.expires_at` is fine.
+    """
+
+    code = "VL404"
+    name = "sensitive-data-logged"
+    message = "`{name}` is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"
+    options = (MASK_FUNCTIONS,)
+    analyses = (LogCalls,)
+    valid = (
+        Valid('logger.info(f"START | login | Params: user={user}, password=[MASKED]")\n'),
+        Valid('logger.debug("Client created with key %s", mask_secret(settings.OPENAI_API_KEY))\n'),
+        Valid('logger.info(f"Used {usage.total_tokens} tokens, token limit {max_tokens}")\n'),
+        Valid('logger.info("API key %s", "set" if api_key else "missing")\n'),
+        Valid('logger.info("token expires at %s", token.expires_at)\n'),
+        Valid('audit.info("key %s", api_key)\n'),
+        Valid('console.print(f"{password}")\n'),
+        Valid(
+            'logger.info("key=%s", hide(api_key))\n',
+            options={"mask-functions": ["hide"]},
+        ),
+    )
+    invalid = (
+        Invalid(
+            'logger.debug("Creating the client with key %s", settings.GEMINI_API_KEY)\n',
+            expected=(Expect(1, 1, message.format(name="GEMINI_API_KEY")),),
+        ),
+        Invalid('print(f"Using OpenAI key {api_key}")\n', expected=(Expect(1, 1, message.format(name="api_key")),)),
+        Invalid(
+            'self.logger.info("Headers: {}".format(request.headers["Authorization"]))\n',
+            expected=(Expect(1, 1, message.format(name="Authorization")),),
+        ),
+        Invalid(
+            'logger.info("Password reset", extra={"reset_token": value})\n',
+            expected=(Expect(1, 1, message.format(name="reset_token")),),
+        ),
+        Invalid(
+            'import logging\n\naudit = logging.getLogger("audit")\n'
+            'audit.warning("login %s", payload.get("password"))\n',
+            expected=(Expect(4, 1, message.format(name="password")),),
+        ),
+        Invalid(
+            'import logging\n\nlogging.log(logging.INFO, "token=%s", refresh_token)\n',
+            expected=(Expect(3, 1, message.format(name="refresh_token")),),
+        ),
+        Invalid(
+            'def connect(**kwargs: str) -> None:\n    key = kwargs.pop("api_key")\n'
+            '    logger.info(f"connect {kwargs}")\n',
+            expected=(Expect(3, 5, message.format(name="**kwargs")),),
+        ),
+        Invalid(
+            'def login(user: str, password: str) -> None:\n    logger.debug("login %s", locals())\n',
+            expected=(Expect(2, 5, message.format(name="locals()")),),
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Report log calls and ``print`` calls that carry a secret."""
+        func = node.func
+        if isinstance(func, cst.Name):
+            if func.value != "print" or self.context.scope.qualified_name(func) != "builtins.print":
+                return
+            values = [arg.value for arg in node.args if arg.keyword is None]
+        elif isinstance(func, cst.Attribute):
+            method = self.context.analysis(LogCalls).method(node)
+            if method is None:
+                return
+            values = [arg.value for arg in message_arguments(node, method)]
+            values += [arg.value for arg in node.args if arg.keyword is not None and arg.keyword.value == "extra"]
+        else:
+            return
+        leaked = self._leaked(values)
+        if leaked:
+            self.report(node, self.message.format(name=leaked))
+
+    def _leaked(self, values: Sequence[cst.BaseExpression]) -> str | None:
+        sensitive = self.context.settings.names.sensitive_names
+        masks = self.option(MASK_FUNCTIONS)
+        for value in values:
+            found = leaked_references(value, sensitive, masks)
+            if found:
+                return found[0][1]
+        return self._leaked_mapping(values)
+
+    def _leaked_mapping(self, values: Sequence[cst.BaseExpression]) -> str | None:
+        """``**kwargs`` that carries a secret, or ``locals()`` of a function that takes one."""
+        function = self.context.scope.function()
+        if not isinstance(function, cst.FunctionDef):
+            return None
+        params = function.params
+        star = params.star_kwarg.name.value if isinstance(params.star_kwarg, cst.Param) else None
+        sensitive = self.context.settings.names.sensitive_names
+        for value in values:
+            for node in iter_nodes(value, (cst.Name, cst.Call)):
+                if isinstance(node, cst.Name) and node.value == star and _reads_secret_key(function, star, sensitive):
+                    return f"**{star}"
+                if (
+                    isinstance(node, cst.Call)
+                    and isinstance(node.func, cst.Name)
+                    and node.func.value in ("locals", "vars")
+                    and not node.args
+                    and self.context.scope.qualified_name(node.func) == f"builtins.{node.func.value}"
+                    and any(is_secret_name(p.name.value, sensitive) for p in (*params.params, *params.kwonly_params))
+                ):
+                    return f"{node.func.value}()"
+        return None
+
+
+def _reads_secret_key(function: cst.FunctionDef, mapping: str, sensitive: Sequence[str]) -> bool:
+    """Whether ``function`` reads a sensitive key from ``mapping`` (``kwargs["api_key"]``,
+    ``kwargs.get("token")``, ``kwargs.pop("password")``): then the mapping holds a secret."""
+    for node in iter_nodes(function.body, (cst.Subscript, cst.Call)):
+        if isinstance(node, cst.Subscript):
+            base, key_node = node.value, node.slice[0].slice
+            key_value = key_node.value if isinstance(key_node, cst.Index) else None
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value in ("get", "pop") and node.args:
+            base, key_value = node.func.value, node.args[0].value
+        else:
+            continue
+        if not (isinstance(base, cst.Name) and base.value == mapping and isinstance(key_value, cst.SimpleString)):
+            continue
+        key = key_value.evaluated_value
+        if isinstance(key, str) and is_secret_name(key, sensitive):
+            return True
+    return False

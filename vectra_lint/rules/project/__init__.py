@@ -1,0 +1,1 @@
+"""Rules that judge the project as a whole (VL7xx)."""
