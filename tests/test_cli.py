@@ -197,7 +197,7 @@ def test_fix_writes_the_file_and_a_second_run_fixes_nothing(project: Path) -> No
     assert result.exit_code == 0
     assert result.output == "Fixed 1 error, 0 remaining.\n"
     assert path.read_text() == (
-        "import time\nimport asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"
+        "import asyncio\nimport time\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"
     )
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert sorted(p.name for p in project.iterdir()) == ["a.py", "pyproject.toml"]
@@ -232,7 +232,7 @@ def test_diff_prints_the_fix_and_writes_nothing(project: Path) -> None:
     result = run("check", "--diff", "a.py")
     assert result.exit_code == 1
     assert result.output == (
-        "--- a/a.py\n+++ b/a.py\n@@ -1,5 +1,6 @@\n import time\n+import asyncio\n \n \n"
+        "--- a/a.py\n+++ b/a.py\n@@ -1,5 +1,6 @@\n+import asyncio\n import time\n \n \n"
         " async def poll() -> None:\n-    time.sleep(1)\n+    await asyncio.sleep(1)\n"
     )
     assert path.read_text() == BAD
@@ -248,7 +248,7 @@ def test_stdin_is_reported_under_its_filename(project: Path) -> None:
 
 def test_stdin_fix_writes_the_fixed_source_to_stdout(project: Path) -> None:
     result = CliRunner().invoke(main, ["check", "-", "--fix", "--stdin-filename", "x.py"], input=BAD)
-    assert result.stdout == "import time\nimport asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"
+    assert result.stdout == "import asyncio\nimport time\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"
     assert result.exit_code == 0
 
 

@@ -100,7 +100,7 @@ def test_vl205_fix_offloads_the_call(tmp_path: Path, monkeypatch: pytest.MonkeyP
     )
     invoke(tmp_path, monkeypatch, "--select", "VL205", "--fix", ".")
     assert (tmp_path / "app/load.py").read_text() == (
-        "import pandas as pd\nimport asyncio\n\n\nasync def load(path: str) -> object:\n"
+        "import asyncio\n\nimport pandas as pd\n\n\nasync def load(path: str) -> object:\n"
         "    frame = await asyncio.to_thread(pd.read_csv, path)\n    return frame\n"
     )
     assert check(tmp_path, monkeypatch, "VL205") == []

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Container, Sequence
+from dataclasses import dataclass, field
+
 import libcst as cst
 
 from vectra_lint.analysis.definitions import docstring
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Analysis, InsertAfter, InsertAt, InsertBefore, NodeEdit
+from vectra_lint.engine.scope import BUILTINS_PREFIX, dotted_name
+from vectra_lint.engine.walker import iter_nodes
+from vectra_lint.rule import Analysis, InsertAfter, InsertAt, InsertBefore, InsertInto, NodeEdit
 
 
 def _is_import(statement: cst.CSTNode) -> bool:
@@ -15,20 +21,190 @@ def _is_import(statement: cst.CSTNode) -> bool:
     )
 
 
+# Import sections in the order an import sorter (Ruff's isort, with its defaults) writes them.
+_FUTURE, _STDLIB, _OTHER = 0, 1, 2
+
+
+def _imported_module(statement: cst.SimpleStatementLine) -> tuple[str, bool]:
+    """The module the (first) import of a statement names, and whether it is ``from ... import``."""
+    small = statement.body[0]
+    if isinstance(small, cst.ImportFrom):
+        name = "" if small.module is None else (dotted_name(small.module) or "")
+        return "." * len(small.relative) + name, True
+    assert isinstance(small, cst.Import)
+    return dotted_name(small.names[0].name) or "", False
+
+
+def _section(module: str) -> int:
+    if module == "__future__":
+        return _FUTURE
+    if module.split(".")[0] in sys.stdlib_module_names:
+        return _STDLIB
+    return _OTHER
+
+
+def _blank_lines_before(statement: cst.BaseStatement) -> int:
+    """How many blank lines open a statement's leading lines (before any comment)."""
+    count = 0
+    for line in _leading_lines(statement):
+        if line.comment is not None:
+            break
+        count += 1
+    return count
+
+
+def _leading_lines(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    # A decorated definition's leading lines are those above its first decorator.
+    lines: Sequence[cst.EmptyLine] = getattr(statement, "leading_lines", ())
+    return lines
+
+
+def _is_definition(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+
+
+@dataclass
+class _Spot:
+    """One place where text is inserted, and the text: what opens it, lines, what closes it."""
+
+    edit: Callable[[str], NodeEdit]
+    lead: str = ""
+    lines: list[str] = field(default_factory=list)
+    trail: str = ""
+
+
+class _TopLevelPlan:
+    """Where new module-level imports and statements go, worked out once for a set of additions.
+
+    Imports go where Ruff's isort (I001) would put them: a standard-library ``import X`` joins the
+    ``import`` lines of the standard-library section in alphabetical order (before its
+    ``from ... import`` lines), or opens that section right after the ``from __future__`` imports.
+    Other modules go at the end of the leading import block. New statements (a logger) go after
+    the leading import block, separated by one blank line, with two blank lines before a
+    following ``def`` or ``class``.
+    """
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self.newline = context.module.default_newline
+        body = context.module.body
+        self.body = body
+        start = 1 if docstring(body) is not None else 0
+        end = start
+        while end < len(body) and _is_import(body[end]):
+            end += 1
+        self.start = start
+        self.end = end
+        self.block: list[cst.SimpleStatementLine] = [
+            statement for statement in body[start:end] if isinstance(statement, cst.SimpleStatementLine)
+        ]
+        self.spots: dict[tuple[str, int], _Spot] = {}
+
+    def _following(self, index: int) -> cst.BaseStatement | None:
+        return self.body[index] if index < len(self.body) else None
+
+    def _separation(self, following: cst.BaseStatement | None, after_plain: int) -> str:
+        """The blank lines to add so that ``following`` is separated as isort and the formatter
+        want: two before a ``def`` or ``class``, else ``after_plain``."""
+        if following is None:
+            return ""
+        wanted = 2 if _is_definition(following) else after_plain
+        return self.newline * max(0, wanted - _blank_lines_before(following))
+
+    def _spot_before(self, statement: cst.SimpleStatementLine, section: list[cst.SimpleStatementLine]) -> _Spot:
+        """Where a line goes to come right before ``statement`` of the import block."""
+        leading = list(_leading_lines(statement))
+        comments = len(leading)
+        while comments > 0 and leading[comments - 1].comment is not None:
+            comments -= 1
+        if comments == len(leading):
+            return self.spots.setdefault(("into", id(statement)), _Spot(lambda text: InsertInto(statement, 0, text)))
+        # A comment above an import belongs to it, and isort wants a blank line above such a
+        # comment: after the previous import of the section, or before the comment and a blank line.
+        position = section.index(statement) if statement in section else 0
+        if position > 0:
+            return self._spot_after(section[position - 1])
+        anchor = leading[comments]
+        spot = self.spots.setdefault(("before", id(anchor)), _Spot(lambda text: InsertBefore(anchor, text)))
+        spot.trail = self.newline
+        return spot
+
+    def _spot_after(self, statement: cst.CSTNode) -> _Spot:
+        return self.spots.setdefault(("after", id(statement)), _Spot(lambda text: InsertAfter(statement, text)))
+
+    def _spot_at_block_end(self) -> _Spot:
+        """After the leading imports (or the docstring), or at the top of the module."""
+        if self.end > 0:
+            return self._spot_after(self.body[self.end - 1])
+        if self.body:
+            return self.spots.setdefault(("top", 0), _Spot(lambda text: InsertBefore(self.body[0], text)))
+        return self.spots.setdefault(("end", 0), _Spot(lambda text: InsertAt(len(self.context.source), text)))
+
+    def add_import(self, line: str, module: str) -> None:
+        """Plan ``line`` (``import X`` or ``import X as Y``, without newline) for ``module``."""
+        text = line + self.newline
+        future = [s for s in self.block if _section(_imported_module(s)[0]) == _FUTURE]
+        stdlib = [s for s in self.block if _section(_imported_module(s)[0]) == _STDLIB]
+        straight = [s for s in stdlib if not _imported_module(s)[1]]
+        if _section(module) == _STDLIB and stdlib:
+            later = [s for s in straight if _imported_module(s)[0].lower() > module.lower()]
+            if later:
+                spot = self._spot_before(later[0], stdlib)
+            elif straight:
+                spot = self._spot_after(straight[-1])
+            else:
+                spot = self._spot_before(stdlib[0], stdlib)
+            spot.lines.append(text)
+            return
+        if _section(module) == _STDLIB and self.block and len(future) < len(self.block):
+            # A new standard-library section between the future imports and the others.
+            if future:
+                spot = self._spot_after(future[-1])
+                spot.lead = self.newline
+                following = self.block[len(future)]
+            else:
+                following = self.block[0]
+                spot = self._spot_before(following, [])
+            spot.lines.append(text)
+            spot.trail = max(spot.trail, self._separation(following, 1))
+            return
+        spot = self._spot_at_block_end()
+        if self.end > 0:
+            # After the docstring or the future imports: a blank line first.
+            spot.lead = self.newline if self.end == self.start or future == self.block else ""
+        spot.lines.append(text)
+        spot.trail = self._separation(self._following(self.end), 1)
+
+    def add_statement(self, line: str, after: int) -> None:
+        """Plan a module-level statement after the import block (or after statement ``after``)."""
+        index = max(self.end, after + 1)
+        if index > 0:
+            spot = self._spot_after(self.body[index - 1])
+        else:
+            spot = self._spot_at_block_end()
+        following = self._following(index)
+        statement = line + self.newline
+        if spot.lines or index > 0:
+            statement = self.newline + statement
+        spot.lines.append(statement)
+        spot.trail = self._separation(following, 0)
+
+    def edits(self) -> list[NodeEdit]:
+        """The planned insertions, imports of one spot in sorted order."""
+        result: list[NodeEdit] = []
+        for spot in self.spots.values():
+            imports = sorted((line for line in spot.lines if line.startswith("import ")), key=str.lower)
+            others = [line for line in spot.lines if not line.startswith("import ")]
+            result.append(spot.edit(spot.lead + "".join(imports) + "".join(others) + spot.trail))
+        return result
+
+
 def insert_top_level(context: FileContext, text: str) -> NodeEdit:
-    """An edit adding module-level ``text`` (whole lines) after the docstring and leading imports."""
-    body = context.module.body
-    has_docstring = docstring(body) is not None
-    index = 1 if has_docstring else 0
-    while index < len(body) and _is_import(body[index]):
-        index += 1
-    if index > 0:
-        # After the import block (or the docstring), so the new line joins it.
-        before = "" if index > 1 or not has_docstring else context.module.default_newline
-        return InsertAfter(body[index - 1], before + text)
-    if body:
-        return InsertBefore(body[0], text)
-    return InsertAt(len(context.source), text)
+    """An edit adding a module-level statement ``text`` (one line, with its newline) after the
+    docstring and the leading imports."""
+    plan = _TopLevelPlan(context)
+    plan.add_statement(text.rstrip("\r\n"), -1)
+    return plan.edits()[0]
 
 
 def module_alias(context: FileContext, module: str) -> str | None:
@@ -39,13 +215,57 @@ def module_alias(context: FileContext, module: str) -> str | None:
     return None
 
 
-def ensure_import(context: FileContext, module: str) -> tuple[str, list[NodeEdit]]:
-    """The name to use for ``module`` here, and the edit that imports it when it is not imported."""
+def _free(context: FileContext, name: str, avoid: Container[str]) -> bool:
+    """Whether ``name`` can be bound at module level: nothing there or here binds it."""
+    bindings = context.scope.bindings(context.module)
+    return (
+        name not in avoid
+        and name not in bindings.other
+        and name not in bindings.imports
+        and context.scope.resolve_name(name) == BUILTINS_PREFIX + name
+    )
+
+
+def _import_name(context: FileContext, module: str, avoid: Container[str]) -> tuple[str, str | None]:
+    """The name to use for ``module``, and the import line to add (``None``: already imported)."""
     alias = module_alias(context, module)
     if alias is not None:
-        return alias, []
-    newline = context.module.default_newline
-    return module, [insert_top_level(context, f"import {module}{newline}")]
+        # Visible here: nothing in the scope being fixed hides it.
+        return alias, None
+    if _free(context, module, avoid):
+        return module, f"import {module}"
+    # The plain name means something else here (``from datetime import time``): an alias.
+    candidate = f"{module}_module"
+    suffix = 2
+    while not _free(context, candidate, avoid):
+        candidate = f"{module}_module_{suffix}"
+        suffix += 1
+    return candidate, f"import {module} as {candidate}"
+
+
+def ensure_imports(
+    context: FileContext, modules: Sequence[str], avoid: Container[str] = ()
+) -> tuple[list[str], list[NodeEdit]]:
+    """The names to use for ``modules`` here, and the edits that import those not imported.
+
+    A module already imported under a visible name is used by that name; otherwise ``import X``
+    is added where an import sorter would put it (``import X as X_module`` when ``X`` is taken).
+    ``avoid``: names that must not be used (for example the locals of a function being rewritten).
+    """
+    plan = _TopLevelPlan(context)
+    names: list[str] = []
+    for module in modules:
+        name, line = _import_name(context, module, avoid)
+        names.append(name)
+        if line is not None:
+            plan.add_import(line, module)
+    return names, plan.edits()
+
+
+def ensure_import(context: FileContext, module: str) -> tuple[str, list[NodeEdit]]:
+    """The name to use for ``module`` here, and the edit that imports it when it is not imported."""
+    names, edits = ensure_imports(context, [module])
+    return names[0], edits
 
 
 def module_logger(context: FileContext) -> str | None:
@@ -59,15 +279,61 @@ def module_logger(context: FileContext) -> str | None:
 
 def ensure_logger(context: FileContext) -> tuple[str, list[NodeEdit]]:
     """The logger name to log with, and the edits that create ``logger`` when the module has none."""
+    name, _, edits = ensure_logger_and_imports(context, ())
+    return name, edits
+
+
+def ensure_logger_and_imports(
+    context: FileContext, modules: Sequence[str], avoid: Container[str] = ()
+) -> tuple[str, list[str], list[NodeEdit]]:
+    """``ensure_logger`` and ``ensure_imports`` in one plan, so that edits at one place merge."""
+    plan = _TopLevelPlan(context)
+    names: list[str] = []
+    wanted = list(modules)
     existing = module_logger(context)
+    if existing is None and "logging" not in wanted:
+        wanted.append("logging")
+    lines: dict[str, str] = {}
+    for module in wanted:
+        name, line = _import_name(context, module, avoid)
+        lines[module] = name
+        if line is not None:
+            plan.add_import(line, module)
+    names = [lines[module] for module in modules]
     if existing is not None:
-        return existing, []
-    name = context.settings.names.loggers[0] if context.settings.names.loggers else "logger"
-    newline = context.module.default_newline
-    logging_name = module_alias(context, "logging")
-    lines = "" if logging_name is not None else f"import logging{newline}"
-    lines += f"{newline}{name} = {logging_name or 'logging'}.getLogger(__name__){newline}"
-    return name, [insert_top_level(context, lines)]
+        return existing, names, plan.edits()
+    logger = context.settings.names.loggers[0] if context.settings.names.loggers else "logger"
+    plan.add_statement(
+        f"{logger} = {lines['logging']}.getLogger(__name__)", _binding_statement(context, lines["logging"])
+    )
+    return logger, names, plan.edits()
+
+
+def _binding_statement(context: FileContext, name: str) -> int:
+    """The index of the last module-level statement that imports ``name`` (-1: none)."""
+    found = -1
+    for index, statement in enumerate(context.module.body):
+        if name in context.scope.bindings(context.module).imports and _binds(statement, name):
+            found = index
+    return found
+
+
+def _binds(statement: cst.BaseStatement, name: str) -> bool:
+    if isinstance(statement, cst.SimpleStatementLine):
+        return any(_import_binds(small, name) for small in statement.body)
+    return any(_import_binds(node, name) for node in iter_nodes(statement, cst.Import))
+
+
+def _import_binds(node: cst.CSTNode, name: str) -> bool:
+    if not isinstance(node, cst.Import):
+        return False
+    for alias in node.names:
+        bound = alias.asname.name if alias.asname is not None else None
+        if isinstance(bound, cst.Name) and bound.value == name:
+            return True
+        if bound is None and (dotted_name(alias.name) or "").split(".")[0] == name:
+            return True
+    return False
 
 
 class AwaitablePositions(Analysis):

@@ -41,7 +41,7 @@ class BlockingSleep(Rule):
     invalid = (
         Invalid(
             "import time\n\n\nasync def poll() -> None:\n    time.sleep(0.5)\n",
-            fixed="import time\nimport asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(0.5)\n",
+            fixed="import asyncio\nimport time\n\n\nasync def poll() -> None:\n    await asyncio.sleep(0.5)\n",
             expected=(Expect(5, 5),),
         ),
         Invalid(

@@ -61,7 +61,7 @@ class CpuBoundNotOffloaded(BlockingCallRule):
         Invalid(
             "import pandas as pd\n\n\nasync def load(path: str) -> object:\n    frame = pd.read_csv(path, sep=';')\n"
             "    return frame\n",
-            fixed="import pandas as pd\nimport asyncio\n\n\nasync def load(path: str) -> object:\n"
+            fixed="import asyncio\n\nimport pandas as pd\n\n\nasync def load(path: str) -> object:\n"
             "    frame = await asyncio.to_thread(pd.read_csv, path, sep=';')\n    return frame\n",
             expected=(Expect(5, 13, HeavyCall("pd.read_csv")),),
         ),
@@ -78,7 +78,7 @@ class CpuBoundNotOffloaded(BlockingCallRule):
         ),
         Invalid(
             "import numpy\n\n\nasync def vectors(path: str) -> None:\n    numpy.load(path)\n",
-            fixed="import numpy\nimport asyncio\n\n\nasync def vectors(path: str) -> None:\n"
+            fixed="import asyncio\n\nimport numpy\n\n\nasync def vectors(path: str) -> None:\n"
             "    await asyncio.to_thread(numpy.load, path)\n",
             options={"extra-calls": ["numpy.load"]},
             expected=(Expect(5, 5, HeavyCall("numpy.load")),),

@@ -51,7 +51,7 @@ class PrintCall(Rule):
         ),
         Invalid(
             '"""Module."""\n\nimport sys\n\n\ndef fail() -> None:\n    print("broken", file=sys.stderr)\n',
-            fixed='"""Module."""\n\nimport sys\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n\n'
+            fixed='"""Module."""\n\nimport logging\nimport sys\n\nlogger = logging.getLogger(__name__)\n\n\n'
             'def fail() -> None:\n    logger.error("broken")\n',
             expected=(Expect(7, 5),),
         ),

@@ -1,0 +1,312 @@
+"""VL402 missing-instrumentation: which functions are significant, how the three logs are recognised,
+what a partly instrumented function is told, and the exact code of the §6.3 rewrite."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import fix, lint, parses, settings_for
+
+SERVICE = "app/services/billing.py"
+BODY = "    a = 1\n    b = 2\n    return a + b\n"
+HEAD = "import logging\nimport time\n\nlogger = logging.getLogger(__name__)\n\n\n"
+
+
+def _messages(source: str, path: str = SERVICE, **options: object) -> list[str]:
+    settings = settings_for("VL402", options={"VL402": options})
+    return [
+        f"{d.line}:{d.column} {d.message}" for d in lint(textwrap.dedent(source), settings, path) if d.code == "VL402"
+    ]
+
+
+def _fixed(source: str, path: str = SERVICE) -> str:
+    outcome = fix(textwrap.dedent(source), settings_for("VL402"), "VL402", path)
+    assert outcome.error is None
+    assert parses(outcome.text)
+    again = fix(outcome.text, settings_for("VL402"), "VL402", path)
+    assert again.text == outcome.text and again.fixed == 0
+    return outcome.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["app/api/v1/endpoints/users.py", "app/services/billing.py", "app/workers/ingest.py"],
+)
+def test_public_functions_of_the_three_layers_are_reported(path: str) -> None:
+    assert _messages("def total() -> int:\n" + BODY, path) == ["1:5 `total` logs none of START, FINISH and FAIL (§6.3)"]
+
+
+@pytest.mark.parametrize("path", ["app/models/user.py", "app/core/config.py", "scripts/run.py", "tests/test_x.py"])
+def test_files_outside_the_layers_are_skipped(path: str) -> None:
+    assert _messages("def total() -> int:\n" + BODY, path) == []
+
+
+def test_layers_come_from_the_configuration() -> None:
+    settings = settings_for("VL402", layers={"services": ("core/main/services/**",)})
+    found = lint("def total() -> int:\n" + BODY, settings, "core/main/services/x.py")
+    assert [d.code for d in found if d.code == "VL402"] == ["VL402"]
+    assert not [d for d in lint("def total() -> int:\n" + BODY, settings, SERVICE) if d.code == "VL402"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Private, dunder, nested, property, abstract, overload, generator, async generator.
+        "def _total() -> int:\n" + BODY,
+        "class A:\n    def __eq__(self, other: object) -> bool:\n        a = 1\n        b = 2\n        return a == b\n",
+        "def outer() -> None:\n    def inner() -> int:\n        a = 1\n        b = 2\n        return a + b\n",
+        "class A:\n    @property\n    def size(self) -> int:\n        a = 1\n        b = 2\n        return a + b\n",
+        "class A:\n    @functools.cached_property\n    def size(self) -> int:\n        a = 1\n        b = 2\n"
+        "        return a + b\n",
+        "import abc\n\n\nclass A(abc.ABC):\n    @abc.abstractmethod\n    def run(self) -> int:\n        a = 1\n"
+        "        b = 2\n        return a + b\n",
+        "from typing import overload\n\n\n@overload\ndef f(x: int) -> int:\n    a = 1\n    b = 2\n    return a\n",
+        "def rows() -> object:\n    a = 1\n    b = 2\n    yield a + b\n",
+        "async def rows() -> object:\n    a = 1\n    b = 2\n    x = [(yield a)]\n",
+        # Fewer than min-statements statements (the docstring does not count).
+        'def total() -> int:\n    """Doc."""\n    a = 1\n    return a\n',
+        # A module with __all__ that does not list the function.
+        '__all__ = ["other"]\n\n\ndef total() -> int:\n' + BODY,
+    ],
+)
+def test_functions_that_are_not_significant_are_not_reported(source: str) -> None:
+    assert _messages(source) == []
+
+
+def test_statements_count_at_any_depth_and_the_threshold_is_an_option() -> None:
+    nested = "def total(x: int) -> int:\n    if x:\n        x += 1\n    return x\n"
+    assert len(_messages(nested)) == 1  # if, x += 1, return
+    assert _messages(nested, **{"min-statements": 4}) == []
+    assert len(_messages("def one() -> int:\n    return 1\n", **{"min-statements": 1})) == 1
+
+
+@pytest.mark.parametrize(
+    ("decorator", "configured"),
+    [
+        ("@instrumented", "instrumented"),
+        ("@tracing.instrumented(level=1)", "instrumented"),
+        ("@instrumented", "app.core.tracing.instrumented"),
+    ],
+)
+def test_a_configured_decorator_counts_as_instrumentation(decorator: str, configured: str) -> None:
+    imports = "from app.core import tracing\nfrom app.core.tracing import instrumented\n"
+    source = f"{imports}\n\n{decorator}\ndef total() -> int:\n"
+    assert _messages(source + BODY, decorators=[configured]) == []
+    assert len(_messages(source + BODY)) == 1
+
+
+INSTRUMENTED = [
+    # f-strings, the standard's own layout.
+    """
+    def total(x: int) -> int:
+        func_name = "total"
+        logger.info(f"START | {func_name} | Params: x={x}")
+        try:
+            y = x + 1
+            logger.info(f"FINISH | {func_name} | Status: Success")
+            return y
+        except Exception as e:
+            logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)
+            raise
+    """,
+    # %-style, plain FAIL without the mark, logger.exception, another logger name.
+    """
+    def total(x: int) -> int:
+        log.info("START | total | x=%s", x)
+        try:
+            y = x + 1
+        except ValueError:
+            log.exception("FAIL | total")
+            raise
+        log.info("FINISH | %s", "total")
+        return y
+    """,
+    # .format, concatenation, self.logger, an emoji before START.
+    """
+    class Billing:
+        def total(self, x: int) -> int:
+            self.logger.info("🚀 START | {} | x={}".format("Billing.total", x))
+            try:
+                y = x + 1
+                self.logger.info("FINISH | " + "Billing.total")
+                return y
+            except Exception as e:
+                self.logger.error(msg=f"FAIL | Billing.total | {e}", exc_info=e)
+                raise
+    """,
+]
+
+
+@pytest.mark.parametrize("source", INSTRUMENTED)
+def test_instrumented_functions_are_not_reported(source: str) -> None:
+    assert _messages(source) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            'def total(x: int) -> int:\n    logger.info(f"START | total")\n    y = x + 1\n'
+            '    logger.info(f"FINISH | total")\n    return y\n',
+            "1:5 `total` does not log FAIL (§6.3)",
+        ),
+        (
+            'def total(x: int) -> int:\n    logger.info("START | total")\n    y = x + 1\n    return y\n',
+            "1:5 `total` does not log FINISH and FAIL (§6.3)",
+        ),
+        (
+            "def total(x: int) -> int:\n    try:\n        y = x + 1\n        return y\n    except Exception:\n"
+            '        logger.error("FAIL | total")\n        raise\n',
+            "1:5 `total` does not log START and FINISH; its FAIL log has no `exc_info=True` (§6.3)",
+        ),
+        (
+            'def total(x: int) -> int:\n    logger.info("START | total")\n    try:\n        y = x + 1\n'
+            '        logger.info("FINISH | total")\n        return y\n    except Exception:\n'
+            '        logger.error("FAIL | total", exc_info=False)\n        raise\n',
+            "1:5 `total`'s FAIL log has no `exc_info=True`, so the traceback is lost (§6.3)",
+        ),
+        # A FAIL log outside an except handler is not the FAIL log.
+        (
+            'def total(x: int) -> int:\n    logger.info("START | total")\n    y = x + 1\n'
+            '    logger.error("FAIL | total", exc_info=True)\n    logger.info("FINISH | total")\n    return y\n',
+            "1:5 `total` does not log FAIL (§6.3)",
+        ),
+    ],
+)
+def test_a_partly_instrumented_function_is_told_what_is_missing_and_not_fixed(source: str, message: str) -> None:
+    assert _messages(source) == [message]
+    assert _fixed(source) == source
+
+
+def test_a_nested_functions_logs_are_not_the_functions_own() -> None:
+    source = (
+        "def total(x: int) -> int:\n    def helper() -> None:\n"
+        '        logger.info("START | helper")\n        logger.info("FINISH | helper")\n    y = x\n    return y\n'
+    )
+    assert _messages(source) == ["1:5 `total` logs none of START, FINISH and FAIL (§6.3)"]
+
+
+def test_the_rewrite_of_returns_in_loops_with_and_one_line_suites() -> None:
+    source = HEAD + (
+        "class Repo:\n"
+        "    @staticmethod\n"
+        "    def find(items: list[int], wanted: int) -> int | None:  # lookup\n"
+        "        for index, item in enumerate(items):\n"
+        "            if item == wanted: return index\n"
+        "        else:\n"
+        "            return None\n"
+    )
+    assert _fixed(source) == HEAD + (
+        "class Repo:\n"
+        "    @staticmethod\n"
+        "    def find(items: list[int], wanted: int) -> int | None:  # lookup\n"
+        '        func_name = "Repo.find"\n'
+        "        start = time.perf_counter()\n"
+        '        logger.info(f"START | {func_name} | Params: items={items}, wanted={wanted}")\n'
+        "        try:\n"
+        "            for index, item in enumerate(items):\n"
+        "                if item == wanted:\n"
+        "                    result: int | None = index\n"
+        "                    elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+        '                    logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+        "                    return result\n"
+        "            else:\n"
+        "                elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+        '                logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+        "                return None\n"
+        "        except Exception as e:\n"
+        '            logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
+        "            raise\n"
+    )
+
+
+def test_the_block_avoids_the_functions_names_and_a_shadowed_time_module() -> None:
+    source = (
+        "from datetime import time\n\n\n"
+        "def shift(time: time, start: int, e: int, result: int) -> int:\n"
+        "    # keep this comment\n"
+        "    func_name = start + e\n"
+        "    value = func_name * result\n"
+        "    return value + time.hour\n"
+    )
+    assert _fixed(source) == (
+        "import logging\nimport time as time_module\nfrom datetime import time\n\n"
+        "logger = logging.getLogger(__name__)\n\n\n"
+        "def shift(time: time, start: int, e: int, result: int) -> int:\n"
+        '    func_name_2 = "shift"\n'
+        "    start_time = time_module.perf_counter()\n"
+        '    logger.info(f"START | {func_name_2} | Params: time={time}, start={start}, e={e}, result={result}")\n'
+        "    try:\n"
+        "        # keep this comment\n"
+        "        func_name = start + e\n"
+        "        value = func_name * result\n"
+        "        return_value: int = value + time.hour\n"
+        "        elapsed = round((time_module.perf_counter() - start_time) * 1000, 2)\n"
+        '        logger.info(f"FINISH | {func_name_2} | Status: Success | Duration: {elapsed}ms")\n'
+        "        return return_value\n"
+        "    except Exception as exc:\n"
+        '        logger.error(f"❌ FAIL | {func_name_2} | Error: {str(exc)}", exc_info=True)\n'
+        "        raise\n"
+    )
+
+
+def test_a_long_start_line_is_split_like_a_formatter_would() -> None:
+    params = ", ".join(f"parameter_number_{i}: int" for i in range(6))
+    source = HEAD + f"def wide({params}) -> None:\n    a = 1\n    b = 2\n    c = 3\n"
+    fixed = _fixed(source)
+    assert max(len(line) for line in fixed.splitlines() if not line.startswith("def ")) <= 120
+    assert (
+        "    logger.info(\n"
+        '        f"START | {func_name} | Params: parameter_number_0={parameter_number_0}, "\n'
+        '        f"parameter_number_1={parameter_number_1}, parameter_number_2={parameter_number_2}, "\n'
+        '        f"parameter_number_3={parameter_number_3}, parameter_number_4={parameter_number_4}, "\n'
+        '        f"parameter_number_5={parameter_number_5}"\n'
+        "    )\n"
+    ) in fixed
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # The function's own `logger` would hide the module's.
+        HEAD + "def total(logger: object) -> int:\n" + BODY,
+        # It reads its own local variables.
+        HEAD + "def total() -> dict[str, object]:\n    a = 1\n    b = 2\n    return locals()\n",
+        # Indenting the body one level would push a line past 120 columns.
+        HEAD + "def total() -> str:\n    a = 1\n    b = 2\n    return '" + "x" * 104 + "'\n",
+    ],
+)
+def test_no_fix_when_the_rewrite_cannot_be_exact(source: str) -> None:
+    assert len(_messages(source)) == 1
+    assert _fixed(source) == source
+
+
+def test_a_one_line_body_and_an_async_method(tmp_path: Path) -> None:
+    source = HEAD + (
+        "class Client:\n"
+        "    async def get(self, key: str, authorization: str) -> bytes: a = key; b = a; return b.encode()\n"
+    )
+    assert _fixed(source) == HEAD + (
+        "class Client:\n"
+        "    async def get(self, key: str, authorization: str) -> bytes:\n"
+        '        func_name = "Client.get"\n'
+        "        start = time.perf_counter()\n"
+        '        logger.info(f"START | {func_name} | Params: key={key}, authorization=[MASKED]")\n'
+        "        try:\n"
+        "            a = key; b = a\n"
+        "            result: bytes = b.encode()\n"
+        "            elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+        '            logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+        "            return result\n"
+        "        except Exception as e:\n"
+        '            logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
+        "            raise\n"
+    )
+
+
+def test_a_file_not_in_utf8_gets_a_fail_mark_it_can_encode() -> None:
+    source = "# -*- coding: latin-1 -*-\n" + HEAD + "def total() -> int:\n" + BODY
+    assert '        logger.error(f"FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n' in _fixed(source)

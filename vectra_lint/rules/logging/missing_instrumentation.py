@@ -1,0 +1,486 @@
+"""VL402 missing-instrumentation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from vectra_lint.analysis.definitions import (
+    ABSTRACT,
+    OVERLOAD,
+    Definition,
+    DefinitionKind,
+    Definitions,
+    FunctionBodies,
+    docstring,
+    implicit_first_parameter,
+)
+from vectra_lint.diagnostics import Applicability
+from vectra_lint.engine.context import FileContext
+from vectra_lint.fixing.edit_helpers import ensure_logger_and_imports, module_logger
+from vectra_lint.fixing.instrumentation import (
+    Block,
+    BlockNames,
+    fresh,
+    instrument,
+    introspects,
+    names_used,
+    parameters,
+    params_pieces,
+)
+from vectra_lint.rule import (
+    Expect,
+    FixAvailability,
+    FixSpec,
+    IntOption,
+    Invalid,
+    Replace,
+    Rule,
+    StringsOption,
+    Valid,
+)
+
+LAYERS = ("routes", "services", "workers")
+MIN_STATEMENTS = IntOption(
+    "min-statements",
+    3,
+    "How many statements (at any depth, the docstring not counted) make a function significant.",
+)
+DECORATORS = StringsOption(
+    "decorators",
+    (),
+    "Decorators that instrument a function themselves (`instrumented`, or a qualified "
+    "`app.core.tracing.instrumented`): a function carrying one is not reported.",
+)
+# What a START/FINISH/FAIL message starts with, after an optional emoji or mark (`❌ FAIL |`).
+_MARK = re.compile(r"^[^\w\[{%]*(START|FINISH|FAIL)\s*\|")
+_NOT_SIGNIFICANT = frozenset({"property", "cached_property", "setter", "getter", "deleter", "abstractproperty"})
+
+
+@dataclass
+class _Logs:
+    """What the function's own statements log (nested functions and classes are not its own)."""
+
+    statements: int = 0
+    start: bool = False
+    finish: bool = False
+    fail: bool = False
+    fail_without_traceback: bool = False
+
+
+def _message_start(node: cst.BaseExpression) -> str | None:
+    """The literal text a log message starts with (f-string, %-style, `+` or `.format`)."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.FormattedString):
+        text = ""
+        for part in node.parts:
+            if not isinstance(part, cst.FormattedStringText):
+                break
+            text += part.value
+        return text
+    if isinstance(node, cst.ConcatenatedString):
+        return _message_start(node.left)
+    if isinstance(node, cst.BinaryOperation):
+        return _message_start(node.left)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        return _message_start(node.func.value)
+    return None
+
+
+def _is_logger(receiver: cst.BaseExpression) -> bool:
+    # A name or attribute that says it is a log: `logger`, `log`, `_LOGGER`, `self.logger`, `logging`.
+    if isinstance(receiver, cst.Attribute):
+        return "log" in receiver.attr.value.lower()
+    return isinstance(receiver, cst.Name) and "log" in receiver.value.lower()
+
+
+def _note_log(call: cst.Call, in_handler: bool, logs: _Logs) -> None:
+    func = call.func
+    if not isinstance(func, cst.Attribute) or not _is_logger(func.value):
+        return
+    method = func.attr.value
+    if method not in ("info", "error", "exception", "critical"):
+        return
+    message = next((arg.value for arg in call.args if arg.keyword is None and not arg.star), None)
+    if message is None:
+        message = next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == "msg"), None)
+    text = _message_start(message) if message is not None else None
+    match = _MARK.match(text) if text is not None else None
+    if match is None:
+        return
+    kind = match.group(1)
+    if method == "info":
+        if kind == "START":
+            logs.start = True
+        elif kind == "FINISH":
+            logs.finish = True
+        return
+    if kind != "FAIL" or not in_handler:
+        return
+    if method == "exception" or any(_traceback_kept(arg) for arg in call.args):
+        logs.fail = True
+    else:
+        logs.fail_without_traceback = True
+
+
+def _traceback_kept(arg: cst.Arg) -> bool:
+    if arg.keyword is None or arg.keyword.value != "exc_info":
+        return False
+    value = arg.value
+    return not (isinstance(value, cst.Name) and value.value in ("False", "None"))
+
+
+def _scan(statements: Sequence[cst.CSTNode], in_handler: bool, logs: _Logs) -> None:
+    """Count the statements and note the START/FINISH/FAIL logs, statement by statement."""
+    for statement in statements:
+        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            _scan(statement.body, in_handler, logs)
+            continue
+        logs.statements += 1
+        if isinstance(statement, cst.Expr):
+            value = statement.value
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if isinstance(value, cst.Call):
+                _note_log(value, in_handler, logs)
+            continue
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or not isinstance(
+            statement, cst.BaseCompoundStatement
+        ):
+            continue
+        for suite, handler in _suites(statement):
+            _scan(suite.body, in_handler or handler, logs)
+
+
+def _suites(statement: cst.BaseCompoundStatement) -> list[tuple[cst.BaseSuite, bool]]:
+    """The bodies of a compound statement, each with whether it is an ``except`` handler's."""
+    if isinstance(statement, cst.Match):
+        return [(case.body, False) for case in statement.cases]
+    found: list[tuple[cst.BaseSuite, bool]] = [(statement.body, False)]
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        found += [(handler.body, True) for handler in statement.handlers]
+        if statement.orelse is not None:
+            found.append((statement.orelse.body, False))
+        if statement.finalbody is not None:
+            found.append((statement.finalbody.body, False))
+    elif isinstance(statement, (cst.For, cst.While)) and statement.orelse is not None:
+        found.append((statement.orelse.body, False))
+    elif isinstance(statement, cst.If) and statement.orelse is not None:
+        orelse = statement.orelse
+        if isinstance(orelse, cst.If):
+            found += _suites(orelse)
+        else:
+            found.append((orelse.body, False))
+    return found
+
+
+# PEP 263: a coding cookie on one of the first two lines.
+_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def _declared_encoding(source: str) -> str:
+    for line in source.splitlines()[:2]:
+        match = _CODING.match(line)
+        if match:
+            return match.group(1).lower().replace("_", "-")
+    return "utf-8"
+
+
+def _last(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def qualified_name(definition: Definition) -> str:
+    """``Class.method`` (outer classes included) or ``function``."""
+    names = [definition.name]
+    parent = definition.parent
+    while parent is not None and isinstance(parent.node, cst.ClassDef):
+        names.append(parent.name)
+        parent = parent.parent
+    return ".".join(reversed(names))
+
+
+def _depth(definition: Definition) -> int:
+    depth = 0
+    parent = definition.parent
+    while parent is not None:
+        depth += 1
+        parent = parent.parent
+    return depth
+
+
+class MissingInstrumentation(Rule):
+    """
+    ## What it does
+    Flags a significant function that lacks any of §6.3's three logs. Significant: a public
+    function or method (not a dunder, property, abstract method, overload, generator or async
+    generator) in the `routes`, `services` or `workers` layers, with at least `min-statements`
+    statements (at any depth, the docstring not counted). The three logs, as teams write them:
+
+    - START: an info log whose message starts with `START |`;
+    - FINISH: an info log whose message starts with `FINISH |`;
+    - FAIL: in an `except` handler, an error log with `exc_info=True` (or `logger.exception`) whose
+      message starts with `❌ FAIL |` or `FAIL |`.
+
+    Messages are recognised as f-strings, %-style (`"START | %s"`), plain strings and `.format`,
+    on any logger (`logger`, `log`, `self.logger`, `logging`). A function decorated with one of
+    the `decorators` is instrumented by its decorator. A function with some of the logs but not
+    all gets one diagnostic naming what is missing.
+
+    ## Why is this bad?
+    §6.3 asks every service, route and worker function for the same entry, exit and error logs:
+    with the correlation id they let one follow a request through the layers, see how long each
+    step took, and find the traceback of the step that failed. A function without them is a hole
+    in that trace.
+
+    ## Fix safety
+    The fix is unsafe: it adds log records, which tests that capture or mock a logger see. It is
+    offered only for a function with none of the three logs, and rewrites it into the §6.3 block:
+
+    - after the docstring, `func_name = "Class.method"`, a start time and
+      `logger.info(f"START | {func_name} | Params: ...")` listing the parameters (not
+      `self`/`cls`), sensitive ones (option `names.sensitive-names`) as `[MASKED]`, `**kwargs` by
+      its keys only;
+    - the body inside `try:`; each `return X` first evaluates `X` once into a fresh variable
+      (declared with the function's return type), then logs FINISH with the duration, then returns
+      it; a body that can end without `return` logs FINISH at its end;
+    - `except Exception as e:` logs `❌ FAIL | ...` with `exc_info=True` and re-raises with a bare
+      `raise`, so the same exception and traceback leave the function.
+
+    So the function returns the same values and raises the same exceptions after the same side
+    effects; what it catches itself it still handles (FAIL is logged only for an exception that
+    leaves it). A `return` inside a `try` that has a `finally` logs FINISH before the `finally`
+    runs. The names the block introduces never collide with the function's own names, and
+    `import time`, `import logging` and `logger = logging.getLogger(__name__)` are added where an
+    import sorter would put them when the module lacks them. Partly instrumented functions, and
+    functions that call `locals()`, `vars()`, `dir()`, `eval` or `exec`, get no fix; nor does one
+    whose rewritten lines would exceed the line length where the original ones did not. Parameters
+    are logged as they are: an object whose text shows a secret is not masked (VL404 looks for
+    those).
+    """
+
+    code = "VL402"
+    name = "missing-instrumentation"
+    message = "`{name}` logs none of START, FINISH and FAIL (§6.3)"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_safety = Applicability.UNSAFE
+    options = (MIN_STATEMENTS, DECORATORS)
+    analyses = (Definitions, FunctionBodies)
+    valid = (
+        Valid(
+            "import logging\nimport time\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def total(prices: list[float], token: str) -> float:\n"
+            '    func_name = "total"\n'
+            "    start = time.perf_counter()\n"
+            '    logger.info(f"START | {func_name} | Params: prices={prices}, token=[MASKED]")\n'
+            "    try:\n"
+            "        value = sum(prices)\n"
+            '        logger.info("FINISH | %s | Duration: %sms", func_name, time.perf_counter() - start)\n'
+            "        return value\n"
+            "    except Exception as e:\n"
+            '        logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
+            "        raise\n",
+            path="app/services/billing.py",
+        ),
+        Valid(
+            "def total(prices: list[float]) -> float:\n    count = len(prices)\n    value = sum(prices)\n"
+            "    return value / count\n",
+            path="app/core/maths.py",
+        ),
+        Valid(
+            "class Billing:\n    def _total(self, prices: list[float]) -> float:\n        count = len(prices)\n"
+            "        value = sum(prices)\n        return value / count\n\n"
+            "    @property\n    def size(self) -> int:\n        a = 1\n        b = 2\n        return a + b\n",
+            path="app/services/billing.py",
+        ),
+        Valid(
+            "def rows(path: str):\n    handle = open(path)\n    for line in handle:\n        yield line\n",
+            path="app/workers/reader.py",
+        ),
+        Valid(
+            "@instrumented\ndef total(prices: list[float]) -> float:\n    count = len(prices)\n"
+            "    value = sum(prices)\n    return value / count\n",
+            path="app/services/billing.py",
+            options={"decorators": ["instrumented"]},
+        ),
+    )
+    invalid = (
+        Invalid(
+            '"""Billing."""\n\nfrom __future__ import annotations\n\nimport requests\n\n\n'
+            "class Billing:\n"
+            "    def charge(self, amount: int, api_key: str) -> int:\n"
+            '        """Charge an amount."""\n'
+            "        if amount <= 0:\n"
+            "            return 0\n"
+            '        requests.post("https://pay.example", json={"amount": amount}, headers={"key": api_key})\n'
+            "        return amount\n",
+            fixed='"""Billing."""\n\nfrom __future__ import annotations\n\nimport logging\nimport time\n\n'
+            "import requests\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "class Billing:\n"
+            "    def charge(self, amount: int, api_key: str) -> int:\n"
+            '        """Charge an amount."""\n'
+            '        func_name = "Billing.charge"\n'
+            "        start = time.perf_counter()\n"
+            '        logger.info(f"START | {func_name} | Params: amount={amount}, api_key=[MASKED]")\n'
+            "        try:\n"
+            "            if amount <= 0:\n"
+            "                elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+            '                logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+            "                return 0\n"
+            '            requests.post("https://pay.example", json={"amount": amount}, headers={"key": api_key})\n'
+            "            elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+            '            logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+            "            return amount\n"
+            "        except Exception as e:\n"
+            '            logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
+            "            raise\n",
+            path="app/services/billing.py",
+            expected=(Expect(9, 9, "`Billing.charge` logs none of START, FINISH and FAIL (§6.3)"),),
+        ),
+        Invalid(
+            "import logging\nimport time\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "async def notify(user_id: int, *channels: str, **options: str) -> None:\n"
+            "    start = time.monotonic()\n"
+            "    for channel in channels:\n"
+            "        await send(channel, user_id, start, **options)\n",
+            fixed="import logging\nimport time\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "async def notify(user_id: int, *channels: str, **options: str) -> None:\n"
+            '    func_name = "notify"\n'
+            "    start_time = time.perf_counter()\n"
+            '    logger.info(f"START | {func_name} | Params: user_id={user_id}, channels={channels}, '
+            'options={list(options)}")\n'
+            "    try:\n"
+            "        start = time.monotonic()\n"
+            "        for channel in channels:\n"
+            "            await send(channel, user_id, start, **options)\n"
+            "        elapsed = round((time.perf_counter() - start_time) * 1000, 2)\n"
+            '        logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+            "    except Exception as e:\n"
+            '        logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
+            "        raise\n",
+            path="app/workers/notify.py",
+            expected=(Expect(7, 11, "`notify` logs none of START, FINISH and FAIL (§6.3)"),),
+        ),
+        Invalid(
+            "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def total(prices: list[float]) -> float:\n"
+            '    logger.info("START | total | %s", prices)\n'
+            "    value = sum(prices)\n"
+            '    logger.info("FINISH | total")\n'
+            "    return value\n",
+            path="app/services/billing.py",
+            expected=(Expect(6, 5, "`total` does not log FAIL (§6.3)"),),
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        """Check one file; a file outside the routes, services and workers layers is skipped."""
+        super().__init__(context)
+        self._active = self.context.in_layer(*LAYERS)
+        self._decorators: tuple[str, ...] = tuple(self.option(DECORATORS)) if self._active else ()
+        self._longest: int | None = None
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Report a significant function without the three logs."""
+        if not self._active:
+            return
+        definition = self.context.analysis(Definitions).current
+        if not self._candidate(definition) or self.context.analysis(FunctionBodies).current.yields:
+            return
+        has_docstring = isinstance(node.body, cst.IndentedBlock) and docstring(node.body) is not None
+        statements: Sequence[cst.CSTNode] = node.body.body[1:] if has_docstring else node.body.body
+        logs = _Logs()
+        _scan(statements, False, logs)
+        if logs.statements < self.option(MIN_STATEMENTS):
+            return
+        qualified = qualified_name(definition)
+        if not (logs.start or logs.finish or logs.fail or logs.fail_without_traceback):
+            fix = self._fix(node, definition, qualified, has_docstring)
+            self.report(node.name, self.message.format(name=qualified), fix=fix, anchor=node)
+            return
+        missing = [kind for kind, seen in (("START", logs.start), ("FINISH", logs.finish)) if not seen]
+        if not logs.fail and not logs.fail_without_traceback:
+            missing.append("FAIL")
+        if missing:
+            text = f"`{qualified}` does not log {' and '.join(missing)} (§6.3)"
+            if logs.fail_without_traceback:
+                text = text[: -len(" (§6.3)")] + "; its FAIL log has no `exc_info=True` (§6.3)"
+        elif logs.fail_without_traceback:
+            text = f"`{qualified}`'s FAIL log has no `exc_info=True`, so the traceback is lost (§6.3)"
+        else:
+            return
+        self.report(node.name, text, anchor=node)
+
+    def _candidate(self, definition: Definition) -> bool:
+        name = definition.name
+        if not definition.public or definition.kind not in (DefinitionKind.FUNCTION, DefinitionKind.METHOD):
+            return False
+        if name.startswith("__") and name.endswith("__"):
+            return False
+        if definition.decorated_with(ABSTRACT | OVERLOAD):
+            return False
+        for decorator in definition.decorators:
+            last = _last(decorator)
+            if last in _NOT_SIGNIFICANT or last in ("abstractmethod", "overload"):
+                return False
+            for configured in self._decorators:
+                if decorator == configured or (last == configured if "." not in configured else False):
+                    return False
+                if "." in configured and decorator.endswith("." + configured):
+                    return False
+        return True
+
+    def _fix(
+        self, node: cst.FunctionDef, definition: Definition, qualified: str, has_docstring: bool
+    ) -> FixSpec | None:
+        used, deleted = names_used(node)
+        if introspects(used):
+            return None
+        local = self.context.scope.bindings(node)
+        settings = self.context.settings
+        logger = module_logger(self.context) or (settings.names.loggers[0] if settings.names.loggers else "logger")
+        if logger in local.other or logger in local.imports:
+            return None  # the function's own `logger` would hide the module's
+        logger, (time_name,), edits = ensure_logger_and_imports(self.context, ["time"], avoid=used)
+        taken = used | {logger, time_name}
+        names = BlockNames(
+            func_name=fresh(("func_name",), taken),
+            start=fresh(("start", "start_time"), taken),
+            elapsed=fresh(("elapsed", "elapsed_ms"), taken),
+            result=fresh(("result", "return_value"), taken),
+            error=fresh(("e", "exc", "error"), taken),
+            logger=logger,
+            time=time_name,
+        )
+        first = implicit_first_parameter(definition)
+        params = params_pieces(node, first is not None, settings.names.sensitive_names)
+        indent = len(self.context.module.default_indent)
+        depth = _depth(definition) + 1
+        utf8 = _declared_encoding(self.context.source) in ("utf-8", "utf8", "utf-8-sig")
+        block = Block(names, qualified, params, depth * indent, settings.line_length, "❌ " if utf8 else "")
+        safe = {param.name.value for param in parameters(node, False)} - deleted
+        new = instrument(node, block, has_docstring, safe)
+        if self._too_long(new, (depth - 1) * indent):
+            return None
+        return FixSpec((Replace(node, new), *edits), "Add the START/FINISH/FAIL logs of §6.3")
+
+    def _too_long(self, new: cst.FunctionDef, base: int) -> bool:
+        """Whether moving the body into `try:` pushes a line past the line length.
+
+        The body moves one indentation level right; a line now within one level past the limit
+        may have fitted before (the block's own lines are laid out to fit). Fixing such a line
+        needs a formatter's judgement, so the fix is withheld.
+        """
+        width = self.context.settings.line_length
+        shift = len(self.context.module.default_indent)
+        if self._longest is None:
+            self._longest = max(map(len, self.context.source.splitlines()), default=0)
+        if self._longest + shift <= width:
+            return False  # no line of the file comes close enough to the limit
+        code = self.context.module.code_for_node(new)
+        return any(width < base + len(line) <= width + shift for line in code.splitlines())
