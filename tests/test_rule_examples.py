@@ -14,11 +14,13 @@ from vectra_lint.rule import FixAvailability, Invalid, Rule, Valid
 VALID = [
     pytest.param(rule, example, id=f"{rule.code}-valid-{i}")
     for rule in registry.all_rules()
+    if rule.example_language == "python"
     for i, example in enumerate(rule.valid)
 ]
 INVALID = [
     pytest.param(rule, example, id=f"{rule.code}-invalid-{i}")
     for rule in registry.all_rules()
+    if rule.example_language == "python"
     for i, example in enumerate(rule.invalid)
 ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -15,9 +16,10 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from vectra_lint import __version__, registry
+from vectra_lint import STARTED, __version__, registry
 from vectra_lint.config.loader import ConfigError, Overrides, find_config, load
 from vectra_lint.config.settings import Settings
+from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing.apply import applicable, write_atomically
 from vectra_lint.pipeline.discovery import Task, discover
 from vectra_lint.pipeline.ruff import RuffError
@@ -26,6 +28,14 @@ from vectra_lint.registry import RegistryError
 from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
 from vectra_lint.reporters.base import Summary
 from vectra_lint.reporters.text import Lines, print_statistics
+from vectra_lint.reporters.timings import print_timings
+from vectra_lint.rules.git.non_conventional_commit import (
+    EXAMPLE,
+    EXPECTED_FORM,
+    TYPES_OPTION,
+    NonConventionalCommit,
+    check_message,
+)
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -73,6 +83,7 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: the CPU count).")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes also to files named on the command line.")
 @click.option("--stdin-filename", help="With `-`: the path to report standard input under (and match config against).")
+@click.option("--timings", is_flag=True, help="Print where the time went (phases and rules) on standard error.")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -89,8 +100,13 @@ def check(
     jobs: int | None,
     force_exclude: bool,
     stdin_filename: str | None,
+    timings: bool,
 ) -> None:
     """Check PATHS (default: the current folder) against the standard; `-` reads standard input."""
+    clock = Timings() if timings else None
+    if clock is not None:
+        clock.add(PHASE, "start-up", time.perf_counter() - STARTED)
+    started = time.perf_counter()
     cwd = Path.cwd()
     use_stdin = paths == (Path("-"),)
     if Path("-") in paths and not use_stdin:
@@ -115,7 +131,7 @@ def check(
 
     if not use_stdin:
         settings = replace(settings, whole_project=any(_holds_root(cwd / target, settings) for target in targets))
-    mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
+    mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes, timings=timings)
     errors: list[str] = []
     stdin_text: str | None = None
     notices: list[str] = []
@@ -131,7 +147,12 @@ def check(
         else:
             found = discover(targets, settings, cwd, force_exclude)
             errors.extend(found.errors)
-            outcomes = run(found.tasks, settings, mode, jobs or default_jobs(), notices)
+            workers = time.perf_counter()
+            if clock is not None:
+                clock.add(PHASE, "config and discovery", workers - started)
+            outcomes = run(found.tasks, settings, mode, jobs or default_jobs(), notices, clock)
+            if clock is not None:
+                clock.add(PHASE, "workers (wall)", time.perf_counter() - workers - clock.of(PHASE)["project phase"])
             file_count = len(found.tasks)
     except RuffError as error:
         _error(str(error))
@@ -175,7 +196,11 @@ def check(
     sources = _source_lookup(outcomes, stdin_text)
     # With `--fix -`, standard output carries the fixed source, so the report goes to stderr.
     report_to_stderr = fix and use_stdin and output_file is None
+    reporting = time.perf_counter()
     _report(outcomes, summary, output_format, output_file, statistics, sources, report_to_stderr)
+    if clock is not None:
+        clock.add(PHASE, "report", time.perf_counter() - reporting)
+        print_timings(_errors(), clock, time.perf_counter() - STARTED)
     for message in errors:
         _error(message)
     if errors:
@@ -283,6 +308,36 @@ def _report(
             handle.close()
         else:
             handle.flush()
+
+
+@main.command(name="commit-msg")
+@click.argument("message_file", type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to use.")
+def commit_msg(message_file: Path, config_file: Path | None) -> None:
+    """Check the commit message in MESSAGE_FILE (git's commit-msg hook argument) against VL801."""
+    cwd = Path.cwd()
+    try:
+        settings = load(config_file if config_file is not None else find_config(cwd), Overrides(), cwd)
+    except (ConfigError, RegistryError) as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+    try:
+        text = message_file.read_bytes().decode("utf-8", errors="replace")
+    except OSError as error:
+        _error(f"{message_file}: cannot read the commit message: {error.strerror or error}")
+        sys.exit(EXIT_ERROR)
+    rule = NonConventionalCommit
+    if rule.code not in settings.enabled:
+        sys.exit(EXIT_CLEAN)
+    types = settings.option(rule.code, TYPES_OPTION)
+    problem = check_message(text, types)
+    if problem is None:
+        sys.exit(EXIT_CLEAN)
+    message = rule.message.format(header=problem.header, reason=problem.reason)
+    click.echo(f"{message_file}:{problem.line}:1: {rule.code} {message}")
+    click.echo(f"  expected: {EXPECTED_FORM}, e.g. `{EXAMPLE}` (scope and `!` optional)")
+    click.echo(f"  types: {', '.join(types)}")
+    sys.exit(EXIT_FOUND)
 
 
 @main.command()

@@ -322,6 +322,10 @@ class Rule:
     without them while this rule is enabled."""
     analyses: ClassVar[tuple[type[Analysis], ...]] = ()
     """Shared per-file listeners this rule reads (``context.analysis(cls)``); walked before rules."""
+    example_language: ClassVar[str] = "python"
+    """What the examples are written in. A rule that checks something other than Python source
+    (VL801: commit messages) says so here; its own tests then check its examples, and the docs
+    show them as that language."""
 
     def __init__(self, context: FileContext) -> None:
         """Start checking one file; subclasses that keep state set it up here."""

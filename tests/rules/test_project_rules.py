@@ -172,3 +172,61 @@ def test_vl702_parsing_an_id_is_not_generating_one(tmp_path: Path, monkeypatch: 
     assert messages(write_project(tmp_path, files), monkeypatch, "VL702") == [
         "app/main.py:1:1 VL702 Middleware `correlation` generates no id when the header is absent (§6.1)"
     ]
+
+
+HELPER_MIDDLEWARE = """
+    from fastapi import FastAPI
+
+    from app.core.logging import correlation_id, resolve_correlation_id
+
+    app = FastAPI()
+
+
+    @app.middleware("http")
+    async def tracing(request, call_next):
+        correlation_id.set(resolve_correlation_id(request))
+        return await call_next(request)
+"""
+
+
+@pytest.mark.parametrize(
+    ("fallback", "expected"),
+    [
+        ("str(uuid.uuid4())", []),
+        (
+            '"-"',
+            ["app/main.py:1:1 VL702 Middleware `tracing` generates no id when the header is absent (§6.1)"],
+        ),
+    ],
+)
+def test_vl702_follows_correlation_helpers_into_other_modules(
+    fallback: str, expected: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logging_module = f"""
+        import uuid
+        from contextvars import ContextVar
+
+        correlation_id: ContextVar[str] = ContextVar("correlation_id", default="-")
+
+
+        def resolve_correlation_id(request):
+            return request.headers.get("X-Correlation-ID") or {fallback}
+    """
+    files = {"app/main.py": HELPER_MIDDLEWARE, "app/core/logging.py": logging_module}
+    assert messages(write_project(tmp_path, files), monkeypatch, "VL702") == expected
+
+
+def test_vl702_a_class_named_middleware_on_a_project_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    middleware = """
+        from app.core.base import HttpMiddleware
+
+
+        class CorrelationIdMiddleware(HttpMiddleware):
+            async def handle(self, request):
+                request.state.cid = request.headers.get("X-Correlation-ID")
+    """
+    files = {"app/main.py": APP, "app/core/logging.py": LOGGING, "app/core/middleware.py": middleware}
+    assert messages(write_project(tmp_path, files), monkeypatch, "VL702") == [
+        "app/core/middleware.py:1:1 VL702 Middleware `CorrelationIdMiddleware` generates no id when the header is "
+        "absent and does not set the correlation-id context (§6.1)"
+    ]

@@ -6,16 +6,21 @@ what that middleware does about the correlation id. A middleware is
 
 - a function decorated with ``@app.middleware("http")``;
 - a class deriving from ``BaseHTTPMiddleware``;
-- a pure ASGI middleware class: ``async def __call__(self, scope, receive, send)``;
+- a pure ASGI middleware class: ``async def __call__(self, scope, receive, send)``, or a class
+  named ``...Middleware``;
 - the third-party ``asgi_correlation_id.CorrelationIdMiddleware``, where it is passed to
   ``app.add_middleware(...)`` or ``Middleware(...)``.
+
+Functions with ``correlation`` in their name are recorded as helpers, with what they do, so that
+a middleware calling ``resolve_correlation_id(request)`` of another module gets credit for it.
 
 The facts are plain frozen dataclasses: they are pickled from the worker processes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
@@ -37,7 +42,7 @@ _SETTER_WORDS = ("set", "bind", "context", "scope")
 
 @dataclass(frozen=True)
 class Middleware:
-    """One middleware and what it does about the correlation id."""
+    """One middleware (or helper function) and what it does about the correlation id."""
 
     name: str
     reads_header: bool
@@ -48,6 +53,8 @@ class Middleware:
     sets_context: bool
     """It sets a context variable (``var.set(...)``) or calls a helper that does."""
     correlation_named: bool = False
+    calls: tuple[str, ...] = ()
+    """The correlation helpers it calls (functions with ``correlation`` in their name)."""
 
     @property
     def about_correlation(self) -> bool:
@@ -70,6 +77,19 @@ class Middleware:
             lacks.append("does not set the correlation-id context")
         return lacks
 
+    def with_helpers(self, helpers: Mapping[str, Middleware]) -> Middleware:
+        """This middleware with what the helpers it calls do (``extract_correlation_id(request)``
+        reading the header in another function, or another module)."""
+        found = [helpers[name] for name in self.calls if name in helpers]
+        if not found:
+            return self
+        return replace(
+            self,
+            reads_header=self.reads_header or any(helper.reads_header for helper in found),
+            generates=self.generates or any(helper.generates for helper in found),
+            sets_context=self.sets_context or any(helper.sets_context for helper in found),
+        )
+
 
 @dataclass(frozen=True)
 class CorrelationFacts:
@@ -79,18 +99,32 @@ class CorrelationFacts:
     """Module-level ``(bound name, name given to ContextVar(...))``."""
     creates_app: bool = False
     middlewares: tuple[Middleware, ...] = ()
+    helpers: tuple[Middleware, ...] = ()
+    """Functions with ``correlation`` in their name (not middleware), which middleware may call."""
 
 
 _NOTHING = CorrelationFacts()
+
+
+def helpers_by_name(facts: Iterable[CorrelationFacts]) -> dict[str, Middleware]:
+    """Every helper of these files by name (a name defined twice keeps what either does)."""
+    found: dict[str, Middleware] = {}
+    for file_facts in facts:
+        for helper in file_facts.helpers:
+            known = found.get(helper.name)
+            found[helper.name] = helper if known is None else known.with_helpers({helper.name: helper})
+    return found
 
 
 @dataclass
 class _Unit:
     node: cst.FunctionDef | cst.ClassDef
     name: str
+    helper: bool = False
     reads_header: bool = False
     generates: bool = False
     sets_context: bool = False
+    calls: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -98,6 +132,7 @@ class _Collected:
     context_vars: list[tuple[str, str]] = field(default_factory=list)
     creates_app: bool = False
     middlewares: list[Middleware] = field(default_factory=list)
+    helpers: list[Middleware] = field(default_factory=list)
 
 
 def _string(node: cst.BaseExpression | None) -> str | None:
@@ -163,38 +198,49 @@ class CorrelationAnalysis(Analysis):
 
     # Middleware units.
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        """Open an ``@app.middleware("http")`` function."""
+        """Open an ``@app.middleware("http")`` function, or a correlation helper."""
         if any(_is_http_middleware_decorator(decorator) for decorator in node.decorators):
             self._units.append(_Unit(node, node.name.value))
+        elif "correlation" in node.name.value.lower() and not self._units:
+            self._units.append(_Unit(node, node.name.value, helper=True))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        """Close a middleware function."""
+        """Close a middleware function or helper."""
         self._close(node)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        """Open a middleware class: a ``BaseHTTPMiddleware`` subclass or a pure ASGI class."""
+        """Open a middleware class: a ``BaseHTTPMiddleware`` subclass, a pure ASGI class, or a
+        class named ``...Middleware`` (deriving from a project base, say)."""
+        name = node.name.value
         based = any(callee_name(base.value) == "BaseHTTPMiddleware" for base in node.bases)
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-        if based or any(_is_asgi_call(statement) for statement in body):
-            self._units.append(_Unit(node, node.name.value))
+        if based or name.endswith("Middleware") or any(_is_asgi_call(statement) for statement in body):
+            self._units.append(_Unit(node, name))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         """Close a middleware class."""
         self._close(node)
 
     def _close(self, node: cst.FunctionDef | cst.ClassDef) -> None:
-        if self._units and self._units[-1].node is node:
-            unit = self._units.pop()
-            named = "correlation" in unit.name.lower()
-            self._found.middlewares.append(
-                Middleware(unit.name, unit.reads_header, unit.generates, unit.sets_context, named)
-            )
-            if self._units:
-                # A helper class or function inside a middleware works for it.
-                outer = self._units[-1]
-                outer.reads_header |= unit.reads_header
-                outer.generates |= unit.generates
-                outer.sets_context |= unit.sets_context
+        if not self._units or self._units[-1].node is not node:
+            return
+        unit = self._units.pop()
+        found = Middleware(
+            unit.name,
+            unit.reads_header,
+            unit.generates,
+            unit.sets_context,
+            "correlation" in unit.name.lower(),
+            tuple(unit.calls),
+        )
+        (self._found.helpers if unit.helper else self._found.middlewares).append(found)
+        if self._units:
+            # A helper class or function inside a middleware works for it.
+            outer = self._units[-1]
+            outer.reads_header |= unit.reads_header
+            outer.generates |= unit.generates
+            outer.sets_context |= unit.sets_context
+            outer.calls += unit.calls
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         """A header literal inside a middleware (a default, a constant of the class, an argument)."""
@@ -233,6 +279,8 @@ class CorrelationAnalysis(Analysis):
                 unit.sets_context = True
             if any(self._names_header(arg.value) for arg in node.args):
                 unit.reads_header = True
+            if "correlation" in lowered:
+                unit.calls.append(name)
         if name in ("FastAPI", "Starlette"):
             if self.context.scope.qualified_name(node.func) in APP_CLASSES:
                 self._found.creates_app = True
@@ -255,8 +303,10 @@ class CorrelationAnalysis(Analysis):
     def finish(self) -> None:
         """Freeze the facts."""
         found = self._found
-        if found.context_vars or found.creates_app or found.middlewares:
-            self._facts = CorrelationFacts(tuple(found.context_vars), found.creates_app, tuple(found.middlewares))
+        if found.context_vars or found.creates_app or found.middlewares or found.helpers:
+            self._facts = CorrelationFacts(
+                tuple(found.context_vars), found.creates_app, tuple(found.middlewares), tuple(found.helpers)
+            )
 
     def facts(self) -> object:
         """This file's :class:`CorrelationFacts` (``None`` when there is nothing to tell)."""

@@ -119,3 +119,35 @@ class ProjectModules:
             known = any(_exists_top(base, top) for base in self._bases)
             self._known[top] = known
         return known
+
+
+def imported_path(relative: str, root: Path, module: str, level: int = 0) -> str | None:
+    """The root-relative path, without suffix, of the module an import in ``relative`` names.
+
+    ``level`` is the number of leading dots of a relative import (``from ..services import x``
+    in ``app/api/users.py`` is ``app/services``), resolved on the file's folders. An absolute
+    ``a.b.c`` is looked for where ``a`` is a folder above the file (``backend/app/...`` importing
+    ``app.core``) that is no subpackage, then in the root, ``src`` and beside the file's topmost
+    package. ``None``: a library module, or a relative import climbing above the root.
+    """
+    folders = _parts(relative)[:-1]
+    names = [part for part in module.split(".") if part]
+    if level:
+        if level - 1 > len(folders):
+            return None
+        return "/".join(folders[: len(folders) - (level - 1)] + names)
+    if not names:
+        return None
+    top = names[0]
+    base = "/" if relative.startswith("/") else str(root)
+    for index in range(len(folders) - 1, -1, -1):
+        if folders[index] == top and not _is_package(os.path.join(base, *folders[:index])):
+            return "/".join(folders[:index] + names)
+    for folder in SOURCE_FOLDERS:
+        if _exists_top(os.path.join(base, folder) if folder else base, top):
+            return "/".join(([folder] if folder else []) + names)
+    package = package_base(relative, root)
+    if package is not None and _exists_top(package, top):
+        prefix = os.path.relpath(package, base).replace(os.sep, "/")
+        return "/".join(([] if prefix == "." else [prefix]) + names)
+    return None

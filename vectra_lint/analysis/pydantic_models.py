@@ -208,7 +208,7 @@ def _reduce_subscript(context: FileContext, node: cst.Subscript) -> PyType:
         return ("tuple", *(reduce_type(context, arg) for arg in args))
     if qualified in _DICT_TYPES:
         return ("dict",)
-    if qualified is not None and qualified.endswith(("Mapped", "Optional")):
+    if qualified == "sqlalchemy.orm.Mapped":
         return reduce_type(context, args[0])
     return ("opaque",)
 

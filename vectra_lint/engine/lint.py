@@ -9,6 +9,7 @@ fixing (repeating this until nothing changes) is ``fixing/apply.py``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -23,6 +24,7 @@ from vectra_lint.engine.locating import locate_reports
 from vectra_lint.engine.positions import LineIndex, Located
 from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
+from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.engine.walker import DispatchTable, walk
 from vectra_lint.registry import rules_by_code
 from vectra_lint.rule import EngineRule, Report
@@ -41,18 +43,26 @@ class FileResult:
 
 
 def lint_text(
-    path: str, relative_path: str, text: str, settings: Settings, external: Sequence[Diagnostic] = ()
+    path: str,
+    relative_path: str,
+    text: str,
+    settings: Settings,
+    external: Sequence[Diagnostic] = (),
+    timings: Timings | None = None,
 ) -> FileResult:
     """Lint decoded source: every enabled rule, one parse, one walk.
 
     ``external`` are diagnostics another tool (Ruff) found in the same text; ``# noqa`` applies to
-    them like to ours.
+    them like to ours. With ``timings``, the time of each phase and rule is added to it.
     """
+    clock = _Clock(timings)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
+        clock.lap("parse")
         found = (SyntaxError_.from_parse_error(path, text, error),) if SyntaxError_.code in settings.enabled else ()
         return FileResult(path, found, parsed=False)
+    clock.lap("parse")
     context = FileContext(relative_path, text, module, settings)
     ignored = settings.ignored_in(relative_path)
     # Engine rules (VL001-VL003) have nothing to walk: they are reported below, from the noqa pass.
@@ -71,9 +81,10 @@ def lint_text(
     # Scope tracking, the statement tracker and shared analyses see each node before the rules do (and
     # leave it after them).
     infrastructure = [context.scope, tracker, *analyses]
-    table = DispatchTable([*infrastructure, *rules])
-    _order_leaves(table, infrastructure)
+    table = DispatchTable([*infrastructure, *rules], len(infrastructure), timings)
+    clock.lap("set-up")
     walk(module, table)
+    clock.lap("walk")
     facts: dict[str, object] = {}
     for analysis in analyses:
         analysis.finish()
@@ -84,20 +95,28 @@ def lint_text(
     for rule in rules:
         rule.finish()
         reports.extend(rule.reports)
+    clock.lap("rules' finish")
     external = [d for d in external if not noqa.matches(d.code, ignored)]
     diagnostics = _finish(path, module, text, reports, external, tracker, settings, ignored)
+    clock.lap("locate and noqa")
     # Analyses and the context refer to each other; without this the whole tree would wait for
     # the cyclic collector instead of being freed here.
     context.analyses.clear()
     return FileResult(path, diagnostics, parsed=True, facts=facts)
 
 
-def _order_leaves(table: DispatchTable, infrastructure: Sequence[object]) -> None:
-    # Leave handlers of the trackers must run after the rules', so rules still see the scope they
-    # are leaving.
-    owners = {id(listener) for listener in infrastructure}
-    for handlers in table.leave.values():
-        handlers.sort(key=lambda handler: id(getattr(handler, "__self__", None)) in owners)
+class _Clock:
+    """Charges the time since the previous lap to a phase, when timing (else does nothing)."""
+
+    def __init__(self, timings: Timings | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter() if timings is not None else 0.0
+
+    def lap(self, phase: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings.add(PHASE, phase, now - self.last)
+            self.last = now
 
 
 def _finish(

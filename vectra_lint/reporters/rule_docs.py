@@ -13,8 +13,8 @@ from vectra_lint.rule import FixAvailability, Invalid, Rule, Valid
 _ORDER = ("What it does", "Why is this bad?")
 
 
-def _code_block(code: str) -> str:
-    return f"```python\n{code.strip()}\n```"
+def _code_block(code: str, language: str = "python") -> str:
+    return f"```{language}\n{code.strip()}\n```"
 
 
 def _other_files(example: Valid | Invalid) -> list[str]:
@@ -57,12 +57,13 @@ def render(rule: type[Rule], level: int = 1) -> str:
     for name in _ORDER:
         parts += ["", f"{section} {name}", sections[name]]
     bad = rule.invalid[0]
-    parts += ["", f"{section} Example", _code_block(bad.code)]
+    parts += ["", f"{section} Example", _code_block(bad.code, rule.example_language)]
     if bad.path != "app/example.py":
         parts.append(f"(in `{bad.path}`)")
     parts += _other_files(bad)
     fixed = next((example for example in rule.invalid if example.fixed is not None), None)
-    parts += ["", f"{section} Use instead", _code_block(fixed.fixed if fixed and fixed.fixed else rule.valid[0].code)]
+    instead = fixed.fixed if fixed and fixed.fixed else rule.valid[0].code
+    parts += ["", f"{section} Use instead", _code_block(instead, rule.example_language)]
     if fixed is None:
         parts += _other_files(rule.valid[0])
     parts += ["", f"{section} Fix safety"]

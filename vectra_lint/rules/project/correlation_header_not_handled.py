@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts
+from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts, Middleware, helpers_by_name
 from vectra_lint.analysis.definitions import node_at_start
 from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
@@ -31,9 +31,11 @@ class CorrelationHeaderNotHandled(Rule):
     Checks that some HTTP middleware of the project reads the `X-Correlation-ID` request header,
     generates an id when the header is absent, and sets the correlation-id context. Middleware is
     looked for in every module: `@app.middleware("http")` functions, `BaseHTTPMiddleware`
-    subclasses, pure ASGI classes (`async def __call__(self, scope, receive, send)`), and the
-    `asgi_correlation_id` package's `CorrelationIdMiddleware` given to `add_middleware`
-    (with `header_name="X-Correlation-ID"`).
+    subclasses, pure ASGI classes (`async def __call__(self, scope, receive, send)`), classes
+    named `...Middleware`, and the `asgi_correlation_id` package's `CorrelationIdMiddleware` given
+    to `add_middleware` (with `header_name="X-Correlation-ID"`). What a middleware delegates to a
+    function with `correlation` in its name (`resolve_correlation_id(request)`), in any module,
+    counts as done by the middleware.
 
     Reported at 1:1 of the module that must change: the one whose middleware deals with the
     correlation id but misses a step (the message says which), or, when no middleware deals with
@@ -94,18 +96,19 @@ class CorrelationHeaderNotHandled(Rule):
     def finish(self) -> None:
         """Note this module as a candidate: a middleware that misses a step, or the app without one."""
         facts = self.context.analysis(CorrelationAnalysis).file_facts()
-        if any(middleware.complete for middleware in facts.middlewares):
+        if not facts.middlewares and not facts.creates_app:
             return
-        partial = [m for m in facts.middlewares if m.about_correlation]
+        # This module's own helpers now; those of the other modules in the project phase.
+        middlewares = [middleware.with_helpers(helpers_by_name([facts])) for middleware in facts.middlewares]
+        if any(middleware.complete for middleware in middlewares):
+            return
+        # A middleware that calls a helper of another module may turn out to deal with the id.
+        partial = [middleware for middleware in middlewares if middleware.about_correlation or middleware.calls]
         if not partial and not facts.creates_app:
             return
         start = node_at_start(self.context.module)
-        if partial:
-            lacks = " and ".join(partial[0].missing())
-            message = f"Middleware `{partial[0].name}` {lacks} (§6.1)"
-            self.report(start, message, anchor=start, length=0, pending=("middleware",))
-        elif facts.creates_app:
-            self.report(start, anchor=start, length=0, pending=("app",))
+        message = _partial_message(partial[0]) if partial else self.message
+        self.report(start, message, anchor=start, length=0, pending=(self.context.path,))
 
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -113,13 +116,29 @@ class CorrelationHeaderNotHandled(Rule):
         modules whose middleware misses a step, or, when there is none, the app's module."""
         if not project.settings.whole_project:
             return []
-        middlewares = [
-            middleware
-            for facts in project.facts_of(CorrelationAnalysis).values()
-            if isinstance(facts, CorrelationFacts)
-            for middleware in facts.middlewares
-        ]
-        if any(middleware.complete for middleware in middlewares):
-            return []
-        wanted = "middleware" if any(middleware.about_correlation for middleware in middlewares) else "app"
-        return [replace(d, pending=None) for d in diagnostics if d.pending == (wanted,)]
+        facts = {
+            path: found
+            for path, found in project.facts_of(CorrelationAnalysis).items()
+            if isinstance(found, CorrelationFacts)
+        }
+        helpers = helpers_by_name(facts.values())
+        partial: dict[str, Middleware] = {}
+        for path, found in sorted(facts.items()):
+            for middleware in found.middlewares:
+                effective = middleware.with_helpers(helpers)
+                if effective.complete:
+                    return []
+                if effective.about_correlation:
+                    partial.setdefault(path, effective)
+        kept = []
+        for diagnostic in diagnostics:
+            path = str(diagnostic.pending[0]) if isinstance(diagnostic.pending, tuple) else ""
+            if path in partial:
+                kept.append(replace(diagnostic, message=_partial_message(partial[path]), pending=None))
+            elif not partial and path in facts and facts[path].creates_app:
+                kept.append(replace(diagnostic, message=cls.message, pending=None))
+        return kept
+
+
+def _partial_message(middleware: Middleware) -> str:
+    return f"Middleware `{middleware.name}` {' and '.join(middleware.missing())} (§6.1)"

@@ -1,0 +1,44 @@
+"""Fixtures shared by the test modules that run pre-commit for real."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the session. pre-commit builds one environment per repository and
+    revision, so tests that install hooks from `hook_repository` into this home pip-install once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture(scope="session")
+def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """This repository as pre-commit can clone it, with the working tree's changes committed in a
+    shadow clone when there are any (as `pre-commit try-repo` does)."""
+    head = _git(REPO, "rev-parse", "HEAD").stdout.strip()
+    if not _git(REPO, "status", "--porcelain", "--untracked-files=normal").stdout.strip():
+        return str(REPO), head
+    shadow = tmp_path_factory.mktemp("shadow") / "repo"
+    assert _git(REPO, "clone", "-q", "--no-checkout", str(REPO), str(shadow)).returncode == 0
+    assert _git(shadow, "checkout", "-q", head, "-b", "shadow").returncode == 0
+    env = {
+        **os.environ,
+        "GIT_INDEX_FILE": str(shadow / ".git" / "index"),
+        "GIT_OBJECT_DIRECTORY": str(shadow / ".git" / "objects"),
+    }
+    assert _git(REPO, "add", "-A", env=env).returncode == 0
+    for command in (["config", "user.email", "t@example.invalid"], ["config", "user.name", "t"]):
+        _git(shadow, *command)
+    assert _git(shadow, "commit", "-q", "--no-verify", "-m", "test: working tree").returncode == 0
+    return str(shadow), _git(shadow, "rev-parse", "HEAD").stdout.strip()

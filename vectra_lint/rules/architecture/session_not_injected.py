@@ -1,0 +1,144 @@
+"""VL503 session-not-injected."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from vectra_lint.analysis.layers import is_route_handler
+from vectra_lint.engine.context import FileContext
+from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+
+DEFAULT_FACTORIES = ("SessionLocal", "AsyncSessionLocal", "async_session", "AsyncSession", "Session")
+HTTP_CLIENTS = ("requests.", "aiohttp.", "httpx.", "urllib3.")
+LIBRARY_CLASSES = frozenset({"Session", "AsyncSession"})
+"""Factory names that are the ORM's own classes: an import of them must come from the ORM (a chat
+`Session` model of the project is not a database session)."""
+ORMS = ("sqlalchemy.", "sqlmodel.")
+"""Libraries whose `Session` is an HTTP client, not a database session."""
+
+FACTORIES = StringsOption(
+    "factories",
+    DEFAULT_FACTORIES,
+    "Names of the session factories (callables or classes whose call returns a database session).",
+)
+
+
+class SessionNotInjected(Rule):
+    """
+    ## What it does
+    In the `routes` layer, flags a call inside a route handler (a function decorated with
+    `@router.get(...)`, `@app.post(...)` and the other HTTP methods, `api_route`, `websocket`)
+    that creates a database session itself: a call of a session factory (`SessionLocal()`,
+    `async_session()`, `AsyncSession(engine)`, `Session(engine)`, or the names in the
+    `factories` option, followed through import aliases) or of its `begin()`, with or without
+    `async with`. An imported `Session` or `AsyncSession` counts only when it comes from
+    SQLAlchemy or SQLModel: `requests.Session()` and a project's own `Session` model are not
+    database sessions.
+
+    ## Why is this bad?
+    §8: request-scoped dependencies such as the DB session come through FastAPI's `Depends`.
+    A handler that opens its own session cannot share it with the services and dependencies of
+    the same request, bypasses the one place that commits, rolls back and closes it, and cannot
+    be given a test session with `app.dependency_overrides`.
+
+    ## Notes
+    Dependency providers (`def get_session(): async with SessionLocal() as s: yield s`) are not
+    route handlers and are not flagged. The rule looks at the route file only.
+    """
+
+    code = "VL503"
+    name = "session-not-injected"
+    message = "`{call}` creates a database session in the route handler `{handler}`; inject it with `Depends` (§8)"
+    options = (FACTORIES,)
+    valid = (
+        Valid(
+            "from app.models.chat import Session\n\n\n@router.post('/chats')\ndef start_chat(user_id: int) -> object:\n"
+            "    return Session(user_id=user_id)\n",
+            path="app/api/chats.py",
+        ),
+        Valid(
+            "from fastapi import APIRouter\n\nfrom app.api.deps import SessionDep\n\nrouter = APIRouter()\n\n\n"
+            '@router.get("/users/{user_id}")\nasync def get_user(user_id: int, session: SessionDep) -> object:\n'
+            "    return await UserService(session).get(user_id)\n",
+            path="app/api/users.py",
+        ),
+        Valid(
+            "from app.core.db import SessionLocal\n\n\nasync def get_session() -> object:\n"
+            "    async with SessionLocal() as session:\n        yield session\n",
+            path="app/api/deps.py",
+        ),
+        Valid(
+            "import requests\n\n\n@router.get('/ping')\ndef ping() -> int:\n"
+            "    with requests.Session() as http:\n        return http.get('https://example.com').status_code\n",
+            path="app/api/ping.py",
+        ),
+    )
+    invalid = (
+        Invalid(
+            "from app.core.db import SessionLocal\n\n\n"
+            '@router.post("/documents/{document_id}/reindex")\nasync def reindex(document_id: int) -> object:\n'
+            "    async with SessionLocal() as session:\n"
+            "        return await UploadService(session).reindex(document_id)\n",
+            path="app/api/documents.py",
+            expected=(Expect(6, 16, message.format(call="SessionLocal()", handler="reindex")),),
+        ),
+        Invalid(
+            "from app.core.db import async_session as make_session\n\n\n"
+            '@app.get("/users")\nasync def users() -> object:\n    session = make_session()\n'
+            "    return await UserService(session).list()\n",
+            path="app/api/users.py",
+            expected=(Expect(6, 15, message.format(call="make_session()", handler="users")),),
+        ),
+        Invalid(
+            "from sqlmodel import Session\n\n\n"
+            '@router.delete("/users/{user_id}")\ndef delete_user(user_id: int) -> None:\n'
+            "    with Session(engine) as session:\n        UserService(session).delete(user_id)\n",
+            path="app/api/users.py",
+            expected=(Expect(6, 10, message.format(call="Session(...)", handler="delete_user")),),
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        """Only route modules are checked."""
+        super().__init__(context)
+        self._active = context.in_layer("routes")
+        self._factories = frozenset(self.option(FACTORIES)) if self._active else frozenset()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Report session factory calls inside route handlers."""
+        if not self._active:
+            return
+        func = node.func
+        factory = func.value if isinstance(func, cst.Attribute) and func.attr.value == "begin" else func
+        if isinstance(factory, cst.Name):
+            last = factory.value
+        elif isinstance(factory, cst.Attribute):
+            last = factory.attr.value
+        else:
+            return
+        qualified = self.context.scope.imported_name(factory)
+        if qualified is not None:
+            last = qualified.rsplit(".", 1)[-1]
+        elif isinstance(factory, cst.Name) and self._shadowed_locally(last):
+            return  # a parameter or local variable of that name, not the factory
+        if last not in self._factories or (qualified is not None and qualified.startswith(HTTP_CLIENTS)):
+            return
+        if last in LIBRARY_CLASSES and qualified is not None and not qualified.startswith(ORMS):
+            return
+        handler = self._handler()
+        if handler is not None:
+            call = self.context.code_for(func) + ("(...)" if node.args else "()")
+            self.report(node, self.message.format(call=call, handler=handler))
+
+    def _handler(self) -> str | None:
+        for frame in self.context.scope.frames:
+            if isinstance(frame.node, cst.FunctionDef) and is_route_handler(frame.node):
+                return frame.node.name.value
+        return None
+
+    def _shadowed_locally(self, name: str) -> bool:
+        scope = self.context.scope
+        return any(
+            isinstance(frame.node, (cst.FunctionDef, cst.Lambda)) and name in scope.bindings(frame.node).other
+            for frame in scope.frames[1:]
+        )

@@ -1,0 +1,1 @@
+"""Rules about the git history (§10): they check commit messages, not Python files."""
