@@ -33,10 +33,10 @@ def test_each_rule_page_shows_its_own_docs_examples_fix_and_options(rule: type[R
     assert list(sections)[:6] == ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options"]
     assert sections["What it does"] == rule.doc_sections()["What it does"]
     assert sections["Why is this bad?"] == rule.doc_sections()["Why is this bad?"]
-    assert sections["Example"].startswith(f"```python\n{rule.invalid[0].code.strip()}\n```")
+    assert sections["Example"].startswith(f"```{rule.example_language}\n{rule.invalid[0].code.strip()}\n```")
     fixed = [example.fixed for example in rule.invalid if example.fixed is not None]
     shown = fixed[0] if fixed else rule.valid[0].code
-    assert sections["Use instead"].startswith(f"```python\n{shown.strip()}\n```")
+    assert sections["Use instead"].startswith(f"```{rule.example_language}\n{shown.strip()}\n```")
     first_line = page.splitlines()[2]
     if rule.fix_availability is FixAvailability.NEVER:
         assert first_line.startswith("Fix: never available.")
