@@ -325,6 +325,11 @@ class Analysis:
         """This file's summary for the project phase (``None``: nothing to share)."""
         return None
 
+    @classmethod
+    def facts_key(cls) -> str:
+        """The key this analysis's facts are stored under in a file's result."""
+        return f"{cls.__module__}.{cls.__qualname__}"
+
 
 _REQUIRED_SECTIONS = ("What it does", "Why is this bad?")
 DOC_SECTION = re.compile(r"^## (.+)$", re.MULTILINE)

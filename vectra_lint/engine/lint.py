@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from vectra_lint.analysis.project import facts_key
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import limits, noqa
@@ -96,7 +95,7 @@ def lint_text(
         analysis.finish()
         shared = analysis.facts()
         if shared is not None:
-            facts[facts_key(type(analysis))] = shared
+            facts[analysis.facts_key()] = shared
     reports: list[Report] = []
     for rule in rules:
         rule.finish()
