@@ -3,6 +3,7 @@ that a run answered from the cache can locate its config cheaply."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,16 +22,21 @@ class ConfigError(Exception):
 
 def find_config(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` with a ``[tool.vectra-lint]`` table, from ``start`` upward."""
-    directory = start if start.is_dir() else start.parent
-    for folder in (directory, *directory.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = read(candidate)
-            except ConfigError:
-                return candidate  # let load() report the problem
-            if TABLE in data.get("tool", {}):
-                return candidate
+    try:
+        directory = start if start.is_dir() else start.parent
+        for folder in (directory, *directory.parents):
+            candidate = folder / "pyproject.toml"
+            if candidate.is_file():
+                try:
+                    data = read(candidate)
+                except ConfigError:
+                    return candidate  # let load() report the problem
+                tool = data.get("tool", {})
+                if not isinstance(tool, dict) or TABLE in tool:
+                    return candidate  # load() reports a `tool` that is not a table
+    except OSError as error:
+        # An unreadable folder on the way: its pyproject.toml, if any, would be missed.
+        raise ConfigError(f"{error.filename}: cannot look for pyproject.toml: {error.strerror or error}") from None
     return None
 
 
@@ -45,6 +51,13 @@ def read(path: Path) -> TomlTable:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: invalid TOML: byte 0x{error.object[error.start]:02x} at offset {error.start} is not UTF-8 "
+            "(TOML files are UTF-8)"
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
 
@@ -62,7 +75,11 @@ def find_root(start: Path) -> Path:
     Never the working directory: the same files must give the same module names and layers
     wherever the command runs.
     """
-    resolved = start.resolve()
+    try:
+        resolved = start.resolve()
+    except (OSError, RuntimeError):
+        # A symlink loop (RuntimeError before Python 3.13): discovery reports that path itself.
+        resolved = Path(os.path.abspath(start))
     directory = resolved if resolved.is_dir() else resolved.parent
     for folder in (directory, *directory.parents):
         if any((folder / marker).exists() for marker in ROOT_MARKERS):

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pathspec
+
 from vectra_lint import registry
 from vectra_lint.config.files import TABLE, ConfigError
 from vectra_lint.config.files import read as _read
@@ -75,6 +77,16 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _globs(value: object, where: str) -> tuple[str, ...]:
+    patterns = _strings(value, where)
+    for pattern in patterns:
+        try:
+            pathspec.PathSpec.from_lines("gitignore", [pattern])
+        except ValueError as error:
+            raise ConfigError(f"{where}: invalid pattern {pattern!r} ({error})") from None
+    return patterns
+
+
 def _bool(value: object, where: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{where}: expected true or false, got {value!r}")
@@ -96,7 +108,10 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
     source = "defaults"
     if config_path is not None:
         data = _read(config_path)
-        raw = data.get("tool", {}).get(TABLE, {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{config_path}: `tool` must be a table, got {tool!r}")
+        raw = tool.get(TABLE, {})
         if not isinstance(raw, dict):
             raise ConfigError(f"{config_path}: [tool.{TABLE}] must be a table")
         table = raw
@@ -129,10 +144,11 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
         raise ConfigError(f"{where}.per-file-ignores: expected a table of glob = [codes]")
     for glob, codes in raw_per_file.items():
         key = f"{where}.per-file-ignores.{glob!r}"
+        _globs([glob], f"{where}.per-file-ignores")
         per_file.append((glob, frozenset(_as_code(selector) for selector in _selectors(_strings(codes, key), key))))
 
-    exclude = _strings(table["exclude"], f"{where}.exclude") if "exclude" in table else DEFAULT_EXCLUDE
-    exclude += _strings(table.get("extend-exclude", []), f"{where}.extend-exclude")
+    exclude = _globs(table["exclude"], f"{where}.exclude") if "exclude" in table else DEFAULT_EXCLUDE
+    exclude += _globs(table.get("extend-exclude", []), f"{where}.extend-exclude")
 
     line_length = table.get("line-length", 120)
     if not isinstance(line_length, int) or isinstance(line_length, bool) or line_length < 1:
@@ -175,7 +191,7 @@ def _layers(raw: object, where: str) -> dict[str, tuple[str, ...]]:
     for name, globs in raw.items():
         if name not in DEFAULT_LAYERS:
             raise ConfigError(f"{where}: unknown layer {name!r} (known: {', '.join(DEFAULT_LAYERS)})")
-        layers[name] = _strings(globs, f"{where}.{name}")
+        layers[name] = _globs(globs, f"{where}.{name}")
     return layers
 
 

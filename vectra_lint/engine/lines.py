@@ -4,6 +4,9 @@ reporters and cached runs can use it without importing the parser."""
 from __future__ import annotations
 
 import bisect
+import re
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 class LineIndex:
@@ -12,10 +15,14 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         """Index the line starts of ``text``."""
         starts = [0]
-        position = text.find("\n")
-        while position != -1:
-            starts.append(position + 1)
-            position = text.find("\n", position + 1)
+        if "\r" in text:
+            # Old Mac line ends count as lines too, as for Python's tokenizer (and Ruff).
+            starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+        else:
+            position = text.find("\n")
+            while position != -1:
+                starts.append(position + 1)
+                position = text.find("\n", position + 1)
         self.starts = starts
         self.length = len(text)
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vectra_lint.config.settings import Settings
+from vectra_lint.fixing import files
 from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, add_noqa
-from vectra_lint.fixing.apply import write_atomically
 from vectra_lint.pipeline import baseline, git
 from vectra_lint.pipeline.baseline import BaselineError
 from vectra_lint.pipeline.results import Outcome
@@ -75,14 +75,18 @@ def add_noqa_to_files(outcomes: list[Outcome], settings: Settings) -> tuple[int,
         if outcome.task.path is None or all(d.code in NOT_SILENCEABLE for d in outcome.diagnostics):
             continue
         try:
-            decoded = decode(outcome.task.path.read_bytes())
+            data = outcome.task.path.read_bytes()
+            decoded = decode(data)
         except (OSError, DecodeError) as error:
             problems.append(f"{outcome.task.display}: cannot add noqa comments: {error}")
             continue
         text, count = add_noqa(decoded.text, outcome.diagnostics, reason)
         if text != decoded.text:
             try:
-                write_atomically(outcome.task.path, encode(decoded, text))
+                files.write_fixed(outcome.task.path, encode(decoded, text), files.digest(data))
+            except files.NotWritten as refusal:
+                problems.append(f"{outcome.task.display}: {refusal}")
+                continue
             except OSError as error:
                 problems.append(f"{outcome.task.display}: cannot write the file: {error.strerror or error}")
                 continue

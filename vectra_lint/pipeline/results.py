@@ -43,3 +43,5 @@ class Outcome:
     """The code of each diagnostic that fixing resolved (for ``--show-fixes``)."""
     timings: Mapping[tuple[str, str], float] | None = None
     """With ``Mode.timings``: what this file's worker chunk measured (set on a chunk's last file)."""
+    read_digest: str | None = None
+    """When fixing: the digest of the bytes read, to write the fixed file only if it still has them."""

@@ -13,6 +13,11 @@ from rich.text import Text
 
 from vectra_lint.diagnostics import Applicability, Diagnostic
 from vectra_lint.reporters.base import Reporter, Summary
+from vectra_lint.reporters.escape import printable
+
+# Python's line breaks only: str.splitlines also breaks at form feeds and other separators, which
+# would put the source shown under a diagnostic out of step with its line number.
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 # What rich.control.strip_control_codes removes (bell, backspace, vertical tab, form feed, CR).
 _CONTROL_CODES = re.compile("[\a\b\v\f\r]")
@@ -71,7 +76,7 @@ def _fix_mark(diagnostic: Diagnostic) -> str:
 
 def _heading_parts(diagnostic: Diagnostic) -> tuple[str, ...]:
     return (
-        diagnostic.path,
+        printable(diagnostic.path),
         "bold",
         f":{diagnostic.line}:{diagnostic.column}: ",
         "cyan",
@@ -81,19 +86,19 @@ def _heading_parts(diagnostic: Diagnostic) -> tuple[str, ...]:
         "",
         _fix_mark(diagnostic),
         "cyan",
-        diagnostic.message,
+        printable(diagnostic.message),
         "",
     )
 
 
 def _heading(diagnostic: Diagnostic) -> Text:
     text = Text()
-    text.append(diagnostic.path, style="bold")
+    text.append(printable(diagnostic.path), style="bold")
     text.append(f":{diagnostic.line}:{diagnostic.column}: ", style="cyan")
     text.append(diagnostic.code, style="bold red")
     text.append(" ")
     text.append(_fix_mark(diagnostic), style="cyan")
-    text.append(diagnostic.message)
+    text.append(printable(diagnostic.message))
     return text
 
 
@@ -109,7 +114,8 @@ class ConciseReporter(Reporter):
         if self.emit.console is None:
             # Plain output is most of what CI and editors read: format it without rich.
             self.stream.writelines(
-                f"{d.path}:{d.line}:{d.column}: {d.code} {_fix_mark(d)}{d.message}\n" for d in diagnostics
+                f"{printable(d.path)}:{d.line}:{d.column}: {d.code} {_fix_mark(d)}{printable(d.message)}\n"
+                for d in diagnostics
             )
             return
         for diagnostic in diagnostics:
@@ -128,7 +134,7 @@ class TextReporter(ConciseReporter):
         if not diagnostics:
             return
         source = self.sources(path)
-        lines = source.splitlines() if source is not None else []
+        lines = _LINE_BREAK.split(source) if source is not None else []
         emit = self.emit.parts
         for diagnostic in diagnostics:
             emit(*_heading_parts(diagnostic))
@@ -136,7 +142,7 @@ class TextReporter(ConciseReporter):
                 self._snippet(diagnostic, lines)
             if diagnostic.fix is not None:
                 note = "" if diagnostic.fix.applicability is Applicability.SAFE else " (unsafe)"
-                emit(f"  = help: {diagnostic.fix.description}{note}", "cyan")
+                emit(f"  = help: {printable(diagnostic.fix.description)}{note}", "cyan")
             emit()
         self.emit.flush()
 
@@ -150,9 +156,11 @@ class TextReporter(ConciseReporter):
             self._multi_line(diagnostic, lines, last, width)
         else:
             line = lines[diagnostic.line - 1]
-            emit(f"{diagnostic.line:>{width}} | ", "blue", line.expandtabs(1), "")
-            start = diagnostic.column - 1
-            end = diagnostic.end_column - 1 if diagnostic.end_line == diagnostic.line else len(line)
+            emit(f"{diagnostic.line:>{width}} | ", "blue", printable(line.expandtabs(1)), "")
+            # Columns counted in the line as shown, where an escaped character takes several.
+            start = len(printable(line[: diagnostic.column - 1]))
+            shown_end = line[: diagnostic.end_column - 1] if diagnostic.end_line == diagnostic.line else line
+            end = len(printable(shown_end))
             carets = " " * start + "^" * max(1, end - start) + " " + diagnostic.code
             emit(f"{gutter} | ", "blue", carets, "bold red")
         emit(f"{gutter} |", "blue")
@@ -163,8 +171,14 @@ class TextReporter(ConciseReporter):
         emit = self.emit.parts
         for number in range(diagnostic.line, last + 1):
             bracket = "/ " if number == diagnostic.line else "| "
-            emit(f"{number:>{width}} | ", "blue", bracket, "bold red", lines[number - 1].expandtabs(1), "")
-        end = diagnostic.end_column if diagnostic.end_line == last else len(lines[last - 1]) + 1
+            shown = printable(lines[number - 1].expandtabs(1))
+            emit(f"{number:>{width}} | ", "blue", bracket, "bold red", shown, "")
+        last_line = lines[last - 1]
+        # Columns counted in the line as shown, where an escaped character takes several.
+        if diagnostic.end_line == last:
+            end = len(printable(last_line[: diagnostic.end_column - 1])) + 1
+        else:
+            end = len(printable(last_line)) + 1
         emit(f"{' ' * width} | ", "blue", "|" + "_" * max(0, end - 1) + "^ " + diagnostic.code, "bold red")
 
 
@@ -185,6 +199,7 @@ def print_summary(emit: Lines, summary: Summary) -> None:
     if summary.fixed:
         emit(Text(f"Fixed {summary.fixed} {_plural(summary.fixed, 'error')}, {summary.remaining} remaining."))
     if summary.remaining == 0:
+        # Not when a path could not be checked: its errors follow.
         if not summary.fixed and not summary.errors:
             emit(Text("All checks passed!", style="bold green"))
         return
