@@ -215,6 +215,9 @@ def code_lines(texts: Sequence[str]) -> list[bool]:
         if index > 0 and not flags[index - 1] and _continues_sentence(texts[index - 1]):
             # "for reasons given in / Expression._resolve_output_field()": an expression ending a
             # sentence. A statement ("replace with / raise ValueError(...)") is still code.
+            if _expression_at_most(text.strip()):
+                index += 1
+                continue
             parsed = _parse(text.strip())
             if parsed is None or (len(parsed.body) == 1 and isinstance(parsed.body[0], ast.Expr)):
                 index += 1
@@ -241,6 +244,23 @@ def code_lines(texts: Sequence[str]) -> list[bool]:
                 continue
         index += 1
     return flags
+
+
+def _expression_at_most(text: str) -> bool:
+    """Whether ``text`` (one stripped line) can only fail to parse or parse as one expression,
+    known without compiling it: every other statement needs a bracket, ``:``, ``=``, ``;`` or a
+    statement keyword (empty lines and comments parse as no statement at all)."""
+    return (
+        bool(text)
+        and not text.startswith("#")
+        and ";" not in text
+        and _CODE_HINT.search(text) is None
+        and _NO_HINT_STATEMENT.match(text) is None
+    )
+
+
+# Statements that need none of what `_CODE_HINT` looks for.
+_NO_HINT_STATEMENT = re.compile(r"(global|nonlocal)\b")
 
 
 def _elements(texts: Sequence[str], start: int) -> int | None:
