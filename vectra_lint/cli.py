@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -16,10 +17,11 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from vectra_lint import __version__, registry
-from vectra_lint.config.loader import ConfigError, Overrides, find_config, load
+from vectra_lint import STARTED, __version__, registry
+from vectra_lint.config.loader import ConfigError, Overrides, find_config, find_root, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.engine.source import DecodeError, decode
+from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing import files
 from vectra_lint.fixing.apply import applicable
 from vectra_lint.pipeline.discovery import Task, discover
@@ -38,6 +40,7 @@ from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
 from vectra_lint.reporters.base import Summary
 from vectra_lint.reporters.escape import printable
 from vectra_lint.reporters.text import Lines, print_statistics
+from vectra_lint.reporters.timings import print_timings
 from vectra_lint.rules.git.non_conventional_commit import (
     EXAMPLE,
     EXPECTED_FORM,
@@ -73,7 +76,7 @@ class _Main(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as error:  # noqa: VL301 -- the last line of defence: say it is a bug
+        except Exception as error:  # the last line of defence: say it is a bug
             _error(internal_error(error))
             sys.exit(EXIT_ERROR)
 
@@ -106,6 +109,7 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: the CPU count).")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes also to files named on the command line.")
 @click.option("--stdin-filename", help="With `-`: the path to report standard input under (and match config against).")
+@click.option("--timings", is_flag=True, help="Print where the time went (phases and rules) on standard error.")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -122,8 +126,13 @@ def check(
     jobs: int | None,
     force_exclude: bool,
     stdin_filename: str | None,
+    timings: bool,
 ) -> None:
     """Check PATHS (default: the current folder) against the standard; `-` reads standard input."""
+    clock = Timings() if timings else None
+    if clock is not None:
+        clock.add(PHASE, "start-up", time.perf_counter() - STARTED)
+    started = time.perf_counter()
     cwd = Path.cwd()
     use_stdin = paths == (Path("-"),)
     if Path("-") in paths and not use_stdin:
@@ -134,21 +143,17 @@ def check(
         sys.exit(EXIT_ERROR)
     targets = list(paths) or [Path(".")]
     try:
-        if config_file is not None:
-            config_path: Path | None = config_file
-        elif use_stdin:
-            config_path = find_config(cwd / stdin_filename if stdin_filename else cwd)
-        else:
-            config_path = find_config(cwd / targets[0])
+        start = (cwd / stdin_filename if stdin_filename else cwd) if use_stdin else cwd / targets[0]
+        config_path = config_file if config_file is not None else find_config(start)
         overrides = Overrides(select=_split(select) or None, extend_select=_split(extend_select), ignore=_split(ignore))
-        settings = load(config_path, overrides, cwd)
+        settings = load(config_path, overrides, find_root(start))
     except (ConfigError, RegistryError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
 
     if not use_stdin:
         settings = replace(settings, whole_project=any(_holds_root(cwd / target, settings) for target in targets))
-    mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes)
+    mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes, timings=timings)
     errors: list[str] = []
     stdin_text: str | None = None
     notices: list[str] = []
@@ -172,7 +177,12 @@ def check(
                     _errors().print(
                         Text(printable(f"warning: removed {leftover}, left behind by an interrupted --fix run"))
                     )
-            outcomes = run(found.tasks, settings, mode, jobs or default_jobs(), notices)
+            workers = time.perf_counter()
+            if clock is not None:
+                clock.add(PHASE, "config and discovery", workers - started)
+            outcomes = run(found.tasks, settings, mode, jobs or default_jobs(), notices, clock)
+            if clock is not None:
+                clock.add(PHASE, "workers (wall)", time.perf_counter() - workers - clock.of(PHASE)["project phase"])
             file_count = len(found.tasks)
     except RuffError as error:
         _error(str(error))
@@ -223,7 +233,11 @@ def check(
     sources = _source_lookup(outcomes, stdin_text)
     # With `--fix -`, standard output carries the fixed source, so the report goes to stderr.
     report_to_stderr = fix and use_stdin and output_file is None
+    reporting = time.perf_counter()
     _report(outcomes, summary, output_format, output_file, statistics, sources, report_to_stderr)
+    if clock is not None:
+        clock.add(PHASE, "report", time.perf_counter() - reporting)
+        print_timings(_errors(), clock, time.perf_counter() - STARTED)
     for message in errors:
         _error(message)
     if errors:
@@ -399,6 +413,9 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
 def rule(code_or_name: str) -> None:
     """Show a rule's documentation (by code, e.g. VL401, or name, e.g. print-call)."""
     found = registry.find_rule(code_or_name)
+    if found is None and registry.RUFF_SELECTOR.match(code_or_name.upper()):
+        click.echo(rule_docs.render_ruff(code_or_name.upper()), nl=False)
+        return
     if found is None:
         _error(f"unknown rule {code_or_name!r} (see `vectra-lint rules`)")
         sys.exit(EXIT_ERROR)

@@ -275,6 +275,7 @@ def test_a_long_start_line_is_split_like_a_formatter_would() -> None:
         HEAD + "def total(logger: object) -> int:\n" + BODY,
         # It reads its own local variables.
         HEAD + "def total() -> dict[str, object]:\n    a = 1\n    b = 2\n    return locals()\n",
+        HEAD + "def total(code: str) -> object:\n    a = 1\n    b = 2\n    return eval(code)\n",
         # Indenting the body one level would push a line past 120 columns.
         HEAD + "def total() -> str:\n    a = 1\n    b = 2\n    return '" + "x" * 104 + "'\n",
     ],
@@ -296,7 +297,8 @@ def test_a_one_line_body_and_an_async_method(tmp_path: Path) -> None:
         "        start = time.perf_counter()\n"
         '        logger.info(f"START | {func_name} | Params: key={key}, authorization=[MASKED]")\n'
         "        try:\n"
-        "            a = key; b = a\n"
+        "            a = key\n"
+        "            b = a\n"
         "            result: bytes = b.encode()\n"
         "            elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
         '            logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
@@ -310,3 +312,16 @@ def test_a_one_line_body_and_an_async_method(tmp_path: Path) -> None:
 def test_a_file_not_in_utf8_gets_a_fail_mark_it_can_encode() -> None:
     source = "# -*- coding: latin-1 -*-\n" + HEAD + "def total() -> int:\n" + BODY
     assert '        logger.error(f"FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n' in _fixed(source)
+
+
+def test_a_one_line_body_keeps_its_docstring_first() -> None:
+    source = HEAD + 'def total(x: int) -> int: "Doc."; y = x; z = y; return z\n'
+    assert _fixed(source).startswith(HEAD + 'def total(x: int) -> int:\n    "Doc."\n    func_name = "total"\n')
+
+
+def test_a_parameter_named_like_a_builtin_does_not_block_the_fix() -> None:
+    source = (
+        HEAD
+        + "def save(dir: str, vars: dict[str, str]) -> int:\n    a = len(dir)\n    b = len(vars)\n    return a + b\n"
+    )
+    assert 'Params: dir={dir}, vars={vars}")' in _fixed(source)

@@ -9,6 +9,7 @@ fixing (repeating this until nothing changes) is ``fixing/apply.py``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -24,6 +25,7 @@ from vectra_lint.engine.locating import locate_reports
 from vectra_lint.engine.positions import LineIndex, Located
 from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
+from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.engine.walker import DispatchTable, walk
 from vectra_lint.registry import rules_by_code
 from vectra_lint.rule import EngineRule, Report
@@ -42,23 +44,32 @@ class FileResult:
 
 
 def lint_text(
-    path: str, relative_path: str, text: str, settings: Settings, external: Sequence[Diagnostic] = ()
+    path: str,
+    relative_path: str,
+    text: str,
+    settings: Settings,
+    external: Sequence[Diagnostic] = (),
+    timings: Timings | None = None,
 ) -> FileResult:
     """Lint decoded source: every enabled rule, one parse, one walk.
 
     ``external`` are diagnostics another tool (Ruff) found in the same text; ``# noqa`` applies to
-    them like to ours.
+    them like to ours. With ``timings``, the time of each phase and rule is added to it.
     """
+    clock = _Clock(timings)
     rejected = limits.precheck(text, path)
     if rejected is not None:
+        clock.lap("parse")
         found = (SyntaxError_.from_rejected(path, rejected),) if SyntaxError_.code in settings.enabled else ()
         return FileResult(path, found, parsed=False)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
+        clock.lap("parse")
         # Built even when VL001 is off: a file CPython accepts raises CannotAnalyse from here.
         diagnostic = SyntaxError_.from_parse_error(path, text, error)
         return FileResult(path, (diagnostic,) if SyntaxError_.code in settings.enabled else (), parsed=False)
+    clock.lap("parse")
     context = FileContext(relative_path, text, module, settings)
     ignored = settings.ignored_in(relative_path)
     # Engine rules (VL001-VL003) have nothing to walk: they are reported below, from the noqa pass.
@@ -77,9 +88,10 @@ def lint_text(
     # Scope tracking, the statement tracker and shared analyses see each node before the rules do (and
     # leave it after them).
     infrastructure = [context.scope, tracker, *analyses]
-    table = DispatchTable([*infrastructure, *rules])
-    _order_leaves(table, infrastructure)
+    table = DispatchTable([*infrastructure, *rules], len(infrastructure), timings)
+    clock.lap("set-up")
     walk(module, table)
+    clock.lap("walk")
     facts: dict[str, object] = {}
     for analysis in analyses:
         analysis.finish()
@@ -90,20 +102,28 @@ def lint_text(
     for rule in rules:
         rule.finish()
         reports.extend(rule.reports)
+    clock.lap("rules' finish")
     external = [d for d in external if not noqa.matches(d.code, ignored)]
     diagnostics = _finish(path, module, text, reports, external, tracker, settings, ignored)
+    clock.lap("locate and noqa")
     # Analyses and the context refer to each other; without this the whole tree would wait for
     # the cyclic collector instead of being freed here.
     context.analyses.clear()
     return FileResult(path, diagnostics, parsed=True, facts=facts)
 
 
-def _order_leaves(table: DispatchTable, infrastructure: Sequence[object]) -> None:
-    # Leave handlers of the trackers must run after the rules', so rules still see the scope they
-    # are leaving.
-    owners = {id(listener) for listener in infrastructure}
-    for handlers in table.leave.values():
-        handlers.sort(key=lambda handler: id(getattr(handler, "__self__", None)) in owners)
+class _Clock:
+    """Charges the time since the previous lap to a phase, when timing (else does nothing)."""
+
+    def __init__(self, timings: Timings | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter() if timings is not None else 0.0
+
+    def lap(self, phase: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings.add(PHASE, phase, now - self.last)
+            self.last = now
 
 
 def _finish(
@@ -122,7 +142,9 @@ def _finish(
         return ()
     lines = LineIndex(text)
     located = locate_reports(module, text, lines, reports, tracker)
-    diagnostics = [_diagnostic(path, module, report, located, lines) for report in reports] + external
+    diagnostics = [
+        _diagnostic(path, module, report, located, lines, text, settings.line_length) for report in reports
+    ] + external
     if file_codes:
         diagnostics = [d for d in diagnostics if not noqa.matches(d.code, file_codes)]
     directives = [directive_at(comment, located, lines) for comment in comments]
@@ -136,7 +158,13 @@ def _span(located: Located, lines: LineIndex) -> tuple[int, int, int, int]:
 
 
 def _diagnostic(
-    path: str, module: cst.Module, report: Report, located: dict[int, Located], lines: LineIndex
+    path: str,
+    module: cst.Module,
+    report: Report,
+    located: dict[int, Located],
+    lines: LineIndex,
+    text: str,
+    line_length: int,
 ) -> Diagnostic:
     where = located[id(report.node)]
     if report.length is not None:
@@ -150,7 +178,7 @@ def _diagnostic(
             noqa_lines.add(lines.line_col(located[id(report.anchor.body)].outer_start)[0])
         else:
             noqa_lines.add(lines.line_col(anchor.end)[0])
-    fix = to_fix(module, report.fix, located) if report.fix is not None else None
+    fix = to_fix(module, report.fix, located, text, line_length) if report.fix is not None else None
     return Diagnostic(
         path,
         report.code,

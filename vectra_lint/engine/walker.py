@@ -22,6 +22,8 @@ from typing import Any
 
 import libcst as cst
 
+from vectra_lint.engine.timings import Timings
+
 # Handlers take their own node type (visit_Call takes a Call); only Any accepts them all.
 Handler = Callable[[Any], None]
 NodeType = type[cst.CSTNode]
@@ -228,18 +230,40 @@ def _plan(listener_types: tuple[type[object], ...]) -> tuple[Plan, Plan]:
     return visit, leave
 
 
+def listener_name(listener: object) -> str:
+    """How ``check --timings`` names a listener: a rule by its code and name, else its class."""
+    code, name = getattr(listener, "code", None), getattr(listener, "name", None)
+    if isinstance(code, str) and isinstance(name, str):
+        return f"{code} {name}"
+    return type(listener).__name__
+
+
 class DispatchTable:
     """Maps each concrete node type to the bound handlers that listen to it (also via base classes)."""
 
-    def __init__(self, listeners: Sequence[object]) -> None:
-        """Bind the planned handlers of ``listeners`` (in their order) for one walk."""
+    def __init__(self, listeners: Sequence[object], trackers: int = 0, timings: Timings | None = None) -> None:
+        """Bind the planned handlers of ``listeners`` (in their order) for one walk.
+
+        The first ``trackers`` listeners (scope, statements, shared analyses) see each node before
+        the others and leave it after them, so that rules still see the scope they are leaving.
+        With ``timings``, each handler's time is charged to its listener (``check --timings``).
+        """
         visit_plan, leave_plan = _plan(tuple(type(listener) for listener in listeners))
-        self.visit = {
-            node_type: [getattr(listeners[i], name) for i, name in entries] for node_type, entries in visit_plan.items()
-        }
-        self.leave = {
-            node_type: [getattr(listeners[i], name) for i, name in entries] for node_type, entries in leave_plan.items()
-        }
+        if trackers:
+            leave_plan = {
+                node_type: sorted(entries, key=lambda entry: entry[0] < trackers)
+                for node_type, entries in leave_plan.items()
+            }
+
+        # Any (here and below): each handler takes the node type its name says.
+        def bind(position: int, name: str) -> Callable[[Any], None]:
+            handler: Callable[[Any], None] = getattr(listeners[position], name)  # Any: as above
+            if timings is None:
+                return handler
+            return timings.wrap(listener_name(listeners[position]), handler)
+
+        self.visit = {node_type: [bind(i, name) for i, name in entries] for node_type, entries in visit_plan.items()}
+        self.leave = {node_type: [bind(i, name) for i, name in entries] for node_type, entries in leave_plan.items()}
         self.entered = _entered(frozenset(visit_plan) | frozenset(leave_plan))
 
 

@@ -25,8 +25,9 @@ from vectra_lint.analysis.sensitive import is_sensitive
 from vectra_lint.engine.walker import DispatchTable, iter_nodes, walk
 
 MASK = "[MASKED]"
-# Names whose use would see the rewrite: they read or run the function's local namespace.
-_INTROSPECTION = frozenset({"locals", "vars", "exec", "eval", "dir"})
+# Calls that would see the rewrite: they read (without arguments) or run code in the local namespace.
+_READ_LOCALS = frozenset({"locals", "vars", "dir"})
+_RUN_CODE = frozenset({"exec", "eval"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ class _NameCollector:
         self.used: set[str] = set()
         self.deleted: set[str] = set()
         self.attributes: set[int] = set()
+        self.introspects = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Name) and (func.value in _RUN_CODE or (func.value in _READ_LOCALS and not node.args)):
+            self.introspects = True
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.attributes.add(id(node.attr))
@@ -62,18 +69,14 @@ class _NameCollector:
             self.deleted.add(node.target.value)
 
 
-def names_used(function: cst.FunctionDef) -> tuple[set[str], set[str]]:
+def names_used(function: cst.FunctionDef) -> tuple[set[str], set[str], bool]:
     """Every variable name that appears in ``function`` (nested scopes included; not attribute
-    names like the ``b`` of ``a.b``), and the names it ``del``s."""
+    names like the ``b`` of ``a.b``), the names it ``del``s, and whether it looks at its own
+    local variables (``locals()``, ``vars()``, ``dir()``, ``eval``, ``exec``)."""
     collector = _NameCollector()
     # The engine's walker skips the whitespace and punctuation nodes that cannot hold a name.
     walk(function, DispatchTable([collector]))  # type: ignore[arg-type]
-    return collector.used, collector.deleted
-
-
-def introspects(used: set[str]) -> bool:
-    """Whether the function may look at its own local variables (``locals()``, ``eval``...)."""
-    return not used.isdisjoint(_INTROSPECTION)
+    return collector.used, collector.deleted, collector.introspects
 
 
 def fresh(bases: Sequence[str], taken: set[str]) -> str:
@@ -436,7 +439,10 @@ def falls_through(statements: Sequence[cst.BaseStatement]) -> bool:
 
 def _body(suite: cst.BaseSuite) -> list[cst.BaseStatement]:
     if isinstance(suite, cst.SimpleStatementSuite):
-        return [cst.SimpleStatementLine(body=suite.body)]
+        # `def f(): a; b` as lines, one statement each, the way a formatter writes them.
+        return [
+            cst.SimpleStatementLine([small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)]) for small in suite.body
+        ]
     assert isinstance(suite, cst.IndentedBlock)
     return list(suite.body)
 

@@ -41,7 +41,7 @@ class Died(Generic[Item]):
 def _child(sender: Connection, work: Callable[[Item], Result], item: Item) -> None:
     try:
         sender.send((True, work(item)))
-    except Exception as error:  # noqa: VL301 -- handed to the parent, which re-raises it
+    except Exception as error:  # handed to the parent, which re-raises it
         sender.send((False, error))
     sender.close()
 

@@ -6,7 +6,8 @@ import functools
 import gc
 import multiprocessing
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine.limits import CannotAnalyse
 from vectra_lint.engine.lint import lint_text
 from vectra_lint.engine.source import DecodeError, decode, encode
+from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing import files
 from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source, fix_text
 from vectra_lint.pipeline import isolation, ruff
@@ -32,6 +34,8 @@ class Mode:
 
     fix: bool = False
     unsafe_fixes: bool = False
+    timings: bool = False
+    """Measure each phase and rule (``check --timings``)."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +55,18 @@ class Outcome:
     facts: dict[str, object] = field(default_factory=dict)
     read_digest: str | None = None
     """When fixing: the digest of the bytes read, to write the fixed file only if it still has them."""
+    timings: Mapping[tuple[str, str], float] | None = None
+    """With ``Mode.timings``: what this file's worker chunk measured (set on a chunk's last file)."""
 
 
-def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_records: Sequence[Record] | None) -> Outcome:
+def process(
+    task: Task,
+    data: bytes,
+    settings: Settings,
+    mode: Mode,
+    ruff_records: Sequence[Record] | None,
+    timings: Timings | None = None,
+) -> Outcome:
     """Lint (and fix) one file's bytes; ``ruff_records`` are Ruff's findings on them, when known."""
     try:
         decoded = decode(data)
@@ -69,7 +82,7 @@ def process(task: Task, data: bytes, settings: Settings, mode: Mode, ruff_record
         if records is None:
             records = ruff.check_text(text, task.display, settings) if settings.ruff_selected else ()
         external = ruff.to_diagnostics(records, text, task.display)
-        result = lint_text(task.display, task.relative, text, settings, external)
+        result = lint_text(task.display, task.relative, text, settings, external, timings)
         facts.clear()
         facts.update(result.facts)
         return result.diagnostics
@@ -110,10 +123,16 @@ def _read(task: Task) -> bytes | str:
 
 
 def _process_chunk(chunk: Sequence[Task], settings: Settings, mode: Mode) -> list[Outcome]:
+    timings = Timings() if mode.timings else None
+    start = time.perf_counter()
     contents = {task: _read(task) for task in chunk}
     readable = [task for task in chunk if isinstance(contents[task], bytes)]
+    read = time.perf_counter()
     # One Ruff process per chunk; fixing re-runs Ruff only on text that a fix changed.
     external, ruff_failed = ruff.check_files_each(readable, settings) if settings.ruff_selected else ({}, {})
+    if timings is not None:
+        timings.add(PHASE, "read files", read - start)
+        timings.add(PHASE, "Ruff", time.perf_counter() - read)
     outcomes: list[Outcome] = []
     # Python's cyclic collector, left to run on its own, kept scanning the millions of
     # short-lived nodes each parse allocates: 15% of a run. Trees have no reference cycles (what
@@ -127,7 +146,7 @@ def _process_chunk(chunk: Sequence[Task], settings: Settings, mode: Mode) -> lis
                 # collector promotes nothing while disabled): the per-file cycles, not the
                 # results kept so far.
                 gc.collect(0)
-            outcome = _process_one(task, contents[task], settings, mode, external)
+            outcome = _process_one(task, contents[task], settings, mode, external, timings)
             problem = ruff_failed.get(str(task.path))
             if problem is not None and outcome.error is None and not _syntax_error(outcome):
                 outcome = replace(outcome, error=f"{task.display}: not fully checked: {problem}")
@@ -135,6 +154,8 @@ def _process_chunk(chunk: Sequence[Task], settings: Settings, mode: Mode) -> lis
     finally:
         if automatic:
             gc.enable()
+    if timings is not None and outcomes:
+        outcomes[-1] = replace(outcomes[-1], timings=timings.seconds)
     return outcomes
 
 
@@ -149,13 +170,18 @@ def _syntax_error(outcome: Outcome) -> bool:
 
 
 def _process_one(
-    task: Task, data: bytes | str, settings: Settings, mode: Mode, external: dict[str, list[Record]]
+    task: Task,
+    data: bytes | str,
+    settings: Settings,
+    mode: Mode,
+    external: dict[str, list[Record]],
+    timings: Timings | None = None,
 ) -> Outcome:
     if isinstance(data, str):
         return Outcome(task, (), error=data)
     try:
         records = external.get(str(task.path)) if external else None
-        return process(task, data, settings, mode, records)
+        return process(task, data, settings, mode, records, timings)
     except CannotAnalyse as error:
         return Outcome(task, (), error=f"{task.display}: cannot analyse: {error}")
     except RecursionError:
@@ -164,7 +190,7 @@ def _process_one(
         return Outcome(task, (), error=f"{task.display}: cannot analyse: {error}")
     except ruff.RuffError:
         raise  # not about this file: the whole run cannot use Ruff
-    except Exception as error:  # noqa: VL301 -- a bug on one file must not cost the report on the others
+    except Exception as error:  # a bug on one file must not cost the report on the others
         return Outcome(task, (), error=f"{task.display}: {internal_error(error)}")
 
 
@@ -225,11 +251,17 @@ def _chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
 
 
 def run(
-    tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int | None = None, notices: list[str] | None = None
+    tasks: Sequence[Task],
+    settings: Settings,
+    mode: Mode,
+    jobs: int | None = None,
+    notices: list[str] | None = None,
+    timings: Timings | None = None,
 ) -> list[Outcome]:
     """Process every task, in parallel when there is enough work; ordered by display path.
 
-    Run-level notices of the project phase are appended to ``notices`` when given.
+    Run-level notices of the project phase are appended to ``notices`` when given; with
+    ``timings`` (and ``mode.timings``), the workers' figures and the project phase's are added to it.
     """
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(tasks) < 4:
@@ -258,7 +290,13 @@ def run(
         if lost:
             outcomes.extend(_isolated(lost, settings, mode, jobs))
     outcomes.sort(key=lambda outcome: outcome.task.display)
-    return finish_project(outcomes, settings, mode, notices)
+    if timings is None:
+        return finish_project(outcomes, settings, mode, notices)
+    for outcome in outcomes:
+        if outcome.timings:
+            timings.merge(outcome.timings)
+    with timings.phase("project phase"):
+        return finish_project(outcomes, settings, mode, notices)
 
 
 def _isolated(tasks: list[Task], settings: Settings, mode: Mode, jobs: int) -> list[Outcome]:

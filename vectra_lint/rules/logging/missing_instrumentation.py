@@ -26,7 +26,6 @@ from vectra_lint.fixing.instrumentation import (
     BlockNames,
     fresh,
     instrument,
-    introspects,
     names_used,
     parameters,
     params_pieces,
@@ -254,14 +253,18 @@ class MissingInstrumentation(Rule):
 
     So the function returns the same values and raises the same exceptions after the same side
     effects; what it catches itself it still handles (FAIL is logged only for an exception that
-    leaves it). A `return` inside a `try` that has a `finally` logs FINISH before the `finally`
-    runs. The names the block introduces never collide with the function's own names, and
-    `import time`, `import logging` and `logger = logging.getLogger(__name__)` are added where an
-    import sorter would put them when the module lacks them. Partly instrumented functions, and
-    functions that call `locals()`, `vars()`, `dir()`, `eval` or `exec`, get no fix; nor does one
-    whose rewritten lines would exceed the line length where the original ones did not. Parameters
-    are logged as they are: an object whose text shows a secret is not masked (VL404 looks for
-    those).
+    leaves it). A `return` inside a `try` that has a `finally`, or inside a `with`, logs FINISH
+    before that cleanup runs (and FAIL too if the cleanup then raises). The names the block
+    introduces never collide with the function's own names, and `import time`, `import logging`
+    and `logger = logging.getLogger(__name__)` are added where an import sorter would put them
+    when the module lacks them (`import time as time_module` when `time` names something else
+    there). In a file not encoded in UTF-8 the FAIL message starts `FAIL |`, without the mark.
+
+    Partly instrumented functions get no fix, nor do functions that call `locals()`, `vars()` or
+    `dir()` (no arguments), `eval` or `exec`, nor one whose body, indented one level, would pass
+    the line length.
+    Parameters are logged as they are: an object whose text shows a secret is not masked (VL404
+    looks for those).
     """
 
     code = "VL402"
@@ -392,7 +395,7 @@ class MissingInstrumentation(Rule):
         definition = self.context.analysis(Definitions).current
         if not self._candidate(definition) or self.context.analysis(FunctionBodies).current.yields:
             return
-        has_docstring = isinstance(node.body, cst.IndentedBlock) and docstring(node.body) is not None
+        has_docstring = docstring(node.body) is not None
         statements: Sequence[cst.CSTNode] = node.body.body[1:] if has_docstring else node.body.body
         logs = _Logs()
         _scan(statements, False, logs)
@@ -438,8 +441,8 @@ class MissingInstrumentation(Rule):
     def _fix(
         self, node: cst.FunctionDef, definition: Definition, qualified: str, has_docstring: bool
     ) -> FixSpec | None:
-        used, deleted = names_used(node)
-        if introspects(used):
+        used, deleted, introspects = names_used(node)
+        if introspects:
             return None
         local = self.context.scope.bindings(node)
         settings = self.context.settings
