@@ -103,6 +103,8 @@ def _compiles(source: str) -> bool:
     max_examples=250,
     deadline=None,
     database=None,
+    # The same programs on every run: a CI run must not pass or fail by the draw.
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
 )
 @given(source=PROGRAMS)
