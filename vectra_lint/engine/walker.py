@@ -218,16 +218,30 @@ def _plan(listener_types: tuple[type[object], ...]) -> tuple[Plan, Plan]:
     visit: Plan = {}
     leave: Plan = {}
     for position, listener_type in enumerate(listener_types):
+        # A set of the listener's handler names: a failed hasattr raises and catches an error,
+        # and there are thousands of them per combination.
+        handlers = _handler_names(listener_type)
         for node_type in _node_classes():
             # A handler may name a base class (visit_BaseCompoundStatement) to see all subtypes.
-            for klass in node_type.__mro__:
-                if not (isinstance(klass, type) and issubclass(klass, cst.CSTNode)):
-                    continue
+            for class_name in _node_bases(node_type):
                 for prefix, plan in (("visit_", visit), ("leave_", leave)):
-                    name = prefix + klass.__name__
-                    if hasattr(listener_type, name):
+                    name = prefix + class_name
+                    if name in handlers:
                         plan.setdefault(node_type, []).append((position, name))
     return visit, leave
+
+
+@cache
+def _handler_names(listener_type: type[object]) -> frozenset[str]:
+    return frozenset(name for name in dir(listener_type) if name.startswith(("visit_", "leave_")))
+
+
+@cache
+def _node_bases(node_type: NodeType) -> tuple[str, ...]:
+    """The names of ``node_type`` and its node base classes, nearest first."""
+    return tuple(
+        klass.__name__ for klass in node_type.__mro__ if isinstance(klass, type) and issubclass(klass, cst.CSTNode)
+    )
 
 
 def listener_name(listener: object) -> str:
