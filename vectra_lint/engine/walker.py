@@ -18,6 +18,7 @@ import dataclasses
 import typing
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 import libcst as cst
@@ -231,9 +232,15 @@ def _plan(listener_types: tuple[type[object], ...]) -> tuple[Plan, Plan]:
     return visit, leave
 
 
-@cache
+_HANDLER_NAMES: dict[type[object], frozenset[str]] = {}
+
+
 def _handler_names(listener_type: type[object]) -> frozenset[str]:
-    return frozenset(name for name in dir(listener_type) if name.startswith(("visit_", "leave_")))
+    names = _HANDLER_NAMES.get(listener_type)
+    if names is None:
+        names = frozenset(name for name in dir(listener_type) if name.startswith(("visit_", "leave_")))
+        _HANDLER_NAMES[listener_type] = names
+    return names
 
 
 @cache
@@ -299,6 +306,31 @@ def _fields_reversed(node_type: NodeType) -> tuple[str, ...]:
     return names
 
 
+# Per node type, a function returning its fields' values, last field first.
+_GETTERS: dict[NodeType, Callable[[cst.CSTNode], tuple[Any, ...]]] = {}
+
+
+def _getter(node_type: NodeType) -> Callable[[cst.CSTNode], tuple[Any, ...]]:
+    names = _fields_reversed(node_type)
+    getter: Callable[[cst.CSTNode], tuple[Any, ...]]
+    if len(names) > 1:
+        # One C call reads every field: cheaper than a getattr per field in the loop.
+        getter = attrgetter(*names)
+    elif names:
+        only = names[0]
+
+        def getter(node: cst.CSTNode) -> tuple[Any, ...]:
+            return (getattr(node, only),)
+
+    else:
+
+        def getter(node: cst.CSTNode) -> tuple[Any, ...]:
+            return ()
+
+    _GETTERS[node_type] = getter
+    return getter
+
+
 def walk(module: cst.Module, table: DispatchTable) -> None:
     """Visit ``module`` depth-first in source order, calling ``visit_X`` then children then ``leave_X``."""
     visit_table = table.visit
@@ -307,7 +339,7 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
     # isinstance check was a third of the walk's cost. Types that cannot lead to a handler
     # are not entered at all.
     entered = table.entered
-    reversed_fields = _REVERSED
+    getters = _GETTERS
     # Any: nodes, and the leave marker that follows a node whose leave handlers are due.
     stack: list[Any] = [module]
     pop = stack.pop
@@ -327,14 +359,12 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
         if node_type in leave_table:
             push(node)
             push(_LEAVE)
-        names = reversed_fields.get(node_type) or _fields_reversed(node_type)
         # Pushed last-field-first so that children pop in source order.
-        for name in names:
-            value = getattr(node, name)
+        for value in (getters.get(node_type) or _getter(node_type))(node):
             value_type = type(value)
             if value_type in entered:
                 push(value)
-            elif value_type is tuple or value_type is list:
+            elif (value_type is tuple or value_type is list) and value:
                 for child in reversed(value):
                     if type(child) in entered:
                         push(child)
