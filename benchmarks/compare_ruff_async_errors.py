@@ -1,13 +1,17 @@
-"""Differential check of the async and error rules against Ruff, on Django and r2r.
+"""Differential check of the async and error rules against Ruff, on Django, r2r and cheshire-cat.
 
-Ruff's ASYNC210 (blocking HTTP), ASYNC220-ASYNC222 (subprocesses), ASYNC230 (open), ASYNC251
-(time.sleep), E722 (bare except) and B904 (raise without from) cover part of what VL201-VL204,
-VL302 and VL307 cover. Every (file, line) that Ruff reports must be reported by the matching
+Ruff's ASYNC210 (blocking HTTP), ASYNC212 (sync httpx client), ASYNC220-ASYNC222 (subprocesses),
+ASYNC230 (open), ASYNC240 (os.path / pathlib filesystem calls, preview), ASYNC251 (time.sleep),
+E722 (bare except) and B904 (raise without from) cover part of what VL201-VL204, VL302 and VL307
+cover. Every (file, line) that Ruff reports must be reported by the matching
 vectra-lint rule; the script prints, per rule, what both found, what only Ruff found and what
 only vectra-lint found, with examples.
 
     python benchmarks/compare_ruff_async_errors.py            # the comparison
     python benchmarks/compare_ruff_async_errors.py --fix      # --fix --unsafe-fixes on copies
+    python benchmarks/compare_ruff_async_errors.py --corpus r2r=/path/to/r2r --corpus cheshire=/path/to/cat
+
+Without ``--corpus``, Django and r2r are downloaded once into ``.bench-cache/``.
 
 ``--fix`` copies both corpora to a temporary folder, runs ``vectra-lint check --fix
 --unsafe-fixes`` on the copies (the async and error rules, or ``--select``), checks that every
@@ -32,10 +36,12 @@ from benchmarks.corpus import django_package, python_files, r2r_package  # noqa:
 BIN = Path(sys.executable).parent
 RUFF_TO_VECTRA = {
     "ASYNC210": "VL202",
+    "ASYNC212": "VL202",
     "ASYNC220": "VL203",
     "ASYNC221": "VL203",
     "ASYNC222": "VL203",
     "ASYNC230": "VL204",
+    "ASYNC240": "VL204",
     "ASYNC251": "VL201",
     "E722": "VL302",
     "B904": "VL307",
@@ -176,8 +182,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fix", action="store_true", help="check --fix --unsafe-fixes on copies instead")
     parser.add_argument("--select", default="VL2,VL3", help="rules to fix with --fix (default VL2,VL3)")
+    parser.add_argument(
+        "--corpus", action="append", default=[], metavar="NAME=PATH", help="check these folders instead"
+    )
     args = parser.parse_args()
-    corpora = {"django": django_package(), "r2r": r2r_package()}
+    if args.corpus:
+        corpora = {name: Path(path) for name, _, path in (item.partition("=") for item in args.corpus)}
+    else:
+        corpora = {"django": django_package(), "r2r": r2r_package()}
     if args.fix:
         ok = fix_copies(corpora, args.select)
     else:

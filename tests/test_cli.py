@@ -196,9 +196,7 @@ def test_fix_writes_the_file_and_a_second_run_fixes_nothing(project: Path) -> No
     result = run("check", "--fix", "a.py")
     assert result.exit_code == 0
     assert result.output == "Fixed 1 error, 0 remaining.\n"
-    assert path.read_text() == (
-        "import asyncio\nimport time\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"
-    )
+    assert path.read_text() == "import asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert sorted(p.name for p in project.iterdir()) == ["a.py", "pyproject.toml"]
     again = run("check", "--fix", "a.py")
@@ -232,7 +230,7 @@ def test_diff_prints_the_fix_and_writes_nothing(project: Path) -> None:
     result = run("check", "--diff", "a.py")
     assert result.exit_code == 1
     assert result.output == (
-        "--- a/a.py\n+++ b/a.py\n@@ -1,5 +1,6 @@\n+import asyncio\n import time\n \n \n"
+        "--- a/a.py\n+++ b/a.py\n@@ -1,5 +1,5 @@\n-import time\n+import asyncio\n \n \n"
         " async def poll() -> None:\n-    time.sleep(1)\n+    await asyncio.sleep(1)\n"
     )
     assert path.read_text() == BAD
@@ -248,7 +246,7 @@ def test_stdin_is_reported_under_its_filename(project: Path) -> None:
 
 def test_stdin_fix_writes_the_fixed_source_to_stdout(project: Path) -> None:
     result = CliRunner().invoke(main, ["check", "-", "--fix", "--stdin-filename", "x.py"], input=BAD)
-    assert result.stdout == "import asyncio\nimport time\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"
+    assert result.stdout == "import asyncio\n\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"
     assert result.exit_code == 0
 
 
@@ -273,7 +271,8 @@ def test_json_output_is_one_object_per_diagnostic_with_its_fix(project: Path) ->
     assert item["code"] == "VL201" and item["path"] == "a.py"
     assert item["location"] == {"line": 5, "column": 5} and item["end_location"] == {"line": 5, "column": 18}
     assert item["fix"]["applicability"] == "safe"
-    assert {edit["content"] for edit in item["fix"]["edits"]} == {"await asyncio.sleep(1)", "import asyncio\n"}
+    # The fix also deletes `import time`, which only this call used.
+    assert [edit["content"] for edit in item["fix"]["edits"]] == ["import asyncio\n", "", "await asyncio.sleep(1)"]
 
 
 def test_output_file(project: Path) -> None:
@@ -301,6 +300,32 @@ def test_ruff_pep8_findings_are_merged_and_noqa_applies(project: Path) -> None:
     result = run("check", "--output-format", "concise", "a.py")
     assert result.output.splitlines()[0] == "a.py:2:121: E501 Line too long (136 > 120)"
     assert "a.py:3:" not in result.output
+
+
+QUERY = """\
+\"\"\"Queries.\"\"\"
+
+from sqlmodel import select
+
+
+def unread(model: type, user: object) -> object:
+    \"\"\"Unread notifications.\"\"\"
+    return select(model).where(model.read == False, model.deleted_at == None, model.user == user)
+"""
+
+
+def test_e711_and_e712_run_only_when_selected_by_code(project: Path) -> None:
+    # Ruff's fix (`not model.read`) would make SQLAlchemy build `WHERE false`.
+    (project / "pyproject.toml").write_text("[tool.vectra-lint]\n")
+    (project / "queries.py").write_text(QUERY)
+    assert run("check", "--fix", "--unsafe-fixes", "queries.py").output == "All checks passed!\n"
+    assert (project / "queries.py").read_text() == QUERY
+    assert run("check", "--select", "E", "--output-format", "concise", "queries.py").output == "All checks passed!\n"
+    chosen = run("check", "--extend-select", "E712", "--output-format", "concise", "queries.py")
+    assert [line.split(" ")[:2] for line in chosen.output.splitlines() if ": E" in line] == [
+        ["queries.py:8:32:", "E712"]
+    ]
+    assert "`E712` does not run by default." in run("rule", "E712").output
 
 
 def test_parallel_run_orders_output_deterministically(project: Path) -> None:

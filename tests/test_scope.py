@@ -64,3 +64,35 @@ def test_resolution(source: str, expected: tuple[str, str | None, bool]) -> None
 def test_async_scope_is_the_innermost_function() -> None:
     seen = resolve("async def f():\n    a()\n    def g():\n        b()\n    c()\n")
     assert [(name, in_async) for name, _, in_async in seen] == [("a", True), ("b", False), ("c", True)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # A walrus binds the name in the whole function.
+        "def f(x: object) -> None:\n    if (print := x):\n        print(1)\n",
+        # A comprehension variable.
+        "def f(printers: list) -> list:\n    return [print(1) for print in printers]\n",
+        # A `match` capture, also nested and starred.
+        "def f(cmd: object) -> None:\n    match cmd:\n        case {'op': print}:\n            print(1)\n",
+        "def f(cmd: object) -> None:\n    match cmd:\n        case [first, *print]:\n            print(1)\n",
+        "def f(cmd: object) -> None:\n    match cmd:\n        case Point(x=0) as print:\n            print(1)\n",
+    ],
+)
+def test_expression_and_pattern_bindings_shadow_builtins(source: str) -> None:
+    assert [seen for seen in resolve(source) if seen[0] == "print"] == [("print", None, False)]
+
+
+def test_an_import_with_an_import_error_fallback_is_still_the_module() -> None:
+    source = (
+        "try:\n    import time\nexcept ImportError:\n    time = None\n\n\n"
+        "async def poll() -> None:\n    time.sleep(1)\n"
+    )
+    assert resolve(source) == [("time.sleep", "time.sleep", True)]
+    # Any other assignment of the name still shadows the import.
+    assert resolve("import time\n\ntime = None\ntime.sleep(1)\n") == [("time.sleep", None, False)]
+
+
+def test_a_walrus_elsewhere_does_not_shadow_the_builtin_here() -> None:
+    source = "def f(x: object) -> None:\n    if (y := x):\n        print(y)\n"
+    assert [seen for seen in resolve(source) if seen[0] == "print"] == [("print", "builtins.print", False)]

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from vectra_lint import STARTED, __version__, registry
-from vectra_lint.config.loader import ConfigError, Overrides, find_config, load
+from vectra_lint.config.loader import ConfigError, Overrides, find_config, find_root, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing.apply import applicable, write_atomically
@@ -117,14 +117,10 @@ def check(
         sys.exit(EXIT_ERROR)
     targets = list(paths) or [Path(".")]
     try:
-        if config_file is not None:
-            config_path: Path | None = config_file
-        elif use_stdin:
-            config_path = find_config(cwd / stdin_filename if stdin_filename else cwd)
-        else:
-            config_path = find_config(cwd / targets[0])
+        start = (cwd / stdin_filename if stdin_filename else cwd) if use_stdin else cwd / targets[0]
+        config_path = config_file if config_file is not None else find_config(start)
         overrides = Overrides(select=_split(select) or None, extend_select=_split(extend_select), ignore=_split(ignore))
-        settings = load(config_path, overrides, cwd)
+        settings = load(config_path, overrides, find_root(start))
     except (ConfigError, RegistryError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
@@ -345,6 +341,9 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
 def rule(code_or_name: str) -> None:
     """Show a rule's documentation (by code, e.g. VL401, or name, e.g. print-call)."""
     found = registry.find_rule(code_or_name)
+    if found is None and registry.RUFF_SELECTOR.match(code_or_name.upper()):
+        click.echo(rule_docs.render_ruff(code_or_name.upper()), nl=False)
+        return
     if found is None:
         _error(f"unknown rule {code_or_name!r} (see `vectra-lint rules`)")
         sys.exit(EXIT_ERROR)

@@ -15,6 +15,13 @@ CODE_PATTERN = re.compile(r"^VL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 # PEP 8 is delegated to Ruff; these selectors are handed to it.
 RUFF_SELECTOR = re.compile(r"^(E|W)\d{0,3}$")
+RUFF_OPT_IN = {
+    "E711": "comparison to `None`",
+    "E712": "comparison to `True`/`False`",
+}
+"""Ruff rules left out of the default selection: on SQLAlchemy/SQLModel column expressions
+(`Model.active == False`) they are false positives, and Ruff's fix (`not Model.active`) makes the
+query `WHERE false`. They run only when selected by code (`E711`) or by `E71`."""
 
 
 class RegistryError(Exception):
@@ -186,6 +193,12 @@ def enabled_codes(select: Iterable[str] | None, extend_select: Iterable[str], ig
         if best_on is not None and (best_off is None or best_on > best_off):
             enabled.add(rule.code)
     return frozenset(enabled)
+
+
+def ruff_opt_outs(select: Iterable[str] | None, extend_select: Iterable[str]) -> tuple[str, ...]:
+    """The ``RUFF_OPT_IN`` codes to pass to Ruff's ``--ignore``: those not selected by name."""
+    named = {s.upper() for s in (*(select or ()), *extend_select)}
+    return tuple(code for code in RUFF_OPT_IN if code not in named and code[:3] not in named)
 
 
 def ruff_selectors(select: Iterable[str] | None, extend_select: Iterable[str]) -> tuple[str, ...]:

@@ -78,6 +78,19 @@ class StringsOption(Option[tuple[str, ...]]):
 
 
 @dataclass(frozen=True)
+class BoolOption(Option[bool]):
+    """A switch."""
+
+    kind: ClassVar[str] = "boolean"
+
+    def parse(self, value: object) -> bool:
+        """A TOML boolean."""
+        if not isinstance(value, bool):
+            raise OptionError(f"expected true or false, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
 class IntOption(Option[int]):
     """A whole number, at least ``minimum``."""
 
@@ -223,7 +236,15 @@ class InsertAt:
     text: str
 
 
-NodeEdit = Replace | InsertBefore | InsertAfter | InsertInto | InsertAt
+@dataclass(frozen=True)
+class Delete:
+    """Delete a statement from where its code starts to the end of its line (its leading blank
+    lines and comments stay)."""
+
+    node: cst.CSTNode
+
+
+NodeEdit = Replace | InsertBefore | InsertAfter | InsertInto | InsertAt | Delete
 
 
 class FixAvailability(str, enum.Enum):

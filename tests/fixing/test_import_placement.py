@@ -12,8 +12,9 @@ import pytest
 
 from tests.helpers import fix, settings_for
 
-SLEEP = "\n\nasync def poll() -> None:\n    time.sleep(1)\n"
-FIXED_SLEEP = "\n\nasync def poll() -> None:\n    await asyncio.sleep(1)\n"
+# `time` stays used after the fix (VL201 removes an import only its fixed calls used).
+SLEEP = "\n\nasync def poll() -> float:\n    time.sleep(1)\n    return time.monotonic()\n"
+FIXED_SLEEP = "\n\nasync def poll() -> float:\n    await asyncio.sleep(1)\n    return time.monotonic()\n"
 
 
 def _ruff_clean(source: str, tmp_path: Path) -> str:

@@ -85,10 +85,10 @@ def test_vl303_hierarchy_across_modules(tmp_path: Path, monkeypatch: pytest.Monk
     assert check(tmp_path, monkeypatch, "VL303", ["app/services/errors.py"]) == []
 
 
-def test_vl301_accepts_a_technical_error_from_another_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_vl301_accepts_any_vectra_exception_from_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project(
         tmp_path,
-        app__storage="""
+        app__services__storage="""
             from app.core.exceptions import FunctionalError, TechnicalError
             from app.core.exceptions import TechnicalError as TE
 
@@ -118,9 +118,44 @@ def test_vl301_accepts_a_technical_error_from_another_module(tmp_path: Path, mon
                     raise FunctionalError("NOPE") from exc
         """,
     )
-    assert check(tmp_path, monkeypatch, "VL301") == ["app/storage.py:19:5 VL301", "app/storage.py:26:5 VL301"]
+    # Wrapping into a FunctionalError preserves the context as well as a TechnicalError (§6).
+    assert check(tmp_path, monkeypatch, "VL301") == ["app/services/storage.py:19:5 VL301"]
     # Alone, the technical base cannot be read: only the handler that raises nothing is certain.
-    assert check(tmp_path, monkeypatch, "VL301", ["app/storage.py"]) == ["app/storage.py:19:5 VL301"]
+    assert check(tmp_path, monkeypatch, "VL301", ["app/services/storage.py"]) == ["app/services/storage.py:19:5 VL301"]
+
+
+SWALLOWS = """
+    import sys
+
+
+    def main() -> None:
+        try:
+            run()
+        except Exception as e:
+            print(e)
+            raise SystemExit(1) from e
+
+
+    def answer() -> str:
+        try:
+            return rerank()
+        except Exception:
+            return fallback()
+"""
+
+
+def test_vl301_checks_only_the_configured_layers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project(tmp_path, app__core__rag__answer=SWALLOWS, app__services__answer=SWALLOWS)
+    # `raise SystemExit(1) from e` hands the error on; the fallback is reported in services only.
+    assert check(tmp_path, monkeypatch, "VL301") == ["app/services/answer.py:15:5 VL301"]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.vectra-lint.rules.broad-except]\nlayers = ["services", "workers"]\n'
+        '[tool.vectra-lint.layers]\nworkers = ["app/workers/**", "app/core/rag/**"]\n'
+    )
+    assert check(tmp_path, monkeypatch, "VL301") == [
+        "app/core/rag/answer.py:15:5 VL301",
+        "app/services/answer.py:15:5 VL301",
+    ]
 
 
 def test_vl304_follows_names_to_constants_in_other_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -280,3 +315,50 @@ def test_vl302_then_vl307_fix_a_bare_except(tmp_path: Path, monkeypatch: pytest.
     assert (tmp_path / "app/job.py").read_text() == (
         "try:\n    run()\nexcept Exception as exc:\n    raise RuntimeError('failed') from exc\n"
     )
+
+
+def test_vl305_reports_a_missing_code_its_init_requires(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(
+        tmp_path,
+        {
+            "app/core/exceptions.py": """
+                class VectraException(Exception):
+                    error_code = "INTERNAL_ERROR"
+
+                    def __init__(self, message: str, error_code: str = "internal_error") -> None:
+                        super().__init__(message)
+                        self.error_code = error_code
+
+
+                class FunctionalError(VectraException):
+                    def __init__(self, message: str, error_code: str) -> None:
+                        super().__init__(message, error_code)
+
+
+                class TechnicalError(VectraException):
+                    pass
+            """,
+            "app/services/images.py": """
+                from app.core.exceptions import FunctionalError, TechnicalError
+
+
+                class ImageError(FunctionalError):
+                    error_code = "IMAGE_INVALID"
+
+
+                def check(kind: str) -> None:
+                    if kind == "pdf":
+                        raise FunctionalError("File must be an image")
+                    if kind == "gif":
+                        raise ImageError("Animated images are not supported")
+                    if kind == "svg":
+                        raise FunctionalError("Vector images are not supported", "IMAGE_VECTOR")
+                    raise TechnicalError("Unknown image kind")
+            """,
+        },
+    )
+    assert check(tmp_path, monkeypatch, "VL304,VL305") == [
+        "app/core/exceptions.py:4:56 VL304",
+        "app/services/images.py:10:15 VL305",
+        "app/services/images.py:12:15 VL305",
+    ]

@@ -78,12 +78,55 @@ BLOCKING: dict[str, str] = {
         name: FILE_IO
         for name in _names("shutil", "copy copy2 copyfile copyfileobj copytree copymode copystat move rmtree")
     },
+    # Filesystem queries, as Ruff's ASYNC240 (but not `normpath`, which is string work only).
+    **{
+        name: FILE_IO
+        for name in _names(
+            "os.path",
+            "abspath exists expanduser getatime getctime getmtime getsize isdir isfile islink ismount lexists "
+            "realpath relpath samefile sameopenfile",
+        )
+    },
+    **{
+        name: FILE_IO
+        for name in _names(
+            "os",
+            "listdir scandir walk remove unlink rmdir removedirs mkdir makedirs rename renames replace stat lstat "
+            "chmod chown",
+        )
+    },
+    "zipfile.ZipFile": FILE_IO,
+    "tarfile.open": FILE_IO,
+    "tarfile.TarFile": FILE_IO,
     **{name: CPU_BOUND for name in _names("pandas", "read_csv read_excel read_parquet read_json")},
 }
 
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
-PATH_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes", "open"})
+ANY_RECEIVER_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes"})
+"""Flagged on any receiver when the call is not awaited (an async path library's are awaited)."""
+PATH_METHODS = ANY_RECEIVER_METHODS | frozenset(
+    # Those of Ruff's ASYNC240 that touch the filesystem, and `open`.
+    "open absolute chmod cwd exists expanduser glob group hardlink_to home is_block_device is_char_device "
+    "is_dir is_fifo is_file is_mount is_socket is_symlink iterdir lchmod link_to lstat mkdir owner readlink "
+    "rename replace resolve rglob rmdir samefile stat symlink_to touch unlink".split()
+)
 _PATH_TAILS = frozenset(name.rsplit(".", 1)[1] for name in PATH_CLASSES)
+
+SYNC_CLIENTS_RULE = HTTP
+SYNC_CLIENTS = StringsOption(
+    "sync-clients",
+    (
+        "qdrant_client.QdrantClient",
+        "openai.OpenAI",
+        "anthropic.Anthropic",
+        "redis.Redis",
+        "boto3.client",
+        "httpx.Client",
+        "requests.Session",
+    ),
+    "Sync SDK clients (qualified class or factory names) whose method calls block the event loop.",
+)
+"""Sync SDK clients (classes or factories) whose method calls block (VL202's option)."""
 
 # Callables that run their function argument in a worker thread: what is passed to them is not
 # called on the event loop.
@@ -104,6 +147,8 @@ class BlockingCall:
 
     code: str
     qualified: str
+    client: str = ""
+    """The sync client class or factory, for a method call on a client instance."""
 
 
 def _tail(func: cst.BaseExpression) -> str | None:
@@ -111,6 +156,13 @@ def _tail(func: cst.BaseExpression) -> str | None:
         return func.value
     if isinstance(func, cst.Attribute):
         return func.attr.value
+    return None
+
+
+def _self_attribute(node: cst.BaseExpression) -> str | None:
+    """``x`` for ``self.x`` (or ``cls.x``)."""
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in ("self", "cls"):
+        return node.attr.value
     return None
 
 
@@ -133,8 +185,14 @@ class BlockingCalls(Analysis):
         """Start collecting the blocking calls of one file."""
         super().__init__(context)
         self.table, self._tails = _tables(context.settings.option(EXTRA_CALLS_RULE, EXTRA_CALLS))
+        self._clients = frozenset(context.settings.option(SYNC_CLIENTS_RULE, SYNC_CLIENTS))
+        self._client_tails = frozenset(name.rsplit(".", 1)[-1] for name in self._clients)
         self._imported: dict[str, set[str]] = {}
         self._path_names: dict[int, set[str]] = {}
+        # Per scope (function, module; a class for its `self.` attributes): name -> the sync client
+        # class or factory it holds.
+        self._client_names: dict[int, dict[str, str]] = {}
+        self._awaited: set[int] = set()
         self._cache: dict[int, BlockingCall | None] = {}
 
     # Imports anywhere in the file: a call is resolved (with the scope scan that shadowing needs)
@@ -175,33 +233,108 @@ class BlockingCalls(Analysis):
         table = self.table
         return any((f"{target}.{rest}" if rest else target) in table for target in targets) or dotted == "open"
 
-    # Names that hold a `pathlib.Path`: `p = Path(...)`, `p: Path = ...`, a parameter `p: Path`.
+    def visit_Await(self, node: cst.Await) -> None:
+        """Note awaited calls: ``await path.read_text()`` is an async path library's."""
+        self._awaited.add(id(node.expression))
+
+    # Names that hold a `pathlib.Path` or a sync client: `p = Path(...)`, `p: Path = ...`, a
+    # parameter `p: Path`, and `self.p` assigned or annotated so in the class.
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        """Note parameters annotated as ``Path``."""
+        """Note parameters annotated as ``Path`` or as a sync client."""
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            if param.annotation is not None and self._is_path_class(param.annotation.annotation):
+            if param.annotation is None:
+                continue
+            annotation = param.annotation.annotation
+            if self._is_path_class(annotation):
                 self._path_names.setdefault(id(node), set()).add(param.name.value)
+            client = self._client_class(annotation)
+            if client is not None:
+                self._client_names.setdefault(id(node), {})[param.name.value] = client
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        """Note names assigned a ``Path(...)``."""
-        if self._is_path_value(node.value):
+        """Note names and ``self.`` attributes assigned a ``Path(...)`` or a sync client."""
+        path = self._is_path_value(node.value)
+        client = self._client_value(node.value)
+        if path or client is not None:
             for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    self._bind_path(target.target.value)
+                self._bind(target.target, path, client)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        """Note names annotated as ``Path``."""
-        if isinstance(node.target, cst.Name) and (
-            self._is_path_class(node.annotation.annotation)
-            or (node.value is not None and self._is_path_value(node.value))
-        ):
-            self._bind_path(node.target.value)
+        """Note names and ``self.`` attributes annotated as ``Path`` or as a sync client."""
+        annotation = node.annotation.annotation
+        value = node.value
+        path = self._is_path_class(annotation) or (value is not None and self._is_path_value(value))
+        client = self._client_class(annotation) or (self._client_value(value) if value is not None else None)
+        self._bind(node.target, path, client)
 
-    def _bind_path(self, name: str) -> None:
+    def _bind(self, target: cst.BaseExpression, path: bool, client: str | None) -> None:
         frames = self.context.scope.frames
-        if frames:
-            self._path_names.setdefault(id(frames[-1].node), set()).add(name)
+        if not frames or not (path or client):
+            return
+        current = frames[-1].node
+        keys: list[tuple[cst.CSTNode, str]] = []
+        if isinstance(target, cst.Name):
+            keys.append((current, target.value))
+            if isinstance(current, cst.ClassDef):
+                keys.append((current, f"self.{target.value}"))  # a class-level `root: Path` is `self.root`
+        else:
+            attribute = _self_attribute(target)
+            owner = self._class_frame(method_only=True)
+            if attribute is None or owner is None:
+                return
+            keys.append((owner, f"self.{attribute}"))
+        for scope, name in keys:
+            if path:
+                self._path_names.setdefault(id(scope), set()).add(name)
+            if client is not None:
+                self._client_names.setdefault(id(scope), {})[name] = client
+
+    def _class_frame(self, method_only: bool = False) -> cst.CSTNode | None:
+        """The class whose ``self`` the walk is in (the class of the innermost method)."""
+        frames = self.context.scope.frames
+        for index in range(len(frames) - 1, 0, -1):
+            if isinstance(frames[index].node, cst.FunctionDef) and isinstance(frames[index - 1].node, cst.ClassDef):
+                return frames[index - 1].node
+            if method_only:
+                return None
+        return None
+
+    def _client_class(self, annotation: cst.BaseExpression) -> str | None:
+        if _tail(annotation) not in self._client_tails:
+            return None
+        qualified = self.context.scope.qualified_name(annotation)
+        return qualified if qualified in self._clients else None
+
+    def _client_value(self, value: cst.BaseExpression) -> str | None:
+        return self._client_class(value.func) if isinstance(value, cst.Call) else None
+
+    def _lookup(self, table: dict[int, set[str]] | dict[int, dict[str, str]], name: str) -> object:
+        """What ``name`` (or ``self.x``) is bound to in the enclosing scopes, if recorded."""
+        if name.startswith("self."):
+            owner = self._class_frame()
+            found = table.get(id(owner)) if owner is not None else None
+            return (name if isinstance(found, set) else found.get(name)) if found and name in found else None
+        for frame in reversed(self.context.scope.frames):
+            found = table.get(id(frame.node))
+            if found and name in found:
+                return name if isinstance(found, set) else found.get(name)
+        return None
+
+    def _client_of(self, receiver: cst.BaseExpression) -> str | None:
+        """The sync client a method call's receiver is, or is an attribute of
+        (``self.client.chat.completions``)."""
+        while True:
+            attribute = _self_attribute(receiver)
+            if attribute is not None:
+                found = self._lookup(self._client_names, f"self.{attribute}")
+                return found if isinstance(found, str) else None
+            if isinstance(receiver, cst.Name):
+                found = self._lookup(self._client_names, receiver.value)
+                return found if isinstance(found, str) else None
+            if not isinstance(receiver, cst.Attribute):
+                return None
+            receiver = receiver.value
 
     def _is_path_class(self, node: cst.BaseExpression) -> bool:
         if _tail(node) not in _PATH_TAILS:
@@ -212,13 +345,13 @@ class BlockingCalls(Analysis):
         while isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
             node = node.left
         if isinstance(node, cst.Call):
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("resolve", "absolute", "joinpath"):
+                return self._is_path_value(node.func.value)
             return self._is_path_class(node.func)
         if isinstance(node, cst.Name):
-            return self._is_path_name(node.value)
-        return False
-
-    def _is_path_name(self, name: str) -> bool:
-        return any(name in self._path_names.get(id(frame.node), ()) for frame in self.context.scope.frames)
+            return self._lookup(self._path_names, node.value) is not None
+        attribute = _self_attribute(node)
+        return attribute is not None and self._lookup(self._path_names, f"self.{attribute}") is not None
 
     def match(self, call: cst.Call) -> BlockingCall | None:
         """The blocking call ``call`` is, if any (the answer is cached per node)."""
@@ -233,9 +366,15 @@ class BlockingCalls(Analysis):
         func = call.func
         if isinstance(func, cst.Attribute):
             tail = func.attr.value
+            if self._client_names:
+                client = self._client_of(func.value)
+                if client is not None:
+                    return BlockingCall(HTTP, f"{client}.{tail}", client)
             if tail not in self._tails:
                 return None
             if tail in PATH_METHODS and self._is_path_value(func.value):
+                return BlockingCall(FILE_IO, f"pathlib.Path.{tail}")
+            if tail in ANY_RECEIVER_METHODS and id(call) not in self._awaited:
                 return BlockingCall(FILE_IO, f"pathlib.Path.{tail}")
         elif not isinstance(func, cst.Name):
             return None

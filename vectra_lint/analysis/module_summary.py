@@ -30,6 +30,8 @@ CODE_POSITION = IntOption(
 )
 """Where exception calls carry their error code positionally (VL304's option, shared with VL305)."""
 EXCEPTION_SUFFIXES = ("Error", "Exception")
+NO_INIT, CODE_OPTIONAL, KEYWORD_ONLY = -1, -2, 1_000
+"""Values of ``ClassFacts.init_code`` besides a required parameter's position."""
 
 
 class ClassFacts(TypedDict):
@@ -38,6 +40,10 @@ class ClassFacts(TypedDict):
     bases: tuple[str, ...]
     default_code: bool
     strings: dict[str, str]
+    init_code: int
+    """What its own ``__init__`` does with ``error_code``: ``NO_INIT`` (it defines none),
+    ``CODE_OPTIONAL`` (none, or one with a default), else the positional index (``self`` not
+    counted; ``KEYWORD_ONLY`` for a keyword-only one) of a required ``error_code`` parameter."""
 
 
 class FunctionFacts(TypedDict):
@@ -64,6 +70,9 @@ class ModuleFacts(TypedDict):
     """``NAME = other.name`` at module level."""
     opaque: tuple[str, ...]
     """Other module-level names assigned values that are not followed."""
+    instances: dict[str, str]
+    """For some opaque names, what made them: ``logger = AppLogger()`` -> ``AppLogger``, or the
+    annotation of ``log: Logger = ...`` (as written; see ``analysis/loggers.py``)."""
     classes: dict[str, ClassFacts]
     constants: dict[str, str]
     functions: dict[str, FunctionFacts]
@@ -137,6 +146,7 @@ class ModuleSummary(Analysis):
         self._stars: list[str] = []
         self._aliases: dict[str, str] = {}
         self._opaque: set[str] = set()
+        self._instances: dict[str, str] = {}
         self._classes: dict[str, ClassFacts] = {}
         self._class_nodes: dict[int, str] = {}
         self._constants: dict[str, str] = {}
@@ -202,7 +212,7 @@ class ModuleSummary(Analysis):
             return
         name = node.name.value
         bases = tuple(b for b in (base_name(arg.value) for arg in node.bases if arg.keyword is None) if b)
-        self._classes[name] = ClassFacts(bases=bases, default_code=False, strings={})
+        self._classes[name] = ClassFacts(bases=bases, default_code=False, strings={}, init_code=NO_INIT)
         self._class_nodes[id(node)] = name
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -214,8 +224,10 @@ class ModuleSummary(Analysis):
         elif owner_node is not None and id(owner_node) in self._class_nodes:  # a method of a top-level class
             owner = self._class_nodes[id(owner_node)]
             qualname = f"{owner}.{node.name.value}"
-            if node.name.value == "__init__" and _defaults_error_code(node):
-                self._classes[owner]["default_code"] = True
+            if node.name.value == "__init__":
+                if _defaults_error_code(node):
+                    self._classes[owner]["default_code"] = True
+                self._classes[owner]["init_code"] = _required_code_position(node)
         else:
             return
         self._function_nodes[id(node)] = qualname
@@ -240,6 +252,9 @@ class ModuleSummary(Analysis):
             return
         if self._at_module_level():
             self._bind_module(node.target, node.value)
+            annotation = dotted_name(node.annotation.annotation)
+            if isinstance(node.target, cst.Name) and annotation is not None:
+                self._instances[node.target.value] = annotation
             return
         owner = self._top_class()
         if owner is not None and isinstance(node.target, cst.Name):
@@ -257,6 +272,11 @@ class ModuleSummary(Analysis):
         self._constants.pop(name, None)
         self._aliases.pop(name, None)
         self._opaque.discard(name)
+        self._instances.pop(name, None)
+        if isinstance(value, cst.Call):
+            made_from = dotted_name(value.func)
+            if made_from is not None:
+                self._instances[name] = made_from
         if text is not None:
             self._constants[name] = text
             return
@@ -344,6 +364,7 @@ class ModuleSummary(Analysis):
             stars=tuple(self._stars),
             aliases=self._aliases,
             opaque=tuple(sorted(self._opaque)),
+            instances=self._instances,
             classes=self._classes,
             constants=self._constants,
             functions=functions,
@@ -384,6 +405,19 @@ def _defaults_error_code(init: cst.FunctionDef) -> bool:
                         continue
                     return True
     return False
+
+
+def _required_code_position(init: cst.FunctionDef) -> int:
+    """``ClassFacts.init_code`` for an ``__init__``."""
+    params = init.params
+    positional = [*params.posonly_params, *params.params][1:]  # without `self`
+    for index, param in enumerate(positional):
+        if param.name.value == ERROR_CODE:
+            return index if param.default is None else CODE_OPTIONAL
+    for param in params.kwonly_params:
+        if param.name.value == ERROR_CODE:
+            return KEYWORD_ONLY if param.default is None else CODE_OPTIONAL
+    return CODE_OPTIONAL
 
 
 def summary_facts(facts: object) -> ModuleFacts:

@@ -192,6 +192,10 @@ class ProjectIndex:
             return Symbol(SymbolKind.BUILTIN, "builtins", head)
         return None
 
+    def resolve_import(self, path: str, target: str) -> Symbol:
+        """What an import of ``target`` (``pkg.mod.name``, or relative ``..mod.name``) in ``path`` binds."""
+        return self._resolve_import(path, target, 0)
+
     def _resolve_import(self, path: str, target: str, depth: int) -> Symbol:
         candidates = self._absolute(path, target) if target.startswith(".") else [target]
         first: Symbol | None = None
@@ -225,12 +229,31 @@ class ProjectIndex:
             if path is None:
                 continue
             if end == len(parts):
-                return Symbol(SymbolKind.MODULE, path)
+                shadowing = self._package_binding(parts, depth)
+                return shadowing if shadowing is not None else Symbol(SymbolKind.MODULE, path)
             found = self.resolve(path, ".".join(parts[end:]), depth + 1)
             return found if found is not None else Symbol(SymbolKind.OPAQUE, path, ".".join(parts[end:]))
         if self._project.is_project(full):
             return Symbol(SymbolKind.MISSING, full)
         return Symbol(SymbolKind.EXTERNAL, full)
+
+    def _package_binding(self, parts: list[str], depth: int) -> Symbol | None:
+        """What the package ``parts[:-1]`` binds as ``parts[-1]`` when that is not the submodule
+        itself: ``from cat import log`` gets the ``log`` object that ``cat/__init__.py`` rebinds
+        with ``from .log import log``, as Python does."""
+        if len(parts) < 2:
+            return None
+        package = self._by_name.get(".".join(parts[:-1]))
+        if package is None or not self.modules[package]["package"]:
+            return None
+        facts = self.modules[package]
+        name = parts[-1]
+        target = facts["imports"].get(name)
+        if target is None and name not in facts["aliases"] and name not in facts["opaque"]:
+            return None
+        if target is not None and target in (f".{name}", ".".join(parts)):
+            return None  # `from . import log`: the submodule itself
+        return self.resolve(package, name, depth + 1)
 
     def function(self, symbol: Symbol) -> FunctionFacts | None:
         """The facts of a resolved project function."""

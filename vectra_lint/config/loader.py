@@ -93,6 +93,29 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+"""What marks a project root when no ``pyproject.toml`` has a ``[tool.vectra-lint]`` table."""
+
+
+def find_root(start: Path) -> Path:
+    """The project root for checking ``start`` when no config file was found: the nearest folder
+    from ``start`` upward holding one of ``ROOT_MARKERS``, else the folder of ``start`` itself,
+    or the folder above the package it is in (checking an installed ``cat/`` package alone must
+    still see its modules as ``cat.log``, as its own imports name them).
+
+    Never the working directory: the same files must give the same module names and layers
+    wherever the command runs.
+    """
+    resolved = start.resolve()
+    directory = resolved if resolved.is_dir() else resolved.parent
+    for folder in (directory, *directory.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        directory = directory.parent
+    return directory
+
+
 # Any: TOML values nest (tables, arrays, scalars); each key is checked where it is read.
 TomlTable = dict[str, Any]
 
@@ -126,10 +149,11 @@ def _selectors(values: Sequence[str], where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
-    """Settings from ``config_path`` (or the defaults, rooted at ``cwd``) and the command line."""
+def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> Settings:
+    """Settings from ``config_path`` (or the defaults, rooted at ``default_root``: see ``find_root``)
+    and the command line."""
     table: Mapping[str, object] = {}
-    root = cwd
+    root = default_root
     source = "defaults"
     if config_path is not None:
         data = _read(config_path)
@@ -176,6 +200,7 @@ def load(config_path: Path | None, overrides: Overrides, cwd: Path) -> Settings:
         raise ConfigError(f"{where}.line-length: expected a positive integer, got {line_length!r}")
 
     ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
+    ruff_ignore += registry.ruff_opt_outs(select, extend)
     # A Ruff rule that reports what one of ours does would report the same finding a second time.
     ruff_ignore += tuple(code for rule in registry.all_rules() if rule.code in enabled for code in rule.ruff_duplicates)
     return Settings(

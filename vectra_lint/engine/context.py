@@ -26,7 +26,7 @@ class FileContext:
         self.source = source
         self.module = module
         self.settings = settings
-        self.scope = ScopeTracker()
+        self.scope = ScopeTracker(source)
         """Imports, enclosing functions and handlers, updated by the walker before rules see a node."""
         self.current_statement: cst.CSTNode | None = None
         """The innermost statement being walked; reports are anchored to it for ``# noqa``."""

@@ -136,7 +136,9 @@ def _finish(
         return ()
     lines = LineIndex(text)
     located = locate_reports(module, text, lines, reports, tracker)
-    diagnostics = [_diagnostic(path, module, report, located, lines) for report in reports] + external
+    diagnostics = [
+        _diagnostic(path, module, report, located, lines, text, settings.line_length) for report in reports
+    ] + external
     if file_codes:
         diagnostics = [d for d in diagnostics if not noqa.matches(d.code, file_codes)]
     directives = [directive_at(comment, located, lines) for comment in comments]
@@ -150,7 +152,13 @@ def _span(located: Located, lines: LineIndex) -> tuple[int, int, int, int]:
 
 
 def _diagnostic(
-    path: str, module: cst.Module, report: Report, located: dict[int, Located], lines: LineIndex
+    path: str,
+    module: cst.Module,
+    report: Report,
+    located: dict[int, Located],
+    lines: LineIndex,
+    text: str,
+    line_length: int,
 ) -> Diagnostic:
     where = located[id(report.node)]
     if report.length is not None:
@@ -164,7 +172,7 @@ def _diagnostic(
             noqa_lines.add(lines.line_col(located[id(report.anchor.body)].outer_start)[0])
         else:
             noqa_lines.add(lines.line_col(anchor.end)[0])
-    fix = to_fix(module, report.fix, located) if report.fix is not None else None
+    fix = to_fix(module, report.fix, located, text, line_length) if report.fix is not None else None
     return Diagnostic(
         path,
         report.code,

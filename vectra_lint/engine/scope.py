@@ -9,9 +9,12 @@ most functions never need it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
+
+from vectra_lint.engine.walker import child_nodes, iter_nodes
 
 BUILTINS_PREFIX = "builtins."
 
@@ -50,11 +53,37 @@ def _target_names(target: cst.BaseExpression, into: set[str]) -> None:
         _target_names(target.value, into)
 
 
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _catches_import_error(handler: cst.ExceptHandler) -> bool:
+    kind = handler.type
+    elements = [e.value for e in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
+    return any(
+        (element.value if isinstance(element, cst.Name) else getattr(getattr(element, "attr", None), "value", None))
+        in _IMPORT_ERRORS
+        for element in elements
+        if element is not None
+    )
+
+
+def _pattern_names(pattern: cst.CSTNode, into: set[str]) -> None:
+    """The names a ``case`` pattern captures (``x``, ``[*rest]``, ``{**others}``, ``... as y``)."""
+    for node in iter_nodes(pattern, (cst.MatchAs, cst.MatchStar, cst.MatchMapping)):
+        name = node.rest if isinstance(node, cst.MatchMapping) else node.name
+        if name is not None:
+            into.add(name.value)
+
+
 class _BindingCollector:
     """Collects the bindings of one scope, not descending into nested scopes."""
 
     def __init__(self) -> None:
         self.bindings = Bindings()
+        # Names assigned in an `except ImportError:` handler: `try: import time` /
+        # `except ImportError: time = None` still binds the module where it is installed.
+        self._fallbacks: set[str] = set()
+        self._fallback_nodes: set[int] = set()
 
     def scan(self, scope: cst.CSTNode) -> Bindings:
         if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
@@ -70,7 +99,8 @@ class _BindingCollector:
         else:
             roots = [scope]
         # Statements only: bindings are made by statements (and the `as` of with/except), so
-        # expressions are not entered. A walrus target inside an expression is not seen.
+        # expressions are not entered here; walrus and comprehension targets are found on demand
+        # (``ScopeTracker._bound_in_expressions``).
         stack = roots
         while stack:
             node = stack.pop()
@@ -78,13 +108,16 @@ class _BindingCollector:
                 self.bindings.other.add(node.name.value)
                 continue  # a nested scope: its bindings are its own
             if isinstance(node, cst.SimpleStatementLine):
+                into = self._fallbacks if id(node) in self._fallback_nodes else self.bindings.other
                 for small in node.body:
-                    self._bind(small)
+                    self._bind(small, into)
                     if isinstance(small, cst.Assign):
                         for target in small.targets:
-                            _target_names(target.target, self.bindings.other)
+                            _target_names(target.target, into)
                 continue
             if isinstance(node, (cst.SimpleStatementSuite, cst.IndentedBlock)):
+                if id(node) in self._fallback_nodes:
+                    self._fallback_nodes.update(id(child) for child in node.body)
                 stack.extend(node.body)
                 continue
             if isinstance(node, (cst.Module,)):
@@ -103,14 +136,20 @@ class _BindingCollector:
                 for item in node.items:
                     if item.asname is not None:
                         self._bind(item.asname)
-            elif isinstance(node, cst.ExceptHandler) and node.name is not None:
-                self._bind(node.name)
+            elif isinstance(node, cst.ExceptHandler):
+                if node.name is not None:
+                    self._bind(node.name)
+                if _catches_import_error(node):
+                    self._fallback_nodes.add(id(node.body))
             elif isinstance(node, cst.Match):
                 stack.extend(node.cases)
+            elif isinstance(node, cst.MatchCase):
+                _pattern_names(node.pattern, self.bindings.other)
+        self.bindings.other |= self._fallbacks - set(self.bindings.imports)
         return self.bindings
 
-    def _bind(self, node: cst.CSTNode) -> None:
-        other = self.bindings.other
+    def _bind(self, node: cst.CSTNode, into: set[str] | None = None) -> None:
+        other = self.bindings.other if into is None else into
         if isinstance(node, cst.Import):
             for alias in node.names:
                 full = dotted_name(alias.name) or ""
@@ -145,13 +184,50 @@ class _BindingCollector:
                 other.add(item.name.value)
 
 
+_WALRUS = re.compile(r"([A-Za-z_]\w*)\s*:=")
+_FOR_TARGETS = re.compile(r"\bfor\b([^:\n]*?)\bin\b")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def _expression_candidates(source: str) -> frozenset[str]:
+    """Names that may be bound inside expressions (walrus, comprehension targets), read from the
+    text: a cheap filter, so that scopes are scanned for them only when a rule asks about one."""
+    found = set(_WALRUS.findall(source))
+    for targets in _FOR_TARGETS.findall(source):
+        found.update(_NAME.findall(targets))
+    return frozenset(found)
+
+
+def _expression_bindings(scope: cst.CSTNode) -> set[str]:
+    """Walrus targets and comprehension variables in the expressions of one scope.
+
+    A comprehension's variables belong to its own scope, but counting them for the enclosing one
+    only errs towards "shadowed" (nothing reported) for a name used both ways in one function.
+    """
+    found: set[str] = set()
+    stack: list[cst.CSTNode] = list(child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.NamedExpr):
+            _target_names(node.target, found)
+        elif isinstance(node, cst.CompFor):
+            _target_names(node.target, found)
+        stack.extend(child_nodes(node))
+    return found
+
+
 class ScopeTracker:
     """The stack of enclosing scopes during the walk, and lazy name resolution within it."""
 
-    def __init__(self) -> None:
-        """Start outside any scope; the walker enters the module first."""
+    def __init__(self, source: str = "") -> None:
+        """Start outside any scope; the walker enters the module first. ``source`` (the file's
+        text) tells which names walrus or comprehension targets may bind."""
         self.frames: list[_Frame] = []
         self._bindings: dict[int, Bindings] = {}
+        self._expression_names = _expression_candidates(source) if source else frozenset()
+        self._expression_bound: dict[int, set[str]] = {}
         # Every name any import statement has bound so far in the walk, in any scope: a cheap
         # filter before the (lazy, scanning) shadowing check of ``qualified_name``.
         self._imported: set[str] = set()
@@ -267,9 +343,18 @@ class ScopeTracker:
             bindings = self.bindings(frame.node)
             if name in bindings.other:
                 return None
+            if name in self._expression_names and name in self._bound_in_expressions(frame.node):
+                return None
             if name in bindings.imports:
                 return bindings.imports[name]
         return BUILTINS_PREFIX + name
+
+    def _bound_in_expressions(self, scope: cst.CSTNode) -> set[str]:
+        found = self._expression_bound.get(id(scope))
+        if found is None:
+            root = scope.body if isinstance(scope, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) else scope
+            found = self._expression_bound[id(scope)] = _expression_bindings(root)
+        return found
 
     def imported_name(self, node: cst.BaseExpression) -> str | None:
         """Like ``qualified_name``, for a ``Name``/``Attribute`` rooted in an import; ``None`` for

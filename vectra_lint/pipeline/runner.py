@@ -162,7 +162,7 @@ def _process_one(
         return Outcome(task, (), error=f"{task.display}: too deeply nested to analyse")
     except ruff.RuffError:
         raise  # not about this file: the whole run cannot use Ruff
-    except Exception as error:  # noqa: VL301 -- a bug on one file must not cost the report on the others
+    except Exception as error:  # a bug on one file must not cost the report on the others
         message = f"{task.display}: internal error, please report it: {type(error).__name__}: {error}"
         return Outcome(task, (), error=message)
 

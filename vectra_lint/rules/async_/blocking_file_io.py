@@ -21,12 +21,18 @@ class BlockingFileIo(BlockingCallRule):
     """
     ## What it does
     Flags synchronous file I/O directly inside an `async def`: the builtin `open()` (and
-    `io.open`, `io.open_code`, `codecs.open`), `pathlib.Path` methods `read_text`, `read_bytes`,
-    `write_text`, `write_bytes` and `open`, and `shutil.copy*`, `shutil.move`, `shutil.rmtree`.
-    A `Path` is recognised when the method is called on `Path(...)` itself, or on a name that was
-    assigned `Path(...)` (or `Path(...) / "x"`), annotated `Path`, or is a parameter annotated
-    `Path`. A local function or variable that shadows `open` is not flagged, nor is a sync `def`
-    or `lambda` nested in the coroutine.
+    `io.open`, `io.open_code`, `codecs.open`), `shutil.copy*`, `shutil.move`, `shutil.rmtree`,
+    `zipfile.ZipFile`, `tarfile.open`, `os.listdir`/`scandir`/`walk`/`remove`/`makedirs` and the
+    other `os` filesystem changes, and the filesystem queries of Ruff's ASYNC240: `os.path.exists`,
+    `isfile`, `isdir`, `getsize`, `abspath`, `realpath`... (not `os.path.join` or `normpath`, which
+    only work on strings) and the `pathlib.Path` methods that touch the disk (`exists`, `stat`,
+    `mkdir`, `iterdir`, `glob`, `unlink`, `rename`, `resolve`, `open`, `read_text`...).
+    A `Path` is recognised when the method is called on `Path(...)` itself, or on a name or
+    `self.` attribute that was assigned `Path(...)` (or `Path(...) / "x"`), annotated `Path`, or
+    is a parameter annotated `Path`. `.read_text()`, `.write_text()`, `.read_bytes()` and
+    `.write_bytes()` are flagged on any receiver unless awaited (an async path library's). A local
+    function or variable that shadows `open` is not flagged, nor is a sync `def` or `lambda`
+    nested in the coroutine.
 
     ## Why is this bad?
     §3: disk reads and writes block the event loop for as long as the disk takes (much longer on
@@ -48,7 +54,8 @@ class BlockingFileIo(BlockingCallRule):
             "async def load(name: str) -> str:\n    def open(path: str) -> str:\n        return path\n\n"
             "    return open(name)\n"
         ),
-        Valid("async def load(store: object) -> None:\n    store.read_text()\n"),
+        Valid("async def load(store: object) -> str:\n    return await store.read_text()\n"),
+        Valid("import os\n\n\nasync def where(name: str) -> str:\n    return os.path.join('/data', name)\n"),
     )
     invalid = (
         Invalid(
@@ -69,6 +76,39 @@ class BlockingFileIo(BlockingCallRule):
             "import pathlib\n\n\nasync def save(target: pathlib.Path, text: str) -> None:\n"
             "    target.write_text(text)\n",
             expected=(Expect(5, 5, BlockingFileIoCall("target.write_text")),),
+        ),
+        Invalid(
+            "import os\nimport zipfile\nfrom pathlib import Path\n\n\nclass Loader:\n"
+            "    def __init__(self, root: Path) -> None:\n        self.root = root\n\n"
+            "    async def load(self, name: str, store: object) -> str:\n"
+            "        if not os.path.exists(name):\n"
+            '            (self.root / "cache").mkdir()\n'
+            "        with zipfile.ZipFile(name) as archive:\n"
+            "            archive.testzip()\n"
+            "        return store.read_text()\n",
+            expected=(
+                Expect(
+                    11,
+                    16,
+                    "`os.path.exists` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`",
+                ),
+                Expect(
+                    12,
+                    13,
+                    '`(self.root / "cache").mkdir` is blocking file I/O inside `async def`; offload it '
+                    "with `asyncio.to_thread`",
+                ),
+                Expect(
+                    13,
+                    14,
+                    "`zipfile.ZipFile` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`",
+                ),
+                Expect(
+                    15,
+                    16,
+                    "`store.read_text` is blocking file I/O inside `async def`; offload it with `asyncio.to_thread`",
+                ),
+            ),
         ),
         Invalid(
             'import shutil\n\n\nasync def purge() -> None:\n    shutil.rmtree("/tmp/work")\n',

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import libcst as cst
+
+from vectra_lint.analysis.blocking_calls import SYNC_CLIENTS, BlockingCall
 from vectra_lint.analysis.rule_bases import BlockingCallRule, CallMessage
-from vectra_lint.rule import Expect, Invalid, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,17 @@ class BlockingHttpCall(CallMessage):
     def __str__(self) -> str:
         """The text users see."""
         return f"`{self.call}` is a blocking HTTP call inside `async def`; use an async client (`httpx.AsyncClient`)"
+
+
+@dataclass(frozen=True)
+class SyncClientCall(CallMessage):
+    """The message of a method call on a sync SDK client."""
+
+    client: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.call}` is a call on a sync `{self.client}` inside `async def`; use its async client"
 
 
 class BlockingHttp(BlockingCallRule):
@@ -27,21 +41,35 @@ class BlockingHttp(BlockingCallRule):
     by resolved import (`from requests import get as fetch` counts; a local variable named
     `requests` does not). A sync `def` or `lambda` nested in the coroutine is not flagged.
 
+    Also flagged: method calls on a sync SDK client (option `sync-clients`: `QdrantClient`,
+    `OpenAI`, `Anthropic`, `redis.Redis`, `boto3.client`, `httpx.Client`, `requests.Session` by
+    default), also through its attributes (`self.llm.chat.completions.create(...)`), when the
+    instance is known: constructed or annotated in the function or module, a parameter
+    annotation, or a `self.` attribute assigned or annotated in the class.
+
     ## Why is this bad?
     §3: a synchronous request holds the event loop for the whole network round trip, so every
     other request the worker serves waits behind it. Use an async client
-    (`async with httpx.AsyncClient() as client: await client.get(...)`).
+    (`async with httpx.AsyncClient() as client: await client.get(...)`, `AsyncQdrantClient`,
+    `AsyncOpenAI`).
 
     ## Notes
-    Methods called on a client object (`session.get(...)`) are not followed: the call that created
-    the sync client (`requests.Session()`, `httpx.Client()`) is the one reported. Calls made
-    through a helper function are VL207's.
+    A client whose type is not known where it is used (returned by a helper, stored in a
+    container) is not followed. Calls made through a helper function are VL207's.
     """
 
     code = "VL202"
     name = "blocking-http"
     message = "Blocking HTTP call inside `async def`; use an async client (`httpx.AsyncClient`)"
     call_message = BlockingHttpCall
+    options = (SYNC_CLIENTS,)
+
+    def describe(self, node: cst.Call, found: BlockingCall) -> Message:
+        """The message, naming the client for a call on a sync client."""
+        if found.client:
+            return SyncClientCall(self.context.code_for(node.func), found.client)
+        return super().describe(node, found)
+
     valid = (
         Valid(
             "import httpx\n\n\nasync def fetch(url: str) -> str:\n"
@@ -51,11 +79,41 @@ class BlockingHttp(BlockingCallRule):
         Valid("import requests\n\n\ndef fetch(url: str) -> bytes:\n    return requests.get(url).content\n"),
         Valid("async def fetch(requests: object, url: str) -> object:\n    return requests.get(url)\n"),
         Valid(
+            "from qdrant_client import AsyncQdrantClient\n\n\nasync def run(client: AsyncQdrantClient) -> object:\n"
+            '    return await client.search(collection_name="docs", query_vector=[])\n'
+        ),
+        Valid(
             "import requests\n\n\nasync def fetch(url: str) -> None:\n"
             "    def later() -> object:\n        return requests.get(url)\n"
         ),
     )
     invalid = (
+        Invalid(
+            "from qdrant_client import QdrantClient\n\n\nclass Search:\n"
+            "    def __init__(self, url: str) -> None:\n        self.client = QdrantClient(url=url)\n\n"
+            "    async def run(self, vector: list[float]) -> object:\n"
+            '        return self.client.search(collection_name="docs", query_vector=vector)\n',
+            expected=(
+                Expect(
+                    9,
+                    16,
+                    "`self.client.search` is a call on a sync `qdrant_client.QdrantClient` inside `async def`; "
+                    "use its async client",
+                ),
+            ),
+        ),
+        Invalid(
+            "import openai\n\n\nasync def ask(llm: openai.OpenAI, prompt: str) -> object:\n"
+            '    return llm.chat.completions.create(model="m", messages=[prompt])\n',
+            expected=(
+                Expect(
+                    5,
+                    12,
+                    "`llm.chat.completions.create` is a call on a sync `openai.OpenAI` inside `async def`; "
+                    "use its async client",
+                ),
+            ),
+        ),
         Invalid(
             "import requests\n\n\nasync def fetch(url: str) -> bytes:\n    return requests.get(url).content\n",
             expected=(Expect(5, 12, BlockingHttpCall("requests.get")),),

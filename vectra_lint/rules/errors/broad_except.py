@@ -6,12 +6,16 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from vectra_lint.analysis.project_index import ProjectIndex, Tri, any_of
+from vectra_lint.analysis.project_index import ProjectIndex, SymbolKind, Tri, any_of
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Message, Valid
+from vectra_lint.rule import Expect, Invalid, Message, StringsOption, Valid
 
+SERVICE = "app/services/example.py"
+LAYERS = StringsOption(
+    "layers", ("services",), "The layers (names of `[tool.vectra-lint.layers]`) where broad handlers are checked."
+)
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 BROAD_NAMES = frozenset(name.rsplit(".", 1)[1] for name in BROAD)
 
@@ -49,32 +53,37 @@ class BroadExceptMessage(Message):
 
     def __str__(self) -> str:
         """The text users see."""
-        return f"Broad `except {self.caught}` neither re-raises nor raises a `TechnicalError` (§4)"
+        return f"Broad `except {self.caught}` neither re-raises nor raises a Vectra exception (§4)"
 
 
 class BroadExcept(IndexRule[BroadHandler]):
     """
     ## What it does
-    Flags `except Exception` and `except BaseException` (also inside a tuple,
-    `except (ValueError, Exception)`) whose handler neither re-raises the exception (a bare
-    `raise`, or `raise` of the name it is bound to) nor raises a `TechnicalError` (or a subclass:
-    the hierarchy is resolved across the project, including imported and aliased classes).
+    In the layers of option `layers` (default `["services"]`), flags `except Exception` and
+    `except BaseException` (also inside a tuple, `except (ValueError, Exception)`) whose handler
+    neither re-raises the exception (a bare `raise`, or `raise` of the name it is bound to) nor
+    raises a Vectra exception (a `FunctionalError` as well as a `TechnicalError`, or any subclass:
+    the hierarchy is resolved across the project, including imported and aliased classes) nor
+    `SystemExit` (`raise SystemExit(1) from exc` in a command-line entry point).
 
     ## Why is this bad?
-    §4: a broad catch that swallows the error turns a 500 with a traceback into silent wrong
-    behaviour. Let it bubble up to the global handler, or wrap it in a `TechnicalError` so it is
-    logged with its traceback and answered with a proper error code.
+    §4: a broad catch in a service that swallows the error turns a 500 with a traceback into
+    silent wrong behaviour. Let it bubble up to the global handler, or wrap it in a Vectra
+    exception so it is logged with its traceback and answered with a proper error code (§6
+    "Context Preservation": wrapping into a `FunctionalError` keeps the context as well).
 
     ## Notes
     A handler that raises something the index cannot resolve (a factory's result, a class from a
     project module that was not checked, say when pre-commit passes only changed files) gets the
-    benefit of the doubt. The technical base class is named by the `technical-base` setting under
-    `[tool.vectra-lint.names]`.
+    benefit of the doubt. The exception base class is named by the `exception-base` setting under
+    `[tool.vectra-lint.names]`. Fallbacks outside the configured layers (`core/rag`, scripts) are
+    not checked: add their layer names to `layers` to check them too.
     """
 
     code = "VL301"
     name = "broad-except"
-    message = "Broad `except` neither re-raises nor raises a `TechnicalError` (§4)"
+    message = "Broad `except` neither re-raises nor raises a Vectra exception (§4)"
+    options = (LAYERS,)
     valid = (
         Valid("try:\n    run()\nexcept Exception:\n    logger.exception('FAIL')\n    raise\n"),
         Valid(
@@ -88,28 +97,40 @@ class BroadExcept(IndexRule[BroadHandler]):
         Valid("try:\n    run()\nexcept Exception as exc:\n    if retry():\n        return\n    raise exc\n"),
         Valid("try:\n    run()\nexcept ValueError:\n    pass\n"),
         Valid("try:\n    run()\nexcept Exception as exc:\n    raise make_error(exc) from exc\n"),
+        Valid(
+            "from app.core.exceptions import FunctionalError\n\n\ndef parse() -> None:\n    try:\n        run()\n"
+            "    except Exception as exc:\n        raise FunctionalError('BAD_FILE') from exc\n",
+            path=SERVICE,
+        ),
+        Valid("try:\n    run()\nexcept Exception as exc:\n    raise SystemExit(1) from exc\n", path=SERVICE),
+        Valid("try:\n    answer = rerank()\nexcept Exception:\n    answer = fallback()\n", path="app/core/rag.py"),
     )
     invalid = (
         Invalid(
             "try:\n    run()\nexcept Exception:\n    logger.warning('ignored')\n",
+            path=SERVICE,
             expected=(Expect(3, 1, BroadExceptMessage("Exception")),),
         ),
         Invalid(
             "try:\n    run()\nexcept (KeyError, BaseException) as exc:\n    return None\n",
+            path=SERVICE,
             expected=(Expect(3, 1, BroadExceptMessage("BaseException")),),
         ),
         Invalid(
             "from fastapi import HTTPException\n\ntry:\n    run()\nexcept Exception as exc:\n"
             "    raise HTTPException(500) from exc\n",
+            path=SERVICE,
             expected=(Expect(5, 1, BroadExceptMessage("Exception")),),
         ),
         Invalid(
             "class TechnicalError(Exception):\n    pass\n\n\nclass NotFound(Exception):\n    pass\n\n\n"
             "try:\n    run()\nexcept Exception as exc:\n    raise NotFound('MISSING') from exc\n",
+            path=SERVICE,
             expected=(Expect(11, 1, BroadExceptMessage("Exception")),),
         ),
         Invalid(
             "try:\n    run()\nexcept Exception:\n    def later() -> None:\n        raise\n\n    schedule(later)\n",
+            path=SERVICE,
             expected=(Expect(3, 1, BroadExceptMessage("Exception")),),
         ),
     )
@@ -119,10 +140,11 @@ class BroadExcept(IndexRule[BroadHandler]):
         super().__init__(context)
         self._open: list[_Handler] = []
         self._done: list[_Handler] = []
+        self._active = context.in_layer(*self.option(LAYERS))
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         """Start collecting the raises of a broad handler."""
-        if node.type is None:
+        if node.type is None or not self._active:
             return  # bare `except:` is VL302's
         elements = [e.value for e in node.type.elements] if isinstance(node.type, cst.Tuple) else [node.type]
         scope = self.context.scope
@@ -166,11 +188,25 @@ class BroadExcept(IndexRule[BroadHandler]):
 
     @classmethod
     def decide(cls, index: ProjectIndex, candidate: BroadHandler) -> Verdict:
-        """Fine when something raised is a TechnicalError; unknown raises get the benefit of the doubt."""
+        """Fine when something raised is a Vectra exception or SystemExit; unknown raises get the
+        benefit of the doubt."""
         path = candidate.path
-        technical = any_of(index.flags_of(path, name).technical if name else Tri.UNKNOWN for name in candidate.raised)
-        if technical is Tri.NO:
+        wraps = any_of(_wraps(index, path, name) if name else Tri.UNKNOWN for name in candidate.raised)
+        if wraps is Tri.NO:
             return Verdict(Tri.YES, BroadExceptMessage(candidate.caught))
-        if technical is Tri.DEFER:
+        if wraps is Tri.DEFER:
             return Verdict(Tri.DEFER, BroadExceptMessage(candidate.caught))
         return Verdict(Tri.NO)
+
+
+def _wraps(index: ProjectIndex, path: str, raised: str) -> Tri:
+    """Whether raising ``raised`` (as written in ``path``) hands the error on properly: a Vectra
+    exception of any kind, or ``SystemExit``."""
+    symbol = index.resolve(path, raised)
+    if symbol is not None and symbol.kind is SymbolKind.BUILTIN and symbol.name == "SystemExit":
+        return Tri.YES
+    names = index.names
+    if raised.rsplit(".", 1)[-1] in (names.exception_base, names.functional_base, names.technical_base):
+        return Tri.YES
+    flags = index.flags(symbol)
+    return any_of((flags.vectra, flags.technical))

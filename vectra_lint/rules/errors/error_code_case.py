@@ -90,9 +90,11 @@ class ErrorCodeCase(IndexRule[CodeName]):
     """
     ## What it does
     Flags an `error_code` that is not SCREAMING_SNAKE_CASE (`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`): an
-    `error_code=...` keyword argument, a class attribute `error_code = ...`, or the argument at
+    `error_code=...` keyword argument, a class attribute `error_code = ...`, the argument at
     the error-code position of an exception call (a callee whose name ends in `Error` or
-    `Exception`; option `error-code-position`).
+    `Exception`; option `error-code-position`), or the default of an `error_code` parameter of a
+    class's `__init__` (`error_code: str = "internal_error"`, which every call that passes no code
+    raises with).
 
     A string literal is checked where it is written. A name is followed to the string constant
     it holds, in the same module or in another project module (`error_code=ERROR_AUTH` with
@@ -144,6 +146,15 @@ class ErrorCodeCase(IndexRule[CodeName]):
             'raise NotFoundError("User missing", error_code="user_\\x6eot_found")\n',
             fixed=None,
             expected=(Expect(1, 48, BadCode("user_not_found")),),
+        ),
+        Invalid(
+            "class TechnicalError(VectraException):\n"
+            '    def __init__(self, message: str, error_code: str = "internal_error") -> None:\n'
+            "        super().__init__(message, error_code)\n",
+            fixed="class TechnicalError(VectraException):\n"
+            '    def __init__(self, message: str, error_code: str = "INTERNAL_ERROR") -> None:\n'
+            "        super().__init__(message, error_code)\n",
+            expected=(Expect(2, 56, "Error code 'internal_error' is not SCREAMING_SNAKE_CASE (§15)"),),
         ),
         Invalid(
             "class Timeout(TechnicalError):\n    error_code = 'apiTimeout'\n",
@@ -225,6 +236,17 @@ class ErrorCodeCase(IndexRule[CodeName]):
                     self._check(value, statement)
                 elif top_level and isinstance(value, cst.SimpleString):
                     self._remember(f"{node.name.value}.{target.value}", value, statement)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Check the default of an `error_code` parameter of a class's `__init__`: every call that
+        does not pass a code raises with it."""
+        frames = self.context.scope.frames
+        if node.name.value != "__init__" or len(frames) < 2 or not isinstance(frames[-2].node, cst.ClassDef):
+            return
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.name.value == ERROR_CODE and param.default is not None:
+                self._check(param.default)
 
     def _remember(self, name: str, value: cst.SimpleString, anchor: cst.CSTNode | None = None) -> None:
         text = value.evaluated_value

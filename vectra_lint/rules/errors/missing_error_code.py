@@ -6,8 +6,14 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import ERROR_CODE, error_code_position, is_exception_call_name
-from vectra_lint.analysis.project_index import ProjectIndex, Tri
+from vectra_lint.analysis.module_summary import (
+    CODE_OPTIONAL,
+    ERROR_CODE,
+    NO_INIT,
+    error_code_position,
+    is_exception_call_name,
+)
+from vectra_lint.analysis.project_index import MAX_DEPTH, ProjectIndex, Symbol, SymbolKind, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
@@ -19,20 +25,43 @@ class _Candidate:
     node: cst.BaseExpression
     dotted: str
     anchor: cst.CSTNode | None
+    positional: int
+
+
+def _positional_count(call: cst.Call) -> int:
+    return sum(1 for arg in call.args if arg.keyword is None and not arg.star)
 
 
 def _carries_code(call: cst.Call, position: int) -> bool:
     """Whether the call passes an error code, or may (``*args``, ``**kwargs``)."""
-    positional = 0
     for arg in call.args:
         if arg.star:
             return True
-        if arg.keyword is not None:
-            if arg.keyword.value == ERROR_CODE:
-                return not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
-        else:
-            positional += 1
-    return positional > position
+        if arg.keyword is not None and arg.keyword.value == ERROR_CODE:
+            return not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
+    return _positional_count(call) > position
+
+
+def _required_position(index: ProjectIndex, symbol: Symbol | None, depth: int = 0) -> tuple[Tri, int]:
+    """Whether the ``__init__`` a call of the class reaches (its own, else the nearest base's)
+    requires ``error_code``, and at which position (``KEYWORD_ONLY`` for a keyword-only one)."""
+    facts = index.class_facts(symbol) if symbol is not None else None
+    if facts is None or symbol is None or depth > MAX_DEPTH:
+        return Tri.UNKNOWN, CODE_OPTIONAL
+    init = facts["init_code"]
+    if init != NO_INIT:
+        return (Tri.YES, init) if init >= 0 else (Tri.NO, init)
+    for base in facts["bases"]:
+        found = index.resolve(symbol.module, base)
+        if found is None:
+            return Tri.UNKNOWN, CODE_OPTIONAL
+        if found.kind is SymbolKind.MISSING:
+            return (Tri.DEFER if index.partial else Tri.UNKNOWN), CODE_OPTIONAL
+        if found.kind is SymbolKind.CLASS:
+            return _required_position(index, found, depth + 1)
+        if found.kind is SymbolKind.EXTERNAL or found.kind is SymbolKind.BUILTIN:
+            return Tri.NO, CODE_OPTIONAL  # a library base's own __init__ (Exception's takes *args)
+    return Tri.NO, CODE_OPTIONAL
 
 
 def _class_like(func: cst.BaseExpression) -> bool:
@@ -47,6 +76,22 @@ class RaisedClass(Candidate):
     """An exception class raised or built without an error code, by the name used."""
 
     dotted: str
+    positional: int = 0
+    """How many positional arguments the call passes."""
+
+
+@dataclass(frozen=True)
+class RequiredCodeMessage(Message):
+    """Names the class whose reached ``__init__`` requires ``error_code``."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"`{self.name}` is raised or built without an error code, which its `__init__` requires "
+            "(a `TypeError`) (§15)"
+        )
 
 
 @dataclass(frozen=True)
@@ -70,6 +115,9 @@ class MissingErrorCode(IndexRule[RaisedClass]):
     default 1: `NotFoundError(message, code)`). A class gives a default with a class attribute
     `error_code = "..."` (an annotation without a value is no default), an `__init__` parameter
     `error_code` with a default, or an `__init__` that passes `error_code=...` on to its base.
+    Also flagged, whatever the defaults: a call that passes no code when the `__init__` it reaches
+    (the class's own, else the nearest base's) takes `error_code` without a default. A base's
+    class attribute does not help there: the call fails with a `TypeError` before it is read.
 
     ## Why is this bad?
     §4 and §15: every Vectra exception must carry a SCREAMING_SNAKE_CASE code; the frontend
@@ -134,6 +182,14 @@ class MissingErrorCode(IndexRule[RaisedClass]):
             expected=(Expect(9, 7, MissingCodeMessage("Conflict")),),
         ),
         Invalid(
+            "class VectraException(Exception):\n    error_code = 'INTERNAL_ERROR'\n\n\n"
+            "class FunctionalError(VectraException):\n"
+            "    def __init__(self, message: str, error_code: str) -> None:\n"
+            "        super().__init__(message)\n        self.error_code = error_code\n\n\n"
+            'raise FunctionalError("File must be an image")\n',
+            expected=(Expect(11, 7, RequiredCodeMessage("FunctionalError")),),
+        ),
+        Invalid(
             'class VectraException(Exception):\n    pass\n\n\nraise VectraException("broken", error_code=None)\n',
             expected=(Expect(5, 7, MissingCodeMessage("VectraException")),),
         ),
@@ -166,18 +222,27 @@ class MissingErrorCode(IndexRule[RaisedClass]):
     def _collect(self, node: cst.BaseExpression, func: cst.BaseExpression) -> None:
         dotted = dotted_name(func)
         if dotted is not None:
-            self._candidates.append(_Candidate(node, dotted, self.context.current_statement))
+            positional = _positional_count(node) if isinstance(node, cst.Call) else 0
+            self._candidates.append(_Candidate(node, dotted, self.context.current_statement, positional))
 
     def finish(self) -> None:
         """Judge the candidates once the module is indexed."""
         for candidate in self._candidates:
-            self.judge(candidate.node, RaisedClass(self.context.path, candidate.dotted), anchor=candidate.anchor)
+            raised = RaisedClass(self.context.path, candidate.dotted, candidate.positional)
+            self.judge(candidate.node, raised, anchor=candidate.anchor)
 
     @classmethod
     def decide(cls, index: ProjectIndex, candidate: RaisedClass) -> Verdict:
         """Reported for a Vectra class without a default code anywhere in its hierarchy."""
-        flags = index.flags_of(candidate.path, candidate.dotted)
+        symbol = index.resolve(candidate.path, candidate.dotted)
+        flags = index.flags(symbol)
         message = MissingCodeMessage(candidate.dotted)
+        if flags.vectra in (Tri.YES, Tri.DEFER):
+            required, position = _required_position(index, symbol)
+            if required is Tri.YES and candidate.positional <= position:
+                return Verdict(flags.vectra, RequiredCodeMessage(candidate.dotted))
+            if required is Tri.DEFER:
+                return Verdict(Tri.DEFER, message)
         if flags.vectra is Tri.YES and flags.default_code is Tri.NO:
             return Verdict(Tri.YES, message)
         if (

@@ -12,6 +12,9 @@ from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertAfter, Invalid, Message, NodeEdit, Rule, Valid
 
 _BUILTINS = frozenset(dir(builtins))
+_BUILTIN_EXCEPTIONS = frozenset(
+    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
 _BROAD = frozenset({"Exception", "BaseException"})
 
 
@@ -64,6 +67,9 @@ class RaiseWithoutFrom(Rule):
     `__cause__` is empty for the error log.
 
     ## Fix safety
+    Only a raise that constructs a new exception (a call, or a builtin exception class) is fixed:
+    re-raising another exception object (`raise e` of an outer handler inside an inner one) gets
+    no fix, as its cause is not the exception this handler caught.
     The fix is safe: it adds `from <name>` with the name the handler binds, first binding one
     (`except OSError as exc:`) when the handler has none. The new name is chosen so that it does
     not clash with any name of the function or module. Only the chaining shown in tracebacks and
@@ -122,6 +128,26 @@ class RaiseWithoutFrom(Rule):
         Invalid(
             "try:\n    run()\nexcept:\n    raise StorageError('DISK')\n",
             expected=(Expect(4, 5, NoFromMessage("<name>")),),
+        ),
+        Invalid(
+            "try:\n    run()\nexcept KeyError as e:\n    try:\n        fallback()\n    except OSError as e2:\n"
+            "        raise e\n",
+            expected=(
+                Expect(
+                    7,
+                    9,
+                    "New exception raised in an `except` handler without `from`; chain it with `from <cause>` (§15)",
+                ),
+            ),
+        ),
+        Invalid(
+            "try:\n    run()\nexcept OSError:\n    raise ValueError\n",
+            fixed="try:\n    run()\nexcept OSError as exc:\n    raise ValueError from exc\n",
+            expected=(
+                Expect(
+                    4, 5, "New exception raised in an `except` handler without `from`; chain it with `from exc` (§15)"
+                ),
+            ),
         ),
         Invalid(
             "try:\n    run()\nexcept KeyError as missing:\n    try:\n        raise LookupFailed(missing)\n"
@@ -191,6 +217,11 @@ class RaiseWithoutFrom(Rule):
         if handler.type is None:
             self.report(node, NoFromMessage("<name>"))
             return
+        if not self._constructs(node.exc):
+            # `raise e` of an outer handler (or any existing object): its cause is not what this
+            # handler caught, so `from <this handler's exception>` would name the wrong one.
+            self.report(node, NoFromMessage("<cause>"))
+            return
         edits: list[NodeEdit] = []
         name = bound
         if name is None:
@@ -199,6 +230,13 @@ class RaiseWithoutFrom(Rule):
         edits.append(InsertAfter(node.exc, f" from {name}"))
         fix = FixSpec(tuple(edits), f"Add `from {name}`")
         self.report(node, NoFromMessage(name), fix=fix)
+
+    def _constructs(self, exc: cst.BaseExpression) -> bool:
+        """Whether ``raise exc`` makes a new exception: a call, or a builtin exception class."""
+        if isinstance(exc, cst.Call):
+            return True
+        qualified = self.context.scope.qualified_name(exc) if isinstance(exc, cst.Name) else None
+        return qualified is not None and qualified[len("builtins.") :] in _BUILTIN_EXCEPTIONS
 
     def _fresh_name(self) -> str:
         """`exc`, or `exc_1`, `exc_2`... so that no enclosing scope binds or reads it as a global."""

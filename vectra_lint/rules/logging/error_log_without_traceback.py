@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 
+from vectra_lint.analysis.loggers import Loggers, logger_kind
+from vectra_lint.analysis.module_summary import INDEX_ANALYSES
+from vectra_lint.analysis.project_index import ProjectIndex, Tri, file_index
 from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Message, Replace, Rule, Valid
+from vectra_lint.engine.context import FileContext
+from vectra_lint.rule import Analysis, Expect, FixAvailability, FixSpec, Invalid, Message, Replace, Rule, Valid
+
+if TYPE_CHECKING:
+    from vectra_lint.analysis.project import Project
+    from vectra_lint.diagnostics import Diagnostic
+
+HOME_MADE = (
+    "class AppLogger:\n    def error(self, message: str) -> None:\n        send(message)\n\n\n"
+    "logger = AppLogger()\n\n\n"
+)
 
 
 @dataclass(frozen=True)
@@ -24,8 +38,11 @@ class ErrorLogMessage(Message):
 class ErrorLogWithoutTraceback(Rule):
     """
     ## What it does
-    Flags `logger.error(...)` (any configured logger name, or the `logging` module) called inside
-    an `except` handler without `exc_info=True`. `logger.exception(...)` is fine.
+    Flags `logger.error(...)` (any configured logger name, the `logging` module, or a name made by
+    `logging.getLogger`) called inside an `except` handler without `exc_info=True`.
+    `logger.exception(...)` is fine. The logger is resolved, across modules too: an object of a
+    project class that is not a `logging.Logger` (a home-made logger whose `error()` may take no
+    keywords), or a loguru logger, is not reported.
 
     ## Why is this bad?
     §6.3 and §4: technical failures are logged as ERROR *with* the traceback. Without
@@ -33,33 +50,53 @@ class ErrorLogWithoutTraceback(Rule):
     an on-call engineer needs first.
 
     ## Fix safety
-    The fix is safe: it adds `exc_info=True` to the call, which only adds the active exception's
-    traceback to the record. A call that passes `exc_info` explicitly (say `exc_info=False`) is
-    reported without a fix: that value was chosen by someone.
+    The fix adds `exc_info=True` to the call. It is safe when the logger is known to be a
+    `logging.Logger` (made by `logging.getLogger(...)`, annotated `logging.Logger`, or the
+    `logging` module): that only adds the active exception's traceback to the record. When the
+    logger cannot be resolved (a parameter without annotation, `structlog.get_logger()`), the fix
+    is unsafe: another logger's `error()` may reject the keyword. A call that passes `exc_info`
+    explicitly (say `exc_info=False`) is reported without a fix: that value was chosen by someone.
     """
 
     code = "VL403"
     name = "error-log-without-traceback"
     message = "Error log in an `except` block without `exc_info=True`; the traceback is lost"
     fix_availability = FixAvailability.SOMETIMES
-    fix_safety = Applicability.SAFE
+    fix_safety = None  # per fix: safe on a known logging.Logger, unsafe when unresolved
+    analyses: ClassVar[tuple[type[Analysis], ...]] = (*INDEX_ANALYSES, Loggers)
     valid = (
         Valid('try:\n    run()\nexcept OSError as e:\n    logger.error(f"FAIL | {e}", exc_info=True)\n    raise\n'),
         Valid('try:\n    run()\nexcept OSError:\n    logger.exception("FAIL")\n'),
         Valid('logger.error("not in a handler")\n'),
         Valid('try:\n    run()\nexcept OSError:\n    def later() -> None:\n        logger.error("runs elsewhere")\n'),
+        Valid(HOME_MADE + 'try:\n    run()\nexcept OSError:\n    logger.error("FAIL")\n'),
+        Valid('from loguru import logger\n\ntry:\n    run()\nexcept OSError:\n    logger.error("FAIL")\n'),
     )
     invalid = (
         Invalid(
-            'try:\n    run()\nexcept OSError as e:\n    logger.error(f"FAIL | {e}")\n    raise\n',
-            fixed='try:\n    run()\nexcept OSError as e:\n    logger.error(f"FAIL | {e}", exc_info=True)\n    raise\n',
-            expected=(Expect(4, 5, ErrorLogMessage("logger.error")),),
+            "import logging\n\nlogger = logging.getLogger(__name__)\n\ntry:\n    run()\nexcept OSError as e:\n"
+            '    logger.error(f"FAIL | {e}")\n    raise\n',
+            fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\ntry:\n    run()\nexcept OSError as e:\n"
+            '    logger.error(f"FAIL | {e}", exc_info=True)\n    raise\n',
+            applicability=Applicability.SAFE,
+            expected=(Expect(8, 5, ErrorLogMessage("logger.error")),),
         ),
         Invalid(
-            'try:\n    run()\nexcept OSError:\n    log.error(\n        "FAIL",\n        extra={"id": 1},\n    )\n',
-            fixed='try:\n    run()\nexcept OSError:\n    log.error(\n        "FAIL",\n        extra={"id": 1},\n'
-            "        exc_info=True,\n    )\n",
-            expected=(Expect(4, 5, ErrorLogMessage("log.error")),),
+            "import logging\n\n\ndef run_job(log: logging.Logger) -> None:\n    try:\n        run()\n"
+            '    except OSError:\n        log.error(\n            "FAIL",\n            extra={"id": 1},\n        )\n',
+            fixed="import logging\n\n\ndef run_job(log: logging.Logger) -> None:\n    try:\n        run()\n"
+            '    except OSError:\n        log.error(\n            "FAIL",\n            extra={"id": 1},\n'
+            "            exc_info=True,\n        )\n",
+            applicability=Applicability.SAFE,
+            expected=(Expect(8, 9, ErrorLogMessage("log.error")),),
+        ),
+        Invalid(
+            "import structlog\n\nlogger = structlog.get_logger()\n\ntry:\n    run()\nexcept OSError:\n"
+            '    logger.error("FAIL")\n',
+            fixed="import structlog\n\nlogger = structlog.get_logger()\n\ntry:\n    run()\nexcept OSError:\n"
+            '    logger.error("FAIL", exc_info=True)\n',
+            applicability=Applicability.UNSAFE,
+            expected=(Expect(8, 5, ErrorLogMessage("logger.error")),),
         ),
         Invalid(
             'import logging\n\ntry:\n    run()\nexcept OSError:\n    logging.error("FAIL", exc_info=False)\n',
@@ -67,33 +104,64 @@ class ErrorLogWithoutTraceback(Rule):
         ),
     )
 
+    def __init__(self, context: FileContext) -> None:
+        """Start checking one file; candidates are judged once the module is indexed."""
+        super().__init__(context)
+        self._loggers = context.analysis(Loggers)
+        self._candidates: list[tuple[cst.Call, str | None, cst.CSTNode | None, ErrorLogMessage, bool]] = []
+
     def visit_Call(self, node: cst.Call) -> None:
-        """Report error-level log calls in handlers that do not attach the traceback."""
+        """Note error-level log calls in handlers that do not attach the traceback."""
         func = node.func
         if not isinstance(func, cst.Attribute) or func.attr.value != "error":
             return
-        if self.context.scope.handler() is None or not self._is_logger(func.value):
+        if self.context.scope.handler() is None or not self._loggers.is_log_receiver(func.value):
             return
         receiver = self.context.code_for(func.value)
         message = ErrorLogMessage(f"{receiver}.error")
         existing = [arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "exc_info"]
+        fixable = True
         if existing:
             value = existing[0].value
             if isinstance(value, cst.Name) and value.value == "True":
                 return
-            self.report(node, message)
-            return
-        if any(arg.star == "**" for arg in node.args):
+            fixable = False
+        elif any(arg.star == "**" for arg in node.args):
             return  # exc_info may come in through **kwargs
-        self.report(node, message, fix=FixSpec((Replace(node, _with_exc_info(node)),), "Add `exc_info=True`"))
+        origin = self._loggers.origin(func.value)
+        self._candidates.append((node, origin, self.context.current_statement, message, fixable))
 
-    def _is_logger(self, receiver: cst.BaseExpression) -> bool:
-        if isinstance(receiver, cst.Name):
-            if receiver.value in self.context.settings.names.loggers:
-                return True
-            return self.context.scope.qualified_name(receiver) == "logging"
-        # self.logger.error(...), app.logger.error(...)
-        return isinstance(receiver, cst.Attribute) and receiver.attr.value in self.context.settings.names.loggers
+    def finish(self) -> None:
+        """Report the calls whose logger is, or may be, a ``logging.Logger``."""
+        index = file_index(self.context)
+        for node, origin, anchor, message, fixable in self._candidates:
+            kind = logger_kind(index, self.context.path, origin)
+            if kind is Tri.NO:
+                continue
+            fix = None
+            if fixable:
+                safety = Applicability.SAFE if kind is Tri.YES else Applicability.UNSAFE
+                fix = FixSpec((Replace(node, _with_exc_info(node)),), "Add `exc_info=True`", safety)
+            pending = (self.context.path, origin) if kind is Tri.DEFER and origin is not None else None
+            self.report(node, message, anchor=anchor, fix=fix, pending=pending)
+
+    @classmethod
+    def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Drop the calls on a project object that is not a Logger; a known Logger's fix is safe."""
+        index = ProjectIndex.of(project)
+        kept: list[Diagnostic] = []
+        for diagnostic in diagnostics:
+            payload = diagnostic.pending
+            if not isinstance(payload, tuple):
+                continue
+            kind = logger_kind(index, payload[0], payload[1])
+            if kind is Tri.NO:
+                continue
+            fix = diagnostic.fix
+            if fix is not None and kind is Tri.YES:
+                fix = replace(fix, applicability=Applicability.SAFE)
+            kept.append(replace(diagnostic, fix=fix, pending=None))
+        return kept
 
 
 def _with_exc_info(call: cst.Call) -> cst.Call:

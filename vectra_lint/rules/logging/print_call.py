@@ -6,6 +6,7 @@ import json
 
 import libcst as cst
 
+from vectra_lint.analysis.sensitive import sensitive_references
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import ensure_logger
 from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
@@ -27,7 +28,10 @@ class PrintCall(Rule):
     joined with `%s` placeholders (honouring a literal `sep`), so the text stays the same. When the
     module has no logger, `import logging` and `logger = logging.getLogger(__name__)` are added.
     Calls with `*args`, a non-literal `sep`, or `file=` other than `sys.stderr`/`sys.stdout` are
-    reported without a fix.
+    reported without a fix, and so are calls whose arguments hold a sensitive name
+    (`print(f"key: {settings.GEMINI_API_KEY}")`): a log would keep the leak (VL404). A fixed line
+    longer than the line length is broken one argument per line; if even that does not fit,
+    there is no fix.
     """
 
     code = "VL401"
@@ -56,6 +60,7 @@ class PrintCall(Rule):
             expected=(Expect(7, 5),),
         ),
         Invalid("print(*rows)\n", fixed=None, expected=(Expect(1, 1),)),
+        Invalid('print(f"Gemini key: {settings.GEMINI_API_KEY}")\n', fixed=None, expected=(Expect(1, 1),)),
         Invalid(
             'print("a")\nprint("b")\n',
             fixed='import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("a")\nlogger.info("b")\n',
@@ -97,6 +102,9 @@ class PrintCall(Rule):
                 separator = evaluated
             elif keyword not in ("end", "flush"):
                 return None
+        sensitive = self.context.settings.names.sensitive_names
+        if any(sensitive_references(value, sensitive) for value in positional):
+            return None  # logging it would keep the leak, now at INFO in every log sink (VL404)
         logger, edits = ensure_logger(self.context)
         if len(positional) <= 1:
             args = [cst.Arg(positional[0] if positional else cst.SimpleString('""'))]

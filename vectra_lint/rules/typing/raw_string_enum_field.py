@@ -10,17 +10,26 @@ from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 # Wrappers that keep a field a string: its type is the first argument.
 _TRANSPARENT = frozenset({"Optional", "Annotated", "Mapped", "Union"})
-NAMES = StringsOption("names", ("status", "type", "kind", "state"), "Field names that hold an enumerated value.")
-SUFFIXES = StringsOption("suffixes", ("_status", "_type"), "Name endings that hold an enumerated value.")
+NAMES = StringsOption(
+    "names", ("status", "type", "kind", "state", "role"), "Field names that hold an enumerated value."
+)
+SUFFIXES = StringsOption("suffixes", ("_status", "_type", "_role"), "Name endings that hold an enumerated value.")
+EXEMPT = StringsOption(
+    "exempt",
+    ("mime_type", "media_type", "content_type"),
+    "Field names that match but hold an open vocabulary (any MIME type), not an enumeration.",
+)
 
 
 class RawStringEnumField(Rule):
     """
     ## What it does
-    In the `schemas` and `models` layers, flags a class field named `status`, `type`, `kind` or
-    `state`, or ending in `_status` or `_type`, that is annotated `str`. `Optional[str]`,
-    `str | None`, `Union[str, None]`, `Annotated[str, ...]` and SQLAlchemy's `Mapped[str]` are
-    strings too. Names are compared case-insensitively and are options.
+    In the `schemas` and `models` layers, flags a class field named `status`, `type`, `kind`,
+    `state` or `role`, or ending in `_status`, `_type` or `_role`, that is annotated `str`.
+    `Optional[str]`, `str | None`, `Union[str, None]`, `Annotated[str, ...]` and SQLAlchemy's
+    `Mapped[str]` are strings too. Names are compared case-insensitively and are options.
+    `mime_type`, `media_type` and `content_type` are exempt by default (option `exempt`): they
+    hold an open vocabulary (any MIME type), not a closed set of values.
 
     ## Why is this bad?
     §11 (strict enums): status and type values must be Python `Enum`s, replicated exactly in the
@@ -35,7 +44,7 @@ class RawStringEnumField(Rule):
     code = "VL104"
     name = "raw-string-enum-field"
     message = "Status/type field annotated `str`; use an `Enum` (§11)"
-    options = (NAMES, SUFFIXES)
+    options = (NAMES, SUFFIXES, EXEMPT)
     valid = (
         Valid(
             "from enum import Enum\n\nfrom pydantic import BaseModel\n\n\n"
@@ -49,6 +58,10 @@ class RawStringEnumField(Rule):
             path="app/models/order.py",
         ),
         Valid("class Order:\n    status_message: str\n    typed: str\n", path="app/models/order.py"),
+        Valid(
+            "class Upload:\n    mime_type: str\n    media_type: str | None = None\n    content_type: str\n",
+            path="app/schemas/upload.py",
+        ),
         Valid(
             "from typing import ClassVar\n\n\nclass Order:\n    type: ClassVar[str] = 'order'\n",
             path="app/models/order.py",
@@ -82,6 +95,14 @@ class RawStringEnumField(Rule):
             expected=(Expect(2, 5, "Field `phase` is annotated `str`; use an `Enum` of its values (§11)"),),
         ),
         Invalid(
+            "class Message:\n    role: str\n    sender_role: str\n",
+            path="app/schemas/chat.py",
+            expected=(
+                Expect(2, 5, "Field `role` is annotated `str`; use an `Enum` of its values (§11)"),
+                Expect(3, 5, "Field `sender_role` is annotated `str`; use an `Enum` of its values (§11)"),
+            ),
+        ),
+        Invalid(
             "class Job:\n    kind: 'str'\n",
             path="app/schemas/job.py",
             expected=(Expect(2, 5, "Field `kind` is annotated `str`; use an `Enum` of its values (§11)"),),
@@ -95,9 +116,11 @@ class RawStringEnumField(Rule):
         self._in_class_body: list[bool] = []
         self._names: frozenset[str] = frozenset()
         self._suffixes: tuple[str, ...] = ()
+        self._exempt: frozenset[str] = frozenset()
         if self._active:
             self._names = frozenset(name.lower() for name in self.option(NAMES))
             self._suffixes = tuple(suffix.lower() for suffix in self.option(SUFFIXES))
+            self._exempt = frozenset(name.lower() for name in self.option(EXEMPT))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Annotated names directly in a class body are fields."""
@@ -123,6 +146,8 @@ class RawStringEnumField(Rule):
             return
         field_name = node.target.value.lower()
         if field_name not in self._names and not field_name.endswith(self._suffixes):
+            return
+        if field_name in self._exempt:
             return
         if _is_string_type(node.annotation.annotation):
             self.report(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -11,10 +12,17 @@ from libcst._nodes.internal import CodegenState
 from vectra_lint.analysis.definitions import qualified_module_name
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import BoolOption, Expect, Invalid, Rule, Valid
 
 ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.Any"})
 """``builtins.Any``: a bare ``Any`` nothing at module level binds (a star import)."""
+ALLOW_JSON_DICT = BoolOption(
+    "allow-json-dict",
+    True,
+    "Accept `dict[str, Any]` / `Dict[str, Any]` (a JSON object, as the standard's own examples write it) without "
+    "a comment; false requires one there too.",
+)
+JSON_DICTS = frozenset({"builtins.dict", "typing.Dict", "typing_extensions.Dict"})
 _WORD_ANY = re.compile(r"\bAny\b")
 # Tool directives are not explanations; a suppression comment for this very rule must not count
 # as one either, or the rule would go quiet and the suppression would look unused.
@@ -79,6 +87,7 @@ class UnexplainedAny(Rule):
     code = "VL103"
     name = "unexplained-any"
     message = "`Any` without a comment explaining why (§2)"
+    options = (ALLOW_JSON_DICT,)
     valid = (
         Valid(
             "from typing import Any\n\n\n"
@@ -101,10 +110,19 @@ class UnexplainedAny(Rule):
             "from typing import Literal\n\nMode = Literal['Any']\n\n\n"
             "def pick(mode: Literal['Any']) -> None:\n    pass\n"
         ),
+        Valid(
+            "from typing import Any, Dict\n\n\ndef load(raw: dict[str, Any], meta: Dict[str, Any]) -> None:\n    pass\n"
+        ),
     )
     invalid = (
         Invalid(
-            "from typing import Any\n\n\ndef load(raw: dict[str, Any]) -> None:\n    pass\n", expected=(Expect(4, 25),)
+            "from typing import Any\n\n\ndef load(raw: dict[str, Any]) -> None:\n    pass\n",
+            options={"allow-json-dict": False},
+            expected=(Expect(4, 25),),
+        ),
+        Invalid(
+            "from typing import Any\n\n\ndef load(raw: dict[str, list[Any]], key: dict[Any, str]) -> None:\n    pass\n",
+            expected=(Expect(4, 30), Expect(4, 47)),
         ),
         Invalid("import typing as t\n\n\ndef load(raw: str) -> t.Any:\n    return raw\n", expected=(Expect(4, 23),)),
         Invalid(
@@ -133,9 +151,22 @@ class UnexplainedAny(Rule):
             if isinstance(text, str) and _WORD_ANY.search(text):
                 self._candidate(value)
             return
-        for found in _any_references(value):
+        json_dicts = self.option(ALLOW_JSON_DICT)
+        for found in _any_references(value, self._is_json_dict if json_dicts else None):
             if qualified_module_name(self.context, found) in ANY:
                 self._candidate(found)
+
+    def _is_json_dict(self, node: cst.Subscript) -> bool:
+        """``dict[str, Any]`` / ``Dict[str, Any]``: a JSON object, whose values are any JSON."""
+        if len(node.slice) != 2 or qualified_module_name(self.context, node.value) not in JSON_DICTS:
+            return False
+        key, value = (element.slice for element in node.slice)
+        return (
+            isinstance(key, cst.Index)
+            and isinstance(value, cst.Index)
+            and qualified_module_name(self.context, key.value) == "builtins.str"
+            and qualified_module_name(self.context, value.value) in ANY
+        )
 
     def _candidate(self, node: cst.CSTNode) -> None:
         statement = self.context.current_statement
@@ -175,7 +206,9 @@ class UnexplainedAny(Rule):
         return unexplained
 
 
-def _any_references(node: cst.BaseExpression) -> list[cst.Name | cst.Attribute]:
+def _any_references(
+    node: cst.BaseExpression, skip: Callable[[cst.Subscript], bool] | None = None
+) -> list[cst.Name | cst.Attribute]:
     """The ``Any`` and ``x.Any`` in a type expression.
 
     The usual shapes (names, ``a.b``, ``x[...]``, ``a | b``, lists of ``Callable``) are followed
@@ -193,6 +226,8 @@ def _any_references(node: cst.BaseExpression) -> list[cst.Name | cst.Attribute]:
             if current.attr.value == "Any":
                 found.append(current)
         elif isinstance(current, cst.Subscript):
+            if skip is not None and skip(current):
+                continue
             stack.append(current.value)
             for element in current.slice:
                 if isinstance(element.slice, cst.Index):

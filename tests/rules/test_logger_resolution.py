@@ -1,0 +1,183 @@
+"""VL401 and VL403 on the shapes that broke real projects: home-made loggers, secrets in prints, long lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.rules.project_helpers import check, invoke, write_project
+
+HOME_MADE_LOGGER = """
+    class AppLogger:
+        def error(self, message):
+            print(message)
+
+
+    logger = AppLogger()
+"""
+
+STD_LOGGER = """
+    import logging
+
+    logger = logging.getLogger("app")
+"""
+
+SERVICE = """
+    from app.core.log import logger
+
+
+    def sync(job):
+        try:
+            job.run()
+        except OSError as e:
+            logger.error(f"FAIL | {e}")
+            raise
+"""
+
+
+def _fixes(root: Path, monkeypatch: pytest.MonkeyPatch, code: str) -> list[tuple[str, int, str | None]]:
+    result = invoke(root, monkeypatch, "--output-format", "json", "--select", code, ".")
+    return [
+        (d["path"], d["location"]["line"], d["fix"]["applicability"] if d["fix"] else None)
+        for d in json.loads(result.output)
+    ]
+
+
+def test_vl403_ignores_a_home_made_logger_imported_from_another_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Adding exc_info=True to this logger's error() was a TypeError on every error path.
+    write_project(tmp_path, {"app/core/log.py": HOME_MADE_LOGGER, "app/services/sync.py": SERVICE})
+    assert check(tmp_path, monkeypatch, "VL403") == []
+
+
+def test_vl403_fix_is_safe_for_a_logging_logger_imported_from_another_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_project(tmp_path, {"app/core/log.py": STD_LOGGER, "app/services/sync.py": SERVICE})
+    assert _fixes(tmp_path, monkeypatch, "VL403") == [("app/services/sync.py", 8, "safe")]
+
+
+def test_vl403_fix_is_unsafe_when_the_logger_cannot_be_resolved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_project(
+        tmp_path,
+        {
+            "app/jobs.py": """
+                import structlog
+
+                logger = structlog.get_logger()
+
+
+                def sync(job, log):
+                    try:
+                        job.run()
+                    except OSError:
+                        logger.error("FAIL")
+                        log.error("FAIL")
+                        raise
+            """
+        },
+    )
+    assert _fixes(tmp_path, monkeypatch, "VL403") == [("app/jobs.py", 10, "unsafe"), ("app/jobs.py", 11, "unsafe")]
+
+
+def test_vl403_resolves_self_attributes_and_annotations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(
+        tmp_path,
+        {
+            "app/jobs.py": """
+                import logging
+
+                from app.core.log import AppLogger
+
+
+                class Sync:
+                    def __init__(self, audit: AppLogger) -> None:
+                        self.logger = logging.getLogger(__name__)
+                        self.audit = audit
+
+                    def run(self, job) -> None:
+                        try:
+                            job.run()
+                        except OSError:
+                            self.logger.error("FAIL")
+                            self.audit.error("FAIL")
+            """,
+            "app/core/log.py": HOME_MADE_LOGGER,
+        },
+    )
+    assert _fixes(tmp_path, monkeypatch, "VL403") == [("app/jobs.py", 15, "safe")]
+
+
+def test_vl403_follows_a_package_that_rebinds_a_submodule_name_and_local_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cheshire-cat's shape: `cat/__init__.py` does `from .log import log`, so `from cat import log`
+    # is the LogEngine object, not the module; and some functions import it locally.
+    write_project(
+        tmp_path,
+        {
+            "cat/__init__.py": "from .log import log\n",
+            "cat/log.py": HOME_MADE_LOGGER.replace("logger = AppLogger()", "log = AppLogger()"),
+            "cat/registry.py": """
+                from cat import log
+
+
+                def fetch(client):
+                    try:
+                        client.get()
+                    except OSError:
+                        log.error("Error while calling plugins registry")
+
+
+                def salvage(model):
+                    from cat.log import log
+
+                    try:
+                        model.validate()
+                    except ValueError as e:
+                        log.error(f"Could not salvage settings: {e}")
+            """,
+        },
+    )
+    assert check(tmp_path, monkeypatch, "VL403") == []
+
+
+def _message(length: int) -> str:
+    """A string literal of exactly ``length`` characters, quotes included."""
+    text = '"Could not process the job, the storage backend refused it'
+    return text + "." * (length - len(text) - 1) + '"'
+
+
+def test_vl401_and_vl403_fixes_stay_within_the_line_length(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lines at 12 spaces: `logger.error(` + message + `, exc_info=True)` is 126 wide for an 85-wide
+    # message; `logger.info(` + message + `)` is 120 for 95, 121 for 96.
+    a, b, c, d = _message(85), _message(95), _message(96), _message(87)
+    handler = "def handle(job):\n    try:\n        job.run()\n    except OSError:\n        if job:\n"
+    body = (
+        f"            logger.error({a})\n            print({b})\n            print({c})\n"
+        f"            logger.error({d}, job)\n"
+    )
+    header = "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+    write_project(tmp_path, {"app/jobs.py": header + handler + body})
+    result = invoke(tmp_path, monkeypatch, "--select", "VL401,VL403,E501", "--fix", "--unsafe-fixes", ".")
+    assert result.output == "Fixed 4 errors, 0 remaining.\n"
+    assert (tmp_path / "app/jobs.py").read_text() == header + handler + (
+        f"            logger.error(\n                {a}, exc_info=True\n            )\n"
+        f"            logger.info({b})\n"
+        f"            logger.info(\n                {c}\n            )\n"
+        f"            logger.error(\n                {d},\n"
+        "                job,\n                exc_info=True,\n            )\n"
+    )
+
+
+def test_vl401_has_no_fix_for_a_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(
+        tmp_path,
+        {"app/main.py": 'from app.core.config import settings\n\nprint(f"Gemini key: {settings.GEMINI_API_KEY}")\n'},
+    )
+    assert _fixes(tmp_path, monkeypatch, "VL401") == [("app/main.py", 3, None)]
