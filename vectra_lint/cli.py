@@ -12,7 +12,6 @@ from typing import TextIO
 
 import click
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
@@ -349,6 +348,9 @@ def rule(code_or_name: str) -> None:
         sys.exit(EXIT_ERROR)
     console = Console(highlight=False)
     if console.is_terminal:
+        # Imported here: the Markdown renderer costs every other command's start-up time.
+        from rich.markdown import Markdown
+
         console.print(Markdown(rule_docs.render(found)))
     else:
         click.echo(rule_docs.render(found), nl=False)

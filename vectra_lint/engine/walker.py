@@ -180,12 +180,19 @@ def _may_contain() -> dict[NodeType, frozenset[NodeType]]:
     Read from libcst's field annotations (which its constructors validate).
     """
     concrete = _node_classes()
+    # Each declared class's subclasses, computed once: issubclass on these ABCs is slow.
+    subclasses: dict[NodeType, set[NodeType]] = {}
     direct: dict[NodeType, set[NodeType]] = {}
     for node_type in concrete:
         declared: set[NodeType] = set()
         for item in dataclasses.fields(node_type):
             declared |= _classes_in(item.type)
-        direct[node_type] = {c for c in concrete if any(issubclass(c, d) for d in declared)}
+        below: set[NodeType] = set()
+        for klass in declared:
+            if klass not in subclasses:
+                subclasses[klass] = {c for c in concrete if issubclass(c, klass)}
+            below |= subclasses[klass]
+        direct[node_type] = below
     closure = {node_type: set(children) for node_type, children in direct.items()}
     changed = True
     while changed:
@@ -249,6 +256,14 @@ def _node_bases(node_type: NodeType) -> tuple[str, ...]:
     return tuple(
         klass.__name__ for klass in node_type.__mro__ if isinstance(klass, type) and issubclass(klass, cst.CSTNode)
     )
+
+
+def prepare() -> None:
+    """Build the tables that depend only on libcst's node types now: a parent process calls this
+    before forking, so that every worker inherits them instead of building them again."""
+    _may_contain()
+    for node_type in _node_classes():
+        _getter(node_type)
 
 
 def listener_name(listener: object) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from vectra_lint.analysis.project import Project, settle_pending
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.engine import walker
 from vectra_lint.engine.lint import lint_text
 from vectra_lint.engine.source import DecodeError, decode, encode
 from vectra_lint.engine.timings import PHASE, Timings
@@ -238,6 +239,7 @@ def run(
         # fork: workers inherit the imported rules instead of importing them again.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        walker.prepare()
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
             # Results only accumulate here (no garbage): the collector would rescan them all
             # each time another chunk's diagnostics are unpickled.
