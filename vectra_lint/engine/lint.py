@@ -22,6 +22,7 @@ from vectra_lint.engine import noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.edits import to_fix
 from vectra_lint.engine.locating import locate_reports
+from vectra_lint.engine.parsing import parse_module
 from vectra_lint.engine.positions import LineIndex, Located
 from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
@@ -58,7 +59,7 @@ def lint_text(
     """
     clock = _Clock(timings)
     try:
-        module = cst.parse_module(text)
+        module = parse_module(text)
     except cst.ParserSyntaxError as error:
         clock.lap("parse")
         found = (SyntaxError_.from_parse_error(path, text, error),) if SyntaxError_.code in settings.enabled else ()
