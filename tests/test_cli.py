@@ -352,7 +352,7 @@ def test_rules_table_and_rule_docs() -> None:
 def test_a_failed_write_leaves_the_file_whole_and_no_temporary_behind(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vectra_lint.fixing import apply as fixer
+    from vectra_lint.fixing import files as fixer
 
     def refuse(source: str, target: str) -> None:
         raise PermissionError(13, "Permission denied")
@@ -389,7 +389,10 @@ def test_a_crashing_rule_is_an_internal_error_and_the_other_files_are_checked(
     result = run("check", "--output-format", "concise", ".")
     assert result.exit_code == 2
     assert "b.py:5:5: VL201" in result.output
-    assert "error: a.py: internal error, please report it: ValueError: boom" in result.output
+    assert (
+        "error: a.py: internal error (this is a bug in vectra-lint, please report it): ValueError: boom"
+        in result.output
+    )
 
 
 def test_noqa_for_a_rule_that_did_not_run_is_not_called_unused(project: Path) -> None:

@@ -1,4 +1,10 @@
-"""The pre-commit hooks, run for real with `pre-commit try-repo` against a throwaway repository."""
+"""The pre-commit hooks, run for real by `pre-commit run` against a throwaway repository.
+
+`pre-commit try-repo` would build the hook's environment (a pip install of this package and its
+dependencies) in a new temporary store at every call. Instead, one snapshot of this working tree
+is committed to a scratch repository once per session, and every run shares one pre-commit home:
+the environment is built once, from exactly the code under test (uncommitted changes included).
+"""
 
 from __future__ import annotations
 
@@ -12,17 +18,52 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+@pytest.fixture(scope="session")
+def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A git repository holding the current working tree (what `try-repo` calls a shadow repo)."""
+    snapshot = tmp_path_factory.mktemp("hooks-repo")
+    listed = _git(REPO, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / name)
+    _git(snapshot, "init", "-q")
+    _git(snapshot, "add", ".")
+    _git(snapshot, "-c", "user.email=test@example.invalid", "-c", "user.name=test", "commit", "-q", "-m", "snapshot")
+    return snapshot, _git(snapshot, "rev-parse", "HEAD").strip()
 
 
-def _try_repo(work: Path, hook: str, home: Path) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(scope="session")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit home for the session: the hook environment is built (pip install) once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture
+def work(tmp_path: Path, hooks_repo: tuple[Path, str]) -> Path:
+    repo, rev = hooks_repo
+    work = tmp_path / "work"
+    work.mkdir()
+    _git(work, "init", "-q")
+    (work / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: vectra-lint\n      - id: vectra-lint-fix\n"
+    )
+    (work / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL"]\n')
+    (work / "app.py").write_text('"""App."""\n\ntry:\n    run()\nexcept:\n    raise\n')
+    _git(work, "add", ".")
+    return work
+
+
+def _run(work: Path, hook: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, "--files", "app.py", "--verbose"],
+        [sys.executable, "-m", "pre_commit", "run", hook, "--files", "app.py", "--verbose"],
         cwd=work,
         env=env,
         capture_output=True,
@@ -31,39 +72,20 @@ def _try_repo(work: Path, hook: str, home: Path) -> subprocess.CompletedProcess[
     )
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # One pre-commit cache for both tests: the hook environment is built (pip install) once.
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
-@pytest.fixture
-def work(tmp_path: Path) -> Path:
-    work = tmp_path / "work"
-    work.mkdir()
-    _git(work, "init", "-q")
-    _git(work, "config", "user.email", "test@example.invalid")
-    _git(work, "config", "user.name", "test")
-    (work / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL"]\n')
-    (work / "app.py").write_text('"""App."""\n\ntry:\n    run()\nexcept:\n    raise\n')
-    _git(work, "add", ".")
-    return work
-
-
 def test_check_hook_fails_on_a_violation_and_passes_once_fixed(work: Path, home: Path) -> None:
-    failed = _try_repo(work, "vectra-lint", home)
+    failed = _run(work, "vectra-lint", home)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "app.py:5:1: VL302" in failed.stdout
     (work / "app.py").write_text('"""App."""\n\ntry:\n    run()\nexcept ValueError:\n    raise\n')
     _git(work, "add", ".")
-    passed = _try_repo(work, "vectra-lint", home)
+    passed = _run(work, "vectra-lint", home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
 
 
 def test_fix_hook_fixes_the_file(work: Path, home: Path) -> None:
-    first = _try_repo(work, "vectra-lint-fix", home)
+    first = _run(work, "vectra-lint-fix", home)
     assert first.returncode == 1  # pre-commit fails a hook that modified files
     assert (work / "app.py").read_text() == '"""App."""\n\ntry:\n    run()\nexcept Exception:\n    raise\n'
     _git(work, "add", ".")
-    second = _try_repo(work, "vectra-lint-fix", home)
+    second = _run(work, "vectra-lint-fix", home)
     assert second.returncode == 0, second.stdout + second.stderr

@@ -10,7 +10,7 @@ from tests.rules.project_helpers import write_project
 from vectra_lint import registry
 from vectra_lint.analysis.module_names import ProjectModules, module_names
 from vectra_lint.analysis.module_summary import ModuleSummary, summary_facts
-from vectra_lint.analysis.project import Project, facts_key
+from vectra_lint.analysis.project import Project
 from vectra_lint.analysis.project_index import ProjectIndex, Symbol, SymbolKind, Tri
 from vectra_lint.config.settings import Names, Settings
 from vectra_lint.engine.lint import lint_text
@@ -55,7 +55,7 @@ def file_index(root: Path, files: dict[str, str], name: str) -> ProjectIndex:
     write_project(root, files)
     config = settings(root)
     result = lint_text(name, name, (root / name).read_text(encoding="utf-8"), config)
-    return ProjectIndex.for_file(name, summary_facts(result.facts[facts_key(ModuleSummary)]), config)
+    return ProjectIndex.for_file(name, summary_facts(result.facts[ModuleSummary.facts_key()]), config)
 
 
 # Module names.
@@ -331,7 +331,7 @@ def test_offloaded_calls_and_nested_functions_are_not_recorded(tmp_path: Path) -
         },
     )
     result = lint_text("m.py", "m.py", (tmp_path / "m.py").read_text(), settings(tmp_path))
-    facts = summary_facts(result.facts[facts_key(ModuleSummary)])
+    facts = summary_facts(result.facts[ModuleSummary.facts_key()])
     assert facts["functions"]["main"]["calls"] == ("asyncio.to_thread",)  # not `helper`
     assert facts["functions"]["main"]["blocking"] == ()
     assert "inner" not in facts["functions"]
@@ -356,5 +356,5 @@ def test_offloaded_calls_and_nested_functions_are_not_recorded(tmp_path: Path) -
 def test_default_error_codes(tmp_path: Path, source: str, expected: bool) -> None:
     write_project(tmp_path, {"e.py": source})
     result = lint_text("e.py", "e.py", source, settings(tmp_path))
-    facts = summary_facts(result.facts[facts_key(ModuleSummary)])
+    facts = summary_facts(result.facts[ModuleSummary.facts_key()])
     assert facts["classes"]["E"]["default_code"] is expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -18,14 +19,25 @@ from rich.text import Text
 from vectra_lint import STARTED, __version__, registry
 from vectra_lint.config.loader import ConfigError, Overrides, find_config, find_root, load
 from vectra_lint.config.settings import Settings
+from vectra_lint.engine.source import DecodeError, decode
 from vectra_lint.engine.timings import PHASE, Timings
-from vectra_lint.fixing.apply import applicable, write_atomically
+from vectra_lint.fixing import files
+from vectra_lint.fixing.apply import applicable
 from vectra_lint.pipeline.discovery import Task, discover
 from vectra_lint.pipeline.ruff import RuffError
-from vectra_lint.pipeline.runner import Mode, Outcome, default_jobs, finish_project, process, run
+from vectra_lint.pipeline.runner import (
+    Mode,
+    Outcome,
+    default_jobs,
+    finish_project,
+    internal_error,
+    process_safely,
+    run,
+)
 from vectra_lint.registry import RegistryError
 from vectra_lint.reporters import REPORTERS, reporter_class, rule_docs
 from vectra_lint.reporters.base import Summary
+from vectra_lint.reporters.escape import printable
 from vectra_lint.reporters.text import Lines, print_statistics
 from vectra_lint.reporters.timings import print_timings
 from vectra_lint.rules.git.non_conventional_commit import (
@@ -50,11 +62,25 @@ def _errors() -> Console:
 def _error(message: str) -> None:
     console = _errors()
     line = Text("error", style="bold red")
-    line.append(f": {message}")
+    line.append(f": {printable(message)}")
     console.print(line)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; an unexpected exception anywhere is a bug, reported as such with exit 2
+    (exit 1 means "findings remain", and a traceback helps no user)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            _error(internal_error(error))
+            sys.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vectra-lint")
 def main() -> None:
     """vectra-lint: the Vectra backend coding standard, checked and fixed."""
@@ -136,12 +162,20 @@ def check(
             display = stdin_filename or "-"
             relative = _relative_to_root(cwd / display, settings) if stdin_filename else "-"
             task = Task(None, display, relative)
-            outcomes = finish_project([process(task, data, settings, mode, None)], settings, None, notices)
-            stdin_text = data.decode("utf-8", errors="replace")
+            outcomes = finish_project([process_safely(task, data, settings, mode)], settings, None, notices)
+            stdin_text = _stdin_text(data)
             file_count = 1
         else:
             found = discover(targets, settings, cwd, force_exclude)
             errors.extend(found.errors)
+            if output_file is not None and _is_checked(output_file, found.tasks):
+                _error(f"{output_file}: the report would overwrite a checked source file; choose another --output-file")
+                sys.exit(EXIT_ERROR)
+            if fix:
+                for leftover in files.remove_leftovers(found.leftovers):
+                    _errors().print(
+                        Text(printable(f"warning: removed {leftover}, left behind by an interrupted --fix run"))
+                    )
             workers = time.perf_counter()
             if clock is not None:
                 clock.add(PHASE, "config and discovery", workers - started)
@@ -163,7 +197,7 @@ def check(
                 else outcome.error
             )
         if outcome.warning:
-            _errors().print(Text(f"warning: {outcome.task.display}: {outcome.warning}", style="yellow"))
+            _errors().print(Text(printable(f"warning: {outcome.task.display}: {outcome.warning}"), style="yellow"))
 
     if diff:
         changed = _print_diffs(outcomes)
@@ -172,10 +206,17 @@ def check(
         sys.exit(EXIT_ERROR if errors else EXIT_FOUND if changed else EXIT_CLEAN)
 
     if fix:
-        errors.extend(_write_fixes(outcomes, use_stdin))
+        problems, unwritten = _write_fixes(outcomes, use_stdin)
+        errors.extend(problems)
+        # What was not written was not fixed.
+        outcomes = [replace(outcome, fixed=0) if outcome.task.display in unwritten else outcome for outcome in outcomes]
         if use_stdin:
-            sys.stdout.write(outcomes[0].fixed_text if outcomes[0].fixed_text is not None else (stdin_text or ""))
+            # The input's own bytes when nothing was fixed, else the fixed text in the input's
+            # encoding (its cookie, its BOM): never re-encoded through the terminal's encoding.
+            fixed_bytes = outcomes[0].fixed_bytes
             sys.stdout.flush()
+            sys.stdout.buffer.write(fixed_bytes if fixed_bytes is not None else data)
+            sys.stdout.buffer.flush()
 
     diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
     summary = Summary(
@@ -203,9 +244,19 @@ def check(
     sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)
 
 
+def _stdin_text(data: bytes) -> str:
+    try:
+        return decode(data).text
+    except DecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
 def _holds_root(target: Path, settings: Settings) -> bool:
     """Whether a checked path is the project root or a folder above it."""
-    return settings.root.resolve().is_relative_to(target.resolve())
+    try:
+        return settings.root.resolve().is_relative_to(target.resolve())
+    except (OSError, RuntimeError):
+        return False  # a symbolic link loop: discovery reports it
 
 
 def _relative_to_root(path: Path, settings: Settings) -> str:
@@ -227,23 +278,44 @@ def _print_diffs(outcomes: list[Outcome]) -> bool:
             difflib.unified_diff(
                 outcome.original.splitlines(keepends=True),
                 outcome.fixed_text.splitlines(keepends=True),
-                fromfile=f"a/{name}",
-                tofile=f"b/{name}",
+                fromfile=printable(f"a/{name}"),
+                tofile=printable(f"b/{name}"),
             )
         )
     return changed
 
 
-def _write_fixes(outcomes: list[Outcome], use_stdin: bool) -> list[str]:
+def _is_checked(output_file: Path, tasks: list[Task]) -> bool:
+    try:
+        target = output_file.stat()
+    except OSError:
+        return False  # it does not exist (yet): it is no source
+    return any(task.path is not None and _same_file(task.path, target) for task in tasks)
+
+
+def _same_file(path: Path, target: os.stat_result) -> bool:
+    try:
+        return os.path.samestat(path.stat(), target)
+    except OSError:
+        return False
+
+
+def _write_fixes(outcomes: list[Outcome], use_stdin: bool) -> tuple[list[str], set[str]]:
     problems: list[str] = []
+    unwritten: set[str] = set()
     for outcome in outcomes:
         if outcome.fixed_bytes is None or outcome.task.path is None or use_stdin:
             continue
+        assert outcome.read_digest is not None
         try:
-            write_atomically(outcome.task.path, outcome.fixed_bytes)
+            files.write_fixed(outcome.task.path, outcome.fixed_bytes, outcome.read_digest)
+        except files.NotWritten as refusal:
+            problems.append(f"{outcome.task.display}: {refusal}")
+            unwritten.add(outcome.task.display)
         except OSError as error:
             problems.append(f"{outcome.task.display}: cannot write the fixed file: {error.strerror or error}")
-    return problems
+            unwritten.add(outcome.task.display)
+    return problems, unwritten
 
 
 def _source_lookup(outcomes: list[Outcome], stdin_text: str | None) -> Callable[[str], str | None]:

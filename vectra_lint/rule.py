@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 import libcst as cst
+import pathspec
 
 from vectra_lint.diagnostics import Applicability
 
@@ -88,6 +89,23 @@ class BoolOption(Option[bool]):
         if not isinstance(value, bool):
             raise OptionError(f"expected true or false, got {value!r}")
         return value
+
+
+@dataclass(frozen=True)
+class GlobsOption(StringsOption):
+    """A list of gitignore-style globs (relative to the project root)."""
+
+    kind: ClassVar[str] = "list of globs"
+
+    def parse(self, value: object) -> tuple[str, ...]:
+        """A TOML array of globs gitignore's syntax accepts (``!`` alone is none)."""
+        globs = super().parse(value)
+        for glob in globs:
+            try:
+                pathspec.PathSpec.from_lines("gitignore", [glob])
+            except ValueError as error:
+                raise OptionError(f"invalid glob {glob!r} ({error})") from None
+        return globs
 
 
 @dataclass(frozen=True)
@@ -306,6 +324,11 @@ class Analysis:
     def facts(self) -> object:
         """This file's summary for the project phase (``None``: nothing to share)."""
         return None
+
+    @classmethod
+    def facts_key(cls) -> str:
+        """The key this analysis's facts are stored under in a file's result."""
+        return f"{cls.__module__}.{cls.__qualname__}"
 
 
 _REQUIRED_SECTIONS = ("What it does", "Why is this bad?")

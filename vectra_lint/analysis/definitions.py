@@ -28,7 +28,7 @@ import pathspec
 
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Analysis, ChoiceOption, Rule, StringsOption
+from vectra_lint.rule import Analysis, ChoiceOption, GlobsOption, Rule
 
 OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
 OVERRIDE = frozenset({"typing.override", "typing_extensions.override"})
@@ -409,7 +409,7 @@ DOCSTRING_SCOPE = ChoiceOption(
     "not nested in a function, not in a `_private` module).",
     choices=("all", "public"),
 )
-EXEMPT_PATHS = StringsOption(
+EXEMPT_PATHS = GlobsOption(
     "exempt-paths",
     ("tests/**",),
     "Files that need no docstrings (gitignore-style globs relative to the project root).",

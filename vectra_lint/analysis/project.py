@@ -17,11 +17,6 @@ from vectra_lint.registry import rules_by_code
 from vectra_lint.rule import Analysis
 
 
-def facts_key(analysis: type[Analysis]) -> str:
-    """The key an analysis's facts are stored under."""
-    return f"{analysis.__module__}.{analysis.__qualname__}"
-
-
 @dataclass
 class Project:
     """Every checked file's facts (by root-relative path), and a cache for indexes built from them."""
@@ -36,7 +31,7 @@ class Project:
 
     def facts_of(self, analysis: type[Analysis]) -> dict[str, object]:
         """The facts one analysis left, by file."""
-        key = facts_key(analysis)
+        key = analysis.facts_key()
         return {path: facts[key] for path, facts in self.facts.items() if key in facts}
 
     def notice(self, text: str) -> None:

@@ -6,11 +6,14 @@ typo in a linter's config silently switching a check off is worse than a failed 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pathspec
 
 from vectra_lint import registry
 from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
@@ -80,16 +83,21 @@ class Overrides:
 
 def find_config(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` with a ``[tool.vectra-lint]`` table, from ``start`` upward."""
-    directory = start if start.is_dir() else start.parent
-    for folder in (directory, *directory.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = _read(candidate)
-            except ConfigError:
-                return candidate  # let load() report the problem
-            if TABLE in data.get("tool", {}):
-                return candidate
+    try:
+        directory = start if start.is_dir() else start.parent
+        for folder in (directory, *directory.parents):
+            candidate = folder / "pyproject.toml"
+            if candidate.is_file():
+                try:
+                    data = _read(candidate)
+                except ConfigError:
+                    return candidate  # let load() report the problem
+                tool = data.get("tool", {})
+                if not isinstance(tool, dict) or TABLE in tool:
+                    return candidate  # load() reports a `tool` that is not a table
+    except OSError as error:
+        # An unreadable folder on the way: its pyproject.toml, if any, would be missed.
+        raise ConfigError(f"{error.filename}: cannot look for pyproject.toml: {error.strerror or error}") from None
     return None
 
 
@@ -106,7 +114,11 @@ def find_root(start: Path) -> Path:
     Never the working directory: the same files must give the same module names and layers
     wherever the command runs.
     """
-    resolved = start.resolve()
+    try:
+        resolved = start.resolve()
+    except (OSError, RuntimeError):
+        # A symlink loop (RuntimeError before Python 3.13): discovery reports that path itself.
+        resolved = Path(os.path.abspath(start))
     directory = resolved if resolved.is_dir() else resolved.parent
     for folder in (directory, *directory.parents):
         if any((folder / marker).exists() for marker in ROOT_MARKERS):
@@ -126,6 +138,13 @@ def _read(path: Path) -> TomlTable:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: invalid TOML: byte 0x{error.object[error.start]:02x} at offset {error.start} is not UTF-8 "
+            "(TOML files are UTF-8)"
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
 
@@ -134,6 +153,16 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
     return tuple(value)
+
+
+def _globs(value: object, where: str) -> tuple[str, ...]:
+    patterns = _strings(value, where)
+    for pattern in patterns:
+        try:
+            pathspec.PathSpec.from_lines("gitignore", [pattern])
+        except ValueError as error:
+            raise ConfigError(f"{where}: invalid pattern {pattern!r} ({error})") from None
+    return patterns
 
 
 def _bool(value: object, where: str) -> bool:
@@ -157,7 +186,10 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
     source = "defaults"
     if config_path is not None:
         data = _read(config_path)
-        raw = data.get("tool", {}).get(TABLE, {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{config_path}: `tool` must be a table, got {tool!r}")
+        raw = tool.get(TABLE, {})
         if not isinstance(raw, dict):
             raise ConfigError(f"{config_path}: [tool.{TABLE}] must be a table")
         table = raw
@@ -190,10 +222,11 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
         raise ConfigError(f"{where}.per-file-ignores: expected a table of glob = [codes]")
     for glob, codes in raw_per_file.items():
         key = f"{where}.per-file-ignores.{glob!r}"
+        _globs([glob], f"{where}.per-file-ignores")
         per_file.append((glob, frozenset(_as_code(selector) for selector in _selectors(_strings(codes, key), key))))
 
-    exclude = _strings(table["exclude"], f"{where}.exclude") if "exclude" in table else DEFAULT_EXCLUDE
-    exclude += _strings(table.get("extend-exclude", []), f"{where}.extend-exclude")
+    exclude = _globs(table["exclude"], f"{where}.exclude") if "exclude" in table else DEFAULT_EXCLUDE
+    exclude += _globs(table.get("extend-exclude", []), f"{where}.extend-exclude")
 
     line_length = table.get("line-length", 120)
     if not isinstance(line_length, int) or isinstance(line_length, bool) or line_length < 1:
@@ -231,7 +264,7 @@ def _layers(raw: object, where: str) -> dict[str, tuple[str, ...]]:
     for name, globs in raw.items():
         if name not in DEFAULT_LAYERS:
             raise ConfigError(f"{where}: unknown layer {name!r} (known: {', '.join(DEFAULT_LAYERS)})")
-        layers[name] = _strings(globs, f"{where}.{name}")
+        layers[name] = _globs(globs, f"{where}.{name}")
     return layers
 
 

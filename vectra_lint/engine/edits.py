@@ -8,8 +8,8 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from vectra_lint.diagnostics import Edit, Fix
+from vectra_lint.engine.line_length import adds_long_lines, break_call
 from vectra_lint.engine.positions import Located
-from vectra_lint.fixing.line_length import adds_long_lines, break_call
 from vectra_lint.rule import Delete, FixSpec, InsertAfter, InsertAt, InsertBefore, InsertInto, Replace
 
 
@@ -17,7 +17,7 @@ def to_fix(module: cst.Module, spec: FixSpec, located: dict[int, Located], text:
     """The text edits of a fix described as node edits, once the nodes are located.
 
     A fix that would make a line longer than ``line_length`` has the calls it replaces broken over
-    lines as a formatter would (``fixing/line_length.py``); when even that does not fit, None.
+    lines as a formatter would (``line_length.py``); when even that does not fit, None.
     """
     edits = _edits(module, spec, located, None)
     for one_per_line in (False, True):

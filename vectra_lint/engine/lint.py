@@ -15,10 +15,9 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from vectra_lint.analysis.project import facts_key
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine import noqa
+from vectra_lint.engine import limits, noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.edits import to_fix
 from vectra_lint.engine.locating import locate_reports
@@ -58,12 +57,17 @@ def lint_text(
     them like to ours. With ``timings``, the time of each phase and rule is added to it.
     """
     clock = _Clock(timings)
+    rejected = limits.precheck(text, path)
+    if rejected is not None:
+        found = (SyntaxError_.from_rejected(path, rejected),) if SyntaxError_.code in settings.enabled else ()
+        return FileResult(path, found, parsed=False)
     try:
         module = parse_module(text)
     except cst.ParserSyntaxError as error:
         clock.lap("parse")
-        found = (SyntaxError_.from_parse_error(path, text, error),) if SyntaxError_.code in settings.enabled else ()
-        return FileResult(path, found, parsed=False)
+        # Built even when VL001 is off: a file CPython accepts raises CannotAnalyse from here.
+        diagnostic = SyntaxError_.from_parse_error(path, text, error)
+        return FileResult(path, (diagnostic,) if SyntaxError_.code in settings.enabled else (), parsed=False)
     clock.lap("parse")
     context = FileContext(relative_path, text, module, settings)
     ignored = settings.ignored_in(relative_path)
@@ -92,7 +96,7 @@ def lint_text(
         analysis.finish()
         shared = analysis.facts()
         if shared is not None:
-            facts[facts_key(type(analysis))] = shared
+            facts[analysis.facts_key()] = shared
     reports: list[Report] = []
     for rule in rules:
         rule.finish()

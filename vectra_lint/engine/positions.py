@@ -13,6 +13,7 @@ into lines and columns with a line-start table.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -185,16 +186,23 @@ def _run(module: cst.Module, root: cst.CSTNode, state: _LocatingState) -> dict[i
     return state.found
 
 
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
 class LineIndex:
     """Converts character offsets of a text to 1-based (line, column) and back."""
 
     def __init__(self, text: str) -> None:
         """Index the line starts of ``text``."""
         starts = [0]
-        position = text.find("\n")
-        while position != -1:
-            starts.append(position + 1)
-            position = text.find("\n", position + 1)
+        if "\r" in text:
+            # Old Mac line ends count as lines too, as for Python's tokenizer (and Ruff).
+            starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+        else:
+            position = text.find("\n")
+            while position != -1:
+                starts.append(position + 1)
+                position = text.find("\n", position + 1)
         self.starts = starts
         self.length = len(text)
 

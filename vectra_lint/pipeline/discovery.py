@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pathspec
 
 from vectra_lint.config.settings import Settings
+from vectra_lint.fixing.files import LEFTOVER
 
 # Plain strings rather than pathlib below: a large tree has thousands of folders (Django's
 # locale folders), and pathlib's parsing was most of the discovery time.
@@ -32,6 +33,8 @@ class Discovery:
 
     tasks: list[Task]
     errors: list[str]
+    leftovers: list[Path] = field(default_factory=list)
+    """Temporary files of a killed ``--fix`` run found in the folders walked."""
 
 
 def _relative(path: str, base: str) -> str | None:
@@ -49,6 +52,22 @@ def display_path(path: Path, cwd: Path) -> str:
     return _relative(str(path), str(cwd)) or path.as_posix()
 
 
+def _gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        # git skips a pattern it cannot use (a lone "!"); so do we, keeping the others.
+        return pathspec.GitIgnoreSpec.from_lines(line for line in lines if _valid_pattern(line))
+
+
+def _valid_pattern(line: str) -> bool:
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
+
+
 def _read_gitignore(folder: str) -> pathspec.GitIgnoreSpec | None:
     spec = None
     for name in (".gitignore", os.path.join(".git", "info", "exclude")):
@@ -59,7 +78,7 @@ def _read_gitignore(folder: str) -> pathspec.GitIgnoreSpec | None:
                     lines = handle.read().splitlines()
             except OSError:
                 continue
-            extra = pathspec.GitIgnoreSpec.from_lines(lines)
+            extra = _gitignore_spec(lines)
             spec = extra if spec is None else spec + extra
     return spec
 
@@ -122,10 +141,21 @@ def discover(paths: Iterable[Path], settings: Settings, cwd: Path, force_exclude
             display = _relative(file, here) or Path(file).as_posix()
             tasks[real] = Task(Path(real), display, relative)
 
+    leftovers: list[Path] = []
+
+    def unlistable(error: OSError) -> None:
+        # os.walk skips a folder it cannot list: say so, as for a file that cannot be read.
+        folder = str(error.filename) if error.filename is not None else "?"
+        errors.append(f"{_relative(folder, here) or folder}: cannot list the folder: {error.strerror or error}")
+
     for given in paths:
         path = os.path.abspath(os.path.join(here, given))
-        if not os.path.exists(path):
-            errors.append(f"{given}: no such file or directory")
+        try:
+            os.stat(path)
+        except OSError as error:
+            # A symbolic link loop or a dangling link exists but cannot be followed: say which.
+            reason = "no such file or directory" if isinstance(error, FileNotFoundError) else error.strerror
+            errors.append(f"{given}: {reason or error}")
             continue
         real_top = os.path.realpath(path)
         if os.path.isfile(path):
@@ -133,11 +163,14 @@ def discover(paths: Iterable[Path], settings: Settings, cwd: Path, force_exclude
                 add(path, real_top)
             continue
         # os.walk does not follow links, so every folder below is the real one under real_top.
-        for folder, dirs, files in os.walk(path):
+        for folder, dirs, files in os.walk(path, onerror=unlistable):
             real_folder = real_top + folder[len(path) :]
             specs = ignores.specs_for(real_folder)
             dirs[:] = sorted(d for d in dirs if not ignores.ignored(os.path.join(real_folder, d), True, specs))
+            leftovers.extend(
+                Path(real_folder, name) for name in files if name.endswith(".vectra-tmp") and LEFTOVER.match(name)
+            )
             for name in sorted(files):
                 if name.endswith(".py") and not ignores.ignored(os.path.join(real_folder, name), False, specs):
                     add(os.path.join(folder, name), os.path.join(real_folder, name))
-    return Discovery(list(tasks.values()), errors)
+    return Discovery(list(tasks.values()), errors, leftovers)

@@ -31,6 +31,10 @@ class RuffError(Exception):
     """Ruff could not be run or answered something we cannot read."""
 
 
+class RuffCrash(RuffError):
+    """Ruff ran but failed on what it was given (it overflows its stack on some deep expressions)."""
+
+
 @cache
 def ruff_binary() -> str:
     """The Ruff executable of the environment vectra-lint is installed in."""
@@ -69,11 +73,13 @@ def _run(command: list[str], stdin: str | None = None) -> list[Record]:
     except OSError as error:
         raise RuffError(f"cannot run ruff: {error}") from None
     if completed.returncode != 0:
-        raise RuffError(f"ruff failed: {completed.stderr.strip() or completed.returncode}")
+        # Ruff's last line says why (a panic, "stack overflow, aborting"); the rest is its trace.
+        lines = completed.stderr.strip().splitlines()
+        raise RuffCrash(f"ruff failed (exit code {completed.returncode}): {lines[-1] if lines else 'no message'}")
     try:
         records: list[Record] = json.loads(completed.stdout or "[]")
     except json.JSONDecodeError as error:
-        raise RuffError(f"cannot read ruff's output: {error}") from None
+        raise RuffCrash(f"cannot read ruff's output: {error}") from None
     return records
 
 
@@ -86,6 +92,37 @@ def check_files(tasks: Sequence[Task], settings: Settings) -> dict[str, list[Rec
     for record in _run([*_command(settings), "--", *paths]):
         found.setdefault(record.get("filename", ""), []).append(record)
     return found
+
+
+def check_files_each(tasks: Sequence[Task], settings: Settings) -> tuple[dict[str, list[Record]], dict[str, str]]:
+    """Ruff's findings for files on disk by absolute path, and why Ruff failed on the files it
+    failed on. When Ruff fails on a batch, the batch is halved until the files it fails on are
+    found, so that one such file costs a few more runs, not the findings of all the others."""
+    found: dict[str, list[Record]] = {}
+    failed: dict[str, str] = {}
+
+    def batch(paths: list[str]) -> None:
+        try:
+            records = _run([*_command(settings), "--", *paths])
+        except RuffCrash as error:
+            if len(paths) == 1:
+                # No findings rather than a second attempt on the text when it is linted.
+                found[paths[0]] = []
+                failed[paths[0]] = str(error)
+                return
+            middle = len(paths) // 2
+            batch(paths[:middle])
+            batch(paths[middle:])
+            return
+        for path in paths:
+            found.setdefault(path, [])
+        for record in records:
+            found.setdefault(record.get("filename", ""), []).append(record)
+
+    paths = [str(task.path) for task in tasks if task.path is not None]
+    if paths:
+        batch(paths)
+    return found, failed
 
 
 def check_text(text: str, display: str, settings: Settings) -> list[Record]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,11 +17,13 @@ from vectra_lint.analysis.project import Project, settle_pending
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import walker
+from vectra_lint.engine.limits import CannotAnalyse
 from vectra_lint.engine.lint import lint_text
 from vectra_lint.engine.source import DecodeError, decode, encode
 from vectra_lint.engine.timings import PHASE, Timings
+from vectra_lint.fixing import files
 from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source, fix_text
-from vectra_lint.pipeline import ruff
+from vectra_lint.pipeline import isolation, ruff
 from vectra_lint.pipeline.discovery import Task
 from vectra_lint.pipeline.ruff import Record
 from vectra_lint.rules.core.syntax_error import SyntaxError_
@@ -52,6 +56,8 @@ class Outcome:
     facts: dict[str, object] = field(default_factory=dict)
     timings: Mapping[tuple[str, str], float] | None = None
     """With ``Mode.timings``: what this file's worker chunk measured (set on a chunk's last file)."""
+    read_digest: str | None = None
+    """When fixing: the digest of the bytes read, to write the fixed file only if it still has them."""
 
 
 def process(
@@ -90,8 +96,11 @@ def process(
         if outcome.hit_bound
         else None
     )
+    read_digest = files.digest(data)
     if outcome.text == decoded.text:
-        return Outcome(task, outcome.diagnostics, error=outcome.error, warning=warning, facts=facts)
+        return Outcome(
+            task, outcome.diagnostics, error=outcome.error, warning=warning, facts=facts, read_digest=read_digest
+        )
     return Outcome(
         task,
         outcome.diagnostics,
@@ -102,6 +111,7 @@ def process(
         error=outcome.error,
         warning=warning,
         facts=facts,
+        read_digest=read_digest,
     )
 
 
@@ -120,7 +130,7 @@ def _process_chunk(chunk: Sequence[Task], settings: Settings, mode: Mode) -> lis
     readable = [task for task in chunk if isinstance(contents[task], bytes)]
     read = time.perf_counter()
     # One Ruff process per chunk; fixing re-runs Ruff only on text that a fix changed.
-    external = ruff.check_files(readable, settings) if settings.ruff_selected else {}
+    external, ruff_failed = ruff.check_files_each(readable, settings) if settings.ruff_selected else ({}, {})
     if timings is not None:
         timings.add(PHASE, "read files", read - start)
         timings.add(PHASE, "Ruff", time.perf_counter() - read)
@@ -137,13 +147,27 @@ def _process_chunk(chunk: Sequence[Task], settings: Settings, mode: Mode) -> lis
                 # collector promotes nothing while disabled): the per-file cycles, not the
                 # results kept so far.
                 gc.collect(0)
-            outcomes.append(_process_one(task, contents[task], settings, mode, external, timings))
+            outcome = _process_one(task, contents[task], settings, mode, external, timings)
+            problem = ruff_failed.get(str(task.path))
+            if problem is not None and outcome.error is None and not _syntax_error(outcome):
+                outcome = replace(outcome, error=f"{task.display}: not fully checked: {problem}")
+            outcomes.append(outcome)
     finally:
         if automatic:
             gc.enable()
     if timings is not None and outcomes:
         outcomes[-1] = replace(outcomes[-1], timings=timings.seconds)
     return outcomes
+
+
+def process_safely(task: Task, data: bytes, settings: Settings, mode: Mode) -> Outcome:
+    """:func:`process` one file; a file that cannot be analysed or a bug becomes the outcome's error."""
+    return _process_one(task, data, settings, mode, {})
+
+
+def _syntax_error(outcome: Outcome) -> bool:
+    # Ruff failing on a file that does not compile adds nothing to its VL001.
+    return any(d.code == SyntaxError_.code for d in outcome.diagnostics)
 
 
 def _process_one(
@@ -159,13 +183,21 @@ def _process_one(
     try:
         records = external.get(str(task.path)) if external else None
         return process(task, data, settings, mode, records, timings)
+    except CannotAnalyse as error:
+        return Outcome(task, (), error=f"{task.display}: cannot analyse: {error}")
     except RecursionError:
-        return Outcome(task, (), error=f"{task.display}: too deeply nested to analyse")
+        return Outcome(task, (), error=f"{task.display}: cannot analyse: too deeply nested")
+    except ruff.RuffCrash as error:
+        return Outcome(task, (), error=f"{task.display}: cannot analyse: {error}")
     except ruff.RuffError:
         raise  # not about this file: the whole run cannot use Ruff
     except Exception as error:  # a bug on one file must not cost the report on the others
-        message = f"{task.display}: internal error, please report it: {type(error).__name__}: {error}"
-        return Outcome(task, (), error=message)
+        return Outcome(task, (), error=f"{task.display}: {internal_error(error)}")
+
+
+def internal_error(error: BaseException) -> str:
+    """The message of an error that can only be a bug of vectra-lint."""
+    return f"internal error (this is a bug in vectra-lint, please report it): {type(error).__name__}: {error}"
 
 
 _WORKER_SETTINGS: tuple[Settings, Mode] | None = None
@@ -240,16 +272,25 @@ def run(
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         walker.prepare()
+        outcomes = []
+        lost: list[Task] = []
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
             # Results only accumulate here (no garbage): the collector would rescan them all
             # each time another chunk's diagnostics are unpickled.
             automatic = gc.isenabled()
             gc.disable()
             try:
-                outcomes = [outcome for result in pool.map(_worker, _chunks(tasks, jobs)) for outcome in result]
+                futures = [(pool.submit(_worker, chunk), chunk) for chunk in _chunks(tasks, jobs)]
+                for future, chunk in futures:
+                    try:
+                        outcomes.extend(future.result())
+                    except BrokenProcessPool:
+                        lost.extend(chunk)  # a worker died: this chunk's files are run again below
             finally:
                 if automatic:
                     gc.enable()
+        if lost:
+            outcomes.extend(_isolated(lost, settings, mode, jobs))
     outcomes.sort(key=lambda outcome: outcome.task.display)
     if timings is None:
         return finish_project(outcomes, settings, mode, notices)
@@ -258,6 +299,18 @@ def run(
             timings.merge(outcome.timings)
     with timings.phase("project phase"):
         return finish_project(outcomes, settings, mode, notices)
+
+
+def _isolated(tasks: list[Task], settings: Settings, mode: Mode, jobs: int) -> list[Outcome]:
+    work = functools.partial(_process_chunk, settings=settings, mode=mode)
+    outcomes: list[Outcome] = []
+    for result in isolation.run_each([[task] for task in tasks], work, jobs):
+        if isinstance(result, isolation.Died):
+            task = result.item[0]
+            outcomes.append(Outcome(task, (), error=f"{task.display}: cannot analyse: {result.describe()}"))
+        else:
+            outcomes.extend(result)
+    return outcomes
 
 
 def finish_project(
@@ -315,9 +368,12 @@ def _fix_settled(outcome: Outcome, settled: list[Diagnostic], mode: Mode) -> tup
     if not fixable or outcome.task.path is None or outcome.error is not None:
         return outcome, settled
     try:
-        decoded = decode(outcome.task.path.read_bytes())
+        data = outcome.task.path.read_bytes()
+        decoded = decode(data)
     except (OSError, DecodeError):
         return outcome, settled
+    if files.digest(data) != outcome.read_digest:
+        return outcome, settled  # changed since the worker read it: the edits do not fit it
     text = outcome.fixed_text if outcome.fixed_text is not None else decoded.text
     new_text, applied = apply_fixes(text, fixable)
     if not applied or check_source(new_text, outcome.task.display) is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
@@ -11,6 +12,11 @@ from rich.text import Text
 
 from vectra_lint.diagnostics import Applicability, Diagnostic
 from vectra_lint.reporters.base import Reporter, Summary
+from vectra_lint.reporters.escape import printable
+
+# Python's line breaks only: str.splitlines also breaks at form feeds and other separators, which
+# would put the source shown under a diagnostic out of step with its line number.
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 class Lines:
@@ -42,12 +48,12 @@ def _fix_mark(diagnostic: Diagnostic) -> str:
 
 def _heading(diagnostic: Diagnostic) -> Text:
     text = Text()
-    text.append(diagnostic.path, style="bold")
+    text.append(printable(diagnostic.path), style="bold")
     text.append(f":{diagnostic.line}:{diagnostic.column}: ", style="cyan")
     text.append(diagnostic.code, style="bold red")
     text.append(" ")
     text.append(_fix_mark(diagnostic), style="cyan")
-    text.append(diagnostic.message)
+    text.append(printable(diagnostic.message))
     return text
 
 
@@ -63,7 +69,8 @@ class ConciseReporter(Reporter):
         if self.emit.console is None:
             # Plain output is most of what CI and editors read: format it without rich.
             self.stream.writelines(
-                f"{d.path}:{d.line}:{d.column}: {d.code} {_fix_mark(d)}{d.message}\n" for d in diagnostics
+                f"{printable(d.path)}:{d.line}:{d.column}: {d.code} {_fix_mark(d)}{printable(d.message)}\n"
+                for d in diagnostics
             )
             return
         for diagnostic in diagnostics:
@@ -82,14 +89,14 @@ class TextReporter(ConciseReporter):
         if not diagnostics:
             return
         source = self.sources(path)
-        lines = source.splitlines() if source is not None else []
+        lines = _LINE_BREAK.split(source) if source is not None else []
         for diagnostic in diagnostics:
             self.emit(_heading(diagnostic))
             if 0 < diagnostic.line <= len(lines):
                 self._snippet(diagnostic, lines)
             if diagnostic.fix is not None:
                 note = "" if diagnostic.fix.applicability is Applicability.SAFE else " (unsafe)"
-                self.emit(Text(f"  = help: {diagnostic.fix.description}{note}", style="cyan"))
+                self.emit(Text(f"  = help: {printable(diagnostic.fix.description)}{note}", style="cyan"))
             self.emit()
 
     def _snippet(self, diagnostic: Diagnostic, lines: list[str]) -> None:
@@ -98,13 +105,13 @@ class TextReporter(ConciseReporter):
         self.emit(Text(f"{gutter} |", style="blue"))
         last = min(diagnostic.end_line, diagnostic.line + 2, len(lines))
         for number in range(diagnostic.line, last + 1):
-            line = lines[number - 1].expandtabs(1)
             row = Text(f"{number:>{width}} | ", style="blue")
-            row.append(line)
+            row.append(printable(lines[number - 1].expandtabs(1)))
             self.emit(row)
         line = lines[diagnostic.line - 1]
-        start = diagnostic.column - 1
-        end = diagnostic.end_column - 1 if diagnostic.end_line == diagnostic.line else len(line)
+        # Columns counted in the line as shown, where an escaped character takes several.
+        start = len(printable(line[: diagnostic.column - 1]))
+        end = len(printable(line[: diagnostic.end_column - 1] if diagnostic.end_line == diagnostic.line else line))
         carets = "^" * max(1, end - start)
         marker = Text(f"{gutter} | ", style="blue")
         marker.append(" " * start + carets + " " + diagnostic.code, style="bold red")
@@ -117,7 +124,8 @@ def print_summary(emit: Lines, summary: Summary) -> None:
     if summary.fixed:
         emit(Text(f"Fixed {summary.fixed} {_plural(summary.fixed, 'error')}, {summary.remaining} remaining."))
     if summary.remaining == 0:
-        if not summary.fixed:
+        # Not when a path could not be checked: its errors follow.
+        if not summary.fixed and not summary.errors:
             emit(Text("All checks passed!", style="bold green"))
         return
     emit(Text(f"Found {summary.remaining} {_plural(summary.remaining, 'error')}.", style="bold"))

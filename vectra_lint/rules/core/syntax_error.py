@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import warnings
 
 import libcst as cst
 
 from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.engine.limits import CannotAnalyse, Rejected
 from vectra_lint.engine.source import DecodeError
 from vectra_lint.rule import EngineRule, Expect, Invalid, Valid
 
@@ -38,18 +40,32 @@ class SyntaxError_(EngineRule):
 
     @classmethod
     def from_parse_error(cls, path: str, text: str, error: cst.ParserSyntaxError) -> Diagnostic:
-        """The diagnostic of a file libcst cannot parse."""
+        """The diagnostic of a file libcst cannot parse.
+
+        Raises ``CannotAnalyse`` when CPython accepts the file: libcst rejects a few layouts
+        CPython takes (a tab after spaces in an indentation); those are no syntax errors.
+        """
         # CPython's parser names the offending token precisely; libcst's says where it gave up.
         try:
-            ast.parse(text)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the user's code's warnings are not ours to print
+                ast.parse(text)
         except SyntaxError as python_error:
             line = python_error.lineno or 1
             column = python_error.offset or 1
-            message = python_error.msg
+            message = f"{cls.message}: {python_error.msg}"
+        except (RecursionError, MemoryError) as python_error:
+            line, column, message = 1, 1, f"CPython cannot compile this file: {python_error}"
         else:
-            line, column = error.raw_line, error.raw_column + 1
-            message = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
-        return Diagnostic(path, cls.code, cls.name, f"{cls.message}: {message}", line, column, line, column)
+            reason = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
+            raise CannotAnalyse(f"libcst cannot parse it although CPython accepts it (libcst: {reason})")
+        return Diagnostic(path, cls.code, cls.name, message, line, column, line, column)
+
+    @classmethod
+    def from_rejected(cls, path: str, rejected: Rejected) -> Diagnostic:
+        """The diagnostic of a file CPython rejected before libcst saw it (``engine/limits.py``)."""
+        line, column = rejected.line, rejected.column
+        return Diagnostic(path, cls.code, cls.name, rejected.message, line, column, line, column)
 
     @classmethod
     def from_decode_error(cls, path: str, error: DecodeError) -> Diagnostic:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.analysis.definitions import node_at_start, path_matches
-from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.rule import Expect, GlobsOption, Invalid, Rule, Valid
 
-PATTERNS = StringsOption(
+PATTERNS = GlobsOption(
     "patterns",
     ("debug_*.py", "scratch*.py", "tmp_*.py", "test_debug*.py"),
     "Gitignore-style globs (relative to the project root) of files that are scratch scripts.",

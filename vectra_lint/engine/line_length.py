@@ -1,4 +1,4 @@
-"""Keeping fixed lines within the line length (RULES.md conventions: a fix makes no new E501).
+"""Keeping fixed lines within the line length (a fix must not leave a new E501 finding).
 
 A fix that lengthens a line (``print(x)`` -> ``logger.info(x)``, ``exc_info=True`` added) may push
 it past the limit. The engine then breaks the replaced call the way a formatter would (the
