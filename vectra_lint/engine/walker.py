@@ -321,25 +321,27 @@ def _fields_reversed(node_type: NodeType) -> tuple[str, ...]:
     return names
 
 
+# Any: a node's field values are nodes, sequences of nodes, text, flags or sentinels.
+_FieldValues = tuple[Any, ...]
 # Per node type, a function returning its fields' values, last field first.
-_GETTERS: dict[NodeType, Callable[[cst.CSTNode], tuple[Any, ...]]] = {}
+_GETTERS: dict[NodeType, Callable[[cst.CSTNode], _FieldValues]] = {}
 
 
-def _getter(node_type: NodeType) -> Callable[[cst.CSTNode], tuple[Any, ...]]:
+def _getter(node_type: NodeType) -> Callable[[cst.CSTNode], _FieldValues]:
     names = _fields_reversed(node_type)
-    getter: Callable[[cst.CSTNode], tuple[Any, ...]]
+    getter: Callable[[cst.CSTNode], _FieldValues]
     if len(names) > 1:
         # One C call reads every field: cheaper than a getattr per field in the loop.
         getter = attrgetter(*names)
     elif names:
         only = names[0]
 
-        def getter(node: cst.CSTNode) -> tuple[Any, ...]:
+        def getter(node: cst.CSTNode) -> _FieldValues:
             return (getattr(node, only),)
 
     else:
 
-        def getter(node: cst.CSTNode) -> tuple[Any, ...]:
+        def getter(node: cst.CSTNode) -> _FieldValues:
             return ()
 
     _GETTERS[node_type] = getter
