@@ -227,14 +227,14 @@ def test_configured_folder_and_pairs(tmp_path: Path, monkeypatch: pytest.MonkeyP
     ]
 
 
-def test_partial_runs_judge_only_what_they_can_follow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_partial_runs_report_what_a_full_run_reports_for_their_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     backend = _monorepo(tmp_path)
-    # The schemas' base class is in a module that is not passed: they are not judged. An enum is
-    # judged alone.
-    assert check(backend, monkeypatch, "VL703,VL704", ["app/schemas/project.py", "app/models/enums.py"]) == [
-        "app/models/enums.py:10:7 VL704",
-        "app/models/enums.py:13:5 VL704",
-    ]
+    full = check(backend, monkeypatch, "VL703,VL704", ["."])
+    # The files not passed (the schemas' base class) are still read: the project is settled whole.
+    named = ["app/schemas/project.py", "app/models/enums.py"]
+    assert check(backend, monkeypatch, "VL703,VL704", named) == [line for line in full if line.split(":")[0] in named]
     assert check(backend, monkeypatch, "VL703", ["app/schemas"]) == [
         "app/schemas/project.py:23:7 VL703",
         "app/schemas/project.py:27:7 VL703",
@@ -400,3 +400,14 @@ def test_enum_auto_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         'app/models/e.py:6:5 VL704 `A.Y` is "2" here but "3" in the TypeScript twin (frontend/src/models/e.ts:1) (§11)',
         "app/models/e.py:16:5 VL704 `C.Z` is 6 here but 7 in the TypeScript twin (frontend/src/models/e.ts:3) (§11)",
     ]
+
+
+def test_an_edited_typescript_model_is_seen_by_a_cached_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = _monorepo(tmp_path)
+    before = check(backend, monkeypatch, "VL704")
+    assert before  # the enums differ
+    # The Python files are unchanged: only the TypeScript side moves, and the cache must notice.
+    (backend.parent / "frontend" / "src" / "models" / "enums.ts").write_text("export {};\n")
+    after = check(backend, monkeypatch, "VL704")
+    assert after != before
+    assert after == check(backend, monkeypatch, "VL704", ["."], "--no-cache")

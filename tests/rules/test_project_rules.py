@@ -101,14 +101,20 @@ def test_vl702_reports_the_app_module_when_no_middleware_deals_with_the_id(
     assert check(write_project(tmp_path, files), monkeypatch, "VL7") == ["app/main.py:1:1 VL702"]
 
 
-def test_vl7_report_nothing_about_absences_on_a_partial_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_vl7_on_named_files_judge_absences_against_the_whole_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = {
         "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
         "app/core/context.py": 'from contextvars import ContextVar\n\ncorrelation_id = ContextVar("correlation_id")\n',
     }
     root = write_project(tmp_path, files)
     assert check(root, monkeypatch, "VL7") == ["app/core/context.py:1:1 VL701", "app/main.py:1:1 VL702"]
-    assert check(root, monkeypatch, "VL7", ["app/main.py", "app/core/context.py"]) == []
+    # Named files (pre-commit) are settled against every file of the project: what a full run says.
+    assert check(root, monkeypatch, "VL7", ["app/main.py", "app/core/context.py"]) == [
+        "app/core/context.py:1:1 VL701",
+        "app/main.py:1:1 VL702",
+    ]
     # From a subfolder, `..` is the root: the whole project again (paths shown relative to the cwd).
     assert check(root / "app", monkeypatch, "VL7", [".."]) == ["core/context.py:1:1 VL701", "main.py:1:1 VL702"]
 

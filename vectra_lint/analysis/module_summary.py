@@ -107,9 +107,12 @@ def is_exception_call_name(func: cst.BaseExpression) -> bool:
 def error_code_arguments(call: cst.Call, position: int) -> list[cst.BaseExpression]:
     """The expressions passed as an error code: ``error_code=...``, or the positional argument at
     ``position`` of a call of an exception class (none when ``*args`` hides the positions)."""
+    if not is_exception_call_name(call.func):
+        # Most calls: only an ``error_code=`` keyword can carry a code (a ``**`` argument has no keyword).
+        return [arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == ERROR_CODE]
     found: list[cst.BaseExpression] = []
     positional = 0
-    exception_call = is_exception_call_name(call.func)
+    exception_call = True
     for arg in call.args:
         if arg.star:
             if arg.star == "*":
@@ -170,9 +173,10 @@ class ModuleSummary(Analysis):
         return self.context.scope.at_module_level()
 
     def _top_class(self) -> str | None:
-        definitions = self.context.scope.definitions()
-        if len(definitions) == 1 and isinstance(definitions[0], cst.ClassDef):
-            return self._class_nodes.get(id(definitions[0]))
+        # The frames themselves: ``scope.definitions()`` would build a list for every assignment.
+        frames = self.context.scope.frames
+        if len(frames) == 2 and isinstance(frames[1].node, cst.ClassDef):
+            return self._class_nodes.get(id(frames[1].node))
         return None
 
     def function_name(self, node: cst.CSTNode | None) -> str | None:

@@ -15,6 +15,7 @@ from vectra_lint.rule import Analysis, FixSpec, Message, Rule
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
     from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.engine.context import FileContext
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,12 @@ class CallMessage(Message):
     call: str
 
 
+def may_define_coroutines(context: FileContext) -> bool:
+    """Whether the file can hold an ``async def`` at all: without the word, rules about code run
+    in coroutines have nothing to look at (most files), and skip each call at once."""
+    return "async" in context.source
+
+
 class BlockingCallRule(Rule):
     """VL202-VL205: a call the blocking tables give this rule's code, made directly in a coroutine."""
 
@@ -109,9 +116,14 @@ class BlockingCallRule(Rule):
         """The fix for one call, if the rule offers one."""
         return None
 
+    def __init__(self, context: FileContext) -> None:
+        """Start checking one file."""
+        super().__init__(context)
+        self._coroutines = may_define_coroutines(context)
+
     def visit_Call(self, node: cst.Call) -> None:
         """Report the calls of this rule's kind made directly inside an ``async def``."""
-        if not self.context.scope.in_async_function():
+        if not self._coroutines or not self.context.scope.in_async_function():
             return
         found = self.context.analysis(BlockingCalls).match(node)
         if found is None or found.code != self.code:

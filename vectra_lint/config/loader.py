@@ -6,26 +6,19 @@ typo in a linter's config silently switching a check off is worse than a failed 
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pathspec
 
 from vectra_lint import registry
+from vectra_lint.config.files import TABLE, ConfigError
+from vectra_lint.config.files import read as _read
 from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
 from vectra_lint.rule import OptionError, Rule
 from vectra_lint.rules.core.noqa_without_reason import NoqaWithoutReason
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
-TABLE = "vectra-lint"
 DEFAULT_EXCLUDE = (
     ".git",
     ".hg",
@@ -46,6 +39,7 @@ DEFAULT_EXCLUDE = (
     "__pypackages__",
 )
 _TOP_KEYS = {
+    "baseline",
     "select",
     "extend-select",
     "ignore",
@@ -68,10 +62,6 @@ _NAME_KEYS = {
 }
 
 
-class ConfigError(Exception):
-    """The configuration cannot be used; the message names the file and the key."""
-
-
 @dataclass(frozen=True)
 class Overrides:
     """Selections given on the command line; they take precedence over the file."""
@@ -79,74 +69,6 @@ class Overrides:
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.vectra-lint]`` table, from ``start`` upward."""
-    try:
-        directory = start if start.is_dir() else start.parent
-        for folder in (directory, *directory.parents):
-            candidate = folder / "pyproject.toml"
-            if candidate.is_file():
-                try:
-                    data = _read(candidate)
-                except ConfigError:
-                    return candidate  # let load() report the problem
-                tool = data.get("tool", {})
-                if not isinstance(tool, dict) or TABLE in tool:
-                    return candidate  # load() reports a `tool` that is not a table
-    except OSError as error:
-        # An unreadable folder on the way: its pyproject.toml, if any, would be missed.
-        raise ConfigError(f"{error.filename}: cannot look for pyproject.toml: {error.strerror or error}") from None
-    return None
-
-
-ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
-"""What marks a project root when no ``pyproject.toml`` has a ``[tool.vectra-lint]`` table."""
-
-
-def find_root(start: Path) -> Path:
-    """The project root for checking ``start`` when no config file was found: the nearest folder
-    from ``start`` upward holding one of ``ROOT_MARKERS``, else the folder of ``start`` itself,
-    or the folder above the package it is in (checking an installed ``cat/`` package alone must
-    still see its modules as ``cat.log``, as its own imports name them).
-
-    Never the working directory: the same files must give the same module names and layers
-    wherever the command runs.
-    """
-    try:
-        resolved = start.resolve()
-    except (OSError, RuntimeError):
-        # A symlink loop (RuntimeError before Python 3.13): discovery reports that path itself.
-        resolved = Path(os.path.abspath(start))
-    directory = resolved if resolved.is_dir() else resolved.parent
-    for folder in (directory, *directory.parents):
-        if any((folder / marker).exists() for marker in ROOT_MARKERS):
-            return folder
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
-        directory = directory.parent
-    return directory
-
-
-# Any: TOML values nest (tables, arrays, scalars); each key is checked where it is read.
-TomlTable = dict[str, Any]
-
-
-def _read(path: Path) -> TomlTable:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    except UnicodeDecodeError as error:
-        raise ConfigError(
-            f"{path}: invalid TOML: byte 0x{error.object[error.start]:02x} at offset {error.start} is not UTF-8 "
-            "(TOML files are UTF-8)"
-        ) from None
-    except RecursionError:
-        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:
@@ -232,6 +154,10 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
     if not isinstance(line_length, int) or isinstance(line_length, bool) or line_length < 1:
         raise ConfigError(f"{where}.line-length: expected a positive integer, got {line_length!r}")
 
+    baseline = table.get("baseline")
+    if baseline is not None and not isinstance(baseline, str):
+        raise ConfigError(f"{where}.baseline: expected the path of a baseline file, got {baseline!r}")
+
     ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
     ruff_ignore += registry.ruff_opt_outs(select, extend)
     # A Ruff rule that reports what one of ours does would report the same finding a second time.
@@ -249,6 +175,7 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
         ruff_selected=registry.ruff_selectors(select, extend),
         ruff_ignored=ruff_ignore,
         line_length=line_length,
+        baseline=root / baseline if baseline else None,
     )
 
 

@@ -58,6 +58,8 @@ class Settings:
     """Ruff codes or prefixes (E, W, E501, ...) to run through Ruff; empty: Ruff is not run."""
     ruff_ignored: tuple[str, ...] = ()
     line_length: int = 120
+    baseline: Path | None = None
+    """The baseline file of the config (``pipeline/baseline.py``); the CLI filters with it."""
     whole_project: bool = False
     """Whether the checked paths include the project root: whole-project rules (VL7xx) that judge
     an absence (no middleware, no logging module) do so only then, never on a partial run."""

@@ -8,8 +8,6 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-import libcst as cst
-
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
 
 MAX_FIX_PASSES = 10
@@ -140,6 +138,9 @@ def _overlaps(a: Edit, b: Edit) -> bool:
 
 def check_source(text: str, path: str, compile_check: bool = True) -> str | None:
     """Why ``text`` is not valid Python (libcst parse, then ``compile``), or None."""
+    # Imported here: reporting a cached run uses this module (``applicable``) without parsing.
+    import libcst as cst
+
     try:
         cst.parse_module(text)
         if compile_check:
@@ -165,6 +166,8 @@ class FixOutcome:
     error: str | None = None
     """Set when a pass produced invalid code: the file is left as it was."""
     hit_bound: bool = False
+    fixed_codes: tuple[str, ...] = ()
+    """The code of each diagnostic the applied fixes resolved."""
 
 
 def fix_text(
@@ -185,10 +188,11 @@ def fix_text(
     compiled_before = check_source(text, path) is None
     diagnostics = lint(text)
     fixed = 0
+    fixed_codes: list[str] = []
     for _ in range(max_passes):
         fixable = [d for d in diagnostics if applicable(d, unsafe)]
         if not fixable:
-            return FixOutcome(text, diagnostics, fixed)
+            return FixOutcome(text, diagnostics, fixed, fixed_codes=tuple(fixed_codes))
         new_text, applied = apply_fixes(text, fixable)
         problem = check_source(new_text, path, compile_check=compiled_before)
         if problem is not None:
@@ -201,6 +205,7 @@ def fix_text(
             )
         text = new_text
         fixed += len(applied)
+        fixed_codes.extend(d.code for d in applied)
         diagnostics = lint(text)
     hit_bound = any(applicable(d, unsafe) for d in diagnostics)
-    return FixOutcome(text, diagnostics, fixed, hit_bound=hit_bound)
+    return FixOutcome(text, diagnostics, fixed, hit_bound=hit_bound, fixed_codes=tuple(fixed_codes))

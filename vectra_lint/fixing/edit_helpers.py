@@ -11,7 +11,6 @@ import libcst as cst
 from vectra_lint.analysis.definitions import docstring
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import BUILTINS_PREFIX, dotted_name
-from vectra_lint.engine.walker import iter_nodes
 from vectra_lint.rule import Analysis, InsertAfter, InsertAt, InsertBefore, InsertInto, NodeEdit
 
 
@@ -312,16 +311,37 @@ def ensure_logger_and_imports(
 def _binding_statement(context: FileContext, name: str) -> int:
     """The index of the last module-level statement that imports ``name`` (-1: none)."""
     found = -1
+    if name not in context.scope.bindings(context.module).imports:
+        # Not imported at module level: no statement to look for (each search walks whole bodies).
+        return found
     for index, statement in enumerate(context.module.body):
-        if name in context.scope.bindings(context.module).imports and _binds(statement, name):
+        if _binds(statement, name):
             found = index
     return found
 
 
-def _binds(statement: cst.BaseStatement, name: str) -> bool:
-    if isinstance(statement, cst.SimpleStatementLine):
+def _binds(statement: cst.CSTNode, name: str) -> bool:
+    """Whether an ``import`` in ``statement`` (at any depth) binds ``name``.
+
+    An ``import`` is always a small statement of a statement line, so only the statements are
+    searched, not their expressions and whitespace.
+    """
+    if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
         return any(_import_binds(small, name) for small in statement.body)
-    return any(_import_binds(node, name) for node in iter_nodes(statement, cst.Import))
+    if isinstance(statement, cst.IndentedBlock):
+        return any(_binds(inner, name) for inner in statement.body)
+    for attribute in _NESTED_STATEMENTS:
+        value = getattr(statement, attribute, None)
+        if isinstance(value, cst.CSTNode):
+            if _binds(value, name):
+                return True
+        elif isinstance(value, Sequence) and any(_binds(inner, name) for inner in value):
+            return True
+    return False
+
+
+# Where compound statements and their clauses (``else:``, ``except:``, ``case ...:``) hold statements.
+_NESTED_STATEMENTS = ("body", "orelse", "handlers", "finalbody", "cases")
 
 
 def _import_binds(node: cst.CSTNode, name: str) -> bool:

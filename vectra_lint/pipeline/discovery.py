@@ -83,17 +83,42 @@ def _read_gitignore(folder: str) -> pathspec.GitIgnoreSpec | None:
     return spec
 
 
-GitIgnores = tuple[tuple[str, "pathspec.GitIgnoreSpec"], ...]
+# Any: the pattern class, which nothing here looks at.
+GitIgnores = tuple[tuple[str, "pathspec.PathSpec[Any]"], ...]
 """(folder, spec) for each folder from the root down that has a .gitignore."""
 
 
-class _Ignores:
-    """Exclude globs (matched against root-relative paths and bare names) and .gitignore files."""
+# Any: the pattern class, which nothing here looks at.
+def _without_matches(spec: pathspec.PathSpec[Any], paths: Iterable[str]) -> pathspec.PathSpec[Any]:
+    """``spec`` without the patterns that match any of ``paths`` (given as folders)."""
+    names = [path + "/" for path in paths if path and path != "."]
+    kept = [pattern for pattern in spec.patterns if not any(pattern.match_file(name) for name in names)]
+    return spec if len(kept) == len(spec.patterns) else type(spec)(kept)
 
-    def __init__(self, settings: Settings) -> None:
+
+def _ancestry(path: str, base: str) -> list[str]:
+    """``path`` and its parents up to ``base``, relative to it, plus the bare name of each."""
+    relative = _relative(path, base)
+    if relative is None or relative == ".":
+        return []
+    parts = relative.split("/")
+    return ["/".join(parts[: index + 1]) for index in range(len(parts))] + parts
+
+
+class _Ignores:
+    """Exclude globs (matched against root-relative paths and bare names) and .gitignore files.
+
+    ``exempt`` is a folder named on the command line: as in Ruff, it is checked even when
+    excluded, so the patterns that exclude it (or a folder above it) do not apply below it.
+    """
+
+    def __init__(self, settings: Settings, exempt: str | None = None) -> None:
         self.root = str(settings.root)
         # Any: the pattern class, which nothing here looks at.
         self.exclude: pathspec.PathSpec[Any] = pathspec.PathSpec.from_lines("gitignore", settings.exclude)
+        self.exempt = exempt
+        if exempt is not None:
+            self.exclude = _without_matches(self.exclude, _ancestry(exempt, self.root) or [os.path.basename(exempt)])
         self.gitignore = settings.respect_gitignore
         self._specs: dict[str, GitIgnores] = {}
 
@@ -106,7 +131,9 @@ class _Ignores:
                 found = ()
             else:
                 parent = () if relative == "." else self.specs_for(os.path.dirname(folder))
-                own = _read_gitignore(folder)
+                own: pathspec.PathSpec[Any] | None = _read_gitignore(folder)  # Any: as above
+                if own is not None and self.exempt is not None:
+                    own = _without_matches(own, _ancestry(self.exempt, folder))
                 found = parent + ((folder, own),) if own is not None else parent
             self._specs[folder] = found
         return found
@@ -162,15 +189,20 @@ def discover(paths: Iterable[Path], settings: Settings, cwd: Path, force_exclude
             if not (force_exclude and ignores.ignored(real_top, False, ignores.specs_for(os.path.dirname(real_top)))):
                 add(path, real_top)
             continue
+        inside = ignores
+        if ignores.ignored(real_top, True, ignores.specs_for(os.path.dirname(real_top))):
+            if force_exclude:
+                continue
+            inside = _Ignores(settings, exempt=real_top)
         # os.walk does not follow links, so every folder below is the real one under real_top.
         for folder, dirs, files in os.walk(path, onerror=unlistable):
             real_folder = real_top + folder[len(path) :]
-            specs = ignores.specs_for(real_folder)
-            dirs[:] = sorted(d for d in dirs if not ignores.ignored(os.path.join(real_folder, d), True, specs))
+            specs = inside.specs_for(real_folder)
+            dirs[:] = sorted(d for d in dirs if not inside.ignored(os.path.join(real_folder, d), True, specs))
             leftovers.extend(
                 Path(real_folder, name) for name in files if name.endswith(".vectra-tmp") and LEFTOVER.match(name)
             )
             for name in sorted(files):
-                if name.endswith(".py") and not ignores.ignored(os.path.join(real_folder, name), False, specs):
+                if name.endswith(".py") and not inside.ignored(os.path.join(real_folder, name), False, specs):
                     add(os.path.join(folder, name), os.path.join(real_folder, name))
     return Discovery(list(tasks.values()), errors, leftovers)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from vectra_lint.engine.positions import LineIndex
+from vectra_lint.engine.lines import LineIndex
 
 if TYPE_CHECKING:
     from vectra_lint.pipeline.discovery import Task

@@ -7,16 +7,16 @@ import gc
 import multiprocessing
 import os
 import time
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from vectra_lint.analysis.project import Project, settle_pending
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine import walker
+from vectra_lint.engine import noqa_check, walker
 from vectra_lint.engine.limits import CannotAnalyse
 from vectra_lint.engine.lint import lint_text
 from vectra_lint.engine.source import DecodeError, decode, encode
@@ -25,39 +25,10 @@ from vectra_lint.fixing import files
 from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source, fix_text
 from vectra_lint.pipeline import isolation, ruff
 from vectra_lint.pipeline.discovery import Task
+from vectra_lint.pipeline.results import Mode, Outcome
 from vectra_lint.pipeline.ruff import Record
+from vectra_lint.registry import rules_by_code
 from vectra_lint.rules.core.syntax_error import SyntaxError_
-
-
-@dataclass(frozen=True)
-class Mode:
-    """What to do with each file."""
-
-    fix: bool = False
-    unsafe_fixes: bool = False
-    timings: bool = False
-    """Measure each phase and rule (``check --timings``)."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The result for one file."""
-
-    task: Task
-    diagnostics: tuple[Diagnostic, ...]
-    original: str | None = None
-    """The decoded text before fixing; set only when fixing changed it."""
-    fixed_text: str | None = None
-    fixed_bytes: bytes | None = None
-    fixed: int = 0
-    error: str | None = None
-    """A fix that broke the file (left unchanged), or a read failure."""
-    warning: str | None = None
-    facts: dict[str, object] = field(default_factory=dict)
-    timings: Mapping[tuple[str, str], float] | None = None
-    """With ``Mode.timings``: what this file's worker chunk measured (set on a chunk's last file)."""
-    read_digest: str | None = None
-    """When fixing: the digest of the bytes read, to write the fixed file only if it still has them."""
 
 
 def process(
@@ -89,7 +60,7 @@ def process(
         return result.diagnostics
 
     if not mode.fix:
-        return Outcome(task, lint(decoded.text), facts=facts)
+        return Outcome(task, lint(decoded.text), facts=facts, noqa_warnings=_noqa_warnings(decoded.text))
     outcome = fix_text(decoded.text, task.display, lint, mode.unsafe_fixes, MAX_FIX_PASSES)
     warning = (
         f"fixes did not settle after {MAX_FIX_PASSES} passes; some fixable diagnostics remain"
@@ -97,9 +68,16 @@ def process(
         else None
     )
     read_digest = files.digest(data)
+    notes = _noqa_warnings(outcome.text)
     if outcome.text == decoded.text:
         return Outcome(
-            task, outcome.diagnostics, error=outcome.error, warning=warning, facts=facts, read_digest=read_digest
+            task,
+            outcome.diagnostics,
+            error=outcome.error,
+            warning=warning,
+            facts=facts,
+            read_digest=read_digest,
+            noqa_warnings=notes,
         )
     return Outcome(
         task,
@@ -112,7 +90,13 @@ def process(
         warning=warning,
         facts=facts,
         read_digest=read_digest,
+        noqa_warnings=notes,
+        fixed_codes=outcome.fixed_codes,
     )
+
+
+def _noqa_warnings(text: str) -> tuple[str, ...]:
+    return tuple(f"{line}: {message}" for line, message in noqa_check.problems(text, rules_by_code()))
 
 
 def _read(task: Task) -> bytes | str:
@@ -123,10 +107,12 @@ def _read(task: Task) -> bytes | str:
         return f"cannot read {task.display}: {error.strerror or error}"
 
 
-def _process_chunk(chunk: Sequence[Task], settings: Settings, mode: Mode) -> list[Outcome]:
+def _process_chunk(
+    chunk: Sequence[Task], settings: Settings, mode: Mode, given: Mapping[Task, bytes | str] | None = None
+) -> list[Outcome]:
     timings = Timings() if mode.timings else None
     start = time.perf_counter()
-    contents = {task: _read(task) for task in chunk}
+    contents = {task: given[task] if given is not None and task in given else _read(task) for task in chunk}
     readable = [task for task in chunk if isinstance(contents[task], bytes)]
     read = time.perf_counter()
     # One Ruff process per chunk; fixing re-runs Ruff only on text that a fix changed.
@@ -212,9 +198,9 @@ def _init_worker(settings: Settings, mode: Mode) -> None:
     gc.freeze()
 
 
-def _worker(chunk: Sequence[Task]) -> list[Outcome]:
+def _worker(chunk: Sequence[Task], given: Mapping[Task, bytes | str] | None = None) -> list[Outcome]:
     assert _WORKER_SETTINGS is not None
-    return _process_chunk(chunk, *_WORKER_SETTINGS)
+    return _process_chunk(chunk, *_WORKER_SETTINGS, given)
 
 
 def default_jobs() -> int:
@@ -258,39 +244,15 @@ def run(
     jobs: int | None = None,
     notices: list[str] | None = None,
     timings: Timings | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Outcome]:
     """Process every task, in parallel when there is enough work; ordered by display path.
 
     Run-level notices of the project phase are appended to ``notices`` when given; with
-    ``timings`` (and ``mode.timings``), the workers' figures and the project phase's are added to it.
+    ``timings`` (and ``mode.timings``), the workers' figures and the project phase's are added to it;
+    ``progress`` is told how many more files are done, as chunks finish.
     """
-    jobs = jobs or default_jobs()
-    if jobs <= 1 or len(tasks) < 4:
-        outcomes = _process_chunk(tasks, settings, mode)
-    else:
-        # fork: workers inherit the imported rules instead of importing them again.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        walker.prepare()
-        outcomes = []
-        lost: list[Task] = []
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
-            # Results only accumulate here (no garbage): the collector would rescan them all
-            # each time another chunk's diagnostics are unpickled.
-            automatic = gc.isenabled()
-            gc.disable()
-            try:
-                futures = [(pool.submit(_worker, chunk), chunk) for chunk in _chunks(tasks, jobs)]
-                for future, chunk in futures:
-                    try:
-                        outcomes.extend(future.result())
-                    except BrokenProcessPool:
-                        lost.extend(chunk)  # a worker died: this chunk's files are run again below
-            finally:
-                if automatic:
-                    gc.enable()
-        if lost:
-            outcomes.extend(_isolated(lost, settings, mode, jobs))
+    outcomes = run_unsettled(tasks, settings, mode, jobs, progress)
     outcomes.sort(key=lambda outcome: outcome.task.display)
     if timings is None:
         return finish_project(outcomes, settings, mode, notices)
@@ -299,6 +261,62 @@ def run(
             timings.merge(outcome.timings)
     with timings.phase("project phase"):
         return finish_project(outcomes, settings, mode, notices)
+
+
+def run_unsettled(
+    tasks: Sequence[Task],
+    settings: Settings,
+    mode: Mode,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    given: Mapping[Task, bytes | str] | None = None,
+) -> list[Outcome]:
+    """Each task's outcome before the project phase (pending diagnostics not settled), in no order.
+
+    ``given`` holds the bytes of files already read (a cache looked them up): the same bytes are
+    checked, whatever happens to the file meanwhile.
+    """
+    if not tasks:
+        return []
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(tasks) < 4:
+        outcomes = _process_chunk(tasks, settings, mode, given)
+        if progress is not None:
+            progress(len(tasks))
+        return outcomes
+    # fork: workers inherit the imported rules instead of importing them again.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    walker.prepare()
+    outcomes = []
+    lost: list[Task] = []
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
+        # Results only accumulate here (no garbage): the collector would rescan them all
+        # each time another chunk's diagnostics are unpickled.
+        automatic = gc.isenabled()
+        gc.disable()
+        try:
+            submitted = {
+                pool.submit(
+                    _worker, chunk, {task: given[task] for task in chunk if task in given} if given else None
+                ): chunk
+                for chunk in _chunks(tasks, jobs)
+            }
+            for future in as_completed(submitted):
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    lost.extend(submitted[future])  # a worker died: this chunk's files are run again below
+                    continue
+                outcomes.extend(result)
+                if progress is not None:
+                    progress(len(result))
+        finally:
+            if automatic:
+                gc.enable()
+    if lost:
+        outcomes.extend(_isolated(lost, settings, mode, jobs))
+    return outcomes
 
 
 def _isolated(tasks: list[Task], settings: Settings, mode: Mode, jobs: int) -> list[Outcome]:
@@ -314,14 +332,19 @@ def _isolated(tasks: list[Task], settings: Settings, mode: Mode, jobs: int) -> l
 
 
 def finish_project(
-    outcomes: list[Outcome], settings: Settings, mode: Mode | None = None, notices: list[str] | None = None
+    outcomes: list[Outcome],
+    settings: Settings,
+    mode: Mode | None = None,
+    notices: list[str] | None = None,
+    context: Sequence[Outcome] = (),
 ) -> list[Outcome]:
     """Settle diagnostics that needed every file (``analysis/project.py``) and put each file's in order.
 
     When fixing, the fixes of diagnostics the project phase confirmed are applied here: the
     workers could not apply them, as a pending diagnostic may yet be dropped.
     """
-    project = Project(settings, {outcome.task.relative: outcome.facts for outcome in outcomes})
+    # ``context``: the other files of the project; their facts count, their outcomes are not returned.
+    project = Project(settings, {outcome.task.relative: outcome.facts for outcome in (*context, *outcomes)})
     finished = []
     # A project rule may settle a diagnostic on another file (VL706 reports at the translation
     # file): it is reported with that file, so that reporters show the right source.
@@ -385,5 +408,6 @@ def _fix_settled(outcome: Outcome, settled: list[Diagnostic], mode: Mode) -> tup
         fixed_text=new_text,
         fixed_bytes=encode(decoded, new_text),
         fixed=outcome.fixed + len(applied),
+        fixed_codes=outcome.fixed_codes + tuple(d.code for d in applied),
     )
     return fixed, [d for d in settled if id(d) not in done]

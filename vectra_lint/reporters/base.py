@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from vectra_lint.diagnostics import Diagnostic, Edit
-from vectra_lint.engine.positions import LineIndex
+from vectra_lint.engine.lines import LineIndex
 
 SourceLookup = Callable[[str], "str | None"]
 """Returns the current text of a reported path (as diagnostics see it), or None."""
@@ -25,6 +25,10 @@ class Summary:
     unsafe_fixable: int = 0
     """Remaining diagnostics fixable only with ``--unsafe-fixes``."""
     errors: tuple[str, ...] = field(default=())
+    baselined: int = 0
+    """Findings left out because the baseline holds them."""
+    stale: int = 0
+    """Baseline entries of the checked files that no finding matches any more."""
 
 
 @dataclass(frozen=True)

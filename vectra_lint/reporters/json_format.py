@@ -91,3 +91,14 @@ class JsonReporter(Reporter):
             "end_location": _position(diagnostic.end_line, diagnostic.end_column),
             "fix": fix,
         }
+
+
+def statistics_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """``--statistics --output-format json``: one object per code, most frequent first (Ruff's shape)."""
+    from vectra_lint.reporters.text import statistics
+
+    rows = [
+        {"code": code, "name": name, "count": count, "fixable": mark == "[*]"}
+        for code, name, count, mark in statistics(diagnostics)
+    ]
+    return json.dumps(rows, indent=2) + "\n"

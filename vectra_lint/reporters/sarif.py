@@ -2,8 +2,9 @@
 
 One run; ``tool.driver.rules`` has one descriptor per code that was reported (sorted by code), and
 each result points at its descriptor with ``ruleIndex``. Columns count characters
-(``columnKind: unicodeCodePoints``). Paths are relative URIs against ``%SRCROOT%`` (the directory
-vectra-lint ran in); a path outside it is an absolute ``file:`` URI. Fixes are SARIF ``fixes``;
+(``columnKind: unicodeCodePoints``). Paths are relative URIs against ``%SRCROOT%`` (the top of
+the git repository, which the CLI makes them relative to, or else the directory vectra-lint ran
+in); a path outside it is an absolute ``file:`` URI. Fixes are SARIF ``fixes``;
 their applicability ("safe" or "unsafe") is in the result's ``properties``.
 """
 

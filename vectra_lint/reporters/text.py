@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from rich.console import Console
+from rich.control import strip_control_codes
 from rich.text import Text
 
 from vectra_lint.diagnostics import Applicability, Diagnostic
@@ -17,6 +18,9 @@ from vectra_lint.reporters.escape import printable
 # Python's line breaks only: str.splitlines also breaks at form feeds and other separators, which
 # would put the source shown under a diagnostic out of step with its line number.
 _LINE_BREAK = re.compile("\r\n|\r|\n")
+
+# What rich.control.strip_control_codes removes (bell, backspace, vertical tab, form feed, CR).
+_CONTROL_CODES = re.compile("[\a\b\v\f\r]")
 
 
 class Lines:
@@ -31,19 +35,60 @@ class Lines:
         self.stream = stream
         # soft_wrap keeps long lines intact for editors to parse.
         self.console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True) if color else None
+        self.buffer: list[str] = []
+        """Plain lines not yet written (written in batches: one write per line was a tenth of a
+        large report's time)."""
 
     def __call__(self, text: Text | None = None) -> None:
         """Write one line."""
+        self.flush()
         if self.console is not None:
             self.console.print(text if text is not None else "")
         else:
             self.stream.write((text.plain if text is not None else "") + "\n")
+
+    def parts(self, *parts: str) -> None:
+        """Write one line made of parts given as text, style, text, style... (style "" for none);
+        plain text is joined without building a rich ``Text`` (the control codes rich drops are
+        dropped here too)."""
+        if self.console is not None:
+            self.console.print(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
+            return
+        line = "".join(parts[::2])
+        if _CONTROL_CODES.search(line) is not None:
+            line = strip_control_codes(line)
+        self.buffer.append(line + "\n")
+        if len(self.buffer) >= 4096:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered lines."""
+        if self.buffer:
+            self.stream.writelines(self.buffer)
+            self.buffer.clear()
 
 
 def _fix_mark(diagnostic: Diagnostic) -> str:
     if diagnostic.fix is None:
         return ""
     return "[*] " if diagnostic.fix.applicability is Applicability.SAFE else "[-] "
+
+
+def _heading_parts(diagnostic: Diagnostic) -> tuple[str, ...]:
+    return (
+        printable(diagnostic.path),
+        "bold",
+        f":{diagnostic.line}:{diagnostic.column}: ",
+        "cyan",
+        diagnostic.code,
+        "bold red",
+        " ",
+        "",
+        _fix_mark(diagnostic),
+        "cyan",
+        printable(diagnostic.message),
+        "",
+    )
 
 
 def _heading(diagnostic: Diagnostic) -> Text:
@@ -90,37 +135,67 @@ class TextReporter(ConciseReporter):
             return
         source = self.sources(path)
         lines = _LINE_BREAK.split(source) if source is not None else []
+        emit = self.emit.parts
         for diagnostic in diagnostics:
-            self.emit(_heading(diagnostic))
+            emit(*_heading_parts(diagnostic))
             if 0 < diagnostic.line <= len(lines):
                 self._snippet(diagnostic, lines)
             if diagnostic.fix is not None:
                 note = "" if diagnostic.fix.applicability is Applicability.SAFE else " (unsafe)"
-                self.emit(Text(f"  = help: {printable(diagnostic.fix.description)}{note}", style="cyan"))
-            self.emit()
+                emit(f"  = help: {printable(diagnostic.fix.description)}{note}", "cyan")
+            emit()
+        self.emit.flush()
 
     def _snippet(self, diagnostic: Diagnostic, lines: list[str]) -> None:
-        width = len(str(min(diagnostic.end_line, len(lines))))
+        emit = self.emit.parts
+        last = min(diagnostic.end_line, len(lines))
+        width = len(str(last))
         gutter = " " * width
-        self.emit(Text(f"{gutter} |", style="blue"))
-        last = min(diagnostic.end_line, diagnostic.line + 2, len(lines))
+        emit(f"{gutter} |", "blue")
+        if last > diagnostic.line:
+            self._multi_line(diagnostic, lines, last, width)
+        else:
+            line = lines[diagnostic.line - 1]
+            emit(f"{diagnostic.line:>{width}} | ", "blue", printable(line.expandtabs(1)), "")
+            # Columns counted in the line as shown, where an escaped character takes several.
+            start = len(printable(line[: diagnostic.column - 1]))
+            shown_end = line[: diagnostic.end_column - 1] if diagnostic.end_line == diagnostic.line else line
+            end = len(printable(shown_end))
+            carets = " " * start + "^" * max(1, end - start) + " " + diagnostic.code
+            emit(f"{gutter} | ", "blue", carets, "bold red")
+        emit(f"{gutter} |", "blue")
+
+    def _multi_line(self, diagnostic: Diagnostic, lines: list[str], last: int, width: int) -> None:
+        # The whole span, as Ruff draws it: a bracket down the left from its first to its last
+        # line, closed by an underline up to where it ends.
+        emit = self.emit.parts
         for number in range(diagnostic.line, last + 1):
-            row = Text(f"{number:>{width}} | ", style="blue")
-            row.append(printable(lines[number - 1].expandtabs(1)))
-            self.emit(row)
-        line = lines[diagnostic.line - 1]
+            bracket = "/ " if number == diagnostic.line else "| "
+            shown = printable(lines[number - 1].expandtabs(1))
+            emit(f"{number:>{width}} | ", "blue", bracket, "bold red", shown, "")
+        last_line = lines[last - 1]
         # Columns counted in the line as shown, where an escaped character takes several.
-        start = len(printable(line[: diagnostic.column - 1]))
-        end = len(printable(line[: diagnostic.end_column - 1] if diagnostic.end_line == diagnostic.line else line))
-        carets = "^" * max(1, end - start)
-        marker = Text(f"{gutter} | ", style="blue")
-        marker.append(" " * start + carets + " " + diagnostic.code, style="bold red")
-        self.emit(marker)
-        self.emit(Text(f"{gutter} |", style="blue"))
+        if diagnostic.end_line == last:
+            end = len(printable(last_line[: diagnostic.end_column - 1])) + 1
+        else:
+            end = len(printable(last_line)) + 1
+        emit(f"{' ' * width} | ", "blue", "|" + "_" * max(0, end - 1) + "^ " + diagnostic.code, "bold red")
 
 
 def print_summary(emit: Lines, summary: Summary) -> None:
     """The closing lines of the human formats: counts, and what ``--fix`` would do."""
+    if summary.baselined or summary.stale:
+        shown = f"{summary.baselined} {_plural(summary.baselined, 'finding')} in the baseline not shown."
+        emit(Text(shown, style="dim"))
+    if summary.stale:
+        emit(
+            Text(
+                f"{summary.stale} baseline {_plural(summary.stale, 'entry', 'entries')} no longer "
+                f"{'matches' if summary.stale == 1 else 'match'} (fixed or edited): regenerate it with "
+                "`vectra-lint baseline`.",
+                style="yellow",
+            )
+        )
     if summary.fixed:
         emit(Text(f"Fixed {summary.fixed} {_plural(summary.fixed, 'error')}, {summary.remaining} remaining."))
     if summary.remaining == 0:
@@ -141,15 +216,26 @@ def print_summary(emit: Lines, summary: Summary) -> None:
         )
 
 
-def print_statistics(emit: Lines, diagnostics: Sequence[Diagnostic]) -> None:
-    """Counts per code, most frequent first (``--statistics``)."""
+def statistics(diagnostics: Sequence[Diagnostic]) -> list[tuple[str, str, int, str]]:
+    """(code, name, count, fix mark) per code, most frequent first: ``[*]`` when every one of them
+    has a safe fix, ``[-]`` when some have a fix (unsafe ones need ``--unsafe-fixes``), else ``[ ]``."""
     counts = Counter(d.code for d in diagnostics)
     names = {d.code: d.name for d in diagnostics}
-    fixable = {d.code for d in diagnostics if d.fix is not None}
-    width = len(str(max(counts.values(), default=0)))
+    safe = Counter(d.code for d in diagnostics if d.fix is not None and d.fix.applicability is Applicability.SAFE)
+    some = {d.code for d in diagnostics if d.fix is not None}
+    rows = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        mark = "[*]" if code in fixable else "[ ]"
-        emit(Text(f"{count:>{width}}  {code:<5}  {mark} {names[code]}"))
+        mark = "[*]" if safe[code] == count else "[-]" if code in some else "[ ]"
+        rows.append((code, names[code], count, mark))
+    return rows
+
+
+def print_statistics(emit: Lines, diagnostics: Sequence[Diagnostic]) -> None:
+    """Counts per code, most frequent first (``--statistics``)."""
+    rows = statistics(diagnostics)
+    width = len(str(max((count for _, _, count, _ in rows), default=0)))
+    for code, name, count, mark in rows:
+        emit(Text(f"{count:>{width}}  {code:<5}  {mark} {name}"))
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:

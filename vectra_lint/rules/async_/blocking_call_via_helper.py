@@ -8,7 +8,7 @@ import libcst as cst
 
 from vectra_lint.analysis.module_summary import ModuleSummary
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
-from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
+from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict, may_define_coroutines
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
 from vectra_lint.rule import Expect, Invalid, Message, Valid
@@ -138,9 +138,12 @@ class BlockingCallViaHelper(IndexRule[HelperCall]):
         super().__init__(context)
         self._summary = context.analysis(ModuleSummary)
         self._candidates: list[_Candidate] = []
+        self._coroutines = may_define_coroutines(context)
 
     def visit_Call(self, node: cst.Call) -> None:
         """Collect calls made directly in coroutines (decided once the module is known)."""
+        if not self._coroutines:
+            return
         scope = self.context.scope
         if not scope.in_async_function() or id(node) in self._summary.offloaded:
             return

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from vectra_lint.analysis.rule_bases import may_define_coroutines
 from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
@@ -97,6 +98,7 @@ class SessionWithoutAsyncWith(Rule):
         super().__init__(context)
         self._factories = frozenset(self.option(FACTORIES))
         self._managed: set[int] = set()
+        self._coroutines = may_define_coroutines(context)
 
     def visit_With(self, node: cst.With) -> None:
         """Remember the context managers of `async with` statements."""
@@ -105,7 +107,7 @@ class SessionWithoutAsyncWith(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report factory calls in coroutines that no `async with` manages."""
-        if id(node) in self._managed or not self.context.scope.in_async_function():
+        if not self._coroutines or id(node) in self._managed or not self.context.scope.in_async_function():
             return
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "begin":

@@ -9,6 +9,7 @@ import textwrap
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import libcst as cst
 
@@ -62,9 +63,13 @@ _STRING_NONSENSE = (ast.Sub, ast.Div, ast.FloorDiv, ast.BitOr, ast.BitAnd, ast.B
 _RAW_COMMENT = re.compile(r"#[^\r\n]*")
 
 
+# A noqa directive after commented-out code (as `check --add-noqa` writes it) is not code.
+_TRAILING_NOQA = re.compile(r"\s+#\s*noqa\b.*$", re.IGNORECASE)
+
+
 def _text(comment: str) -> str:
-    """The comment's text after its ``#`` marks and one space, indentation kept."""
-    text = comment.lstrip("#")
+    """The comment's text after its ``#`` marks and one space, indentation kept, without a trailing noqa."""
+    text = _TRAILING_NOQA.sub("", comment.lstrip("#"))
     return text[1:] if text.startswith(" ") else text
 
 
@@ -140,6 +145,8 @@ def _word_before_bracket(text: str) -> bool:
     )
 
 
+# Pure; a comment is examined when it is collected and again with the lines around it.
+@lru_cache(maxsize=4096)
 def _is_prose_line(text: str) -> bool:
     stripped = text.strip().lstrip("#").strip()
     return (
@@ -156,6 +163,8 @@ def _is_prose_line(text: str) -> bool:
     )
 
 
+# Pure; a comment is examined when it is collected and again with the lines around it.
+@lru_cache(maxsize=4096)
 def _line_is_code(text: str) -> bool:
     stripped = text.strip()
     if _is_prose_line(text):
@@ -187,11 +196,13 @@ def _continues_sentence(previous: str) -> bool:
 def _candidate(comment: str) -> bool:
     """Whether a comment could be (part of) commented-out code, by regular expressions alone."""
     text = _text(comment).strip()
-    return not _is_prose_line(text) or _balance(text) > 0 or text.endswith((":", ",", "\\"))
+    # Cheapest tests first: most comments are prose, and all three tests are pure.
+    return text.endswith((":", ",", "\\")) or _balance(text) > 0 or not _is_prose_line(text)
 
 
 def _balance(text: str) -> int:
-    return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
+    count = text.count
+    return count("(") + count("[") + count("{") - count(")") - count("]") - count("}")
 
 
 def code_lines(texts: Sequence[str]) -> list[bool]:
@@ -208,6 +219,9 @@ def code_lines(texts: Sequence[str]) -> list[bool]:
         if index > 0 and not flags[index - 1] and _continues_sentence(texts[index - 1]):
             # "for reasons given in / Expression._resolve_output_field()": an expression ending a
             # sentence. A statement ("replace with / raise ValueError(...)") is still code.
+            if _expression_at_most(text.strip()):
+                index += 1
+                continue
             parsed = _parse(text.strip())
             if parsed is None or (len(parsed.body) == 1 and isinstance(parsed.body[0], ast.Expr)):
                 index += 1
@@ -234,6 +248,23 @@ def code_lines(texts: Sequence[str]) -> list[bool]:
                 continue
         index += 1
     return flags
+
+
+def _expression_at_most(text: str) -> bool:
+    """Whether ``text`` (one stripped line) can only fail to parse or parse as one expression,
+    known without compiling it: every other statement needs a bracket, ``:``, ``=``, ``;`` or a
+    statement keyword (empty lines and comments parse as no statement at all)."""
+    return (
+        bool(text)
+        and not text.startswith("#")
+        and ";" not in text
+        and _CODE_HINT.search(text) is None
+        and _NO_HINT_STATEMENT.match(text) is None
+    )
+
+
+# Statements that need none of what `_CODE_HINT` looks for.
+_NO_HINT_STATEMENT = re.compile(r"(global|nonlocal)\b")
 
 
 def _elements(texts: Sequence[str], start: int) -> int | None:
@@ -381,6 +412,9 @@ class CommentedOutCode(Rule):
 
     def _lines(self, lines: Sequence[cst.EmptyLine]) -> None:
         """Check own-line comments: runs of consecutive comment lines are examined together."""
+        if not self._pending:
+            # No comment of the file can be code (most files): nothing to examine.
+            return
         run: list[cst.EmptyLine] = []
         for line in lines:
             if line.comment is not None:
@@ -425,7 +459,7 @@ class CommentedOutCode(Rule):
 
     def _trailing(self, whitespace: cst.TrailingWhitespace) -> None:
         comment = whitespace.comment
-        if comment is None:
+        if comment is None or not self._pending:
             return
         if not self._seen(comment.value) or _LICENCE.search(comment.value) or not _line_is_code(_text(comment.value)):
             return
@@ -492,6 +526,8 @@ class CommentedOutCode(Rule):
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         """Comments above a statement and at the end of its line."""
+        if not self._pending:
+            return
         if node.leading_lines:
             self._lines(node.leading_lines)
         if node.trailing_whitespace.comment is not None:
@@ -499,6 +535,8 @@ class CommentedOutCode(Rule):
 
     def visit_BaseCompoundStatement(self, node: cst.BaseCompoundStatement) -> None:
         """Comments above a compound statement (and between its decorators and ``def``)."""
+        if not self._pending:
+            return
         if node.leading_lines:
             self._lines(node.leading_lines)
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node.lines_after_decorators:
@@ -519,6 +557,8 @@ class CommentedOutCode(Rule):
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
         """Comments above a decorator and at the end of its line."""
+        if not self._pending:
+            return
         if node.leading_lines:
             self._lines(node.leading_lines)
         if node.trailing_whitespace.comment is not None:
@@ -526,6 +566,8 @@ class CommentedOutCode(Rule):
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """The comment after a block's ``:`` and the comments closing the block."""
+        if not self._pending:
+            return
         if node.header.comment is not None:
             self._trailing(node.header)
         if node.footer:

@@ -2,51 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import libcst as cst
 
 from vectra_lint.analysis.definitions import node_at_start
+from vectra_lint.analysis.test_files import DEFAULT_TEST_FOLDERS, python_files_in
 from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
-_Folders = tuple[tuple[str, int], ...]
-_cache: dict[tuple[str, tuple[str, ...]], tuple[_Folders, frozenset[str]]] = {}
-
-
-def _scan(root: str, folders: tuple[str, ...]) -> tuple[_Folders, frozenset[str]]:
-    seen: list[tuple[str, int]] = []
-    names: set[str] = set()
-    for folder in folders:
-        top = os.path.join(root, folder)
-        for directory, subfolders, files in os.walk(top):
-            subfolders[:] = [name for name in subfolders if not name.startswith(".") and name != "__pycache__"]
-            seen.append((directory, os.stat(directory).st_mtime_ns))
-            names.update(name for name in files if name.endswith(".py"))
-    return tuple(seen), frozenset(names)
-
-
-def _unchanged(folders: _Folders) -> bool:
-    try:
-        return all(os.stat(directory).st_mtime_ns == mtime for directory, mtime in folders)
-    except OSError:
-        return False
-
-
-def python_files_in(root: Path, folders: tuple[str, ...]) -> frozenset[str]:
-    """The names of the ``.py`` files anywhere under the tests folders (relative to ``root``).
-
-    Read once per process and read again only when a folder's modification time changed (a file
-    or subfolder was added, removed or renamed), so a long-lived process never sees a stale list.
-    """
-    key = (str(root), folders)
-    cached = _cache.get(key)
-    if cached is None or not _unchanged(cached[0]):
-        cached = _cache[key] = _scan(str(root), folders)
-    return cached[1]
-
-
-TESTS = StringsOption("tests", ("tests",), "Folders, relative to the project root, that hold the test modules.")
+TESTS = StringsOption(
+    "tests", DEFAULT_TEST_FOLDERS, "Folders, relative to the project root, that hold the test modules."
+)
 
 
 class ServiceWithoutTests(Rule):

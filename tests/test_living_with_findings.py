@@ -1,0 +1,176 @@
+"""Living with existing findings, through the CLI: --add-noqa, baselines, --diff-base."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from vectra_lint.cli import main
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+CONFIG = '[tool.vectra-lint]\nselect = ["VL0", "VL2", "VL4"]\n'
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "pyproject.toml").write_text(CONFIG)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _git(cwd: Path, *args: str) -> None:
+    command = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev", *args]
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+
+
+def test_add_noqa_silences_each_finding_on_the_right_line(project: Path) -> None:
+    (project / "a.py").write_text(
+        "import time\n"
+        "\n"
+        "\n"
+        "async def poll() -> None:\n"
+        "    time.sleep(1)  # noqa: E501\n"
+        '    print("""two\n'
+        'lines""")\n'
+        '    print("x")  # type: ignore\n'
+        '    print("y")  # noqa\n'
+        "    time.sleep(\n"
+        "        2,\n"
+        "    )\n"
+    )
+    result = run("check", "--add-noqa", "a.py")
+    assert result.exit_code == 0
+    assert result.stdout == "Added 4 noqa directives.\n"
+    assert (project / "a.py").read_text() == (
+        "import time\n"
+        "\n"
+        "\n"
+        "async def poll() -> None:\n"
+        "    time.sleep(1)  # noqa: E501, VL201\n"
+        '    print("""two\n'
+        'lines""")  # noqa: VL401\n'
+        '    print("x")  # type: ignore  # noqa: VL401\n'
+        '    print("y")  # noqa\n'
+        "    time.sleep(  # noqa: VL201\n"
+        "        2,\n"
+        "    )\n"
+    )
+    assert run("check", "a.py").exit_code == 0
+    again = run("check", "--add-noqa", "a.py")
+    assert again.stdout == "Added 0 noqa directives.\n"
+
+
+def test_add_noqa_removes_unused_codes_instead_of_silencing_them(project: Path) -> None:
+    (project / "a.py").write_text('x = 1  # noqa: VL401\nprint("x")\n')
+    assert run("check", "--add-noqa", "a.py").stdout == "Added 1 noqa directive.\n"
+    assert (project / "a.py").read_text() == 'x = 1\nprint("x")  # noqa: VL401\n'
+    assert run("check", "a.py").exit_code == 0
+
+
+def test_add_noqa_gives_a_reason_when_the_project_requires_one(project: Path) -> None:
+    (project / "pyproject.toml").write_text(CONFIG + "require-noqa-reason = true\n")
+    (project / "a.py").write_text('print("x")\n')
+    run("check", "--add-noqa", "a.py")
+    assert (project / "a.py").read_text() == 'print("x")  # noqa: VL401 -- added by vectra-lint --add-noqa\n'
+    assert run("check", "a.py").exit_code == 0
+
+
+def test_add_noqa_on_a_copy_of_the_sample_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = tmp_path / "backend"
+    shutil.copytree(FIXTURES / "sample_backend", backend)
+    monkeypatch.chdir(backend)
+    before = run("check", "--statistics", ".")
+    assert before.exit_code == 1
+    added = run("check", "--add-noqa", ".")
+    assert added.stdout.startswith("Added ")
+    after = run("check", "--output-format", "concise", ".")
+    # Only the files that do not parse or decode remain: there is no comment to put there.
+    assert {line.split(" ")[1] for line in after.stdout.splitlines() if ": VL" in line} == {"VL001"}
+    assert run("check", "--add-noqa", ".").stdout == "Added 0 noqa directives.\n"
+
+
+def test_baseline_survives_inserted_lines_and_counts_stale_entries(project: Path) -> None:
+    source = (
+        'def main() -> None:\n    print("start")\n    print("end")\n\n\n'
+        'class Job:\n    def run(self) -> None:\n        print("start")\n'
+    )
+    (project / "a.py").write_text(source)
+    written = run("baseline", ".", "--output", "base.json")
+    assert written.stdout == "Wrote 3 findings to base.json.\n"
+    entries = json.loads((project / "base.json").read_text())["entries"]
+    assert {(e["scope"], e["source"]) for e in entries} == {
+        ("main", 'print("start")'),
+        ("main", 'print("end")'),
+        ("Job.run", 'print("start")'),
+    }
+    assert all("line" not in entry for entry in entries)
+    clean = run("check", "--baseline", "base.json", ".")
+    assert clean.exit_code == 0
+    assert clean.stdout == "3 findings in the baseline not shown.\nAll checks passed!\n"
+    # Lines inserted above: still known.
+    (project / "a.py").write_text('"""Jobs."""\n\n\n' + source)
+    assert run("check", "--baseline", "base.json", ".").exit_code == 0
+    # A new finding in a known function is reported; a fixed one makes its entry stale.
+    (project / "a.py").write_text(source.replace('print("end")', 'print("done")'))
+    result = run("check", "--baseline", "base.json", "--output-format", "concise", ".")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "a.py:3:5: VL401 [-] `print` call; log through the logger instead (§6.2)\n"
+        "2 findings in the baseline not shown.\n"
+        "1 baseline entry no longer matches (fixed or edited): regenerate it with `vectra-lint baseline`.\n"
+        "Found 1 error.\n"
+        "[-] 1 more fix available with `--fix --unsafe-fixes`.\n"
+    )
+
+
+def test_baseline_from_the_config(project: Path) -> None:
+    (project / "pyproject.toml").write_text(CONFIG + 'baseline = "lint/baseline.json"\n')
+    (project / "lint").mkdir()
+    (project / "app").mkdir()
+    (project / "app" / "a.py").write_text('print("x")\n')
+    assert run("baseline").stdout == "Wrote 1 finding to lint/baseline.json.\n"
+    # From a subfolder too: the path is relative to the config file, not the working directory.
+    (project / "app" / "b.py").write_text('print("y")\n')
+    result = run("check", "--output-format", "concise", "app")
+    assert (
+        result.stdout.splitlines()[0] == "app/b.py:1:1: VL401 [-] `print` call; log through the logger instead (§6.2)"
+    )
+    assert "1 finding in the baseline not shown." in result.stdout
+
+
+def test_a_broken_baseline_is_an_error(project: Path) -> None:
+    (project / "base.json").write_text("{}")
+    (project / "a.py").write_text('print("x")\n')
+    result = run("check", "--baseline", "base.json", "a.py")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: base.json: not a vectra-lint baseline")
+
+
+def test_diff_base_reports_only_changed_lines_staged_or_not(project: Path) -> None:
+    (project / "a.py").write_text('print("old")\n\n\ndef f() -> None:\n    print("old too")\n')
+    (project / "b.py").write_text('print("old")\n')
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "start")
+    (project / "a.py").write_text('print("old")\nprint("staged")\n\n\ndef f() -> None:\n    print("old too")\n')
+    _git(project, "add", "a.py")
+    (project / "b.py").write_text('print("old")\nprint("unstaged")\n')
+    (project / "c.py").write_text('print("untracked")\n')
+    result = run("check", "--diff-base", "HEAD", "--output-format", "concise", ".")
+    assert [line.split(": VL")[0] for line in result.stdout.splitlines() if ": VL" in line] == [
+        "a.py:2:1",
+        "b.py:2:1",
+        "c.py:1:1",
+    ]
+    bad = run("check", "--diff-base", "no-such-ref", ".")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("error: ")

@@ -1,0 +1,94 @@
+"""Narrowing a run to what a team adopting vectra-lint acts on: changed lines, findings not in
+the baseline; and silencing the current findings with ``# noqa`` (``check --add-noqa``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from vectra_lint.config.settings import Settings
+from vectra_lint.fixing import files
+from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, add_noqa
+from vectra_lint.pipeline import baseline, git
+from vectra_lint.pipeline.baseline import BaselineError
+from vectra_lint.pipeline.results import Outcome
+
+__all__ = ["BaselineError", "Narrowed", "add_noqa_to_files", "changed_only", "not_in_baseline", "write_baseline"]
+
+Sources = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Narrowed:
+    """Outcomes with some diagnostics left out, and what the baseline says about them."""
+
+    outcomes: list[Outcome]
+    baselined: int = 0
+    stale: int = 0
+
+
+def changed_only(narrowed: Narrowed, ref: str, cwd: Path) -> Narrowed:
+    """Keep the diagnostics that touch a line changed since ``ref`` (committed, staged or not)."""
+    changed = git.changed_lines(cwd, ref)
+    kept = []
+    for outcome in narrowed.outcomes:
+        lines = changed.get(outcome.task.path.resolve()) if outcome.task.path is not None else None
+        diagnostics = tuple(
+            d for d in outcome.diagnostics if lines and any(n in lines for n in range(d.line, d.end_line + 1))
+        )
+        kept.append(replace(outcome, diagnostics=diagnostics))
+    return replace(narrowed, outcomes=kept)
+
+
+def _findings(outcome: Outcome, sources: Sources) -> list[baseline.Finding]:
+    return baseline.findings(outcome.diagnostics, outcome.task.relative, sources(outcome.task.display))
+
+
+def not_in_baseline(narrowed: Narrowed, file: Path, sources: Sources) -> Narrowed:
+    """Leave out the diagnostics the baseline in ``file`` holds; count its stale entries."""
+    accepted = baseline.Baseline.read(file)
+    found = [finding for outcome in narrowed.outcomes for finding in _findings(outcome, sources)]
+    new, stale = accepted.filter(found, {outcome.task.relative for outcome in narrowed.outcomes})
+    keep = {id(finding.diagnostic) for finding in new}
+    outcomes = [
+        replace(outcome, diagnostics=tuple(d for d in outcome.diagnostics if id(d) in keep))
+        for outcome in narrowed.outcomes
+    ]
+    return Narrowed(outcomes, narrowed.baselined + len(found) - len(new), narrowed.stale + stale)
+
+
+def write_baseline(file: Path, outcomes: list[Outcome], sources: Sources) -> int:
+    """Write the findings of ``outcomes`` as a baseline; how many were written."""
+    return baseline.write(file, [finding for outcome in outcomes for finding in _findings(outcome, sources)])
+
+
+def add_noqa_to_files(outcomes: list[Outcome], settings: Settings) -> tuple[int, list[str]]:
+    """Add ``# noqa`` comments for every diagnostic to the files; (comments added, problems)."""
+    from vectra_lint.engine.source import DecodeError, decode, encode
+
+    # A project that requires a reason after each noqa gets one, or the next check would fail.
+    reason = "added by vectra-lint --add-noqa" if "VL003" in settings.enabled else None
+    added = 0
+    problems = []
+    for outcome in outcomes:
+        if outcome.task.path is None or all(d.code in NOT_SILENCEABLE for d in outcome.diagnostics):
+            continue
+        try:
+            data = outcome.task.path.read_bytes()
+            decoded = decode(data)
+        except (OSError, DecodeError) as error:
+            problems.append(f"{outcome.task.display}: cannot add noqa comments: {error}")
+            continue
+        text, count = add_noqa(decoded.text, outcome.diagnostics, reason)
+        if text != decoded.text:
+            try:
+                files.write_fixed(outcome.task.path, encode(decoded, text), files.digest(data))
+            except files.NotWritten as refusal:
+                problems.append(f"{outcome.task.display}: {refusal}")
+                continue
+            except OSError as error:
+                problems.append(f"{outcome.task.display}: cannot write the file: {error.strerror or error}")
+                continue
+            added += count
+    return added, problems

@@ -1,0 +1,79 @@
+"""What rules read from disk besides the checked Python files, fingerprinted for the cache keys.
+
+VL705 looks for test modules in the tests folders; VL703/VL704 read the frontend's TypeScript
+models and VL706 its translation files in the project phase. A cached answer is reused only while
+these are as they were. The option names and defaults mirror ``frontend/lookup.py`` and the VL705
+rule (which import the rule API, and so libcst: too heavy for a run answered from the cache); a
+test checks that they agree.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from vectra_lint.analysis.test_files import VL705, disk_state
+from vectra_lint.config.settings import Settings
+
+MODELS_CODE = "VL703"
+MODELS_READERS = ("VL703", "VL704")
+MODELS_OPTION = "frontend-models"
+DEFAULT_MODELS = "frontend/src/models"
+TRANSLATIONS_CODE = "VL706"
+TRANSLATIONS_OPTION = "translations"
+
+__all__ = ["VL705", "fingerprint"]
+
+
+def _option(options: Mapping[str, Mapping[str, object]], code: str, name: str, default: object) -> object:
+    return options.get(code, {}).get(name, default)
+
+
+def _stats(paths: Iterable[str]) -> list[str]:
+    found = []
+    for path in sorted(paths):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        found.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return found
+
+
+def _models_files(settings: Settings) -> list[str]:
+    configured = Path(str(_option(settings.rule_options, MODELS_CODE, MODELS_OPTION, DEFAULT_MODELS)))
+    bases = (
+        [configured] if configured.is_absolute() else [settings.root / configured, settings.root.parent / configured]
+    )
+    for folder in bases:
+        if folder.is_dir():
+            files: list[str] = []
+            for directory, folders, names in os.walk(folder):
+                folders.sort()
+                files.extend(os.path.join(directory, name) for name in names)
+            return [str(folder), *_stats(files)]
+    return []
+
+
+def _translation_files(settings: Settings) -> list[str]:
+    globs = _option(settings.rule_options, TRANSLATIONS_CODE, TRANSLATIONS_OPTION, ())
+    patterns = [str(pattern) for pattern in globs] if isinstance(globs, (list, tuple)) else []
+    matches = [
+        match for pattern in patterns for match in glob.glob(os.path.join(settings.root, pattern), recursive=True)
+    ]
+    return _stats(matches)
+
+
+def fingerprint(settings: Settings) -> str:
+    """A hash of the disk inputs of the enabled rules (empty when none of them runs)."""
+    parts = [disk_state(settings.root, settings.enabled, settings.rule_options)]
+    if any(code in settings.enabled for code in MODELS_READERS):
+        parts.extend(_models_files(settings))
+    if TRANSLATIONS_CODE in settings.enabled:
+        parts.extend(_translation_files(settings))
+    if not any(parts):
+        return ""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
