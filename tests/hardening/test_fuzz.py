@@ -9,8 +9,9 @@ from __future__ import annotations
 import warnings
 
 import hypothesmith
+import libcst as cst
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import ROOT
@@ -68,10 +69,7 @@ def _assemble(drawn: tuple[str, list[tuple[str, str]], int]) -> str:
     program, fillings, where = drawn
     parts = [template.replace("{e}", expression) for template, expression in fillings]
     where = min(where, len(parts))
-    # Trailing blank and whitespace-only lines are dropped: libcst does not round-trip a blank line
-    # followed by a whitespace-only line at the end of a module ("x\n\n \n# c\n" generates as
-    # "x\n \n# c\n"), so every offset after it is one off: a libcst bug, not what is fuzzed here.
-    return "".join([*parts[:where], program.rstrip(" \t\f\n\\") + "\n", *parts[where:]])
+    return "".join([*parts[:where], program.rstrip("\\") + "\n", *parts[where:]])
 
 
 # A program from the grammar with fixable code before and after it. (Drawn as a tuple: the same
@@ -81,6 +79,13 @@ PROGRAMS = st.tuples(
     st.lists(st.tuples(st.sampled_from(FIXABLE), EXPRESSIONS), max_size=4),
     st.integers(0, 4),
 ).map(_assemble)
+
+
+def _round_trips(source: str) -> bool:
+    try:
+        return cst.parse_module(source).code == source
+    except (cst.ParserSyntaxError, RecursionError):
+        return True
 
 
 def _compiles(source: str) -> bool:
@@ -95,15 +100,22 @@ def _compiles(source: str) -> bool:
 
 @pytest.mark.expensive
 @settings(
-    max_examples=300,
+    max_examples=250,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
 )
 @given(source=PROGRAMS)
+@example(source="A\n\n\n #\n# y = ({}).attribute\n")  # the libcst round-trip bug below
 def test_fuzzed_programs_lint_fix_and_refix_cleanly(source: str) -> None:
     data = source.encode("utf-8", errors="surrogatepass")
     outcome = process_safely(TASK, data, SETTINGS, MODE)
+    if outcome.error is not None and "produced invalid code" in outcome.error and not _round_trips(source):
+        # A libcst bug: blank lines before an indented line at the end of a module are dropped
+        # ("x\n\n #\n" generates as "x\n #\n"), so offsets after them are off and a fix there
+        # lands in the wrong place. The re-parse after each pass catches it: the file is kept.
+        assert outcome.fixed_text is None
+        return
     # A file the parsers cannot take is a "cannot analyse" message, never a bug.
     assert outcome.error is None or ": cannot analyse: " in outcome.error, outcome.error
     if outcome.fixed_text is None:

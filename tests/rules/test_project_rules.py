@@ -236,3 +236,24 @@ def test_vl702_a_class_named_middleware_on_a_project_base(tmp_path: Path, monkey
         "app/core/middleware.py:1:1 VL702 Middleware `CorrelationIdMiddleware` generates no id when the header is "
         "absent and does not set the correlation-id context (§6.1)"
     ]
+
+
+def test_vl702_a_data_class_named_middleware_is_not_taken_for_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seen on vectra-lint itself: a frozen dataclass `Middleware` describing what was found.
+    files = {
+        "app/main.py": APP,
+        "app/core/logging.py": LOGGING,
+        "app/core/middleware.py": BASE_HTTP,
+        "app/analysis.py": """
+            from dataclasses import dataclass
+
+
+            @dataclass(frozen=True)
+            class Middleware:
+                name: str
+                reads_header: bool
+        """,
+    }
+    assert check(write_project(tmp_path, files), monkeypatch, "VL702") == []

@@ -19,7 +19,7 @@ The facts are plain frozen dataclasses: they are pickled from the worker process
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
@@ -214,7 +214,10 @@ class CorrelationAnalysis(Analysis):
         name = node.name.value
         based = any(callee_name(base.value) == "BaseHTTPMiddleware" for base in node.bases)
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-        if based or name.endswith("Middleware") or any(_is_asgi_call(statement) for statement in body):
+        # A plain data class that happens to be named `...Middleware` handles no request: only a
+        # class with a base or a request handler of its own is taken for one by its name.
+        named = name.endswith("Middleware") and (bool(node.bases) or _defines_handler(body))
+        if based or named or any(_is_asgi_call(statement) for statement in body):
             self._units.append(_Unit(node, name))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
@@ -315,3 +318,11 @@ class CorrelationAnalysis(Analysis):
     def file_facts(self) -> CorrelationFacts:
         """The facts, once the walk is over (for the rules' ``finish``)."""
         return self._facts if self._facts is not None else _NOTHING
+
+
+def _defines_handler(body: Sequence[cst.BaseStatement]) -> bool:
+    """Whether a class body defines what handles a request (``dispatch`` or ``__call__``)."""
+    return any(
+        isinstance(statement, cst.FunctionDef) and statement.name.value in ("dispatch", "__call__")
+        for statement in body
+    )

@@ -59,6 +59,7 @@ def lint_text(
     clock = _Clock(timings)
     rejected = limits.precheck(text, path)
     if rejected is not None:
+        clock.lap("parse")
         found = (SyntaxError_.from_rejected(path, rejected),) if SyntaxError_.code in settings.enabled else ()
         return FileResult(path, found, parsed=False)
     try:

@@ -6,9 +6,9 @@ mode, owner and group and its hard links, and is never written when it is read-o
 replacement goes through a temporary file renamed over the original, so that a crash leaves the
 old file or the new one, never half of one.
 
-The check and the rename are not one atomic step: a process writing the file in the
-microseconds between them still loses. Closing that gap would take a lock every writer honours,
-which editors do not.
+Between vectra-lint runs the check and the write are one step (an advisory lock on the file);
+another program writing the file in the microseconds between them still loses: closing that gap
+would take a lock every writer honours, which editors do not.
 
 A run killed between writing the temporary file and renaming it leaves ``.name.xxxxxxxx.vectra-tmp``
 beside the source; the next ``--fix`` run removes it (:func:`remove_leftovers`). The writer holds
@@ -21,8 +21,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 try:
@@ -50,32 +49,21 @@ def write_fixed(path: Path, data: bytes, read_digest: str) -> None:
     Raises :class:`NotWritten` when the file is read-only or changed since, and ``OSError`` when
     writing fails.
     """
-    with _folder_lock(path.parent):
-        _write_fixed(path, data, read_digest)
-
-
-@contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    # Two fix runs at once: without it, both could find the file unchanged before either
-    # renamed its copy over it. Serialises only vectra-lint's own writers in one folder.
-    if fcntl is None:
-        yield
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
-
-
-def _write_fixed(path: Path, data: bytes, read_digest: str) -> None:
     status = path.stat()
     # os.access answers yes to root for any file: the mode bits say what the owner intended.
     if not status.st_mode & 0o222 or not os.access(path, os.W_OK):
         raise NotWritten("the file is read-only; it was not fixed")
-    if digest(path.read_bytes()) != read_digest:
-        raise NotWritten("the file changed since it was read; it was not fixed (run again to fix it)")
+    with path.open("rb") as locked:
+        # Held until written: another vectra-lint run fixing the same file waits here, then finds
+        # the file replaced (another inode) or its content changed, and leaves it.
+        if fcntl is not None:
+            fcntl.flock(locked.fileno(), fcntl.LOCK_EX)
+        if os.fstat(locked.fileno()).st_ino != path.stat().st_ino or digest(locked.read()) != read_digest:
+            raise NotWritten("the file changed since it was read; it was not fixed (run again to fix it)")
+        _write(path, data, status, read_digest)
+
+
+def _write(path: Path, data: bytes, status: os.stat_result, read_digest: str) -> None:
     if status.st_nlink > 1:
         # Renaming a new file over it would split the link: the other names would keep the old
         # text. Writing in place keeps them one file, at the cost of atomicity.
