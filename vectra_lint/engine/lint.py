@@ -21,6 +21,7 @@ from vectra_lint.engine import limits, noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.edits import to_fix
 from vectra_lint.engine.locating import locate_reports
+from vectra_lint.engine.parsing import parse_module
 from vectra_lint.engine.positions import LineIndex, Located
 from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
@@ -62,7 +63,7 @@ def lint_text(
         found = (SyntaxError_.from_rejected(path, rejected),) if SyntaxError_.code in settings.enabled else ()
         return FileResult(path, found, parsed=False)
     try:
-        module = cst.parse_module(text)
+        module = parse_module(text)
     except cst.ParserSyntaxError as error:
         clock.lap("parse")
         # Built even when VL001 is off: a file CPython accepts raises CannotAnalyse from here.

@@ -191,11 +191,47 @@ _NAME = re.compile(r"[A-Za-z_]\w*")
 
 def _expression_candidates(source: str) -> frozenset[str]:
     """Names that may be bound inside expressions (walrus, comprehension targets), read from the
-    text: a cheap filter, so that scopes are scanned for them only when a rule asks about one."""
-    found = set(_WALRUS.findall(source))
-    for targets in _FOR_TARGETS.findall(source):
-        found.update(_NAME.findall(targets))
+    text: a cheap filter, so that scopes are scanned for them only when a rule asks about one.
+
+    What ``_WALRUS.findall`` and ``_FOR_TARGETS.findall`` would find, but the regexes are tried
+    only where ``:=`` or ``for`` occurs: scanning the whole text with them cost more than all the
+    rest of a file's set-up.
+    """
+    found: set[str] = set()
+    at = source.find(":=")
+    while at != -1:
+        name = _walrus_target(source, at)
+        if name:
+            found.add(name)
+        at = source.find(":=", at + 2)
+    at = source.find("for")
+    while at != -1:
+        match = None
+        if at == 0 or not _is_word(source[at - 1]):
+            match = _FOR_TARGETS.match(source, at)
+        if match is not None:
+            found.update(_NAME.findall(match.group(1)))
+            at = source.find("for", match.end())
+        else:
+            at = source.find("for", at + 1)
     return frozenset(found)
+
+
+def _is_word(char: str) -> bool:
+    # What the regex module's \w matches in a str pattern.
+    return char.isalnum() or char == "_"
+
+
+def _walrus_target(source: str, at: int) -> str:
+    """The name ``_WALRUS`` matches before the ``:=`` at ``at`` ("" if none)."""
+    end = at
+    while end > 0 and source[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and _is_word(source[start - 1]):
+        start -= 1
+    match = _NAME.search(source, start, end)
+    return source[match.start() : end] if match is not None else ""
 
 
 def _expression_bindings(scope: cst.CSTNode) -> set[str]:

@@ -3,14 +3,11 @@ statement starts (counted in lines), so that reports can be anchored and located
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from vectra_lint.engine.context import FileContext
-
-_MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
 
 
 @dataclass
@@ -107,4 +104,6 @@ class NoqaStatementTracker(StatementTracker):
 
 def tracker_for(context: FileContext) -> StatementTracker:
     """The tracker for one file: one that also collects ``noqa`` comments when the text has any."""
-    return (NoqaStatementTracker if _MENTIONS_NOQA.search(context.source) else StatementTracker)(context)
+    # Lowering the text and searching it in C is about ten times faster than a case-insensitive
+    # regex search, which cost more than the rest of a file's set-up.
+    return (NoqaStatementTracker if "noqa" in context.source.lower() else StatementTracker)(context)

@@ -18,6 +18,7 @@ import dataclasses
 import typing
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 import libcst as cst
@@ -179,12 +180,19 @@ def _may_contain() -> dict[NodeType, frozenset[NodeType]]:
     Read from libcst's field annotations (which its constructors validate).
     """
     concrete = _node_classes()
+    # Each declared class's subclasses, computed once: issubclass on these ABCs is slow.
+    subclasses: dict[NodeType, set[NodeType]] = {}
     direct: dict[NodeType, set[NodeType]] = {}
     for node_type in concrete:
         declared: set[NodeType] = set()
         for item in dataclasses.fields(node_type):
             declared |= _classes_in(item.type)
-        direct[node_type] = {c for c in concrete if any(issubclass(c, d) for d in declared)}
+        below: set[NodeType] = set()
+        for klass in declared:
+            if klass not in subclasses:
+                subclasses[klass] = {c for c in concrete if issubclass(c, klass)}
+            below |= subclasses[klass]
+        direct[node_type] = below
     closure = {node_type: set(children) for node_type, children in direct.items()}
     changed = True
     while changed:
@@ -218,16 +226,44 @@ def _plan(listener_types: tuple[type[object], ...]) -> tuple[Plan, Plan]:
     visit: Plan = {}
     leave: Plan = {}
     for position, listener_type in enumerate(listener_types):
+        # A set of the listener's handler names: a failed hasattr raises and catches an error,
+        # and there are thousands of them per combination.
+        handlers = _handler_names(listener_type)
         for node_type in _node_classes():
             # A handler may name a base class (visit_BaseCompoundStatement) to see all subtypes.
-            for klass in node_type.__mro__:
-                if not (isinstance(klass, type) and issubclass(klass, cst.CSTNode)):
-                    continue
+            for class_name in _node_bases(node_type):
                 for prefix, plan in (("visit_", visit), ("leave_", leave)):
-                    name = prefix + klass.__name__
-                    if hasattr(listener_type, name):
+                    name = prefix + class_name
+                    if name in handlers:
                         plan.setdefault(node_type, []).append((position, name))
     return visit, leave
+
+
+_HANDLER_NAMES: dict[type[object], frozenset[str]] = {}
+
+
+def _handler_names(listener_type: type[object]) -> frozenset[str]:
+    names = _HANDLER_NAMES.get(listener_type)
+    if names is None:
+        names = frozenset(name for name in dir(listener_type) if name.startswith(("visit_", "leave_")))
+        _HANDLER_NAMES[listener_type] = names
+    return names
+
+
+@cache
+def _node_bases(node_type: NodeType) -> tuple[str, ...]:
+    """The names of ``node_type`` and its node base classes, nearest first."""
+    return tuple(
+        klass.__name__ for klass in node_type.__mro__ if isinstance(klass, type) and issubclass(klass, cst.CSTNode)
+    )
+
+
+def prepare() -> None:
+    """Build the tables that depend only on libcst's node types now: a parent process calls this
+    before forking, so that every worker inherits them instead of building them again."""
+    _may_contain()
+    for node_type in _node_classes():
+        _getter(node_type)
 
 
 def listener_name(listener: object) -> str:
@@ -285,6 +321,33 @@ def _fields_reversed(node_type: NodeType) -> tuple[str, ...]:
     return names
 
 
+# Any: a node's field values are nodes, sequences of nodes, text, flags or sentinels.
+_FieldValues = tuple[Any, ...]
+# Per node type, a function returning its fields' values, last field first.
+_GETTERS: dict[NodeType, Callable[[cst.CSTNode], _FieldValues]] = {}
+
+
+def _getter(node_type: NodeType) -> Callable[[cst.CSTNode], _FieldValues]:
+    names = _fields_reversed(node_type)
+    getter: Callable[[cst.CSTNode], _FieldValues]
+    if len(names) > 1:
+        # One C call reads every field: cheaper than a getattr per field in the loop.
+        getter = attrgetter(*names)
+    elif names:
+        only = names[0]
+
+        def getter(node: cst.CSTNode) -> _FieldValues:
+            return (getattr(node, only),)
+
+    else:
+
+        def getter(node: cst.CSTNode) -> _FieldValues:
+            return ()
+
+    _GETTERS[node_type] = getter
+    return getter
+
+
 def walk(module: cst.Module, table: DispatchTable) -> None:
     """Visit ``module`` depth-first in source order, calling ``visit_X`` then children then ``leave_X``."""
     visit_table = table.visit
@@ -293,7 +356,7 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
     # isinstance check was a third of the walk's cost. Types that cannot lead to a handler
     # are not entered at all.
     entered = table.entered
-    reversed_fields = _REVERSED
+    getters = _GETTERS
     # Any: nodes, and the leave marker that follows a node whose leave handlers are due.
     stack: list[Any] = [module]
     pop = stack.pop
@@ -313,14 +376,12 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
         if node_type in leave_table:
             push(node)
             push(_LEAVE)
-        names = reversed_fields.get(node_type) or _fields_reversed(node_type)
         # Pushed last-field-first so that children pop in source order.
-        for name in names:
-            value = getattr(node, name)
+        for value in (getters.get(node_type) or _getter(node_type))(node):
             value_type = type(value)
             if value_type in entered:
                 push(value)
-            elif value_type is tuple or value_type is list:
+            elif (value_type is tuple or value_type is list) and value:
                 for child in reversed(value):
                     if type(child) in entered:
                         push(child)

@@ -16,7 +16,7 @@ from pathlib import Path
 from vectra_lint.analysis.project import Project, settle_pending
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine import noqa_check
+from vectra_lint.engine import noqa_check, walker
 from vectra_lint.engine.limits import CannotAnalyse
 from vectra_lint.engine.lint import lint_text
 from vectra_lint.engine.source import DecodeError, decode, encode
@@ -287,6 +287,7 @@ def run_unsettled(
     # fork: workers inherit the imported rules instead of importing them again.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    walker.prepare()
     outcomes = []
     lost: list[Task] = []
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
