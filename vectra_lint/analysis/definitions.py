@@ -19,7 +19,7 @@ walk: its state is a small stack, so no rule rescans a subtree.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -512,3 +512,23 @@ class Definitions(Analysis):
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Leave a function."""
         self.tracker.leave()
+
+
+def class_assignments(node: cst.ClassDef) -> Iterator[tuple[cst.SimpleStatementLine, str, cst.BaseExpression]]:
+    """Each ``name = value`` and ``name: T = value`` directly in a class body: the statement, the
+    name and the value (for the rules that read class attributes such as ``error_code``)."""
+    if not isinstance(node.body, cst.IndentedBlock):
+        return
+    for statement in node.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target: cst.BaseExpression = small.targets[0].target
+                value: cst.BaseExpression | None = small.value
+            elif isinstance(small, cst.AnnAssign):
+                target, value = small.target, small.value
+            else:
+                continue
+            if isinstance(target, cst.Name) and value is not None:
+                yield statement, target.value, value

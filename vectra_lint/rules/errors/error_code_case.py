@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from vectra_lint.analysis.definitions import class_assignments
 from vectra_lint.analysis.module_summary import CODE_POSITION, ERROR_CODE, ModuleSummary
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
@@ -216,26 +217,12 @@ class ErrorCodeCase(IndexRule[CodeName]):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Check `error_code = ...` in the class body; remember string attributes of top-level classes."""
-        if not isinstance(node.body, cst.IndentedBlock):
-            return
         top_level = self.context.scope.defined_at_module_level()
-        for statement in node.body.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                    target: cst.BaseExpression = small.targets[0].target
-                    value: cst.BaseExpression | None = small.value
-                elif isinstance(small, cst.AnnAssign):
-                    target, value = small.target, small.value
-                else:
-                    continue
-                if not isinstance(target, cst.Name) or value is None:
-                    continue
-                if target.value == ERROR_CODE:
-                    self._check(value, statement)
-                elif top_level and isinstance(value, cst.SimpleString):
-                    self._remember(f"{node.name.value}.{target.value}", value, statement)
+        for statement, name, value in class_assignments(node):
+            if name == ERROR_CODE:
+                self._check(value, statement)
+            elif top_level and isinstance(value, cst.SimpleString):
+                self._remember(f"{node.name.value}.{name}", value, statement)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Check the default of an `error_code` parameter of a class's `__init__`: every call that

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from vectra_lint.analysis.definitions import class_assignments
 from vectra_lint.analysis.module_summary import ERROR_CODE, INDEX_ANALYSES, ModuleSummary, string_value
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.engine.context import FileContext
@@ -138,21 +139,11 @@ class ErrorCodeUntranslated(Rule):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """``error_code = "..."`` in a class body."""
-        if not self._active or not isinstance(node.body, cst.IndentedBlock):
+        if not self._active:
             return
-        for statement in node.body.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                    target: cst.BaseExpression = small.targets[0].target
-                    value: cst.BaseExpression | None = small.value
-                elif isinstance(small, cst.AnnAssign):
-                    target, value = small.target, small.value
-                else:
-                    continue
-                if isinstance(target, cst.Name) and target.value == ERROR_CODE and value is not None:
-                    self._candidate(value, statement)
+        for statement, name, value in class_assignments(node):
+            if name == ERROR_CODE:
+                self._candidate(value, statement)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """The default of an ``error_code`` parameter of ``__init__``."""
