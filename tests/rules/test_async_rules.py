@@ -252,3 +252,33 @@ def test_the_blocking_table_names_the_rules_that_report_its_calls() -> None:
     assert in_table == table_rules | {blocking_calls.SLEEP}
     assert rules[blocking_calls.SLEEP].name == "blocking-sleep"
     assert blocking_calls.EXTRA_CALLS in rules[blocking_calls.EXTRA_CALLS_RULE].options
+
+
+CLIENTS = {
+    "app/services/search.py": """
+        import weaviate
+        from qdrant_client import QdrantClient
+
+
+        class Search:
+            client: weaviate.Client
+
+            def __init__(self, url: str) -> None:
+                self.qdrant = QdrantClient(url=url)
+
+            async def run(self, text: str) -> object:
+                self.qdrant.search(collection_name="docs", query_vector=[])
+                return self.client.query.get("Doc", ["text"]).do()
+    """
+}
+
+
+def test_vl202_sync_clients_option_names_the_clients(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, CLIENTS)
+    assert check(tmp_path, monkeypatch, "VL202") == ["app/services/search.py:12:9 VL202"]
+    config = '[tool.vectra-lint.rules.blocking-http]\nsync-clients = ["weaviate.Client"]\n'
+    write_project(tmp_path, CLIENTS, config)
+    assert messages(tmp_path, monkeypatch, "VL202") == [
+        'app/services/search.py:13:16 VL202 `self.client.query.get("Doc", ["text"]).do` is a call on a sync '
+        "`weaviate.Client` inside `async def`; use its async client"
+    ]
