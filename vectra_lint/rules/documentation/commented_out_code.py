@@ -524,14 +524,16 @@ class CommentedOutCode(Rule):
                     return True
         return bool(run) and _flags_leftover(run, leftovers)
 
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        """Comments above a statement and at the end of its line."""
+    def _line_comments(self, node: cst.SimpleStatementLine | cst.Decorator) -> None:
+        """Comments above a statement or decorator and at the end of its line."""
         if not self._pending:
             return
         if node.leading_lines:
             self._lines(node.leading_lines)
         if node.trailing_whitespace.comment is not None:
             self._trailing(node.trailing_whitespace)
+
+    visit_SimpleStatementLine = visit_Decorator = _line_comments
 
     def visit_BaseCompoundStatement(self, node: cst.BaseCompoundStatement) -> None:
         """Comments above a compound statement (and between its decorators and ``def``)."""
@@ -554,15 +556,6 @@ class CommentedOutCode(Rule):
 
     # The walker finds handlers by name: one method serves every clause with ``leading_lines``.
     visit_Else = visit_ExceptHandler = visit_ExceptStarHandler = visit_Finally = visit_MatchCase = _clause_comments
-
-    def visit_Decorator(self, node: cst.Decorator) -> None:
-        """Comments above a decorator and at the end of its line."""
-        if not self._pending:
-            return
-        if node.leading_lines:
-            self._lines(node.leading_lines)
-        if node.trailing_whitespace.comment is not None:
-            self._trailing(node.trailing_whitespace)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """The comment after a block's ``:`` and the comments closing the block."""
