@@ -400,24 +400,22 @@ def _alias_parts(node: Node) -> tuple[list[TsMember], list[TsRef], bool] | None:
     return None
 
 
+def _bases(nodes: Iterable[Node | None]) -> tuple[tuple[TsRef, ...], bool]:
+    """The references of an ``extends`` list, and whether every one of them could be read."""
+    refs = [_ref(node) if node is not None else None for node in nodes]
+    return tuple(ref for ref in refs if ref is not None), None not in refs
+
+
 def _interface(node: Node, path: str) -> TsObject | None:
     name = property_name(node.child_by_field_name("name"))
     body = node.child_by_field_name("body")
     if name is None or body is None:
         return None
-    bases: list[TsRef] = []
-    readable = True
-    for clause in node.named_children:
-        if clause.type != "extends_type_clause":
-            continue
-        for base in clause.named_children:
-            ref = _ref(base)
-            if ref is None:
-                readable = False
-            else:
-                bases.append(ref)
+    bases, readable = _bases(
+        base for clause in node.named_children if clause.type == "extends_type_clause" for base in clause.named_children
+    )
     line = node.start_point[0] + 1
-    return TsObject(name, "interface", path, line, tuple(_object_members(body)), tuple(bases), readable)
+    return TsObject(name, "interface", path, line, tuple(_object_members(body)), bases, readable)
 
 
 def _type_alias(node: Node, path: str) -> TsObject | None:
@@ -437,20 +435,14 @@ def _class(node: Node, path: str) -> TsObject | None:
     body = node.child_by_field_name("body")
     if name is None or body is None:
         return None
-    bases: list[TsRef] = []
-    readable = True
-    for heritage in node.named_children:
-        if heritage.type != "class_heritage":
-            continue
-        for clause in heritage.named_children:
-            if clause.type != "extends_clause":
-                continue  # `implements` adds no members: the class declares them itself
-            value = clause.child_by_field_name("value")
-            ref = _ref(value) if value is not None else None
-            if ref is None:
-                readable = False
-            else:
-                bases.append(ref)
+    # `implements` adds no members: the class declares them itself.
+    bases, readable = _bases(
+        clause.child_by_field_name("value")
+        for heritage in node.named_children
+        if heritage.type == "class_heritage"
+        for clause in heritage.named_children
+        if clause.type == "extends_clause"
+    )
     members: list[TsMember] = []
     for child in body.named_children:
         if child.type == "public_field_definition":
@@ -459,7 +451,7 @@ def _class(node: Node, path: str) -> TsObject | None:
                 members.append(member)
         elif child.type == "method_definition" and property_name(child.child_by_field_name("name")) == "constructor":
             members += _parameter_properties(child)
-    return TsObject(name, "class", path, node.start_point[0] + 1, tuple(members), tuple(bases), readable)
+    return TsObject(name, "class", path, node.start_point[0] + 1, tuple(members), bases, readable)
 
 
 def _hidden(node: Node) -> bool:
