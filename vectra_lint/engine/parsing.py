@@ -1,34 +1,110 @@
-"""Parsing source with libcst, without re-validating every node its parser builds.
+"""Parsing source with libcst, for about four fifths of the cost of ``libcst.parse_module``.
 
-libcst validates each node as it is constructed (``CSTNode.__post_init__`` calls ``_validate``),
-including every node of a tree its own parser has just built from source it accepted: about a
-sixth of the parse's time, for no finding (libcst's source says as much: "avoid validating the
-tree when parsing a file"). Nodes that rules build for fixes are still validated: validation is
-off only while ``parse_module`` runs, and the engine runs no other code meanwhile (no threads).
+libcst's native parser builds the tree by calling each node class with keyword arguments, so a
+large part of a parse is spent in the ``__init__`` that ``dataclasses`` generated for the ~250
+node classes. Two things make that slower than it needs to be:
 
-A few node types keep it: their checks are grammar rules that libcst's parser leaves to validation
-(``u"a" b"c"`` parses, then fails validation), or might (argument and parameter order); invalid
-source must keep failing as it did.
+- every node is validated as it is built (``CSTNode.__post_init__`` calls ``_validate``),
+  including every node of a tree the parser has just built from source it accepted (libcst's
+  source says as much: "avoid validating the tree when parsing a file");
+- a frozen dataclass sets each field through ``object.__setattr__``, looked up per field.
+
+So each node class gets an equivalent ``__init__`` (same parameters, defaults and factories, the
+same fields set, validation as before) that stores fields through the slot descriptors directly,
+and skips validation while ``parse_module`` runs. Nodes built at any other time (rules building
+fixes, libcst's own API) are validated exactly as before. tests/test_parsing.py checks that every
+class keeps its signature and that trees equal those libcst builds on its own.
+
+A few node types keep validation while parsing: their checks are grammar rules that libcst's
+parser leaves to validation (``u"a" b"c"`` parses, then fails validation), or might (argument
+and parameter order); invalid source must keep failing as it did.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
 import libcst as cst
 from libcst._nodes.base import CSTNode
 
-_VALIDATE = CSTNode.__post_init__
 _STILL_VALIDATED = frozenset({cst.ConcatenatedString, cst.Call, cst.Arg, cst.Parameters, cst.Param, cst.Lambda})
 
+# One shared flag the generated constructors read: a list, so that they see it change.
+_validating = [True]
 
-def _unvalidated(self: CSTNode) -> None:
-    if type(self) in _STILL_VALIDATED:
-        self._validate()
+
+def _node_classes() -> list[type[CSTNode]]:
+    found: list[type[CSTNode]] = []
+    pending: list[type[CSTNode]] = list(CSTNode.__subclasses__())
+    found.extend(pending)
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            if subclass not in found:
+                found.append(subclass)
+                pending.append(subclass)
+    return found
+
+
+def _constructor(node_class: type[CSTNode]) -> Callable[..., None] | None:
+    """A faster ``__init__`` equivalent to the one ``dataclasses`` generated, or None where the
+    class is not the plain frozen dataclass this is written for (then it keeps its own)."""
+    params = getattr(node_class, "__dataclass_params__", None)
+    if params is None or not params.frozen or "__init__" not in vars(node_class):
+        return None
+    if node_class.__post_init__ is not CSTNode.__post_init__:
+        return None
+    names: dict[str, Any] = {"_validating": _validating, "_MISSING": dataclasses.MISSING}
+    parameters: list[str] = []
+    body: list[str] = []
+    for index, item in enumerate(dataclasses.fields(node_class)):
+        if not item.init or item.kw_only:
+            return None
+        name = item.name
+        if item.default is not dataclasses.MISSING:
+            names[f"_default{index}"] = item.default
+            parameters.append(f"{name}=_default{index}")
+        elif item.default_factory is not dataclasses.MISSING:
+            names[f"_factory{index}"] = item.default_factory
+            parameters.append(f"{name}=_MISSING")
+            body.append(f"if {name} is _MISSING: {name} = _factory{index}()")
+        else:
+            parameters.append(name)
+        slot = vars(node_class).get(name) or next(
+            (vars(base)[name] for base in node_class.__mro__ if name in vars(base)), None
+        )
+        if type(slot).__name__ == "member_descriptor":
+            # The slot's own setter: a frozen dataclass's __setattr__ would refuse.
+            names[f"_set{index}"] = slot.__set__  # type: ignore[union-attr]  # a member descriptor
+            body.append(f"_set{index}(self, {name})")
+        else:
+            names["_object_setattr"] = object.__setattr__
+            body.append(f"_object_setattr(self, {name!r}, {name})")
+    body.append("self._validate()" if node_class in _STILL_VALIDATED else "if _validating[0]: self._validate()")
+    source = f"def __init__(self, {', '.join(parameters)}) -> None:\n    " + "\n    ".join(body)
+    namespace: dict[str, Any] = {}
+    exec(source, names, namespace)  # noqa: S102  # generated from the class's own dataclass fields
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{node_class.__qualname__}.__init__"
+    init.__module__ = node_class.__module__
+    return init
+
+
+def _install() -> None:
+    for node_class in _node_classes():
+        init = _constructor(node_class)
+        if init is not None:
+            node_class.__init__ = init  # type: ignore[method-assign]  # an equivalent constructor, see above
+
+
+_install()
 
 
 def parse_module(text: str) -> cst.Module:
     """``libcst.parse_module``, minus most of the per-node validation of the parser's own output."""
-    CSTNode.__post_init__ = _unvalidated  # type: ignore[method-assign]  # restored below, whatever happens
+    _validating[0] = False
     try:
         return cst.parse_module(text)
     finally:
-        CSTNode.__post_init__ = _VALIDATE  # type: ignore[method-assign]  # see above
+        _validating[0] = True
