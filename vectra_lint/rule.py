@@ -371,6 +371,13 @@ class Rule:
         self.context = context
         self.reports: list[Report] = []
 
+    def applies(self) -> bool:
+        """Whether this file can hold anything the rule reports, decided at set-up from something
+        cheap (a word of ``context.source``, the file's layers). A rule that does not apply is left
+        out of the walk (its handlers are not called, its ``finish`` neither): most files never
+        mention what such a rule looks for, and a node type no rule listens to is not even entered."""
+        return True
+
     def option(self, option: Option[T]) -> T:
         """The configured value of one of this rule's declared ``options`` (its default if unset)."""
         if option not in self.options:

@@ -83,7 +83,7 @@ def lint_text(
             if kind not in context.analyses:
                 context.analyses[kind] = kind(context)
     analyses = list(context.analyses.values())
-    rules = [rule(context) for rule in rule_classes]
+    rules = [rule for rule in (rule_class(context) for rule_class in rule_classes) if rule.applies()]
     tracker = tracker_for(context)
     # Scope tracking, the statement tracker and shared analyses see each node before the rules do (and
     # leave it after them).

@@ -96,19 +96,22 @@ class EnvOutsideConfig(Rule):
     )
 
     def __init__(self, context: FileContext) -> None:
-        """Config modules are exempt; files that never name the environment are skipped at once."""
+        """Start checking one file."""
         super().__init__(context)
-        source = context.source
-        self._active = not context.in_layer("config") and any(word in source for word in WORDS)
         self._aliases: set[str] = set()
         """Names a from-import bound to one of the environment objects or functions."""
         self._done: set[int] = set()
         self._in_import = False
 
+    def applies(self) -> bool:
+        """Config modules are exempt; files that never name the environment are left out of the walk."""
+        source = self.context.source
+        return not self.context.in_layer("config") and any(word in source for word in WORDS)
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         """Remember `from os import environ as env`; the import itself is not a use."""
         self._in_import = True
-        if not self._active or node.relative or isinstance(node.names, cst.ImportStar):
+        if node.relative or isinstance(node.names, cst.ImportStar):
             return
         if dotted(node.module) in SOURCE_MODULES:
             for alias in node.names:
@@ -123,8 +126,6 @@ class EnvOutsideConfig(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         """`os.getenv(...)`, `load_dotenv()`, `os.environ.get(...)`: the whole call is the finding."""
-        if not self._active:
-            return
         func = node.func
         if self._resolves(func, FUNCTIONS):
             self._report(node, func)
@@ -133,12 +134,12 @@ class EnvOutsideConfig(Rule):
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         """`os.environ["X"]`, read, assigned or deleted."""
-        if self._active and self._resolves(node.value, ENVIRONMENTS):
+        if self._resolves(node.value, ENVIRONMENTS):
             self._report(node, node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         """Any other use of `os.environ` or `os.getenv`."""
-        if self._active and node.attr.value in LAST_NAMES and id(node) not in self._done:
+        if node.attr.value in LAST_NAMES and id(node) not in self._done:
             if self._resolves(node, ENVIRONMENTS | FUNCTIONS):
                 self._report(node, node)
 
