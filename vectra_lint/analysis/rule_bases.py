@@ -97,7 +97,7 @@ class CallMessage(Message):
 
 def may_define_coroutines(context: FileContext) -> bool:
     """Whether the file can hold an ``async def`` at all: without the word, rules about code run
-    in coroutines have nothing to look at (most files), and skip each call at once."""
+    in coroutines have nothing to look at (most files), and are left out of the walk."""
     return "async" in context.source
 
 
@@ -119,11 +119,14 @@ class BlockingCallRule(Rule):
     def __init__(self, context: FileContext) -> None:
         """Start checking one file."""
         super().__init__(context)
-        self._coroutines = may_define_coroutines(context)
+
+    def applies(self) -> bool:
+        """Only files that say ``async`` can define coroutines."""
+        return may_define_coroutines(self.context)
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report the calls of this rule's kind made directly inside an ``async def``."""
-        if not self._coroutines or not self.context.scope.in_async_function():
+        if not self.context.scope.in_async_function():
             return
         found = self.context.analysis(BlockingCalls).match(node)
         if found is None or found.code != self.code:

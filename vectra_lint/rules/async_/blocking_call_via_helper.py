@@ -138,12 +138,13 @@ class BlockingCallViaHelper(IndexRule[HelperCall]):
         super().__init__(context)
         self._summary = context.analysis(ModuleSummary)
         self._candidates: list[_Candidate] = []
-        self._coroutines = may_define_coroutines(context)
+
+    def applies(self) -> bool:
+        """Only files that say ``async`` can define coroutines."""
+        return may_define_coroutines(self.context)
 
     def visit_Call(self, node: cst.Call) -> None:
         """Collect calls made directly in coroutines (decided once the module is known)."""
-        if not self._coroutines:
-            return
         scope = self.context.scope
         if not scope.in_async_function() or id(node) in self._summary.offloaded:
             return

@@ -79,13 +79,16 @@ class BlockingSleep(Rule):
     def __init__(self, context: FileContext) -> None:
         """Start checking one file; reports are made at the end, when every call is known."""
         super().__init__(context)
-        self._coroutines = may_define_coroutines(context)
         # (call, its statement, whether `await` can be added there)
         self._calls: list[tuple[cst.Call, cst.CSTNode | None, bool]] = []
 
+    def applies(self) -> bool:
+        """Only files that say ``async`` can define coroutines."""
+        return may_define_coroutines(self.context)
+
     def visit_Call(self, node: cst.Call) -> None:
         """Note `time.sleep` calls made directly in a coroutine."""
-        if not self._coroutines or not self.context.scope.in_async_function():
+        if not self.context.scope.in_async_function():
             return
         if self.context.scope.imported_name(node.func) != "time.sleep":
             return

@@ -98,7 +98,10 @@ class SessionWithoutAsyncWith(Rule):
         super().__init__(context)
         self._factories = frozenset(self.option(FACTORIES))
         self._managed: set[int] = set()
-        self._coroutines = may_define_coroutines(context)
+
+    def applies(self) -> bool:
+        """Only files that say ``async`` can define coroutines."""
+        return may_define_coroutines(self.context)
 
     def visit_With(self, node: cst.With) -> None:
         """Remember the context managers of `async with` statements."""
@@ -107,7 +110,7 @@ class SessionWithoutAsyncWith(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report factory calls in coroutines that no `async with` manages."""
-        if not self._coroutines or id(node) in self._managed or not self.context.scope.in_async_function():
+        if id(node) in self._managed or not self.context.scope.in_async_function():
             return
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "begin":
