@@ -152,16 +152,17 @@ class BlockingCall:
 
 
 def _tail(func: cst.BaseExpression) -> str | None:
-    if isinstance(func, cst.Name):
-        return func.value
-    if isinstance(func, cst.Attribute):
+    # Exact types: see `dotted_name`.
+    if type(func) is cst.Attribute:
         return func.attr.value
+    if type(func) is cst.Name:
+        return func.value
     return None
 
 
 def _self_attribute(node: cst.BaseExpression) -> str | None:
     """``x`` for ``self.x`` (or ``cls.x``)."""
-    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in ("self", "cls"):
+    if type(node) is cst.Attribute and type(node.value) is cst.Name and node.value.value in ("self", "cls"):
         return node.attr.value
     return None
 
@@ -342,13 +343,13 @@ class BlockingCalls(Analysis):
         return self.context.scope.qualified_name(node) in PATH_CLASSES
 
     def _is_path_value(self, node: cst.BaseExpression) -> bool:
-        while isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        while type(node) is cst.BinaryOperation and type(node.operator) is cst.Divide:
             node = node.left
-        if isinstance(node, cst.Call):
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("resolve", "absolute", "joinpath"):
+        if type(node) is cst.Call:
+            if type(node.func) is cst.Attribute and node.func.attr.value in ("resolve", "absolute", "joinpath"):
                 return self._is_path_value(node.func.value)
             return self._is_path_class(node.func)
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             return self._lookup(self._path_names, node.value) is not None
         attribute = _self_attribute(node)
         return attribute is not None and self._lookup(self._path_names, f"self.{attribute}") is not None
@@ -364,7 +365,7 @@ class BlockingCalls(Analysis):
 
     def _match(self, call: cst.Call) -> BlockingCall | None:
         func = call.func
-        if isinstance(func, cst.Attribute):
+        if type(func) is cst.Attribute:
             tail = func.attr.value
             if self._client_names:
                 client = self._client_of(func.value)
@@ -376,7 +377,7 @@ class BlockingCalls(Analysis):
                 return BlockingCall(FILE_IO, f"pathlib.Path.{tail}")
             if tail in ANY_RECEIVER_METHODS and id(call) not in self._awaited:
                 return BlockingCall(FILE_IO, f"pathlib.Path.{tail}")
-        elif not isinstance(func, cst.Name):
+        elif type(func) is not cst.Name:
             return None
         if not self._may_block(func):
             return None

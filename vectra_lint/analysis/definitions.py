@@ -142,10 +142,12 @@ def is_string_literal(node: cst.BaseExpression) -> bool:
 
 def first_small_statement(body: cst.BaseSuite | Sequence[cst.BaseStatement]) -> cst.BaseSmallStatement | None:
     """The first simple statement of a body when the body starts with one."""
-    if isinstance(body, cst.SimpleStatementSuite):
+    # Exact types (the two suites are all of BaseSuite): isinstance against libcst's ABC-based
+    # classes is slow when it fails, and this runs for every definition.
+    if type(body) is cst.SimpleStatementSuite:
         return body.body[0] if body.body else None
     statements: Sequence[cst.BaseStatement]
-    if isinstance(body, cst.IndentedBlock):
+    if type(body) is cst.IndentedBlock:
         statements = body.body
     elif isinstance(body, cst.BaseSuite):
         return None
@@ -154,7 +156,7 @@ def first_small_statement(body: cst.BaseSuite | Sequence[cst.BaseStatement]) -> 
     if not statements:
         return None
     first = statements[0]
-    if isinstance(first, cst.SimpleStatementLine) and first.body:
+    if type(first) is cst.SimpleStatementLine and first.body:
         return first.body[0]
     return None
 

@@ -59,7 +59,7 @@ class LogCalls(Analysis):
         """The logging method ``call`` makes (``info``, ``error``, ``log``...), or ``None`` when it
         is not a log call."""
         func = call.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in LOG_METHODS:
+        if type(func) is not cst.Attribute or func.attr.value not in LOG_METHODS:
             return None
         receiver = func.value
         if isinstance(receiver, cst.Name):
@@ -75,9 +75,10 @@ class LogCalls(Analysis):
 
 def callee_name(func: cst.BaseExpression) -> str | None:
     """The called name: ``f`` of ``f(...)``, ``m`` of ``x.m(...)``; ``None`` for other callees."""
-    if isinstance(func, cst.Name):
-        return func.value
-    return func.attr.value if isinstance(func, cst.Attribute) else None
+    # Exact types: see `dotted_name`.
+    if type(func) is cst.Attribute:
+        return func.attr.value
+    return func.value if type(func) is cst.Name else None
 
 
 def message_arguments(call: cst.Call, method: str) -> list[cst.Arg]:

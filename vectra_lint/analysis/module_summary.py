@@ -97,10 +97,11 @@ def string_value(node: cst.BaseExpression | None) -> str | None:
 
 def is_exception_call_name(func: cst.BaseExpression) -> bool:
     """Whether a callee is named like an exception class (``...Error``, ``...Exception``)."""
-    if isinstance(func, cst.Name):
-        return func.value.endswith(EXCEPTION_SUFFIXES)
-    if isinstance(func, cst.Attribute):
+    # Exact types: see `dotted_name`.
+    if type(func) is cst.Attribute:
         return func.attr.value.endswith(EXCEPTION_SUFFIXES)
+    if type(func) is cst.Name:
+        return func.value.endswith(EXCEPTION_SUFFIXES)
     return False
 
 

@@ -35,9 +35,11 @@ class Bindings:
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
     """``a.b.c`` for a ``Name`` or a chain of attributes, else None."""
-    if isinstance(node, cst.Name):
+    # Exact types (libcst never subclasses these): a failed isinstance against libcst's
+    # ABC-based classes goes through ABCMeta, and this runs for most calls and attributes.
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         base = dotted_name(node.value)
         return None if base is None else f"{base}.{node.attr.value}"
     return None

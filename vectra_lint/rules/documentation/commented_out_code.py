@@ -541,9 +541,10 @@ class CommentedOutCode(Rule):
             return
         if node.leading_lines:
             self._lines(node.leading_lines)
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node.lines_after_decorators:
+        # Exact types: a failed isinstance against libcst's ABC-based classes is slow.
+        if (type(node) is cst.FunctionDef or type(node) is cst.ClassDef) and node.lines_after_decorators:
             self._lines(node.lines_after_decorators)
-        if isinstance(node, cst.Match):
+        if type(node) is cst.Match:
             self._trailing(node.whitespace_after_colon)
             self._lines(node.footer)
 

@@ -66,9 +66,10 @@ def _required_position(index: ProjectIndex, symbol: Symbol | None, depth: int = 
 
 def _class_like(func: cst.BaseExpression) -> bool:
     """A CapWords name or attribute: the cheap test that keeps most calls out of the index."""
-    if isinstance(func, cst.Name):
-        return func.value[:1].isupper()
-    return isinstance(func, cst.Attribute) and func.attr.value[:1].isupper()
+    # Exact types: see `dotted_name`.
+    if type(func) is cst.Attribute:
+        return func.attr.value[:1].isupper()
+    return type(func) is cst.Name and func.value[:1].isupper()
 
 
 @dataclass(frozen=True)

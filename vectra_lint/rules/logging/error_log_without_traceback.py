@@ -113,7 +113,7 @@ class ErrorLogWithoutTraceback(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         """Note error-level log calls in handlers that do not attach the traceback."""
         func = node.func
-        if not isinstance(func, cst.Attribute) or func.attr.value != "error":
+        if type(func) is not cst.Attribute or func.attr.value != "error":
             return
         if self.context.scope.handler() is None or not self._loggers.is_log_receiver(func.value):
             return

@@ -70,7 +70,7 @@ class PrintCall(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report calls that resolve to the builtin ``print``."""
-        if not isinstance(node.func, cst.Name) or node.func.value != "print":
+        if type(node.func) is not cst.Name or node.func.value != "print":
             return
         if self.context.scope.qualified_name(node.func) != "builtins.print":
             return

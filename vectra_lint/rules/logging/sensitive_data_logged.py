@@ -106,11 +106,11 @@ class SensitiveDataLogged(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         """Report log calls and ``print`` calls that carry a secret."""
         func = node.func
-        if isinstance(func, cst.Name):
+        if type(func) is cst.Name:
             if func.value != "print" or self.context.scope.qualified_name(func) != "builtins.print":
                 return
             values = [arg.value for arg in node.args if arg.keyword is None]
-        elif isinstance(func, cst.Attribute):
+        elif type(func) is cst.Attribute:
             method = self.context.analysis(LogCalls).method(node)
             if method is None:
                 return
