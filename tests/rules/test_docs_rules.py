@@ -337,6 +337,14 @@ CODE = [
     "raise ValueError('bad')",
     "if user.is_admin:",
     "cache[key] = value",
+    # A name may follow a name only around a keyword (hard or soft), or inside a string or comment.
+    "value = first if flag else second",
+    "assert user is not None, 'no user'",
+    "rows = [row for row in rows if row not in seen]",
+    "del cache[key]  # the old way",
+    "import os.path as osp",
+    "handler = lambda event: None",
+    "x = await fetch(url)",
 ]
 
 
@@ -353,6 +361,7 @@ def test_vl605_code_is_code(text: str) -> None:
 def test_vl605_multiline_statements_and_sentences_across_lines() -> None:
     assert code_lines(["foo(", "    a,", "    b=2,", ")"]) == [True] * 4
     assert code_lines(["for item in items:", "    process(item)"]) == [True, True]
+    assert code_lines(["case Point(x=0):", "    return origin"]) == [True, True]
     assert code_lines(["We avoid super() here for reasons given in", "Expression._resolve_output_field()"]) == [
         False,
         False,

@@ -69,11 +69,43 @@ _TRAILING_NOQA = re.compile(r"\s+#\s*noqa\b.*$", re.IGNORECASE)
 
 def _text(comment: str) -> str:
     """The comment's text after its ``#`` marks and one space, indentation kept, without a trailing noqa."""
-    text = _TRAILING_NOQA.sub("", comment.lstrip("#"))
+    text = comment.lstrip("#")
+    if "#" in text:  # a trailing noqa has its own `#`; most comments have none
+        text = _TRAILING_NOQA.sub("", text)
     return text[1:] if text.startswith(" ") else text
 
 
+# Two names in a row ("reverse the direction"): only a keyword (`x if`, `import os`, `match x`)
+# lets a name follow a name; the second is looked ahead so that "in the direction" is seen as
+# "in the" and "the direction".
+_NAME_THEN_NAME = re.compile(r"(?<!\w)([^\W\d]\w*)[ \t\f]+(?=([^\W\d]\w*))")
+_SOFT_KEYWORDS = frozenset({"match", "case", "type", "_", "print", "exec"})
+"""Soft keywords (of any Python version), and Python 2's statements: they may be followed by a name."""
+
+
+def _surely_invalid(source: str) -> bool:
+    """Whether ``source`` cannot parse, seen without compiling it: two names in a row, outside
+    comments and before the first quote (after it, they may be inside a string). Most comment
+    blocks that reach the parser are prose that fails this way."""
+    end = len(source)
+    for quote in "'\"":
+        at = source.find(quote)
+        if 0 <= at < end:
+            end = at
+    for line in source[:end].split("\n"):
+        for match in _NAME_THEN_NAME.finditer(line.partition("#")[0]):
+            if not _keyword(match[1]) and not _keyword(match[2]):
+                return True
+    return False
+
+
+def _keyword(word: str) -> bool:
+    return keyword.iskeyword(word) or word in _SOFT_KEYWORDS
+
+
 def _parse(source: str) -> ast.Module | None:
+    if _surely_invalid(source):
+        return None
     try:
         with warnings.catch_warnings():
             # Invalid escape sequences in commented strings are not our concern.
