@@ -308,7 +308,7 @@ class BlockingCalls(Analysis):
         return qualified if qualified in self._clients else None
 
     def _client_value(self, value: cst.BaseExpression) -> str | None:
-        return self._client_class(value.func) if isinstance(value, cst.Call) else None
+        return self._client_class(value.func) if type(value) is cst.Call else None
 
     def _lookup(self, table: dict[int, set[str]] | dict[int, dict[str, str]], name: str) -> object:
         """What ``name`` (or ``self.x``) is bound to in the enclosing scopes, if recorded."""

@@ -177,7 +177,7 @@ class CorrelationAnalysis(Analysis):
     # Module-level bindings: ContextVars and constants naming the header.
     def visit_Assign(self, node: cst.Assign) -> None:
         """Note a module-level ContextVar or header constant."""
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+        if len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
             self._binding(node.targets[0].target.value, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:

@@ -164,7 +164,7 @@ def first_small_statement(body: cst.BaseSuite | Sequence[cst.BaseStatement]) -> 
 def docstring(body: cst.BaseSuite | Sequence[cst.BaseStatement]) -> DocstringNode | None:
     """The docstring of a module, class or function body: a string literal as first statement."""
     first = first_small_statement(body)
-    if isinstance(first, cst.Expr) and is_string_literal(first.value):
+    if type(first) is cst.Expr and is_string_literal(first.value):
         value = first.value
         assert isinstance(value, (cst.SimpleString, cst.ConcatenatedString))
         return value

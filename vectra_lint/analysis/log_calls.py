@@ -50,7 +50,7 @@ class LogCalls(Analysis):
             self._names.add(target.attr.value)
 
     def _is_get_logger(self, value: cst.BaseExpression) -> bool:
-        if not isinstance(value, cst.Call):
+        if type(value) is not cst.Call:  # exact type: see `dotted_name`
             return False
         func = value.func
         return callee_name(func) == "getLogger" and self.context.scope.qualified_name(func) == GET_LOGGER

@@ -73,7 +73,7 @@ def _annotation_origin(annotation: cst.BaseExpression) -> str | None:
 
 def _value_origin(value: cst.BaseExpression) -> str | None:
     """What an assigned value was made from: the callee of a call, or the name it copies."""
-    if isinstance(value, cst.Call):
+    if type(value) is cst.Call:  # exact type: see `dotted_name`
         return dotted_name(value.func)
     return dotted_name(value)
 

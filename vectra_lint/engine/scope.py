@@ -55,6 +55,10 @@ def _target_names(target: cst.BaseExpression, into: set[str]) -> None:
         _target_names(target.value, into)
 
 
+# What `_BindingCollector._bind` reads bindings from.
+_BINDING_NODES = frozenset(
+    {cst.Import, cst.ImportFrom, cst.AnnAssign, cst.AugAssign, cst.For, cst.AsName, cst.Global, cst.Nonlocal}
+)
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
@@ -106,17 +110,19 @@ class _BindingCollector:
         stack = roots
         while stack:
             node = stack.pop()
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-                self.bindings.other.add(node.name.value)
-                continue  # a nested scope: its bindings are its own
-            if isinstance(node, cst.SimpleStatementLine):
+            # Exact types, the most common first: see `dotted_name`.
+            if type(node) is cst.SimpleStatementLine:
                 into = self._fallbacks if id(node) in self._fallback_nodes else self.bindings.other
                 for small in node.body:
-                    self._bind(small, into)
-                    if isinstance(small, cst.Assign):
+                    if type(small) is cst.Assign:
                         for target in small.targets:
                             _target_names(target.target, into)
+                    else:
+                        self._bind(small, into)
                 continue
+            if type(node) is cst.FunctionDef or type(node) is cst.ClassDef:
+                self.bindings.other.add(node.name.value)
+                continue  # a nested scope: its bindings are its own
             if isinstance(node, (cst.SimpleStatementSuite, cst.IndentedBlock)):
                 if id(node) in self._fallback_nodes:
                     self._fallback_nodes.update(id(child) for child in node.body)
@@ -151,6 +157,8 @@ class _BindingCollector:
         return self.bindings
 
     def _bind(self, node: cst.CSTNode, into: set[str] | None = None) -> None:
+        if type(node) not in _BINDING_NODES:
+            return  # most statements (an expression, a return) bind nothing
         other = self.bindings.other if into is None else into
         if isinstance(node, cst.Import):
             for alias in node.names:

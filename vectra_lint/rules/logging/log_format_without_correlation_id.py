@@ -164,7 +164,7 @@ class LogFormatWithoutCorrelationId(Rule):
     def visit_Assign(self, node: cst.Assign) -> None:
         """Note ``record.correlation_id = ...``: this module puts the field on records."""
         for target in node.targets:
-            if isinstance(target.target, cst.Attribute) and target.target.attr.value == FIELD:
+            if type(target.target) is cst.Attribute and target.target.attr.value == FIELD:
                 self._carries_field = True
 
     def _collect(self, value: cst.BaseExpression, style: str) -> None:

@@ -161,12 +161,13 @@ def _statements(node: cst.ClassDef | cst.FunctionDef) -> list[cst.CSTNode]:
 
 def _stub_kind(statement: cst.CSTNode) -> str | None:
     """``docstring``, ``ellipsis`` or ``pass`` for the statements a stub body is made of."""
-    if isinstance(statement, cst.Pass):
+    # Exact types: a failed isinstance against libcst's ABC-based classes is slow.
+    if type(statement) is cst.Pass:
         return "pass"
-    if isinstance(statement, cst.Expr):
-        if isinstance(statement.value, cst.Ellipsis):
+    if type(statement) is cst.Expr:
+        if type(statement.value) is cst.Ellipsis:
             return "ellipsis"
-        if isinstance(statement.value, (cst.SimpleString, cst.ConcatenatedString)):
+        if type(statement.value) is cst.SimpleString or type(statement.value) is cst.ConcatenatedString:
             return "docstring"
     return None
 
