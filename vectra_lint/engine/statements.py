@@ -24,6 +24,9 @@ class StatementTracker:
     """id(statement) -> (line breaks before it, the indentation of its block)."""
     indents: list[str] = field(default_factory=list)
     elifs: set[int] = field(default_factory=set)
+    body_lines: dict[int, int] = field(default_factory=dict)
+    """id(block) -> the 1-based line a compound statement's body starts on (its header's last
+    line), so that noqa lines need not generate the header to its end."""
 
     def _enter(self, node: cst.CSTNode) -> None:
         if id(node) not in self.elifs:
@@ -57,11 +60,16 @@ class StatementTracker:
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """Enter a block's indentation."""
+        self.body_lines[id(node)] = self.lines + 1
         self.indents.append(node.indent if node.indent is not None else self.context.module.default_indent)
 
     def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """Leave a block's indentation."""
         self.indents.pop()
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        """Note the line of a body on its header's line."""
+        self.body_lines[id(node)] = self.lines + 1
 
     # `match` indents its cases itself, without a block node.
     def visit_Match(self, node: cst.Match) -> None:
