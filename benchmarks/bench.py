@@ -7,6 +7,10 @@ Prints the two ratios the project tracks (issue 13), each the best of a few alte
 - ``--jobs 1`` / parse: the CPU time (user + system) of ``vectra-lint check --jobs 1`` against the
   CPU time of the same one-process parse. CPU time is what a busy host moves least.
 
+It also prints the host's floor for the first ratio: the same parse split over as many processes
+as the default run uses, against the one-process parse. A default run that only parsed would
+score that; on a host whose cores slow each other down it is well above 1 / cores.
+
 1.0 means a full check costs what parsing alone does. It also prints the peak resident memory of
 the largest process of the runs (a worker, in the default run). The result cache, when there is
 one, is switched off: this measures a cold run.
@@ -17,6 +21,7 @@ one, is switched off: this measures a cold run.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import subprocess
@@ -48,6 +53,26 @@ def parse_only(sources: list[bytes]) -> Timing:
         except cst.ParserSyntaxError:
             pass
     return Timing(time.perf_counter() - start, time.process_time() - start_cpu)
+
+
+def _parse_quietly(sources: list[bytes]) -> None:
+    parse_only(sources)
+
+
+def parse_in_processes(sources: list[bytes], processes: int) -> float:
+    """Wall time of parsing ``sources`` split over ``processes`` forked processes, one share each.
+
+    What a default run on this host can at best achieve against ``parse_only``: on a host whose
+    cores slow each other down (shared caches, memory bandwidth), well under ``processes`` times.
+    """
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_parse_quietly, args=(sources[share::processes],)) for share in range(processes)]
+    start = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return time.perf_counter() - start
 
 
 def _children_cpu() -> float:
@@ -97,13 +122,16 @@ def main() -> None:
     sources = [file.read_bytes() for file in files]
     lines = sum(source.count(b"\n") for source in sources)
     extra = ["--select", args.select] if args.select else []
+    jobs = os.cpu_count() or 1
     parses: list[Timing] = []
+    parallel_parses: list[float] = []
     defaults: list[Timing] = []
     singles: list[Timing] = []
     found = 0
     # Alternating, so that a passing burst of load on the host hits every kind of run alike.
     for _ in range(args.rounds):
         parses.append(parse_only(sources))
+        parallel_parses.append(parse_in_processes(sources, jobs))
         timing, found = check(package, extra)
         defaults.append(timing)
         singles.append(check(package, [*extra, "--jobs", "1"])[0])
@@ -116,10 +144,14 @@ def main() -> None:
     out.write(f"corpus: {package} ({len(files)} files, {lines} lines), {os.cpu_count()} CPUs, {found} diagnostics\n")
     out.write(f"best of {args.rounds} rounds\n")
     out.write(f"libcst parse only (1 process): {parse_wall:8.2f} s wall, {parse_cpu:8.2f} s CPU\n")
+    parallel_wall = min(parallel_parses)
+    out.write(f"libcst parse only ({jobs} processes, a share each): {parallel_wall:8.2f} s wall\n")
     out.write(f"vectra-lint check (default jobs): {default_wall:8.2f} s wall\n")
     out.write(f"vectra-lint check --jobs 1: {single_cpu:8.2f} s CPU\n")
     out.write(f"ratio default run / parse (wall): {default_wall / parse_wall:.2f}\n")
     out.write(f"ratio --jobs 1 / parse (CPU): {single_cpu / parse_cpu:.2f}\n")
+    floor = parallel_wall / parse_wall
+    out.write(f"this host's floor for the first ratio ({jobs}-process parse / parse, wall): {floor:.2f}\n")
     out.write(f"peak memory of one process: {peak_mb:.0f} MB\n")
 
 

@@ -148,9 +148,9 @@ def _finish(
     if file_codes == ():
         return ()
     lines = LineIndex(text)
-    located = locate_reports(module, text, lines, reports, tracker)
+    located, body_lines = locate_reports(module, text, lines, reports, tracker)
     diagnostics = [
-        _diagnostic(path, module, report, located, lines, text, settings.line_length) for report in reports
+        _diagnostic(path, module, report, located, body_lines, lines, text, settings.line_length) for report in reports
     ] + external
     if file_codes:
         diagnostics = [d for d in diagnostics if not noqa.matches(d.code, file_codes)]
@@ -169,6 +169,7 @@ def _diagnostic(
     module: cst.Module,
     report: Report,
     located: dict[int, Located],
+    body_lines: dict[int, int],
     lines: LineIndex,
     text: str,
     line_length: int,
@@ -182,7 +183,9 @@ def _diagnostic(
         anchor = located[id(report.anchor)]
         noqa_lines.add(lines.line_col(anchor.start)[0])
         if isinstance(report.anchor, cst.BaseCompoundStatement):
-            noqa_lines.add(lines.line_col(located[id(report.anchor.body)].outer_start)[0])
+            body = report.anchor.body
+            body_line = body_lines.get(id(body))
+            noqa_lines.add(body_line if body_line is not None else lines.line_col(located[id(body)].outer_start)[0])
         else:
             noqa_lines.add(lines.line_col(anchor.end)[0])
     fix = to_fix(module, report.fix, located, text, line_length) if report.fix is not None else None

@@ -18,8 +18,9 @@ _SLOW_LAYOUT = re.compile(r"\\\r?\n|\r(?!\n)")
 
 def locate_reports(
     module: cst.Module, text: str, lines: LineIndex, reports: list[Report], tracker: StatementTracker
-) -> dict[int, Located]:
-    """Where every node that the reports, their fixes and the noqa comments mention is.
+) -> tuple[dict[int, Located], dict[int, int]]:
+    """Where every node that the reports, their fixes and the noqa comments mention is, and the
+    line each reported compound statement's body starts on (keyed by ``id(body)``).
 
     Each node is located by generating only the statement it belongs to, from the line the walk
     counted for it; what is outside any known statement is located from the module's start.
@@ -27,6 +28,7 @@ def locate_reports(
     # Plain substring tests first: the regex alone scans a large file ten times slower.
     slow = ("\\\n" in text or "\r" in text) and _SLOW_LAYOUT.search(text) is not None
     starts = {} if slow else tracker.starts
+    body_lines = {} if slow else tracker.body_lines
     groups: dict[int, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode]]] = {}
     # Where to look next for a node its statement did not contain (a rule may report, or fix,
     # a node outside the statement being walked): the statements around it, inner first.
@@ -53,9 +55,11 @@ def locate_reports(
         anchor, around = report.anchor, report.statements
         want(anchor, report.node, around)
         if isinstance(anchor, cst.BaseCompoundStatement):
-            # Only where it starts and where its body starts (its header's last line) matter.
+            # Only where it starts and where its body starts (its header's last line) matter,
+            # and the walk counted the line of the latter (see ``body_line``).
             want(anchor, anchor, around, start=True)
-            want(anchor, anchor.body, around, start=True)
+            if id(anchor.body) not in body_lines:
+                want(anchor, anchor.body, around, start=True)
         elif anchor is not None:
             want(anchor, anchor, around)
         if report.fix is not None:
@@ -85,4 +89,4 @@ def locate_reports(
         located.update(locate(module, rest))
     # The module spans the whole file: no need to generate it all to learn that.
     located[id(module)] = Located(0, len(text), 0, len(text), ())
-    return located
+    return located, body_lines
