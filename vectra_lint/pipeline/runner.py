@@ -266,7 +266,7 @@ def run(
     ``timings`` (and ``mode.timings``), the workers' figures and the project phase's are added to it;
     ``progress`` is told how many more files are done, as chunks finish.
     """
-    outcomes = run_unsettled(tasks, settings, mode, jobs, progress)
+    outcomes = run_unsettled(tasks, settings, mode, jobs, progress, timings=timings)
     outcomes.sort(key=lambda outcome: outcome.task.display)
     if timings is None:
         return finish_project(outcomes, settings, mode, notices)
@@ -284,11 +284,13 @@ def run_unsettled(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     given: Mapping[Task, bytes | str] | None = None,
+    timings: Timings | None = None,
 ) -> list[Outcome]:
     """Each task's outcome before the project phase (pending diagnostics not settled), in no order.
 
     ``given`` holds the bytes of files already read (a cache looked them up): the same bytes are
-    checked, whatever happens to the file meanwhile.
+    checked, whatever happens to the file meanwhile. The time of the Ruff process that this process
+    runs for the workers is added to ``timings``, when given.
     """
     if not tasks:
         return []
@@ -322,7 +324,10 @@ def run_unsettled(
             rest = chunks[len(ahead) :]
             if rest:
                 checked = [task for chunk in rest for task in chunk if not (given and isinstance(given.get(task), str))]
+                started = time.perf_counter()
                 found, failed = ruff.check_files_each(checked, settings)
+                if timings is not None:
+                    timings.add(PHASE, "Ruff", time.perf_counter() - started)
                 for chunk in rest:
                     part = {task: given[task] for task in chunk if task in given} if given else None
                     paths = [str(task.path) for task in chunk]
