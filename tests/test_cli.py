@@ -339,6 +339,19 @@ def test_parallel_run_orders_output_deterministically(project: Path) -> None:
     assert paths == sorted(paths) and len(paths) == 12
 
 
+def test_parallel_run_reports_ruff_findings_of_every_chunk(project: Path) -> None:
+    # The first chunks run Ruff in their worker, the others get its findings from the parent.
+    (project / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["E", "VL0"]\n')
+    for i in range(30):
+        suppressed = "  # noqa: E501" if i % 2 else ""
+        (project / f"m{i:02}.py").write_text(f'"""Doc."""\n\nVALUE = "{"x" * 120}"{suppressed}\nx=1\n')
+    parallel = run("check", "--jobs", "2", "--no-cache", "--output-format", "concise", ".")
+    serial = run("check", "--jobs", "1", "--no-cache", "--output-format", "concise", ".")
+    assert parallel.output == serial.output
+    found = [line.split(" ")[:2] for line in parallel.output.splitlines() if ": E" in line]
+    assert found == [[f"m{i:02}.py:3:121:", "E501"] for i in range(0, 30, 2)]
+
+
 def test_rules_table_and_rule_docs() -> None:
     table = run("rules")
     assert "VL401" in table.output and "print-call" in table.output and "unsafe" in table.output

@@ -118,3 +118,12 @@ def test_statements_and_lines_are_walked_in_libcst_s_source_order(source: str) -
     walk(module, DispatchTable([ours]))
     module.visit(libcst_order)
     assert len(ours.seen) > 20 and ours.seen == libcst_order.seen
+
+
+def test_node_subclasses_read_from_the_mro_are_those_issubclass_finds() -> None:
+    # walker._may_contain reads subclasses from MROs: right as long as libcst registers no
+    # virtual subclass of its abstract node classes.
+    concrete = walker._node_classes()
+    declared = [k for k in vars(cst).values() if isinstance(k, type) and issubclass(k, cst.CSTNode)]
+    for klass in declared:
+        assert {c for c in concrete if issubclass(c, klass)} == {c for c in concrete if klass in c.__mro__}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 import libcst as cst
 
@@ -28,7 +29,7 @@ from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.engine.walker import DispatchTable, walk
 from vectra_lint.registry import rules_by_code
-from vectra_lint.rule import EngineRule, Report
+from vectra_lint.rule import EngineRule, Report, Rule
 from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
@@ -72,12 +73,7 @@ def lint_text(
     clock.lap("parse")
     context = FileContext(relative_path, text, module, settings)
     ignored = settings.ignored_in(relative_path)
-    # Engine rules (VL001-VL003) have nothing to walk: they are reported below, from the noqa pass.
-    rule_classes = [
-        rule
-        for code, rule in rules_by_code().items()
-        if code in settings.enabled and not noqa.matches(code, ignored) and not issubclass(rule, EngineRule)
-    ]
+    rule_classes = _walking_rules(settings.enabled, ignored)
     for rule_class in rule_classes:
         for kind in rule_class.analyses:
             if kind not in context.analyses:
@@ -110,6 +106,17 @@ def lint_text(
     # the cyclic collector instead of being freed here.
     context.analyses.clear()
     return FileResult(path, diagnostics, parsed=True, facts=facts)
+
+
+@cache
+def _walking_rules(enabled: frozenset[str], ignored: frozenset[str]) -> tuple[type[Rule], ...]:
+    """The rules that walk a file, by code: per file only per-file-ignores vary, and few files differ."""
+    # Engine rules (VL001-VL003) have nothing to walk: they are reported from the noqa pass.
+    return tuple(
+        rule
+        for code, rule in rules_by_code().items()
+        if code in enabled and not noqa.matches(code, ignored) and not issubclass(rule, EngineRule)
+    )
 
 
 class _Clock:

@@ -180,7 +180,10 @@ def _may_contain() -> dict[NodeType, frozenset[NodeType]]:
     Read from libcst's field annotations (which its constructors validate).
     """
     concrete = _node_classes()
-    # Each declared class's subclasses, computed once: issubclass on these ABCs is slow.
+    # Each declared class's subclasses, computed once, from the MROs: issubclass on these ABCs is
+    # slow (16,000 checks took most of the parent's start before forking its workers). libcst
+    # registers no virtual subclasses (tests/test_walker.py checks the two agree).
+    ancestors = {node_type: frozenset(node_type.__mro__) for node_type in concrete}
     subclasses: dict[NodeType, set[NodeType]] = {}
     direct: dict[NodeType, set[NodeType]] = {}
     for node_type in concrete:
@@ -190,7 +193,7 @@ def _may_contain() -> dict[NodeType, frozenset[NodeType]]:
         below: set[NodeType] = set()
         for klass in declared:
             if klass not in subclasses:
-                subclasses[klass] = {c for c in concrete if issubclass(c, klass)}
+                subclasses[klass] = {c for c in concrete if klass in ancestors[c]}
             below |= subclasses[klass]
         direct[node_type] = below
     closure = {node_type: set(children) for node_type, children in direct.items()}
@@ -274,6 +277,41 @@ def listener_name(listener: object) -> str:
     return type(listener).__name__
 
 
+@dataclasses.dataclass(frozen=True)
+class _Layout:
+    """A dispatch table without its listeners: what binding one file's listeners needs."""
+
+    handlers: tuple[tuple[int, str], ...]
+    """Each distinct (listener position, method name) once: bound once per file."""
+    visit: tuple[tuple[NodeType, tuple[int, ...]], ...]
+    """For each handled node type, its visit handlers as indexes into ``handlers``, in call order."""
+    leave: tuple[tuple[NodeType, tuple[int, ...]], ...]
+    entered: frozenset[NodeType]
+
+
+@cache
+def _layout(listener_types: tuple[type[object], ...], trackers: int) -> _Layout:
+    """The dispatch table of a combination of listener classes, computed once: each file brings
+    new listener instances of the same classes, and only binding them is per file."""
+    visit_plan, leave_plan = _plan(listener_types)
+    if trackers:
+        leave_plan = {
+            node_type: sorted(entries, key=lambda entry: entry[0] < trackers)
+            for node_type, entries in leave_plan.items()
+        }
+    # A handler named after a base class (visit_BaseExpression) serves many node types.
+    index: dict[tuple[int, str], int] = {}
+
+    def indexes(plan: Plan) -> tuple[tuple[NodeType, tuple[int, ...]], ...]:
+        return tuple(
+            (node_type, tuple(index.setdefault(entry, len(index)) for entry in entries))
+            for node_type, entries in plan.items()
+        )
+
+    visit, leave = indexes(visit_plan), indexes(leave_plan)
+    return _Layout(tuple(index), visit, leave, _entered(frozenset(visit_plan) | frozenset(leave_plan)))
+
+
 class DispatchTable:
     """Maps each concrete node type to the bound handlers that listen to it (also via base classes)."""
 
@@ -284,23 +322,19 @@ class DispatchTable:
         the others and leave it after them, so that rules still see the scope they are leaving.
         With ``timings``, each handler's time is charged to its listener (``check --timings``).
         """
-        visit_plan, leave_plan = _plan(tuple(type(listener) for listener in listeners))
-        if trackers:
-            leave_plan = {
-                node_type: sorted(entries, key=lambda entry: entry[0] < trackers)
-                for node_type, entries in leave_plan.items()
-            }
-
+        layout = _layout(tuple(type(listener) for listener in listeners), trackers)
         # Any (here and below): each handler takes the node type its name says.
-        def bind(position: int, name: str) -> Callable[[Any], None]:
-            handler: Callable[[Any], None] = getattr(listeners[position], name)  # Any: as above
-            if timings is None:
-                return handler
-            return timings.wrap(listener_name(listeners[position]), handler)
-
-        self.visit = {node_type: [bind(i, name) for i, name in entries] for node_type, entries in visit_plan.items()}
-        self.leave = {node_type: [bind(i, name) for i, name in entries] for node_type, entries in leave_plan.items()}
-        self.entered = _entered(frozenset(visit_plan) | frozenset(leave_plan))
+        bound: list[Callable[[Any], None]]
+        if timings is None:
+            bound = [getattr(listeners[position], name) for position, name in layout.handlers]
+        else:
+            bound = [
+                timings.wrap(listener_name(listeners[position]), getattr(listeners[position], name))
+                for position, name in layout.handlers
+            ]
+        self.visit = {node_type: [bound[i] for i in handlers] for node_type, handlers in layout.visit}
+        self.leave = {node_type: [bound[i] for i in handlers] for node_type, handlers in layout.leave}
+        self.entered = layout.entered
 
 
 _LEAVE = object()

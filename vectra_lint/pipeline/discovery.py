@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pathspec
+from pathspec.util import normalize_file
 
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing.files import LEFTOVER
@@ -105,6 +107,40 @@ def _ancestry(path: str, base: str) -> list[str]:
     return ["/".join(parts[: index + 1]) for index in range(len(parts))] + parts
 
 
+def _posix(path: str) -> str:
+    """An absolute, already normal path in posix form: what ``Path(path).as_posix()`` gives, without
+    pathlib's parsing (three per file found)."""
+    return path.replace(os.sep, "/")
+
+
+class _Excludes:
+    """``spec.match_file``, with one regex search instead of one per pattern when no pattern
+    negates (as the exclude globs): every folder and file found is matched twice."""
+
+    # Any: the pattern class, which nothing here looks at.
+    def __init__(self, spec: pathspec.PathSpec[Any]) -> None:
+        self.spec = spec
+        self.combined: re.Pattern[str] | None = None
+        patterns = [pattern for pattern in spec.patterns if pattern.include is not None]
+        regexes = [getattr(pattern, "regex", None) for pattern in patterns]
+        if (
+            all(pattern.include for pattern in patterns)
+            and all(isinstance(regex, re.Pattern) and isinstance(regex.pattern, str) for regex in regexes)
+            # Named groups would clash once joined; flags must be the same for all.
+            and not any(regex.groupindex for regex in regexes if isinstance(regex, re.Pattern))
+            and len({regex.flags for regex in regexes if isinstance(regex, re.Pattern)}) <= 1
+        ):
+            flags = regexes[0].flags if isinstance(regexes[0], re.Pattern) else 0 if regexes else 0
+            joined = "|".join(f"(?:{regex.pattern})" for regex in regexes if isinstance(regex, re.Pattern))
+            self.combined = re.compile(joined or "(?!)", flags)
+
+    def match(self, path: str) -> bool:
+        """Whether ``path`` (posix, relative) matches a pattern of the spec."""
+        if self.combined is None:
+            return self.spec.match_file(path)
+        return self.combined.search(normalize_file(path)) is not None
+
+
 class _Ignores:
     """Exclude globs (matched against root-relative paths and bare names) and .gitignore files.
 
@@ -119,6 +155,7 @@ class _Ignores:
         self.exempt = exempt
         if exempt is not None:
             self.exclude = _without_matches(self.exclude, _ancestry(exempt, self.root) or [os.path.basename(exempt)])
+        self.excludes = _Excludes(self.exclude)
         self.gitignore = settings.respect_gitignore
         self._specs: dict[str, GitIgnores] = {}
 
@@ -142,9 +179,9 @@ class _Ignores:
         """Whether ``path`` (absolute) is excluded or git-ignored."""
         suffix = "/" if is_dir else ""
         relative = _relative(path, self.root)
-        if relative is not None and relative != "." and self.exclude.match_file(relative + suffix):
+        if relative is not None and relative != "." and self.excludes.match(relative + suffix):
             return True
-        if self.exclude.match_file(os.path.basename(path) + suffix):
+        if self.excludes.match(os.path.basename(path) + suffix):
             return True
         for folder, spec in specs:
             inner = _relative(path, folder)
@@ -164,8 +201,8 @@ def discover(paths: Iterable[Path], settings: Settings, cwd: Path, force_exclude
 
     def add(file: str, real: str) -> None:
         if real not in tasks:
-            relative = _relative(real, root) or Path(real).as_posix()
-            display = _relative(file, here) or Path(file).as_posix()
+            relative = _relative(real, root) or _posix(real)
+            display = _relative(file, here) or _posix(file)
             tasks[real] = Task(Path(real), display, relative)
 
     leftovers: list[Path] = []

@@ -39,7 +39,9 @@ class _Run:
     def look_up(self, tasks: Sequence[Task], contents: dict[Task, bytes | str], skip: set[Path | None]) -> None:
         """Fill ``raw`` from the cache (the files whose path is in ``skip`` are checked anew)."""
         for task in tasks:
-            data = contents[task]
+            data = contents.get(task)
+            if data is None:
+                continue  # not read: there is no cache
             if isinstance(data, str):
                 self.raw[task] = Outcome(task, (), error=data)
                 continue
@@ -85,7 +87,9 @@ def check(
     notices are appended to ``notices``."""
     wanted = {task.path for task in report}
     context = [task for task in {task.path: task for task in project}.values() if task.path not in wanted]
-    contents = {task: _read(task) for task in (*report, *context)}
+    # The cache keys files by their bytes. Without a cache nothing needs them before the workers,
+    # which read the files themselves, in parallel, instead of getting them through a pipe.
+    contents = {task: _read(task) for task in (*report, *context)} if cache is not None else {}
     state = _Run(settings, cache)
     # Files being fixed are checked anew: the fix needs the parsed file.
     state.look_up(report, contents, wanted if mode.fix else set())

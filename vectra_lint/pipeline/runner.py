@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
@@ -107,16 +107,28 @@ def _read(task: Task) -> bytes | str:
         return f"cannot read {task.display}: {error.strerror or error}"
 
 
+# Ruff's findings by absolute path, and why it failed on the files it failed on.
+RuffResults = tuple[dict[str, list[Record]], dict[str, str]]
+
+
 def _process_chunk(
-    chunk: Sequence[Task], settings: Settings, mode: Mode, given: Mapping[Task, bytes | str] | None = None
+    chunk: Sequence[Task],
+    settings: Settings,
+    mode: Mode,
+    given: Mapping[Task, bytes | str] | None = None,
+    ruff_results: RuffResults | None = None,
 ) -> list[Outcome]:
     timings = Timings() if mode.timings else None
     start = time.perf_counter()
     contents = {task: given[task] if given is not None and task in given else _read(task) for task in chunk}
     readable = [task for task in chunk if isinstance(contents[task], bytes)]
     read = time.perf_counter()
-    # One Ruff process per chunk; fixing re-runs Ruff only on text that a fix changed.
-    external, ruff_failed = ruff.check_files_each(readable, settings) if settings.ruff_selected else ({}, {})
+    # One Ruff process per chunk, unless the parent ran it already; fixing re-runs Ruff only on
+    # text that a fix changed.
+    if ruff_results is not None:
+        external, ruff_failed = ruff_results
+    else:
+        external, ruff_failed = ruff.check_files_each(readable, settings) if settings.ruff_selected else ({}, {})
     if timings is not None:
         timings.add(PHASE, "read files", read - start)
         timings.add(PHASE, "Ruff", time.perf_counter() - read)
@@ -198,9 +210,11 @@ def _init_worker(settings: Settings, mode: Mode) -> None:
     gc.freeze()
 
 
-def _worker(chunk: Sequence[Task], given: Mapping[Task, bytes | str] | None = None) -> list[Outcome]:
+def _worker(
+    chunk: Sequence[Task], given: Mapping[Task, bytes | str] | None = None, ruff_results: RuffResults | None = None
+) -> list[Outcome]:
     assert _WORKER_SETTINGS is not None
-    return _process_chunk(chunk, *_WORKER_SETTINGS, given)
+    return _process_chunk(chunk, *_WORKER_SETTINGS, given, ruff_results)
 
 
 def default_jobs() -> int:
@@ -252,7 +266,7 @@ def run(
     ``timings`` (and ``mode.timings``), the workers' figures and the project phase's are added to it;
     ``progress`` is told how many more files are done, as chunks finish.
     """
-    outcomes = run_unsettled(tasks, settings, mode, jobs, progress)
+    outcomes = run_unsettled(tasks, settings, mode, jobs, progress, timings=timings)
     outcomes.sort(key=lambda outcome: outcome.task.display)
     if timings is None:
         return finish_project(outcomes, settings, mode, notices)
@@ -270,11 +284,13 @@ def run_unsettled(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     given: Mapping[Task, bytes | str] | None = None,
+    timings: Timings | None = None,
 ) -> list[Outcome]:
     """Each task's outcome before the project phase (pending diagnostics not settled), in no order.
 
     ``given`` holds the bytes of files already read (a cache looked them up): the same bytes are
-    checked, whatever happens to the file meanwhile.
+    checked, whatever happens to the file meanwhile. The time of the Ruff process that this process
+    runs for the workers is added to ``timings``, when given.
     """
     if not tasks:
         return []
@@ -296,12 +312,30 @@ def run_unsettled(
         automatic = gc.isenabled()
         gc.disable()
         try:
-            submitted = {
-                pool.submit(
-                    _worker, chunk, {task: given[task] for task in chunk if task in given} if given else None
-                ): chunk
-                for chunk in _chunks(tasks, jobs)
-            }
+            submitted: dict[Future[list[Outcome]], list[Task]] = {}
+            chunks = _chunks(tasks, jobs)
+            # The first chunks run Ruff themselves, so that every worker starts at once; Ruff then
+            # checks all the other files here, in one process, while the workers lint: a Ruff
+            # process per chunk cost some 20 ms of CPU each, and its worker waited for it.
+            ahead = chunks[:jobs] if settings.ruff_selected else chunks
+            for chunk in ahead:
+                part = {task: given[task] for task in chunk if task in given} if given else None
+                submitted[pool.submit(_worker, chunk, part)] = chunk
+            rest = chunks[len(ahead) :]
+            if rest:
+                checked = [task for chunk in rest for task in chunk if not (given and isinstance(given.get(task), str))]
+                started = time.perf_counter()
+                found, failed = ruff.check_files_each(checked, settings)
+                if timings is not None:
+                    timings.add(PHASE, "Ruff", time.perf_counter() - started)
+                for chunk in rest:
+                    part = {task: given[task] for task in chunk if task in given} if given else None
+                    paths = [str(task.path) for task in chunk]
+                    results = (
+                        {path: found[path] for path in paths if path in found},
+                        {path: failed[path] for path in paths if path in failed},
+                    )
+                    submitted[pool.submit(_worker, chunk, part, results)] = chunk
             for future in as_completed(submitted):
                 try:
                     result = future.result()
