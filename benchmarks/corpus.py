@@ -38,6 +38,26 @@ def django_package() -> Path:
     return folder / "django"
 
 
+def django_project() -> Path:
+    """A project folder holding only Django's ``django/`` package (its ``.py`` files) and an empty
+    ``[tool.vectra-lint]`` config, built once: what the benchmarks check.
+
+    Checking ``django/`` inside the sdist would make the sdist the project, whose other files
+    (``tests/``, ``docs/``: three times as many) a run with a config also reads as project
+    context; and a config of this repository's must not apply either.
+    """
+    project = CACHE / "django-project"
+    config = project / "pyproject.toml"
+    if not config.exists():
+        package = django_package()
+        for source in python_files(package):
+            target = project / "django" / source.relative_to(package)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+        config.write_text("[tool.vectra-lint]\n", encoding="utf-8")
+    return project
+
+
 def r2r_package() -> Path:
     """The sources of the r2r 3.6.6 wheel."""
     folder = CACHE / f"r2r-{R2R[1]}"

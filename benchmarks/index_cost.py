@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.corpus import CACHE, django_package, python_files  # noqa: E402
+from benchmarks.corpus import django_project, python_files  # noqa: E402
 
 INDEX_RULES = ("VL207", "VL301", "VL303", "VL304", "VL305", "VL306")
 VECTRA_LINT = Path(sys.executable).with_name("vectra-lint")
@@ -41,12 +41,8 @@ TIMEOUT = 600
 
 
 def _empty_config() -> Path:
-    # Django has no [tool.vectra-lint]; an explicit empty config keeps this repository's own
-    # settings out of the run.
-    path = CACHE / "pyproject.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("[tool.vectra-lint]\n", encoding="utf-8")
-    return path
+    # The benchmark project's own empty config: see ``corpus.django_project``.
+    return django_project() / "pyproject.toml"
 
 
 def _command(package: Path, base: str, ignore: tuple[str, ...], jobs: str | None) -> list[str]:
@@ -133,7 +129,7 @@ def main() -> None:
     if args.inner:
         _inner(args.folder, args.base, args.inner == "on")
         return
-    package = django_package()
+    package = django_project() / "django"
     files = python_files(package)
     on = _command(package, args.base, (), args.jobs)
     off = _command(package, args.base, INDEX_RULES, args.jobs)
