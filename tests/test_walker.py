@@ -127,3 +127,19 @@ def test_node_subclasses_read_from_the_mro_are_those_issubclass_finds() -> None:
     declared = [k for k in vars(cst).values() if isinstance(k, type) and issubclass(k, cst.CSTNode)]
     for klass in declared:
         assert {c for c in concrete if issubclass(c, klass)} == {c for c in concrete if klass in c.__mro__}
+
+
+def test_a_combination_s_plan_is_each_handler_found_through_the_node_s_mro() -> None:
+    # Plans are merged from per-class plans; here they are computed the direct way, for the
+    # combination of every rule and analysis and for the rules alone.
+    rules = list(registry.rules_by_code().values())
+    analyses = sorted({kind for rule in rules for kind in rule.analyses}, key=lambda kind: kind.__name__)
+    for listener_types in (tuple([*analyses, *rules]), tuple(rules[::2])):
+        expected: tuple[walker.Plan, walker.Plan] = ({}, {})
+        for position, listener_type in enumerate(listener_types):
+            for node_type in walker._node_classes():
+                for klass in node_type.__mro__:
+                    for prefix, plan in zip(("visit_", "leave_"), expected, strict=True):
+                        if issubclass(klass, cst.CSTNode) and hasattr(listener_type, prefix + klass.__name__):
+                            plan.setdefault(node_type, []).append((position, prefix + klass.__name__))
+        assert walker._plan(listener_types) == expected

@@ -223,23 +223,43 @@ def _entered(handled: frozenset[NodeType]) -> frozenset[NodeType]:
 def _plan(listener_types: tuple[type[object], ...]) -> tuple[Plan, Plan]:
     """For each concrete node type, which listener (by position) handles it with which method.
 
-    Computed once per combination of listener classes: resolving handlers through every node
-    class's MRO costs far more than walking a file.
+    Computed once per combination of listener classes, from each class's own handlers (computed
+    once per class): a file whose rules are not all applicable (``Rule.applies``) makes a new
+    combination, which then costs a merge of a few hundred entries.
     """
     visit: Plan = {}
     leave: Plan = {}
     for position, listener_type in enumerate(listener_types):
-        # A set of the listener's handler names: a failed hasattr raises and catches an error,
-        # and there are thousands of them per combination.
-        handlers = _handler_names(listener_type)
-        for node_type in _node_classes():
-            # A handler may name a base class (visit_BaseCompoundStatement) to see all subtypes.
-            for class_name in _node_bases(node_type):
-                for prefix, plan in (("visit_", visit), ("leave_", leave)):
-                    name = prefix + class_name
-                    if name in handlers:
-                        plan.setdefault(node_type, []).append((position, name))
+        class_visit, class_leave = _class_plan(listener_type)
+        for own, plan in ((class_visit, visit), (class_leave, leave)):
+            for node_type, names in own.items():
+                plan.setdefault(node_type, []).extend((position, name) for name in names)
     return visit, leave
+
+
+_ClassPlan = dict[NodeType, tuple[str, ...]]
+
+
+_CLASS_PLANS: dict[type[object], tuple[_ClassPlan, _ClassPlan]] = {}
+
+
+def _class_plan(listener_type: type[object]) -> tuple[_ClassPlan, _ClassPlan]:
+    """The node types one listener class handles, each with its visit (and leave) methods."""
+    known = _CLASS_PLANS.get(listener_type)
+    if known is not None:
+        return known
+    # A set of the listener's handler names: a failed hasattr raises and catches an error, and
+    # there are thousands of them per class.
+    handlers = _handler_names(listener_type)
+    plans: tuple[_ClassPlan, _ClassPlan] = ({}, {})
+    for node_type in _node_classes():
+        # A handler may name a base class (visit_BaseCompoundStatement) to see all subtypes.
+        for prefix, plan in zip(("visit_", "leave_"), plans, strict=True):
+            names = tuple(prefix + base for base in _node_bases(node_type) if prefix + base in handlers)
+            if names:
+                plan[node_type] = names
+    _CLASS_PLANS[listener_type] = plans
+    return plans
 
 
 _HANDLER_NAMES: dict[type[object], frozenset[str]] = {}
