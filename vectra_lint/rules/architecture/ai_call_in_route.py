@@ -112,6 +112,10 @@ class AiCallInRoute(Rule):
         self._active = context.in_layer("routes")
         self._clients: tuple[str, ...] = tuple(self.option(CLIENTS)) if self._active else ()
 
+    def applies(self) -> bool:
+        """Only route modules are checked; the others are left out of the walk."""
+        return self._active
+
     def _client(self, module: str) -> str | None:
         for client in self._clients:
             if module == client or module.startswith(client + "."):
@@ -120,8 +124,6 @@ class AiCallInRoute(Rule):
 
     def visit_Import(self, node: cst.Import) -> None:
         """Flag `import openai`."""
-        if not self._active:
-            return
         for alias in node.names:
             module = dotted(alias.name)
             if self._client(module) is not None:
@@ -130,7 +132,7 @@ class AiCallInRoute(Rule):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         """Flag `from qdrant_client import AsyncQdrantClient`."""
-        if not self._active or node.relative:
+        if node.relative:
             return
         module = dotted(node.module)
         names = () if isinstance(node.names, cst.ImportStar) else tuple(dotted(alias.name) for alias in node.names)
@@ -141,8 +143,6 @@ class AiCallInRoute(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         """Flag calls of anything imported from a client library."""
-        if not self._active:
-            return
         qualified = self.context.scope.imported_name(node.func)
         if qualified is not None and self._client(qualified) is not None:
             self.report(node, self.message.format(name=f"{self.context.code_for(node.func)}(...)"))

@@ -155,23 +155,22 @@ class DbAccessInRoute(Rule):
         self._verdicts: dict[tuple[int, str], bool] = {}
         self._held: list[list[Report]] = []
 
+    def applies(self) -> bool:
+        """Only route modules are checked; the others are left out of the walk."""
+        return self._active
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Hold the findings of each function until it is known whether it yields."""
-        if self._active:
-            self._held.append([])
+        self._held.append([])
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         """Drop the findings of a dependency provider (a generator: `yield session`), keep the rest."""
-        if not self._active:
-            return
         held = self._held.pop()
         if not self.context.analysis(FunctionBodies).current.yields:
             self.reports.extend(held)
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report session method calls and statement building."""
-        if not self._active:
-            return
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in self._methods:
             if self._is_session(func.value):

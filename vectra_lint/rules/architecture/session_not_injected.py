@@ -104,10 +104,12 @@ class SessionNotInjected(Rule):
         self._active = context.in_layer("routes")
         self._factories = frozenset(self.option(FACTORIES)) if self._active else frozenset()
 
+    def applies(self) -> bool:
+        """Only route modules are checked; the others are left out of the walk."""
+        return self._active
+
     def visit_Call(self, node: cst.Call) -> None:
         """Report session factory calls inside route handlers."""
-        if not self._active:
-            return
         func = node.func
         factory = func.value if isinstance(func, cst.Attribute) and func.attr.value == "begin" else func
         if isinstance(factory, cst.Name):

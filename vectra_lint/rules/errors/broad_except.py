@@ -142,9 +142,13 @@ class BroadExcept(IndexRule[BroadHandler]):
         self._done: list[_Handler] = []
         self._active = context.in_layer(*self.option(LAYERS))
 
+    def applies(self) -> bool:
+        """Only the configured layers are checked; the others are left out of the walk."""
+        return self._active
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         """Start collecting the raises of a broad handler."""
-        if node.type is None or not self._active:
+        if node.type is None:
             return  # bare `except:` is VL302's
         elements = [e.value for e in node.type.elements] if isinstance(node.type, cst.Tuple) else [node.type]
         scope = self.context.scope

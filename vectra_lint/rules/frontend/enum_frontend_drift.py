@@ -111,9 +111,13 @@ class EnumFrontendDrift(Rule):
         self._active = context.in_layer(*LAYERS)
         self._enums: set[str] = set()
 
+    def applies(self) -> bool:
+        """Only the enum layers are compared; the others are left out of the walk."""
+        return self._active
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Report each member of a top-level enum, and the enum itself; the project phase compares."""
-        if not self._active or not node.bases or len(self.context.scope.frames) != 2:
+        if not node.bases or len(self.context.scope.frames) != 2:
             return
         if not is_enum_class(self.context, node, self._enums):
             return

@@ -122,6 +122,10 @@ class ErrorCodeUntranslated(Rule):
         self._active = bool(translation_globs(context.settings)) and not _is_test_file(context.path)
         self._summary = context.analysis(ModuleSummary) if self._active else None
 
+    def applies(self) -> bool:
+        """Only when translation files are configured, and not in tests; other files are left out of the walk."""
+        return self._active
+
     def _candidate(self, value: cst.BaseExpression, anchor: cst.CSTNode | None = None) -> None:
         text = string_value(value)
         if text is not None:
@@ -139,15 +143,13 @@ class ErrorCodeUntranslated(Rule):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """``error_code = "..."`` in a class body."""
-        if not self._active:
-            return
         for statement, name, value in class_assignments(node):
             if name == ERROR_CODE:
                 self._candidate(value, statement)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """The default of an ``error_code`` parameter of ``__init__``."""
-        if not self._active or node.name.value != "__init__":
+        if node.name.value != "__init__":
             return
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):

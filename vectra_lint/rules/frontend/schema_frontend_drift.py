@@ -139,9 +139,13 @@ class SchemaFrontendDrift(Rule):
         super().__init__(context)
         self._active = context.in_layer("schemas")
 
+    def applies(self) -> bool:
+        """Only schema modules are compared; the others are left out of the walk."""
+        return self._active
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Report a possible model; the project phase compares it with TypeScript."""
-        if self._active and node.bases and len(self.context.scope.frames) == 2:
+        if node.bases and len(self.context.scope.frames) == 2:
             self.report(node.name, pending=(self.context.path, node.name.value))
 
     @classmethod

@@ -388,10 +388,12 @@ class MissingInstrumentation(Rule):
         self._decorators: tuple[str, ...] = tuple(self.option(DECORATORS)) if self._active else ()
         self._longest: int | None = None
 
+    def applies(self) -> bool:
+        """Only the instrumented layers are checked; the others are left out of the walk."""
+        return self._active
+
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Report a significant function without the three logs."""
-        if not self._active:
-            return
         definition = self.context.analysis(Definitions).current
         if not self._candidate(definition) or self.context.analysis(FunctionBodies).current.yields:
             return

@@ -122,6 +122,10 @@ class RawStringEnumField(Rule):
             self._suffixes = tuple(suffix.lower() for suffix in self.option(SUFFIXES))
             self._exempt = frozenset(name.lower() for name in self.option(EXEMPT))
 
+    def applies(self) -> bool:
+        """Only schema and model modules are checked; the others are left out of the walk."""
+        return self._active
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Annotated names directly in a class body are fields."""
         self._in_class_body.append(True)
@@ -140,7 +144,7 @@ class RawStringEnumField(Rule):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """Report an enum-like class field annotated as a string."""
-        if not self._active or not isinstance(node.target, cst.Name):
+        if not isinstance(node.target, cst.Name):
             return
         if not self._in_class_body or not self._in_class_body[-1]:
             return
