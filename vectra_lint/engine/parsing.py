@@ -12,7 +12,8 @@ node classes. Two things make that slower than it needs to be:
 So each node class gets an equivalent ``__init__`` (same parameters, defaults and factories, the
 same fields set, validation as before) that stores fields through the slot descriptors directly,
 and skips validation while ``parse_module`` runs. Nodes built at any other time (rules building
-fixes, libcst's own API) are validated exactly as before. tests/test_parsing.py checks that every
+fixes, libcst's own API) are validated exactly as before; the engine builds none while it parses
+(it runs no threads), so none escapes validation. tests/test_parsing.py checks that every
 class keeps its signature and that trees equal those libcst builds on its own.
 
 A few node types keep validation while parsing: their checks are grammar rules that libcst's
