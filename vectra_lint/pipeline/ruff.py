@@ -132,6 +132,8 @@ def check_text(text: str, display: str, settings: Settings) -> list[Record]:
 
 def to_diagnostics(records: Sequence[Record], text: str, display: str) -> tuple[Diagnostic, ...]:
     """Our diagnostics for Ruff's records, with fix edits as character offsets in ``text``."""
+    if not records:
+        return ()  # most files: no need to index their lines
     lines = LineIndex(text)
     diagnostics: list[Diagnostic] = []
     for record in records:
