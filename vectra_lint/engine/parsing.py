@@ -56,6 +56,11 @@ def _constructor(node_class: type[CSTNode]) -> Callable[..., None] | None:
         return None
     if node_class.__post_init__ is not CSTNode.__post_init__:
         return None
+    # The generated __init__ takes exactly the fields, in order (no init-only variables).
+    code = vars(node_class)["__init__"].__code__
+    fields = tuple(item.name for item in dataclasses.fields(node_class))
+    if code.co_varnames[1 : code.co_argcount] != fields or code.co_kwonlyargcount:
+        return None
     names: dict[str, Any] = {"_validating": _validating, "_MISSING": dataclasses.MISSING}
     parameters: list[str] = []
     body: list[str] = []
