@@ -162,6 +162,15 @@ def test_gitignore_and_excludes_are_respected(project: Path) -> None:
     assert run("check", "--force-exclude", "legacy/x.py").exit_code == 0
 
 
+def test_an_empty_exclude_list_excludes_nothing(project: Path) -> None:
+    (project / "pyproject.toml").write_text(CONFIG + "exclude = []\n")
+    (project / "build").mkdir()
+    (project / "build" / "x.py").write_text('print("x")\n')
+    result = run("check", "--output-format", "concise", ".")
+    assert "build/x.py:1:1: VL401" in result.output
+    assert result.exit_code == 1
+
+
 def test_noqa_suppresses_on_the_line_and_on_a_multiline_statement(project: Path) -> None:
     source = (
         'print("a")  # noqa: VL401\n'

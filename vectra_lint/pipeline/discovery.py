@@ -122,17 +122,17 @@ class _Excludes:
         self.spec = spec
         self.combined: re.Pattern[str] | None = None
         patterns = [pattern for pattern in spec.patterns if pattern.include is not None]
-        regexes = [getattr(pattern, "regex", None) for pattern in patterns]
+        regexes = [regex for pattern in patterns if isinstance(regex := getattr(pattern, "regex", None), re.Pattern)]
         if (
             all(pattern.include for pattern in patterns)
-            and all(isinstance(regex, re.Pattern) and isinstance(regex.pattern, str) for regex in regexes)
+            and len(regexes) == len(patterns)
+            and all(isinstance(regex.pattern, str) for regex in regexes)
             # Named groups would clash once joined; flags must be the same for all.
-            and not any(regex.groupindex for regex in regexes if isinstance(regex, re.Pattern))
-            and len({regex.flags for regex in regexes if isinstance(regex, re.Pattern)}) <= 1
+            and not any(regex.groupindex for regex in regexes)
+            and len({regex.flags for regex in regexes}) <= 1
         ):
-            flags = regexes[0].flags if isinstance(regexes[0], re.Pattern) else 0 if regexes else 0
-            joined = "|".join(f"(?:{regex.pattern})" for regex in regexes if isinstance(regex, re.Pattern))
-            self.combined = re.compile(joined or "(?!)", flags)
+            joined = "|".join(f"(?:{regex.pattern})" for regex in regexes)
+            self.combined = re.compile(joined or "(?!)", regexes[0].flags if regexes else 0)
 
     def match(self, path: str) -> bool:
         """Whether ``path`` (posix, relative) matches a pattern of the spec."""
