@@ -116,10 +116,6 @@ class BlockingCallRule(Rule):
         """The fix for one call, if the rule offers one."""
         return None
 
-    def __init__(self, context: FileContext) -> None:
-        """Start checking one file."""
-        super().__init__(context)
-
     def applies(self) -> bool:
         """Only files that say ``async`` can define coroutines."""
         return may_define_coroutines(self.context)
