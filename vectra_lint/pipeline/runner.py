@@ -217,6 +217,11 @@ def _worker(
     return _process_chunk(chunk, *_WORKER_SETTINGS, given, ruff_results)
 
 
+def _given_part(chunk: Sequence[Task], given: Mapping[Task, bytes | str] | None) -> dict[Task, bytes | str] | None:
+    """The bytes already read of ``chunk``'s files, to send along with it."""
+    return {task: given[task] for task in chunk if task in given} if given else None
+
+
 def default_jobs() -> int:
     """The CPUs this process may use."""
     if hasattr(os, "sched_getaffinity"):
@@ -319,8 +324,7 @@ def run_unsettled(
             # process per chunk cost some 20 ms of CPU each, and its worker waited for it.
             ahead = chunks[:jobs] if settings.ruff_selected else chunks
             for chunk in ahead:
-                part = {task: given[task] for task in chunk if task in given} if given else None
-                submitted[pool.submit(_worker, chunk, part)] = chunk
+                submitted[pool.submit(_worker, chunk, _given_part(chunk, given))] = chunk
             rest = chunks[len(ahead) :]
             if rest:
                 checked = [task for chunk in rest for task in chunk if not (given and isinstance(given.get(task), str))]
@@ -329,13 +333,12 @@ def run_unsettled(
                 if timings is not None:
                     timings.add(PHASE, "Ruff", time.perf_counter() - started)
                 for chunk in rest:
-                    part = {task: given[task] for task in chunk if task in given} if given else None
                     paths = [str(task.path) for task in chunk]
                     results = (
                         {path: found[path] for path in paths if path in found},
                         {path: failed[path] for path in paths if path in failed},
                     )
-                    submitted[pool.submit(_worker, chunk, part, results)] = chunk
+                    submitted[pool.submit(_worker, chunk, _given_part(chunk, given), results)] = chunk
             for future in as_completed(submitted):
                 try:
                     result = future.result()
