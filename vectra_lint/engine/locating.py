@@ -56,7 +56,7 @@ def locate_reports(
         want(anchor, report.node, around)
         if isinstance(anchor, cst.BaseCompoundStatement):
             # Only where it starts and where its body starts (its header's last line) matter,
-            # and the walk counted the line of the latter (see ``body_line``).
+            # and the walk counted the line of the latter (``StatementTracker.body_lines``).
             want(anchor, anchor, around, start=True)
             if id(anchor.body) not in body_lines:
                 want(anchor, anchor.body, around, start=True)
