@@ -13,6 +13,7 @@ import libcst as cst
 import pytest
 from libcst._nodes.base import CSTNode
 
+from vectra_lint.engine import walker
 from vectra_lint.engine.parsing import parse_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,15 +44,7 @@ def test_same_trees_as_libcst_alone() -> None:
     assert "".join(repr(tree) + "\n" for tree in trees.values()) == pristine
 
 
-def _dataclass_nodes() -> list[type[CSTNode]]:
-    return [
-        node
-        for node in vars(cst).values()
-        if isinstance(node, type) and issubclass(node, CSTNode) and dataclasses.is_dataclass(node)
-    ]
-
-
-@pytest.mark.parametrize("node_class", _dataclass_nodes(), ids=lambda node_class: node_class.__name__)
+@pytest.mark.parametrize("node_class", walker._node_classes(), ids=lambda node_class: node_class.__name__)
 def test_constructors_keep_their_signature(node_class: type[CSTNode]) -> None:
     fields = dataclasses.fields(node_class)
     signature = inspect.signature(node_class.__init__)
