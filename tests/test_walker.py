@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from tests.test_locating import MESSY
 from tests.test_positions import TRICKY
 from vectra_lint import registry
-from vectra_lint.engine import walker
+from vectra_lint.engine import scope, statements, walker
 from vectra_lint.engine.walker import DispatchTable, walk
 from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
@@ -143,3 +144,107 @@ def test_a_combination_s_plan_is_each_handler_found_through_the_node_s_mro() -> 
                         if issubclass(klass, cst.CSTNode) and hasattr(listener_type, prefix + klass.__name__):
                             plan.setdefault(node_type, []).append((position, prefix + klass.__name__))
         assert walker._plan(listener_types) == expected
+
+
+PRUNING = """\
+import a.b as c  # one
+
+
+@decorator(arg=lambda x: x + 1)
+@other . attr
+class K[T: int, *Ts, **P](Base, metaclass=M):
+    def method[U](self, /, a: U = (yield_ := 1), *args: T, key=None, **kw) -> list[U]:
+        def inner(x=[i for i in range(3) if i if (j := i)]):
+            nonlocal a
+            return {k: v for k, v in kw.items()}, {s for s in a}, (g for g in args)
+        return f"{a!r:>{width}} {f'{inner()}'} {{}}" + r"raw" "implicit" + rb"bytes"
+
+
+match command.split():
+    case [Point(x=0, y=0) as p, *rest] if (n := len(rest)):
+        print(p, n)
+    case {"key": value, **others} | [1, 2.5, -3j]:
+        pass
+    case _:
+        pass
+type Alias[V] = dict[str, V]
+x = (  # comment
+    await_me
+)[1:2, ::3]
+"""
+
+
+def _recorder(node_types: Sequence[type[cst.CSTNode]]) -> object:
+    """A listener with a visit and a leave handler for each of ``node_types`` that records both."""
+    seen: list[tuple[str, str, int]] = []
+
+    def handler(kind: str) -> Callable[[object, cst.CSTNode], None]:
+        def record(self: object, node: cst.CSTNode) -> None:
+            seen.append((kind, type(node).__name__, id(node)))
+
+        return record
+
+    namespace: dict[str, object] = {"seen": seen}
+    for node_type in node_types:
+        namespace["visit_" + node_type.__name__] = handler("visit")
+        namespace["leave_" + node_type.__name__] = handler("leave")
+    return type("Recorder", (), namespace)()
+
+
+def _every_field(node_type: type[cst.CSTNode]) -> Callable[[cst.CSTNode], tuple[object, ...]]:
+    names = tuple(reversed(walker._fields(node_type)))
+    return lambda node: tuple(getattr(node, name) for name in names)
+
+
+def _linting_handled_types() -> list[type[cst.CSTNode]]:
+    rules = list(registry.rules_by_code().values())
+    listeners = [
+        scope.ScopeTracker,
+        statements.NoqaStatementTracker,
+        *{k for rule in rules for k in rule.analyses},
+        *rules,
+    ]
+    visit, leave = walker._plan(tuple(listeners))
+    return sorted({*visit, *leave}, key=lambda node_type: node_type.__name__)
+
+
+@pytest.mark.parametrize(
+    "handled",
+    [
+        [cst.Name],
+        [cst.Comment, cst.EmptyLine],
+        [cst.TypeParam, cst.Decorator, cst.CompIf, cst.MatchAs, cst.NamedExpr, cst.Lambda],
+        [cst.FormattedStringExpression, cst.Param, cst.Subscript, cst.Float, cst.Imaginary],
+        _linting_handled_types(),
+    ],
+    ids=["names", "comments", "nested", "strings-params", "linting"],
+)
+@pytest.mark.parametrize("source", [PRUNING, MESSY, TRICKY, HEADERS], ids=["pruning", "messy", "tricky", "headers"])
+def test_the_walk_reads_only_fields_that_can_lead_to_a_handler_and_sees_the_same(
+    handled: list[type[cst.CSTNode]], source: str
+) -> None:
+    module = cst.parse_module(source)
+    pruned, every = _recorder(handled), _recorder(handled)
+    walk(module, DispatchTable([pruned]))
+    table = DispatchTable([every])
+    table.steps = {
+        node_type: (visits, leaves, _every_field(node_type)) for node_type, (visits, leaves, _) in table.steps.items()
+    }
+    walk(module, table)
+    assert pruned.seen == every.seen  # type: ignore[attr-defined]
+    # Each handled type the source has is seen, visited then left.
+    expected = {type(node).__name__ for node in walker.iter_nodes(module, tuple(handled))}
+    assert {name for _, name, _ in pruned.seen} == expected  # type: ignore[attr-defined]
+
+
+def test_a_node_type_s_getter_reads_only_the_fields_that_can_lead_to_a_handler() -> None:
+    entered = walker._entered(frozenset({cst.Name}))
+    # A Name's parentheses hold only whitespace: nothing is read below a Name.
+    assert walker._getter(cst.Name, entered) is None
+    getter = walker._getter(cst.Attribute, entered)
+    assert getter is not None
+    # Last field first: the walk pushes them and pops them in source order; the dot is not read.
+    assert [name.value for name in getter(cst.parse_expression("a.b"))] == ["b", "a"]
+    # libcst declares some fields by forward reference: they are resolved, not read blindly.
+    assert dict(walker._field_types(cst.Match))["cases"] == frozenset({cst.MatchCase})
+    assert dict(walker._field_types(cst.CompFor))["inner_for_in"] == frozenset({cst.CompFor})

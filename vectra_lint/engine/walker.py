@@ -4,7 +4,8 @@ libcst's own ``CSTNode.visit`` rebuilds every node it passes (``_visit_and_repla
 and calls the visitor hooks for every node and attribute; on this project's benchmark that costs
 about as much as the parse itself. Rules only read the tree, so this walker reads the dataclass
 fields directly and dispatches through a table built once per set of rules: node types no rule
-listens to cost one dict lookup. Children are visited in source order.
+listens to cost one dict lookup, and of each entered node only the fields whose declared type can
+lead to a handler are read. Children are visited in source order.
 
 Unlike libcst, what a ``visit_`` handler returns is ignored: returning ``False`` does NOT skip the
 node's children. Every rule and analysis shares this one walk, so one listener cannot prune the
@@ -15,6 +16,8 @@ tree for the others. A rule that wants to ignore a subtree keeps a depth counter
 from __future__ import annotations
 
 import dataclasses
+import enum
+import types
 import typing
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
@@ -134,6 +137,10 @@ _SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
 # Fields declared as plain text or flags never hold nodes; skipping them saves a getattr and an
 # isinstance per node.
 _NOT_NODES = frozenset({"str", "bool", str, bool})
+# What else libcst annotations name besides nodes (enums such as MaybeSentinel aside).
+_PLAIN_VALUES = frozenset({str, bool, int, float, type(None)})
+# The generic forms a node-holding annotation takes: Optional/Union of nodes, Sequence of nodes.
+_CONTAINERS = frozenset({typing.Union, types.UnionType, Sequence, list, tuple})
 
 _FIELDS: dict[NodeType, tuple[str, ...]] = {}
 
@@ -164,13 +171,53 @@ def _node_classes() -> tuple[type[cst.CSTNode], ...]:
 Plan = dict[NodeType, list[tuple[int, str]]]
 
 
-def _classes_in(hint: object) -> set[NodeType]:
+def _resolve(hint: object) -> tuple[set[NodeType], bool]:
+    """The node classes a field annotation names, and whether every part of it was understood.
+
+    libcst writes a few annotations as forward references (``Sequence["MatchCase"]``); they name
+    its own classes.
+    """
+    if isinstance(hint, typing.ForwardRef):
+        hint = getattr(cst, hint.__forward_arg__, None)
     if isinstance(hint, type):
-        return {hint} if issubclass(hint, cst.CSTNode) else set()
+        if issubclass(hint, cst.CSTNode):
+            return {hint}, True
+        return set(), hint in _PLAIN_VALUES or issubclass(hint, enum.Enum)
+    if typing.get_origin(hint) is typing.Literal:
+        return set(), True
+    arguments = typing.get_args(hint)
     found: set[NodeType] = set()
-    for argument in typing.get_args(hint):
-        found |= _classes_in(argument)
-    return found
+    complete = typing.get_origin(hint) in _CONTAINERS and bool(arguments)
+    for argument in arguments:
+        classes, understood = _resolve(argument)
+        found |= classes
+        complete = complete and understood
+    return found, complete
+
+
+def _classes_in(hint: object) -> set[NodeType]:
+    return _resolve(hint)[0]
+
+
+@cache
+def _concrete_subclasses(klass: NodeType) -> frozenset[NodeType]:
+    # From the MROs: issubclass on these ABCs is slow (16,000 checks took most of the parent's
+    # start before forking its workers). libcst registers no virtual subclasses
+    # (tests/test_walker.py checks the two agree).
+    return frozenset(node_type for node_type in _node_classes() if klass in node_type.__mro__)
+
+
+@cache
+def _field_types(node_type: NodeType) -> tuple[tuple[str, frozenset[NodeType] | None], ...]:
+    """Each field of ``node_type`` the walk may read (source order), with the concrete node types
+    its value can be or hold; ``None`` when its annotation is not understood."""
+    hints = {item.name: item.type for item in dataclasses.fields(node_type)}
+    kinds: list[tuple[str, frozenset[NodeType] | None]] = []
+    for name in _fields(node_type):
+        classes, complete = _resolve(hints[name])
+        below = frozenset().union(*(_concrete_subclasses(klass) for klass in classes))
+        kinds.append((name, below if complete else None))
+    return tuple(kinds)
 
 
 @cache
@@ -179,22 +226,12 @@ def _may_contain() -> dict[NodeType, frozenset[NodeType]]:
 
     Read from libcst's field annotations (which its constructors validate).
     """
-    concrete = _node_classes()
-    # Each declared class's subclasses, computed once, from the MROs: issubclass on these ABCs is
-    # slow (16,000 checks took most of the parent's start before forking its workers). libcst
-    # registers no virtual subclasses (tests/test_walker.py checks the two agree).
-    ancestors = {node_type: frozenset(node_type.__mro__) for node_type in concrete}
-    subclasses: dict[NodeType, set[NodeType]] = {}
     direct: dict[NodeType, set[NodeType]] = {}
-    for node_type in concrete:
-        declared: set[NodeType] = set()
-        for item in dataclasses.fields(node_type):
-            declared |= _classes_in(item.type)
+    for node_type in _node_classes():
         below: set[NodeType] = set()
-        for klass in declared:
-            if klass not in subclasses:
-                subclasses[klass] = {c for c in concrete if klass in ancestors[c]}
-            below |= subclasses[klass]
+        for item in dataclasses.fields(node_type):
+            for klass in _classes_in(item.type):
+                below |= _concrete_subclasses(klass)
         direct[node_type] = below
     closure = {node_type: set(children) for node_type, children in direct.items()}
     changed = True
@@ -286,7 +323,7 @@ def prepare() -> None:
     before forking, so that every worker inherits them instead of building them again."""
     _may_contain()
     for node_type in _node_classes():
-        _getter(node_type)
+        _field_types(node_type)
 
 
 def listener_name(listener: object) -> str:
@@ -307,6 +344,8 @@ class _Layout:
     """For each handled node type, its visit handlers as indexes into ``handlers``, in call order."""
     leave: tuple[tuple[NodeType, tuple[int, ...]], ...]
     entered: frozenset[NodeType]
+    getters: tuple[tuple[NodeType, _Getter | None], ...]
+    """For each entered node type, what reads its fields (see ``_getter``)."""
 
 
 @cache
@@ -329,7 +368,9 @@ def _layout(listener_types: tuple[type[object], ...], trackers: int) -> _Layout:
         )
 
     visit, leave = indexes(visit_plan), indexes(leave_plan)
-    return _Layout(tuple(index), visit, leave, _entered(frozenset(visit_plan) | frozenset(leave_plan)))
+    entered = _entered(frozenset(visit_plan) | frozenset(leave_plan))
+    getters = tuple((node_type, _getter(node_type, entered)) for node_type in entered)
+    return _Layout(tuple(index), visit, leave, entered, getters)
 
 
 class DispatchTable:
@@ -355,6 +396,11 @@ class DispatchTable:
         self.visit = {node_type: [bound[i] for i in handlers] for node_type, handlers in layout.visit}
         self.leave = {node_type: [bound[i] for i in handlers] for node_type, handlers in layout.leave}
         self.entered = layout.entered
+        # One lookup per node: its visit handlers, whether it has leave handlers, its getter.
+        self.steps: dict[NodeType, tuple[list[Handler] | None, bool, _Getter | None]] = {
+            node_type: (self.visit.get(node_type), node_type in self.leave, getter)
+            for node_type, getter in layout.getters
+        }
 
 
 _LEAVE = object()
@@ -365,52 +411,41 @@ def _concrete_node_types() -> frozenset[NodeType]:
     return frozenset(_node_classes())
 
 
-_REVERSED: dict[NodeType, tuple[str, ...]] = {}
-
-
-def _fields_reversed(node_type: NodeType) -> tuple[str, ...]:
-    names = _REVERSED.get(node_type)
-    if names is None:
-        names = _REVERSED[node_type] = tuple(reversed(_fields(node_type)))
-    return names
-
-
-# Any: a node's field values are nodes, sequences of nodes, text, flags or sentinels.
+# Any: a node's field values are nodes, sequences of nodes, sentinels or None.
 _FieldValues = tuple[Any, ...]
-# Per node type, a function returning its fields' values, last field first.
-_GETTERS: dict[NodeType, Callable[[cst.CSTNode], _FieldValues]] = {}
+# Returns the values of a node's fields that may lead to a handler, last field first.
+_Getter = Callable[[cst.CSTNode], _FieldValues]
 
 
-def _getter(node_type: NodeType) -> Callable[[cst.CSTNode], _FieldValues]:
-    names = _fields_reversed(node_type)
-    getter: Callable[[cst.CSTNode], _FieldValues]
+def _getter(node_type: NodeType, entered: frozenset[NodeType]) -> _Getter | None:
+    """Reads the fields of ``node_type`` that can be, or hold, an entered node type; ``None`` when
+    no field can (the walk then reads nothing). A field whose annotation is not understood is read."""
+    names = tuple(
+        name for name, below in reversed(_field_types(node_type)) if below is None or not below.isdisjoint(entered)
+    )
     if len(names) > 1:
         # One C call reads every field: cheaper than a getattr per field in the loop.
-        getter = attrgetter(*names)
-    elif names:
+        return attrgetter(*names)
+    if names:
         only = names[0]
 
         def getter(node: cst.CSTNode) -> _FieldValues:
             return (getattr(node, only),)
 
-    else:
-
-        def getter(node: cst.CSTNode) -> _FieldValues:
-            return ()
-
-    _GETTERS[node_type] = getter
-    return getter
+        return getter
+    return None
 
 
 def walk(module: cst.Module, table: DispatchTable) -> None:
     """Visit ``module`` depth-first in source order, calling ``visit_X`` then children then ``leave_X``."""
-    visit_table = table.visit
+    steps = table.steps
+    if type(module) not in steps:
+        return  # no handler can be reached from it
     leave_table = table.leave
     # Exact type membership instead of isinstance(CSTNode): CSTNode is an ABC, and its
     # isinstance check was a third of the walk's cost. Types that cannot lead to a handler
     # are not entered at all.
     entered = table.entered
-    getters = _GETTERS
     # Any: nodes, and the leave marker that follows a node whose leave handlers are due.
     stack: list[Any] = [module]
     pop = stack.pop
@@ -422,16 +457,17 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
             for handler in leave_table[type(leaving)]:
                 handler(leaving)
             continue
-        node_type = type(node)
-        handlers = visit_table.get(node_type)
+        handlers, leaves, getter = steps[type(node)]
         if handlers is not None:
             for handler in handlers:
                 handler(node)
-        if node_type in leave_table:
+        if leaves:
             push(node)
             push(_LEAVE)
+        if getter is None:
+            continue
         # Pushed last-field-first so that children pop in source order.
-        for value in (getters.get(node_type) or _getter(node_type))(node):
+        for value in getter(node):
             value_type = type(value)
             if value_type in entered:
                 push(value)
