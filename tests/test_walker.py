@@ -248,3 +248,80 @@ def test_a_node_type_s_getter_reads_only_the_fields_that_can_lead_to_a_handler()
     # libcst declares some fields by forward reference: they are resolved, not read blindly.
     assert dict(walker._field_types(cst.Match))["cases"] == frozenset({cst.MatchCase})
     assert dict(walker._field_types(cst.CompFor))["inner_for_in"] == frozenset({cst.CompFor})
+
+
+class _CallsNamed:
+    """Wants only calls of ``f``; records every call it is given, as source text."""
+
+    call_names = frozenset({"f"})
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.seen: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.seen.append(self.module.code_for_node(node))
+
+
+class _EveryCall(_CallsNamed):
+    call_names = None  # type: ignore[assignment]
+
+
+CALLS = "f()\nobj.f(1)\ng()\nobj.g()\nf()()\nx[0]()\n(lambda: 1)()\nf\nobj.f\nh(f(2))\n"
+
+
+def test_a_visit_call_with_call_names_sees_only_calls_of_those_names() -> None:
+    module = cst.parse_module(CALLS)
+    named, every, also_named = _CallsNamed(module), _EveryCall(module), _CallsNamed(module)
+    walk(module, DispatchTable([named, every, also_named]))
+    # `f()()` calls what `f()` returns: only its inner call is a call of `f`.
+    assert named.seen == ["f()", "obj.f(1)", "f()", "f(2)"]
+    assert also_named.seen == named.seen
+    assert every.seen == [
+        "f()",
+        "obj.f(1)",
+        "g()",
+        "obj.g()",
+        "f()()",
+        "f()",
+        "x[0]()",
+        "(lambda: 1)()",
+        "h(f(2))",
+        "f(2)",
+    ]
+
+
+def test_handlers_with_and_without_call_names_are_called_in_listener_order() -> None:
+    order: list[str] = []
+
+    class First(_CallsNamed):
+        def visit_Call(self, node: cst.Call) -> None:
+            order.append("first")
+
+    class Second(_EveryCall):
+        def visit_Call(self, node: cst.Call) -> None:
+            order.append("second")
+
+    class Third(_CallsNamed):
+        call_names = frozenset({"f", "g"})
+
+        def visit_Call(self, node: cst.Call) -> None:
+            order.append("third")
+
+    module = cst.parse_module("f()\ng()\nh()\n")
+    walk(module, DispatchTable([First(module), Second(module), Third(module)]))
+    assert order == ["first", "second", "third", "second", "third", "second"]
+
+
+def test_the_registry_rejects_call_names_it_cannot_use() -> None:
+    rule = _rule_with_handler("None")
+    handler = vars(rule)["visit_Name"]
+
+    def named(**attributes: object) -> type[Rule]:
+        return type("Named", (rule,), {"__doc__": rule.__doc__, **attributes})
+
+    registry.validate(named(call_names=frozenset({"f"}), visit_Call=handler), "tests")
+    with pytest.raises(registry.RegistryError, match=r"Named.call_names filters a `visit_Call` it does not have"):
+        registry.validate(named(call_names=frozenset({"f"})), "tests")
+    with pytest.raises(registry.RegistryError, match=r"Named.call_names must be a frozenset of names"):
+        registry.validate(named(call_names=("f",), visit_Call=handler), "tests")

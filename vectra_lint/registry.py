@@ -51,6 +51,7 @@ def validate(rule: type[Rule], module_name: str) -> None:
         raise RegistryError(f"{where}: `ruff_duplicates` lists something that is not a Ruff E/W code")
     for listener in (rule, *rule.analyses):
         _validate_handlers(listener, where)
+        _validate_call_names(listener, where)
     if issubclass(rule, EngineRule) and (rule.analyses or any(n.startswith(("visit_", "leave_")) for n in dir(rule))):
         raise RegistryError(f"{where}: an engine rule is reported by the engine; it walks nothing")
     declared = {option.name: option for option in rule.options}
@@ -111,6 +112,18 @@ def _validate_handlers(listener: type[object], where: str) -> None:
             if returns not in (None, "None"):
                 message = f"{listener.__name__}.{name} must be annotated `-> None` (returns are ignored)"
                 raise RegistryError(f"{where}: {message}")
+
+
+def _validate_call_names(listener: type[object], where: str) -> None:
+    """``call_names`` filters ``visit_Call`` (see ``Rule.call_names``): a frozenset of names, only
+    beside a ``visit_Call``."""
+    names = getattr(listener, "call_names", None)
+    if names is None:
+        return
+    if not isinstance(names, frozenset) or not all(isinstance(name, str) for name in names):
+        raise RegistryError(f"{where}: {listener.__name__}.call_names must be a frozenset of names")
+    if not hasattr(listener, "visit_Call"):
+        raise RegistryError(f"{where}: {listener.__name__}.call_names filters a `visit_Call` it does not have")
 
 
 @cache

@@ -361,6 +361,10 @@ class Rule:
     without them while this rule is enabled."""
     analyses: ClassVar[tuple[type[Analysis], ...]] = ()
     """Shared per-file listeners this rule reads (``context.analysis(cls)``); walked before rules."""
+    call_names: ClassVar[frozenset[str] | None] = None
+    """The callees whose calls ``visit_Call`` wants, by last name (``f`` of ``f()``, ``m`` of
+    ``x.m()``): the walk calls it for those calls only, never for ``f()()`` or ``x[0]()``. ``None``:
+    every call. An analysis may declare it too."""
     example_language: ClassVar[str] = "python"
     """What the examples are written in. A rule that checks something other than Python source
     (VL801: commit messages) says so here; its own tests then check its examples, and the docs

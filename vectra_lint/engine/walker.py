@@ -346,6 +346,9 @@ class _Layout:
     entered: frozenset[NodeType]
     getters: tuple[tuple[NodeType, _Getter | None], ...]
     """For each entered node type, what reads its fields (see ``_getter``)."""
+    calls: tuple[tuple[int, ...], tuple[tuple[str, tuple[int, ...]], ...]] | None
+    """When a ``visit_Call`` declares ``call_names``: the Call handlers of a call with any other
+    callee, then those of a call to each declared name (both in call order)."""
 
 
 @cache
@@ -370,7 +373,29 @@ def _layout(listener_types: tuple[type[object], ...], trackers: int) -> _Layout:
     visit, leave = indexes(visit_plan), indexes(leave_plan)
     entered = _entered(frozenset(visit_plan) | frozenset(leave_plan))
     getters = tuple((node_type, _getter(node_type, entered)) for node_type in entered)
-    return _Layout(tuple(index), visit, leave, entered, getters)
+    return _Layout(tuple(index), visit, leave, entered, getters, _call_layout(listener_types, index, visit))
+
+
+def _call_layout(
+    listener_types: tuple[type[object], ...],
+    index: dict[tuple[int, str], int],
+    visit: tuple[tuple[NodeType, tuple[int, ...]], ...],
+) -> tuple[tuple[int, ...], tuple[tuple[str, tuple[int, ...]], ...]] | None:
+    """The Call handlers by callee name (see ``_Layout.calls``); ``None`` when none declares names."""
+    wanted: dict[int, frozenset[str]] = {}
+    for (position, name), handler in index.items():
+        names = getattr(listener_types[position], "call_names", None)
+        if name == "visit_Call" and names is not None:
+            wanted[handler] = names
+    handlers = dict(visit).get(cst.Call, ())
+    if not wanted or not handlers:
+        return None
+    others = tuple(handler for handler in handlers if handler not in wanted)
+    named = tuple(
+        (callee, tuple(handler for handler in handlers if callee in wanted.get(handler, (callee,))))
+        for callee in sorted(frozenset().union(*wanted.values()))
+    )
+    return others, named
 
 
 class DispatchTable:
@@ -396,11 +421,35 @@ class DispatchTable:
         self.visit = {node_type: [bound[i] for i in handlers] for node_type, handlers in layout.visit}
         self.leave = {node_type: [bound[i] for i in handlers] for node_type, handlers in layout.leave}
         self.entered = layout.entered
+        if layout.calls is not None:
+            others, named = layout.calls
+            self.visit[cst.Call] = [
+                _by_callee([bound[i] for i in others], {n: [bound[i] for i in h] for n, h in named})
+            ]
         # One lookup per node: its visit handlers, whether it has leave handlers, its getter.
         self.steps: dict[NodeType, tuple[list[Handler] | None, bool, _Getter | None]] = {
             node_type: (self.visit.get(node_type), node_type in self.leave, getter)
             for node_type, getter in layout.getters
         }
+
+
+def _by_callee(others: list[Handler], named: dict[str, list[Handler]]) -> Handler:
+    """One visit handler for Call nodes that names the callee once and calls the handlers that
+    want calls of that name (``call_names``) along with those that want every call."""
+
+    def visit_call(node: cst.Call) -> None:
+        func = node.func
+        # Exact types: a callee is named as ``f`` of ``f()`` and ``m`` of ``x.m()``, nothing else.
+        if type(func) is cst.Attribute:
+            handlers = named.get(func.attr.value, others)
+        elif type(func) is cst.Name:
+            handlers = named.get(func.value, others)
+        else:
+            handlers = others
+        for handler in handlers:
+            handler(node)
+
+    return visit_call
 
 
 _LEAVE = object()

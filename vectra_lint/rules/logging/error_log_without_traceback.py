@@ -64,6 +64,7 @@ class ErrorLogWithoutTraceback(Rule):
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = None  # per fix: safe on a known logging.Logger, unsafe when unresolved
     analyses: ClassVar[tuple[type[Analysis], ...]] = (*INDEX_ANALYSES, Loggers)
+    call_names = frozenset({"error"})
     valid = (
         Valid('try:\n    run()\nexcept OSError as e:\n    logger.error(f"FAIL | {e}", exc_info=True)\n    raise\n'),
         Valid('try:\n    run()\nexcept OSError:\n    logger.exception("FAIL")\n'),

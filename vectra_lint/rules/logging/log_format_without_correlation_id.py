@@ -76,6 +76,7 @@ class LogFormatWithoutCorrelationId(Rule):
     name = "log-format-without-correlation-id"
     message = "Log format does not start with `{prefix}` (§6.1)"
     fix_availability = FixAvailability.SOMETIMES
+    call_names = frozenset({"setattr", "Formatter", "basicConfig"})
     valid = (
         Valid('import logging\n\nhandler.setFormatter(logging.Formatter("[%(correlation_id)s] %(message)s"))\n'),
         Valid('import logging\n\nlogging.basicConfig(format="[{correlation_id}] {message}", style="{")\n'),

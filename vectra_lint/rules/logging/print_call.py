@@ -39,6 +39,7 @@ class PrintCall(Rule):
     message = "`print` call; log through the logger instead (§6.2)"
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
+    call_names = frozenset({"print"})
     valid = (
         Valid('import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("ready")\n'),
         Valid('from rich.console import Console\n\nconsole = Console()\nconsole.print("table")\n'),

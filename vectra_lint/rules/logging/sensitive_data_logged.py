@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from vectra_lint.analysis.log_calls import LogCalls, message_arguments
+from vectra_lint.analysis.log_calls import LOG_METHODS, LogCalls, message_arguments
 from vectra_lint.analysis.sensitive import is_secret_name, leaked_references
 from vectra_lint.engine.walker import iter_nodes
 from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
@@ -56,6 +56,8 @@ class SensitiveDataLogged(Rule):
     message = "`{name}` is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"
     options = (MASK_FUNCTIONS,)
     analyses = (LogCalls,)
+    # `print(...)`, and the method of a log call (`LogCalls.method` knows no other).
+    call_names = frozenset({"print"}) | LOG_METHODS
     valid = (
         Valid('logger.info(f"START | login | Params: user={user}, password=[MASKED]")\n'),
         Valid('logger.debug("Client created with key %s", mask_secret(settings.OPENAI_API_KEY))\n'),
