@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import libcst as cst
 import pytest
@@ -191,9 +191,21 @@ def _recorder(node_types: Sequence[type[cst.CSTNode]]) -> object:
     return type("Recorder", (), namespace)()
 
 
-def _every_field(node_type: type[cst.CSTNode]) -> Callable[[cst.CSTNode], tuple[object, ...]]:
+def _every_field(node_type: type[cst.CSTNode], entered: frozenset[type[cst.CSTNode]]) -> walker._Children:
+    """Pushes the entered children of a node read from every field, the way an unpruned walk would."""
     names = tuple(reversed(walker._fields(node_type)))
-    return lambda node: tuple(getattr(node, name) for name in names)
+
+    def children(node: cst.CSTNode, push: Callable[[object], None], extend: Callable[[Iterable[object]], None]) -> None:
+        for name in names:
+            value = getattr(node, name)
+            if type(value) in entered:
+                push(value)
+            elif isinstance(value, (tuple, list)):
+                for child in reversed(value):
+                    if type(child) in entered:
+                        push(child)
+
+    return children
 
 
 def _linting_handled_types() -> list[type[cst.CSTNode]]:
@@ -228,7 +240,8 @@ def test_the_walk_reads_only_fields_that_can_lead_to_a_handler_and_sees_the_same
     walk(module, DispatchTable([pruned]))
     table = DispatchTable([every])
     table.steps = {
-        node_type: (visits, leaves, _every_field(node_type)) for node_type, (visits, leaves, _) in table.steps.items()
+        node_type: (visits, leaves, _every_field(node_type, table.entered))
+        for node_type, (visits, leaves, _) in table.steps.items()
     }
     walk(module, table)
     assert pruned.seen == every.seen  # type: ignore[attr-defined]
@@ -237,17 +250,27 @@ def test_the_walk_reads_only_fields_that_can_lead_to_a_handler_and_sees_the_same
     assert {name for _, name, _ in pruned.seen} == expected  # type: ignore[attr-defined]
 
 
-def test_a_node_type_s_getter_reads_only_the_fields_that_can_lead_to_a_handler() -> None:
+def test_a_node_type_s_children_are_read_only_from_fields_that_can_lead_to_a_handler() -> None:
     entered = walker._entered(frozenset({cst.Name}))
+    children = walker._children(entered)
     # A Name's parentheses hold only whitespace: nothing is read below a Name.
-    assert walker._getter(cst.Name, entered) is None
-    getter = walker._getter(cst.Attribute, entered)
-    assert getter is not None
-    # Last field first: the walk pushes them and pops them in source order; the dot is not read.
-    assert [name.value for name in getter(cst.parse_expression("a.b"))] == ["b", "a"]
+    assert children[cst.Name] is None
+    pushed: list[cst.Name] = []
+    attribute = children[cst.Attribute]
+    assert attribute is not None
+    attribute(cst.parse_expression("a.b"), pushed.append, pushed.extend)
+    # Last field first: the walk pops them in source order; the dot is not read.
+    assert [name.value for name in pushed] == ["b", "a"]
+    call = children[cst.Call]
+    assert call is not None
+    pushed.clear()
+    call(cst.parse_expression("f(x, *y)"), pushed.append, pushed.extend)
+    assert [type(node).__name__ for node in pushed] == ["Arg", "Arg", "Name"]
     # libcst declares some fields by forward reference: they are resolved, not read blindly.
-    assert dict(walker._field_types(cst.Match))["cases"] == frozenset({cst.MatchCase})
-    assert dict(walker._field_types(cst.CompFor))["inner_for_in"] == frozenset({cst.CompFor})
+    assert dict((name, below) for name, below, _ in walker._field_types(cst.Match))["cases"] == frozenset(
+        {cst.MatchCase}
+    )
+    assert [shape for name, _, shape in walker._field_types(cst.CompFor) if name == "inner_for_in"] == ["value"]
 
 
 class _CallsNamed:

@@ -5,7 +5,8 @@ and calls the visitor hooks for every node and attribute; on this project's benc
 about as much as the parse itself. Rules only read the tree, so this walker reads the dataclass
 fields directly and dispatches through a table built once per set of rules: node types no rule
 listens to cost one dict lookup, and of each entered node only the fields whose declared type can
-lead to a handler are read. Children are visited in source order.
+lead to a handler are read, by a function generated per node type. Children are visited in source
+order.
 
 Unlike libcst, what a ``visit_`` handler returns is ignored: returning ``False`` does NOT skip the
 node's children. Every rule and analysis shares this one walk, so one listener cannot prune the
@@ -19,9 +20,8 @@ import dataclasses
 import enum
 import types
 import typing
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
-from operator import attrgetter
 from typing import Any
 
 import libcst as cst
@@ -207,16 +207,41 @@ def _concrete_subclasses(klass: NodeType) -> frozenset[NodeType]:
     return frozenset(node_type for node_type in _node_classes() if klass in node_type.__mro__)
 
 
+# What a field holds, read from its annotation (see ``_shape``).
+_NODE, _NODES, _VALUE, _ANY = "node", "nodes", "value", "any"
+
+
+def _shape(hint: object) -> str:
+    """``_NODE``: always one node; ``_NODES``: a sequence of nodes; ``_VALUE``: one node or a
+    plain value (``None``, a sentinel, text); ``_ANY``: anything else, or not understood."""
+    if isinstance(hint, typing.ForwardRef):
+        hint = getattr(cst, hint.__forward_arg__, None)
+    if isinstance(hint, type):
+        return _NODE if issubclass(hint, cst.CSTNode) else _VALUE
+    origin = typing.get_origin(hint)
+    arguments = typing.get_args(hint)
+    if origin is typing.Literal:
+        return _VALUE
+    if origin in (Sequence, list, tuple) and arguments:
+        return _NODES if all(_shape(argument) == _NODE for argument in arguments) else _ANY
+    if origin in (typing.Union, types.UnionType):
+        shapes = {_shape(argument) for argument in arguments}
+        if shapes <= {_NODE}:
+            return _NODE
+        return _VALUE if shapes <= {_NODE, _VALUE} else _ANY
+    return _ANY
+
+
 @cache
-def _field_types(node_type: NodeType) -> tuple[tuple[str, frozenset[NodeType] | None], ...]:
+def _field_types(node_type: NodeType) -> tuple[tuple[str, frozenset[NodeType] | None, str], ...]:
     """Each field of ``node_type`` the walk may read (source order), with the concrete node types
-    its value can be or hold; ``None`` when its annotation is not understood."""
+    its value can be or hold (``None`` when its annotation is not understood) and its shape."""
     hints = {item.name: item.type for item in dataclasses.fields(node_type)}
-    kinds: list[tuple[str, frozenset[NodeType] | None]] = []
+    kinds: list[tuple[str, frozenset[NodeType] | None, str]] = []
     for name in _fields(node_type):
         classes, complete = _resolve(hints[name])
         below = frozenset().union(*(_concrete_subclasses(klass) for klass in classes))
-        kinds.append((name, below if complete else None))
+        kinds.append((name, below if complete else None, _shape(hints[name]) if complete else _ANY))
     return tuple(kinds)
 
 
@@ -344,8 +369,8 @@ class _Layout:
     """For each handled node type, its visit handlers as indexes into ``handlers``, in call order."""
     leave: tuple[tuple[NodeType, tuple[int, ...]], ...]
     entered: frozenset[NodeType]
-    getters: tuple[tuple[NodeType, _Getter | None], ...]
-    """For each entered node type, what reads its fields (see ``_getter``)."""
+    getters: tuple[tuple[NodeType, _Children | None], ...]
+    """For each entered node type, what pushes its children (see ``_children``)."""
     calls: tuple[tuple[int, ...], tuple[tuple[str, tuple[int, ...]], ...]] | None
     """When a ``visit_Call`` declares ``call_names``: the Call handlers of a call with any other
     callee, then those of a call to each declared name (both in call order)."""
@@ -372,7 +397,8 @@ def _layout(listener_types: tuple[type[object], ...], trackers: int) -> _Layout:
 
     visit, leave = indexes(visit_plan), indexes(leave_plan)
     entered = _entered(frozenset(visit_plan) | frozenset(leave_plan))
-    getters = tuple((node_type, _getter(node_type, entered)) for node_type in entered)
+    children = _children(entered)
+    getters = tuple((node_type, children[node_type]) for node_type in entered)
     return _Layout(tuple(index), visit, leave, entered, getters, _call_layout(listener_types, index, visit))
 
 
@@ -427,7 +453,7 @@ class DispatchTable:
                 _by_callee([bound[i] for i in others], {n: [bound[i] for i in h] for n, h in named})
             ]
         # One lookup per node: its visit handlers, whether it has leave handlers, its getter.
-        self.steps: dict[NodeType, tuple[list[Handler] | None, bool, _Getter | None]] = {
+        self.steps: dict[NodeType, tuple[list[Handler] | None, bool, _Children | None]] = {
             node_type: (self.visit.get(node_type), node_type in self.leave, getter)
             for node_type, getter in layout.getters
         }
@@ -460,29 +486,58 @@ def _concrete_node_types() -> frozenset[NodeType]:
     return frozenset(_node_classes())
 
 
-# Any: a node's field values are nodes, sequences of nodes, sentinels or None.
-_FieldValues = tuple[Any, ...]
-# Returns the values of a node's fields that may lead to a handler, last field first.
-_Getter = Callable[[cst.CSTNode], _FieldValues]
+# Pushes a node's children that may lead to a handler onto the walk's stack, last first.
+_Children = Callable[[cst.CSTNode, Callable[[Any], None], Callable[[Iterable[Any]], None]], None]
+
+# How each shape of field is pushed: a field whose every possible type is entered needs no check.
+# Exact type membership instead of isinstance(CSTNode): CSTNode is an ABC, and its isinstance
+# check was a third of the walk's cost. Types that cannot lead to a handler are not entered at all.
+_PUSH = {
+    (_NODE, True): "    push(node.{name})\n",
+    (_NODES, True): "    value = node.{name}\n    if value:\n        extend(reversed(value))\n",
+    (_NODE, False): "    value = node.{name}\n    if type(value) in entered:\n        push(value)\n",
+    (_NODES, False): (
+        "    for child in reversed(node.{name}):\n        if type(child) in entered:\n            push(child)\n"
+    ),
+    (_ANY, False): (
+        "    value = node.{name}\n"
+        "    if type(value) in entered:\n"
+        "        push(value)\n"
+        "    elif (type(value) is tuple or type(value) is list) and value:\n"
+        "        for child in reversed(value):\n"
+        "            if type(child) in entered:\n"
+        "                push(child)\n"
+    ),
+}
 
 
-def _getter(node_type: NodeType, entered: frozenset[NodeType]) -> _Getter | None:
-    """Reads the fields of ``node_type`` that can be, or hold, an entered node type; ``None`` when
-    no field can (the walk then reads nothing). A field whose annotation is not understood is read."""
-    names = tuple(
-        name for name, below in reversed(_field_types(node_type)) if below is None or not below.isdisjoint(entered)
-    )
-    if len(names) > 1:
-        # One C call reads every field: cheaper than a getattr per field in the loop.
-        return attrgetter(*names)
-    if names:
-        only = names[0]
+@cache
+def _children(entered: frozenset[NodeType]) -> dict[NodeType, _Children | None]:
+    """For each entered node type, a function pushing the children that may lead to a handler;
+    ``None`` when no field can hold one (nothing is read). Only fields whose declared type can be,
+    or hold, an entered type are read; a field whose annotation is not understood is always read.
 
-        def getter(node: cst.CSTNode) -> _FieldValues:
-            return (getattr(node, only),)
-
-        return getter
-    return None
+    Generated as code, one function per node type: the walk's per-field work (a type test per
+    value, a sequence test, a loop) was most of its cost, and a field's shape is known beforehand.
+    """
+    sources: dict[NodeType, tuple[str, str]] = {}
+    for number, node_type in enumerate(entered):
+        body = ""
+        for name, below, shape in reversed(_field_types(node_type)):
+            if below is not None and below.isdisjoint(entered):
+                continue
+            if shape == _VALUE:
+                shape = _NODE
+                below = None  # may hold None or a sentinel: checked
+            complete = below is not None and shape != _ANY and below <= entered
+            body += _PUSH[shape, complete].format(name=name)
+        if body:
+            # Numbered: two node classes could share a name.
+            function = f"children_{number}"
+            sources[node_type] = function, f"def {function}(node, push, extend):\n{body}"
+    namespace: dict[str, Any] = {"entered": entered}
+    exec(compile("\n".join(source for _, source in sources.values()), "<walker children>", "exec"), namespace)
+    return {node_type: namespace[sources[node_type][0]] if node_type in sources else None for node_type in entered}
 
 
 def walk(module: cst.Module, table: DispatchTable) -> None:
@@ -491,14 +546,11 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
     if type(module) not in steps:
         return  # no handler can be reached from it
     leave_table = table.leave
-    # Exact type membership instead of isinstance(CSTNode): CSTNode is an ABC, and its
-    # isinstance check was a third of the walk's cost. Types that cannot lead to a handler
-    # are not entered at all.
-    entered = table.entered
     # Any: nodes, and the leave marker that follows a node whose leave handlers are due.
     stack: list[Any] = [module]
     pop = stack.pop
     push = stack.append
+    extend = stack.extend
     while stack:
         node = pop()
         if node is _LEAVE:
@@ -506,24 +558,16 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
             for handler in leave_table[type(leaving)]:
                 handler(leaving)
             continue
-        handlers, leaves, getter = steps[type(node)]
+        handlers, leaves, children = steps[type(node)]
         if handlers is not None:
             for handler in handlers:
                 handler(node)
         if leaves:
             push(node)
             push(_LEAVE)
-        if getter is None:
-            continue
-        # Pushed last-field-first so that children pop in source order.
-        for value in getter(node):
-            value_type = type(value)
-            if value_type in entered:
-                push(value)
-            elif (value_type is tuple or value_type is list) and value:
-                for child in reversed(value):
-                    if type(child) in entered:
-                        push(child)
+        if children is not None:
+            # Pushed last-field-first so that children pop in source order.
+            children(node, push, extend)
 
 
 def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
