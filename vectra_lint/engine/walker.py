@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import textwrap
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -520,8 +521,8 @@ def _children(entered: frozenset[NodeType]) -> dict[NodeType, _Children | None]:
     Generated as code, one function per node type: the walk's per-field work (a type test per
     value, a sequence test, a loop) was most of its cost, and a field's shape is known beforehand.
     """
-    sources: dict[NodeType, tuple[str, str]] = {}
-    for number, node_type in enumerate(entered):
+    children: dict[NodeType, _Children | None] = {}
+    for node_type in entered:
         body = ""
         for name, below, shape in reversed(_field_types(node_type)):
             if below is not None and below.isdisjoint(entered):
@@ -531,13 +532,20 @@ def _children(entered: frozenset[NodeType]) -> dict[NodeType, _Children | None]:
                 below = None  # may hold None or a sentinel: checked
             complete = below is not None and shape != _ANY and below <= entered
             body += _PUSH[shape, complete].format(name=name)
-        if body:
-            # Numbered: two node classes could share a name.
-            function = f"children_{number}"
-            sources[node_type] = function, f"def {function}(node, push, extend):\n{body}"
-    namespace: dict[str, Any] = {"entered": entered}
-    exec(compile("\n".join(source for _, source in sources.values()), "<walker children>", "exec"), namespace)
-    return {node_type: namespace[sources[node_type][0]] if node_type in sources else None for node_type in entered}
+        children[node_type] = _children_maker(body)(entered) if body else None
+    return children
+
+
+@cache
+def _children_maker(body: str) -> Callable[[frozenset[NodeType]], _Children]:
+    """Compiles ``body`` into a children function over a given entered set. Compiling is the costly
+    part, and a node type's code is mostly the same for every set of rules: compiled once each."""
+    inner = textwrap.indent(body, "    ")
+    source = f"def make(entered):\n    def children(node, push, extend):\n{inner}    return children\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<walker children>", "exec"), namespace)
+    maker: Callable[[frozenset[NodeType]], _Children] = namespace["make"]
+    return maker
 
 
 def walk(module: cst.Module, table: DispatchTable) -> None:
