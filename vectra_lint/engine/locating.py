@@ -8,6 +8,7 @@ import re
 import libcst as cst
 
 from vectra_lint.engine.positions import LineIndex, Located, locate, locate_in
+from vectra_lint.engine.signatures import header_nodes, locate_name, locate_signature
 from vectra_lint.engine.statements import StatementTracker
 from vectra_lint.rule import InsertAt, Report
 
@@ -71,7 +72,7 @@ def locate_reports(
         retry: dict[int, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode]]] = {}
         for key, (host, nodes, start_nodes) in groups.items():
             line_breaks, indent = starts[key]
-            found = locate_in(module, host, lines.line_start(line_breaks + 1), indent, nodes, start_nodes)
+            found = _locate_statement(module, text, lines, host, line_breaks, indent, nodes, start_nodes)
             located.update(found)
             for is_start, group in ((False, nodes), (True, start_nodes)):
                 for node in group:
@@ -90,3 +91,60 @@ def locate_reports(
     # The module spans the whole file: no need to generate it all to learn that.
     located[id(module)] = Located(0, len(text), 0, len(text), ())
     return located, body_lines
+
+
+def _locate_statement(
+    module: cst.Module,
+    text: str,
+    lines: LineIndex,
+    host: cst.CSTNode,
+    line_breaks: int,
+    indent: tuple[str, ...],
+    nodes: list[cst.CSTNode],
+    start_nodes: list[cst.CSTNode],
+) -> dict[int, Located]:
+    """``locate_in``, without generating a function's or class's header when what is wanted there
+    can be read from the text (``signatures.py``)."""
+    if isinstance(host, (cst.FunctionDef, cst.ClassDef)):
+        found = _locate_header(module, text, lines, host, line_breaks, indent, nodes, start_nodes)
+        if found is not None:
+            return found
+    return locate_in(module, host, lines.line_start(line_breaks + 1), indent, nodes, start_nodes)
+
+
+def _locate_header(
+    module: cst.Module,
+    text: str,
+    lines: LineIndex,
+    host: cst.FunctionDef | cst.ClassDef,
+    line_breaks: int,
+    indent: tuple[str, ...],
+    nodes: list[cst.CSTNode],
+    start_nodes: list[cst.CSTNode],
+) -> dict[int, Located] | None:
+    """What ``locate_in`` finds, when all of it but the definition's name and start is read from
+    the signature's text, or all of it is; None when that cannot be done."""
+    header = header_nodes(host) if isinstance(host, cst.FunctionDef) else {}
+    read = [node for node in nodes if id(node) in header]
+    others = [node for node in nodes if id(node) not in header]
+    name: Located | None = None
+    # The common report: on the name, anchored at the definition (its start and its body's line,
+    # which the walk counted), with no decorators to generate before it.
+    if all(node is host.name for node in others) and all(node is host for node in start_nodes):
+        named = locate_name(text, lines, host, line_breaks, indent)
+        if named is not None:
+            found = {id(host): named[0]} if start_nodes else {}
+            name = named[1]
+            if others:
+                found[id(host.name)] = name
+    if name is None:
+        if not read:
+            return None
+        found = locate_in(module, host, lines.line_start(line_breaks + 1), indent, [*others, host.name], start_nodes)
+        name = found.get(id(host.name))
+    if read:
+        signature = locate_signature(text, host, name, read) if isinstance(host, cst.FunctionDef) and name else None
+        if signature is None:
+            return None
+        found.update(signature)
+    return found
