@@ -165,6 +165,17 @@ class  Spaced :
 
     async	def	tabbed	(a, b):  # noqa: VL603
         pass
+
+
+@register(  # a comment (
+    """multi
+line""", b"')",
+)
+# between
+@simple
+class Decorated:
+    @property  # a comment
+    def value(self): return 1
 '''
 
 
@@ -180,6 +191,8 @@ def test_signature_positions() -> None:
     # `tabbed`, after tabs.
     expected = {("VL101", 6, 31, 32), ("VL101", 27, 38, 39), ("VL101", 31, 40, 41), ("VL101", 52, 32, 33)}
     assert expected | {("VL101", 59, 26, 27), ("VL102", 59, 15, 21)} <= where
+    # After decorators spanning lines, with comments and strings holding brackets.
+    assert {("VL602", 69, 7, 16), ("VL603", 71, 9, 14)} <= where
     fixes = {d.line: d.fix.edits for d in found if d.code == "VL102" and d.fix is not None}
     assert fixes[5][0].start == SIGNATURES.index(":  # a comment")
     assert fixes[27][0].start == SIGNATURES.index(") :\n        pass") + 1

@@ -129,7 +129,7 @@ def _locate_header(
     others = [node for node in nodes if id(node) not in header]
     name: Located | None = None
     # The common report: on the name, anchored at the definition (its start and its body's line,
-    # which the walk counted), with no decorators to generate before it.
+    # which the walk counted): nothing of it need be generated.
     if all(node is host.name for node in others) and all(node is host for node in start_nodes):
         named = locate_name(text, lines, host, line_breaks, indent)
         if named is not None:

@@ -1,6 +1,6 @@
 """Locating a function's parameter names (and where its ``:`` is) by reading the source text of
-its signature, instead of generating the parameters, their annotations and their defaults; and,
-without decorators, where a function or class and its name start, by arithmetic on its line.
+its signature, instead of generating the parameters, their annotations and their defaults; and
+where a function or class and its name start, from the lines of its decorators.
 
 Three rules report on nearly every function's header (a parameter without annotation, a missing
 return annotation with its fix at the ``:``), and generating a signature up to its last wanted
@@ -51,14 +51,22 @@ def header_nodes(function: cst.FunctionDef) -> dict[int, cst.CSTNode]:
 def locate_name(
     text: str, lines: LineIndex, definition: cst.FunctionDef | cst.ClassDef, line_breaks: int, indent: tuple[str, ...]
 ) -> tuple[Located, Located] | None:
-    """Where an undecorated ``definition`` whose text begins after ``line_breaks`` line breaks
-    starts (its ``def`` or ``class`` keyword; the whole span is not computed, only its start) and
-    where its name is; None when it has decorators or the text does not read as expected."""
-    if definition.decorators:
-        return None
-    # Its leading comment and blank lines are one line each, then its indentation.
-    line = line_breaks + 1 + len(definition.leading_lines) + len(definition.lines_after_decorators)
-    start = lines.line_start(line) + sum(len(token) for token in indent)
+    """Where ``definition``, whose text begins after ``line_breaks`` line breaks, starts (its
+    ``def``, ``async`` or ``class`` keyword: only its start is computed) and where its name is;
+    None when the text does not read as expected."""
+    width = sum(len(token) for token in indent)
+    # Its leading comment and blank lines are one line each; then each decorator's lines, up to
+    # the first line break outside brackets, strings and comments.
+    line = line_breaks + 1 + len(definition.leading_lines)
+    for decorator in definition.decorators:
+        line += len(decorator.leading_lines)
+        at = lines.line_start(line) + width
+        end = _line_end(text, at + 1)
+        if end is None or not text.startswith("@", at):
+            return None
+        line += text.count("\n", at, end) + 1
+    line += len(definition.lines_after_decorators)
+    start = lines.line_start(line) + width
     if isinstance(definition, cst.ClassDef):
         keyword = "class"
         name = start + len("class") + len(definition.whitespace_after_class.value)
@@ -71,10 +79,8 @@ def locate_name(
     value = definition.name.value
     if not text.startswith(keyword, start) or not text.startswith(value, name):
         return None
-    outer = lines.line_start(line_breaks + 1)
-    return Located(start, start, outer, outer, indent), Located(
-        name, name + len(value), name, name + len(value), indent
-    )
+    outer, end = lines.line_start(line_breaks + 1), name + len(value)
+    return Located(start, start, outer, outer, indent), Located(name, end, name, end, indent)
 
 
 def locate_signature(
@@ -101,6 +107,32 @@ def locate_signature(
         end = start + len(function.whitespace_before_colon.value)
         found[id(function.whitespace_before_colon)] = Located(start, end, start, end, name.indent)
     return {id(node): found[id(node)] for node in wanted}
+
+
+def _line_end(text: str, position: int) -> int | None:
+    """The offset of the line break that ends the logical line going on at ``position`` (outside
+    any bracket); None when unsure."""
+    depth = 0
+    while True:
+        match = _TOKEN.match(text, position)
+        if match is None:
+            return None
+        kind, start, position = match.lastgroup, match.start(), match.end()
+        if kind == "space":
+            if depth == 0 and "\n" in match.group():
+                return start + match.group().index("\n")
+        elif kind == "word" and text.startswith(("'", '"'), position):
+            if match.group().lower() not in _PLAIN_PREFIXES:
+                return None
+        elif kind == "quote":
+            string = _STRING.match(text, start)
+            if string is None:
+                return None
+            position = string.end()
+        elif kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
 
 
 def _params(params: cst.Parameters) -> list[cst.Param]:
