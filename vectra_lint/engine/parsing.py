@@ -1,8 +1,9 @@
 """Parsing source with libcst, for about four fifths of the cost of ``libcst.parse_module``.
 
-libcst's native parser builds the tree by calling each node class with keyword arguments, so a
-large part of a parse is spent in the ``__init__`` that ``dataclasses`` generated for the ~250
-node classes. Two things make that slower than it needs to be:
+libcst's native parser builds the tree by importing the libcst module and calling each node class
+on it with keyword arguments, so a large part of a parse is spent in Python: in the import (see
+``_NATIVE_FRAME`` below) and in the ``__init__`` that ``dataclasses`` generated for the ~250 node
+classes. Two things make the latter slower than it needs to be:
 
 - every node is validated as it is built (``CSTNode.__post_init__`` calls ``_validate``),
   including every node of a tree the parser has just built from source it accepted (libcst's
