@@ -272,7 +272,9 @@ class ScopeTracker:
         text) tells which names walrus or comprehension targets may bind."""
         self.frames: list[_Frame] = []
         self._bindings: dict[int, Bindings] = {}
-        self._expression_names = _expression_candidates(source) if source else frozenset()
+        self._source = source
+        # Read from the text on first use: most files never resolve a name.
+        self._expression_names: frozenset[str] | None = None
         self._expression_bound: dict[int, set[str]] = {}
         # Every name any import statement has bound so far in the walk, in any scope: a cheap
         # filter before the (lazy, scanning) shadowing check of ``qualified_name``.
@@ -357,12 +359,13 @@ class ScopeTracker:
     def function(self) -> cst.FunctionDef | cst.Lambda | None:
         """The innermost enclosing function or lambda (a class body in between counts as none)."""
         node = self.frames[-1].node if self.frames else None
-        return node if isinstance(node, (cst.FunctionDef, cst.Lambda)) else None
+        # Exact types: see `dotted_name`.
+        return node if type(node) is cst.FunctionDef or type(node) is cst.Lambda else None
 
     def in_async_function(self) -> bool:
         """Whether the code being walked runs directly in an ``async def`` (not a nested sync def)."""
-        node = self.function()
-        return isinstance(node, cst.FunctionDef) and node.asynchronous is not None
+        node = self.frames[-1].node if self.frames else None
+        return type(node) is cst.FunctionDef and node.asynchronous is not None
 
     def handler(self) -> cst.ExceptHandler | None:
         """The innermost ``except`` handler of the current function, if the walk is inside one."""
@@ -389,7 +392,12 @@ class ScopeTracker:
             bindings = self.bindings(frame.node)
             if name in bindings.other:
                 return None
-            if name in self._expression_names and name in self._bound_in_expressions(frame.node):
+            expression_names = self._expression_names
+            if expression_names is None:
+                expression_names = self._expression_names = (
+                    _expression_candidates(self._source) if self._source else frozenset()
+                )
+            if name in expression_names and name in self._bound_in_expressions(frame.node):
                 return None
             if name in bindings.imports:
                 return bindings.imports[name]
