@@ -349,6 +349,8 @@ class BlockingCalls(Analysis):
             if type(node.func) is cst.Attribute and node.func.attr.value in ("resolve", "absolute", "joinpath"):
                 return self._is_path_value(node.func.value)
             return self._is_path_class(node.func)
+        if not self._path_names:
+            return False  # most files: no name holds a path
         if type(node) is cst.Name:
             return self._lookup(self._path_names, node.value) is not None
         attribute = _self_attribute(node)

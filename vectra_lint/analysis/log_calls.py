@@ -34,7 +34,7 @@ class LogCalls(Analysis):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         """Remember ``x = logging.getLogger(...)`` and ``self.x = logging.getLogger(...)``."""
-        if self._is_get_logger(node.value):
+        if type(node.value) is cst.Call and self._is_get_logger(node.value):
             for target in node.targets:
                 self._bind(target.target)
 

@@ -101,11 +101,12 @@ class Loggers(Analysis):
     def _bind(self, target: cst.BaseExpression, origin: str | None) -> None:
         if origin is None:
             return
-        if isinstance(target, cst.Name):
+        # Exact types: see `dotted_name`.
+        if type(target) is cst.Name:
             scope = self._scope_node()
             if scope is not None:
                 self._bound[(id(scope), target.value)] = origin
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value in _SELF:
+        elif type(target) is cst.Attribute and type(target.value) is cst.Name and target.value.value in _SELF:
             owner = self._class_of_method()
             if owner is not None:
                 self._bound[(id(owner), target.attr.value)] = origin
@@ -113,8 +114,9 @@ class Loggers(Analysis):
     def visit_Assign(self, node: cst.Assign) -> None:
         """``logger = logging.getLogger(...)``, ``self.log = AppLogger()``."""
         origin = _value_origin(node.value)
-        for target in node.targets:
-            self._bind(target.target, origin)
+        if origin is not None:
+            for target in node.targets:
+                self._bind(target.target, origin)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """``log: logging.Logger = ...``, ``self.log: Logger``: the annotation says what it is."""
