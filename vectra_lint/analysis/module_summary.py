@@ -143,6 +143,8 @@ def _import_target(module: cst.ImportFrom) -> str:
 class ModuleSummary(Analysis):
     """Collects the module's imports, classes, constants and functions' calls (see :class:`ModuleFacts`)."""
 
+    requires = (BlockingCalls,)
+
     def __init__(self, context: FileContext) -> None:
         """Start summarising one file."""
         super().__init__(context)
