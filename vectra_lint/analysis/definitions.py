@@ -328,8 +328,9 @@ class DefinitionTracker:
         if self.visibility:
             definition.public = self._public(definition)
         last_overload = parent.last_overload if parent is not None else self._module_last_overload
-        definition.overload_implementation = is_function and last_overload == definition.name
-        mark = definition.name if is_function and definition.decorated_with(OVERLOAD) else None
+        if is_function and last_overload is not None:
+            definition.overload_implementation = last_overload == definition.name
+        mark = definition.name if is_function and decorators and definition.decorated_with(OVERLOAD) else None
         if parent is not None:
             parent.last_overload = mark
         else:
