@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 import libcst as cst
 
-from vectra_lint.analysis.blocking_calls import BlockingCalls, is_offload_call
+from vectra_lint.analysis.blocking_calls import OFFLOADERS, BlockingCalls
 from vectra_lint.analysis.module_names import is_package_file, module_names, package_base
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
@@ -311,7 +311,13 @@ class ModuleSummary(Analysis):
         """Record the call in its function (unless offloaded to a thread) and error-code references."""
         key = id(node)
         offloaded = key in self.offloaded
-        if is_offload_call(node):
+        func = node.func
+        # Exact types: see `dotted_name`.
+        if type(func) is cst.Attribute:
+            tail: str | None = func.attr.value
+        else:
+            tail = func.value if type(func) is cst.Name else None
+        if tail in OFFLOADERS:
             # Every call below it (its arguments, and its callee's own calls) runs off the loop:
             # noted here once, rather than a leave handler on every call of the file.
             self.offloaded.update(id(call) for call in iter_nodes(node, cst.Call) if call is not node)
@@ -331,12 +337,12 @@ class ModuleSummary(Analysis):
         qualname = self._function_nodes.get(id(frames[-1].node))
         if qualname is None:
             return
-        callee = dotted_name(node.func)
+        callee = dotted_name(func)
         if callee is not None:
             self._calls.setdefault(qualname, []).append(callee)
         found = self._blocking.match(node)
         if found is not None:
-            text = self.context.code_for(node.func)
+            text = self.context.code_for(func)
             self._blocking_calls.setdefault(qualname, []).append((found.code, found.qualified, text))
 
     def code_arguments(self, node: cst.Call) -> list[cst.BaseExpression]:
