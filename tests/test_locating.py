@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import libcst as cst
 import pytest
 
 from tests.helpers import lint, settings_for
 from tests.test_positions import TRICKY
 from vectra_lint import registry
 from vectra_lint.engine import locating
+from vectra_lint.engine.positions import Located
+from vectra_lint.engine.signatures import header_nodes, locate_signature
+from vectra_lint.engine.walker import iter_nodes
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample_backend"
 # The sample's files where the answer key expects a finding of an implemented rule, except those
@@ -95,3 +99,113 @@ def test_the_sample_files_cover_the_answer_key() -> None:
 @pytest.mark.parametrize("path", FILES)
 def test_sample_files(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _both((SAMPLE / path).read_text(encoding="utf-8"), monkeypatch, path)
+
+
+# Signatures the locator reads from the text (``signatures.py``) rather than generating them:
+# strings holding brackets, commas, quotes and `#`, comments, markers, stars, nested brackets;
+# and some it must leave to code generation (a lambda's top-level commas, an f-string).
+SIGNATURES = '''\
+def plain(a, b=1, *args, c, d="x, y", **kw):
+    pass
+
+
+def strings(a=r"\\\\", b=b'(', c="""),
+""", d='#', e=u"]", f=Rb'\\'', g=1):  # a comment, with ( in it
+    pass
+
+
+def posonly(a, /, b, *, c=(1, 2), d=[3, {4: 5}]):
+    pass
+
+
+def wrapped(
+    a,  # first, (
+    b: dict[str, "int"] = None,
+    *,
+    c,
+):
+    pass
+
+
+class Thing:
+    def typed(self, a: int, b: "x, y" = {}, *args: tuple[int, ...], **kwargs) -> None:
+        pass
+
+    async def spaced (self , a , * , b = 2 ,) :
+        pass
+
+
+def nested(a=lambda x, y: x, b=f"{1}", c=2):
+    pass
+
+
+def formatted(a=f"{'('}", b=2):
+    pass
+
+
+def empty():
+    pass
+
+
+def star_only(*, key):
+    pass
+
+
+# A comment before it.
+
+@decorator(
+    "with ( and ,",
+)
+async  def  decorated(self, a, b=")"):
+    pass
+
+
+class  Spaced :
+    # A comment, then a blank line.
+
+    async	def	tabbed	(a, b):  # noqa: VL603
+        pass
+
+
+@register(  # a comment (
+    """multi
+line""", b"')",
+)
+# between
+@simple
+class Decorated:
+    @property  # a comment
+    def value(self): return 1
+'''
+
+
+def test_signatures(monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(SIGNATURES, monkeypatch)
+
+
+def test_signature_positions() -> None:
+    found = lint(SIGNATURES, settings_for("VL101", "VL102", "VL602", "VL603"), "app/services/x.py")
+    where = {(d.code, d.line, d.column, d.end_column) for d in found}
+    # `f` of `strings`, after a raw string ending in an escaped quote; `b` of `spaced`, after a
+    # bare `*` with spaces around it; `c` of `nested`, after a lambda; `b` of `decorated`, and of
+    # `tabbed`, after tabs.
+    expected = {("VL101", 6, 31, 32), ("VL101", 27, 38, 39), ("VL101", 31, 40, 41), ("VL101", 52, 32, 33)}
+    assert expected | {("VL101", 59, 26, 27), ("VL102", 59, 15, 21)} <= where
+    # After decorators spanning lines, with comments and strings holding brackets.
+    assert {("VL602", 69, 7, 16), ("VL603", 71, 9, 14)} <= where
+    fixes = {d.line: d.fix.edits for d in found if d.code == "VL102" and d.fix is not None}
+    assert fixes[5][0].start == SIGNATURES.index(":  # a comment")
+    assert fixes[27][0].start == SIGNATURES.index(") :\n        pass") + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [("plain", True), ("strings", True), ("wrapped", True), ("spaced", True), ("nested", False), ("formatted", False)],
+)
+def test_what_the_signature_reader_reads(name: str, read: bool) -> None:
+    module = cst.parse_module(SIGNATURES)
+    function = next(node for node in iter_nodes(module, cst.FunctionDef) if node.name.value == name)
+    start = SIGNATURES.index(f"def {name}") + 4
+    where = Located(start, start + len(name), start, start + len(name), ())
+    wanted = list(header_nodes(function).values())
+    assert (locate_signature(SIGNATURES, function, where, wanted) is not None) is read

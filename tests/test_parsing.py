@@ -13,7 +13,7 @@ import libcst as cst
 import pytest
 from libcst._nodes.base import CSTNode
 
-from vectra_lint.engine import walker
+from vectra_lint.engine import parsing, walker
 from vectra_lint.engine.parsing import parse_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +80,27 @@ def test_nodes_built_after_a_parse_are_validated() -> None:
     parse_module("x = 1\n")
     with pytest.raises(cst.CSTValidationError, match="not a valid identifier"):
         cst.Name("not valid")
+
+
+@pytest.mark.parametrize("source", ["import os\nx = f(a, *b)[1:2]\n", "def f(:\n", "x = u'a' b'c'\n"])
+def test_the_parser_imports_only_libcst(monkeypatch: pytest.MonkeyPatch, source: str) -> None:
+    # The parser is called with a do-nothing __import__, which works for modules already imported.
+    asked: list[str] = []
+
+    def record(name: str, *rest: object) -> None:
+        asked.append(name)
+
+    monkeypatch.setitem(parsing._NATIVE_FRAME["__builtins__"], "__import__", record)
+    try:
+        parse_module(source)
+    except Exception:  # noqa: S110  # the invalid sources fail; what matters is what they imported
+        pass
+    assert set(asked) == {"libcst"}
+
+
+def test_a_parse_that_needs_another_import_is_done_the_usual_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(source: str) -> cst.Module:
+        raise KeyError("libcst.future_module")
+
+    monkeypatch.setattr(parsing, "_native_parse", missing)
+    assert parse_module("x = 1\n").deep_equals(cst.parse_module("x = 1\n"))

@@ -103,3 +103,13 @@ def test_locating_a_few_nodes_stops_early() -> None:
     module = cst.parse_module(TRICKY)
     first = next(iter_nodes(module, cst.Decorator))
     assert set(locate(module, [first])) == {id(first)}
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [("", [0]), ("a", [0]), ("a\n", [0, 2]), ("a\nbc\n\nd", [0, 2, 5, 6]), ("a\r\nb\rc\n", [0, 3, 5, 7])],
+)
+def test_line_starts(text: str, starts: list[int]) -> None:
+    lines = LineIndex(text)
+    assert [lines.line_start(number) for number in range(1, len(starts) + 1)] == starts
+    assert lines.line_col(len(text)) == (len(starts), len(text) - starts[-1] + 1)

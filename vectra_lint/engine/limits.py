@@ -27,11 +27,14 @@ MAX_DEPTH = 600
 _SUSPECT_BRACKETS = 60
 _SUSPECT_LINE = 3000
 _SUSPECT_CONTINUED_LINES = 300
-_NOT_BRACKET_OR_NEWLINE = re.compile(r"[^()\[\]{}\n\0]+")
+# The scan runs on the UTF-8 bytes: deleting every other byte with bytes.translate is several
+# times faster than a regular expression on the text (no multi-byte character has an ASCII byte).
+_NOT_BRACKET_OR_NEWLINE = bytes(byte for byte in range(256) if byte not in b"()[]{}\n\0")
 # A line starting at column 0 with a name, decorator or comment starts a new statement: counting
 # restarts there, so that a bracket inside a string does not leave the rest of the file "open".
-_TOP_LEVEL_LINE = re.compile(r"\n(?=[A-Za-z_@#])")
-_OPENING = frozenset("([{")
+_TOP_LEVEL_LINE = re.compile(rb"\n(?=[A-Za-z_@#])")
+_OPENING = frozenset(b"([{")
+_NEWLINE = ord("\n")
 
 
 class CannotAnalyse(Exception):
@@ -56,10 +59,11 @@ def looks_deep(text: str) -> bool:
     if max(map(len, text.split("\n"))) > _SUSPECT_LINE:
         return True
     depth = deepest = continued = 0
-    for char in _NOT_BRACKET_OR_NEWLINE.sub("", _TOP_LEVEL_LINE.sub("\0", text)):
-        if char == "\0":
+    marked = _TOP_LEVEL_LINE.sub(b"\0", text.encode("utf-8", "surrogatepass"))
+    for char in marked.translate(None, _NOT_BRACKET_OR_NEWLINE):
+        if char == 0:
             depth = continued = 0
-        elif char == "\n":
+        elif char == _NEWLINE:
             if depth > 0:
                 continued += 1
                 if continued > _SUSPECT_CONTINUED_LINES:
@@ -102,12 +106,19 @@ def precheck(text: str, path: str) -> Rejected | None:
 
 
 def _depth(tree: ast.AST) -> int:
-    # Iterative: the tree may be deeper than Python's recursion limit.
+    # Iterative: the tree may be deeper than Python's recursion limit. The fields are read here
+    # rather than through ast.iter_child_nodes, whose generator per node tripled the cost.
     deepest = 0
     stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     while stack:
         node, level = stack.pop()
         if level > deepest:
             deepest = level
-        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+        level += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                stack.append((value, level))
+            elif type(value) is list:
+                stack.extend((item, level) for item in value if isinstance(item, ast.AST))
     return deepest

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
@@ -19,10 +20,11 @@ class LineIndex:
             # Old Mac line ends count as lines too, as for Python's tokenizer (and Ruff).
             starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
         else:
-            position = text.find("\n")
-            while position != -1:
-                starts.append(position + 1)
-                position = text.find("\n", position + 1)
+            # Each line starts where the one before does plus its length and its "\n", summed in C:
+            # a loop of `find` calls costs about half as much again on a large file.
+            lines = text.split("\n")
+            del lines[-1]  # the text after the last line break ends no line
+            starts.extend(accumulate(map((1).__add__, map(len, lines))))
         self.starts = starts
         self.length = len(text)
 

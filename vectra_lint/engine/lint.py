@@ -10,8 +10,9 @@ fixing (repeating this until nothing changes) is ``fixing/apply.py``.
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 
 import libcst as cst
@@ -192,12 +193,6 @@ def _finish(
     return apply_noqa(path, text, diagnostics, [d for d in directives if d is not None], settings, ignored)
 
 
-def _span(located: Located, lines: LineIndex) -> tuple[int, int, int, int]:
-    line, column = lines.line_col(located.start)
-    end_line, end_column = lines.line_col(located.end)
-    return line, column, end_line, end_column
-
-
 def _diagnostic(
     path: str,
     module: cst.Module,
@@ -208,20 +203,27 @@ def _diagnostic(
     text: str,
     line_length: int,
 ) -> Diagnostic:
+    # Once per report (tens of thousands on a large project): the line numbers come straight from
+    # the line-start table (the line of an offset is the number of line starts at or before it).
+    starts = lines.starts
     where = located[id(report.node)]
+    start, end = where.start, where.end
     if report.length is not None:
-        where = replace(where, end=min(where.end, where.start + report.length))
-    line, column, end_line, end_column = _span(where, lines)
+        end = min(end, start + report.length)
+    line = bisect_right(starts, start)
+    end_line = bisect_right(starts, end)
     noqa_lines = {line}
-    if report.anchor is not None:
-        anchor = located[id(report.anchor)]
-        noqa_lines.add(lines.line_col(anchor.start)[0])
-        if isinstance(report.anchor, cst.BaseCompoundStatement):
-            body = report.anchor.body
-            body_line = body_lines.get(id(body))
-            noqa_lines.add(body_line if body_line is not None else lines.line_col(located[id(body)].outer_start)[0])
+    anchor = report.anchor
+    if anchor is not None:
+        anchored = located[id(anchor)]
+        noqa_lines.add(bisect_right(starts, anchored.start))
+        if isinstance(anchor, cst.BaseCompoundStatement):
+            body_line = body_lines.get(id(anchor.body))
+            if body_line is None:
+                body_line = bisect_right(starts, located[id(anchor.body)].outer_start)
+            noqa_lines.add(body_line)
         else:
-            noqa_lines.add(lines.line_col(anchor.end)[0])
+            noqa_lines.add(bisect_right(starts, anchored.end))
     fix = to_fix(module, report.fix, located, text, line_length) if report.fix is not None else None
     return Diagnostic(
         path,
@@ -229,9 +231,9 @@ def _diagnostic(
         report.name,
         report.message,
         line,
-        column,
+        start - starts[line - 1] + 1,
         end_line,
-        end_column,
+        end - starts[end_line - 1] + 1,
         fix,
         tuple(sorted(noqa_lines)),
         report.pending,

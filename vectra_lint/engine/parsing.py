@@ -1,8 +1,9 @@
 """Parsing source with libcst, for about four fifths of the cost of ``libcst.parse_module``.
 
-libcst's native parser builds the tree by calling each node class with keyword arguments, so a
-large part of a parse is spent in the ``__init__`` that ``dataclasses`` generated for the ~250
-node classes. Two things make that slower than it needs to be:
+libcst's native parser builds the tree by importing the libcst module and calling each node class
+on it with keyword arguments, so a large part of a parse is spent in Python: in the import (see
+``_NATIVE_FRAME`` below) and in the ``__init__`` that ``dataclasses`` generated for the ~250 node
+classes. Two things make the latter slower than it needs to be:
 
 - every node is validated as it is built (``CSTNode.__post_init__`` calls ``_validate``),
   including every node of a tree the parser has just built from source it accepted (libcst's
@@ -24,6 +25,7 @@ and parameter order); invalid source must keep failing as it did.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -107,10 +109,29 @@ def _install() -> None:
 _install()
 
 
+# The native parser imports the libcst module anew for every node it builds (pyo3's
+# ``PyModule::import``, that is ``PyImport_Import``), and most of that went to
+# ``builtins.__import__`` finding libcst in ``sys.modules``. PyImport_Import calls the
+# ``__import__`` of the calling frame's globals, then takes the module from ``sys.modules``
+# whatever that call returned. So the parser is called from a frame whose builtins hold a
+# do-nothing ``__import__`` (``"".format`` takes any arguments, in C): each import is then one
+# lookup in ``sys.modules``. This works only for modules already imported: libcst is the only
+# one the parser asks for (tests/test_parsing.py checks it), and if a later libcst asked for
+# another, it would get a KeyError and the file is parsed again the usual way.
+# (libcst.native is a compiled module without type information.)
+_native: Any = importlib.import_module("libcst.native")
+_NATIVE_FRAME: dict[str, Any] = {"__builtins__": {"__import__": "".format}, "_native_parse": _native.parse_module}
+exec("def parse(source):\n    return _native_parse(source, 'utf-8')\n", _NATIVE_FRAME)  # noqa: S102  # see above
+_native_parse: Callable[[str], cst.Module] = _NATIVE_FRAME["parse"]
+
+
 def parse_module(text: str) -> cst.Module:
     """``libcst.parse_module``, minus most of the per-node validation of the parser's own output."""
     _validating[0] = False
     try:
-        return cst.parse_module(text)
+        try:
+            return _native_parse(text)
+        except KeyError:
+            return cst.parse_module(text)
     finally:
         _validating[0] = True

@@ -48,6 +48,8 @@ def apply_noqa(
     ignored: frozenset[str],
 ) -> tuple[Diagnostic, ...]:
     """``diagnostics`` without those a directive suppresses, plus VL002/VL003 on the directives."""
+    if not directives:
+        return tuple(diagnostics)  # most files: nothing to look up per diagnostic
     by_line: dict[int, list[noqa.Directive]] = {}
     for directive in directives:
         by_line.setdefault(directive.line, []).append(directive)

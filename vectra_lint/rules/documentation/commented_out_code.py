@@ -441,12 +441,17 @@ class CommentedOutCode(Rule):
         # Comment texts that may be code, from the raw source; each one the walk meets is struck
         # off, and what is left is in brackets (or in a string).
         self._pending: Counter[str] = Counter()
+        source = context.source
+        if "#" in source:
+            raw = (comment.rstrip() for comment in _RAW_COMMENT.findall(source))
+            self._pending.update(comment for comment in raw if _candidate(comment))
+
+    def applies(self) -> bool:
+        """Only files with a comment that may be code (on django, fewer than half) are walked."""
+        return bool(self._pending)
 
     def _lines(self, lines: Sequence[cst.EmptyLine]) -> None:
         """Check own-line comments: runs of consecutive comment lines are examined together."""
-        if not self._pending:
-            # No comment of the file can be code (most files): nothing to examine.
-            return
         run: list[cst.EmptyLine] = []
         for line in lines:
             if line.comment is not None:
@@ -491,7 +496,7 @@ class CommentedOutCode(Rule):
 
     def _trailing(self, whitespace: cst.TrailingWhitespace) -> None:
         comment = whitespace.comment
-        if comment is None or not self._pending:
+        if comment is None:
             return
         if not self._seen(comment.value) or _LICENCE.search(comment.value) or not _line_is_code(_text(comment.value)):
             return
@@ -504,11 +509,7 @@ class CommentedOutCode(Rule):
     # lines are consecutive (the walk does not visit them in source order). These run for every
     # statement, so each first checks cheaply whether there is a comment at all.
     def visit_Module(self, node: cst.Module) -> None:
-        """Note the file's candidate comments; check those before the first statement and after the last."""
-        source = self.context.source
-        if "#" in source:
-            raw = (comment.rstrip() for comment in _RAW_COMMENT.findall(source))
-            self._pending.update(comment for comment in raw if _candidate(comment))
+        """Check the comments before the first statement and after the last."""
         self._lines(node.header)
         self._lines(node.footer)
 
@@ -558,8 +559,6 @@ class CommentedOutCode(Rule):
 
     def _line_comments(self, node: cst.SimpleStatementLine | cst.Decorator) -> None:
         """Comments above a statement or decorator and at the end of its line."""
-        if not self._pending:
-            return
         if node.leading_lines:
             self._lines(node.leading_lines)
         if node.trailing_whitespace.comment is not None:
@@ -569,8 +568,6 @@ class CommentedOutCode(Rule):
 
     def visit_BaseCompoundStatement(self, node: cst.BaseCompoundStatement) -> None:
         """Comments above a compound statement (and between its decorators and ``def``)."""
-        if not self._pending:
-            return
         if node.leading_lines:
             self._lines(node.leading_lines)
         # Exact types: a failed isinstance against libcst's ABC-based classes is slow.
@@ -592,8 +589,6 @@ class CommentedOutCode(Rule):
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """The comment after a block's ``:`` and the comments closing the block."""
-        if not self._pending:
-            return
         if node.header.comment is not None:
             self._trailing(node.header)
         if node.footer:
