@@ -204,7 +204,7 @@ class BlockingCalls(Analysis):
             full = dotted_name(alias.name)
             if full is None:
                 continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 self._imported.setdefault(alias.asname.name.value, set()).add(full)
             else:
                 top = full.split(".", 1)[0]
@@ -216,10 +216,10 @@ class BlockingCalls(Analysis):
             return
         module = dotted_name(node.module)
         for alias in node.names:
-            if not isinstance(alias.name, cst.Name):
+            if type(alias.name) is not cst.Name:
                 continue
             bound = alias.name.value
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 bound = alias.asname.name.value
             self._imported.setdefault(bound, set()).add(f"{module}.{alias.name.value}")
 

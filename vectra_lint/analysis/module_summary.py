@@ -192,7 +192,7 @@ class ModuleSummary(Analysis):
             return
         for alias in node.names:
             full = dotted_name(alias.name) or ""
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 self._imports[alias.asname.name.value] = full
             else:
                 top = full.split(".")[0]
@@ -209,7 +209,7 @@ class ModuleSummary(Analysis):
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             bound = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 bound = alias.asname.name.value
             self._imports[bound] = f"{base}.{name}" if base and not base.endswith(".") else f"{base}{name}"
 

@@ -312,7 +312,7 @@ class ScopeTracker:
     def visit_Import(self, node: cst.Import) -> None:
         """Remember the names an import binds."""
         for alias in node.names:
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 self._imported.add(alias.asname.name.value)
             else:
                 self._imported.add((dotted_name(alias.name) or "").split(".")[0])
@@ -322,7 +322,7 @@ class ScopeTracker:
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 self._imported.add(alias.asname.name.value)
             else:
                 self._imported.add(dotted_name(alias.name) or "")
@@ -386,7 +386,7 @@ class ScopeTracker:
         innermost = True
         for frame in reversed(self.frames):
             # Class bodies are not visible from the functions inside them.
-            if isinstance(frame.node, cst.ClassDef) and not innermost:
+            if type(frame.node) is cst.ClassDef and not innermost:
                 continue
             innermost = False
             bindings = self.bindings(frame.node)
@@ -414,18 +414,18 @@ class ScopeTracker:
         """Like ``qualified_name``, for a ``Name``/``Attribute`` rooted in an import; ``None`` for
         anything else. Cheap for the common case of a name no import statement has bound."""
         base = node
-        while isinstance(base, cst.Attribute):
+        while type(base) is cst.Attribute:
             base = base.value
-        if not isinstance(base, cst.Name) or base.value not in self._imported:
+        if type(base) is not cst.Name or base.value not in self._imported:
             return None
         found = self.qualified_name(node)
         return None if found is None or found.startswith(BUILTINS_PREFIX) else found
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         """The qualified name of a ``Name`` or dotted ``Attribute`` (``nap`` -> ``time.sleep``)."""
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             return self.resolve_name(node.value)
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             base = self.qualified_name(node.value)
             if base is None:
                 return None
