@@ -314,6 +314,10 @@ class Analysis:
     how whole-project knowledge is built without a second parse.
     """
 
+    requires: ClassVar[tuple[type[Analysis], ...]] = ()
+    """Other analyses this one reads (``context.analysis(cls)``): built before it, and walked
+    whenever it is."""
+
     def __init__(self, context: FileContext) -> None:
         """Start the analysis of one file."""
         self.context = context

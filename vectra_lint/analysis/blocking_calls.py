@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 import libcst as cst
 
@@ -151,6 +152,10 @@ class BlockingCall:
     """The sync client class or factory, for a method call on a client instance."""
 
 
+_UNSEEN: Final = BlockingCall("", "")
+"""Marks a call not matched yet in the per-file cache (``None`` caches "no blocking call")."""
+
+
 def _tail(func: cst.BaseExpression) -> str | None:
     # Exact types: see `dotted_name`.
     if type(func) is cst.Attribute:
@@ -172,11 +177,6 @@ def _tables(extra: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
     """The blocking table with the configured heavy calls, and the last names worth resolving."""
     table = {**BLOCKING, **{name: CPU_BOUND for name in extra}}
     return table, frozenset(name.rsplit(".", 1)[-1] for name in table) | PATH_METHODS
-
-
-def is_offload_call(call: cst.Call) -> bool:
-    """Whether ``call`` hands a function to a thread (``asyncio.to_thread``, ``run_in_executor``)."""
-    return _tail(call.func) in OFFLOADERS
 
 
 class BlockingCalls(Analysis):
@@ -204,7 +204,7 @@ class BlockingCalls(Analysis):
             full = dotted_name(alias.name)
             if full is None:
                 continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 self._imported.setdefault(alias.asname.name.value, set()).add(full)
             else:
                 top = full.split(".", 1)[0]
@@ -216,10 +216,10 @@ class BlockingCalls(Analysis):
             return
         module = dotted_name(node.module)
         for alias in node.names:
-            if not isinstance(alias.name, cst.Name):
+            if type(alias.name) is not cst.Name:
                 continue
             bound = alias.name.value
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 bound = alias.asname.name.value
             self._imported.setdefault(bound, set()).add(f"{module}.{alias.name.value}")
 
@@ -349,6 +349,8 @@ class BlockingCalls(Analysis):
             if type(node.func) is cst.Attribute and node.func.attr.value in ("resolve", "absolute", "joinpath"):
                 return self._is_path_value(node.func.value)
             return self._is_path_class(node.func)
+        if not self._path_names:
+            return False  # most files: no name holds a path
         if type(node) is cst.Name:
             return self._lookup(self._path_names, node.value) is not None
         attribute = _self_attribute(node)
@@ -357,8 +359,9 @@ class BlockingCalls(Analysis):
     def match(self, call: cst.Call) -> BlockingCall | None:
         """The blocking call ``call`` is, if any (the answer is cached per node)."""
         key = id(call)
-        if key in self._cache:
-            return self._cache[key]
+        found = self._cache.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            return found
         found = self._match(call)
         self._cache[key] = found
         return found

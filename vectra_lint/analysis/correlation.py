@@ -157,7 +157,8 @@ def _is_http_middleware_decorator(decorator: cst.Decorator) -> bool:
 
 
 def _is_asgi_call(node: cst.CSTNode) -> bool:
-    if not (isinstance(node, cst.FunctionDef) and node.name.value == "__call__" and node.asynchronous is not None):
+    # Exact type: see `dotted_name` (this runs for every statement of every class body).
+    if not (type(node) is cst.FunctionDef and node.name.value == "__call__" and node.asynchronous is not None):
         return False
     names = [param.name.value for param in node.params.params]
     return names[-3:] == ["scope", "receive", "send"]
@@ -199,7 +200,7 @@ class CorrelationAnalysis(Analysis):
     # Middleware units.
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Open an ``@app.middleware("http")`` function, or a correlation helper."""
-        if any(_is_http_middleware_decorator(decorator) for decorator in node.decorators):
+        if node.decorators and any(_is_http_middleware_decorator(decorator) for decorator in node.decorators):
             self._units.append(_Unit(node, node.name.value))
         elif "correlation" in node.name.value.lower() and not self._units:
             self._units.append(_Unit(node, node.name.value, helper=True))

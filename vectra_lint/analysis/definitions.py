@@ -316,10 +316,11 @@ class DefinitionTracker:
         """Push ``node`` and return what is known about it."""
         parent = self.stack[-1] if self.stack else None
         decorators = decorator_names(self.context, node) if node.decorators else ()
-        is_function = isinstance(node, cst.FunctionDef)
+        # Exact types: see `dotted_name`.
+        is_function = type(node) is cst.FunctionDef
         if parent is None:
             kind = DefinitionKind.FUNCTION if is_function else DefinitionKind.CLASS
-        elif isinstance(parent.node, cst.ClassDef):
+        elif type(parent.node) is cst.ClassDef:
             kind = DefinitionKind.METHOD if is_function else DefinitionKind.NESTED_CLASS
         else:
             kind = DefinitionKind.NESTED_FUNCTION if is_function else DefinitionKind.NESTED_CLASS
@@ -327,8 +328,9 @@ class DefinitionTracker:
         if self.visibility:
             definition.public = self._public(definition)
         last_overload = parent.last_overload if parent is not None else self._module_last_overload
-        definition.overload_implementation = is_function and last_overload == definition.name
-        mark = definition.name if is_function and definition.decorated_with(OVERLOAD) else None
+        if is_function and last_overload is not None:
+            definition.overload_implementation = last_overload == definition.name
+        mark = definition.name if is_function and decorators and definition.decorated_with(OVERLOAD) else None
         if parent is not None:
             parent.last_overload = mark
         else:
@@ -472,7 +474,7 @@ class FunctionBodies(Analysis):
     def visit_Return(self, node: cst.Return) -> None:
         """Note a ``return <value>`` (``return None`` returns nothing)."""
         value = node.value
-        if self.stack and value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
+        if self.stack and value is not None and not (type(value) is cst.Name and value.value == "None"):
             self.stack[-1].returns_value = True
 
     def visit_Yield(self, node: cst.Yield) -> None:

@@ -16,38 +16,29 @@ from __future__ import annotations
 
 import libcst as cst
 
+from vectra_lint.analysis.loggers import GET_LOGGER, Loggers
 from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Analysis
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
-GET_LOGGER = "logging.getLogger"
 
 
 class LogCalls(Analysis):
-    """Names bound to ``logging.getLogger(...)`` in this file, and the log-call test built on them."""
+    """The log-call test, on the configured logger names and the names this file binds to
+    ``logging.getLogger(...)``: those are noted by :class:`Loggers` in the same walk (one handler
+    per assignment instead of two), so this analysis has no handlers of its own."""
+
+    requires = (Loggers,)
 
     def __init__(self, context: FileContext) -> None:
         """Start with only the configured logger names."""
         super().__init__(context)
-        self._names = set(context.settings.names.loggers)
-        """Variables and attribute names known to hold a logger."""
+        self._configured = context.settings.names.loggers
+        self._bound = context.analysis(Loggers).get_logger_names
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        """Remember ``x = logging.getLogger(...)`` and ``self.x = logging.getLogger(...)``."""
-        if self._is_get_logger(node.value):
-            for target in node.targets:
-                self._bind(target.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        """Remember ``x: logging.Logger = logging.getLogger(...)``."""
-        if node.value is not None and self._is_get_logger(node.value):
-            self._bind(node.target)
-
-    def _bind(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
-            self._names.add(target.value)
-        elif isinstance(target, cst.Attribute):
-            self._names.add(target.attr.value)
+    def _known(self, name: str) -> bool:
+        """Whether ``name`` (a variable or an attribute name) is known to hold a logger."""
+        return name in self._configured or name in self._bound
 
     def _is_get_logger(self, value: cst.BaseExpression) -> bool:
         if type(value) is not cst.Call:  # exact type: see `dotted_name`
@@ -63,10 +54,10 @@ class LogCalls(Analysis):
             return None
         receiver = func.value
         if isinstance(receiver, cst.Name):
-            if receiver.value in self._names or self.context.scope.qualified_name(receiver) == "logging":
+            if self._known(receiver.value) or self.context.scope.qualified_name(receiver) == "logging":
                 return func.attr.value
         elif isinstance(receiver, cst.Attribute):
-            if receiver.attr.value in self._names:
+            if self._known(receiver.attr.value):
                 return func.attr.value
         elif self._is_get_logger(receiver):
             return func.attr.value

@@ -47,6 +47,7 @@ PLAIN_BASES = frozenset({"abc.ABC", "typing.Generic", "typing.Protocol"})
 """Library bases that do not make a class a logger."""
 
 MAX_DEPTH = 16
+GET_LOGGER = "logging.getLogger"
 
 _SELF = ("self", "cls")
 IMPORTED = "import:"
@@ -86,6 +87,9 @@ class Loggers(Analysis):
         super().__init__(context)
         # (id of the scope node, name) -> origin as written; for attributes the scope is the class.
         self._bound: dict[tuple[int, str], str] = {}
+        self.get_logger_names: set[str] = set()
+        """Names and attribute names (``audit``, ``self._log``'s ``_log``) assigned
+        ``logging.getLogger(...)`` so far in the walk, in any scope (what ``LogCalls`` reads)."""
 
     def _scope_node(self) -> cst.CSTNode | None:
         frames = self.context.scope.frames
@@ -101,27 +105,46 @@ class Loggers(Analysis):
     def _bind(self, target: cst.BaseExpression, origin: str | None) -> None:
         if origin is None:
             return
-        if isinstance(target, cst.Name):
+        # Exact types: see `dotted_name`.
+        if type(target) is cst.Name:
             scope = self._scope_node()
             if scope is not None:
                 self._bound[(id(scope), target.value)] = origin
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value in _SELF:
+        elif type(target) is cst.Attribute and type(target.value) is cst.Name and target.value.value in _SELF:
             owner = self._class_of_method()
             if owner is not None:
                 self._bound[(id(owner), target.attr.value)] = origin
 
     def visit_Assign(self, node: cst.Assign) -> None:
         """``logger = logging.getLogger(...)``, ``self.log = AppLogger()``."""
-        origin = _value_origin(node.value)
-        for target in node.targets:
-            self._bind(target.target, origin)
+        value = node.value
+        if type(value) is cst.Call and self._is_get_logger(value):  # exact type: see `dotted_name`
+            for target in node.targets:
+                self._note_get_logger(target.target)
+        origin = _value_origin(value)
+        if origin is not None:
+            for target in node.targets:
+                self._bind(target.target, origin)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """``log: logging.Logger = ...``, ``self.log: Logger``: the annotation says what it is."""
+        if node.value is not None and type(node.value) is cst.Call and self._is_get_logger(node.value):
+            self._note_get_logger(node.target)
         origin = _annotation_origin(node.annotation.annotation)
         if origin is None and node.value is not None:
             origin = _value_origin(node.value)
         self._bind(node.target, origin)
+
+    def _is_get_logger(self, value: cst.Call) -> bool:
+        func = value.func
+        tail = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else None
+        return tail == "getLogger" and self.context.scope.qualified_name(func) == GET_LOGGER
+
+    def _note_get_logger(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.get_logger_names.add(target.value)
+        elif isinstance(target, cst.Attribute):
+            self.get_logger_names.add(target.attr.value)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Annotated parameters (the function's scope is entered before this analysis sees it)."""

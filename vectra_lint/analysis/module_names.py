@@ -42,8 +42,14 @@ def is_package_file(relative: str) -> bool:
 
 def _package_depth(parts: list[str], relative: str, root: Path) -> int:
     """How many of the folders above the file, from the nearest up, are packages."""
-    directory = parts[:-1]
     prefix = "/" if relative.startswith("/") else str(root)
+    return _folder_package_depth(prefix, tuple(parts[:-1]))
+
+
+# Per folder: the files of one folder share the answer, and a file asks it twice (its names and
+# its package base).
+@lru_cache(maxsize=4096)
+def _folder_package_depth(prefix: str, directory: tuple[str, ...]) -> int:
     depth = 0
     while depth < len(directory) and _is_package(os.path.join(prefix, *directory[: len(directory) - depth])):
         depth += 1

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 import libcst as cst
 
-from vectra_lint.analysis.blocking_calls import BlockingCalls, is_offload_call
+from vectra_lint.analysis.blocking_calls import OFFLOADERS, BlockingCalls
 from vectra_lint.analysis.module_names import is_package_file, module_names, package_base
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
+from vectra_lint.engine.walker import iter_nodes
 from vectra_lint.rule import Analysis, IntOption
 
 if TYPE_CHECKING:
@@ -142,6 +143,8 @@ def _import_target(module: cst.ImportFrom) -> str:
 class ModuleSummary(Analysis):
     """Collects the module's imports, classes, constants and functions' calls (see :class:`ModuleFacts`)."""
 
+    requires = (BlockingCalls,)
+
     def __init__(self, context: FileContext) -> None:
         """Start summarising one file."""
         super().__init__(context)
@@ -159,12 +162,11 @@ class ModuleSummary(Analysis):
         self._calls: dict[str, list[str]] = {}
         self._blocking_calls: dict[str, list[tuple[str, str, str]]] = {}
         self._code_refs: list[str] = []
-        self._offload_depth = 0
-        self._offload_nodes: set[int] = set()
         self.offloaded: set[int] = set()
         """Calls inside the arguments of ``asyncio.to_thread``/``run_in_executor``: they are not made on the loop."""
         self._position = error_code_position(context)
-        self._last_arguments: tuple[int, list[cst.BaseExpression]] = (0, [])
+        self._last_call = 0
+        self._last_arguments: list[cst.BaseExpression] = []
         self._facts: ModuleFacts | None = None
         self.index: ProjectIndex | None = None
         """This file's own index, built on first use by the rules' ``finish`` (``file_index``)."""
@@ -176,7 +178,7 @@ class ModuleSummary(Analysis):
     def _top_class(self) -> str | None:
         # The frames themselves: ``scope.definitions()`` would build a list for every assignment.
         frames = self.context.scope.frames
-        if len(frames) == 2 and isinstance(frames[1].node, cst.ClassDef):
+        if len(frames) == 2 and type(frames[1].node) is cst.ClassDef:
             return self._class_nodes.get(id(frames[1].node))
         return None
 
@@ -190,7 +192,7 @@ class ModuleSummary(Analysis):
             return
         for alias in node.names:
             full = dotted_name(alias.name) or ""
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 self._imports[alias.asname.name.value] = full
             else:
                 top = full.split(".")[0]
@@ -207,7 +209,7 @@ class ModuleSummary(Analysis):
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             bound = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 bound = alias.asname.name.value
             self._imports[bound] = f"{base}.{name}" if base and not base.endswith(".") else f"{base}{name}"
 
@@ -241,15 +243,17 @@ class ModuleSummary(Analysis):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         """Record module-level constants and aliases, and class attributes of top-level classes."""
-        if self._at_module_level():
+        frames = self.context.scope.frames
+        depth = len(frames)
+        if depth == 1:
             for target in node.targets:
                 self._bind_module(target.target, node.value)
-            return
-        owner = self._top_class()
-        if owner is not None:
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    self._bind_class(owner, target.target.value, node.value)
+        elif depth == 2 and type(frames[1].node) is cst.ClassDef:
+            owner = self._class_nodes.get(id(frames[1].node))
+            if owner is not None:
+                for target in node.targets:
+                    if type(target.target) is cst.Name:
+                        self._bind_class(owner, target.target.value, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """Like ``visit_Assign`` for annotated assignments with a value."""
@@ -305,43 +309,47 @@ class ModuleSummary(Analysis):
 
     def visit_Call(self, node: cst.Call) -> None:
         """Record the call in its function (unless offloaded to a thread) and error-code references."""
-        offloaded = self._offload_depth > 0
-        if offloaded:
-            self.offloaded.add(id(node))
-        if is_offload_call(node):
-            self._offload_depth += 1
-            self._offload_nodes.add(id(node))
-        arguments = error_code_arguments(node, self._position) if node.args else []
-        self._last_arguments = (id(node), arguments)
-        for value in arguments:
-            reference = dotted_name(value)
-            if reference is not None and reference != "None":
-                self._code_refs.append(reference)
+        key = id(node)
+        offloaded = key in self.offloaded
+        func = node.func
+        # Exact types: see `dotted_name`.
+        if type(func) is cst.Attribute:
+            tail: str | None = func.attr.value
+        else:
+            tail = func.value if type(func) is cst.Name else None
+        if tail in OFFLOADERS:
+            # Every call below it (its arguments, and its callee's own calls) runs off the loop:
+            # noted here once, rather than a leave handler on every call of the file.
+            self.offloaded.update(id(call) for call in iter_nodes(node, cst.Call) if call is not node)
+        if node.args:
+            arguments = error_code_arguments(node, self._position)
+            for value in arguments:
+                reference = dotted_name(value)
+                if reference is not None and reference != "None":
+                    self._code_refs.append(reference)
+        else:
+            arguments = []
+        self._last_call = key
+        self._last_arguments = arguments
         frames = self.context.scope.frames
         if offloaded or not frames:
             return
         qualname = self._function_nodes.get(id(frames[-1].node))
         if qualname is None:
             return
-        callee = dotted_name(node.func)
+        callee = dotted_name(func)
         if callee is not None:
             self._calls.setdefault(qualname, []).append(callee)
         found = self._blocking.match(node)
         if found is not None:
-            text = self.context.code_for(node.func)
+            text = self.context.code_for(func)
             self._blocking_calls.setdefault(qualname, []).append((found.code, found.qualified, text))
 
     def code_arguments(self, node: cst.Call) -> list[cst.BaseExpression]:
         """``error_code_arguments`` of a call, computed once: rules ask right after this analysis saw it."""
-        key, arguments = self._last_arguments
-        if key == id(node):
-            return arguments
+        if self._last_call == id(node):
+            return self._last_arguments
         return error_code_arguments(node, self._position) if node.args else []
-
-    def leave_Call(self, node: cst.Call) -> None:
-        """Close an offloading call."""
-        if id(node) in self._offload_nodes:
-            self._offload_depth -= 1
 
     def finish(self) -> None:
         """Keep only the calls that may reach project code, and freeze the facts."""

@@ -98,7 +98,7 @@ class CallMessage(Message):
 def may_define_coroutines(context: FileContext) -> bool:
     """Whether the file can hold an ``async def`` at all: without the word, rules about code run
     in coroutines have nothing to look at (most files), and are left out of the walk."""
-    return "async" in context.source
+    return context.mentions("async")
 
 
 class BlockingCallRule(Rule):

@@ -33,6 +33,15 @@ class FileContext:
         self.statements: list[cst.CSTNode] = []
         """The statements being walked, outermost first (``current_statement`` is the last)."""
         self.analyses: dict[type[Analysis], Analysis] = {}
+        self._mentions: dict[str, bool] = {}
+
+    def mentions(self, text: str) -> bool:
+        """Whether the source contains ``text`` anywhere: several rules' ``applies`` ask the same
+        question of the same file, and each answer is a scan of the whole text."""
+        found = self._mentions.get(text)
+        if found is None:
+            found = self._mentions[text] = text in self.source
+        return found
 
     def analysis(self, kind: type[AnalysisT]) -> AnalysisT:
         """The shared analysis of this file (declared in the rule's ``analyses``)."""

@@ -30,7 +30,7 @@ from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.engine.walker import DispatchTable, walk
 from vectra_lint.registry import rules_by_code
-from vectra_lint.rule import EngineRule, Report, Rule
+from vectra_lint.rule import Analysis, EngineRule, Report, Rule
 from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
@@ -75,12 +75,11 @@ def lint_text(
     context = FileContext(relative_path, text, module, settings)
     ignored = settings.ignored_in(relative_path)
     rule_classes = _walking_rules(settings.enabled, ignored)
-    for rule_class in rule_classes:
-        for kind in rule_class.analyses:
-            if kind not in context.analyses:
-                context.analyses[kind] = kind(context)
-    analyses = list(context.analyses.values())
+    for kind in _analyses_of(rule_classes):
+        context.analyses[kind] = kind(context)
     rules = [rule for rule in (rule_class(context) for rule_class in rule_classes) if rule.applies()]
+    walked = _walked_analyses(tuple(type(rule) for rule in rules), tuple(context.analyses))
+    analyses = [analysis for kind, analysis in context.analyses.items() if kind in walked]
     tracker = tracker_for(context)
     # Scope tracking, the statement tracker and shared analyses see each node before the rules do (and
     # leave it after them).
@@ -118,6 +117,41 @@ def _walking_rules(enabled: frozenset[str], ignored: frozenset[str]) -> tuple[ty
         for code, rule in rules_by_code().items()
         if code in enabled and not noqa.matches(code, ignored) and not issubclass(rule, EngineRule)
     )
+
+
+@cache
+def _analyses_of(rule_classes: tuple[type[Rule], ...]) -> tuple[type[Analysis], ...]:
+    """The analyses the rules declare, in the order they are built: each after those it reads."""
+    built: dict[type[Analysis], None] = {}
+
+    def add(kind: type[Analysis]) -> None:
+        if kind not in built:
+            for required in kind.requires:
+                add(required)
+            built[kind] = None
+
+    for rule_class in rule_classes:
+        for kind in rule_class.analyses:
+            add(kind)
+    return tuple(built)
+
+
+@cache
+def _walked_analyses(
+    rule_classes: tuple[type[Rule], ...], built: tuple[type[Analysis], ...]
+) -> frozenset[type[Analysis]]:
+    """The built analyses worth walking: those a rule that applies to the file reads, those whose
+    facts reach the project phase, and what these read. The others (an analysis only the
+    coroutine rules read, in a file without ``async``) cannot change the file's outcome."""
+    wanted = [kind for rule_class in rule_classes for kind in rule_class.analyses]
+    wanted += [kind for kind in built if kind.facts is not Analysis.facts]
+    walked: set[type[Analysis]] = set()
+    while wanted:
+        kind = wanted.pop()
+        if kind not in walked:
+            walked.add(kind)
+            wanted.extend(kind.requires)
+    return frozenset(walked)
 
 
 class _Clock:

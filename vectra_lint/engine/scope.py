@@ -272,7 +272,9 @@ class ScopeTracker:
         text) tells which names walrus or comprehension targets may bind."""
         self.frames: list[_Frame] = []
         self._bindings: dict[int, Bindings] = {}
-        self._expression_names = _expression_candidates(source) if source else frozenset()
+        self._source = source
+        # Read from the text on first use: most files never resolve a name.
+        self._expression_names: frozenset[str] | None = None
         self._expression_bound: dict[int, set[str]] = {}
         # Every name any import statement has bound so far in the walk, in any scope: a cheap
         # filter before the (lazy, scanning) shadowing check of ``qualified_name``.
@@ -310,7 +312,7 @@ class ScopeTracker:
     def visit_Import(self, node: cst.Import) -> None:
         """Remember the names an import binds."""
         for alias in node.names:
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 self._imported.add(alias.asname.name.value)
             else:
                 self._imported.add((dotted_name(alias.name) or "").split(".")[0])
@@ -320,7 +322,7 @@ class ScopeTracker:
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 self._imported.add(alias.asname.name.value)
             else:
                 self._imported.add(dotted_name(alias.name) or "")
@@ -357,12 +359,13 @@ class ScopeTracker:
     def function(self) -> cst.FunctionDef | cst.Lambda | None:
         """The innermost enclosing function or lambda (a class body in between counts as none)."""
         node = self.frames[-1].node if self.frames else None
-        return node if isinstance(node, (cst.FunctionDef, cst.Lambda)) else None
+        # Exact types: see `dotted_name`.
+        return node if type(node) is cst.FunctionDef or type(node) is cst.Lambda else None
 
     def in_async_function(self) -> bool:
         """Whether the code being walked runs directly in an ``async def`` (not a nested sync def)."""
-        node = self.function()
-        return isinstance(node, cst.FunctionDef) and node.asynchronous is not None
+        node = self.frames[-1].node if self.frames else None
+        return type(node) is cst.FunctionDef and node.asynchronous is not None
 
     def handler(self) -> cst.ExceptHandler | None:
         """The innermost ``except`` handler of the current function, if the walk is inside one."""
@@ -383,13 +386,18 @@ class ScopeTracker:
         innermost = True
         for frame in reversed(self.frames):
             # Class bodies are not visible from the functions inside them.
-            if isinstance(frame.node, cst.ClassDef) and not innermost:
+            if type(frame.node) is cst.ClassDef and not innermost:
                 continue
             innermost = False
             bindings = self.bindings(frame.node)
             if name in bindings.other:
                 return None
-            if name in self._expression_names and name in self._bound_in_expressions(frame.node):
+            expression_names = self._expression_names
+            if expression_names is None:
+                expression_names = self._expression_names = (
+                    _expression_candidates(self._source) if self._source else frozenset()
+                )
+            if name in expression_names and name in self._bound_in_expressions(frame.node):
                 return None
             if name in bindings.imports:
                 return bindings.imports[name]
@@ -406,18 +414,18 @@ class ScopeTracker:
         """Like ``qualified_name``, for a ``Name``/``Attribute`` rooted in an import; ``None`` for
         anything else. Cheap for the common case of a name no import statement has bound."""
         base = node
-        while isinstance(base, cst.Attribute):
+        while type(base) is cst.Attribute:
             base = base.value
-        if not isinstance(base, cst.Name) or base.value not in self._imported:
+        if type(base) is not cst.Name or base.value not in self._imported:
             return None
         found = self.qualified_name(node)
         return None if found is None or found.startswith(BUILTINS_PREFIX) else found
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         """The qualified name of a ``Name`` or dotted ``Attribute`` (``nap`` -> ``time.sleep``)."""
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             return self.resolve_name(node.value)
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             base = self.qualified_name(node.value)
             if base is None:
                 return None

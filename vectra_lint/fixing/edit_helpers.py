@@ -370,20 +370,23 @@ class AwaitablePositions(Analysis):
         """Whether ``await`` can be added before ``call`` as it stands."""
         return id(call) in self._positions and not call.lpar
 
+    # Only calls are asked about: other values are not kept (exact types: see `dotted_name`).
     def visit_Expr(self, node: cst.Expr) -> None:
         """A call that is a whole statement."""
-        self._positions.add(id(node.value))
+        if type(node.value) is cst.Call:
+            self._positions.add(id(node.value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         """A call that is an assignment's value."""
-        self._positions.add(id(node.value))
+        if type(node.value) is cst.Call:
+            self._positions.add(id(node.value))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """A call that is an annotated assignment's value."""
-        if node.value is not None:
+        if type(node.value) is cst.Call:
             self._positions.add(id(node.value))
 
     def visit_Return(self, node: cst.Return) -> None:
         """A call that is a returned value."""
-        if node.value is not None:
+        if type(node.value) is cst.Call:
             self._positions.add(id(node.value))
