@@ -24,8 +24,9 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from vectra_lint.analysis.log_calls import callee_name, keyword_argument
+from vectra_lint.analysis.log_calls import keyword_argument
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.walker import callee_name
 from vectra_lint.rule import Analysis
 
 HEADER = "x-correlation-id"

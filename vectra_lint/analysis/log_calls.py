@@ -18,6 +18,7 @@ import libcst as cst
 
 from vectra_lint.analysis.loggers import GET_LOGGER, Loggers
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.walker import callee_name
 from vectra_lint.rule import Analysis
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
@@ -62,14 +63,6 @@ class LogCalls(Analysis):
         elif self._is_get_logger(receiver):
             return func.attr.value
         return None
-
-
-def callee_name(func: cst.BaseExpression) -> str | None:
-    """The called name: ``f`` of ``f(...)``, ``m`` of ``x.m(...)``; ``None`` for other callees."""
-    # Exact types: see `dotted_name`.
-    if type(func) is cst.Attribute:
-        return func.attr.value
-    return func.value if type(func) is cst.Name else None
 
 
 def message_arguments(call: cst.Call, method: str) -> list[cst.Arg]:

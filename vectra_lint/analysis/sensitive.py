@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
-from vectra_lint.engine.walker import child_nodes, iter_nodes
+from vectra_lint.engine.walker import callee_name, child_nodes, iter_nodes
 
 
 def is_sensitive(name: str, sensitive: Sequence[str]) -> bool:
@@ -118,12 +118,6 @@ _MASKING_WORDS = ("mask", "redact")
 _KEY_READERS = frozenset({"get", "pop", "getenv"})
 
 
-def _callee_name(func: cst.BaseExpression) -> str | None:
-    if isinstance(func, cst.Name):
-        return func.value
-    return func.attr.value if isinstance(func, cst.Attribute) else None
-
-
 def _is_literal(node: cst.BaseExpression) -> bool:
     return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)) or (
         isinstance(node, cst.Name) and node.value in ("None", "True", "False")
@@ -133,7 +127,7 @@ def _is_literal(node: cst.BaseExpression) -> bool:
 def is_masking_call(node: cst.Call, mask_functions: Sequence[str]) -> bool:
     """A call whose result hides its arguments: a function named in ``mask_functions``, or one
     whose name says it masks or redacts (``mask_api_key(key)``, ``redact(headers)``)."""
-    name = _callee_name(node.func)
+    name = callee_name(node.func)
     if name is None:
         return False
     lowered = name.lower()
@@ -167,7 +161,7 @@ def leaked_references(
         elif isinstance(node, cst.Attribute):
             check(node, node.attr.value)
         elif isinstance(node, cst.Call):
-            name = _callee_name(node.func)
+            name = callee_name(node.func)
             if is_masking_call(node, mask_functions) or (isinstance(node.func, cst.Name) and name in _NOT_CARRYING):
                 continue
             # A value read by key: `data.get("password")`, `os.getenv("DB_PASSWORD")`.

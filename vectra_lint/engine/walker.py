@@ -460,20 +460,23 @@ class DispatchTable:
         }
 
 
+def callee_name(func: cst.BaseExpression) -> str | None:
+    """The called name: ``f`` of ``f(...)``, ``m`` of ``x.m(...)``; ``None`` for other callees
+    (what ``call_names`` is matched against)."""
+    # Exact types (libcst never subclasses these): a failed isinstance against libcst's ABC-based
+    # classes goes through ABCMeta, and this runs for every call.
+    if type(func) is cst.Attribute:
+        return func.attr.value
+    return func.value if type(func) is cst.Name else None
+
+
 def _by_callee(others: list[Handler], named: dict[str, list[Handler]]) -> Handler:
     """One visit handler for Call nodes that names the callee once and calls the handlers that
     want calls of that name (``call_names``) along with those that want every call."""
 
     def visit_call(node: cst.Call) -> None:
-        func = node.func
-        # Exact types: a callee is named as ``f`` of ``f()`` and ``m`` of ``x.m()``, nothing else.
-        if type(func) is cst.Attribute:
-            handlers = named.get(func.attr.value, others)
-        elif type(func) is cst.Name:
-            handlers = named.get(func.value, others)
-        else:
-            handlers = others
-        for handler in handlers:
+        name = callee_name(node.func)
+        for handler in others if name is None else named.get(name, others):
             handler(node)
 
     return visit_call

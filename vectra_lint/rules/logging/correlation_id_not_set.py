@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.log_calls import callee_name
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.walker import callee_name
 from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
 PARAMETER = "correlation_id"

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.analysis.log_calls import callee_name, keyword_argument
+from vectra_lint.analysis.log_calls import keyword_argument
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.walker import callee_name
 from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
 
 # The prefix §6.1 asks for, in each of the three format styles of the logging module.
