@@ -11,6 +11,10 @@ from click.testing import CliRunner, Result
 
 from vectra_lint.cli import main
 
+# No layer: these projects are loose files (a layered project would be told which layer matches nothing).
+NO_LAYERS = "[tool.vectra-lint.layers]\n" + "".join(
+    f"{layer} = []\n" for layer in ("routes", "services", "models", "schemas", "workers", "config")
+)
 CONFIG = '[tool.vectra-lint]\nselect = ["VL0", "VL2", "VL3", "VL4"]\n'
 
 BAD = """\
@@ -28,7 +32,7 @@ def run(*args: str, stdin: str | bytes | None = None) -> Result:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "pyproject.toml").write_text(CONFIG)
+    (tmp_path / "pyproject.toml").write_text(CONFIG + NO_LAYERS)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -304,7 +308,7 @@ def test_exit_zero(project: Path) -> None:
 
 
 def test_ruff_pep8_findings_are_merged_and_noqa_applies(project: Path) -> None:
-    (project / "pyproject.toml").write_text("[tool.vectra-lint]\n")
+    (project / "pyproject.toml").write_text("[tool.vectra-lint]\n" + NO_LAYERS)
     long_line = "x = '" + "a" * 130 + "'\n"
     (project / "a.py").write_text('"""Doc."""\n' + long_line + long_line.rstrip("\n") + "  # noqa: E501\n")
     result = run("check", "--output-format", "concise", "a.py")
@@ -326,7 +330,7 @@ def unread(model: type, user: object) -> object:
 
 def test_e711_and_e712_run_only_when_selected_by_code(project: Path) -> None:
     # Ruff's fix (`not model.read`) would make SQLAlchemy build `WHERE false`.
-    (project / "pyproject.toml").write_text("[tool.vectra-lint]\n")
+    (project / "pyproject.toml").write_text("[tool.vectra-lint]\n" + NO_LAYERS)
     (project / "queries.py").write_text(QUERY)
     assert run("check", "--fix", "--unsafe-fixes", "queries.py").output == "All checks passed!\n"
     assert (project / "queries.py").read_text() == QUERY
@@ -392,7 +396,7 @@ def test_a_failed_write_leaves_the_file_whole_and_no_temporary_behind(
 
 
 def test_ruff_does_not_repeat_bare_except(project: Path) -> None:
-    (project / "pyproject.toml").write_text("[tool.vectra-lint]\n")
+    (project / "pyproject.toml").write_text("[tool.vectra-lint]\n" + NO_LAYERS)
     (project / "a.py").write_text('"""Doc."""\n\ntry:\n    pass\nexcept:\n    raise\n')
     result = run("check", "--output-format", "concise", "a.py")
     codes = [line.split(" ")[1] for line in result.output.splitlines() if line.startswith("a.py:")]

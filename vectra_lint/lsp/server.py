@@ -16,8 +16,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from vectra_lint import __version__
-from vectra_lint.config.files import ConfigError, find_config, find_root
+from vectra_lint.config.files import ConfigError
 from vectra_lint.config.loader import Overrides, load
+from vectra_lint.config.projects import Project, Projects
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
 from vectra_lint.engine.lines import LineIndex
@@ -40,7 +41,7 @@ class _Project:
     keystrokes and read again when a file is saved."""
 
     settings: Settings
-    config: Path | None
+    project: Project
     cache: result_cache.ResultCache
     context: list[Outcome] | None = None
 
@@ -59,21 +60,19 @@ class VectraLanguageServer(LanguageServer):
     def __init__(self) -> None:
         """A server named as the CLI, with full-text sync (the engine checks whole files)."""
         super().__init__("vectra-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
-        self.projects: dict[Path | None, _Project] = {}
+        self.projects: dict[Path, _Project] = {}
+        self.finder = Projects(_settings)
         self.checked: dict[str, _Checked] = {}
 
     def project_for(self, path: Path) -> _Project:
-        """The settings (and cache) of the project ``path`` is in; the defaults outside any."""
-        config = find_config(path)
-        found = self.projects.get(config)
+        """The settings (and cache) of the project ``path`` is in, found as ``check`` finds it."""
+        project = self.finder.for_path(path)
+        found = self.projects.get(project.root)
         if found is None:
-            root = config.parent.resolve() if config is not None else find_root(path)
-            # The project phase sees every file of a configured project (as `check` on part of it does).
-            settings = replace(load(config, Overrides(), root), whole_project=config is not None)
-            tool = result_cache.tool_fingerprint()
-            digest = result_cache.settings_digest(settings, tool)
-            cache = result_cache.ResultCache(root / result_cache.CACHE_DIR, digest, settings)
-            found = self.projects[config] = _Project(settings, config, cache)
+            # The project phase sees every file of the project (as `check` on part of it does).
+            settings = replace(project.settings, whole_project=project.marked)
+            cache = result_cache.ResultCache(project.root / result_cache.CACHE_DIR, project.digest, settings)
+            found = self.projects[project.root] = _Project(settings, project, cache)
         return found
 
     def check(self, document: TextDocument) -> _Checked:
@@ -84,7 +83,11 @@ class VectraLanguageServer(LanguageServer):
         relative = _relative(path, settings.root)
         task = Task(path, _display(path), relative)
         if project.context is None:
-            tasks = discover([settings.root], settings, settings.root).tasks if project.config is not None else []
+            tasks = (
+                discover([settings.root], self.finder, settings.root, only=project.project).tasks
+                if project.project.marked
+                else []
+            )
             project.context = project_run.context(tasks, settings, default_jobs(), project.cache, exclude=path)
         context = [outcome for outcome in project.context if outcome.task.path != path]
         outcome = process(task, document.source.encode("utf-8"), settings, Mode(), None)
@@ -92,6 +95,11 @@ class VectraLanguageServer(LanguageServer):
         result = _Checked(document.source, finished.diagnostics)
         self.checked[document.uri] = result
         return result
+
+
+def _settings(config: Path | None, root: Path) -> tuple[Settings, str]:
+    settings = load(config, Overrides(), root)
+    return settings, result_cache.settings_digest(settings, result_cache.tool_fingerprint())
 
 
 server = VectraLanguageServer()
