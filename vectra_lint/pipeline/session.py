@@ -17,7 +17,7 @@ from vectra_lint.config.settings import Settings
 from vectra_lint.engine.timings import Timings
 from vectra_lint.pipeline import layer_notice, project_run
 from vectra_lint.pipeline.cache import ResultCache
-from vectra_lint.pipeline.discovery import discover
+from vectra_lint.pipeline.discovery import discover, display_path
 from vectra_lint.pipeline.results import Mode, Outcome, Task
 
 # The result cache of a project under its settings (None: no cache).
@@ -86,8 +86,29 @@ def check_projects(
         else:
             cache = cache_for(project, settings)
             outcomes = project_run.check(tasks, files, settings, mode, jobs, cache, progress, notices)
-        checked.append(Checked(project, settings, outcomes))
+        checked.append(Checked(project, settings, _shown_from(outcomes, tasks, cwd)))
     return checked
+
+
+def _shown_from(outcomes: list[Outcome], tasks: Sequence[Task], cwd: Path) -> list[Outcome]:
+    """The outcomes, with the files a project rule reported on that were not checked (a
+    translation file) shown as every other path is: relative to ``cwd`` when below it, else
+    absolute; the same file reached from two checked files is one outcome."""
+    checked = {id(task) for task in tasks}
+    kept: list[Outcome] = []
+    others: dict[str, Outcome] = {}
+    for outcome in outcomes:
+        if id(outcome.task) in checked or outcome.task.path is None:
+            kept.append(outcome)
+            continue
+        absolute = Path(os.path.normpath(cwd / outcome.task.display))
+        shown = display_path(absolute, cwd)
+        diagnostics = tuple(replace(d, path=shown) for d in outcome.diagnostics)
+        earlier = others.get(shown)
+        if earlier is not None:
+            diagnostics = tuple(sorted((*earlier.diagnostics, *diagnostics), key=lambda d: d.sort_key))
+        others[shown] = replace(outcome, task=Task(absolute, shown, outcome.task.relative), diagnostics=diagnostics)
+    return kept + list(others.values())
 
 
 def merged(checked: Sequence[Checked]) -> list[Outcome]:
@@ -98,4 +119,3 @@ def merged(checked: Sequence[Checked]) -> list[Outcome]:
 def _shown(root: Path, cwd: Path) -> str:
     relative = os.path.relpath(root, cwd)
     return "." if relative == "." else relative if not relative.startswith("..") else str(root)
-

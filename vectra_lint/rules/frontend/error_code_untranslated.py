@@ -36,10 +36,11 @@ def _is_test_file(path: str) -> bool:
 
 
 def _display(shown: str, relative: str, target: str) -> str:
-    """How to show ``target`` (root-relative) given how the file ``relative`` was shown."""
-    if shown.endswith(relative):
-        return posixpath.normpath(shown[: len(shown) - len(relative)] + target)
-    return target
+    """How to show ``target`` (root-relative) given how the file ``relative`` was shown: the root
+    is as many folders above ``shown`` as ``relative`` is deep (``../core/x.py`` when the command
+    runs in ``app/services``)."""
+    root = posixpath.join(shown, *[".."] * len(relative.split("/")))
+    return posixpath.normpath(posixpath.join(posixpath.normpath(root), target))
 
 
 class ErrorCodeUntranslated(Rule):
