@@ -147,3 +147,69 @@ def test_pre_commit_with_files_from_both_places_in_either_order(
     shown = [str(monorepo / name) for name in files] + [str(monorepo / "frontend/src/i18n/errors.en.json")]
     expected = {f for f in everything if f[0] in shown}
     assert runs[0] == runs[1] == expected
+
+
+def test_init_at_the_top_offers_the_backend_and_writes_there_with_project(
+    monorepo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pyproject = monorepo / "backend" / "pyproject.toml"
+    _without_table(pyproject)
+    (monorepo / "backend/app/api/models").mkdir()
+    (monorepo / "backend/app/api/models/payload.py").write_text('"""Request bodies."""\n')
+    (monorepo / "backend/app/core/main").mkdir()
+    (monorepo / "backend/app/core/main/config.py").write_text('"""More settings."""\n')
+    monkeypatch.chdir(monorepo)
+    offered = CliRunner().invoke(main, ["init"])
+    assert offered.exit_code == 0
+    assert offered.stdout == (
+        ". holds no layer of its own; these sub-projects do (monorepo):\n"
+        "  backend: vectra-lint init backend\n"
+        "or from here: vectra-lint init . --project backend\n"
+        "Each writes the table into that sub-project's own pyproject.toml, paths relative to it.\n"
+    )
+    assert not (monorepo / "pyproject.toml").exists()
+    written = CliRunner().invoke(main, ["init", "--project", "backend"])
+    assert written.exit_code == 0, written.output
+    table = pyproject.read_text(encoding="utf-8").split("[tool.vectra-lint.layers]\n", 1)[1]
+    # Relative to the backend; the API's own Pydantic models are schemas, taken out of the routes.
+    assert table.splitlines()[1:] == [
+        'routes = ["app/api/**", "!app/api/models/**"]',
+        'services = ["app/services/**"]',
+        'models = ["app/models/**"]',
+        'schemas = ["app/schemas/**", "app/api/models/**"]',
+        'workers = ["app/workers/**"]',
+        'config = ["app/core/config.py", "app/core/main/config.py"]',
+    ]
+    # The written layers work: the same findings as before, from the top, and no layer notice.
+    found, notices = _check(monorepo, "backend", monkeypatch=monkeypatch)
+    assert "layer" not in notices
+    assert any("VL502" in rest for _, rest in found)
+
+
+@pytest.mark.expensive
+def test_the_readme_monorepo_pre_commit_example_works_as_written(monorepo: Path, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Monorepos", 1)[1].split("\n## ", 1)[0]
+    example = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert example is not None
+    (monorepo / ".pre-commit-config.yaml").write_text(example.group(1))
+    _git(monorepo, "add", ".")
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PRE_COMMIT_COLOR": "never",
+    }
+    files = ["scripts/seed_db.py", "backend/app/services/user_service.py"]
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--files", *files],
+        cwd=monorepo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    # Each file with its own project's settings: the service's layer rules, the script's print.
+    assert "backend/app/services/user_service.py:51:9: VL301" in done.stdout
+    assert "scripts/seed_db.py:14:5: VL401" in done.stdout

@@ -509,7 +509,10 @@ def _show_settings(projects: Projects, caches: _CachePlace, path: Path, cwd: Pat
         "Layers:",
     ]
     for name, globs in counts.items():
-        shown = ", ".join(f"{glob!r} ({count} {'file' if count == 1 else 'files'})" for glob, count in globs)
+        shown = ", ".join(
+            f"{glob!r} ({'takes out ' if glob.startswith('!') else ''}{count} {'file' if count == 1 else 'files'})"
+            for glob, count in globs
+        )
         lines.append(f"  {name} = [{shown}]")
     lines += [
         f"Excluded: {list(settings.exclude)}",
@@ -874,17 +877,43 @@ def server() -> None:
 
 @main.command(short_help="Write a [tool.vectra-lint] table with the layers found.")
 @click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
-def init(folder: Path) -> None:
+@click.option(
+    "--project",
+    "sub_project",
+    metavar="SUBFOLDER",
+    help="At a monorepo's top: write the table in this sub-project's own pyproject.toml (e.g. backend).",
+)
+def init(folder: Path, sub_project: str | None) -> None:
     """Add a [tool.vectra-lint] table to FOLDER's pyproject.toml (created if missing), with the
-    layers (routes, services, models, ...) detected from the folder names in the tree."""
+    layers (routes, services, models, ...) detected from the folder names in the tree.
+
+    At the top of a monorepo (the backend has its own pyproject.toml), the table belongs in the
+    backend's file, with every path relative to it: `init` says so, and `--project backend` writes it.
+    """
+    from vectra_lint.config import init as init_config
+
+    if sub_project is not None:
+        folder = folder / sub_project
+        if not folder.is_dir():
+            _error(f"{folder}: no such folder (--project names a sub-project of FOLDER)")
+            sys.exit(EXIT_ERROR)
+    layers = init_config.detect_layers(folder.resolve())
+    if sub_project is None and not layers:
+        subs = init_config.sub_projects(folder.resolve())
+        if subs:
+            lines = [f"{folder} holds no layer of its own; these sub-projects do (monorepo):"]
+            for sub in subs:
+                lines.append(f"  {sub}: vectra-lint init {display_path((folder / sub).resolve(), Path.cwd())}")
+            lines.append(f"or from here: vectra-lint init {folder} --project {subs[0]}")
+            lines.append("Each writes the table into that sub-project's own pyproject.toml, paths relative to it.")
+            click.echo("\n".join(printable(line) for line in lines))
+            sys.exit(EXIT_CLEAN)
     target = folder / "pyproject.toml"
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
     if re.search(r"^\s*\[tool\.vectra-lint[\].]", existing, re.MULTILINE):
         _error(f"{target} already has a [tool.vectra-lint] table")
         sys.exit(EXIT_ERROR)
-    from vectra_lint.config import init as init_config
-
-    table = init_config.render(init_config.detect_layers(folder.resolve()))
+    table = init_config.render(layers)
     separator = "" if not existing else "\n" if existing.endswith("\n") else "\n\n"
     target.write_text(existing + separator + table, encoding="utf-8")
     click.echo(f"Wrote the [tool.vectra-lint] table to {target}:\n\n{table}", nl=False)

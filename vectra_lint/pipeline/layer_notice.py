@@ -31,14 +31,15 @@ def rules_of(layer: str, settings: Settings) -> list[str]:
 
 
 def glob_counts(settings: Settings, relatives: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
-    """For each layer, each glob with how many of the files (root-relative paths) it matches."""
+    """For each layer, each glob with how many of the files (root-relative paths) it matches (a
+    negated glob, ``!app/api/models/**``: how many it takes out)."""
     paths = list(relatives)
     counts: dict[str, list[tuple[str, int]]] = {}
     for layer, globs in settings.layers.items():
-        counts[layer] = [
-            (glob, sum(1 for path in paths if pathspec.PathSpec.from_lines("gitignore", [glob]).match_file(path)))
-            for glob in globs
-        ]
+        counts[layer] = []
+        for glob in globs:
+            spec = pathspec.PathSpec.from_lines("gitignore", [glob.removeprefix("!")])
+            counts[layer].append((glob, sum(1 for path in paths if spec.match_file(path))))
     return counts
 
 
