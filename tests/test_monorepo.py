@@ -213,3 +213,16 @@ def test_the_readme_monorepo_pre_commit_example_works_as_written(monorepo: Path,
     # Each file with its own project's settings: the service's layer rules, the script's print.
     assert "backend/app/services/user_service.py:51:9: VL301" in done.stdout
     assert "scripts/seed_db.py:14:5: VL401" in done.stdout
+
+
+def test_a_broken_config_in_one_project_leaves_the_others_checked(
+    monorepo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (monorepo / "scripts" / "pyproject.toml").write_text("[tool.vectra-lint]\nselct = []\n")
+    monkeypatch.chdir(monorepo)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "concise", "."])
+    assert result.exit_code == 2
+    assert f"error: {monorepo / 'scripts' / 'pyproject.toml'}: [tool.vectra-lint]: unknown key 'selct'" in result.stderr
+    assert "(the project's files are not checked)" in result.stderr
+    assert "backend/app/services/user_service.py:51:9: VL301" in result.stdout
+    assert "scripts/" not in result.stdout

@@ -12,6 +12,7 @@ from typing import Any
 import pathspec
 from pathspec.util import normalize_file
 
+from vectra_lint.config.files import ConfigError
 from vectra_lint.config.projects import Project, Projects, fallback_root
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing.files import LEFTOVER
@@ -247,6 +248,17 @@ def discover(
             owner[real] = project
 
     leftovers: list[Path] = []
+    broken: set[str] = set()
+
+    def project_of(folder: str, fallback: str) -> Project | None:
+        # A project whose config cannot be used is said once; the other projects are checked.
+        try:
+            return projects.of(folder, fallback)
+        except ConfigError as error:
+            if str(error) not in broken:
+                broken.add(str(error))
+                errors.append(f"{error} (the project's files are not checked)")
+            return None
 
     def unlistable(error: OSError) -> None:
         # os.walk skips a folder it cannot list: say so, as for a file that cannot be read.
@@ -266,26 +278,31 @@ def discover(
         fallback = fallback_root(Path(path))
         if os.path.isfile(path):
             folder = os.path.dirname(real_top)
-            project = projects.of(folder, fallback)
-            if only is not None and project is not only:
+            project = project_of(folder, fallback)
+            if project is None or (only is not None and project is not only):
                 continue
             ignores = owners.ignores(project)
             if not (force_exclude and ignores.ignored(real_top, False, ignores.specs_for(folder))):
                 add(path, real_top, project)
             continue
-        top_project = projects.of(real_top, fallback)
+        top_project = project_of(real_top, fallback)
         # Whether the named folder itself is excluded, by the project it lies in (its parent's).
-        parent_project = projects.of(os.path.dirname(real_top), fallback)
-        parent_ignores = owners.ignores(parent_project)
+        parent_project = project_of(os.path.dirname(real_top), fallback)
+        parent_ignores = owners.ignores(parent_project) if parent_project is not None else None
         exempt: str | None = None
-        if parent_ignores.ignored(real_top, True, parent_ignores.specs_for(os.path.dirname(real_top))):
+        if parent_ignores is not None and parent_ignores.ignored(
+            real_top, True, parent_ignores.specs_for(os.path.dirname(real_top))
+        ):
             if force_exclude:
                 continue
             exempt = real_top
         # os.walk does not follow links, so every folder below is the real one under real_top.
         for folder, dirs, files in os.walk(path, onerror=unlistable):
             real_folder = real_top + folder[len(path) :]
-            project = projects.of(real_folder, fallback) if folder != path else top_project
+            project = project_of(real_folder, fallback) if folder != path else top_project
+            if project is None:
+                dirs[:] = []  # its excludes are unknown: nothing below is walked
+                continue
             inside = owners.ignores(project, exempt if project is top_project else None)
             specs = inside.specs_for(real_folder)
             kept = []
@@ -293,7 +310,7 @@ def discover(
                 sub = os.path.join(real_folder, name)
                 if inside.ignored(sub, True, specs):
                     continue
-                if only is not None and projects.of(sub, fallback) is not only:
+                if only is not None and project_of(sub, fallback) is not only:
                     continue  # another project's folder: none of its files is ``only``'s
                 kept.append(name)
             dirs[:] = sorted(kept)
