@@ -36,7 +36,7 @@ from vectra_lint.reporters import REPORTERS, reporter_class
 from vectra_lint.reporters.base import Summary
 from vectra_lint.reporters.escape import printable
 from vectra_lint.reporters.json_format import statistics_json
-from vectra_lint.reporters.text import Lines, print_statistics
+from vectra_lint.reporters.text import Lines, print_statistics, print_summary
 from vectra_lint.reporters.timings import print_timings
 
 if TYPE_CHECKING:
@@ -167,6 +167,11 @@ def check(
         _error("--stdin-filename needs `-` as the only path")
         sys.exit(EXIT_ERROR)
     targets = list(paths) or [Path(".")]
+    for option, values in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
+        if values and not _split(values):
+            # As Ruff: an empty selector is a mistake, never a silent "the defaults".
+            _error(f"{option} got an empty value: name rule codes, prefixes (VL4) or names, comma-separated")
+            sys.exit(EXIT_ERROR)
     selection = (_split(select) or None, _split(extend_select), _split(ignore))
     caches = _CachePlace(cache_dir, no_cache)
     projects = _projects(selection, config_file, caches)
@@ -325,7 +330,7 @@ def check(
     if output_format in ("github", "sarif"):
         outcomes, sources = _from_repository_top(outcomes, sources, cwd)
     reporting = time.perf_counter()
-    _report(outcomes, summary, output_format, output_file, statistics, sources, report_to_stderr, quiet)
+    _report(outcomes, summary, output_format, output_file, statistics, sources, report_to_stderr, quiet, unsafe_fixes)
     if clock is not None:
         clock.add(PHASE, "report", time.perf_counter() - reporting)
         print_timings(_errors(), clock, time.perf_counter() - STARTED)
@@ -681,10 +686,13 @@ def _report(
     sources: Callable[[str], str | None],
     to_stderr: bool,
     quiet: bool = False,
+    unsafe_fixes: bool = False,
 ) -> None:
     handle: TextIO
     if output_file is not None:
         try:
+            # As Ruff does: a report into a folder that does not exist yet (reports/x.sarif) creates it.
+            output_file.parent.mkdir(parents=True, exist_ok=True)
             handle = output_file.open("w", encoding="utf-8", newline="\n")
         except OSError as error:
             _error(f"{output_file}: cannot write the report: {error.strerror or error}")
@@ -696,9 +704,13 @@ def _report(
         if statistics:
             found = [d for outcome in outcomes for d in outcome.diagnostics]
             if output_format == "json":
-                handle.write(statistics_json(found))
+                handle.write(statistics_json(found, unsafe_fixes))
             else:
-                print_statistics(Lines(handle, color), found)
+                emit = Lines(handle, color)
+                print_statistics(emit, found)
+                if not quiet:
+                    # Ruff's closing lines: the total, and what --fix (--unsafe-fixes) would fix.
+                    print_summary(emit, summary)
             return
         reporter = reporter_class(output_format)(handle, sources, color=color)
         reporter.start()
@@ -767,7 +779,14 @@ def rule(code_or_name: str) -> None:
     if found is not None:
         text = rule_docs.render(found)
     elif registry.RUFF_SELECTOR.match(code_or_name.upper()):
-        text = rule_docs.render_ruff(code_or_name.upper())
+        from vectra_lint.pipeline.ruff import explain
+
+        code = code_or_name.upper()
+        explained = explain(code)
+        if explained is None:
+            _error(f"unknown rule {code_or_name!r}: Ruff has no rule {code} (see `vectra-lint rules`)")
+            sys.exit(EXIT_ERROR)
+        text = rule_docs.render_ruff_rule(code, explained)
     else:
         _error(f"unknown rule {code_or_name!r} (see `vectra-lint rules`)")
         sys.exit(EXIT_ERROR)

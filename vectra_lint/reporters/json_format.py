@@ -36,6 +36,7 @@ changes). ``edits`` is empty only if that text could not be read back.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -93,12 +94,15 @@ class JsonReporter(Reporter):
         }
 
 
-def statistics_json(diagnostics: Sequence[Diagnostic]) -> str:
-    """``--statistics --output-format json``: one object per code, most frequent first (Ruff's shape)."""
+def statistics_json(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
+    """``--statistics --output-format json``: one object per code, most frequent first (Ruff's
+    shape: ``fixable_count`` counts the fixes this run could apply, unsafe ones with ``--unsafe-fixes``)."""
+    from vectra_lint.fixing.apply import applicable
     from vectra_lint.reporters.text import statistics
 
+    fixable = Counter(d.code for d in diagnostics if applicable(d, unsafe=unsafe_fixes))
     rows = [
-        {"code": code, "name": name, "count": count, "fixable": mark == "[*]"}
-        for code, name, count, mark in statistics(diagnostics)
+        {"code": code, "name": name, "count": count, "fixable": fixable[code] > 0, "fixable_count": fixable[code]}
+        for code, name, count, _mark in statistics(diagnostics)
     ]
     return json.dumps(rows, indent=2) + "\n"

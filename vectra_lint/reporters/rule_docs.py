@@ -89,6 +89,39 @@ def render(rule: type[Rule], level: int = 1) -> str:
     return "\n".join(parts) + "\n"
 
 
+def ruff_default(code: str) -> str:
+    """Whether vectra-lint runs Ruff's ``code`` by default, and if not, why (one sentence)."""
+    from vectra_lint import registry
+
+    duplicate = next((rule for rule in registry.all_rules() if code in rule.ruff_duplicates), None)
+    if duplicate is not None:
+        return f"vectra-lint does not run `{code}`: {duplicate.code} ({duplicate.name}) reports the same finding."
+    if code in RUFF_OPT_IN:
+        return f'`{code}` does not run by default; select it by code (`extend-select = ["{code}"]`) to run it.'
+    if any(code.startswith(prefix) for prefix in registry.ruff_selectors(None, ())):
+        return f"`{code}` runs by default."
+    return f'`{code}` does not run by default; select it (`extend-select = ["{code}"]`) to run it.'
+
+
+def render_ruff_rule(code: str, explained: dict[str, object]) -> str:
+    """Ruff's own documentation of ``code`` (``ruff rule --output-format json``), and the truth
+    about whether vectra-lint runs it."""
+    name = explained.get("name", code)
+    parts = [f"# {name} ({code})", "", str(explained.get("explanation", "")).strip()]
+    fix = explained.get("fix")
+    if isinstance(fix, str) and fix:
+        parts += ["", fix]
+    default = ruff_default(code)
+    status = explained.get("status")
+    if isinstance(status, dict) and "Removed" in status:
+        default = f"vectra-lint does not run `{code}`: Ruff has removed it."
+    elif explained.get("preview") is True:
+        # vectra-lint runs Ruff without --preview: a preview rule never reports.
+        default = f"vectra-lint does not run `{code}`: Ruff runs it only in preview mode, which vectra-lint leaves off."
+    parts += ["", "## In vectra-lint", "", default]
+    return "\n".join(parts) + "\n"
+
+
 def render_ruff(code: str | None = None, level: int = 1) -> str:
     """What vectra-lint runs of Ruff (PEP 8), and, for ``code``, whether it runs by default."""
     heading = "#" * level
@@ -106,8 +139,7 @@ def render_ruff(code: str | None = None, level: int = 1) -> str:
         "to run them.",
     ]
     if code is not None:
-        default = code not in RUFF_OPT_IN
-        parts += ["", f"`{code}` {'runs' if default else 'does not run'} by default."]
+        parts += ["", ruff_default(code)]
     return "\n".join(parts) + "\n"
 
 
