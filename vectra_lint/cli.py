@@ -23,6 +23,7 @@ from vectra_lint import STARTED, __version__
 from vectra_lint.config.files import ConfigError, find_config
 from vectra_lint.config.projects import Project, Projects
 from vectra_lint.config.settings import Settings
+from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine.source import DecodeError, decode
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing import files
@@ -33,7 +34,7 @@ from vectra_lint.pipeline.discovery import discover, display_path
 from vectra_lint.pipeline.results import Mode, Outcome, Task
 from vectra_lint.pipeline.ruff import RuffError
 from vectra_lint.reporters import REPORTERS, reporter_class
-from vectra_lint.reporters.base import Summary
+from vectra_lint.reporters.base import SeverityLookup, Summary, all_errors
 from vectra_lint.reporters.escape import printable
 from vectra_lint.reporters.json_format import statistics_json
 from vectra_lint.reporters.text import Lines, print_statistics, print_summary
@@ -311,6 +312,7 @@ def check(
         sys.exit(EXIT_ERROR)
     outcomes = narrowed.outcomes
     diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
+    severity = _severity_lookup(checked)
     summary = Summary(
         baselined=narrowed.baselined,
         stale=narrowed.stale,
@@ -322,6 +324,7 @@ def check(
         if unsafe_fixes
         else sum(1 for d in diagnostics if applicable(d, True) and not applicable(d, False)),
         errors=tuple(errors),
+        warnings=sum(1 for d in diagnostics if severity(d) != "error"),
     )
     # With `--fix -`, standard output carries the fixed source, so the report goes to stderr.
     report_to_stderr = fix and use_stdin and output_file is None
@@ -330,7 +333,18 @@ def check(
     if output_format in ("github", "sarif"):
         outcomes, sources = _from_repository_top(outcomes, sources, cwd)
     reporting = time.perf_counter()
-    _report(outcomes, summary, output_format, output_file, statistics, sources, report_to_stderr, quiet, unsafe_fixes)
+    _report(
+        outcomes,
+        summary,
+        output_format,
+        output_file,
+        statistics,
+        sources,
+        report_to_stderr,
+        quiet,
+        unsafe_fixes,
+        severity,
+    )
     if clock is not None:
         clock.add(PHASE, "report", time.perf_counter() - reporting)
         print_timings(_errors(), clock, time.perf_counter() - STARTED)
@@ -342,6 +356,19 @@ def check(
 
 
 HUMAN_FORMATS = ("text", "concise")
+
+
+def _severity_lookup(checked: list[session.Checked]) -> SeverityLookup:
+    """The level of each diagnostic: its project's ``severity`` table, else its rule's default."""
+    by_path = {outcome.task.display: part.settings for part in checked for outcome in part.outcomes}
+    fallback = checked[0].settings if checked else None
+
+    def severity(diagnostic: Diagnostic) -> str:
+        # A finding on a file no project checked (a translation file) takes the first project's.
+        settings = by_path.get(diagnostic.path, fallback)
+        return settings.severity_of(diagnostic.code) if settings is not None else "error"
+
+    return severity
 
 
 def _not_in_baselines(
@@ -687,6 +714,7 @@ def _report(
     to_stderr: bool,
     quiet: bool = False,
     unsafe_fixes: bool = False,
+    severity: SeverityLookup = all_errors,
 ) -> None:
     handle: TextIO
     if output_file is not None:
@@ -712,7 +740,7 @@ def _report(
                     # Ruff's closing lines: the total, and what --fix (--unsafe-fixes) would fix.
                     print_summary(emit, summary)
             return
-        reporter = reporter_class(output_format)(handle, sources, color=color)
+        reporter = reporter_class(output_format)(handle, sources, color=color, severity=severity)
         reporter.start()
         for outcome in outcomes:
             reporter.file(outcome.task.display, outcome.diagnostics)

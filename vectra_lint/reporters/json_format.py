@@ -13,6 +13,7 @@ just after the last character of the span::
         "path": "app/example.py",             // as given on the command line, "/" separated
         "location": {"line": 3, "column": 5},
         "end_location": {"line": 3, "column": 12},
+        "severity": "error",                  // "error", "warning" or "info" (see `severity` in the config)
         "fix": null                           // or, when the rule can fix it:
         "fix": {
           "applicability": "safe",            // "safe": applied by --fix; "unsafe": only with --unsafe-fixes
@@ -41,7 +42,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.reporters.base import Reporter, SourceLookup, Summary
+from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
 
 # Any: JSON values nest arbitrarily (objects, arrays, scalars).
 JsonObject = dict[str, Any]
@@ -54,9 +55,11 @@ def _position(line: int, column: int) -> dict[str, int]:
 class JsonReporter(Reporter):
     """Collects every diagnostic and writes them as one JSON array at the end."""
 
-    def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, sources: SourceLookup, *, color: bool = False, severity: SeverityLookup = all_errors
+    ) -> None:
         """Collect records until ``finish`` writes them as one array."""
-        super().__init__(stream, sources, color=color)
+        super().__init__(stream, sources, color=color, severity=severity)
         self.records: list[JsonObject] = []
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
@@ -91,6 +94,7 @@ class JsonReporter(Reporter):
             "location": _position(diagnostic.line, diagnostic.column),
             "end_location": _position(diagnostic.end_line, diagnostic.end_column),
             "fix": fix,
+            "severity": self.severity(diagnostic),
         }
 
 

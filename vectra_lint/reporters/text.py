@@ -203,7 +203,12 @@ def print_summary(emit: Lines, summary: Summary) -> None:
         if not summary.fixed and not summary.errors:
             emit(Text("All checks passed!", style="bold green"))
         return
-    emit(Text(f"Found {summary.remaining} {_plural(summary.remaining, 'error')}.", style="bold"))
+    errors = summary.remaining - summary.warnings
+    if summary.warnings:
+        found = f"{errors} {_plural(errors, 'error')} and {summary.warnings} {_plural(summary.warnings, 'warning')}"
+    else:
+        found = f"{errors} {_plural(errors, 'error')}"
+    emit(Text(f"Found {found}.", style="bold"))
     if summary.fixable:
         emit(Text(f"[*] {summary.fixable} fixable with the `--fix` option.", style="cyan"))
     if summary.unsafe_fixable:
