@@ -64,7 +64,10 @@ def test_gitlab_code_quality_report(project: Path) -> None:
         "check_name": "VL201",
         "fingerprint": report[0]["fingerprint"],
         "severity": "major",
-        "location": {"path": "a.py", "positions": {"begin": {"line": 6, "column": 5}, "end": {"line": 6, "column": 18}}},
+        "location": {
+            "path": "a.py",
+            "positions": {"begin": {"line": 6, "column": 5}, "end": {"line": 6, "column": 18}},
+        },
     }
     # The fingerprint follows the finding, not its line: code added above keeps it.
     (project / "a.py").write_text("import os\n" + SOURCE)

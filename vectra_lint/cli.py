@@ -232,19 +232,12 @@ def check(
             if not found.tasks and not found.errors:
                 _warning("No Python files found under the given paths")
             groups = found.by_project()
-            workers = time.perf_counter()
             if clock is not None:
-                # Where the time goes in a real run: the engine on every named file, no cache.
-                clock.add(PHASE, "config and discovery", workers - started)
+                clock.add(PHASE, "config and discovery", time.perf_counter() - started)
+            with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
                 checked = session.check_projects(
-                    groups, targets, projects, cwd, mode, jobs, caches, None, notices, clock
+                    groups, targets, projects, cwd, mode, jobs, caches, progress.advance, notices, clock
                 )
-                clock.add(PHASE, "workers (wall)", time.perf_counter() - workers - clock.of(PHASE)["project phase"])
-            else:
-                with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
-                    checked = session.check_projects(
-                        groups, targets, projects, cwd, mode, jobs, caches, progress.advance, notices
-                    )
             outcomes = session.merged(checked)
             file_count = len(found.tasks)
     except ConfigError as error:
@@ -280,10 +273,14 @@ def check(
             _error(message)
         if not quiet:
             click.echo(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
+        if clock is not None:
+            print_timings(_errors(), clock, time.perf_counter() - STARTED)
         sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
 
     if diff:
         changed = _print_diffs(outcomes)
+        if clock is not None:
+            print_timings(_errors(), clock, time.perf_counter() - STARTED)
         for message in errors:
             _error(message)
         sys.exit(EXIT_ERROR if errors else EXIT_FOUND if changed else EXIT_CLEAN)

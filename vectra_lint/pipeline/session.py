@@ -8,17 +8,21 @@ the CLI only presents what it returns.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vectra_lint.config.projects import Project, Projects
 from vectra_lint.config.settings import Settings
-from vectra_lint.engine.timings import Timings
+from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.pipeline import layer_notice, project_run
 from vectra_lint.pipeline.cache import ResultCache
 from vectra_lint.pipeline.discovery import discover, display_path
 from vectra_lint.pipeline.results import Mode, Outcome, Task
+
+CHECKING = "checking (cache, workers, project phase)"
+"""The run-level phase ``--timings`` shows for the checking itself (wall time)."""
 
 # The result cache of a project under its settings (None: no cache).
 CacheFor = Callable[[Project, Settings], ResultCache | None]
@@ -69,8 +73,9 @@ def check_projects(
     clock: Timings | None = None,
 ) -> list[Checked]:
     """Check each project's tasks with its own settings; notices (the project phase's, layers that
-    match nothing) are appended to ``notices``. With ``clock``, the engine runs on every named
-    file (no cache) and each phase is timed."""
+    match nothing) are appended to ``notices``. With ``clock`` (and ``mode.timings``), the run is
+    the one the user asked for, cache included, and the files checked anew are timed by phase
+    and rule."""
     checked = []
     for project, tasks in groups:
         files, whole = project_files(project, tasks, targets, projects, cwd)
@@ -79,13 +84,14 @@ def check_projects(
             said = layer_notice.unmatched(settings, (task.relative for task in files), _shown(project.root, cwd))
             if said is not None and said not in notices:
                 notices.append(said)
+        cache = cache_for(project, settings)
+        started = time.perf_counter()
+        outcomes = project_run.check(tasks, files, settings, mode, jobs, cache, progress, notices)
         if clock is not None:
-            from vectra_lint.pipeline.runner import run
-
-            outcomes = run(tasks, settings, mode, jobs, notices, clock)
-        else:
-            cache = cache_for(project, settings)
-            outcomes = project_run.check(tasks, files, settings, mode, jobs, cache, progress, notices)
+            clock.add(PHASE, CHECKING, time.perf_counter() - started)
+            for outcome in outcomes:
+                if outcome.timings:
+                    clock.merge(outcome.timings)
         checked.append(Checked(project, settings, _shown_from(outcomes, tasks, cwd)))
     return checked
 
