@@ -327,7 +327,7 @@ def check(
     report_to_stderr = fix and use_stdin and output_file is None
     if show_fixes and fix and not quiet:
         _show_fixes(outcomes, sys.stderr if report_to_stderr else sys.stdout)
-    if output_format in ("github", "sarif"):
+    if output_format in ("github", "sarif", "gitlab"):
         outcomes, sources = _from_repository_top(outcomes, sources, cwd)
     reporting = time.perf_counter()
     _report(
