@@ -305,14 +305,17 @@ def test_untranslated_codes_are_reported_once_per_translation_file(
             "frontend/src/i18n/fr.json": '{"UNKNOWN_ERROR": "Inconnu"}',
         },
     )
+    # The translation files are outside the folder the command runs in: shown by their full path,
+    # as every such path is; the message names them relative to the project root, as configured.
+    frontend = f"{backend.parent.resolve()}/frontend/src/i18n"
     assert messages(backend, monkeypatch, "VL706") == [
-        "../frontend/src/i18n/en.ts:1:1 VL706 Error code `QUOTA_EXCEEDED` (app/core/errors.py:13) has no "
+        f"{frontend}/en.ts:1:1 VL706 Error code `QUOTA_EXCEEDED` (app/core/errors.py:13) has no "
         "translation in ../frontend/src/i18n/en.ts (§4)",
-        "../frontend/src/i18n/en.ts:1:1 VL706 Error code `USER_GONE` (app/core/errors.py:17) has no "
+        f"{frontend}/en.ts:1:1 VL706 Error code `USER_GONE` (app/core/errors.py:17) has no "
         "translation in ../frontend/src/i18n/en.ts (§4)",
-        "../frontend/src/i18n/fr.json:1:1 VL706 Error code `QUOTA_EXCEEDED` (app/core/errors.py:13) has no "
+        f"{frontend}/fr.json:1:1 VL706 Error code `QUOTA_EXCEEDED` (app/core/errors.py:13) has no "
         "translation in ../frontend/src/i18n/fr.json (§4)",
-        "../frontend/src/i18n/fr.json:1:1 VL706 Error code `USER_GONE` (app/core/errors.py:17) has no "
+        f"{frontend}/fr.json:1:1 VL706 Error code `USER_GONE` (app/core/errors.py:17) has no "
         "translation in ../frontend/src/i18n/fr.json (§4)",
     ]
 
