@@ -411,3 +411,50 @@ def test_an_edited_typescript_model_is_seen_by_a_cached_run(tmp_path: Path, monk
     after = check(backend, monkeypatch, "VL704")
     assert after != before
     assert after == check(backend, monkeypatch, "VL704", ["."], "--no-cache")
+
+
+def test_literal_fields_match_the_same_typescript_union_in_any_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schemas = """
+        from typing import Literal, Optional, Union
+
+        from pydantic import BaseModel
+
+
+        class Task(BaseModel):
+            phase: Literal["queued", "running", "done"]
+            retry: Optional[Literal['never', "always"]] = None
+            mixed: Union[Literal["auto", 0], int]
+            flag: Literal[True, False]
+            single: Literal["v1"]
+
+
+        class Drifted(BaseModel):
+            phase: Literal["queued", "running", "done"]
+            level: Literal["low", "high"]
+            grade: Literal[1, 2]
+    """
+    typescript = """
+        export interface Task {
+          phase: 'done' | "queued" | 'running';
+          retry?: "always" | 'never' | null;
+          mixed: number | 'auto' | 0;
+          flag: false | true;
+          single: "v1";
+        }
+
+        export type Drifted = {
+          phase: "queued" | "running";
+          level: "low" | "high" | "urgent";
+          grade: "1" | "2";
+        };
+    """
+    backend = _project(tmp_path, {"app/schemas/task.py": schemas, "frontend/src/models/task.ts": typescript})
+    assert messages(backend, monkeypatch, "VL703") == [
+        "app/schemas/task.py:14:7 VL703 Schema `Drifted` differs from its TypeScript counterpart `Drifted` "
+        '(frontend/src/models/task.ts:9): `phase` is `Literal["queued", "running", "done"]` here '
+        '(TS `"queued" | "running" | "done"`) but `"queued" | "running"` there; '
+        '`level` is `Literal["low", "high"]` here (TS `"low" | "high"`) but `"low" | "high" | "urgent"` there; '
+        '`grade` is `Literal[1, 2]` here (TS `1 | 2`) but `"1" | "2"` there (§11)'
+    ]

@@ -46,6 +46,18 @@ def _alternatives(py: PyType) -> tuple[list[PyType], bool]:
     return rest, len(rest) != len(parts)
 
 
+def _split_literals(py: PyType) -> list[PyType]:
+    """A union's or a ``Literal``'s alternatives, each literal value on its own (in any order)."""
+    parts = [cast(PyType, part) for part in py[1:]] if py[0] == "union" else [py]
+    found: list[PyType] = []
+    for part in parts:
+        if part[0] == "literal":
+            found.extend(("literal", value) for value in part[1:])
+        else:
+            found.append(part)
+    return found
+
+
 @dataclass
 class Comparison:
     """Compares the types of one model file's fields with TypeScript (knows both sides' names)."""
@@ -64,8 +76,9 @@ class Comparison:
         if ts.kind == "name" and ts.name not in self.models.objects and ts.name not in self.models.enums:
             if kind != "ref" and ts.name != "Date":
                 return True  # an alias this reader does not follow (`type Id = string`)
-        if kind == "union":
-            alternatives = [cast(PyType, part) for part in py[1:]]
+        if kind == "union" or (kind == "literal" and len(py) > 2):
+            # `Literal["ok", "error"]` is the union `"ok" | "error"`: each value one alternative.
+            alternatives = _split_literals(py)
             options = ts.args if ts.kind == "union" else (ts,)
             return all(any(self.matches(a, o) for o in options) for a in alternatives) and all(
                 any(self.matches(a, o) for a in alternatives) for o in options
