@@ -458,3 +458,97 @@ def test_literal_fields_match_the_same_typescript_union_in_any_order(
         '`level` is `Literal["low", "high"]` here (TS `"low" | "high"`) but `"low" | "high" | "urgent"` there; '
         '`grade` is `Literal[1, 2]` here (TS `1 | 2`) but `"1" | "2"` there (§11)'
     ]
+
+
+def test_an_enum_without_twin_is_reported_where_a_schema_counterpart_holds_raw_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enums = """
+        from enum import Enum, IntEnum
+
+
+        class Priority(str, Enum):
+            LOW = "low"
+            HIGH = "high"
+
+
+        class Tier(IntEnum):
+            FREE = 0
+            PRO = 1
+
+
+        class Region(str, Enum):
+            EU = "eu"
+
+
+        class Unused(str, Enum):
+            A = "a"
+
+
+        class Colour(str, Enum):
+            RED = "red"
+    """
+    schemas = """
+        from typing import Optional
+
+        from pydantic import BaseModel, ConfigDict
+        from pydantic.alias_generators import to_camel
+
+        from app.models.enums import Colour, Priority, Region, Tier
+
+
+        class TicketOut(BaseModel):
+            model_config = ConfigDict(alias_generator=to_camel)
+
+            title: str
+            priority: Optional[Priority] = None
+            past_priorities: list[Priority]
+            tier: Tier
+            region: Region
+
+
+        class Draft(BaseModel):
+            colour: Colour
+    """
+    # `Region` has a TS mirror of its own name (an alias): that is the frontend's twin enough.
+    typescript = """
+        export type Region = "eu";
+
+        export interface Ticket {
+          title: string;
+          priority?: "low" | "high" | null;
+          pastPriorities: string[];
+          tier: number;
+          region: Region;
+        }
+    """
+    rows = """
+        from sqlmodel import SQLModel
+
+        from app.models.enums import Colour
+
+
+        class Paint(SQLModel):
+            colour: Colour
+    """
+    backend = _project(
+        tmp_path,
+        {
+            "app/models/enums.py": enums,
+            "app/models/paint.py": rows,
+            "app/schemas/ticket.py": schemas,
+            "frontend/src/models/ticket.ts": typescript,
+            # `Paint` (a model of the `models` layer, not a schema) has a counterpart: not judged.
+            "frontend/src/models/paint.ts": "export interface Paint {\n  colour: string;\n}\n",
+        },
+    )
+    assert messages(backend, monkeypatch, "VL704") == [
+        "app/models/enums.py:4:7 VL704 Enum `Priority` has no TypeScript twin, so the frontend spells its values "
+        'by hand: `TicketOut.priority` is `"low" | "high" | null` in `Ticket` (frontend/src/models/ticket.ts:3); '
+        "`TicketOut.past_priorities` is `string[]` in `Ticket` (frontend/src/models/ticket.ts:3) (§11)",
+        "app/models/enums.py:9:7 VL704 Enum `Tier` has no TypeScript twin, so the frontend spells its values "
+        "by hand: `TicketOut.tier` is `number` in `Ticket` (frontend/src/models/ticket.ts:3) (§11)",
+    ]
+    # With a twin, the enum is compared member by member instead.
+    (backend / "frontend/src/models/tier.ts").write_text("export enum Tier {\n  FREE,\n  PRO,\n}\n")
+    assert check(backend, monkeypatch, "VL704") == ["app/models/enums.py:4:7 VL704"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from vectra_lint.analysis.pydantic_models import FieldFacts, ModelIndex, PyType, ResolvedModel, wire_name
+from vectra_lint.config.settings import Settings
 from vectra_lint.frontend.typescript import FrontendModels, TsMember, TsType
 
 SUFFIXES = ("Read", "Response", "Public", "Out", "Schema")
@@ -208,3 +209,76 @@ def differences(model: ResolvedModel, members: Mapping[str, TsMember], compariso
         if name not in wires:
             found.append(f"`{name}` there is not a field here")
     return found
+
+
+@dataclass(frozen=True)
+class RawEnumUse:
+    """A schema field typed with a project enum whose TypeScript counterpart holds raw values."""
+
+    model: str
+    field: str
+    ts: str
+    where: str
+    """The TS declaration, ``path:line``."""
+    text: str
+    """The TS member's type as written (``string``, ``"a" | "b"``)."""
+
+    def __str__(self) -> str:
+        """How the message names the use."""
+        return f"`{self.model}.{self.field}` is `{self.text}` in `{self.ts}` ({self.where})"
+
+
+def _raw_value(ts: TsType) -> bool:
+    """Whether a TS type holds bare values (``string``, ``number``, literals, a union of them)."""
+    if ts.kind == "union":
+        return all(_raw_value(option) for option in ts.args)
+    return ts.kind in ("string", "number", "literal")
+
+
+def _enum_fields(py: PyType, ts: TsType) -> list[tuple[str, TsType]]:
+    """The ``ref`` alternatives of a field's type, each with the TS type standing for it (lists unwrapped
+    on both sides)."""
+    alternatives, _nullable = _alternatives(py)
+    found: list[tuple[str, TsType]] = []
+    for alternative in alternatives:
+        side = ts
+        if alternative[0] == "list" and ts.kind == "list":
+            alternative, side = cast(PyType, alternative[1]), ts.args[0]
+        if alternative[0] == "ref":
+            found.append((str(alternative[1]), side))
+    return found
+
+
+def raw_enum_uses(
+    index: ModelIndex, models: FrontendModels, pairs: Mapping[str, str], settings: Settings
+) -> dict[tuple[str, str], list[RawEnumUse]]:
+    """For each project enum (file, name), the fields of `schemas` models with a TS counterpart that
+    use it where that counterpart holds raw values instead of a type of the enum's name."""
+    uses: dict[tuple[str, str], list[RawEnumUse]] = {}
+    for path in sorted(index.classes):
+        if "schemas" not in settings.layers_of(path):
+            continue
+        for name, facts in index.classes[path].items():
+            if facts["enum"]:
+                continue
+            model = index.model(path, name)
+            ts_name = counterpart(name, models, pairs) if model is not None else None
+            members = models.members(ts_name) if ts_name is not None else None
+            if model is None or ts_name is None or members is None:
+                continue
+            declaration = models.objects[ts_name]
+            for field in model.fields:
+                wire = wire_name(field, model.generator)
+                member = members.get(wire) if wire is not None else None
+                if member is None:
+                    continue
+                for dotted, ts in _enum_fields(field["type"], member.type):
+                    found = index.resolve_class(path, dotted)
+                    if not isinstance(found, tuple) or not _raw_value(ts):
+                        continue
+                    facts_of = index.classes.get(found[0], {}).get(found[1])
+                    if facts_of is not None and facts_of["enum"]:
+                        where = f"{declaration.path}:{declaration.line}"
+                        use = RawEnumUse(name, field["name"], ts_name, where, member.text)
+                        uses.setdefault(found, []).append(use)
+    return uses
