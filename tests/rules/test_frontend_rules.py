@@ -552,3 +552,83 @@ def test_an_enum_without_twin_is_reported_where_a_schema_counterpart_holds_raw_v
     # With a twin, the enum is compared member by member instead.
     (backend / "frontend/src/models/tier.ts").write_text("export enum Tier {\n  FREE,\n  PRO,\n}\n")
     assert check(backend, monkeypatch, "VL704") == ["app/models/enums.py:4:7 VL704"]
+
+
+def test_codes_held_by_locals_reach_the_translation_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    handlers = """
+        from fastapi.responses import JSONResponse
+
+        from app.core.codes import QUOTA_EXCEEDED
+        from app.core.errors import NotFound, VectraException
+
+        STORAGE_FULL = "STORAGE_FULL"
+
+
+        def find(entity_id: int) -> None:
+            code = "ENTITY_NOT_FOUND"
+            if entity_id < 0:
+                code = "ENTITY_INVALID"
+            raise NotFound("No such entity", error_code=code)
+
+
+        async def on_error(request: object, exc: VectraException) -> JSONResponse:
+            error_code = exc.error_code or "INTERNAL_ERROR"
+            kind: str = "TIMEOUT" if exc.args else "UNAVAILABLE"  # not a code: no `error_code` key
+            return JSONResponse(
+                status_code=500,
+                content={"error": {"error_code": error_code, "kind": kind}, "detail": str(exc)},
+            )
+
+
+        def retry(items: list[int]) -> None:
+            for item in items:
+                if item:
+                    raise VectraException("again", error_code=last)
+                last = "RETRY_LATER"
+
+
+        def quota() -> None:
+            reason = QUOTA_EXCEEDED
+            raise VectraException("full", error_code=reason)
+
+
+        def shadowed(error_code: str = "PARAM_DEFAULT") -> None:
+            STORAGE_FULL = "DISK_FULL"
+            raise VectraException("full", error_code=STORAGE_FULL)
+
+
+        def passed_on(error_code: str) -> None:
+            raise VectraException("passed", error_code=error_code)
+    """
+    errors = """
+        class VectraException(Exception):
+            error_code = "INTERNAL_ERROR"
+
+
+        class NotFound(VectraException):
+            pass
+    """
+    backend = _monorepo(
+        tmp_path,
+        TRANSLATIONS_CONFIG,
+        **{
+            "app/core/codes.py": 'QUOTA_EXCEEDED = "QUOTA_EXCEEDED"\n',
+            "app/core/errors.py": errors,
+            "app/api/handlers.py": handlers,
+        },
+    )
+    _files(
+        backend.parent,
+        {
+            "frontend/src/i18n/en.json": '{"errors": {"INTERNAL_ERROR": "Oops", "ENTITY_NOT_FOUND": "Not found", '
+            '"TIMEOUT": "Slow", "STORAGE_FULL": "Full"}}'
+        },
+    )
+    found = messages(backend, monkeypatch, "VL706")
+    assert sorted(line.split(" VL706 ", 1)[1].split(" has no", 1)[0] for line in found) == [
+        "Error code `DISK_FULL` (app/api/handlers.py:39)",
+        "Error code `ENTITY_INVALID` (app/api/handlers.py:13)",
+        "Error code `QUOTA_EXCEEDED` (app/api/handlers.py:34)",
+        "Error code `RETRY_LATER` (app/api/handlers.py:28)",
+    ]
+    assert all(line.startswith("../frontend/src/i18n/en.json:1:1 VL706") for line in found)
