@@ -77,9 +77,12 @@ def test_vl705_sees_a_test_file_change_with_the_service_unchanged(
     write_project(tmp_path, {**SERVICES, "tests/test_orders.py": "from app.api.orders import router\n"})
     service = ["app/services/orders.py"]
     assert check(tmp_path, monkeypatch, "VL705", service) == ["app/services/orders.py:1:1 VL705"]
+    cached = sorted(path.name for path in (tmp_path / ".vectra-lint-cache").iterdir())
     # The cached answer is not reused once the test (same name, not checked) imports the service.
     (tmp_path / "tests/test_orders.py").write_text("from app.services.orders import Orders\n\n\nORDERS = Orders\n")
     assert check(tmp_path, monkeypatch, "VL705", service) == []
+    # Only the project phase was settled again: the files' entries (keyed by settings) still serve.
+    assert sorted(path.name for path in (tmp_path / ".vectra-lint-cache").iterdir()) == cached
     (tmp_path / "tests/test_orders.py").unlink()
     assert check(tmp_path, monkeypatch, "VL705", service) == ["app/services/orders.py:1:1 VL705"]
     (tmp_path / "tests/deep/er").mkdir(parents=True)
