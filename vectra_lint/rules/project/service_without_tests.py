@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from vectra_lint.analysis.definitions import node_at_start
 from vectra_lint.analysis.module_names import module_names
-from vectra_lint.analysis.module_summary import INDEX_ANALYSES, ModuleFacts, ModuleSummary, summary_facts
+from vectra_lint.analysis.module_summary import INDEX_ANALYSES, ModuleSummary, summary_facts
 from vectra_lint.analysis.test_files import (
     DEFAULT_TEST_FOLDERS,
     absolute_targets,
@@ -140,41 +138,36 @@ class ServiceWithoutTests(Rule):
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Keep the services that no test module imports (checked test modules by their facts,
-        the others read from disk)."""
-        summaries = {path: summary_facts(facts) for path, facts in project.facts_of(ModuleSummary).items()}
-        root = project.settings.root
+        the others read from disk, each once)."""
+        services = [
+            (diagnostic, tuple(payload[0]), tuple(payload[1]))
+            for diagnostic in diagnostics
+            if isinstance(payload := diagnostic.pending, tuple)
+        ]
+        stems = {name.rsplit(".", 1)[-1] for _, names, _ in services for name in names}
+        imported: dict[tuple[str, ...], set[str]] = {}
         kept: list[Diagnostic] = []
-        tested: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
-        for diagnostic in diagnostics:
-            payload = diagnostic.pending
-            if not isinstance(payload, tuple):
-                continue
-            names, folders = payload
-            key = (tuple(names), tuple(folders))
-            if key not in tested:
-                tested[key] = _imported_by_a_test(root, summaries, *key)
-            if not tested[key]:
+        for diagnostic, names, folders in services:
+            if folders not in imported:
+                imported[folders] = _imported_by_tests(project, folders, stems)
+            if not imports_module(imported[folders], names):
                 kept.append(replace(diagnostic, pending=None))
         return kept
 
 
-def _imported_by_a_test(
-    root: Path, summaries: Mapping[str, ModuleFacts], names: tuple[str, ...], folders: tuple[str, ...]
-) -> bool:
-    """Whether a test module under ``folders`` imports the module known by ``names``."""
+def _imported_by_tests(project: Project, folders: tuple[str, ...], stems: set[str]) -> set[str]:
+    """What the test modules under ``folders`` import (absolute dotted targets); of those read
+    from disk, only the ones whose text holds one of ``stems`` (the others cannot import them)."""
+    summaries = {path: summary_facts(facts) for path, facts in project.facts_of(ModuleSummary).items()}
+    root = project.settings.root
+    targets: set[str] = set()
     for path, facts in summaries.items():
         if is_test_module(path, folders):
-            targets = absolute_targets(facts["import_targets"], facts["names"], facts["package"])
-            if imports_module(targets, names):
-                return True
-    stems = {name.rsplit(".", 1)[-1] for name in names}
+            targets |= absolute_targets(facts["import_targets"], facts["names"], facts["package"])
     for path in python_files_in(root, folders):
         if path in summaries or not is_test_module(path, folders):
             continue
         found = disk_import_targets(os.path.join(root, path), stems)
-        if found is None:
-            continue
-        targets = absolute_targets(found, module_names(path, root), path.endswith("/__init__.py"))
-        if imports_module(targets, names):
-            return True
-    return False
+        if found is not None:
+            targets |= absolute_targets(found, module_names(path, root), path.endswith("/__init__.py"))
+    return targets
