@@ -289,9 +289,11 @@ RETURNED = {
     "app/services/cache.py": """
         import glob as files
         from pathlib import Path
+        from typing import Optional
 
         import redis
         from openai import OpenAI
+        from qdrant_client import QdrantClient
 
 
         def connect(url: str) -> redis.Redis:
@@ -339,6 +341,19 @@ RETURNED = {
                 coroutine = Cache().llm()
                 pending = connect  # an alias of the function: not followed
                 pending("redis://").get(key)
+
+
+        def data_dir() -> Optional[Path]:
+            return Path("data")
+
+
+        class Injected:
+            def __init__(self, qdrant: QdrantClient | None = None) -> None:
+                self.qdrant = qdrant or QdrantClient(url="http://qdrant")
+
+            async def run(self) -> None:
+                self.qdrant.count("docs")
+                data_dir().iterdir()
     """
 }
 
@@ -348,10 +363,12 @@ def test_vl202_vl204_follow_what_annotated_functions_and_methods_return(
 ) -> None:
     write_project(tmp_path, RETURNED)
     assert check(tmp_path, monkeypatch, "VL202,VL204") == [
-        "app/services/cache.py:20:9 VL202",
         "app/services/cache.py:22:9 VL202",
-        "app/services/cache.py:25:9 VL204",
-        "app/services/cache.py:26:9 VL204",
+        "app/services/cache.py:24:9 VL202",
         "app/services/cache.py:27:9 VL204",
+        "app/services/cache.py:28:9 VL204",
         "app/services/cache.py:29:9 VL204",
+        "app/services/cache.py:31:9 VL204",
+        "app/services/cache.py:66:9 VL202",
+        "app/services/cache.py:67:9 VL204",
     ]

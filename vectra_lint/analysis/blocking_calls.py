@@ -158,6 +158,7 @@ class BlockingCall:
 PATH = "path"
 """What ``_Returns`` holds for a function annotated ``-> Path`` (a client's qualified name otherwise)."""
 _PROPERTIES = frozenset({"property", "cached_property"})
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 
 _UNSEEN: Final = BlockingCall("", "")
 """Marks a call not matched yet in the per-file cache (``None`` caches "no blocking call")."""
@@ -170,17 +171,6 @@ def _tail(func: cst.BaseExpression) -> str | None:
     if type(func) is cst.Name:
         return func.value
     return None
-
-
-def _not_none(annotation: cst.BaseExpression) -> cst.BaseExpression:
-    """``X`` of ``X | None`` / ``None | X`` (a function that may return no path still returns paths)."""
-    if type(annotation) is cst.BinaryOperation and type(annotation.operator) is cst.BitOr:
-        left, right = annotation.left, annotation.right
-        if type(right) is cst.Name and right.value == "None":
-            return left
-        if type(left) is cst.Name and left.value == "None":
-            return right
-    return annotation
 
 
 def _self_attribute(node: cst.BaseExpression) -> str | None:
@@ -272,7 +262,7 @@ class BlockingCalls(Analysis):
         for statement in body:
             if type(statement) is not cst.FunctionDef or statement.returns is None:
                 continue
-            annotation = _not_none(statement.returns.annotation)
+            annotation = self._not_none(statement.returns.annotation)
             tail = _tail(annotation)
             if tail is None or (tail not in _PATH_TAILS and tail not in self._client_tails):
                 continue  # most functions: nothing to resolve
@@ -288,6 +278,26 @@ class BlockingCalls(Analysis):
                     self._client_names.setdefault(id(scope), {})[f"self.{name}"] = kind
                 continue
             self._returns.setdefault(id(scope), {})[name] = (kind, statement.asynchronous is not None)
+
+    def _not_none(self, annotation: cst.BaseExpression) -> cst.BaseExpression:
+        """``X`` of ``X | None``, ``None | X`` or ``Optional[X]`` (a function that may return no
+        path still returns paths)."""
+        if type(annotation) is cst.BinaryOperation and type(annotation.operator) is cst.BitOr:
+            left, right = annotation.left, annotation.right
+            if type(right) is cst.Name and right.value == "None":
+                return left
+            if type(left) is cst.Name and left.value == "None":
+                return right
+        elif type(annotation) is cst.Subscript and _tail(annotation.value) == "Optional":
+            elements = annotation.slice
+            if (
+                len(elements) == 1
+                and type(elements[0].slice) is cst.Index
+                and self.context.scope.qualified_name(annotation.value)
+                in ("typing.Optional", "typing_extensions.Optional")
+            ):
+                return elements[0].slice.value
+        return annotation
 
     def _returned(self, node: cst.BaseExpression) -> str | None:
         """What a call of a project function or method (of the same class) returns, by its
