@@ -556,6 +556,7 @@ def test_an_enum_without_twin_is_reported_where_a_schema_counterpart_holds_raw_v
 
 def test_codes_held_by_locals_reach_the_translation_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     handlers = """
+        from fastapi import HTTPException
         from fastapi.responses import JSONResponse
 
         from app.core.codes import QUOTA_EXCEEDED
@@ -599,6 +600,10 @@ def test_codes_held_by_locals_reach_the_translation_check(tmp_path: Path, monkey
 
         def passed_on(error_code: str) -> None:
             raise VectraException("passed", error_code=error_code)
+
+
+        def http() -> None:
+            raise HTTPException(404, detail={"error_code": "ROUTE_GONE", "hint": {"code": "NOT_A_CODE"}})
     """
     errors = """
         class VectraException(Exception):
@@ -626,9 +631,10 @@ def test_codes_held_by_locals_reach_the_translation_check(tmp_path: Path, monkey
     )
     found = messages(backend, monkeypatch, "VL706")
     assert sorted(line.split(" VL706 ", 1)[1].split(" has no", 1)[0] for line in found) == [
-        "Error code `DISK_FULL` (app/api/handlers.py:39)",
-        "Error code `ENTITY_INVALID` (app/api/handlers.py:13)",
-        "Error code `QUOTA_EXCEEDED` (app/api/handlers.py:34)",
-        "Error code `RETRY_LATER` (app/api/handlers.py:28)",
+        "Error code `DISK_FULL` (app/api/handlers.py:40)",
+        "Error code `ENTITY_INVALID` (app/api/handlers.py:14)",
+        "Error code `QUOTA_EXCEEDED` (app/api/handlers.py:35)",
+        "Error code `RETRY_LATER` (app/api/handlers.py:29)",
+        "Error code `ROUTE_GONE` (app/api/handlers.py:48)",
     ]
     assert all(line.startswith("../frontend/src/i18n/en.json:1:1 VL706") for line in found)

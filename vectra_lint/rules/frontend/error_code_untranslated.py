@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from vectra_lint.diagnostics import Diagnostic
 
 LITERAL, NAME = "literal", "name"
-RESPONSE_SUFFIX = "Response"
-"""Calls building an HTTP response (``JSONResponse``, ``ORJSONResponse``) whose dicts may carry a code."""
+RESPONSE_SUFFIXES = ("Response", "Exception", "Error")
+"""Calls building an HTTP response or an error (``JSONResponse``, ``HTTPException(detail={...})``)
+whose dicts may carry a code."""
 _REPORTED_KEY = "vectra_lint.rules.frontend.error_code_untranslated"
 _TRANSLATIONS = {"frontend/src/i18n/errors.en.json": '{\n  "errors": {\n    "USER_NOT_FOUND": "No such user."\n  }\n}'}
 _OPTIONS = {"translations": ["frontend/src/i18n/*.json"]}
@@ -75,8 +76,9 @@ class ErrorCodeUntranslated(Rule):
     A bare name inside a function that the function assigns is a local: its string values are
     the codes (`code = "ENTITY_NOT_FOUND"` ... `raise NotFound(error_code=code)`; both sides of
     `exc.error_code or "INTERNAL_ERROR"` and of a conditional expression; a module constant it is
-    assigned is followed). The `"error_code"` entry of a dict passed to a response
-    (`JSONResponse(content={"error_code": error_code})`, at any depth of the dict) is a code too.
+    assigned is followed). The `"error_code"` entry of a dict passed to a response or an
+    exception (`JSONResponse(content={"error_code": error_code})`, `HTTPException(404,
+    detail={"error_code": "NOT_FOUND"})`, at any depth of the dict) is a code too.
     Translation files are JSON, or TS/JS modules whose object literals hold the keys
     (`export default {...}`, `export const errors = {...}`).
 
@@ -196,12 +198,12 @@ class ErrorCodeUntranslated(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         """An error code passed to a call (keyword, or the exception's code position), or the
-        ``"error_code"`` entry of a dict given to a response (``JSONResponse(content={...})``)."""
+        ``"error_code"`` entry of a dict given to a response or exception (``JSONResponse(content={...})``)."""
         if self._summary is not None and node.args:
             for value in self._summary.code_arguments(node):
                 self._candidate(value)
             callee = dotted_name(node.func)
-            if callee is not None and callee.endswith(RESPONSE_SUFFIX):
+            if callee is not None and callee.endswith(RESPONSE_SUFFIXES):
                 for arg in node.args:
                     self._response_codes(arg.value)
 
