@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import posixpath
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def _scan(root: str, folders: tuple[str, ...]) -> tuple[_Folders, tuple[str, ...
             subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name != "__pycache__")
             seen.append((directory, os.stat(directory).st_mtime_ns))
             relative = os.path.relpath(directory, root).replace(os.sep, "/")
-            paths.extend(f"{relative}/{name}" for name in sorted(files) if name.endswith(".py"))
+            paths.extend(posixpath.normpath(f"{relative}/{name}") for name in sorted(files) if name.endswith(".py"))
     return tuple(seen), tuple(paths)
 
 
@@ -62,7 +63,11 @@ def is_test_module(relative: str, folders: Iterable[str]) -> bool:
     """Whether the root-relative ``relative`` is a test module under one of the tests folders."""
     if relative.rsplit("/", 1)[-1] in NOT_TESTS:
         return False
-    return any(relative.startswith(folder.strip("/") + "/") for folder in folders)
+    for folder in folders:
+        folder = posixpath.normpath(folder.strip("/"))
+        if folder == "." or relative.startswith(folder + "/"):
+            return True
+    return False
 
 
 def disk_import_targets(path: str, words: Iterable[str]) -> tuple[str, ...] | None:
