@@ -79,6 +79,10 @@ class ModuleFacts(TypedDict):
     functions: dict[str, FunctionFacts]
     code_refs: tuple[str, ...]
     """Names (as written) used as error codes: ``error_code=NAME``, ``error_code = NAME``."""
+    import_targets: tuple[str, ...]
+    """Every import in the file, at any depth (a test imports inside its functions too), as the
+    full dotted target: ``import a.b`` -> ``a.b``, ``from a import b`` -> ``a.b``, ``from . import
+    b`` -> ``.b`` (``imports`` keeps only the module-level bindings). See ``import_target_names``."""
 
 
 def base_name(node: cst.BaseExpression) -> str | None:
@@ -135,6 +139,20 @@ def error_code_position(context: FileContext) -> int:
     return context.settings.option(CODE_POSITION_RULE, CODE_POSITION)
 
 
+def import_target_names(node: cst.Import | cst.ImportFrom) -> list[str]:
+    """The full dotted targets of an import statement (``ModuleFacts.import_targets``); a star
+    import names its module."""
+    if isinstance(node, cst.Import):
+        return [dotted_name(alias.name) or "" for alias in node.names]
+    base = _import_target(node)
+    if isinstance(node.names, cst.ImportStar):
+        return [base]
+    return [
+        f"{base}.{name}" if base and not base.endswith(".") else f"{base}{name}"
+        for name in (dotted_name(alias.name) or "" for alias in node.names)
+    ]
+
+
 def _import_target(module: cst.ImportFrom) -> str:
     base = dotted_name(module.module) if module.module is not None else ""
     return "." * len(module.relative) + (base or "")
@@ -162,6 +180,7 @@ class ModuleSummary(Analysis):
         self._calls: dict[str, list[str]] = {}
         self._blocking_calls: dict[str, list[tuple[str, str, str]]] = {}
         self._code_refs: list[str] = []
+        self._import_targets: list[str] = []
         self.offloaded: set[int] = set()
         """Calls inside the arguments of ``asyncio.to_thread``/``run_in_executor``: they are not made on the loop."""
         self._position = error_code_position(context)
@@ -188,6 +207,7 @@ class ModuleSummary(Analysis):
 
     def visit_Import(self, node: cst.Import) -> None:
         """Record module-level ``import x``."""
+        self._import_targets.extend(import_target_names(node))
         if not self._at_module_level():
             return
         for alias in node.names:
@@ -200,6 +220,7 @@ class ModuleSummary(Analysis):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         """Record module-level ``from x import y``."""
+        self._import_targets.extend(import_target_names(node))
         if not self._at_module_level():
             return
         base = _import_target(node)
@@ -382,6 +403,7 @@ class ModuleSummary(Analysis):
             constants=self._constants,
             functions=functions,
             code_refs=tuple(dict.fromkeys(self._code_refs)),
+            import_targets=tuple(dict.fromkeys(self._import_targets)),
         )
 
     def facts(self) -> object:
