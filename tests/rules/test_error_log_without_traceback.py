@@ -111,3 +111,10 @@ def test_vl403_a_sibling_logging_module_in_a_namespace_folder_is_not_the_standar
     (tmp_path / "shadowed").mkdir()
     write_project(tmp_path / "shadowed", shadowed)
     assert _applicability(tmp_path / "shadowed", monkeypatch) == [("app/core/tasks/retry.py", 10, "unsafe")]
+
+
+def test_vl403_a_message_already_too_long_keeps_its_own_line() -> None:
+    # 120 columns: joined (or hugging), the long line would grow; one argument per line, it does not.
+    message = '"' + "x" * 115 + '"'
+    for call in (f"log.error(\n    {message}\n)\n", f"log.error({message})\n"):
+        assert _fixed(call) == f"log.error(\n    {message},\n    exc_info=True,\n)\n"
