@@ -51,14 +51,16 @@ def test_vl701_the_finding_is_at_the_context_var_from_any_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     binding = 'trace_id_var = ContextVar("trace_id")'
-    _write(tmp_path, {"app/core/logging.py": LOGGING.format(binding=binding)})
+    _write(tmp_path, {"proj/app/core/logging.py": LOGGING.format(binding=binding)})
     expected = [
-        "app/core/logging.py:5:16 VL701 The correlation-id `ContextVar` is named `trace_id_var`; "
+        "proj/app/core/logging.py:5:16 VL701 The correlation-id `ContextVar` is named `trace_id_var`; "
         "name it `correlation_id` (§6.1)"
     ]
+    # Without a pyproject.toml, the root is the folder the run starts in: above `app/`, at it, below it.
     assert _from(tmp_path, monkeypatch, "") == expected
-    assert _from(tmp_path / "app", monkeypatch, "app/") == expected
-    assert _from(tmp_path / "app" / "core", monkeypatch, "app/core/") == expected
+    assert _from(tmp_path / "proj", monkeypatch, "proj/") == expected
+    assert _from(tmp_path / "proj" / "app", monkeypatch, "proj/app/") == expected
+    assert _from(tmp_path / "proj" / "app" / "core", monkeypatch, "proj/app/core/") == expected
 
 
 def test_vl701_a_logging_module_without_any_context_var_is_reported_at_its_top(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import replace
+from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -30,17 +32,17 @@ def _is_correlation_var(bound: str, given: str) -> bool:
 
 
 def is_logging_module(path: str, root: Path, globs: Sequence[str]) -> bool:
-    """Whether the file at ``path`` (relative to ``root``) matches the logging-module globs, from
-    the root or from a folder above it: a run whose root is `app/` (no `pyproject.toml`, started
-    in `app/`) still knows `core/logging.py` for `app/core/logging.py`."""
+    """Whether the file at ``path`` (relative to ``root``) matches the logging-module globs taken
+    from the root, or from any folder above or below it: where the command runs decides the root
+    when no ``pyproject.toml`` does, and must not decide which file is the logging module
+    (`core/logging.py` from `app/`, `proj/app/core/logging.py` from above `proj/`)."""
     if path_matches(path, globs):
         return True
-    if path.startswith(("/", "..")):
-        return False
-    parts = [*root.parts, *PurePosixPath(path).parts]
-    return any(
-        path_matches("/".join(parts[start:]), globs) for start in range(len(parts) - len(PurePosixPath(path).parts))
-    )
+    name = PurePosixPath(path).name
+    if not any(fnmatch(name, glob.rsplit("/", 1)[-1]) or "**" in glob.rsplit("/", 1)[-1] for glob in globs):
+        return False  # most files: no glob can match the file's own name
+    parts = PurePosixPath(os.path.normpath(os.path.join(root, path))).parts[1:]
+    return any(path_matches("/".join(parts[start:]), globs) for start in range(len(parts)))
 
 
 class CorrelationIdMissing(Rule):
@@ -52,8 +54,8 @@ class CorrelationIdMissing(Rule):
     ContextVar("correlation_id")`). Reported at the `ContextVar` when it is one under another name
     (`request_id_var = ContextVar("request_id")`); at 1:1 of the logging module when it defines
     none, or imports `correlation_id` from another module instead of defining it. The logging
-    module is recognised from the project root or any folder above it, so a run started in
-    `app/` with no `pyproject.toml` still finds `app/core/logging.py`.
+    module's globs are matched from the project root and from any folder above or below it, so
+    the findings do not depend on the folder a run without `pyproject.toml` starts in.
 
     When the project has no logging module at all, the report goes to the correlation-id
     `ContextVar` defined elsewhere (it should move), or, when there is none, to the top of the
