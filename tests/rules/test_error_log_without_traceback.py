@@ -63,6 +63,11 @@ def _fixed(handler: str) -> str:
             'log.error(  # noisy\n    "pull failed: %s",\n    # which key\n    err,\n'
             "    exc_info=True,\n    # end\n)\n",
         ),
+        # Nested in another call: the arguments and the parenthesis keep their deeper indentation.
+        (
+            'retry(\n    log.error(\n        "pull failed: %s",\n        err,\n    ),\n)\n',
+            'retry(\n    log.error(\n        "pull failed: %s",\n        err,\n        exc_info=True,\n    ),\n)\n',
+        ),
         # Nothing passed yet.
         ("log.error()\n", "log.error(exc_info=True)\n"),
     ],

@@ -422,8 +422,9 @@ def _new_line(
 def add_keyword_argument(call: cst.Call, arg: cst.Arg, indent: str) -> cst.Call:
     """``call`` with the keyword argument ``arg`` added last, laid out as a formatter lays out
     the result: with a magic trailing comma (or a comment between the arguments), one argument per
-    line, ``indent`` deeper than the statement, each keeping its comments, with a trailing comma
-    and the closing parenthesis on its own line; otherwise on one line (broken by the engine when
+    line at the arguments' indentation (``indent`` deeper than the statement when they were not on
+    lines of their own), each keeping its comments, with a trailing comma and the closing
+    parenthesis on its own line; otherwise on one line (broken by the engine when
     that line is too long: ``engine/line_length.py``). Blank lines between the arguments go."""
     last = call.args[-1] if call.args else None
     separators: list[cst.BaseParenthesizableWhitespace | cst.MaybeSentinel] = [call.whitespace_before_args]
@@ -436,6 +437,16 @@ def add_keyword_argument(call: cst.Call, arg: cst.Arg, indent: str) -> cst.Call:
         comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         joined = [old.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""), comma=comma) for old in call.args]
         return call.with_changes(whitespace_before_args=cst.SimpleWhitespace(""), args=[*joined, arg])
+    # The arguments' and the closing parenthesis's own indentation when they already sit on their
+    # own lines (a call nested in another one is deeper than the statement).
+    opening = call.whitespace_before_args
+    if isinstance(opening, cst.ParenthesizedWhitespace) and opening.indent:
+        indent = opening.last_line.value
+    closer = ""
+    if last is not None:
+        before_closing = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else last.whitespace_after_arg
+        if isinstance(before_closing, cst.ParenthesizedWhitespace) and before_closing.indent:
+            closer = before_closing.last_line.value
     laid_out: list[cst.Arg] = []
     for old in call.args:
         # What followed the argument: its comma's whitespace, or (the last one, without a comma)
@@ -453,8 +464,7 @@ def add_keyword_argument(call: cst.Call, arg: cst.Arg, indent: str) -> cst.Call:
         closing_comments = [
             line.with_changes(indent=True, whitespace=cst.SimpleWhitespace(indent)) for line in _comment_lines(after)
         ]
-    closing = cst.Comma(whitespace_after=_new_line(cst.TrailingWhitespace(), closing_comments, ""))
-    opening = call.whitespace_before_args
+    closing = cst.Comma(whitespace_after=_new_line(cst.TrailingWhitespace(), closing_comments, closer))
     return call.with_changes(
         whitespace_before_args=_new_line(_trailing_comment(opening), _comment_lines(opening), indent),
         args=[*laid_out, arg.with_changes(comma=closing)],
