@@ -14,7 +14,7 @@ import libcst as cst
 from vectra_lint.analysis.blocking_calls import OFFLOADERS, BlockingCalls
 from vectra_lint.analysis.module_names import is_package_file, module_names, package_base
 from vectra_lint.engine.context import FileContext
-from vectra_lint.engine.scope import dotted_name
+from vectra_lint.engine.scope import ScopeTracker, dotted_name
 from vectra_lint.engine.walker import iter_nodes
 from vectra_lint.rule import Analysis, IntOption
 
@@ -83,6 +83,9 @@ class ModuleFacts(TypedDict):
     """Every import in the file, at any depth (a test imports inside its functions too), as the
     full dotted target: ``import a.b`` -> ``a.b``, ``from a import b`` -> ``a.b``, ``from . import
     b`` -> ``.b`` (``imports`` keeps only the module-level bindings). See ``import_target_names``."""
+    positional_code_refs: tuple[tuple[str, str, bool], ...]
+    """Names passed at the error-code position of an exception call, with the callee as
+    ``code_callee`` gives it: they are codes only when the callee is a Vectra exception."""
 
 
 def base_name(node: cst.BaseExpression) -> str | None:
@@ -134,6 +137,28 @@ def error_code_arguments(call: cst.Call, position: int) -> list[cst.BaseExpressi
     return found
 
 
+def is_keyword_value(call: cst.Call, value: cst.BaseExpression) -> bool:
+    """Whether ``value`` (one of ``error_code_arguments``) is passed as ``error_code=``."""
+    return any(arg.value is value and arg.keyword is not None for arg in call.args)
+
+
+def code_callee(scope: ScopeTracker, func: cst.BaseExpression) -> tuple[str, bool]:
+    """How the project index finds the class an exception call builds (``ProjectIndex.reads_code_position``):
+    (its qualified import, True) when an import binds it, in any scope; (the name as written, False)
+    for a module-level name or an unbound one; ("", False) when a function or class body binds it
+    (a local class or a parameter: not followed)."""
+    imported = scope.imported_name(func)
+    if imported is not None:
+        return imported, True
+    dotted = dotted_name(func)
+    if dotted is None:
+        return "", False
+    head = dotted.split(".", 1)[0]
+    if any(head in scope.bindings(frame.node).other for frame in scope.frames[1:]):
+        return "", False
+    return dotted, False
+
+
 def error_code_position(context: FileContext) -> int:
     """The configured position of the error code in exception calls (VL304's option)."""
     return context.settings.option(CODE_POSITION_RULE, CODE_POSITION)
@@ -181,6 +206,7 @@ class ModuleSummary(Analysis):
         self._blocking_calls: dict[str, list[tuple[str, str, str]]] = {}
         self._code_refs: list[str] = []
         self._import_targets: list[str] = []
+        self._positional_refs: list[tuple[str, str, bool]] = []
         self.offloaded: set[int] = set()
         """Calls inside the arguments of ``asyncio.to_thread``/``run_in_executor``: they are not made on the loop."""
         self._position = error_code_position(context)
@@ -346,8 +372,12 @@ class ModuleSummary(Analysis):
             arguments = error_code_arguments(node, self._position)
             for value in arguments:
                 reference = dotted_name(value)
-                if reference is not None and reference != "None":
+                if reference is None or reference == "None":
+                    continue
+                if is_keyword_value(node, value):
                     self._code_refs.append(reference)
+                else:
+                    self._positional_refs.append((reference, *code_callee(self.context.scope, func)))
         else:
             arguments = []
         self._last_call = key
@@ -404,6 +434,7 @@ class ModuleSummary(Analysis):
             functions=functions,
             code_refs=tuple(dict.fromkeys(self._code_refs)),
             import_targets=tuple(dict.fromkeys(self._import_targets)),
+            positional_code_refs=tuple(dict.fromkeys(self._positional_refs)),
         )
 
     def facts(self) -> object:
