@@ -646,4 +646,6 @@ def test_codes_held_by_locals_reach_the_translation_check(tmp_path: Path, monkey
         "Error code `RETRY_LATER` (app/api/handlers.py:29)",
         "Error code `ROUTE_GONE` (app/api/handlers.py:48)",
     ]
-    assert all(line.startswith("../frontend/src/i18n/en.json:1:1 VL706") for line in found)
+    # Outside the folder the command runs in: shown by its full path, like any such file.
+    shown = f"{backend.parent.resolve()}/frontend/src/i18n/en.json:1:1 VL706"
+    assert all(line.startswith(shown) for line in found)
