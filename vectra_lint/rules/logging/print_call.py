@@ -6,10 +6,13 @@ import json
 
 import libcst as cst
 
-from vectra_lint.analysis.sensitive import sensitive_references
+from vectra_lint.analysis.sensitive import leaked_references, parameter_annotation, parameter_secrets
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import ensure_logger
 from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+
+# Parameters of these types print their plain value.
+_PLAIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes"})
 
 
 class PrintCall(Rule):
@@ -28,8 +31,10 @@ class PrintCall(Rule):
     joined with `%s` placeholders (honouring a literal `sep`), so the text stays the same. When the
     module has no logger, `import logging` and `logger = logging.getLogger(__name__)` are added.
     Calls with `*args`, a non-literal `sep`, or `file=` other than `sys.stderr`/`sys.stdout` are
-    reported without a fix, and so are calls whose arguments hold a sensitive name
-    (`print(f"key: {settings.GEMINI_API_KEY}")`): a log would keep the leak (VL404). A fixed line
+    reported without a fix, and so are calls whose arguments hold a secret, by the judgement VL404
+    uses: a sensitive name as words (`print(f"key: {settings.GEMINI_API_KEY}")`, not
+    `input_tokens`), a `value` parameter beside an `is_secret` one, or a parameter typed with a
+    class (which may hold a secret field): a log would keep the leak. A fixed line
     longer than the line length is broken one argument per line; if even that does not fit,
     there is no fix.
     """
@@ -63,6 +68,17 @@ class PrintCall(Rule):
         Invalid("print(*rows)\n", fixed=None, expected=(Expect(1, 1),)),
         Invalid('print(f"Gemini key: {settings.GEMINI_API_KEY}")\n', fixed=None, expected=(Expect(1, 1),)),
         Invalid(
+            "def save(key: str, value: str, is_secret: bool) -> None:\n    print(key, value)\n",
+            fixed=None,
+            expected=(Expect(2, 5),),
+        ),
+        Invalid(
+            "def usage(input_tokens: int) -> None:\n    print(input_tokens)\n",
+            fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def usage(input_tokens: int) -> None:\n    logger.info(input_tokens)\n",
+            expected=(Expect(2, 5),),
+        ),
+        Invalid(
             'print("a")\nprint("b")\n',
             fixed='import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("a")\nlogger.info("b")\n',
             expected=(Expect(1, 1), Expect(2, 1)),
@@ -76,6 +92,28 @@ class PrintCall(Rule):
         if self.context.scope.qualified_name(node.func) != "builtins.print":
             return
         self.report(node, fix=self._fix(node))
+
+    def _may_leak(self, values: list[cst.BaseExpression]) -> bool:
+        """Whether a printed value is, or may be, a secret: by name (``settings.GEMINI_API_KEY``),
+        by sibling (``value`` beside ``is_secret``), or a parameter typed with a class that may
+        hold one (VL404 judges those with the project's classes; a fix is no place to guess)."""
+        sensitive = self.context.settings.names.sensitive_names
+        function = self.context.scope.function()
+        function = function if isinstance(function, cst.FunctionDef) else None
+        secrets = parameter_secrets(function, sensitive)
+        for value in values:
+            carried: list[cst.Name] = []
+            if leaked_references(value, sensitive, (), carried):
+                return True
+            for name in carried:
+                if name.value in secrets:
+                    return True
+                annotation = parameter_annotation(function, name.value)
+                if annotation is not None and not (
+                    isinstance(annotation, cst.Name) and annotation.value in _PLAIN_TYPES
+                ):
+                    return True
+        return False
 
     def _fix(self, node: cst.Call) -> FixSpec | None:
         positional: list[cst.BaseExpression] = []
@@ -103,8 +141,7 @@ class PrintCall(Rule):
                 separator = evaluated
             elif keyword not in ("end", "flush"):
                 return None
-        sensitive = self.context.settings.names.sensitive_names
-        if any(sensitive_references(value, sensitive) for value in positional):
+        if self._may_leak(positional):
             return None  # logging it would keep the leak, now at INFO in every log sink (VL404)
         logger, edits = ensure_logger(self.context)
         if len(positional) <= 1:
