@@ -186,15 +186,14 @@ def reusable_head(
             break
         target = small.targets[0].target.value
         value = small.value
+        called = isinstance(value, cst.Call) and not value.args
+        module, _, clock = (
+            (qualified(value.func) or "").rpartition(".") if isinstance(value, cst.Call) else ("", "", "")
+        )
         if head.func_name is None and target == "func_name" and isinstance(value, cst.SimpleString):
             head = Head(head.statements, target, head.start, head.clock)
-        elif (
-            head.start is None
-            and isinstance(value, cst.Call)
-            and not value.args
-            and (qualified(value.func) or "").rpartition(".")[::2] in (("time", clock) for clock in _CLOCKS)
-        ):
-            head = Head(head.statements, head.func_name, target, (qualified(value.func) or "").rpartition(".")[2])
+        elif head.start is None and module == "time" and clock in _CLOCKS and called:
+            head = Head(head.statements, head.func_name, target, clock)
         else:
             break
         count += 1
