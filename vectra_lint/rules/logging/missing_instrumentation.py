@@ -279,9 +279,17 @@ class MissingInstrumentation(Rule):
       message starts with `❌ FAIL |` or `FAIL |`.
 
     Messages are recognised as f-strings, %-style (`"START | %s"`), plain strings and `.format`,
-    on any logger (`logger`, `log`, `self.logger`, `logging`). A function decorated with one of
-    the `decorators` is instrumented by its decorator. A function with some of the logs but not
-    all gets one diagnostic naming what is missing.
+    on a logger (the one judgement the logging rules share, `analysis/log_calls.py`: a configured
+    logger name such as `logger`, `log`, `self.logger`, a name bound to `logging.getLogger(...)`,
+    or the `logging` module). A function decorated with one of the `decorators` is instrumented
+    by its decorator. A function with some of the logs but not all gets one diagnostic naming
+    what is missing; a FAIL log without `exc_info=True` is VL403's finding, not this rule's too.
+    A function with no normal exit (it always raises) needs no FINISH.
+
+    Route handlers nested in a set-up function (`@router.get(...)` on a `def` inside
+    `_setup_routes(self)`) are routes and are checked. A decorator factory (a function that
+    returns a function it defines) runs once, when it decorates, and is not checked, nor its
+    nested wrapper.
 
     ## Why is this bad?
     §6.3 asks every service, route and worker function for the same entry, exit and error logs:
@@ -295,8 +303,9 @@ class MissingInstrumentation(Rule):
 
     - after the docstring, `func_name = "Class.method"`, a start time and
       `logger.info(f"START | {func_name} | Params: ...")` listing the parameters (not
-      `self`/`cls`), sensitive ones (option `names.sensitive-names`) as `[MASKED]`, `**kwargs` by
-      its keys only;
+      `self`/`cls`) without ever logging an object's repr (see the notes); a function that
+      already sets `func_name` and a start time (`time.perf_counter()`, `time.time()`,
+      `time.monotonic()`) first thing keeps them, and FINISH reads the same clock;
     - the body inside `try:`; each `return X` first evaluates `X` once into a fresh variable
       (declared with the function's return type), then logs FINISH with the duration, then returns
       it; a body that can end without `return` logs FINISH at its end;
@@ -314,9 +323,27 @@ class MissingInstrumentation(Rule):
 
     Partly instrumented functions get no fix, nor do functions that call `locals()`, `vars()` or
     `dir()` (no arguments), `eval` or `exec`, nor one whose body, indented one level, would pass
-    the line length.
-    Parameters are logged as they are: an object whose text shows a secret is not masked (VL404
-    looks for those).
+    the line length (the function is still reported).
+
+    ## Notes
+    START shows each parameter by the sensitivity judgement VL401 and VL404 share
+    (`analysis/sensitive.py`), so that VL404 finds nothing in it:
+
+    - a secret by name (`names.sensitive-names` as words: `api_key`, `user_password`,
+      `access_token`, not `input_tokens` or `is_secret`) or by sibling (a `value` beside an
+      `is_secret` parameter) as `[MASKED]`;
+    - a plain value (`str`, `int`, `bool`, `UUID`, `datetime`, an enum, `Literal`, a collection
+      of those) as `{name}`; `**kwargs` by its keys only;
+    - an object of a project class (Pydantic, SQLModel, dataclass, ORM, any class of the
+      project, in any module) by its type and id fields, `current_user=User(id={current_user.id})`,
+      or by its type alone when it has no `id`/`..._id` field or may be `None` (`user_in=<UserCreate>`);
+    - a collection of objects by its size (`settings_in=[{len(settings_in)} items]`);
+    - an object of a library class by its annotated type (`request=<Request>`), and an
+      unannotated parameter or one of unknown type by its type at run time
+      (`x=<{type(x).__name__}>`): never a repr, which may hold anything.
+
+    When a parameter's class is in another module, the fix is settled in the project phase with
+    every checked file's classes; a class in a module that was not checked is shown by its type.
     """
 
     code = "VL402"
@@ -362,6 +389,25 @@ class MissingInstrumentation(Rule):
             "    value = sum(prices)\n    return value / count\n",
             path="app/services/billing.py",
             options={"decorators": ["instrumented"]},
+        ),
+        # A decorator factory runs once, when it decorates: not a function to trace.
+        Valid(
+            "def retrying(times: int):\n    attempts = max(times, 1)\n\n"
+            "    def decorator(func):\n        return func\n\n    return decorator\n",
+            path="app/services/retry.py",
+        ),
+        # A function that always raises has no success path to log FINISH on.
+        Valid(
+            "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def reject(reason: str) -> None:\n"
+            '    logger.info(f"START | reject | Params: reason={reason}")\n'
+            "    try:\n"
+            '        message = f"rejected: {reason}"\n'
+            "        raise PermissionError(message)\n"
+            "    except Exception as e:\n"
+            '        logger.error(f"❌ FAIL | reject | Error: {e}", exc_info=True)\n'
+            "        raise\n",
+            path="app/services/users.py",
         ),
     )
     invalid = (
@@ -429,6 +475,65 @@ class MissingInstrumentation(Rule):
             "    return value\n",
             path="app/services/billing.py",
             expected=(Expect(6, 5, "`total` does not log FAIL (§6.3)"),),
+        ),
+        Invalid(
+            "from pydantic import BaseModel\n\n\n"
+            "class Setting(BaseModel):\n    id: int\n    key: str\n    value: str\n    is_secret: bool\n\n\n"
+            "def save(setting: Setting, value: str, is_secret: bool, input_tokens: int) -> int:\n"
+            '    stored = value if not is_secret else "***"\n'
+            "    setting.value = stored\n"
+            "    return input_tokens\n",
+            fixed="import logging\nimport time\n\nfrom pydantic import BaseModel\n\n"
+            "logger = logging.getLogger(__name__)\n\n\n"
+            "class Setting(BaseModel):\n    id: int\n    key: str\n    value: str\n    is_secret: bool\n\n\n"
+            "def save(setting: Setting, value: str, is_secret: bool, input_tokens: int) -> int:\n"
+            '    func_name = "save"\n'
+            "    start = time.perf_counter()\n"
+            "    logger.info(\n"
+            '        f"START | {func_name} | Params: setting=Setting(id={setting.id}), value=[MASKED], '
+            'is_secret={is_secret}, "\n'
+            '        f"input_tokens={input_tokens}"\n'
+            "    )\n"
+            "    try:\n"
+            '        stored = value if not is_secret else "***"\n'
+            "        setting.value = stored\n"
+            "        elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+            '        logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+            "        return input_tokens\n"
+            "    except Exception as e:\n"
+            '        logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
+            "        raise\n",
+            path="app/services/settings.py",
+            expected=(Expect(11, 5, "`save` logs none of START, FINISH and FAIL (§6.3)"),),
+        ),
+        Invalid(
+            "class AdminRoutes:\n"
+            "    def _setup_routes(self) -> None:\n"
+            '        @self.router.get("/items")\n'
+            "        async def list_items(limit: int) -> list[int]:\n"
+            "            a = 1\n"
+            "            b = 2\n"
+            "            return [a, b][:limit]\n",
+            fixed="import logging\nimport time\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "class AdminRoutes:\n"
+            "    def _setup_routes(self) -> None:\n"
+            '        @self.router.get("/items")\n'
+            "        async def list_items(limit: int) -> list[int]:\n"
+            '            func_name = "list_items"\n'
+            "            start = time.perf_counter()\n"
+            '            logger.info(f"START | {func_name} | Params: limit={limit}")\n'
+            "            try:\n"
+            "                a = 1\n"
+            "                b = 2\n"
+            "                result: list[int] = [a, b][:limit]\n"
+            "                elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+            '                logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+            "                return result\n"
+            "            except Exception as e:\n"
+            '                logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
+            "                raise\n",
+            path="app/api/admin.py",
+            expected=(Expect(4, 19, "`list_items` logs none of START, FINISH and FAIL (§6.3)"),),
         ),
     )
 
