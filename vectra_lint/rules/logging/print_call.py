@@ -6,6 +6,7 @@ import json
 
 import libcst as cst
 
+from vectra_lint.analysis.loggers import Loggers
 from vectra_lint.analysis.sensitive import leaked_references, parameter_annotation, parameter_secrets
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.fixing.edit_helpers import ensure_logger
@@ -29,7 +30,9 @@ class PrintCall(Rule):
     The fix is unsafe: it replaces the call with `logger.info(...)` (or `logger.error(...)` for
     `file=sys.stderr`), which moves output from stdout to the log handlers. Several arguments are
     joined with `%s` placeholders (honouring a literal `sep`), so the text stays the same. When the
-    module has no logger, `import logging` and `logger = logging.getLogger(__name__)` are added.
+    module has no logger (a configured logger name, or any module-level name bound to
+    `logging.getLogger(...)` such as `_LOGGER`), `import logging` and
+    `logger = logging.getLogger(__name__)` are added.
     Calls with `*args`, a non-literal `sep`, or `file=` other than `sys.stderr`/`sys.stdout` are
     reported without a fix, and so are calls whose arguments hold a secret, by the judgement VL404
     uses: a sensitive name as words (`print(f"key: {settings.GEMINI_API_KEY}")`, not
@@ -45,6 +48,8 @@ class PrintCall(Rule):
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
     call_names = frozenset({"print"})
+    # The one logger judgement, so that the fix logs with the module's logger whatever its name.
+    analyses = (Loggers,)
     valid = (
         Valid('import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("ready")\n'),
         Valid('from rich.console import Console\n\nconsole = Console()\nconsole.print("table")\n'),
