@@ -217,10 +217,32 @@ def test_vl404_value_beside_is_secret_and_counts_and_flags() -> None:
 
 @pytest.mark.parametrize(
     ("params", "fixed"),
-    [("user: User", False), ("config: dict[str, str]", False), ("count: int", True), ("count", True)],
+    [
+        ("user: User", False),
+        ("request: Request", False),
+        ("headers: dict[str, str]", True),
+        ("kind: Kind", True),
+        ("count: int | None", True),
+        ("count", True),
+    ],
 )
 def test_vl401_fixes_no_print_of_an_object_that_may_hold_a_secret(params: str, fixed: bool) -> None:
+    # The same judgement as VL402's START: plain values are printed, objects are not logged whole.
     name = params.split(":")[0]
-    source = f"def show({params}) -> None:\n    print({name})\n"
+    source = (
+        "import enum\n\nfrom fastapi import Request\n\n\nclass Kind(enum.Enum):\n    A = 1\n\n\n"
+        f"class User:\n    password: str\n\n\ndef show({params}) -> None:\n    print({name})\n"
+    )
     found = [d for d in lint(source, settings_for("VL401"), "app/services/x.py") if d.code == "VL401"]
     assert len(found) == 1 and (found[0].fix is not None) is fixed
+
+
+def test_vl404_on_an_object_is_reported_after_the_walk_and_honours_a_noqa_on_the_statement() -> None:
+    head = "class User:\n    id: int\n    hashed_password: str\n\n\ndef show(user: User) -> None:\n"
+    source = head + '    logger.info(\n        "user %s",\n        user,\n    )\n'
+    assert _found("VL404", source) == [
+        "7:5 `user` is logged whole and its `User` holds `hashed_password`; log its id fields instead (§6.4)"
+    ]
+    settings = settings_for("VL404", "VL002")
+    silenced = lint(source.replace("    )\n", "    )  # noqa: VL404\n"), settings, "app/services/example.py")
+    assert [d.code for d in silenced if d.code in ("VL404", "VL002")] == []

@@ -181,7 +181,8 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
     def __init__(self, context: FileContext) -> None:
         """Start with no logged object to judge."""
         super().__init__(context)
-        self._objects: list[tuple[cst.Call, LoggedObjects]] = []
+        # Each log call to judge by type, with its statement (where a noqa may sit).
+        self._objects: list[tuple[cst.Call, LoggedObjects, cst.CSTNode | None]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report log calls and ``print`` calls that carry a secret."""
@@ -210,12 +211,13 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
             if annotation is not None:
                 objects.append((name.value, annotation_shape(annotation)))
         if objects:
-            self._objects.append((node, LoggedObjects(self.context.path, tuple(objects))))
+            candidate = LoggedObjects(self.context.path, tuple(objects))
+            self._objects.append((node, candidate, self.context.current_statement))
 
     def finish(self) -> None:
         """Judge the objects logged whole by their classes (pending when those are in other modules)."""
-        for node, candidate in self._objects:
-            self.judge(node, candidate)
+        for node, candidate, statement in self._objects:
+            self.judge(node, candidate, anchor=statement)
 
     @classmethod
     def decide(cls, index: ProjectIndex, candidate: LoggedObjects) -> Verdict:
