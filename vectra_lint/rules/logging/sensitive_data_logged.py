@@ -82,9 +82,12 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
     class its fields are typed with (`Connector.config.password`), wherever in the project the
     classes are defined; its repr shows the secret.
 
-    A log call is `.debug/.info/.warning/.error/.exception/.critical/.log(...)` on a configured
-    logger name (`logger`, `log`, `self.logger`), on a name bound to `logging.getLogger(...)`, or
-    on the `logging` module.
+    A log call is `.debug/.info/.warning/.error/.exception/.critical/.log(...)` on what the one
+    logger judgement of the logging rules calls a logger: a configured logger name (`logger`,
+    `log`, `self.logger`), a name or `self.` attribute bound to `logging.getLogger(...)` or
+    annotated `logging.Logger`, or the `logging` module. The secrets are judged as VL401's and
+    VL402's fixes judge them (`analysis/sensitive.py`), so a START log VL402 writes is never
+    reported here.
 
     ## Why is this bad?
     §6.4: secrets must never reach the logs. Logs are shipped, indexed and kept for months, and
