@@ -266,7 +266,7 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
                     and node.func.value in ("locals", "vars")
                     and not node.args
                     and self.context.scope.qualified_name(node.func) == f"builtins.{node.func.value}"
-                    and any(is_secret_name(p.name.value, sensitive) for p in (*params.params, *params.kwonly_params))
+                    and parameter_secrets(function, sensitive)
                 ):
                     return f"{node.func.value}()"
         return None
