@@ -118,6 +118,8 @@ class PrintCall(Rule):
     def finish(self) -> None:
         """Report every print; a fix only when no printed parameter may be an object holding a
         secret (the sensitivity judgement's types, with this file's classes)."""
+        if not self._prints:
+            return  # most files: no index to build
         types = Types(file_index(self.context), self.context.settings.names.sensitive_names)
         for node, fix, typed, statement in self._prints:
             if fix is not None and any(self._not_plain(types, shape) for shape in typed):
