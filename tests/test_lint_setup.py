@@ -14,7 +14,7 @@ from vectra_lint.rules.logging.sensitive_data_logged import SensitiveDataLogged
 
 
 def test_an_analysis_is_built_after_what_it_reads() -> None:
-    assert _analyses_of((SensitiveDataLogged,)) == (Loggers, LogCalls)
+    assert _analyses_of((SensitiveDataLogged,)) == (Loggers, LogCalls, BlockingCalls, ModuleSummary)
     assert _analyses_of((ErrorCodeCase,)).index(BlockingCalls) < _analyses_of((ErrorCodeCase,)).index(ModuleSummary)
 
 

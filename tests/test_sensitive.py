@@ -5,33 +5,24 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from vectra_lint.analysis.sensitive import is_secret_name, is_sensitive, leaked_references, sensitive_references
+from vectra_lint.analysis.sensitive import is_secret_name, leaked_references, secret_names
 
 NAMES = ("api_key", "password", "secret", "token", "authorization")
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"),
-    [("GEMINI_API_KEY", True), ("user_password", True), ("Authorization", True), ("username", False), ("tok", False)],
-)
-def test_is_sensitive_matches_case_insensitive_substrings(name: str, expected: bool) -> None:
-    assert is_sensitive(name, NAMES) is expected
-
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
+    ("names", "expected"),
     [
-        ('f"key={settings.GEMINI_API_KEY}"', ["GEMINI_API_KEY"]),
-        ('headers["Authorization"]', ["Authorization"]),
-        ('data.get("password", "")', ["password"]),
-        ("user.name + refresh_token", ["refresh_token"]),
-        ('{"password": "[MASKED]"}', []),
-        ('"token"', []),
+        (["key", "value", "is_secret"], {"value"}),
+        (["input_tokens", "output_tokens", "is_secret"], set()),
+        (["user_password", "access_token", "api_key", "username"], {"user_password", "access_token", "api_key"}),
+        (["name", "raw_value", "is_sensitive"], {"raw_value"}),
+        (["value", "has_password"], set()),
+        (["value", "secret"], {"secret"}),
     ],
 )
-def test_sensitive_references_finds_values_not_literals(source: str, expected: list[str]) -> None:
-    found = [name for _, name in sensitive_references(cst.parse_expression(source), NAMES)]
-    assert found == expected
+def test_secret_names_by_name_as_words_and_by_sibling(names: list[str], expected: set[str]) -> None:
+    assert secret_names(names, NAMES) == expected
 
 
 @pytest.mark.parametrize(

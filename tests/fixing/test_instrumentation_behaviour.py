@@ -46,7 +46,7 @@ def modules(tmp_path_factory: pytest.TempPathFactory) -> tuple[ModuleType, Modul
     runner = CliRunner()
     args = ["check", str(target), "--fix", "--unsafe-fixes", "--select", "VL402"]
     first = runner.invoke(main, args, catch_exceptions=False)
-    assert "Fixed 16 errors" in first.output, first.output
+    assert "Fixed 15 errors" in first.output, first.output
     fixed_text = target.read_text()
     again = runner.invoke(main, args, catch_exceptions=False)
     assert again.exit_code == 0 and "Fixed" not in again.output, again.output
@@ -107,6 +107,10 @@ def _appended(*values: int) -> Callable[[ModuleType], object]:
     return run
 
 
+# A function returning the closure it defines runs once per closure, not per call of it: like a
+# decorator factory, it is not instrumented (RULES.md, VL402).
+NOT_INSTRUMENTED = frozenset({"make_counter"})
+
 # (function name, call, whether it raises out of the function)
 CALLS: list[tuple[str, Callable[[ModuleType], object], bool]] = [
     ("find", lambda m: m.find([4, 5, 6], 5), False),
@@ -165,7 +169,9 @@ def test_fixed_functions_behave_the_same_and_log_the_block(
         assert _outcome(fixed, call) == expected
     records = [r for r in caplog.records if r.name == "vl402_fixed" and f"| {name} |" in r.getMessage()]
     kinds = [(r.levelname, r.getMessage().split(" | ")[0]) for r in records]
-    if raises:
+    if name in NOT_INSTRUMENTED:
+        assert kinds == []
+    elif raises:
         assert kinds[0] == ("INFO", "START") and kinds[-1] == ("ERROR", "❌ FAIL")
         assert ("INFO", "FINISH") not in kinds
         failure = records[-1]

@@ -184,3 +184,68 @@ def test_vl406_a_set_in_a_nested_function_counts_for_the_outer_one() -> None:
         "    submit(run)\n"
     )
     assert _found("VL406", source) == []
+
+
+# One logger judgement (analysis/loggers.py) for every logging rule and fix.
+def test_vl404_sees_loggers_by_binding_and_annotation_not_by_name() -> None:
+    source = (
+        "import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\n"
+        "def login(password: str, audit_log: logging.Logger, catalog: Catalog) -> None:\n"
+        '    _LOGGER.info("pw %s", password)\n'
+        '    audit_log.warning("pw %s", password)\n'
+        '    catalog.info("pw %s", password)\n'
+    )
+    assert [line.split(" ", 1)[0] for line in _found("VL404", source)] == ["7:5", "8:5"]
+
+
+@pytest.mark.parametrize("code", ["VL401", "VL402"])
+def test_fixes_log_with_the_modules_own_logger_whatever_its_name(code: str) -> None:
+    source = (
+        "import logging\nimport time\n\n_LOGGER = logging.getLogger(__name__)\n\n\n"
+        "def total(x: int) -> int:\n    y = x + 1\n    print(y)\n    return y\n"
+    )
+    fixed = fix(source, settings_for(code), code, "app/services/billing.py").text
+    assert fixed != source
+    assert "_LOGGER.info(" in fixed and "logger =" not in fixed and fixed.count("getLogger") == 1
+
+
+def test_vl404_value_beside_is_secret_and_counts_and_flags() -> None:
+    source = (
+        "def store(key: str, value: str, is_secret: bool, input_tokens: int) -> None:\n"
+        '    logger.info(f"{key} {is_secret} {input_tokens} {len(value)}")\n'
+        '    logger.info("%s=%s", key, value)\n'
+    )
+    assert _found("VL404", source) == ["3:5 `value` is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"]
+
+
+@pytest.mark.parametrize(
+    ("params", "fixed"),
+    [
+        ("user: User", False),
+        ("request: Request", False),
+        ("headers: dict[str, str]", True),
+        ("kind: Kind", True),
+        ("count: int | None", True),
+        ("count", True),
+    ],
+)
+def test_vl401_fixes_no_print_of_an_object_that_may_hold_a_secret(params: str, fixed: bool) -> None:
+    # The same judgement as VL402's START: plain values are printed, objects are not logged whole.
+    name = params.split(":")[0]
+    source = (
+        "import enum\n\nfrom fastapi import Request\n\n\nclass Kind(enum.Enum):\n    A = 1\n\n\n"
+        f"class User:\n    password: str\n\n\ndef show({params}) -> None:\n    print({name})\n"
+    )
+    found = [d for d in lint(source, settings_for("VL401"), "app/services/x.py") if d.code == "VL401"]
+    assert len(found) == 1 and (found[0].fix is not None) is fixed
+
+
+def test_vl404_on_an_object_is_reported_after_the_walk_and_honours_a_noqa_on_the_statement() -> None:
+    head = "class User:\n    id: int\n    hashed_password: str\n\n\ndef show(user: User) -> None:\n"
+    source = head + '    logger.info(\n        "user %s",\n        user,\n    )\n'
+    assert _found("VL404", source) == [
+        "7:5 `user` is logged whole and its `User` holds `hashed_password`; log its id fields instead (§6.4)"
+    ]
+    settings = settings_for("VL404", "VL002")
+    silenced = lint(source.replace("    )\n", "    )  # noqa: VL404\n"), settings, "app/services/example.py")
+    assert [d.code for d in silenced if d.code in ("VL404", "VL002")] == []

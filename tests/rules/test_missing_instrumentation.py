@@ -6,9 +6,11 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import libcst as cst
 import pytest
 
 from tests.helpers import fix, lint, parses, settings_for
+from vectra_lint.engine.walker import iter_nodes
 
 SERVICE = "app/services/billing.py"
 BODY = "    a = 1\n    b = 2\n    return a + b\n"
@@ -160,13 +162,8 @@ def test_instrumented_functions_are_not_reported(source: str) -> None:
         (
             "def total(x: int) -> int:\n    try:\n        y = x + 1\n        return y\n    except Exception:\n"
             '        logger.error("FAIL | total")\n        raise\n',
-            "1:5 `total` does not log START and FINISH; its FAIL log has no `exc_info=True` (§6.3)",
-        ),
-        (
-            'def total(x: int) -> int:\n    logger.info("START | total")\n    try:\n        y = x + 1\n'
-            '        logger.info("FINISH | total")\n        return y\n    except Exception:\n'
-            '        logger.error("FAIL | total", exc_info=False)\n        raise\n',
-            "1:5 `total`'s FAIL log has no `exc_info=True`, so the traceback is lost (§6.3)",
+            # The missing `exc_info=True` is VL403's finding, not told twice.
+            "1:5 `total` does not log START and FINISH (§6.3)",
         ),
         # A FAIL log outside an except handler is not the FAIL log.
         (
@@ -179,6 +176,17 @@ def test_instrumented_functions_are_not_reported(source: str) -> None:
 def test_a_partly_instrumented_function_is_told_what_is_missing_and_not_fixed(source: str, message: str) -> None:
     assert _messages(source) == [message]
     assert _fixed(source) == source
+
+
+def test_a_fail_log_without_traceback_is_reported_once_by_vl403() -> None:
+    source = (
+        "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+        'def total(x: int) -> int:\n    logger.info("START | total")\n    try:\n        y = x + 1\n'
+        '        logger.info("FINISH | total")\n        return y\n    except Exception:\n'
+        '        logger.error("FAIL | total", exc_info=False)\n        raise\n'
+    )
+    found = lint(source, settings_for("VL402", "VL403"), SERVICE)
+    assert [d.code for d in found if d.code in ("VL402", "VL403")] == ["VL403"]
 
 
 def test_a_nested_functions_logs_are_not_the_functions_own() -> None:
@@ -325,3 +333,201 @@ def test_a_parameter_named_like_a_builtin_does_not_block_the_fix() -> None:
         + "def save(dir: str, vars: dict[str, str]) -> int:\n    a = len(dir)\n    b = len(vars)\n    return a + b\n"
     )
     assert 'Params: dir={dir}, vars={vars}")' in _fixed(source)
+
+
+def _start(source: str, path: str = SERVICE) -> str:
+    """The ``Params:`` text of the START log the fix writes (implicitly concatenated parts joined)."""
+    module = cst.parse_module(_fixed(source, path))
+    for call in iter_nodes(module, cst.Call):
+        message = call.args[0].value if call.args else None
+        parts = []
+        while isinstance(message, cst.ConcatenatedString):
+            parts.append(message.left)
+            message = message.right
+        parts.append(message)
+        text = "".join(module.code_for_node(part)[2:-1] for part in parts if isinstance(part, cst.FormattedString))
+        if text.startswith("START |"):
+            return text.split("Params: ", 1)[1]
+    raise AssertionError("no START log")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # By name, as words: counts and flags are not secrets.
+        ("input_tokens: int, is_secret: bool", "input_tokens={input_tokens}, is_secret={is_secret}"),
+        ("user_password: str, access_token: str", "user_password=[MASKED], access_token=[MASKED]"),
+        ("apiKey: str, token_count: int", "apiKey=[MASKED], token_count={token_count}"),
+        # By sibling.
+        (
+            "name: str, raw_value: bytes, is_sensitive: bool",
+            "name={name}, raw_value=[MASKED], is_sensitive={is_sensitive}",
+        ),
+        # Objects: never a repr.
+        ("x, *rest", "x=<{type(x).__name__}>, rest=[{len(rest)} items]"),
+        ("ids: list[int], when: datetime.datetime | None", "ids={ids}, when={when}"),
+        ("request: Request, rows: list[Row]", "request=<Request>, rows=[{len(rows)} items]"),
+    ],
+)
+def test_start_shows_parameters_without_secrets_or_reprs(params: str, expected: str) -> None:
+    source = (
+        "import datetime\n\nfrom fastapi import Request\nfrom sqlalchemy import Row\n\n\n"
+        f"def total({params}) -> int:\n" + BODY
+    )
+    assert _start(source) == expected
+
+
+def test_start_shows_project_objects_by_type_and_id_fields() -> None:
+    source = """\
+        import enum
+        from dataclasses import dataclass
+
+
+        class Kind(str, enum.Enum):
+            A = "a"
+
+
+        @dataclass
+        class Credentials:
+            username: str
+            password: str
+
+
+        @dataclass
+        class Job:
+            owner_id: int
+            tenant_id: int
+            credentials: Credentials
+
+
+        class Account(Base):
+            __tablename__ = "accounts"
+            id = Column(Integer, primary_key=True)
+            secret_hash = Column(String)
+
+
+        def run(job: Job, kind: Kind, account: Account, previous: Account | None, creds: Credentials) -> int:
+            a = 1
+            b = 2
+            return a + b
+        """
+    assert _start(source) == (
+        "job=Job(owner_id={job.owner_id}, tenant_id={job.tenant_id}), kind={kind}, "
+        "account=Account(id={account.id}), previous=<Account>, creds=<Credentials>"
+    )
+
+
+def test_the_functions_own_func_name_and_timer_are_reused() -> None:
+    source = """\
+        import logging
+        import time
+
+        logger = logging.getLogger(__name__)
+
+
+        def total(x: int) -> int:
+            func_name = "billing.total"
+            t0 = time.time()
+            y = x + 1
+            return y
+        """
+    fixed = _fixed(source)
+    assert "func_name_2" not in fixed and "start =" not in fixed
+    assert fixed.count('func_name = "billing.total"') == 1 and fixed.count("t0 = time.time()") == 1
+    assert "elapsed = round((time.time() - t0) * 1000, 2)" in fixed
+    assert fixed.index("t0 = time.time()") < fixed.index("START |") < fixed.index("try:")
+
+
+def test_no_fix_when_a_reindented_line_would_pass_the_line_length() -> None:
+    long_call = "    value = compute(" + "x" * 97 + ")"
+    assert len(long_call) == 118  # fits now, 122 once inside `try:`
+    source = f"def total(x: int) -> int:\n{long_call}\n    y = x + 1\n    return y\n"
+    assert _messages(source) == ["1:5 `total` logs none of START, FINISH and FAIL (§6.3)"]
+    assert _fixed(source) == source
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # A three-level decorator factory and a plain decorator: neither they nor their wrappers.
+        """\
+        def retry(times: int):
+            attempts = times
+
+            def decorator(func):
+                @functools.wraps(func)
+                def wrapper(*args, **kwargs):
+                    a = attempts
+                    b = func(*args, **kwargs)
+                    return b
+
+                return wrapper
+
+            return decorator
+        """,
+        """\
+        def traced(func):
+            name = func.__name__
+
+            async def inner(*args, **kwargs):
+                a = name
+                return await func(*args, **kwargs)
+
+            return inner
+        """,
+    ],
+)
+def test_decorator_factories_and_their_wrappers_are_not_instrumented(source: str) -> None:
+    assert _messages(source) == []
+
+
+def test_a_function_that_always_raises_gets_no_finish() -> None:
+    source = """\
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+
+        def refuse(reason: str) -> None:
+            text = f"refused: {reason}"
+            code = 403
+            raise PermissionError(code, text)
+        """
+    fixed = _fixed(source)
+    assert "FINISH" not in fixed and "START |" in fixed and "FAIL |" in fixed
+    assert _messages(fixed) == []
+
+
+def test_routes_nested_in_a_set_up_function_are_routes() -> None:
+    source = """\
+        def _register(app: FastAPI) -> None:
+            @app.post("/items")
+            async def create_item(name: str) -> int:
+                a = 1
+                b = 2
+                return a + b
+
+            def helper(name: str) -> int:
+                a = 1
+                b = 2
+                return a + b
+
+            app.state.ready = True
+        """
+    assert _messages(source, "app/api/routes.py") == ["3:15 `create_item` logs none of START, FINISH and FAIL (§6.3)"]
+
+
+def test_logs_count_only_on_what_the_logger_judgement_calls_a_logger() -> None:
+    source = """\
+        import logging
+
+        _LOGGER = logging.getLogger(__name__)
+
+
+        def total(x: int) -> int:
+            _LOGGER.info("START | total")
+            catalog.info("FINISH | total")
+            return x
+        """
+    # `_LOGGER` is a logger (bound to getLogger); `catalog` is not, so FINISH is missing.
+    assert _messages(source) == ["6:5 `total` does not log FINISH and FAIL (§6.3)"]

@@ -1,6 +1,6 @@
 """Which objects are loggers: where a log call's receiver comes from, and whether it is a ``logging.Logger``.
 
-Several rules look at log calls (VL402, VL403, VL404). Whether a receiver is a standard
+Every logging rule and fix looks at log calls (VL402, VL403, VL404, VL401's fix). Whether a receiver is a standard
 ``logging.Logger`` decides what a fix may do: ``exc_info=True`` is a TypeError on a home-made
 logger whose ``error()`` takes no keywords. Two steps, for any rule to reuse:
 
@@ -14,8 +14,9 @@ logger whose ``error()`` takes no keywords. Two steps, for any rule to reuse:
    knowable (UNKNOWN), or depending on another project module (DEFER: ask again in the project
    phase with the full index, ``ProjectIndex.of(project)``).
 
-``is_log_receiver`` is the cheap syntactic filter: configured logger names, the ``logging``
-module, ``self.logger``, and names whose origin was seen to be ``logging.getLogger``.
+``is_log_receiver`` is the one "is this a logger" test every logging rule and fix uses (through
+``LogCalls`` for log calls): configured logger names, the ``logging`` module, ``self.logger``, and
+names whose origin is ``logging.getLogger`` or a ``logging.Logger`` annotation.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ PLAIN_BASES = frozenset({"abc.ABC", "typing.Generic", "typing.Protocol"})
 """Library bases that do not make a class a logger."""
 
 MAX_DEPTH = 16
-GET_LOGGER = "logging.getLogger"
 
 _SELF = ("self", "cls")
 IMPORTED = "import:"
@@ -87,9 +87,6 @@ class Loggers(Analysis):
         super().__init__(context)
         # (id of the scope node, name) -> origin as written; for attributes the scope is the class.
         self._bound: dict[tuple[int, str], str] = {}
-        self.get_logger_names: set[str] = set()
-        """Names and attribute names (``audit``, ``self._log``'s ``_log``) assigned
-        ``logging.getLogger(...)`` so far in the walk, in any scope (what ``LogCalls`` reads)."""
 
     def _scope_node(self) -> cst.CSTNode | None:
         frames = self.context.scope.frames
@@ -117,34 +114,17 @@ class Loggers(Analysis):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         """``logger = logging.getLogger(...)``, ``self.log = AppLogger()``."""
-        value = node.value
-        if type(value) is cst.Call and self._is_get_logger(value):  # exact type: see `dotted_name`
-            for target in node.targets:
-                self._note_get_logger(target.target)
-        origin = _value_origin(value)
+        origin = _value_origin(node.value)
         if origin is not None:
             for target in node.targets:
                 self._bind(target.target, origin)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """``log: logging.Logger = ...``, ``self.log: Logger``: the annotation says what it is."""
-        if node.value is not None and type(node.value) is cst.Call and self._is_get_logger(node.value):
-            self._note_get_logger(node.target)
         origin = _annotation_origin(node.annotation.annotation)
         if origin is None and node.value is not None:
             origin = _value_origin(node.value)
         self._bind(node.target, origin)
-
-    def _is_get_logger(self, value: cst.Call) -> bool:
-        func = value.func
-        tail = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else None
-        return tail == "getLogger" and self.context.scope.qualified_name(func) == GET_LOGGER
-
-    def _note_get_logger(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
-            self.get_logger_names.add(target.value)
-        elif isinstance(target, cst.Attribute):
-            self.get_logger_names.add(target.attr.value)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Annotated parameters (the function's scope is entered before this analysis sees it)."""
@@ -199,6 +179,16 @@ class Loggers(Analysis):
             return True
         origin = self.origin(receiver)
         return origin is not None and self._qualified(origin) in LOGGING_ORIGINS
+
+    def module_logger(self) -> str | None:
+        """A module-level name the walk saw bound to a standard logger (``_LOGGER =
+        logging.getLogger(__name__)``, ``log: logging.Logger = ...``): the logger fixes log with
+        when the module has none of the configured names."""
+        module = self.context.module
+        for (scope, name), origin in self._bound.items():
+            if scope == id(module) and self._qualified(origin) in LOGGING_ORIGINS - {"logging"}:
+                return name
+        return None
 
     def _qualified(self, written: str) -> str | None:
         head, dot, rest = written.partition(".")

@@ -45,6 +45,10 @@ class ClassFacts(TypedDict):
     """What its own ``__init__`` does with ``error_code``: ``NO_INIT`` (it defines none),
     ``CODE_OPTIONAL`` (none, or one with a default), else the positional index (``self`` not
     counted; ``KEYWORD_ONLY`` for a keyword-only one) of a required ``error_code`` parameter."""
+    fields: dict[str, tuple[str, ...]]
+    """Its class-body attributes (``password: str``, ``hashed_password = Column(String)``), each
+    with the names its annotation mentions as written (``Optional[SqlConfig]`` -> ``Optional``,
+    ``SqlConfig``): what the sensitivity judgement (``analysis/sensitive.py``) follows."""
 
 
 class FunctionFacts(TypedDict):
@@ -93,6 +97,32 @@ def base_name(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.Subscript):
         node = node.value
     return dotted_name(node)
+
+
+def annotation_names(annotation: cst.BaseExpression) -> tuple[str, ...]:
+    """The names an annotation mentions, as written, outermost first (``dict[str, list[User]]`` ->
+    ``dict``, ``str``, ``list``, ``User``); a string annotation (``"User"``) is read as the name it holds."""
+    found: list[str] = []
+    stack: list[cst.BaseExpression] = [annotation]
+    while stack:
+        node = stack.pop()
+        name = dotted_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        if name is not None:
+            found.append(name)
+        elif isinstance(node, cst.Subscript):
+            stack.extend(
+                element.slice.value for element in reversed(node.slice) if isinstance(element.slice, cst.Index)
+            )
+            stack.append(node.value)
+        elif isinstance(node, cst.BinaryOperation):
+            stack.extend((node.right, node.left))
+        elif isinstance(node, (cst.List, cst.Tuple)):
+            stack.extend(element.value for element in reversed(node.elements))
+        else:
+            text = string_value(node)
+            if text is not None and text.replace(".", "").replace("_", "").isalnum():
+                found.append(text)
+    return tuple(dict.fromkeys(found))
 
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
@@ -266,7 +296,7 @@ class ModuleSummary(Analysis):
             return
         name = node.name.value
         bases = tuple(b for b in (base_name(arg.value) for arg in node.bases if arg.keyword is None) if b)
-        self._classes[name] = ClassFacts(bases=bases, default_code=False, strings={}, init_code=NO_INIT)
+        self._classes[name] = ClassFacts(bases=bases, default_code=False, strings={}, init_code=NO_INIT, fields={})
         self._class_nodes[id(node)] = name
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -301,10 +331,15 @@ class ModuleSummary(Analysis):
                 for target in node.targets:
                     if type(target.target) is cst.Name:
                         self._bind_class(owner, target.target.value, node.value)
+                        self._classes[owner]["fields"].setdefault(target.target.value, ())
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        """Like ``visit_Assign`` for annotated assignments with a value."""
+        """Like ``visit_Assign`` for annotated assignments with a value; a class-body annotation
+        with or without a value is a field."""
         if node.value is None:
+            owner = self._top_class()
+            if owner is not None and type(node.target) is cst.Name:
+                self._classes[owner]["fields"][node.target.value] = annotation_names(node.annotation.annotation)
             return
         if self._at_module_level():
             self._bind_module(node.target, node.value)
@@ -315,6 +350,7 @@ class ModuleSummary(Analysis):
         owner = self._top_class()
         if owner is not None and isinstance(node.target, cst.Name):
             self._bind_class(owner, node.target.value, node.value)
+            self._classes[owner]["fields"][node.target.value] = annotation_names(node.annotation.annotation)
 
     def _bind_module(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if not isinstance(target, cst.Name):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from vectra_lint.analysis.definitions import docstring
+from vectra_lint.analysis.loggers import Loggers
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import BUILTINS_PREFIX, dotted_name
 from vectra_lint.rule import Analysis, InsertAfter, InsertAt, InsertBefore, InsertInto, NodeEdit
@@ -268,12 +269,15 @@ def ensure_import(context: FileContext, module: str) -> tuple[str, list[NodeEdit
 
 
 def module_logger(context: FileContext) -> str | None:
-    """The module's logger variable (one of the configured logger names bound at module level)."""
+    """The module's logger variable: one of the configured logger names bound at module level,
+    else (when the rule declares the ``Loggers`` analysis, the one logger judgement) a
+    module-level name bound to a standard logger, so that a fix does not add a second one."""
     bindings = context.scope.bindings(context.module)
     for name in context.settings.names.loggers:
         if name in bindings.other or name in bindings.imports:
             return name
-    return None
+    loggers = context.analyses.get(Loggers)
+    return loggers.module_logger() if isinstance(loggers, Loggers) else None
 
 
 def ensure_logger(context: FileContext) -> tuple[str, list[NodeEdit]]:

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import libcst as cst
 
-from vectra_lint.analysis.sensitive import is_sensitive
+from vectra_lint.analysis.sensitive import Shape, Showing, Shown, Types, annotation_shape, secret_names
 from vectra_lint.engine.walker import DispatchTable, iter_nodes, walk
 
-MASK = "[MASKED]"
+START_PLACEHOLDER = "__vl402_start__"
+"""The statement that holds START's place in a fix that waits for the project phase."""
+_CLOCKS = frozenset({"perf_counter", "time", "monotonic"})
 # Calls that would see the rewrite: they read (without arguments) or run code in the local namespace.
 _READ_LOCALS = frozenset({"locals", "vars", "dir"})
 _RUN_CODE = frozenset({"exec", "eval"})
@@ -41,6 +43,8 @@ class BlockNames:
     error: str
     logger: str
     time: str
+    clock: str = "perf_counter"
+    """The ``time`` function the start time was read with (FINISH reads the same clock)."""
 
 
 class _NameCollector:
@@ -106,20 +110,104 @@ def parameters(function: cst.FunctionDef, skip_first: bool) -> list[cst.Param]:
     return listed
 
 
-def params_pieces(function: cst.FunctionDef, skip_first: bool, sensitive: Sequence[str]) -> list[str]:
-    """The ``name={name}`` parts of START's ``Params:``; secrets as ``[MASKED]``; ``**kwargs`` by
-    its keys only (its values may be secrets whose names are only known at run time)."""
+@dataclass(frozen=True)
+class Param:
+    """One parameter as START shows it: plain data, to cross processes in a pending fix."""
+
+    name: str
+    kind: str
+    """``plain``, ``star`` (``*args``) or ``kwargs`` (``**kwargs``)."""
+    shape: Shape | None
+    """Its annotation (None: not annotated)."""
+    secret: bool
+    """Secret by name or by sibling."""
+
+
+def param_specs(function: cst.FunctionDef, skip_first: bool, sensitive: Sequence[str]) -> tuple[Param, ...]:
+    """The parameters START lists, each with what the sensitivity judgement needs."""
+    listed = parameters(function, skip_first)
+    secret = secret_names([param.name.value for param in parameters(function, False)], sensitive)
+    star = function.params.star_arg
+    specs: list[Param] = []
+    for param in listed:
+        kind = "kwargs" if param is function.params.star_kwarg else "star" if param is star else "plain"
+        shape = annotation_shape(param.annotation.annotation) if param.annotation is not None else None
+        specs.append(Param(param.name.value, kind, shape, param.name.value in secret))
+    return tuple(specs)
+
+
+def params_pieces(params: Sequence[Param], types: Types, path: str) -> list[str] | None:
+    """The ``name=...`` parts of START's ``Params:`` (see :class:`Shown`): secrets as ``[MASKED]``,
+    ``**kwargs`` by its keys only, objects never by their repr. None when a parameter's type is a
+    class of another project module that ``types`` does not know yet."""
     pieces: list[str] = []
-    star_kwarg = function.params.star_kwarg
-    for param in parameters(function, skip_first):
-        name = param.name.value
-        if is_sensitive(name, sensitive):
-            pieces.append(f"{name}={MASK}")
-        elif param is star_kwarg:
-            pieces.append(f"{name}={{list({name})}}")
+    for param in params:
+        showing: Showing | None
+        if param.secret:
+            showing = Showing(Shown.MASKED)
+        elif param.kind == "kwargs":
+            showing = Showing(Shown.KEYS)
+        elif param.shape is None:
+            showing = Showing(Shown.COUNT if param.kind == "star" else Shown.RUNTIME_TYPE)
         else:
-            pieces.append(f"{name}={{{name}}}")
+            showing = types.showing(path, param.shape)
+            if showing is not None and param.kind == "star" and showing.shown is not Shown.VALUE:
+                showing = Showing(Shown.COUNT)
+        if showing is None:
+            return None
+        pieces.append(showing.piece(param.name))
     return pieces
+
+
+@dataclass(frozen=True)
+class Head:
+    """The ``func_name`` and start time a function already sets first thing, to reuse."""
+
+    statements: tuple[cst.BaseStatement, ...] = ()
+    func_name: str | None = None
+    start: str | None = None
+    clock: str = "perf_counter"
+
+
+def reusable_head(
+    statements: Sequence[cst.BaseStatement], qualified: Callable[[cst.BaseExpression], str | None]
+) -> Head:
+    """The leading ``func_name = "..."`` and ``start = time.perf_counter()`` (or ``time.time()``,
+    ``time.monotonic()``) statements of a body: START goes after them, FINISH reads that clock."""
+    head = Head()
+    count = 0
+    for statement in statements:
+        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+            break
+        small = statement.body[0]
+        if not (
+            isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+        ):
+            break
+        target = small.targets[0].target.value
+        value = small.value
+        called = isinstance(value, cst.Call) and not value.args
+        module, _, clock = (
+            (qualified(value.func) or "").rpartition(".") if isinstance(value, cst.Call) else ("", "", "")
+        )
+        if head.func_name is None and target == "func_name" and isinstance(value, cst.SimpleString):
+            head = Head(head.statements, target, head.start, head.clock)
+        elif head.start is None and module == "time" and clock in _CLOCKS and called:
+            head = Head(head.statements, head.func_name, target, clock)
+        else:
+            break
+        count += 1
+        head = Head(tuple(statements[:count]), head.func_name, head.start, head.clock)
+    return head
+
+
+def start_log(logger: str, func_name: str, pieces: Sequence[str], indent: int, width: int) -> str:
+    """The START log call, on one line or split the way a formatter would."""
+    params = list(pieces) or ["none"]
+    parts = [f"START | {{{func_name}}} | Params: "] + [
+        piece + (", " if index < len(params) - 1 else "") for index, piece in enumerate(params)
+    ]
+    return _log_call(logger, "info", parts, "", indent, width)
 
 
 def _literal(value: str) -> str:
@@ -159,32 +247,28 @@ class Block:
 
     names: BlockNames
     qualified: str
-    params: list[str]
+    params: list[str] | None
+    """START's ``name=...`` parts; None: a placeholder for the project phase to fill in."""
     indent: int
     """The column of the function's body statements."""
     width: int
     fail_mark: str = "❌ "
     """What precedes ``FAIL |``: the standard's mark, or nothing in a file not encoded in UTF-8."""
+    kept: tuple[cst.BaseStatement, ...] = ()
+    """The function's own leading ``func_name``/start-time statements (see :func:`reusable_head`)."""
 
-    def head(self) -> list[str]:
-        """``func_name``, the start time and the START log."""
-        n = self.names
-        params = self.params or ["none"]
-        parts = [f"START | {{{n.func_name}}} | Params: "] + [
-            piece + (", " if index < len(params) - 1 else "") for index, piece in enumerate(params)
-        ]
-        return [
-            f"{n.func_name} = {_literal(self.qualified)}",
-            f"{n.start} = {n.time}.perf_counter()",
-            _log_call(n.logger, "info", parts, "", self.indent, self.width),
-        ]
+    def start(self) -> str:
+        """The START log (or its placeholder)."""
+        if self.params is None:
+            return START_PLACEHOLDER
+        return start_log(self.names.logger, self.names.func_name, self.params, self.indent, self.width)
 
     def finish(self, depth: int) -> list[str]:
         """The duration and the FINISH log, for statements ``depth`` levels inside the ``try``."""
         n = self.names
         parts = [f"FINISH | {{{n.func_name}}} | Status: Success | Duration: {{{n.elapsed}}}ms"]
         return [
-            f"{n.elapsed} = round(({n.time}.perf_counter() - {n.start}) * 1000, 2)",
+            f"{n.elapsed} = round(({n.time}.{n.clock}() - {n.start}) * 1000, 2)",
             _log_call(n.logger, "info", parts, "", self.indent + 4 * depth, self.width),
         ]
 
@@ -199,17 +283,27 @@ class Block:
 
     @cached_property
     def _parsed(self) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement], cst.ExceptHandler]:
-        head = self.head()
+        start = self.start()
         n = self.names
-        statements: list[cst.BaseStatement] = [
-            _assign(n.func_name, cst.SimpleString(_literal(self.qualified))),
-            _assign(n.start, cst.Call(cst.Attribute(cst.Name(n.time), cst.Name("perf_counter")))),
-        ]
-        if "\n" in head[2]:
-            statements.append(cst.parse_statement(head[2] + "\n"))
+        statements: list[cst.BaseStatement] = list(self.kept)
+        reused = {
+            target.target.value
+            for statement in self.kept
+            if isinstance(statement, cst.SimpleStatementLine)
+            for small in statement.body
+            if isinstance(small, cst.Assign)
+            for target in small.targets
+            if isinstance(target.target, cst.Name)
+        }
+        if n.func_name not in reused:
+            statements.append(_assign(n.func_name, cst.SimpleString(_literal(self.qualified))))
+        if n.start not in reused:
+            statements.append(_assign(n.start, cst.Call(cst.Attribute(cst.Name(n.time), cst.Name(n.clock)))))
+        if "\n" in start or "{" not in start or _PLAIN_START.fullmatch(start) is None:
+            statements.append(cst.parse_statement(start + "\n"))
         else:
             # The START line on one line, built without the parser (it costs a millisecond a call).
-            text = head[2][len(f"{n.logger}.info(") : -1]
+            text = start[len(f"{n.logger}.info(") : -1]
             call = cst.Call(cst.Attribute(cst.Name(n.logger), cst.Name("info")), [cst.Arg(_fstring(text))])
             statements.append(cst.SimpleStatementLine([cst.Expr(call)]))
         finish, handler = _parse_tail(
@@ -220,7 +314,7 @@ class Block:
         return statements, finish, handler
 
     def head_statements(self) -> list[cst.BaseStatement]:
-        """``head()`` as statements."""
+        """``func_name``, the start time and the START log, as statements."""
         return self._parsed[0]
 
     def finish_statements(self, depth: int) -> list[cst.BaseStatement]:
@@ -239,6 +333,8 @@ def _assign(name: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
 
 
 _PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
+# A one-line START whose placeholders are all names or `f(name)` calls (what `_fstring` builds).
+_PLAIN_START = re.compile(r'\w+\.info\(f"(?:[^{}"]|\{\w+\}|\{\w+\(\w+\)\})*"\)')
 _CALLED = re.compile(r"(\w+)\((\w+)\)")
 
 
@@ -468,6 +564,7 @@ def instrument(
     statements = _body(body)
     kept = statements[:1] if docstring else []
     rest = statements[1:] if docstring else statements
+    rest = rest[len(block.kept) :]  # the function's own func_name and start time stay before START
     try_body = _Returns(block, function.returns, safe_names).statements(rest, 1)
     inner = cst.IndentedBlock(body=try_body, footer=body.footer if isinstance(body, cst.IndentedBlock) else ())
     if try_body:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -18,17 +19,27 @@ from vectra_lint.analysis.definitions import (
     docstring,
     implicit_first_parameter,
 )
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.analysis.log_calls import LogCalls
+from vectra_lint.analysis.module_summary import INDEX_ANALYSES
+from vectra_lint.analysis.project_index import ProjectIndex, file_index
+from vectra_lint.analysis.sensitive import Types
+from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
 from vectra_lint.engine.context import FileContext
 from vectra_lint.fixing.edit_helpers import ensure_logger_and_imports, module_logger
 from vectra_lint.fixing.instrumentation import (
+    START_PLACEHOLDER,
     Block,
     BlockNames,
+    Param,
+    falls_through,
     fresh,
     instrument,
     names_used,
+    param_specs,
     parameters,
     params_pieces,
+    reusable_head,
+    start_log,
 )
 from vectra_lint.rule import (
     Expect,
@@ -41,6 +52,9 @@ from vectra_lint.rule import (
     StringsOption,
     Valid,
 )
+
+if TYPE_CHECKING:
+    from vectra_lint.analysis.project import Project
 
 LAYERS = ("routes", "services", "workers")
 MIN_STATEMENTS = IntOption(
@@ -57,6 +71,10 @@ DECORATORS = StringsOption(
 # What a START/FINISH/FAIL message starts with, after an optional emoji or mark (`❌ FAIL |`).
 _MARK = re.compile(r"^[^\w\[{%]*(START|FINISH|FAIL)\s*\|")
 _NOT_SIGNIFICANT = frozenset({"property", "cached_property", "setter", "getter", "deleter", "abstractproperty"})
+# `@router.get(...)`, `@app.post(...)`: a route, even when defined inside a set-up function.
+_ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "route", "websocket"}
+)
 
 
 @dataclass
@@ -67,7 +85,8 @@ class _Logs:
     start: bool = False
     finish: bool = False
     fail: bool = False
-    fail_without_traceback: bool = False
+    returns: bool = False
+    """Whether the function has a ``return`` of its own."""
 
 
 def _message_start(node: cst.BaseExpression) -> str | None:
@@ -91,18 +110,8 @@ def _message_start(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def _is_logger(receiver: cst.BaseExpression) -> bool:
-    # A name or attribute that says it is a log: `logger`, `log`, `_LOGGER`, `self.logger`, `logging`.
-    if isinstance(receiver, cst.Attribute):
-        return "log" in receiver.attr.value.lower()
-    return isinstance(receiver, cst.Name) and "log" in receiver.value.lower()
-
-
-def _note_log(call: cst.Call, in_handler: bool, logs: _Logs) -> None:
-    func = call.func
-    if not isinstance(func, cst.Attribute) or not _is_logger(func.value):
-        return
-    method = func.attr.value
+def _note_log(call: cst.Call, in_handler: bool, logs: _Logs, log_calls: LogCalls) -> None:
+    method = log_calls.method(call)
     if method not in ("info", "error", "exception", "critical"):
         return
     message = next((arg.value for arg in call.args if arg.keyword is None and not arg.star), None)
@@ -119,41 +128,34 @@ def _note_log(call: cst.Call, in_handler: bool, logs: _Logs) -> None:
         elif kind == "FINISH":
             logs.finish = True
         return
-    if kind != "FAIL" or not in_handler:
-        return
-    if method == "exception" or any(_traceback_kept(arg) for arg in call.args):
+    # A FAIL log without `exc_info=True` is still the FAIL log: VL403 owns the missing traceback.
+    if kind == "FAIL" and in_handler:
         logs.fail = True
-    else:
-        logs.fail_without_traceback = True
 
 
-def _traceback_kept(arg: cst.Arg) -> bool:
-    if arg.keyword is None or arg.keyword.value != "exc_info":
-        return False
-    value = arg.value
-    return not (isinstance(value, cst.Name) and value.value in ("False", "None"))
-
-
-def _scan(statements: Sequence[cst.CSTNode], in_handler: bool, logs: _Logs) -> None:
-    """Count the statements and note the START/FINISH/FAIL logs, statement by statement."""
+def _scan(statements: Sequence[cst.CSTNode], in_handler: bool, logs: _Logs, log_calls: LogCalls) -> None:
+    """Count the statements and note the START/FINISH/FAIL logs and returns, statement by statement."""
     for statement in statements:
         if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            _scan(statement.body, in_handler, logs)
+            _scan(statement.body, in_handler, logs, log_calls)
             continue
         logs.statements += 1
+        if isinstance(statement, cst.Return):
+            logs.returns = True
+            continue
         if isinstance(statement, cst.Expr):
             value = statement.value
             if isinstance(value, cst.Await):
                 value = value.expression
             if isinstance(value, cst.Call):
-                _note_log(value, in_handler, logs)
+                _note_log(value, in_handler, logs, log_calls)
             continue
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or not isinstance(
             statement, cst.BaseCompoundStatement
         ):
             continue
         for suite, handler in _suites(statement):
-            _scan(suite.body, in_handler or handler, logs)
+            _scan(suite.body, in_handler or handler, logs, log_calls)
 
 
 def _suites(statement: cst.BaseCompoundStatement) -> list[tuple[cst.BaseSuite, bool]]:
@@ -204,6 +206,56 @@ def qualified_name(definition: Definition) -> str:
     return ".".join(reversed(names))
 
 
+def _is_route(node: cst.FunctionDef) -> bool:
+    """Whether a decorator registers ``node`` as a route (``@router.get("/x")``)."""
+    for decorator in node.decorators:
+        expression = decorator.decorator
+        if (
+            isinstance(expression, cst.Call)
+            and isinstance(expression.func, cst.Attribute)
+            and expression.func.attr.value in _ROUTE_METHODS
+        ):
+            return True
+    return False
+
+
+def _is_decorator_factory(statements: Sequence[cst.BaseStatement]) -> bool:
+    """Whether the function returns a function it defines itself (a decorator or a decorator
+    factory): it runs once, at registration, so START/FINISH would not trace any call."""
+    defined = {statement.name.value for statement in statements if isinstance(statement, cst.FunctionDef)}
+    if not defined:
+        return False
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Return) and isinstance(small.value, cst.Name) and small.value.value in defined:
+                    return True
+    return False
+
+
+@dataclass(frozen=True)
+class StartPending:
+    """A fix whose START log waits for the project phase: some parameter's type is a class of
+    another project module (its id fields, whether it is an enum). Picklable."""
+
+    path: str
+    params: tuple[Param, ...]
+    logger: str
+    func_name: str
+    width: int
+
+
+def _put_start(content: str, pending: StartPending, pieces: list[str]) -> str:
+    """``content`` with the START placeholder line replaced by the START log, at its indentation."""
+    lines = content.split("\n")
+    for number, line in enumerate(lines):
+        if line.strip() == START_PLACEHOLDER:
+            prefix = line[: len(line) - len(line.lstrip())]
+            text = start_log(pending.logger, pending.func_name, pieces, len(prefix), pending.width)
+            lines[number] = "\n".join(prefix + part if part else part for part in text.split("\n"))
+    return "\n".join(lines)
+
+
 def _depth(definition: Definition) -> int:
     depth = 0
     parent = definition.parent
@@ -227,9 +279,17 @@ class MissingInstrumentation(Rule):
       message starts with `❌ FAIL |` or `FAIL |`.
 
     Messages are recognised as f-strings, %-style (`"START | %s"`), plain strings and `.format`,
-    on any logger (`logger`, `log`, `self.logger`, `logging`). A function decorated with one of
-    the `decorators` is instrumented by its decorator. A function with some of the logs but not
-    all gets one diagnostic naming what is missing.
+    on a logger (the one judgement the logging rules share, `analysis/log_calls.py`: a configured
+    logger name such as `logger`, `log`, `self.logger`, a name bound to `logging.getLogger(...)`,
+    or the `logging` module). A function decorated with one of the `decorators` is instrumented
+    by its decorator. A function with some of the logs but not all gets one diagnostic naming
+    what is missing; a FAIL log without `exc_info=True` is VL403's finding, not this rule's too.
+    A function with no normal exit (it always raises) needs no FINISH.
+
+    Route handlers nested in a set-up function (`@router.get(...)` on a `def` inside
+    `_setup_routes(self)`) are routes and are checked. A decorator factory (a function that
+    returns a function it defines) runs once, when it decorates, and is not checked, nor its
+    nested wrapper.
 
     ## Why is this bad?
     §6.3 asks every service, route and worker function for the same entry, exit and error logs:
@@ -243,8 +303,9 @@ class MissingInstrumentation(Rule):
 
     - after the docstring, `func_name = "Class.method"`, a start time and
       `logger.info(f"START | {func_name} | Params: ...")` listing the parameters (not
-      `self`/`cls`), sensitive ones (option `names.sensitive-names`) as `[MASKED]`, `**kwargs` by
-      its keys only;
+      `self`/`cls`) without ever logging an object's repr (see the notes); a function that
+      already sets `func_name` and a start time (`time.perf_counter()`, `time.time()`,
+      `time.monotonic()`) first thing keeps them, and FINISH reads the same clock;
     - the body inside `try:`; each `return X` first evaluates `X` once into a fresh variable
       (declared with the function's return type), then logs FINISH with the duration, then returns
       it; a body that can end without `return` logs FINISH at its end;
@@ -262,9 +323,27 @@ class MissingInstrumentation(Rule):
 
     Partly instrumented functions get no fix, nor do functions that call `locals()`, `vars()` or
     `dir()` (no arguments), `eval` or `exec`, nor one whose body, indented one level, would pass
-    the line length.
-    Parameters are logged as they are: an object whose text shows a secret is not masked (VL404
-    looks for those).
+    the line length (the function is still reported).
+
+    ## Notes
+    START shows each parameter by the sensitivity judgement VL401 and VL404 share
+    (`analysis/sensitive.py`), so that VL404 finds nothing in it:
+
+    - a secret by name (`names.sensitive-names` as words: `api_key`, `user_password`,
+      `access_token`, not `input_tokens` or `is_secret`) or by sibling (a `value` beside an
+      `is_secret` parameter) as `[MASKED]`;
+    - a plain value (`str`, `int`, `bool`, `UUID`, `datetime`, an enum, `Literal`, a collection
+      of those) as `{name}`; `**kwargs` by its keys only;
+    - an object of a project class (Pydantic, SQLModel, dataclass, ORM, any class of the
+      project, in any module) by its type and id fields, `current_user=User(id={current_user.id})`,
+      or by its type alone when it has no `id`/`..._id` field or may be `None` (`user_in=<UserCreate>`);
+    - a collection of objects by its size (`settings_in=[{len(settings_in)} items]`);
+    - an object of a library class by its annotated type (`request=<Request>`), and an
+      unannotated parameter or one of unknown type by its type at run time
+      (`x=<{type(x).__name__}>`): never a repr, which may hold anything.
+
+    When a parameter's class is in another module, the fix is settled in the project phase with
+    every checked file's classes; a class in a module that was not checked is shown by its type.
     """
 
     code = "VL402"
@@ -273,7 +352,7 @@ class MissingInstrumentation(Rule):
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
     options = (MIN_STATEMENTS, DECORATORS)
-    analyses = (Definitions, FunctionBodies)
+    analyses = (Definitions, FunctionBodies, LogCalls, *INDEX_ANALYSES)
     valid = (
         Valid(
             "import logging\nimport time\n\nlogger = logging.getLogger(__name__)\n\n\n"
@@ -310,6 +389,25 @@ class MissingInstrumentation(Rule):
             "    value = sum(prices)\n    return value / count\n",
             path="app/services/billing.py",
             options={"decorators": ["instrumented"]},
+        ),
+        # A decorator factory runs once, when it decorates: not a function to trace.
+        Valid(
+            "def retrying(times: int):\n    attempts = max(times, 1)\n\n"
+            "    def decorator(func):\n        return func\n\n    return decorator\n",
+            path="app/services/retry.py",
+        ),
+        # A function that always raises has no success path to log FINISH on.
+        Valid(
+            "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def reject(reason: str) -> None:\n"
+            '    logger.info(f"START | reject | Params: reason={reason}")\n'
+            "    try:\n"
+            '        message = f"rejected: {reason}"\n'
+            "        raise PermissionError(message)\n"
+            "    except Exception as e:\n"
+            '        logger.error(f"❌ FAIL | reject | Error: {e}", exc_info=True)\n'
+            "        raise\n",
+            path="app/services/users.py",
         ),
     )
     invalid = (
@@ -353,15 +451,14 @@ class MissingInstrumentation(Rule):
             "        await send(channel, user_id, start, **options)\n",
             fixed="import logging\nimport time\n\nlogger = logging.getLogger(__name__)\n\n\n"
             "async def notify(user_id: int, *channels: str, **options: str) -> None:\n"
+            "    start = time.monotonic()\n"
             '    func_name = "notify"\n'
-            "    start_time = time.perf_counter()\n"
             '    logger.info(f"START | {func_name} | Params: user_id={user_id}, channels={channels}, '
             'options={list(options)}")\n'
             "    try:\n"
-            "        start = time.monotonic()\n"
             "        for channel in channels:\n"
             "            await send(channel, user_id, start, **options)\n"
-            "        elapsed = round((time.perf_counter() - start_time) * 1000, 2)\n"
+            "        elapsed = round((time.monotonic() - start) * 1000, 2)\n"
             '        logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
             "    except Exception as e:\n"
             '        logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
@@ -379,6 +476,65 @@ class MissingInstrumentation(Rule):
             path="app/services/billing.py",
             expected=(Expect(6, 5, "`total` does not log FAIL (§6.3)"),),
         ),
+        Invalid(
+            "from pydantic import BaseModel\n\n\n"
+            "class Setting(BaseModel):\n    id: int\n    key: str\n    value: str\n    is_secret: bool\n\n\n"
+            "def save(setting: Setting, value: str, is_secret: bool, input_tokens: int) -> int:\n"
+            '    stored = value if not is_secret else "***"\n'
+            "    setting.value = stored\n"
+            "    return input_tokens\n",
+            fixed="import logging\nimport time\n\nfrom pydantic import BaseModel\n\n"
+            "logger = logging.getLogger(__name__)\n\n\n"
+            "class Setting(BaseModel):\n    id: int\n    key: str\n    value: str\n    is_secret: bool\n\n\n"
+            "def save(setting: Setting, value: str, is_secret: bool, input_tokens: int) -> int:\n"
+            '    func_name = "save"\n'
+            "    start = time.perf_counter()\n"
+            "    logger.info(\n"
+            '        f"START | {func_name} | Params: setting=Setting(id={setting.id}), value=[MASKED], '
+            'is_secret={is_secret}, "\n'
+            '        f"input_tokens={input_tokens}"\n'
+            "    )\n"
+            "    try:\n"
+            '        stored = value if not is_secret else "***"\n'
+            "        setting.value = stored\n"
+            "        elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+            '        logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+            "        return input_tokens\n"
+            "    except Exception as e:\n"
+            '        logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
+            "        raise\n",
+            path="app/services/settings.py",
+            expected=(Expect(11, 5, "`save` logs none of START, FINISH and FAIL (§6.3)"),),
+        ),
+        Invalid(
+            "class AdminRoutes:\n"
+            "    def _setup_routes(self) -> None:\n"
+            '        @self.router.get("/items")\n'
+            "        async def list_items(limit: int) -> list[int]:\n"
+            "            a = 1\n"
+            "            b = 2\n"
+            "            return [a, b][:limit]\n",
+            fixed="import logging\nimport time\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "class AdminRoutes:\n"
+            "    def _setup_routes(self) -> None:\n"
+            '        @self.router.get("/items")\n'
+            "        async def list_items(limit: int) -> list[int]:\n"
+            '            func_name = "list_items"\n'
+            "            start = time.perf_counter()\n"
+            '            logger.info(f"START | {func_name} | Params: limit={limit}")\n'
+            "            try:\n"
+            "                a = 1\n"
+            "                b = 2\n"
+            "                result: list[int] = [a, b][:limit]\n"
+            "                elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+            '                logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+            "                return result\n"
+            "            except Exception as e:\n"
+            '                logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
+            "                raise\n",
+            path="app/api/admin.py",
+            expected=(Expect(4, 19, "`list_items` logs none of START, FINISH and FAIL (§6.3)"),),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:
@@ -387,43 +543,78 @@ class MissingInstrumentation(Rule):
         self._active = self.context.in_layer(*LAYERS)
         self._decorators: tuple[str, ...] = tuple(self.option(DECORATORS)) if self._active else ()
         self._longest: int | None = None
+        self._unfixed: list[tuple[cst.FunctionDef, Definition, str, bool]] = []
 
     def applies(self) -> bool:
         """Only the instrumented layers are checked; the others are left out of the walk."""
         return self._active
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        """Report a significant function without the three logs."""
+        """Report a significant function without the three logs (one with none is reported at
+        the end of the walk, with its fix, which needs the file's classes)."""
         definition = self.context.analysis(Definitions).current
         if not self._candidate(definition) or self.context.analysis(FunctionBodies).current.yields:
             return
         has_docstring = docstring(node.body) is not None
         statements: Sequence[cst.CSTNode] = node.body.body[1:] if has_docstring else node.body.body
+        if _is_decorator_factory(node.body.body if isinstance(node.body, cst.IndentedBlock) else ()):
+            return
         logs = _Logs()
-        _scan(statements, False, logs)
+        _scan(statements, False, logs, self.context.analysis(LogCalls))
         if logs.statements < self.option(MIN_STATEMENTS):
             return
         qualified = qualified_name(definition)
-        if not (logs.start or logs.finish or logs.fail or logs.fail_without_traceback):
-            fix = self._fix(node, definition, qualified, has_docstring)
-            self.report(node.name, self.message.format(name=qualified), fix=fix, anchor=node)
+        if not (logs.start or logs.finish or logs.fail):
+            self._unfixed.append((node, definition, qualified, has_docstring))
             return
-        missing = [kind for kind, seen in (("START", logs.start), ("FINISH", logs.finish)) if not seen]
-        if not logs.fail and not logs.fail_without_traceback:
+        # A function that always raises has no success path, so no FINISH to log.
+        exits = logs.returns or falls_through(node.body.body if isinstance(node.body, cst.IndentedBlock) else ())
+        missing = [kind for kind, seen in (("START", logs.start), ("FINISH", logs.finish or not exits)) if not seen]
+        if not logs.fail:
             missing.append("FAIL")
         if missing:
-            text = f"`{qualified}` does not log {' and '.join(missing)} (§6.3)"
-            if logs.fail_without_traceback:
-                text = text[: -len(" (§6.3)")] + "; its FAIL log has no `exc_info=True` (§6.3)"
-        elif logs.fail_without_traceback:
-            text = f"`{qualified}`'s FAIL log has no `exc_info=True`, so the traceback is lost (§6.3)"
-        else:
+            self.report(node.name, f"`{qualified}` does not log {' and '.join(missing)} (§6.3)", anchor=node)
+
+    def finish(self) -> None:
+        """Report the functions with none of the logs, each with its fix (pending when a
+        parameter's type is a class of another project module)."""
+        if not self._unfixed:
             return
-        self.report(node.name, text, anchor=node)
+        types = Types(file_index(self.context), self.context.settings.names.sensitive_names)
+        for node, definition, qualified, has_docstring in self._unfixed:
+            fix, pending = self._fix(node, definition, qualified, has_docstring, types)
+            self.report(node.name, self.message.format(name=qualified), fix=fix, anchor=node, pending=pending)
+
+    @classmethod
+    def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Write the START log of the pending fixes, now that every class is known (what is
+        still unknown is shown by its type only)."""
+        types = Types(ProjectIndex.of(project), project.settings.names.sensitive_names)
+        settled: list[Diagnostic] = []
+        for diagnostic in diagnostics:
+            pending = diagnostic.pending
+            fix = diagnostic.fix
+            if isinstance(pending, StartPending) and fix is not None:
+                pieces = params_pieces(pending.params, types, pending.path)
+                assert pieces is not None  # the whole project's index defers nothing
+                edits = tuple(
+                    Edit(edit.start, edit.end, _put_start(edit.content, pending, pieces)) for edit in fix.edits
+                )
+                diagnostic = replace(diagnostic, fix=replace(fix, edits=edits))
+            settled.append(replace(diagnostic, pending=None))
+        return settled
 
     def _candidate(self, definition: Definition) -> bool:
         name = definition.name
-        if not definition.public or definition.kind not in (DefinitionKind.FUNCTION, DefinitionKind.METHOD):
+        nested_route = (
+            definition.kind is DefinitionKind.NESTED_FUNCTION
+            and not name.startswith("_")
+            and isinstance(definition.node, cst.FunctionDef)
+            and _is_route(definition.node)
+        )
+        if not nested_route and (
+            not definition.public or definition.kind not in (DefinitionKind.FUNCTION, DefinitionKind.METHOD)
+        ):
             return False
         if name.startswith("__") and name.endswith("__"):
             return False
@@ -441,38 +632,47 @@ class MissingInstrumentation(Rule):
         return True
 
     def _fix(
-        self, node: cst.FunctionDef, definition: Definition, qualified: str, has_docstring: bool
-    ) -> FixSpec | None:
+        self, node: cst.FunctionDef, definition: Definition, qualified: str, has_docstring: bool, types: Types
+    ) -> tuple[FixSpec | None, StartPending | None]:
         used, deleted, introspects = names_used(node)
         if introspects:
-            return None
+            return None, None
         local = self.context.scope.bindings(node)
         settings = self.context.settings
         logger = module_logger(self.context) or (settings.names.loggers[0] if settings.names.loggers else "logger")
         if logger in local.other or logger in local.imports:
-            return None  # the function's own `logger` would hide the module's
+            return None, None  # the function's own `logger` would hide the module's
         logger, (time_name,), edits = ensure_logger_and_imports(self.context, ["time"], avoid=used)
+        body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
+        head = reusable_head(body[1:] if has_docstring else body, self.context.scope.qualified_name)
         taken = used | {logger, time_name}
         names = BlockNames(
-            func_name=fresh(("func_name",), taken),
-            start=fresh(("start", "start_time"), taken),
+            func_name=head.func_name or fresh(("func_name",), taken),
+            start=head.start or fresh(("start", "start_time"), taken),
             elapsed=fresh(("elapsed", "elapsed_ms"), taken),
             result=fresh(("result", "return_value"), taken),
             error=fresh(("e", "exc", "error"), taken),
             logger=logger,
             time=time_name,
+            clock=head.clock,
         )
         first = implicit_first_parameter(definition)
-        params = params_pieces(node, first is not None, settings.names.sensitive_names)
+        params = param_specs(node, first is not None, settings.names.sensitive_names)
+        pieces = params_pieces(params, types, self.context.path)
         indent = len(self.context.module.default_indent)
         depth = _depth(definition) + 1
         utf8 = _declared_encoding(self.context.source) in ("utf-8", "utf8", "utf-8-sig")
-        block = Block(names, qualified, params, depth * indent, settings.line_length, "❌ " if utf8 else "")
+        block = Block(
+            names, qualified, pieces, depth * indent, settings.line_length, "❌ " if utf8 else "", head.statements
+        )
         safe = {param.name.value for param in parameters(node, False)} - deleted
         new = instrument(node, block, has_docstring, safe)
         if self._too_long(new, (depth - 1) * indent):
-            return None
-        return FixSpec((Replace(node, new), *edits), "Add the START/FINISH/FAIL logs of §6.3")
+            return None, None
+        fix = FixSpec((Replace(node, new), *edits), "Add the START/FINISH/FAIL logs of §6.3")
+        if pieces is not None:
+            return fix, None
+        return fix, StartPending(self.context.path, params, logger, names.func_name, settings.line_length)
 
     def _too_long(self, new: cst.FunctionDef, base: int) -> bool:
         """Whether moving the body into `try:` pushes a line past the line length.

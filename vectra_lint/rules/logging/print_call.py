@@ -6,8 +6,20 @@ import json
 
 import libcst as cst
 
-from vectra_lint.analysis.sensitive import sensitive_references
+from vectra_lint.analysis.loggers import Loggers
+from vectra_lint.analysis.module_summary import INDEX_ANALYSES
+from vectra_lint.analysis.project_index import file_index
+from vectra_lint.analysis.sensitive import (
+    Shape,
+    Shown,
+    Types,
+    annotation_shape,
+    leaked_references,
+    parameter_annotation,
+    parameter_secrets,
+)
 from vectra_lint.diagnostics import Applicability
+from vectra_lint.engine.context import FileContext
 from vectra_lint.fixing.edit_helpers import ensure_logger
 from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
@@ -26,10 +38,15 @@ class PrintCall(Rule):
     The fix is unsafe: it replaces the call with `logger.info(...)` (or `logger.error(...)` for
     `file=sys.stderr`), which moves output from stdout to the log handlers. Several arguments are
     joined with `%s` placeholders (honouring a literal `sep`), so the text stays the same. When the
-    module has no logger, `import logging` and `logger = logging.getLogger(__name__)` are added.
+    module has no logger (a configured logger name, or any module-level name bound to
+    `logging.getLogger(...)` such as `_LOGGER`), `import logging` and
+    `logger = logging.getLogger(__name__)` are added.
     Calls with `*args`, a non-literal `sep`, or `file=` other than `sys.stderr`/`sys.stdout` are
-    reported without a fix, and so are calls whose arguments hold a sensitive name
-    (`print(f"key: {settings.GEMINI_API_KEY}")`): a log would keep the leak (VL404). A fixed line
+    reported without a fix, and so are calls whose arguments hold a secret, by the judgement VL404
+    uses: a sensitive name as words (`print(f"key: {settings.GEMINI_API_KEY}")`, not
+    `input_tokens`), a `value` parameter beside an `is_secret` one, or a parameter whose type is not a plain value
+    (an object of a project or library class may hold a secret field; VL402's START logs such
+    objects by type): a log would keep the leak. A fixed line
     longer than the line length is broken one argument per line; if even that does not fit,
     there is no fix.
     """
@@ -40,6 +57,8 @@ class PrintCall(Rule):
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
     call_names = frozenset({"print"})
+    # The one logger judgement, so that the fix logs with the module's logger whatever its name.
+    analyses = (Loggers, *INDEX_ANALYSES)
     valid = (
         Valid('import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("ready")\n'),
         Valid('from rich.console import Console\n\nconsole = Console()\nconsole.print("table")\n'),
@@ -63,21 +82,75 @@ class PrintCall(Rule):
         Invalid("print(*rows)\n", fixed=None, expected=(Expect(1, 1),)),
         Invalid('print(f"Gemini key: {settings.GEMINI_API_KEY}")\n', fixed=None, expected=(Expect(1, 1),)),
         Invalid(
+            "def save(key: str, value: str, is_secret: bool) -> None:\n    print(key, value)\n",
+            fixed=None,
+            expected=(Expect(2, 5),),
+        ),
+        Invalid(
+            "def usage(input_tokens: int) -> None:\n    print(input_tokens)\n",
+            fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def usage(input_tokens: int) -> None:\n    logger.info(input_tokens)\n",
+            expected=(Expect(2, 5),),
+        ),
+        Invalid(
             'print("a")\nprint("b")\n',
             fixed='import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info("a")\nlogger.info("b")\n',
             expected=(Expect(1, 1), Expect(2, 1)),
         ),
     )
 
+    def __init__(self, context: FileContext) -> None:
+        """Start with no print seen."""
+        super().__init__(context)
+        # Each print with its fix, the shapes to judge, and its statement (where a noqa may sit).
+        self._prints: list[tuple[cst.Call, FixSpec | None, list[Shape], cst.CSTNode | None]] = []
+
     def visit_Call(self, node: cst.Call) -> None:
-        """Report calls that resolve to the builtin ``print``."""
+        """Note calls that resolve to the builtin ``print`` (reported after the walk)."""
         if type(node.func) is not cst.Name or node.func.value != "print":
             return
         if self.context.scope.qualified_name(node.func) != "builtins.print":
             return
-        self.report(node, fix=self._fix(node))
+        typed: list[Shape] = []
+        fix = self._fix(node, typed)
+        self._prints.append((node, fix, typed, self.context.current_statement))
 
-    def _fix(self, node: cst.Call) -> FixSpec | None:
+    def finish(self) -> None:
+        """Report every print; a fix only when no printed parameter may be an object holding a
+        secret (the sensitivity judgement's types, with this file's classes)."""
+        if not self._prints:
+            return  # most files: no index to build
+        types = Types(file_index(self.context), self.context.settings.names.sensitive_names)
+        for node, fix, typed, statement in self._prints:
+            if fix is not None and any(self._not_plain(types, shape) for shape in typed):
+                fix = None
+            self.report(node, fix=fix, anchor=statement)
+
+    def _not_plain(self, types: Types, shape: Shape) -> bool:
+        showing = types.showing(self.context.path, shape)
+        return showing is None or showing.shown is not Shown.VALUE
+
+    def _may_leak(self, values: list[cst.BaseExpression], typed: list[Shape]) -> bool:
+        """Whether a printed value is a secret by name (``settings.GEMINI_API_KEY``) or by
+        sibling (``value`` beside ``is_secret``); the annotations of the parameters printed whole
+        go to ``typed``, judged by type after the walk."""
+        sensitive = self.context.settings.names.sensitive_names
+        function = self.context.scope.function()
+        function = function if isinstance(function, cst.FunctionDef) else None
+        secrets = parameter_secrets(function, sensitive)
+        for value in values:
+            carried: list[cst.Name] = []
+            if leaked_references(value, sensitive, (), carried):
+                return True
+            for name in carried:
+                if name.value in secrets:
+                    return True
+                annotation = parameter_annotation(function, name.value)
+                if annotation is not None:
+                    typed.append(annotation_shape(annotation))
+        return False
+
+    def _fix(self, node: cst.Call, typed: list[Shape]) -> FixSpec | None:
         positional: list[cst.BaseExpression] = []
         level = "info"
         separator = " "
@@ -103,8 +176,7 @@ class PrintCall(Rule):
                 separator = evaluated
             elif keyword not in ("end", "flush"):
                 return None
-        sensitive = self.context.settings.names.sensitive_names
-        if any(sensitive_references(value, sensitive) for value in positional):
+        if self._may_leak(positional, typed):
             return None  # logging it would keep the leak, now at INFO in every log sink (VL404)
         logger, edits = ensure_logger(self.context)
         if len(positional) <= 1:

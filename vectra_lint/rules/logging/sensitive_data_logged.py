@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 
 from vectra_lint.analysis.log_calls import LOG_METHODS, LogCalls, message_arguments
-from vectra_lint.analysis.sensitive import is_secret_name, leaked_references
+from vectra_lint.analysis.module_summary import INDEX_ANALYSES
+from vectra_lint.analysis.project_index import ProjectIndex, Tri
+from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
+from vectra_lint.analysis.sensitive import (
+    Shape,
+    Types,
+    annotation_shape,
+    is_secret_name,
+    leaked_references,
+    parameter_annotation,
+    parameter_secrets,
+)
+from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.rule import Expect, Invalid, Message, StringsOption, Valid
 
 MASK_FUNCTIONS = StringsOption(
     "mask-functions",
@@ -18,7 +31,41 @@ MASK_FUNCTIONS = StringsOption(
 )
 
 
-class SensitiveDataLogged(Rule):
+@dataclass(frozen=True)
+class LeakMessage(Message):
+    """A secret logged by its name (or by its sibling flag)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.name}` is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"
+
+
+@dataclass(frozen=True)
+class ObjectMessage(Message):
+    """An object logged whole whose class holds a secret field."""
+
+    name: str
+    type_name: str
+    field: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"`{self.name}` is logged whole and its `{self.type_name}` holds `{self.field}`; "
+            "log its id fields instead (§6.4)"
+        )
+
+
+@dataclass(frozen=True)
+class LoggedObjects(Candidate):
+    """The typed parameters a log call carries whole: (name, annotation shape) pairs."""
+
+    objects: tuple[tuple[str, Shape], ...]
+
+
+class SensitiveDataLogged(IndexRule[LoggedObjects]):
     """
     ## What it does
     Flags a log call (see below) or a `print` whose message, %-arguments or `extra` carry a
@@ -28,11 +75,19 @@ class SensitiveDataLogged(Rule):
     names (`[tool.vectra-lint.names] sensitive-names`, default `api_key`, `password`, `secret`,
     `token`, `authorization`), in f-strings, `%`-arguments and `.format(...)` alike.
     Also flagged: the whole `**kwargs` of a function that reads a sensitive key from it
-    (`kwargs["api_key"]`), and `locals()` in a function with a sensitive parameter.
+    (`kwargs["api_key"]`), `locals()` in a function with a sensitive parameter, a `value`
+    parameter of a function that also takes an `is_secret` flag (secret by sibling), and a
+    parameter logged whole (`{user_in}`, not `{user_in.email}`) whose annotated type is a project
+    class with a secret field at any depth: its own (`UserCreate.password`), a base's, or one of a
+    class its fields are typed with (`Connector.config.password`), wherever in the project the
+    classes are defined; its repr shows the secret.
 
-    A log call is `.debug/.info/.warning/.error/.exception/.critical/.log(...)` on a configured
-    logger name (`logger`, `log`, `self.logger`), on a name bound to `logging.getLogger(...)`, or
-    on the `logging` module.
+    A log call is `.debug/.info/.warning/.error/.exception/.critical/.log(...)` on what the one
+    logger judgement of the logging rules calls a logger: a configured logger name (`logger`,
+    `log`, `self.logger`), a name or `self.` attribute bound to `logging.getLogger(...)` or
+    annotated `logging.Logger`, or the `logging` module. The secrets are judged as VL401's and
+    VL402's fixes judge them (`analysis/sensitive.py`), so a START log VL402 writes is never
+    reported here.
 
     ## Why is this bad?
     §6.4: secrets must never reach the logs. Logs are shipped, indexed and kept for months, and
@@ -49,13 +104,14 @@ class SensitiveDataLogged(Rule):
     `mask-functions`, or any function whose name contains `mask` or `redact`. Values that only
     describe a secret are not leaks: `len(token)`, `bool(api_key)`, `token is None`, or the test of
     `"set" if token else "unset"`. The base of an attribute is not logged: `token.expires_at` is fine.
+    A class defined in a project module that was not checked is given the benefit of the doubt.
     """
 
     code = "VL404"
     name = "sensitive-data-logged"
     message = "`{name}` is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"
     options = (MASK_FUNCTIONS,)
-    analyses = (LogCalls,)
+    analyses = (LogCalls, *INDEX_ANALYSES)
     # `print(...)`, and the method of a log call (`LogCalls.method` knows no other).
     call_names = frozenset({"print"}) | LOG_METHODS
     valid = (
@@ -67,11 +123,31 @@ class SensitiveDataLogged(Rule):
         Valid('audit.info("key %s", api_key)\n'),
         Valid('console.print(f"{password}")\n'),
         Valid(
+            "def usage(input_tokens: int, is_secret: bool) -> None:\n"
+            '    logger.info(f"tokens={input_tokens}, secret={is_secret}")\n'
+        ),
+        Valid(
+            "from pydantic import BaseModel\n\n\nclass UserCreate(BaseModel):\n    email: str\n    password: str\n\n\n"
+            "def create(user_in: UserCreate) -> None:\n"
+            '    logger.info(f"START | create | Params: user_in=UserCreate(email={user_in.email})")\n'
+        ),
+        Valid(
             'logger.info("key=%s", hide(api_key))\n',
             options={"mask-functions": ["hide"]},
         ),
     )
     invalid = (
+        Invalid(
+            "from pydantic import BaseModel\n\n\nclass SqlConfig(BaseModel):\n    host: str\n    password: str\n\n\n"
+            "class Connector(BaseModel):\n    id: int\n    config: SqlConfig\n\n\n"
+            "def connect(connector: Connector) -> None:\n"
+            '    logger.info(f"Connecting {connector}")\n',
+            expected=(Expect(15, 5, ObjectMessage("connector", "Connector", "config.password")),),
+        ),
+        Invalid(
+            'def save(key: str, value: str, is_secret: bool) -> None:\n    logger.info("Saving %s=%s", key, value)\n',
+            expected=(Expect(2, 5, LeakMessage("value")),),
+        ),
         Invalid(
             'logger.debug("Creating the client with key %s", settings.GEMINI_API_KEY)\n',
             expected=(Expect(1, 1, message.format(name="GEMINI_API_KEY")),),
@@ -105,6 +181,12 @@ class SensitiveDataLogged(Rule):
         ),
     )
 
+    def __init__(self, context: FileContext) -> None:
+        """Start with no logged object to judge."""
+        super().__init__(context)
+        # Each log call to judge by type, with its statement (where a noqa may sit).
+        self._objects: list[tuple[cst.Call, LoggedObjects, cst.CSTNode | None]] = []
+
     def visit_Call(self, node: cst.Call) -> None:
         """Report log calls and ``print`` calls that carry a secret."""
         func = node.func
@@ -120,17 +202,50 @@ class SensitiveDataLogged(Rule):
             values += [arg.value for arg in node.args if arg.keyword is not None and arg.keyword.value == "extra"]
         else:
             return
-        leaked = self._leaked(values)
+        carried: list[cst.Name] = []
+        leaked = self._leaked(values, carried)
         if leaked:
-            self.report(node, self.message.format(name=leaked))
+            self.report(node, LeakMessage(leaked))
+            return
+        function = self.context.scope.function()
+        objects: list[tuple[str, Shape]] = []
+        for name in carried:
+            annotation = parameter_annotation(function if isinstance(function, cst.FunctionDef) else None, name.value)
+            if annotation is not None:
+                objects.append((name.value, annotation_shape(annotation)))
+        if objects:
+            candidate = LoggedObjects(self.context.path, tuple(objects))
+            self._objects.append((node, candidate, self.context.current_statement))
 
-    def _leaked(self, values: Sequence[cst.BaseExpression]) -> str | None:
+    def finish(self) -> None:
+        """Judge the objects logged whole by their classes (pending when those are in other modules)."""
+        for node, candidate, statement in self._objects:
+            self.judge(node, candidate, anchor=statement)
+
+    @classmethod
+    def decide(cls, index: ProjectIndex, candidate: LoggedObjects) -> Verdict:
+        """Report the first object whose class holds a secret field."""
+        types = Types(index, index.names.sensitive_names)
+        found = Tri.NO
+        for name, shape in candidate.objects:
+            secret, type_name, field = types.secret_in(candidate.path, shape)
+            if secret is Tri.YES:
+                return Verdict(Tri.YES, ObjectMessage(name, type_name, field))
+            found = max(found, secret)
+        return Verdict(found)
+
+    def _leaked(self, values: Sequence[cst.BaseExpression], carried: list[cst.Name]) -> str | None:
         sensitive = self.context.settings.names.sensitive_names
         masks = self.option(MASK_FUNCTIONS)
         for value in values:
-            found = leaked_references(value, sensitive, masks)
+            found = leaked_references(value, sensitive, masks, carried)
             if found:
                 return found[0][1]
+        function = self.context.scope.function()
+        siblings = parameter_secrets(function if isinstance(function, cst.FunctionDef) else None, sensitive)
+        for name in carried:
+            if name.value in siblings:
+                return name.value
         return self._leaked_mapping(values)
 
     def _leaked_mapping(self, values: Sequence[cst.BaseExpression]) -> str | None:
@@ -151,7 +266,7 @@ class SensitiveDataLogged(Rule):
                     and node.func.value in ("locals", "vars")
                     and not node.args
                     and self.context.scope.qualified_name(node.func) == f"builtins.{node.func.value}"
-                    and any(is_secret_name(p.name.value, sensitive) for p in (*params.params, *params.kwonly_params))
+                    and parameter_secrets(function, sensitive)
                 ):
                     return f"{node.func.value}()"
         return None
