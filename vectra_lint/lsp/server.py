@@ -1,100 +1,750 @@
-"""``vectra-lint server``: a Language Server over stdio, on pygls, with the CLI's engine and config.
+"""``vectra-lint server``: a Language Server over stdio, with the CLI's engine and config.
 
 Diagnostics are published when a document is opened, changed and saved, for the text in the
 editor (saved or not), settled against the rest of the project as ``check`` would. Each fix is a
-quick-fix code action (unsafe ones say so and are never preferred); ``source.fixAll.vectra-lint``
-applies every safe fix at once, as ``check --fix`` would.
+quick-fix code action (unsafe ones say so and are never preferred), beside a "disable for this
+line" action that adds the code to the line's ``# noqa``; ``source.fixAll.vectra-lint`` applies
+every safe fix at once, as ``check --fix`` would. Hovering a code of a ``# noqa`` comment shows
+the rule's summary; each diagnostic links to its rule's documentation.
+
+The protocol is spoken here with the standard library alone (a general LSP framework costs more
+than half a second to import, more than the whole start may take): one thread reads frames, the
+main thread handles them in order and runs the checks in this process, one at a time. A burst of
+edits is checked once, for its last text. The engine is imported in the background as soon as the
+client has initialized, while the editor gets ready to open its first file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from lsprotocol import types
-from pygls.lsp.server import LanguageServer
-from pygls.workspace import TextDocument
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
 
 from vectra_lint import __version__
-from vectra_lint.config.files import ConfigError, find_config, find_root
-from vectra_lint.config.loader import Overrides, load
-from vectra_lint.config.settings import Settings
-from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
-from vectra_lint.engine.lines import LineIndex
-from vectra_lint.fixing.apply import MAX_FIX_PASSES, fix_text
-from vectra_lint.pipeline import cache as result_cache
-from vectra_lint.pipeline import project_run
-from vectra_lint.pipeline.discovery import discover
-from vectra_lint.pipeline.results import Mode, Outcome, Task
-from vectra_lint.pipeline.ruff import RuffError
-from vectra_lint.pipeline.runner import default_jobs, finish_project, process
-from vectra_lint.registry import RegistryError
+from vectra_lint.lsp import protocol
+from vectra_lint.lsp.positions import Lines, Position
+
+if TYPE_CHECKING:
+    from vectra_lint.analysis.project import Project
+    from vectra_lint.config.settings import Settings
+    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.pipeline.cache import ResultCache
 
 SOURCE = "vectra-lint"
-FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.vectra-lint"
+QUICK_FIX = "quickfix"
+FIX_ALL = "source.fixAll.vectra-lint"
+DOCS_URL = "https://github.com/vectra-lint/vectra-lint/blob/main/docs/rules.md"
+"""Where ``docs/rules.md`` is published; each rule's anchor (``#name-code``) is appended."""
+RUFF_DOCS_URL = "https://docs.astral.sh/ruff/rules/{name}"
+DEBOUNCE = 0.008
+"""Seconds of quiet after an edit before it is checked: the edits of a burst arrive faster than
+this (a frame every few microseconds), so only the burst's last text is checked."""
+CONFIG_FILES = ("pyproject.toml", "setup.cfg", ".gitignore")
+"""Files whose change can change a project's settings or files (re-read on the next check)."""
+
+Json = dict[str, Any]
+
+
+@dataclass
+class _Settings:
+    """The settings of the files under one configuration, and what they were read from."""
+
+    config: Path | None
+    root: Path
+    settings: Settings
+    content: bytes | None
+    """The configuration file's bytes when it was read: a change (an edit, a checkout) reloads it."""
 
 
 @dataclass
 class _Project:
-    """One config's settings, its cache and the other files' outcomes (their facts), kept between
-    keystrokes and read again when a file is saved."""
+    """A project's facts by root-relative path (its saved files', with the open documents' text
+    in place of theirs) and the index the project phase builds from them, kept between edits."""
 
-    settings: Settings
-    config: Path | None
-    cache: result_cache.ResultCache
-    context: list[Outcome] | None = None
+    settings: _Settings
+    facts: dict[str, Mapping[str, object]] | None = None
+    index: Project | None = None
+    stale: set[Path] = field(default_factory=set)
+    """Files changed on disk since their facts were read."""
 
 
-@dataclass(frozen=True)
-class _Checked:
-    """What was last reported for a document: the diagnostics and the text they refer to."""
+@dataclass
+class _Document:
+    """An open document: its text, and what its last check found."""
 
+    uri: str
+    path: Path | None
     text: str
-    diagnostics: tuple[Diagnostic, ...]
+    version: int | None
+    checked_text: str | None = None
+    lines: Lines | None = None
+    raw: tuple[Diagnostic, ...] = ()
+    """The check's diagnostics before the project phase (with the pending ones)."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    published: list[Json] = field(default_factory=list)
 
 
-class VectraLanguageServer(LanguageServer):
-    """The server's state: projects by config file, and each open document's last result."""
+class Server:
+    """The language server's state and its handlers."""
 
-    def __init__(self) -> None:
-        """A server named as the CLI, with full-text sync (the engine checks whole files)."""
-        super().__init__("vectra-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
-        self.projects: dict[Path | None, _Project] = {}
-        self.checked: dict[str, _Checked] = {}
+    def __init__(self, writer: protocol.Writer) -> None:
+        """A server answering through ``writer``."""
+        self.writer = writer
+        self.initialized = False
+        self.shut_down = False
+        self.documents: dict[str, _Document] = {}
+        self.settings: dict[Path | None, _Settings] = {}
+        self.projects: dict[Path, _Project] = {}
+        self.due: dict[str, float] = {}
+        self.folders: list[Path] = []
+        self.resolve_edits = False
+        self.watch = False
+        self.told: set[str] = set()
+        self.requests: dict[str, Callable[[Any], Any]] = {
+            "initialize": self.initialize,
+            "shutdown": self.shutdown,
+            "textDocument/codeAction": self.code_action,
+            "codeAction/resolve": self.resolve_code_action,
+            "textDocument/hover": self.hover,
+        }
+        self.notifications: dict[str, Callable[[Any], None]] = {
+            "initialized": self.on_initialized,
+            "textDocument/didOpen": self.did_open,
+            "textDocument/didChange": self.did_change,
+            "textDocument/didSave": self.did_save,
+            "textDocument/didClose": self.did_close,
+            "workspace/didChangeWatchedFiles": self.did_change_watched_files,
+            "workspace/didChangeConfiguration": self.did_change_configuration,
+            "workspace/didChangeWorkspaceFolders": self.did_change_workspace_folders,
+        }
+
+    # The loop ---------------------------------------------------------------------------------
+
+    def run(self, reader: protocol.FrameReader) -> int:
+        """Handle frames until ``exit`` (or the end of input); the process's exit code."""
+        inbox: queue.Queue[list[bytes | protocol.Broken | None]] = queue.Queue()
+
+        def read() -> None:
+            # The frames a read brought are passed on together: the edits of a burst are all
+            # taken before the debounce can run a check for one of them.
+            while True:
+                batch = [reader.read()]
+                while batch[-1] is not None and reader.has_frame():
+                    batch.append(reader.read())
+                inbox.put(batch)
+                if batch[-1] is None:
+                    return
+
+        threading.Thread(target=read, name="vectra-lint-reader", daemon=True).start()
+        while True:
+            timeout = max(0.0, min(self.due.values()) - time.monotonic()) if self.due else None
+            try:
+                batch = inbox.get(timeout=timeout)
+            except queue.Empty:
+                self.run_due()
+                continue
+            for frame in batch:
+                if frame is None:
+                    _log("the client closed the connection without `exit`")
+                    return 0 if self.shut_down else 1
+                if isinstance(frame, protocol.Broken):
+                    _log(f"a broken frame: {frame.problem}")
+                    self.error(frame.request_id, protocol.PARSE_ERROR, f"broken frame: {frame.problem}")
+                    continue
+                code = self.handle(frame)
+                if code is not None:
+                    return code
+
+    def handle(self, body: bytes) -> int | None:
+        """Handle one message; the exit code when it is ``exit``."""
+        import json
+
+        try:
+            message = json.loads(body)
+        except ValueError as problem:
+            self.error(None, protocol.PARSE_ERROR, f"not JSON: {problem}")
+            return None
+        if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
+            self.error(_id(message), protocol.INVALID_REQUEST, "not a JSON-RPC 2.0 message")
+            return None
+        method = message.get("method")
+        if not isinstance(method, str):
+            return None  # an answer to a request of ours (registerCapability): nothing waits for it
+        is_request = "id" in message
+        if method == "exit":
+            return 0 if self.shut_down else 1
+        if self.shut_down:
+            if is_request:
+                self.error(message["id"], protocol.INVALID_REQUEST, "the server is shut down")
+            return None
+        if not self.initialized and method != "initialize":
+            if is_request:
+                self.error(message["id"], protocol.SERVER_NOT_INITIALIZED, "the server is not initialized")
+            return None
+        params = message.get("params")
+        try:
+            if is_request:
+                handler = self.requests.get(method)
+                if handler is None:
+                    self.error(message["id"], protocol.METHOD_NOT_FOUND, f"unknown method {method}")
+                else:
+                    self.writer.send({"id": message["id"], "result": handler(params)})
+            else:
+                notification = self.notifications.get(method)
+                if notification is not None:
+                    notification(params)
+        except _BadParams as problem:
+            if is_request:
+                self.error(message["id"], protocol.INVALID_REQUEST, str(problem))
+        except Exception as problem:  # a bug answers this message, the server keeps serving
+            from vectra_lint.pipeline.runner import internal_error
+
+            _log(internal_error(problem))
+            if is_request:
+                self.error(message["id"], protocol.INTERNAL_ERROR, internal_error(problem))
+        return None
+
+    def error(self, request_id: object, code: int, message: str) -> None:
+        """Answer a request (``None``: one whose id is unknown) with an error."""
+        self.writer.send({"id": request_id, "error": {"code": code, "message": message}})
+
+    def notify(self, method: str, params: Json) -> None:
+        """Send a notification to the client."""
+        self.writer.send({"method": method, "params": params})
+
+    def tell(self, text: str) -> None:
+        """Show an error in the editor, once until things work again (not at every keystroke)."""
+        if text not in self.told:
+            self.told.add(text)
+            self.notify("window/showMessage", {"type": 1, "message": f"vectra-lint: {text}"})
+
+    # Lifecycle --------------------------------------------------------------------------------
+
+    def initialize(self, params: Any) -> Json:
+        """Answer what the server can do; remember the workspace folders."""
+        params = params if isinstance(params, dict) else {}
+        self.initialized = True
+        folders = params.get("workspaceFolders") or []
+        self.folders = [path for folder in folders if (path := _path(folder.get("uri", ""))) is not None]
+        if not self.folders and (root := _path(params.get("rootUri") or "")) is not None:
+            self.folders = [root]
+        capabilities = params.get("capabilities") or {}
+        code_action = (capabilities.get("textDocument") or {}).get("codeAction") or {}
+        resolvable = (code_action.get("resolveSupport") or {}).get("properties") or []
+        self.resolve_edits = "edit" in resolvable
+        self.watch = bool(
+            ((capabilities.get("workspace") or {}).get("didChangeWatchedFiles") or {}).get("dynamicRegistration")
+        )
+        return {
+            "capabilities": {
+                "positionEncoding": "utf-16",
+                "textDocumentSync": {"openClose": True, "change": 1, "save": {"includeText": False}},
+                "codeActionProvider": {"codeActionKinds": [QUICK_FIX, FIX_ALL], "resolveProvider": True},
+                "hoverProvider": True,
+                "workspace": {"workspaceFolders": {"supported": True, "changeNotifications": True}},
+            },
+            "serverInfo": {"name": "vectra-lint", "version": __version__},
+        }
+
+    def on_initialized(self, params: Any) -> None:
+        """Watch the configuration files (where the client can), and import the engine meanwhile."""
+        if self.watch:
+            watchers = [{"globPattern": f"**/{name}"} for name in CONFIG_FILES] + [{"globPattern": "**/*.py"}]
+            registration = {
+                "id": "vectra-lint-watch",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": {"watchers": watchers},
+            }
+            self.writer.send(
+                {
+                    "id": "vectra-lint-watch",
+                    "method": "client/registerCapability",
+                    "params": {"registrations": [registration]},
+                }
+            )
+        threading.Thread(target=_warm_up, name="vectra-lint-warm-up", daemon=True).start()
+
+    def shutdown(self, params: Any) -> None:
+        """Stop answering: ``exit`` follows."""
+        self.shut_down = True
+        self.due.clear()
+
+    # Documents --------------------------------------------------------------------------------
+
+    def did_open(self, params: Any) -> None:
+        """Check a document when it is opened."""
+        item = _field(params, "textDocument", dict)
+        uri = _field(item, "uri", str)
+        document = _Document(uri, _path(uri), _field(item, "text", str), item.get("version"))
+        self.documents[uri] = document
+        self.check_and_publish(document)
+
+    def did_change(self, params: Any) -> None:
+        """Take the new text; check it once the burst of edits it belongs to is over."""
+        item = _field(params, "textDocument", dict)
+        document = self.documents.get(_field(item, "uri", str))
+        if document is None:
+            return
+        for change in _field(params, "contentChanges", list):
+            text = _field(change, "text", str)
+            where = change.get("range")
+            if where is None:
+                document.text = text
+            else:  # an incremental change, from a client that ignored the full sync asked for
+                lines = Lines(document.text)
+                start, end = lines.offset(where["start"]), lines.offset(where["end"])
+                document.text = document.text[:start] + text + document.text[end:]
+        document.version = item.get("version")
+        self.due[document.uri] = time.monotonic() + DEBOUNCE
+
+    def did_save(self, params: Any) -> None:
+        """Check the saved document now."""
+        document = self.documents.get(_field(_field(params, "textDocument", dict), "uri", str))
+        if document is not None:
+            self.due.pop(document.uri, None)
+            self.check_and_publish(document)
+
+    def did_close(self, params: Any) -> None:
+        """Forget a closed document and clear its diagnostics; its saved file's facts count again."""
+        uri = _field(_field(params, "textDocument", dict), "uri", str)
+        document = self.documents.pop(uri, None)
+        self.due.pop(uri, None)
+        if document is not None and document.path is not None:
+            for project in self.projects.values():
+                project.stale.add(document.path)
+        self.notify("textDocument/publishDiagnostics", {"uri": uri, "diagnostics": []})
+
+    def did_change_watched_files(self, params: Any) -> None:
+        """A configuration file changed: settings are read again; a Python file changed: its facts."""
+        changes = _field(params, "changes", list)
+        paths = [path for change in changes if (path := _path(change.get("uri", ""))) is not None]
+        if any(path.name in CONFIG_FILES for path in paths):
+            self.reload()
+            return
+        for project in self.projects.values():
+            project.stale.update(path for path in paths if path.suffix == ".py")
+        self.recheck_all()
+
+    def did_change_configuration(self, params: Any) -> None:
+        """Read every project's settings again and check the open documents."""
+        self.reload()
+
+    def did_change_workspace_folders(self, params: Any) -> None:
+        """Follow the folders: each file's settings still come from its own nearest pyproject.toml."""
+        event = _field(params, "event", dict)
+        removed = {_path(folder.get("uri", "")) for folder in event.get("removed", [])}
+        self.folders = [folder for folder in self.folders if folder not in removed]
+        self.folders += [
+            path for folder in event.get("added", []) if (path := _path(folder.get("uri", ""))) is not None
+        ]
+
+    def reload(self) -> None:
+        """Forget the settings and projects; check every open document again."""
+        self.settings.clear()
+        self.projects.clear()
+        self.told.clear()
+        self.recheck_all()
+
+    def recheck_all(self) -> None:
+        """Check every open document again (after the usual pause)."""
+        now = time.monotonic() + DEBOUNCE
+        for uri in self.documents:
+            self.due[uri] = now
+
+    def run_due(self) -> None:
+        """Check the documents whose burst of edits is over."""
+        now = time.monotonic()
+        for uri, deadline in list(self.due.items()):
+            if deadline <= now:
+                del self.due[uri]
+                document = self.documents.get(uri)
+                if document is not None:
+                    self.check_and_publish(document)
+
+    def current(self, uri: str) -> _Document | None:
+        """The open document, checked for its latest text (a check that waits is done now)."""
+        document = self.documents.get(uri)
+        if document is None:
+            return None
+        if uri in self.due or document.checked_text != document.text:
+            self.due.pop(uri, None)
+            self.check_and_publish(document)
+        return document
+
+    # Checking ---------------------------------------------------------------------------------
+
+    def check_and_publish(self, document: _Document) -> None:
+        """Check a document and publish its diagnostics (and those of the documents it changes)."""
+        if document.path is None or document.path.suffix != ".py":
+            return
+        changed = self.check(document)
+        self.publish(document)
+        for other in changed:
+            self.publish(other)
+
+    def check(self, document: _Document) -> list[_Document]:
+        """Lint the document's text as the file it is; the other open documents of its project
+        whose diagnostics its new facts changed (settled again, without linting them again)."""
+        from vectra_lint.config.files import ConfigError
+        from vectra_lint.pipeline.results import Mode, Task
+        from vectra_lint.pipeline.ruff import RuffError
+        from vectra_lint.pipeline.runner import process_safely
+        from vectra_lint.registry import RegistryError
+
+        assert document.path is not None
+        path = document.path
+        text = document.text
+        document.checked_text = text
+        document.lines = Lines(text)
+        try:
+            project = self.project_for(path)
+            settings = project.settings.settings
+            task = Task(path, _display(path), _relative(path, settings.root))
+            self.load_facts(project, path)
+            outcome = process_safely(task, text.encode("utf-8", "surrogatepass"), settings, Mode())
+        except (ConfigError, RegistryError, RuffError) as problem:
+            self.tell(str(problem))
+            document.raw = document.diagnostics = ()
+            return []
+        if outcome.error is not None:
+            self.tell(outcome.error)
+        document.raw = outcome.diagnostics
+        changed: list[_Document] = []
+        assert project.facts is not None
+        if outcome.error is None and project.facts.get(task.relative) != outcome.facts:
+            project.facts[task.relative] = outcome.facts
+            project.index = None
+            changed = self.settle_others(project, document)
+        document.diagnostics = self.settle(project, task.display, outcome.diagnostics)
+        return changed
+
+    def settle(self, project: _Project, display: str, raw: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
+        """A file's diagnostics with the pending ones settled against the project's index."""
+        settled = [d for d in raw if d.pending is None]
+        pending = [d for d in raw if d.pending is not None]
+        if pending:
+            from vectra_lint.analysis.project import Project, settle_pending
+
+            assert project.facts is not None
+            if project.index is None:
+                project.index = Project(project.settings.settings, project.facts)
+            settled += [d for d in settle_pending(project.index, pending) if d.path == display]
+        return tuple(sorted(settled, key=lambda d: d.sort_key))
+
+    def settle_others(self, project: _Project, edited: _Document) -> list[_Document]:
+        """Settle the other open documents of ``project`` again; those whose diagnostics changed."""
+        changed = []
+        for other in self.documents.values():
+            if other is edited or other.path is None or other.lines is None:
+                continue
+            if not any(d.pending is not None for d in other.raw) or self.project_for(other.path) is not project:
+                continue
+            diagnostics = self.settle(project, _display(other.path), other.raw)
+            if diagnostics != other.diagnostics:
+                other.diagnostics = diagnostics
+                changed.append(other)
+        return changed
+
+    def publish(self, document: _Document) -> None:
+        """Send the document's diagnostics, with positions from its one line table."""
+        lines = document.lines
+        assert lines is not None
+        published = [_lsp_diagnostic(lines, d) for d in document.diagnostics]
+        document.published = published
+        params: Json = {"uri": document.uri, "diagnostics": published}
+        if document.version is not None:
+            params["version"] = document.version
+        self.notify("textDocument/publishDiagnostics", params)
 
     def project_for(self, path: Path) -> _Project:
-        """The settings (and cache) of the project ``path`` is in; the defaults outside any."""
-        config = find_config(path)
-        found = self.projects.get(config)
-        if found is None:
-            root = config.parent.resolve() if config is not None else find_root(path)
-            # The project phase sees every file of a configured project (as `check` on part of it does).
-            settings = replace(load(config, Overrides(), root), whole_project=config is not None)
-            tool = result_cache.tool_fingerprint()
-            digest = result_cache.settings_digest(settings, tool)
-            cache = result_cache.ResultCache(root / result_cache.CACHE_DIR, digest, settings)
-            found = self.projects[config] = _Project(settings, config, cache)
+        """The project of ``path``'s settings (its facts loaded on first use)."""
+        found = _settings_for(path, self.settings)
+        project = self.projects.get(found.root)
+        if project is None or project.settings is not found:
+            project = self.projects[found.root] = _Project(found)
+        return project
+
+    def load_facts(self, project: _Project, path: Path) -> None:
+        """Read the facts of the project's other files (from the result cache where it has them),
+        once; later, only those of files changed on disk since."""
+        from vectra_lint.pipeline import project_run
+        from vectra_lint.pipeline.discovery import discover
+
+        settings = project.settings.settings
+        if project.facts is None:
+            tasks = discover([settings.root], settings, settings.root).tasks if project.settings.config else []
+            # One job: a process pool forked from this threaded process could deadlock.
+            outcomes = project_run.context(tasks, settings, 1, _cache(project.settings), exclude=path)
+            project.facts = {outcome.task.relative: outcome.facts for outcome in outcomes}
+            project.index = None
+            project.stale.clear()
+            return
+        open_paths = {document.path for document in self.documents.values()}
+        stale = [stale for stale in project.stale if stale not in open_paths]
+        project.stale.clear()
+        if not stale:
+            return
+        tasks = [task for task in discover(stale, settings, settings.root).tasks if task.path is not None]
+        outcomes = project_run.context(tasks, settings, 1, _cache(project.settings), exclude=path)
+        for task in tasks:
+            project.facts.pop(task.relative, None)
+        for stale_path in stale:
+            project.facts.pop(_relative(stale_path.resolve(), settings.root), None)
+        project.facts.update({outcome.task.relative: outcome.facts for outcome in outcomes})
+        project.index = None
+
+    # Code actions and hover -------------------------------------------------------------------
+
+    def code_action(self, params: Any) -> list[Json]:
+        """For the diagnostics in the range: each fix, and "disable for this line"; and the
+        action that applies every safe fix."""
+        uri = _field(_field(params, "textDocument", dict), "uri", str)
+        document = self.current(uri)
+        if document is None:
+            return []
+        where = _field(params, "range", dict)
+        first, last = where["start"]["line"] + 1, where["end"]["line"] + 1
+        context = params.get("context") or {}
+        wanted = [kind for kind in context.get("only") or () if isinstance(kind, str)]
+        actions: list[Json] = []
+        # `only` narrows by prefix: "source" asks for source.fixAll.vectra-lint too.
+        if not wanted or any(QUICK_FIX.startswith(kind) or kind.startswith(QUICK_FIX) for kind in wanted):
+            chosen = [d for d in document.diagnostics if d.line <= last and d.end_line >= first]
+            actions += [self.fix_action(document, d) for d in chosen if d.fix is not None]
+            actions += [noqa for d in chosen if (noqa := self.noqa_action(document, d)) is not None]
+        if not wanted or any(FIX_ALL.startswith(kind) for kind in wanted):
+            from vectra_lint.diagnostics import Applicability
+
+            if any(d.fix is not None and d.fix.applicability is Applicability.SAFE for d in document.diagnostics):
+                action: Json = {"title": "vectra-lint: apply every safe fix", "kind": FIX_ALL}
+                if self.resolve_edits:
+                    action["data"] = {"uri": uri, "version": document.version}
+                else:
+                    edit = self.fix_all_edit(document)
+                    if edit is None:
+                        return actions
+                    action["edit"] = edit
+                actions.append(action)
+        return actions
+
+    def fix_action(self, document: _Document, diagnostic: Diagnostic) -> Json:
+        """The quick fix of one diagnostic."""
+        from vectra_lint.diagnostics import Applicability
+
+        assert diagnostic.fix is not None and document.lines is not None
+        fix = diagnostic.fix
+        unsafe = fix.applicability is not Applicability.SAFE
+        lines = document.lines
+        edits = [{"range": lines.range(edit.start, edit.end), "newText": edit.content} for edit in fix.edits]
+        return {
+            "title": f"{fix.description} ({diagnostic.code}{', unsafe' if unsafe else ''})",
+            "kind": QUICK_FIX,
+            "diagnostics": [_lsp_diagnostic(lines, diagnostic)],
+            "isPreferred": not unsafe,
+            "edit": {"changes": {document.uri: edits}},
+        }
+
+    def noqa_action(self, document: _Document, diagnostic: Diagnostic) -> Json | None:
+        """Add the diagnostic's code to the ``# noqa`` of the line where the engine honours it."""
+        from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, add_noqa
+
+        if diagnostic.code in NOT_SILENCEABLE or document.lines is None:
+            return None
+        text = document.checked_text or ""
+        changed, count = add_noqa(text, [diagnostic])
+        if not count or changed == text:
+            return None
+        # The one line that changed, as the smallest edit (the rest of the text is the same).
+        start = 0
+        limit = min(len(text), len(changed))
+        while start < limit and text[start] == changed[start]:
+            start += 1
+        end = 0
+        while end < limit - start and text[len(text) - 1 - end] == changed[len(changed) - 1 - end]:
+            end += 1
+        where = document.lines.range(start, len(text) - end)
+        line = where["start"]["line"] + 1
+        if where["end"]["line"] + 1 != line or line not in (diagnostic.line, *diagnostic.noqa_lines):
+            return None  # not the comment of a line that silences it: offer nothing rather than break code
+        edit = {"range": where, "newText": changed[start : len(changed) - end]}
+        return {
+            "title": f"Disable {diagnostic.code} for this line",
+            "kind": QUICK_FIX,
+            "diagnostics": [_lsp_diagnostic(document.lines, diagnostic)],
+            "edit": {"changes": {document.uri: [edit]}},
+        }
+
+    def fix_all_edit(self, document: _Document) -> Json | None:
+        """Every safe fix applied (as ``check --fix``), as one edit of the whole text."""
+        from vectra_lint.fixing.apply import MAX_FIX_PASSES, fix_text
+        from vectra_lint.pipeline.results import Mode, Task
+        from vectra_lint.pipeline.runner import process
+
+        assert document.path is not None and document.lines is not None
+        text = document.checked_text or ""
+        settings = self.project_for(document.path).settings.settings
+        task = Task(document.path, _display(document.path), _relative(document.path, settings.root))
+
+        def lint(candidate: str) -> tuple[Diagnostic, ...]:
+            # Fixes of diagnostics that wait for the project phase are not applied (as in the CLI's workers).
+            return process(task, candidate.encode("utf-8", "surrogatepass"), settings, Mode(), None).diagnostics
+
+        outcome = fix_text(text, task.display, lint, False, MAX_FIX_PASSES)
+        if outcome.error is not None or outcome.text == text:
+            return None
+        everything = {"start": {"line": 0, "character": 0}, "end": document.lines.end()}
+        return {"changes": {document.uri: [{"range": everything, "newText": outcome.text}]}}
+
+    def resolve_code_action(self, params: Any) -> Json:
+        """The edit of the fix-all action, worked out only when the user picks it."""
+        action = params if isinstance(params, dict) else {}
+        data = action.get("data") or {}
+        document = self.current(str(data.get("uri", "")))
+        if document is not None and action.get("kind") == FIX_ALL:
+            edit = self.fix_all_edit(document)
+            if edit is not None:
+                return {**action, "edit": edit}
+        return action
+
+    def hover(self, params: Any) -> Json | None:
+        """On a code of a ``# noqa`` comment: the rule's name and summary, and a link to its docs."""
+        from vectra_lint.engine import noqa
+
+        uri = _field(_field(params, "textDocument", dict), "uri", str)
+        document = self.documents.get(uri)
+        position: Position = _field(params, "position", dict)
+        if document is None:
+            return None
+        lines = document.lines if document.lines is not None and document.checked_text == document.text else None
+        lines = lines or Lines(document.text)
+        line = lines.line_text(position["line"])
+        column = lines.offset(position) - lines.offset({"line": position["line"], "character": 0})
+        hash_at = line.find("#")
+        while hash_at >= 0:
+            match = noqa.NOQA.match(line, hash_at)
+            if match is not None and match.group("codes"):
+                start = match.start("codes")
+                for found in noqa.CODE.finditer(match.group("codes")):
+                    if start + found.start() <= column <= start + found.end():
+                        span = (start + found.start(), start + found.end())
+                        return self.hover_code(found.group().upper(), position["line"], span, lines)
+            hash_at = line.find("#", hash_at + 1)
+        return None
+
+    def hover_code(self, code: str, line: int, span: tuple[int, int], lines: Lines) -> Json:
+        """The hover of one code, at ``span`` (columns in characters) of 0-based ``line``."""
+        from vectra_lint.registry import rules_by_code
+
+        rule = rules_by_code().get(code)
+        if rule is not None:
+            text = (
+                f"**{rule.code} {rule.name}**\n\n{rule.summary()}\n\n[Documentation]({_docs_url(rule.code, rule.name)})"
+            )
+        elif code[:1] in ("E", "W"):
+            text = f"**{code}**: a Ruff (PEP 8) rule; `ruff rule {code}` documents it."
+        else:
+            text = f"**{code}**: not a rule vectra-lint knows."
+        base = lines.offset({"line": line, "character": 0})
+        return {
+            "contents": {"kind": "markdown", "value": text},
+            "range": lines.range(base + span[0], base + span[1]),
+        }
+
+
+class _BadParams(Exception):
+    """A message whose parameters lack what the method needs."""
+
+
+def _field(params: Any, name: str, kind: type) -> Any:
+    value = params.get(name) if isinstance(params, dict) else None
+    if not isinstance(value, kind):
+        raise _BadParams(f"`{name}` is missing or not a {kind.__name__}")
+    return value
+
+
+def _id(message: object) -> object:
+    return message.get("id") if isinstance(message, dict) else None
+
+
+def _settings_for(path: Path, known: dict[Path | None, _Settings]) -> _Settings:
+    """The settings of ``path``: its nearest pyproject.toml with a ``[tool.vectra-lint]`` table,
+    read again when its bytes changed; the defaults (rooted as ``check`` roots them) outside any.
+
+    ``known`` holds what was read before, by configuration file. This is the one place the server
+    decides which settings a file gets.
+    """
+    from dataclasses import replace
+
+    from vectra_lint.config.files import ConfigError, find_config, find_root
+    from vectra_lint.config.loader import Overrides, load
+
+    config = find_config(path)
+    content = None
+    if config is not None:
+        try:
+            content = config.read_bytes()
+        except OSError as error:
+            raise ConfigError(f"{config}: {error.strerror or error}") from None
+    found = known.get(config)
+    if found is not None and found.content == content and (config is not None or found.root == find_root(path)):
         return found
-
-    def check(self, document: TextDocument) -> _Checked:
-        """Lint the document's current text as the file it is, against its project."""
-        path = Path(document.path).resolve()
-        project = self.project_for(path)
-        settings = project.settings
-        relative = _relative(path, settings.root)
-        task = Task(path, _display(path), relative)
-        if project.context is None:
-            tasks = discover([settings.root], settings, settings.root).tasks if project.config is not None else []
-            project.context = project_run.context(tasks, settings, default_jobs(), project.cache, exclude=path)
-        context = [outcome for outcome in project.context if outcome.task.path != path]
-        outcome = process(task, document.source.encode("utf-8"), settings, Mode(), None)
-        finished = finish_project([outcome], settings, None, None, context)[0]
-        result = _Checked(document.source, finished.diagnostics)
-        self.checked[document.uri] = result
-        return result
+    root = config.parent.resolve() if config is not None else find_root(path)
+    # The project phase sees every file of a configured project (as `check` on part of it does).
+    settings = replace(load(config, Overrides(), root), whole_project=config is not None)
+    found = known[config] = _Settings(config, root, settings, content)
+    return found
 
 
-server = VectraLanguageServer()
+def _cache(settings: _Settings) -> ResultCache:
+    from vectra_lint.pipeline import cache as result_cache
+
+    tool = result_cache.tool_fingerprint()
+    digest = result_cache.settings_digest(settings.settings, tool)
+    return result_cache.ResultCache(settings.root / result_cache.CACHE_DIR, digest, settings.settings)
+
+
+def _docs_url(code: str, name: str) -> str | None:
+    if code.startswith("VL"):
+        return f"{DOCS_URL}#{name}-{code.lower()}"
+    if name and name != code:
+        return RUFF_DOCS_URL.format(name=name)
+    return None
+
+
+def _lsp_diagnostic(lines: Lines, diagnostic: Diagnostic) -> Json:
+    result: Json = {
+        "range": {
+            "start": lines.at(diagnostic.line, diagnostic.column),
+            "end": lines.at(diagnostic.end_line, diagnostic.end_column),
+        },
+        "message": diagnostic.message,
+        "severity": 1 if diagnostic.code == "VL001" else 2,
+        "code": diagnostic.code,
+        "source": SOURCE,
+    }
+    href = _docs_url(diagnostic.code, diagnostic.name)
+    if href is not None:
+        result["codeDescription"] = {"href": href}
+    return result
+
+
+def _path(uri: str) -> Path | None:
+    """The file a ``file:`` URI names (None for other schemes: an unsaved buffer)."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    if os.name == "nt":  # file:///C:/x -> C:\\x (urllib.request, which does this everywhere, is slow to import)
+        from nturl2path import url2pathname
+
+        return Path(url2pathname(parsed.path)).resolve()
+    return Path(unquote(parsed.path)).resolve()
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -111,149 +761,29 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
-def _range(document: TextDocument, lines: LineIndex, start: int, end: int) -> types.Range:
-    start_line, start_column = lines.line_col(start)
-    end_line, end_column = lines.line_col(end)
-    inner = types.Range(
-        start=types.Position(line=start_line - 1, character=start_column - 1),
-        end=types.Position(line=end_line - 1, character=end_column - 1),
-    )
-    # Our columns count characters; the client's count its own units (UTF-16 by default).
-    return document.position_codec.range_to_client_units(document.lines, inner)
+def _log(text: str) -> None:
+    sys.stderr.write(f"vectra-lint server: {text}\n")
+    sys.stderr.flush()
 
 
-def _lsp_diagnostic(document: TextDocument, diagnostic: Diagnostic) -> types.Diagnostic:
-    inner = types.Range(
-        start=types.Position(line=diagnostic.line - 1, character=diagnostic.column - 1),
-        end=types.Position(line=diagnostic.end_line - 1, character=diagnostic.end_column - 1),
-    )
-    return types.Diagnostic(
-        range=document.position_codec.range_to_client_units(document.lines, inner),
-        message=diagnostic.message,
-        severity=types.DiagnosticSeverity.Error if diagnostic.code == "VL001" else types.DiagnosticSeverity.Warning,
-        code=diagnostic.code,
-        source=SOURCE,
-    )
+def _warm_up() -> None:
+    """Import what the first check needs, while the client is still getting ready."""
+    from vectra_lint.pipeline import project_run, runner
+    from vectra_lint.registry import rules_by_code
 
-
-def _publish(ls: VectraLanguageServer, uri: str) -> None:
-    document = ls.workspace.get_text_document(uri)
-    if not document.path.endswith(".py"):
-        return
-    try:
-        checked = ls.check(document)
-    except (ConfigError, RegistryError, RuffError) as error:
-        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"vectra-lint: {error}"))
-        return
-    diagnostics = [_lsp_diagnostic(document, d) for d in checked.diagnostics]
-    ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)
-    )
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-def did_open(ls: VectraLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-    """Check a document when it is opened."""
-    _publish(ls, params.text_document.uri)
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-def did_change(ls: VectraLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-    """Check the edited text."""
-    _publish(ls, params.text_document.uri)
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-def did_save(ls: VectraLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-    """A saved file changes what the project knows: read the other files' facts again, then check."""
-    for project in ls.projects.values():
-        project.context = None
-    _publish(ls, params.text_document.uri)
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-def did_close(ls: VectraLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-    """Forget a closed document and clear its diagnostics."""
-    ls.checked.pop(params.text_document.uri, None)
-    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
-
-
-def _edits(document: TextDocument, text: str, edits: tuple[Edit, ...]) -> list[types.TextEdit]:
-    lines = LineIndex(text)
-    return [
-        types.TextEdit(range=_range(document, lines, edit.start, edit.end), new_text=edit.content) for edit in edits
-    ]
-
-
-@server.feature(
-    types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
-)
-def code_action(ls: VectraLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """A quick fix per fixable diagnostic in the range, and the source action that applies every safe fix."""
-    uri = params.text_document.uri
-    checked = ls.checked.get(uri)
-    document = ls.workspace.get_text_document(uri)
-    if checked is None or checked.text != document.source:
-        return []
-    wanted = [kind.value if isinstance(kind, types.CodeActionKind) else kind for kind in params.context.only or ()]
-    quick = types.CodeActionKind.QuickFix.value
-    actions: list[types.CodeAction] = []
-    first, last = params.range.start.line + 1, params.range.end.line + 1
-    # `only` narrows by prefix: "source" asks for source.fixAll.vectra-lint too.
-    if not wanted or any(kind.startswith(quick) for kind in wanted):
-        for diagnostic in checked.diagnostics:
-            fix = diagnostic.fix
-            if fix is None or diagnostic.end_line < first or diagnostic.line > last:
-                continue
-            unsafe = fix.applicability is not Applicability.SAFE
-            actions.append(
-                types.CodeAction(
-                    title=f"{fix.description} ({diagnostic.code}{', unsafe' if unsafe else ''})",
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[_lsp_diagnostic(document, diagnostic)],
-                    is_preferred=not unsafe,
-                    edit=types.WorkspaceEdit(changes={uri: _edits(document, checked.text, fix.edits)}),
-                )
-            )
-    if not wanted or any(FIX_ALL.startswith(kind) for kind in wanted):
-        fixed = _fix_all(ls, document)
-        if fixed is not None and fixed != checked.text:
-            everything = types.Range(start=types.Position(line=0, character=0), end=_end(document))
-            actions.append(
-                types.CodeAction(
-                    title="vectra-lint: apply every safe fix",
-                    kind=FIX_ALL,
-                    edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=everything, new_text=fixed)]}),
-                )
-            )
-    return actions
-
-
-def _end(document: TextDocument) -> types.Position:
-    lines = document.lines
-    if not lines:
-        return types.Position(line=0, character=0)
-    if lines[-1].endswith("\n"):
-        return types.Position(line=len(lines), character=0)
-    last = types.Position(line=len(lines) - 1, character=len(lines[-1]))
-    return document.position_codec.position_to_client_units(lines, last)
-
-
-def _fix_all(ls: VectraLanguageServer, document: TextDocument) -> str | None:
-    path = Path(document.path).resolve()
-    project = ls.project_for(path)
-    settings = project.settings
-    task = Task(path, _display(path), _relative(path, settings.root))
-
-    def lint(text: str) -> tuple[Diagnostic, ...]:
-        # Fixes of diagnostics that wait for the project phase are not applied (as in the CLI's workers).
-        return process(task, text.encode("utf-8"), settings, Mode(), None).diagnostics
-
-    outcome = fix_text(document.source, task.display, lint, False, MAX_FIX_PASSES)
-    return outcome.text if outcome.error is None else None
+    del project_run, runner
+    rules_by_code()
 
 
 def serve() -> None:
-    """Serve over standard input and output until the client says exit."""
-    server.start_io()
+    """Serve over standard input and output until the client says exit; exit 0 after a
+    ``shutdown``, 1 without one (as LSP says)."""
+    # The protocol owns the real standard output; anything else printed goes to standard error.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    server = Server(protocol.Writer(out))
+    try:
+        code = server.run(protocol.FrameReader(sys.stdin.fileno()))
+    except BrokenPipeError:
+        code = 1  # the client is gone
+    sys.exit(code)
