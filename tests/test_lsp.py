@@ -92,8 +92,10 @@ class Client:
     def published(self, uri: str | None = None) -> Message:
         """The next publishDiagnostics (of ``uri``)'s parameters."""
         message = self.wait(
-            lambda message: message.get("method") == "textDocument/publishDiagnostics"
-            and (uri is None or message["params"]["uri"] == uri)
+            lambda message: (
+                message.get("method") == "textDocument/publishDiagnostics"
+                and (uri is None or message["params"]["uri"] == uri)
+            )
         )
         params: Message = message["params"]
         return params
@@ -436,7 +438,8 @@ def test_a_file_with_thousands_of_findings(tmp_path: Path, client: Client) -> No
 def test_requests_after_shutdown_are_refused_and_exit_says_whether_it_came(tmp_path: Path, client: Client) -> None:
     client.start(tmp_path)
     assert client.request("shutdown", None) is None
-    refused = client.call("textDocument/hover", {"textDocument": {"uri": "file:///x.py"}, "position": _line(0)["start"]})
+    hover = {"textDocument": {"uri": "file:///x.py"}, "position": _line(0)["start"]}
+    refused = client.call("textDocument/hover", hover)
     assert refused["error"]["code"] == -32600
     client.notify("exit", None)
     assert client.process.wait(timeout=30) == 0

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
 
 from vectra_lint import __version__
@@ -49,7 +49,9 @@ this (a frame every few microseconds), so only the burst's last text is checked.
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", ".gitignore")
 """Files whose change can change a project's settings or files (re-read on the next check)."""
 
+# Any: a JSON object of the protocol; what a handler reads of the client's is checked by `_field`.
 Json = dict[str, Any]
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -107,14 +109,14 @@ class Server:
         self.resolve_edits = False
         self.watch = False
         self.told: set[str] = set()
-        self.requests: dict[str, Callable[[Any], Any]] = {
+        self.requests: dict[str, Callable[[object], object]] = {
             "initialize": self.initialize,
             "shutdown": self.shutdown,
             "textDocument/codeAction": self.code_action,
             "codeAction/resolve": self.resolve_code_action,
             "textDocument/hover": self.hover,
         }
-        self.notifications: dict[str, Callable[[Any], None]] = {
+        self.notifications: dict[str, Callable[[object], None]] = {
             "initialized": self.on_initialized,
             "textDocument/didOpen": self.did_open,
             "textDocument/didChange": self.did_change,
@@ -227,7 +229,7 @@ class Server:
 
     # Lifecycle --------------------------------------------------------------------------------
 
-    def initialize(self, params: Any) -> Json:
+    def initialize(self, params: object) -> Json:
         """Answer what the server can do; remember the workspace folders."""
         params = params if isinstance(params, dict) else {}
         self.initialized = True
@@ -253,7 +255,7 @@ class Server:
             "serverInfo": {"name": "vectra-lint", "version": __version__},
         }
 
-    def on_initialized(self, params: Any) -> None:
+    def on_initialized(self, params: object) -> None:
         """Watch the configuration files (where the client can), and import the engine meanwhile."""
         if self.watch:
             watchers = [{"globPattern": f"**/{name}"} for name in CONFIG_FILES] + [{"globPattern": "**/*.py"}]
@@ -271,14 +273,14 @@ class Server:
             )
         threading.Thread(target=_warm_up, name="vectra-lint-warm-up", daemon=True).start()
 
-    def shutdown(self, params: Any) -> None:
+    def shutdown(self, params: object) -> None:
         """Stop answering: ``exit`` follows."""
         self.shut_down = True
         self.due.clear()
 
     # Documents --------------------------------------------------------------------------------
 
-    def did_open(self, params: Any) -> None:
+    def did_open(self, params: object) -> None:
         """Check a document when it is opened."""
         item = _field(params, "textDocument", dict)
         uri = _field(item, "uri", str)
@@ -286,7 +288,7 @@ class Server:
         self.documents[uri] = document
         self.check_and_publish(document)
 
-    def did_change(self, params: Any) -> None:
+    def did_change(self, params: object) -> None:
         """Take the new text; check it once the burst of edits it belongs to is over."""
         item = _field(params, "textDocument", dict)
         document = self.documents.get(_field(item, "uri", str))
@@ -304,14 +306,14 @@ class Server:
         document.version = item.get("version")
         self.due[document.uri] = time.monotonic() + DEBOUNCE
 
-    def did_save(self, params: Any) -> None:
+    def did_save(self, params: object) -> None:
         """Check the saved document now."""
         document = self.documents.get(_field(_field(params, "textDocument", dict), "uri", str))
         if document is not None:
             self.due.pop(document.uri, None)
             self.check_and_publish(document)
 
-    def did_close(self, params: Any) -> None:
+    def did_close(self, params: object) -> None:
         """Forget a closed document and clear its diagnostics; its saved file's facts count again."""
         uri = _field(_field(params, "textDocument", dict), "uri", str)
         document = self.documents.pop(uri, None)
@@ -321,7 +323,7 @@ class Server:
                 project.stale.add(document.path)
         self.notify("textDocument/publishDiagnostics", {"uri": uri, "diagnostics": []})
 
-    def did_change_watched_files(self, params: Any) -> None:
+    def did_change_watched_files(self, params: object) -> None:
         """A configuration file changed: settings are read again; a Python file changed: its facts."""
         changes = _field(params, "changes", list)
         paths = [path for change in changes if (path := _path(change.get("uri", ""))) is not None]
@@ -332,11 +334,11 @@ class Server:
             project.stale.update(path for path in paths if path.suffix == ".py")
         self.recheck_all()
 
-    def did_change_configuration(self, params: Any) -> None:
+    def did_change_configuration(self, params: object) -> None:
         """Read every project's settings again and check the open documents."""
         self.reload()
 
-    def did_change_workspace_folders(self, params: Any) -> None:
+    def did_change_workspace_folders(self, params: object) -> None:
         """Follow the folders: each file's settings still come from its own nearest pyproject.toml."""
         event = _field(params, "event", dict)
         removed = {_path(folder.get("uri", "")) for folder in event.get("removed", [])}
@@ -502,7 +504,7 @@ class Server:
 
     # Code actions and hover -------------------------------------------------------------------
 
-    def code_action(self, params: Any) -> list[Json]:
+    def code_action(self, params: object) -> list[Json]:
         """For the diagnostics in the range: each fix, and "disable for this line"; and the
         action that applies every safe fix."""
         uri = _field(_field(params, "textDocument", dict), "uri", str)
@@ -510,8 +512,9 @@ class Server:
         if document is None:
             return []
         where = _field(params, "range", dict)
-        first, last = where["start"]["line"] + 1, where["end"]["line"] + 1
-        context = params.get("context") or {}
+        first = _field(_field(where, "start", dict), "line", int) + 1
+        last = _field(_field(where, "end", dict), "line", int) + 1
+        context = _field(params, "context", dict)
         wanted = [kind for kind in context.get("only") or () if isinstance(kind, str)]
         actions: list[Json] = []
         # `only` narrows by prefix: "source" asks for source.fixAll.vectra-lint too.
@@ -602,7 +605,7 @@ class Server:
         everything = {"start": {"line": 0, "character": 0}, "end": document.lines.end()}
         return {"changes": {document.uri: [{"range": everything, "newText": outcome.text}]}}
 
-    def resolve_code_action(self, params: Any) -> Json:
+    def resolve_code_action(self, params: object) -> Json:
         """The edit of the fix-all action, worked out only when the user picks it."""
         action = params if isinstance(params, dict) else {}
         data = action.get("data") or {}
@@ -613,13 +616,14 @@ class Server:
                 return {**action, "edit": edit}
         return action
 
-    def hover(self, params: Any) -> Json | None:
+    def hover(self, params: object) -> Json | None:
         """On a code of a ``# noqa`` comment: the rule's name and summary, and a link to its docs."""
         from vectra_lint.engine import noqa
 
         uri = _field(_field(params, "textDocument", dict), "uri", str)
         document = self.documents.get(uri)
-        position: Position = _field(params, "position", dict)
+        given = _field(params, "position", dict)
+        position: Position = {"line": _field(given, "line", int), "character": _field(given, "character", int)}
         if document is None:
             return None
         lines = document.lines if document.lines is not None and document.checked_text == document.text else None
@@ -662,7 +666,7 @@ class _BadParams(Exception):
     """A message whose parameters lack what the method needs."""
 
 
-def _field(params: Any, name: str, kind: type) -> Any:
+def _field(params: object, name: str, kind: type[_T]) -> _T:
     value = params.get(name) if isinstance(params, dict) else None
     if not isinstance(value, kind):
         raise _BadParams(f"`{name}` is missing or not a {kind.__name__}")
