@@ -52,6 +52,8 @@ class FrameReader:
         self.fd = fd
         self.buffer = bytearray()
         self.closed = False
+        self.skipping = False
+        """A broken frame's bytes are being dropped up to the next frame."""
 
     def _fill(self, timeout: float | None = None) -> bool:
         """Read what is there (waiting at most ``timeout`` seconds); False if nothing came."""
@@ -73,6 +75,8 @@ class FrameReader:
 
     def read(self) -> bytes | Broken | None:
         """The next frame's body, a :class:`Broken` frame, or None at the end of the stream."""
+        if self.skipping and not self._resync():
+            return None
         while True:
             end = self.buffer.find(_HEADER_END)
             if end >= 0:
@@ -85,13 +89,15 @@ class FrameReader:
     def has_frame(self) -> bool:
         """Whether the bytes already read hold the start of another frame (read it without waiting
         for the client: a burst of messages is handled as one batch)."""
-        return not self.closed and _HEADER_END in self.buffer
+        return not self.closed and not self.skipping and _HEADER_END in self.buffer
 
     def _frame(self, end: int) -> bytes | Broken:
         headers = bytes(self.buffer[:end])
         if not headers.lower().startswith(b"content-"):
             # Bytes before a header: the tail of a frame announced too short, or noise.
-            return self._skip(0, f"unexpected bytes before a header: {headers[:40]!r}")
+            found = _FRAME_START.search(self.buffer, 0, end + 2)
+            junk = bytes(self.buffer[: found.start() if found is not None else end + 4])
+            return self._skip(0, f"unexpected bytes before a header: {junk[:40]!r}")
         length: int | None = None
         for line in headers.split(b"\r\n"):
             name, _, value = line.partition(b":")
@@ -125,19 +131,28 @@ class FrameReader:
         return Broken(f"Content-Length {length} but the body has {len(body)} bytes", _request_id(body))
 
     def _skip(self, start: int, problem: str) -> Broken:
-        """Drop what is before the next frame (searched from ``start``), reading on until one starts."""
+        """Drop what is before the next frame (searched from ``start``); without one yet, drop
+        what there is and go on dropping at the next reads until one starts."""
+        found = _FRAME_START.search(self.buffer, start)
+        if found is not None:
+            del self.buffer[: found.start()]
+        else:
+            del self.buffer[:start]
+            self.skipping = True
+        return Broken(problem)
+
+    def _resync(self) -> bool:
+        """Drop bytes up to the next frame's start; False if the stream ended first."""
         while True:
-            found = _FRAME_START.search(self.buffer, start)
+            found = _FRAME_START.search(self.buffer)
             if found is not None:
                 del self.buffer[: found.start()]
-                return Broken(problem)
+                self.skipping = False
+                return True
             # Keep a tail that may be the start of a header cut by the read.
-            keep = max(start, len(self.buffer) - 64)
-            del self.buffer[:keep]
-            start = 0
+            del self.buffer[: max(0, len(self.buffer) - 64)]
             if not self._fill():
-                self.buffer.clear()
-                return Broken(problem)
+                return False
 
 
 def _is_json(data: bytearray) -> bool:
