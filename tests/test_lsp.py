@@ -254,7 +254,9 @@ def test_a_real_lsp_exchange(tmp_path: Path, client: Client) -> None:
     assert client.stop() == 0
 
 
-def test_fix_all_is_resolved_when_picked_by_clients_that_can(tmp_path: Path, client: Client) -> None:
+def test_edits_are_resolved_when_picked_by_clients_that_can(tmp_path: Path, client: Client) -> None:
+    # Fix-all (several checks) and "disable for this line" (reads the file's tokens) cost more than a
+    # listing of actions should: a client that resolves actions gets their edits when one is picked.
     path = tmp_path / "app.py"
     capabilities = {"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}}
     client.start(tmp_path, capabilities)
@@ -266,6 +268,11 @@ def test_fix_all_is_resolved_when_picked_by_clients_that_can(tmp_path: Path, cli
     assert apply(BAD, resolved["edit"]["changes"][uri]) == BAD.replace("time", "asyncio").replace(
         "    asyncio.sleep", "    await asyncio.sleep"
     )
+    fix, disable = client.actions(uri, _line(4), ["quickfix"])
+    assert "edit" in fix
+    assert (disable["title"], "edit" in disable) == ("Disable VL201 for this line", False)
+    resolved = client.request("codeAction/resolve", disable)
+    assert apply(BAD, resolved["edit"]["changes"][uri]) == BAD.replace("(1)\n", "(1)  # noqa: VL201\n")
 
 
 def test_positions_after_a_form_feed_and_other_breaks_that_are_not_lsp_lines(tmp_path: Path, client: Client) -> None:

@@ -555,11 +555,32 @@ class Server:
         }
 
     def noqa_action(self, document: _Document, diagnostic: Diagnostic) -> Json | None:
-        """Add the diagnostic's code to the ``# noqa`` of the line where the engine honours it."""
-        from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, add_noqa
+        """ "Disable for this line": the diagnostic's code added to the ``# noqa`` of the line where
+        the engine honours it. A client that resolves actions gets the edit when the user picks it
+        (working it out reads the whole file's tokens)."""
+        from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE
 
         if diagnostic.code in NOT_SILENCEABLE or document.lines is None:
             return None
+        action: Json = {
+            "title": f"Disable {diagnostic.code} for this line",
+            "kind": QUICK_FIX,
+            "diagnostics": [_lsp_diagnostic(document.lines, diagnostic)],
+        }
+        if self.resolve_edits:
+            action["data"] = {"uri": document.uri, "noqa": [diagnostic.code, diagnostic.line, diagnostic.column]}
+            return action
+        edit = self.noqa_edit(document, diagnostic)
+        if edit is None:
+            return None
+        action["edit"] = {"changes": {document.uri: [edit]}}
+        return action
+
+    def noqa_edit(self, document: _Document, diagnostic: Diagnostic) -> Json | None:
+        """The text edit that adds the diagnostic's code to its line's ``# noqa`` (``check --add-noqa``'s)."""
+        from vectra_lint.fixing.add_noqa import add_noqa
+
+        assert document.lines is not None
         text = document.checked_text or ""
         changed, count = add_noqa(text, [diagnostic])
         if not count or changed == text:
@@ -576,13 +597,7 @@ class Server:
         line = where["start"]["line"] + 1
         if where["end"]["line"] + 1 != line or line not in (diagnostic.line, *diagnostic.noqa_lines):
             return None  # not the comment of a line that silences it: offer nothing rather than break code
-        edit = {"range": where, "newText": changed[start : len(changed) - end]}
-        return {
-            "title": f"Disable {diagnostic.code} for this line",
-            "kind": QUICK_FIX,
-            "diagnostics": [_lsp_diagnostic(document.lines, diagnostic)],
-            "edit": {"changes": {document.uri: [edit]}},
-        }
+        return {"range": where, "newText": changed[start : len(changed) - end]}
 
     def fix_all_edit(self, document: _Document) -> Json | None:
         """Every safe fix applied (as ``check --fix``), as one edit of the whole text."""
@@ -606,14 +621,25 @@ class Server:
         return {"changes": {document.uri: [{"range": everything, "newText": outcome.text}]}}
 
     def resolve_code_action(self, params: object) -> Json:
-        """The edit of the fix-all action, worked out only when the user picks it."""
+        """The edit of a fix-all or "disable for this line" action, worked out when it is picked."""
         action = params if isinstance(params, dict) else {}
-        data = action.get("data") or {}
+        data = action.get("data")
+        if not isinstance(data, dict):
+            return action
         document = self.current(str(data.get("uri", "")))
-        if document is not None and action.get("kind") == FIX_ALL:
+        if document is None:
+            return action
+        if action.get("kind") == FIX_ALL:
             edit = self.fix_all_edit(document)
             if edit is not None:
                 return {**action, "edit": edit}
+        elif isinstance(data.get("noqa"), list) and len(data["noqa"]) == 3:
+            code, line, column = data["noqa"]
+            for diagnostic in document.diagnostics:
+                if (diagnostic.code, diagnostic.line, diagnostic.column) == (code, line, column):
+                    text_edit = self.noqa_edit(document, diagnostic)
+                    if text_edit is not None:
+                        return {**action, "edit": {"changes": {document.uri: [text_edit]}}}
         return action
 
     def hover(self, params: object) -> Json | None:
