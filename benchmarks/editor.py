@@ -257,7 +257,7 @@ def main() -> None:
         cpu = {"edit -> diagnostics": edit_cpu, "quick fix": fix_cpu}
         for name, value in figures.items():
             verdict = "ok" if value <= TARGETS[name] else "OVER"
-            spent = f"   CPU {_ms(cpu[name]).strip()} per {name.split()[0]}" if name in cpu else ""
+            spent = f"   CPU {_ms(cpu[name]).strip()} each" if name in cpu else ""
             print(f"  {name:<22}{_ms(value)}   (target {_ms(TARGETS[name]).strip()}: {verdict}){spent}")
         print(f"  start -> first file's diagnostics (engine imported): {_ms(statistics.median(starts)).strip()}")
         print(f"  load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")

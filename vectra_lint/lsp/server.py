@@ -21,10 +21,10 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import unquote, urlparse
 
 from vectra_lint import __version__
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from vectra_lint.config.settings import Settings
     from vectra_lint.diagnostics import Diagnostic
     from vectra_lint.pipeline.cache import ResultCache
+    from vectra_lint.pipeline.results import Task
 
 SOURCE = "vectra-lint"
 QUICK_FIX = "quickfix"
@@ -395,9 +396,8 @@ class Server:
         """Lint the document's text as the file it is; the other open documents of its project
         whose diagnostics its new facts changed (settled again, without linting them again)."""
         from vectra_lint.config.files import ConfigError
-        from vectra_lint.pipeline.results import Mode, Task
+        from vectra_lint.pipeline.results import Task
         from vectra_lint.pipeline.ruff import RuffError
-        from vectra_lint.pipeline.runner import process_safely
         from vectra_lint.registry import RegistryError
 
         assert document.path is not None
@@ -410,21 +410,24 @@ class Server:
             settings = project.settings.settings
             task = Task(path, _display(path), _relative(path, settings.root))
             self.load_facts(project, path)
-            outcome = process_safely(task, text.encode("utf-8", "surrogatepass"), settings, Mode())
+            linted = _lint(task, text, settings)
         except (ConfigError, RegistryError, RuffError) as problem:
             self.tell(str(problem))
             document.raw = document.diagnostics = ()
             return []
-        if outcome.error is not None:
-            self.tell(outcome.error)
-        document.raw = outcome.diagnostics
+        if isinstance(linted, str):
+            self.tell(linted)
+            document.raw = document.diagnostics = ()
+            return []
+        raw, facts = linted
+        document.raw = raw
         changed: list[_Document] = []
         assert project.facts is not None
-        if outcome.error is None and project.facts.get(task.relative) != outcome.facts:
-            project.facts[task.relative] = outcome.facts
+        if project.facts.get(task.relative) != facts:
+            project.facts[task.relative] = facts
             project.index = None
             changed = self.settle_others(project, document)
-        document.diagnostics = self.settle(project, task.display, outcome.diagnostics)
+        document.diagnostics = self.settle(project, task.display, raw)
         return changed
 
     def settle(self, project: _Project, display: str, raw: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
@@ -701,6 +704,82 @@ def _field(params: object, name: str, kind: type[_T]) -> _T:
 
 def _id(message: object) -> object:
     return message.get("id") if isinstance(message, dict) else None
+
+
+class _RuffLater(Sequence["Diagnostic"]):
+    """Ruff's findings on a text, from a Ruff process started at once and waited for only when the
+    engine reads them (after its walk): the two run at the same time instead of one after the other."""
+
+    def __init__(self, text: str, display: str, settings: Settings) -> None:
+        """Start Ruff on ``text`` (in a thread that waits for the process)."""
+        self.found: tuple[Diagnostic, ...] | None = None
+        self.error: Exception | None = None
+
+        def run() -> None:
+            from vectra_lint.pipeline import ruff
+
+            try:
+                self.found = ruff.to_diagnostics(ruff.check_text(text, display, settings), text, display)
+            except Exception as error:  # handed to the thread that reads the findings
+                self.error = error
+
+        self.thread = threading.Thread(target=run, name="vectra-lint-ruff", daemon=True)
+        self.thread.start()
+
+    def wait(self) -> tuple[Diagnostic, ...]:
+        """The findings (Ruff's errors are raised here)."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.found is not None
+        return self.found
+
+    def __len__(self) -> int:
+        """How many findings."""
+        return len(self.wait())
+
+    @overload
+    def __getitem__(self, index: int) -> Diagnostic: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Diagnostic, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Diagnostic | tuple[Diagnostic, ...]:
+        """A finding (or several)."""
+        return self.wait()[index]
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        """The findings."""
+        return iter(self.wait())
+
+
+def _lint(task: Task, text: str, settings: Settings) -> tuple[tuple[Diagnostic, ...], dict[str, object]] | str:
+    """The document's diagnostics (before the project phase) and facts, as the CLI's worker finds
+    them for the same bytes; or why the file could not be checked."""
+    from vectra_lint.engine.limits import CannotAnalyse
+    from vectra_lint.engine.lint import lint_text
+    from vectra_lint.pipeline import ruff
+    from vectra_lint.pipeline.runner import internal_error
+
+    external = _RuffLater(text, task.display, settings) if settings.ruff_selected else None
+    try:
+        result = lint_text(task.display, task.relative, text, settings, external or ())
+        if external is not None:
+            external.wait()  # a file that does not parse never read them: Ruff's failure still counts
+    except CannotAnalyse as error:
+        return f"{task.display}: cannot analyse: {error}"
+    except RecursionError:
+        return f"{task.display}: cannot analyse: too deeply nested"
+    except ruff.RuffCrash as error:
+        return f"{task.display}: cannot analyse: {error}"
+    except ruff.RuffError:
+        raise  # not about this file: Ruff cannot be used
+    except Exception as error:  # a bug on one file must not stop the server
+        return f"{task.display}: {internal_error(error)}"
+    finally:
+        if external is not None:
+            external.thread.join()
+    return result.diagnostics, result.facts
 
 
 def _settings_for(path: Path, known: dict[Path | None, _Settings]) -> _Settings:
