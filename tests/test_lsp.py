@@ -372,7 +372,12 @@ def test_a_code_action_right_after_an_edit_sees_the_edit(tmp_path: Path, client:
 def test_settings_are_read_again_when_pyproject_changes(tmp_path: Path, client: Client) -> None:
     text = BAD + 'print("x")\n'
     (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL2"]\n')
-    client.start(tmp_path)
+    client.start(tmp_path, {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}})
+    registration = client.wait(lambda message: message.get("method") == "client/registerCapability")
+    [watch] = registration["params"]["registrations"]
+    assert watch["method"] == "workspace/didChangeWatchedFiles"
+    assert {"globPattern": "**/pyproject.toml"} in watch["registerOptions"]["watchers"]
+    client.send({"id": registration["id"], "result": None})
     uri = client.open(tmp_path / "app.py", text)
     assert [d["code"] for d in client.diagnostics()] == ["VL201"]
 
@@ -465,3 +470,18 @@ def test_requests_before_initialize_and_unknown_methods(tmp_path: Path, client: 
     assert client.call("vectra/unknown", {})["error"]["code"] == -32601
     assert client.call("textDocument/codeAction", {"range": {}})["error"]["code"] == -32600
     assert client.stop() == 0
+
+
+def test_ruffs_findings_beside_ours(tmp_path: Path, client: Client) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL201", "E501", "W291"]\n')
+    text = BAD + "x = 1 \n" + "y = " + "1 + " * 40 + "1\n"
+    client.start(tmp_path)
+    uri = client.open(tmp_path / "app.py", text)
+    diagnostics = client.diagnostics()
+    assert [(d["code"], d["range"]["start"], d.get("codeDescription")) for d in diagnostics] == [
+        ("VL201", {"line": 4, "character": 4}, {"href": f"{DOCS}#blocking-sleep-vl201"}),
+        ("W291", {"line": 5, "character": 5}, {"href": "https://docs.astral.sh/ruff/rules/trailing-whitespace"}),
+        ("E501", {"line": 6, "character": 120}, {"href": "https://docs.astral.sh/ruff/rules/line-too-long"}),
+    ]
+    titles = [action["title"] for action in client.actions(uri, _line(5), ["quickfix"])]
+    assert titles == ["Remove trailing whitespace (W291)", "Disable W291 for this line"]
