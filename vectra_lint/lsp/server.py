@@ -103,7 +103,8 @@ class Server:
         self.initialized = False
         self.shut_down = False
         self.documents: dict[str, _Document] = {}
-        self.settings: dict[Path | None, _Settings] = {}
+        self.settings: dict[Path, _Settings] = {}
+        """By project root."""
         self.projects: dict[Path, _Project] = {}
         self.due: dict[str, float] = {}
         self.folders: list[Path] = []
@@ -470,11 +471,39 @@ class Server:
 
     def project_for(self, path: Path) -> _Project:
         """The project of ``path``'s settings (its facts loaded on first use)."""
-        found = _settings_for(path, self.settings)
+        found = self._settings_for(path)
         project = self.projects.get(found.root)
         if project is None or project.settings is not found:
             project = self.projects[found.root] = _Project(found)
         return project
+
+    def _settings_for(self, path: Path) -> _Settings:
+        """The settings of ``path``: its nearest pyproject.toml with a ``[tool.vectra-lint]`` table,
+        read again when its bytes changed; the defaults (rooted as ``check`` roots them) outside any.
+
+        What was read before is kept by configuration file. This is the one place the server decides
+        which settings a file gets.
+        """
+        from dataclasses import replace
+
+        from vectra_lint.config.files import ConfigError, find_config, find_root
+        from vectra_lint.config.loader import Overrides, load
+
+        config = find_config(path)
+        content = None
+        if config is not None:
+            try:
+                content = config.read_bytes()
+            except OSError as error:
+                raise ConfigError(f"{config}: {error.strerror or error}") from None
+        root = config.parent.resolve() if config is not None else find_root(path)
+        found = self.settings.get(root)
+        if found is not None and found.config == config and found.content == content:
+            return found
+        # The project phase sees every file of a configured project (as `check` on part of it does).
+        settings = replace(load(config, Overrides(), root), whole_project=config is not None)
+        found = self.settings[root] = _Settings(config, root, settings, content)
+        return found
 
     def load_facts(self, project: _Project, path: Path) -> None:
         """Read the facts of the project's other files (from the result cache where it has them),
@@ -780,35 +809,6 @@ def _lint(task: Task, text: str, settings: Settings) -> tuple[tuple[Diagnostic, 
         if external is not None:
             external.thread.join()
     return result.diagnostics, result.facts
-
-
-def _settings_for(path: Path, known: dict[Path | None, _Settings]) -> _Settings:
-    """The settings of ``path``: its nearest pyproject.toml with a ``[tool.vectra-lint]`` table,
-    read again when its bytes changed; the defaults (rooted as ``check`` roots them) outside any.
-
-    ``known`` holds what was read before, by configuration file. This is the one place the server
-    decides which settings a file gets.
-    """
-    from dataclasses import replace
-
-    from vectra_lint.config.files import ConfigError, find_config, find_root
-    from vectra_lint.config.loader import Overrides, load
-
-    config = find_config(path)
-    content = None
-    if config is not None:
-        try:
-            content = config.read_bytes()
-        except OSError as error:
-            raise ConfigError(f"{config}: {error.strerror or error}") from None
-    found = known.get(config)
-    if found is not None and found.content == content and (config is not None or found.root == find_root(path)):
-        return found
-    root = config.parent.resolve() if config is not None else find_root(path)
-    # The project phase sees every file of a configured project (as `check` on part of it does).
-    settings = replace(load(config, Overrides(), root), whole_project=config is not None)
-    found = known[config] = _Settings(config, root, settings, content)
-    return found
 
 
 def _cache(settings: _Settings) -> ResultCache:
