@@ -433,6 +433,11 @@ def test_cross_file_findings_follow_unsaved_edits_of_the_other_file(tmp_path: Pa
     client.change(helper_uri, 3, helper)
     assert client.diagnostics(helper_uri) == []
     assert [d["code"] for d in client.diagnostics(service_uri)] == ["VL207"]
+    # Half-typed code that does not parse: the service still sees the helper as it last parsed.
+    client.change(helper_uri, 4, helper + "def broken(:\n")
+    assert client.published(helper_uri) == {"uri": helper_uri, "version": 4, "diagnostics": []}  # VL001 is off
+    client.change(service_uri, 2, service + "\n")
+    assert [d["code"] for d in client.diagnostics(service_uri)] == ["VL207"]
 
 
 def test_a_file_with_thousands_of_findings(tmp_path: Path, client: Client) -> None:

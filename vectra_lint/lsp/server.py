@@ -420,11 +420,13 @@ class Server:
             self.tell(linted)
             document.raw = document.diagnostics = ()
             return []
-        raw, facts = linted
+        raw, facts, parsed = linted
         document.raw = raw
         changed: list[_Document] = []
         assert project.facts is not None
-        if project.facts.get(task.relative) != facts:
+        # Text that does not parse is mostly a keystroke away from text that does: the other files
+        # keep seeing this one's last facts, rather than losing them and getting them back.
+        if (parsed or task.relative not in project.facts) and project.facts.get(task.relative) != facts:
             project.facts[task.relative] = facts
             project.index = None
             changed = self.settle_others(project, document)
@@ -782,9 +784,9 @@ class _RuffLater(Sequence["Diagnostic"]):
         return iter(self.wait())
 
 
-def _lint(task: Task, text: str, settings: Settings) -> tuple[tuple[Diagnostic, ...], dict[str, object]] | str:
-    """The document's diagnostics (before the project phase) and facts, as the CLI's worker finds
-    them for the same bytes; or why the file could not be checked."""
+def _lint(task: Task, text: str, settings: Settings) -> tuple[tuple[Diagnostic, ...], dict[str, object], bool] | str:
+    """The document's diagnostics (before the project phase), facts and whether it parsed, as the
+    CLI's worker finds them for the same bytes; or why the file could not be checked."""
     from vectra_lint.engine.limits import CannotAnalyse
     from vectra_lint.engine.lint import lint_text
     from vectra_lint.pipeline import ruff
@@ -808,7 +810,7 @@ def _lint(task: Task, text: str, settings: Settings) -> tuple[tuple[Diagnostic, 
     finally:
         if external is not None:
             external.thread.join()
-    return result.diagnostics, result.facts
+    return result.diagnostics, result.facts, result.parsed
 
 
 def _cache(settings: _Settings) -> ResultCache:
