@@ -400,6 +400,11 @@ def test_settings_are_read_again_when_pyproject_changes(tmp_path: Path, client: 
     assert "NOPE9" in shown["params"]["message"]
     assert client.diagnostics() == []
 
+    # The editor's configuration changed: everything is read again.
+    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL4"]\n')
+    client.notify("workspace/didChangeConfiguration", {"settings": {}})
+    assert [d["code"] for d in client.diagnostics()] == ["VL401"]
+
 
 def test_each_workspace_folder_has_its_own_settings(tmp_path: Path, client: Client) -> None:
     text = BAD + 'print("x")\n'

@@ -107,7 +107,6 @@ class Server:
         """By project root."""
         self.projects: dict[Path, _Project] = {}
         self.due: dict[str, float] = {}
-        self.folders: list[Path] = []
         self.resolve_edits = False
         self.watch = False
         self.told: set[str] = set()
@@ -126,7 +125,6 @@ class Server:
             "textDocument/didClose": self.did_close,
             "workspace/didChangeWatchedFiles": self.did_change_watched_files,
             "workspace/didChangeConfiguration": self.did_change_configuration,
-            "workspace/didChangeWorkspaceFolders": self.did_change_workspace_folders,
         }
 
     # The loop ---------------------------------------------------------------------------------
@@ -232,13 +230,10 @@ class Server:
     # Lifecycle --------------------------------------------------------------------------------
 
     def initialize(self, params: object) -> Json:
-        """Answer what the server can do; remember the workspace folders."""
+        """Answer what the server can do. Workspace folders need no bookkeeping: each file's settings
+        come from its own nearest pyproject.toml, whichever folder it is in."""
         params = params if isinstance(params, dict) else {}
         self.initialized = True
-        folders = params.get("workspaceFolders") or []
-        self.folders = [path for folder in folders if (path := _path(folder.get("uri", ""))) is not None]
-        if not self.folders and (root := _path(params.get("rootUri") or "")) is not None:
-            self.folders = [root]
         capabilities = params.get("capabilities") or {}
         code_action = (capabilities.get("textDocument") or {}).get("codeAction") or {}
         resolvable = (code_action.get("resolveSupport") or {}).get("properties") or []
@@ -252,7 +247,7 @@ class Server:
                 "textDocumentSync": {"openClose": True, "change": 1, "save": {"includeText": False}},
                 "codeActionProvider": {"codeActionKinds": [QUICK_FIX, FIX_ALL], "resolveProvider": True},
                 "hoverProvider": True,
-                "workspace": {"workspaceFolders": {"supported": True, "changeNotifications": True}},
+                "workspace": {"workspaceFolders": {"supported": True}},
             },
             "serverInfo": {"name": "vectra-lint", "version": __version__},
         }
@@ -339,15 +334,6 @@ class Server:
     def did_change_configuration(self, params: object) -> None:
         """Read every project's settings again and check the open documents."""
         self.reload()
-
-    def did_change_workspace_folders(self, params: object) -> None:
-        """Follow the folders: each file's settings still come from its own nearest pyproject.toml."""
-        event = _field(params, "event", dict)
-        removed = {_path(folder.get("uri", "")) for folder in event.get("removed", [])}
-        self.folders = [folder for folder in self.folders if folder not in removed]
-        self.folders += [
-            path for folder in event.get("added", []) if (path := _path(folder.get("uri", ""))) is not None
-        ]
 
     def reload(self) -> None:
         """Forget the settings and projects; check every open document again."""
