@@ -47,6 +47,12 @@ RUFF_DOCS_URL = "https://docs.astral.sh/ruff/rules/{name}"
 DEBOUNCE = 0.008
 """Seconds of quiet after an edit before it is checked: the edits of a burst arrive faster than
 this (a frame every few microseconds), so only the burst's last text is checked."""
+FIRST_READ = 0.5
+"""Seconds the first check of a project waits for the other files' facts (from the result cache,
+or checked now); past them, it is published with what is known and published again when all is."""
+READ_SLICE = 0.05
+"""Seconds of fact reading between two looks at the client's messages."""
+_READ_CHUNK = 8
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", ".gitignore")
 """Files whose change can change a project's settings or files (re-read on the next check)."""
 
@@ -76,6 +82,8 @@ class _Project:
     index: Project | None = None
     stale: set[Path] = field(default_factory=set)
     """Files changed on disk since their facts were read."""
+    unread: list[Task] = field(default_factory=list)
+    """Files whose facts are still to be read (a project the result cache does not know yet)."""
 
 
 @dataclass
@@ -146,11 +154,17 @@ class Server:
 
         threading.Thread(target=read, name="vectra-lint-reader", daemon=True).start()
         while True:
-            timeout = max(0.0, min(self.due.values()) - time.monotonic()) if self.due else None
+            if any(project.unread for project in self.projects.values()):
+                timeout: float | None = 0.0  # facts to read while the client says nothing
+            elif self.due:
+                timeout = max(0.0, min(self.due.values()) - time.monotonic())
+            else:
+                timeout = None
             try:
                 batch = inbox.get(timeout=timeout)
             except queue.Empty:
                 self.run_due()
+                self.read_more()
                 continue
             for frame in batch:
                 if frame is None:
@@ -274,6 +288,8 @@ class Server:
         """Stop answering: ``exit`` follows."""
         self.shut_down = True
         self.due.clear()
+        for project in self.projects.values():
+            project.unread.clear()
 
     # Documents --------------------------------------------------------------------------------
 
@@ -495,32 +511,59 @@ class Server:
 
     def load_facts(self, project: _Project, path: Path) -> None:
         """Read the facts of the project's other files (from the result cache where it has them),
-        once; later, only those of files changed on disk since."""
-        from vectra_lint.pipeline import project_run
+        once, for up to ``FIRST_READ`` seconds: what is left is read between messages
+        (:meth:`read_more`), so that a project the cache does not know does not keep the first
+        file's diagnostics waiting. Later, only the facts of files changed on disk are read."""
         from vectra_lint.pipeline.discovery import discover
 
         settings = project.settings.settings
         if project.facts is None:
             tasks = discover([settings.root], settings, settings.root).tasks if project.settings.config else []
-            # One job: a process pool forked from this threaded process could deadlock.
-            outcomes = project_run.context(tasks, settings, 1, _cache(project.settings), exclude=path)
-            project.facts = {outcome.task.relative: outcome.facts for outcome in outcomes}
-            project.index = None
+            project.facts = {}
+            project.unread = [task for task in tasks if task.path is not None and task.path != path]
             project.stale.clear()
+            self.read_some(project, FIRST_READ)
             return
         open_paths = {document.path for document in self.documents.values()}
         stale = [stale for stale in project.stale if stale not in open_paths]
         project.stale.clear()
         if not stale:
             return
-        tasks = [task for task in discover(stale, settings, settings.root).tasks if task.path is not None]
-        outcomes = project_run.context(tasks, settings, 1, _cache(project.settings), exclude=path)
-        for task in tasks:
-            project.facts.pop(task.relative, None)
         for stale_path in stale:
-            project.facts.pop(_relative(stale_path.resolve(), settings.root), None)
-        project.facts.update({outcome.task.relative: outcome.facts for outcome in outcomes})
-        project.index = None
+            project.facts.pop(_relative(stale_path, settings.root), None)
+        tasks = [task for task in discover(stale, settings, settings.root).tasks if task.path is not None]
+        project.unread = [*tasks, *(task for task in project.unread if task.path not in stale)]
+        self.read_some(project, FIRST_READ)
+
+    def read_some(self, project: _Project, seconds: float) -> bool:
+        """Read unread facts for about ``seconds``; whether all are read."""
+        from vectra_lint.pipeline import project_run
+
+        settings = project.settings.settings
+        assert project.facts is not None
+        deadline = time.monotonic() + seconds
+        while project.unread and time.monotonic() < deadline:
+            chunk, project.unread = project.unread[:_READ_CHUNK], project.unread[_READ_CHUNK:]
+            # One job: a process pool forked from this threaded process could deadlock.
+            outcomes = project_run.context(chunk, settings, 1, _cache(project.settings), exclude=settings.root)
+            # An open document's facts are its text's, not its file's.
+            open_paths = {document.path for document in self.documents.values()}
+            project.facts.update({o.task.relative: o.facts for o in outcomes if o.task.path not in open_paths})
+            project.index = None
+        return not project.unread
+
+    def read_more(self) -> None:
+        """Read more of a project's unread facts; once all are, settle its open documents again."""
+        project = next((project for project in self.projects.values() if project.unread), None)
+        if project is None or not self.read_some(project, READ_SLICE):
+            return
+        for document in self.documents.values():
+            if document.path is None or document.lines is None or self.project_for(document.path) is not project:
+                continue
+            diagnostics = self.settle(project, _display(document.path), document.raw)
+            if diagnostics != document.diagnostics:
+                document.diagnostics = diagnostics
+                self.publish(document)
 
     # Code actions and hover -------------------------------------------------------------------
 
