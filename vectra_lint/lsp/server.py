@@ -99,7 +99,6 @@ class _Document:
     raw: tuple[Diagnostic, ...] = ()
     """The check's diagnostics before the project phase (with the pending ones)."""
     diagnostics: tuple[Diagnostic, ...] = ()
-    published: list[Json] = field(default_factory=list)
 
 
 class Server:
@@ -466,9 +465,7 @@ class Server:
         """Send the document's diagnostics, with positions from its one line table."""
         lines = document.lines
         assert lines is not None
-        published = [_lsp_diagnostic(lines, d) for d in document.diagnostics]
-        document.published = published
-        params: Json = {"uri": document.uri, "diagnostics": published}
+        params: Json = {"uri": document.uri, "diagnostics": [_lsp_diagnostic(lines, d) for d in document.diagnostics]}
         if document.version is not None:
             params["version"] = document.version
         self.notify("textDocument/publishDiagnostics", params)
