@@ -86,13 +86,15 @@ def _inner(folder: Path, base: str, on: bool) -> None:
     import gc
 
     from vectra_lint.config.loader import Overrides, load
+    from vectra_lint.config.projects import Projects
     from vectra_lint.pipeline.discovery import discover
     from vectra_lint.pipeline.runner import Mode, _process_chunk, finish_project
 
     gc.disable()
     ignore = () if on else INDEX_RULES
     settings = load(_empty_config(), Overrides(select=tuple(base.split(",")), ignore=ignore), Path.cwd())
-    tasks = sorted(discover([folder], settings, Path.cwd(), False).tasks, key=lambda task: task.display)
+    projects = Projects(lambda _config, _root: (settings, ""), _empty_config())
+    tasks = sorted(discover([folder], projects, Path.cwd(), False).tasks, key=lambda task: task.display)
     finish_project(_process_chunk(tasks, settings, Mode()), settings)
 
 

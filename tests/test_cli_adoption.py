@@ -76,7 +76,8 @@ def test_show_settings(project: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"Root: {project.resolve()}"
     assert lines[1] == f"Config file: {(project / 'pyproject.toml').resolve()}"
-    assert "  routes = ['app/api/**']" in lines
+    # Each glob with how many of the project's files it matches: none here.
+    assert "  routes = ['app/api/**' (0 files)]" in lines
     assert lines[lines.index("Selected rules (2):") + 1 :][:2] == ["  VL201 blocking-sleep", "  VL401 print-call"]
 
 
@@ -102,20 +103,57 @@ def test_statistics_marks_only_safe_fixes_and_honours_json(project: Path) -> Non
     (project / "a.py").write_text(BAD + 'print("x")\nprint("y")\n')
     text = run("check", "--statistics", "a.py")
     # print-call's fix (to a logger call) is unsafe: not `[*]`.
-    assert text.stdout.splitlines() == ["2  VL401  [-] print-call", "1  VL201  [*] blocking-sleep"]
+    assert text.stdout.splitlines()[:2] == ["2  VL401  [-] print-call", "1  VL201  [*] blocking-sleep"]
     as_json = run("check", "--statistics", "--output-format", "json", "a.py")
+    # Ruff's shape: `fixable_count` counts what this run's --fix would apply.
     assert json.loads(as_json.stdout) == [
-        {"code": "VL401", "name": "print-call", "count": 2, "fixable": False},
-        {"code": "VL201", "name": "blocking-sleep", "count": 1, "fixable": True},
+        {"code": "VL401", "name": "print-call", "count": 2, "fixable": False, "fixable_count": 0},
+        {"code": "VL201", "name": "blocking-sleep", "count": 1, "fixable": True, "fixable_count": 1},
     ]
+    unsafe = run("check", "--statistics", "--output-format", "json", "--unsafe-fixes", "a.py")
+    assert [row["fixable_count"] for row in json.loads(unsafe.stdout)] == [2, 1]
 
 
 def test_rule_documents_the_ruff_codes_it_reports(project: Path) -> None:
     result = run("rule", "E501")
     assert result.exit_code == 0
-    assert result.stdout.startswith("# E501\n")
-    assert "`E501` runs by default." in result.stdout
+    # Ruff's own documentation of the rule, then whether vectra-lint runs it.
+    assert result.stdout.startswith("# line-too-long (E501)\n\n## What it does\n")
+    assert result.stdout.endswith("## In vectra-lint\n\n`E501` runs by default.\n")
+    bare = run("rule", "E722").stdout
+    assert bare.startswith("# bare-except (E722)\n")
+    assert bare.endswith("vectra-lint does not run `E722`: VL302 (bare-except) reports the same finding.\n")
+    preview = run("rule", "E201").stdout
+    assert "Ruff runs it only in preview mode, which vectra-lint leaves off." in preview
+    unknown = run("rule", "E998")
+    assert unknown.exit_code == 2
+    assert unknown.stderr == "error: unknown rule 'E998': Ruff has no rule E998 (see `vectra-lint rules`)\n"
     assert run("rule", "E999999").exit_code == 2
+
+
+def test_an_empty_selection_is_an_error_not_the_defaults(project: Path) -> None:
+    (project / "a.py").write_text(BAD)
+    for option in ("--select", "--extend-select", "--ignore"):
+        result = run("check", option, "", "a.py")
+        assert result.exit_code == 2, option
+        assert result.stderr == (
+            f"error: {option} got an empty value: name rule codes, prefixes (VL4) or names, comma-separated\n"
+        )
+    assert run("check", "--select", " , ", "a.py").exit_code == 2
+
+
+def test_output_file_in_a_missing_folder_creates_it(project: Path) -> None:
+    (project / "a.py").write_text(BAD)
+    result = run("check", "--output-format", "json", "--output-file", "reports/ci/lint.json", "a.py")
+    assert result.exit_code == 1
+    assert json.loads((project / "reports/ci/lint.json").read_text())[0]["code"] == "VL201"
+
+
+def test_statistics_closes_with_the_total_and_what_fix_would_do(project: Path) -> None:
+    (project / "a.py").write_text(BAD)
+    result = run("check", "--statistics", "a.py")
+    assert result.stdout == ("1  VL201  [*] blocking-sleep\nFound 1 error.\n[*] 1 fixable with the `--fix` option.\n")
+    assert run("check", "--statistics", "-q", "a.py").stdout == "1  VL201  [*] blocking-sleep\n"
 
 
 def test_rules_table_keeps_square_brackets(project: Path) -> None:
@@ -250,7 +288,7 @@ def test_init_writes_the_table_with_the_layers_found(project: Path) -> None:
     assert 'config = ["src/core/settings.py"]\n' in written
     assert '# schemas: not found; the default is ["app/schemas/**"]\n' in written
     shown = run("check", "--show-settings")
-    assert "  routes = ['src/api/**']" in shown.stdout.splitlines()
+    assert "  routes = ['src/api/**' (1 file)]" in shown.stdout.splitlines()
     again = run("init")
     assert again.exit_code == 2
     assert "already has a [tool.vectra-lint] table" in again.stderr

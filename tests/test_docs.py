@@ -59,3 +59,28 @@ def test_the_rules_table_shows_availability_and_safety() -> None:
     assert fix_column["VL302"] == "always (safe)"
     assert fix_column["VL401"] == "sometimes (unsafe)"
     assert fix_column["VL206"] == "none"
+
+
+def test_every_section_a_rule_cites_links_to_a_heading_of_the_shipped_standard() -> None:
+    from vectra_lint.reporters.rule_docs import STANDARD_SECTIONS, anchor
+
+    root = Path(__file__).resolve().parent.parent
+    standard = (root / "docs" / "standard.md").read_text(encoding="utf-8")
+    headings = {line.lstrip("#").strip() for line in standard.splitlines() if line.startswith("##")}
+    assert set(STANDARD_SECTIONS.values()) <= headings
+    rules = (root / "docs" / "rules.md").read_text(encoding="utf-8")
+    prose = re.sub(r"```.*?```|`[^`\n]*`", "", rules, flags=re.S)
+    cited = set(re.findall(r"§(\d+(?:\.\d+)?)", prose))
+    assert cited and cited <= set(STANDARD_SECTIONS)
+    for number in cited:
+        assert f"[§{number}](standard.md#{anchor(STANDARD_SECTIONS[number])})" in rules
+
+
+def test_the_readme_layer_table_is_the_layer_notice_table() -> None:
+    from vectra_lint.pipeline.layer_notice import LAYER_RULES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| (.*) \|$", readme, flags=re.M))
+    assert set(rows) == set(LAYER_RULES)
+    for layer, codes in LAYER_RULES.items():
+        assert re.findall(r"VL\d{3}", rows[layer].replace("VL301 (its `layers` option), ", "")) == list(codes), layer

@@ -14,6 +14,10 @@ from vectra_lint.cli import main
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CONFIG = '[tool.vectra-lint]\nselect = ["VL0", "VL2", "VL4"]\n'
+# Loose files, no layered backend: without this, each run would say which layer matches no file.
+NO_LAYERS = "[tool.vectra-lint.layers]\n" + "".join(
+    f"{layer} = []\n" for layer in ("routes", "services", "models", "schemas", "workers", "config")
+)
 
 
 def run(*args: str) -> Result:
@@ -22,7 +26,7 @@ def run(*args: str) -> Result:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "pyproject.toml").write_text(CONFIG)
+    (tmp_path / "pyproject.toml").write_text(CONFIG + NO_LAYERS)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

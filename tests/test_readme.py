@@ -80,8 +80,11 @@ def test_the_github_actions_job_runs_its_commands(repository: Path) -> None:
     commands = [step["run"] for step in steps if step.get("run", "").startswith("vectra-lint ")]
     assert len(commands) == 2
     executable = Path(sys.executable).parent / "vectra-lint"
+    env = {**os.environ, **job["jobs"]["lint"].get("env", {})}
     results = [
-        subprocess.run([str(executable), *shlex.split(command)[1:]], cwd=repository, capture_output=True, text=True)
+        subprocess.run(
+            [str(executable), *shlex.split(command)[1:]], cwd=repository, capture_output=True, text=True, env=env
+        )
         for command in commands
     ]
     assert results[0].returncode == 0

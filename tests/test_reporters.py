@@ -116,6 +116,7 @@ def test_json_object_of_a_diagnostic_with_fix_has_edits_located_by_line_and_colu
                 },
             ],
         },
+        "severity": "error",
     }
 
 
@@ -128,7 +129,8 @@ def test_json_is_one_pretty_array_in_path_order_with_stable_keys() -> None:
         {"content": "", "location": {"line": 2, "column": 6}, "end_location": {"line": 2, "column": 8}}
     ]
     assert all(
-        list(record) == ["code", "name", "message", "path", "location", "end_location", "fix"] for record in records
+        list(record) == ["code", "name", "message", "path", "location", "end_location", "fix", "severity"]
+        for record in records
     )
     assert output.startswith('[\n  {\n    "code": "VL001",\n')
     assert output.endswith("]\n")
@@ -171,10 +173,10 @@ def test_sarif_rules_are_one_per_reported_code_and_results_point_at_them(sarif_l
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     assert [(r["ruleId"], r["level"]) for r in run_["results"]] == [
         ("VL001", "error"),
-        ("W291", "warning"),
-        ("VL101", "warning"),
+        ("W291", "error"),
+        ("VL101", "error"),
     ]
-    assert [rule["defaultConfiguration"]["level"] for rule in rules] == ["error", "warning", "warning"]
+    assert [rule["defaultConfiguration"]["level"] for rule in rules] == ["error", "error", "error"]
 
 
 def test_sarif_rule_help_comes_from_our_docs_and_ruff_rules_link_to_ruff(sarif_log: dict[str, Any]) -> None:

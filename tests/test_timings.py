@@ -25,11 +25,12 @@ def _check(folder: Path, *extra: str) -> tuple[str, str]:
 def test_timings_table_names_phases_and_the_rules_that_ran(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.vectra-lint]\n", encoding="utf-8")
     (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
-    plain_out, plain_err = _check(tmp_path)
-    timed_out, timed_err = _check(tmp_path, "--timings")
+    plain_out, plain_err = _check(tmp_path, "--no-cache")
+    timed_out, timed_err = _check(tmp_path, "--no-cache", "--timings")
     assert timed_out == plain_out  # the report is the same, the table goes to stderr
     assert "Timings" not in plain_err
-    for row in ("start-up", "config and discovery", "project phase", "report", "per file: parse", "per file: walk"):
+    rows = ("start-up", "config and discovery", "checking (cache, workers, project phase)", "report")
+    for row in (*rows, "per file: parse", "per file: walk"):
         assert re.search(rf"{re.escape(row)}\s*│\s*\d+\.\d{{3}}", timed_err), row
     assert "walk: VL201 blocking-sleep" in timed_err
     assert "walk: VL401 print-call" in timed_err
@@ -49,3 +50,18 @@ def test_wrapped_handlers_charge_their_owner_and_merge_adds_up() -> None:
     timings.merge(other.seconds)
     timings.merge(other.seconds)
     assert timings.of(PHASE) == {"parse": 3.0}
+
+
+def test_timings_time_the_run_asked_for_cache_diff_and_add_noqa_included(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.vectra-lint]\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
+    _check(tmp_path)  # fills the cache
+    warm_out, warm_err = _check(tmp_path, "--timings")
+    # Answered from the cache, as the same run without --timings is: no file was parsed.
+    assert "checking (cache, workers, project phase)" in warm_err
+    assert "per file: parse" not in warm_err
+    assert warm_out == _check(tmp_path)[0]
+    for extra in (("--diff",), ("--add-noqa",)):
+        _, err = _check(tmp_path, "--timings", *extra)
+        assert "Timings (wall" in err, extra
+        assert "checking (cache, workers, project phase)" in err, extra

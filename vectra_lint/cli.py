@@ -9,9 +9,9 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 from rich.console import Console
@@ -20,23 +20,28 @@ from rich.text import Text
 # Only what a run answered from the cache needs is imported here; the engine (libcst and every
 # rule) is imported where it is used, so that such a run never loads it.
 from vectra_lint import STARTED, __version__
-from vectra_lint.config.files import ConfigError, find_config, find_root
+from vectra_lint.config.files import ConfigError, find_config
+from vectra_lint.config.projects import Project, Projects
 from vectra_lint.config.settings import Settings
+from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine.source import DecodeError, decode
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing import files
 from vectra_lint.fixing.apply import applicable
 from vectra_lint.pipeline import cache as result_cache
-from vectra_lint.pipeline import git, project_run
+from vectra_lint.pipeline import git, project_run, session
 from vectra_lint.pipeline.discovery import discover, display_path
 from vectra_lint.pipeline.results import Mode, Outcome, Task
 from vectra_lint.pipeline.ruff import RuffError
 from vectra_lint.reporters import REPORTERS, reporter_class
-from vectra_lint.reporters.base import Summary
+from vectra_lint.reporters.base import SeverityLookup, Summary, all_errors
 from vectra_lint.reporters.escape import printable
 from vectra_lint.reporters.json_format import statistics_json
-from vectra_lint.reporters.text import Lines, print_statistics
+from vectra_lint.reporters.text import Lines, print_statistics, print_summary
 from vectra_lint.reporters.timings import print_timings
+
+if TYPE_CHECKING:
+    from vectra_lint.pipeline.adoption import Narrowed
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -163,24 +168,21 @@ def check(
         _error("--stdin-filename needs `-` as the only path")
         sys.exit(EXIT_ERROR)
     targets = list(paths) or [Path(".")]
+    for option, values in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
+        if values and not _split(values):
+            # As Ruff: an empty selector is a mistake, never a silent "the defaults".
+            _error(f"{option} got an empty value: name rule codes, prefixes (VL4) or names, comma-separated")
+            sys.exit(EXIT_ERROR)
+    selection = (_split(select) or None, _split(extend_select), _split(ignore))
+    caches = _CachePlace(cache_dir, no_cache)
+    projects = _projects(selection, config_file, caches)
     try:
-        if config_file is not None:
-            config_path: Path | None = config_file
-        else:
-            config_path = find_config(
-                (cwd / stdin_filename if stdin_filename else cwd) if use_stdin else cwd / targets[0]
-            )
-        selection = (_split(select) or None, _split(extend_select), _split(ignore))
-        start = (cwd / stdin_filename if stdin_filename else cwd) if use_stdin else cwd / targets[0]
-        default_root = find_root(start)
-        cache_root = None if no_cache else cache_dir or _root_of(config_path, default_root) / result_cache.CACHE_DIR
-        settings, digest = _settings(config_path, selection, default_root, cache_root)
+        if show_settings:
+            _show_settings(projects, caches, targets[0] if not use_stdin else Path(stdin_filename or "."), cwd)
+            sys.exit(EXIT_CLEAN)
     except ConfigError as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
-    if show_settings:
-        _show_settings(settings, config_path)
-        sys.exit(EXIT_CLEAN)
 
     if add_noqa and (fix or diff or use_stdin):
         _error("--add-noqa cannot be combined with --fix, --diff or `-`")
@@ -189,24 +191,28 @@ def check(
     errors: list[str] = []
     stdin_text: str | None = None
     notices: list[str] = []
+    jobs = jobs or _default_jobs()
     try:
-        results = result_cache.ResultCache(cache_root, digest, settings) if cache_root is not None else None
-        jobs = jobs or _default_jobs()
         if use_stdin:
             from vectra_lint.pipeline.runner import finish_project, process_safely
 
             data = sys.stdin.buffer.read()
             display = stdin_filename or "-"
-            relative = _relative_to_root(cwd / display, settings) if stdin_filename else "-"
+            project = projects.for_path(cwd / stdin_filename if stdin_filename else cwd)
+            relative = _relative_to_root(cwd / display, project.root) if stdin_filename else "-"
             task = Task(None, display, relative)
-            project, whole = _project_tasks([task], settings, config_path, cwd, []) if stdin_filename else ([], False)
-            settings = replace(settings, whole_project=whole)
-            context = project_run.context(project, settings, jobs, results, exclude=cwd / display)
+            if stdin_filename:
+                members, whole = session.project_files(project, [task], [], projects, cwd)
+            else:
+                members, whole = [], False
+            settings = replace(project.settings, whole_project=whole)
+            context = project_run.context(members, settings, jobs, caches(project, settings), exclude=cwd / display)
             outcomes = finish_project([process_safely(task, data, settings, mode)], settings, None, notices, context)
+            checked = [session.Checked(project, settings, outcomes)]
             stdin_text = _stdin_text(data)
             file_count = 1
         else:
-            found = discover(targets, settings, cwd, force_exclude)
+            found = discover(targets, projects, cwd, force_exclude)
             if show_files:
                 for message in found.errors:
                     _error(message)
@@ -225,22 +231,18 @@ def check(
                     )
             if not found.tasks and not found.errors:
                 _warning("No Python files found under the given paths")
-            project, whole = _project_tasks(found.tasks, settings, config_path, cwd, targets)
-            settings = replace(settings, whole_project=whole)
-            workers = time.perf_counter()
+            groups = found.by_project()
             if clock is not None:
-                # Where the time goes in a real run: the engine on every named file, no cache.
-                from vectra_lint.pipeline.runner import run
-
-                clock.add(PHASE, "config and discovery", workers - started)
-                outcomes = run(found.tasks, settings, mode, jobs, notices, clock)
-                clock.add(PHASE, "workers (wall)", time.perf_counter() - workers - clock.of(PHASE)["project phase"])
-            else:
-                with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
-                    outcomes = project_run.check(
-                        found.tasks, project, settings, mode, jobs, results, progress.advance, notices
-                    )
+                clock.add(PHASE, "config and discovery", time.perf_counter() - started)
+            with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
+                checked = session.check_projects(
+                    groups, targets, projects, cwd, mode, jobs, caches, progress.advance, notices, clock
+                )
+            outcomes = session.merged(checked)
             file_count = len(found.tasks)
+    except ConfigError as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
     except RuffError as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
@@ -262,15 +264,23 @@ def check(
     from vectra_lint.pipeline import adoption
 
     if add_noqa:
-        added, problems = adoption.add_noqa_to_files(outcomes, settings)
+        added, problems = 0, []
+        for part in checked:
+            count, said = adoption.add_noqa_to_files(part.outcomes, part.settings)
+            added += count
+            problems += said
         for message in errors + problems:
             _error(message)
         if not quiet:
             click.echo(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
+        if clock is not None:
+            print_timings(_errors(), clock, time.perf_counter() - STARTED)
         sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
 
     if diff:
         changed = _print_diffs(outcomes)
+        if clock is not None:
+            print_timings(_errors(), clock, time.perf_counter() - STARTED)
         for message in errors:
             _error(message)
         sys.exit(EXIT_ERROR if errors else EXIT_FOUND if changed else EXIT_CLEAN)
@@ -293,14 +303,13 @@ def check(
     try:
         if diff_base is not None:
             narrowed = adoption.changed_only(narrowed, diff_base, cwd)
-        baseline = baseline_file if baseline_file is not None else settings.baseline
-        if baseline is not None:
-            narrowed = adoption.not_in_baseline(narrowed, baseline, sources)
+        narrowed = _not_in_baselines(narrowed, checked, baseline_file, sources)
     except (adoption.BaselineError, git.GitError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
     outcomes = narrowed.outcomes
     diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
+    severity = _severity_lookup(checked)
     summary = Summary(
         baselined=narrowed.baselined,
         stale=narrowed.stale,
@@ -312,15 +321,27 @@ def check(
         if unsafe_fixes
         else sum(1 for d in diagnostics if applicable(d, True) and not applicable(d, False)),
         errors=tuple(errors),
+        warnings=sum(1 for d in diagnostics if severity(d) != "error"),
     )
     # With `--fix -`, standard output carries the fixed source, so the report goes to stderr.
     report_to_stderr = fix and use_stdin and output_file is None
     if show_fixes and fix and not quiet:
         _show_fixes(outcomes, sys.stderr if report_to_stderr else sys.stdout)
-    if output_format in ("github", "sarif"):
+    if output_format in ("github", "sarif", "gitlab"):
         outcomes, sources = _from_repository_top(outcomes, sources, cwd)
     reporting = time.perf_counter()
-    _report(outcomes, summary, output_format, output_file, statistics, sources, report_to_stderr, quiet)
+    _report(
+        outcomes,
+        summary,
+        output_format,
+        output_file,
+        statistics,
+        sources,
+        report_to_stderr,
+        quiet,
+        unsafe_fixes,
+        severity,
+    )
     if clock is not None:
         clock.add(PHASE, "report", time.perf_counter() - reporting)
         print_timings(_errors(), clock, time.perf_counter() - STARTED)
@@ -334,8 +355,70 @@ def check(
 HUMAN_FORMATS = ("text", "concise")
 
 
-def _root_of(config_path: Path | None, cwd: Path) -> Path:
-    return config_path.parent.resolve() if config_path is not None else cwd
+def _severity_lookup(checked: list[session.Checked]) -> SeverityLookup:
+    """The level of each diagnostic: its project's ``severity`` table, else its rule's default."""
+    by_path = {outcome.task.display: part.settings for part in checked for outcome in part.outcomes}
+    fallback = checked[0].settings if checked else None
+
+    def severity(diagnostic: Diagnostic) -> str:
+        # A finding on a file no project checked (a translation file) takes the first project's.
+        settings = by_path.get(diagnostic.path, fallback)
+        return settings.severity_of(diagnostic.code) if settings is not None else "error"
+
+    return severity
+
+
+def _not_in_baselines(
+    narrowed: Narrowed, checked: list[session.Checked], forced: Path | None, sources: Callable[[str], str | None]
+) -> Narrowed:
+    """Each project's outcomes without what its baseline (``--baseline``, else its config's) holds."""
+    from vectra_lint.pipeline import adoption
+
+    part_of = {id(outcome.task): part for part in checked for outcome in part.outcomes}
+    result = adoption.Narrowed([], narrowed.baselined, narrowed.stale)
+    for part in checked:
+        baseline = forced if forced is not None else part.settings.baseline
+        mine = [outcome for outcome in narrowed.outcomes if part_of.get(id(outcome.task)) is part]
+        if baseline is None:
+            result.outcomes.extend(mine)
+            continue
+        done = adoption.not_in_baseline(adoption.Narrowed(mine), baseline, sources)
+        result = adoption.Narrowed(
+            result.outcomes + done.outcomes, result.baselined + done.baselined, result.stale + done.stale
+        )
+    known = {id(outcome.task) for outcome in result.outcomes}
+    # Outcomes of no project part (a translation file a project rule reported on) pass through.
+    result.outcomes.extend(outcome for outcome in narrowed.outcomes if id(outcome.task) not in known)
+    result.outcomes.sort(key=lambda outcome: outcome.task.display)
+    return result
+
+
+@dataclass(frozen=True)
+class _CachePlace:
+    """Where each project's result cache lives: ``--cache-dir``, else its root; none with ``--no-cache``."""
+
+    directory: Path | None
+    off: bool
+
+    def folder(self, root: Path) -> Path | None:
+        return None if self.off else self.directory or root / result_cache.CACHE_DIR
+
+    def __call__(self, project: Project, settings: Settings) -> result_cache.ResultCache | None:
+        folder = self.folder(project.root)
+        return None if folder is None else result_cache.ResultCache(folder, project.digest, settings)
+
+
+def _projects(
+    selection: tuple[tuple[str, ...] | None, tuple[str, ...], tuple[str, ...]],
+    config_file: Path | None,
+    place: _CachePlace,
+) -> Projects:
+    """The run's project finder: each project's settings resolved once (through the settings cache)."""
+
+    def make(config: Path | None, root: Path) -> tuple[Settings, str]:
+        return _settings(config, selection, root, place.folder(root))
+
+    return Projects(make, config_file)
 
 
 def _default_jobs() -> int:
@@ -375,21 +458,6 @@ def _settings(
     if cache_root is not None and key is not None:
         result_cache.store_settings(cache_root, key, settings, digest)
     return settings, digest
-
-
-def _project_tasks(
-    tasks: list[Task], settings: Settings, config_path: Path | None, cwd: Path, targets: list[Path]
-) -> tuple[list[Task], bool]:
-    """Every file of the project, when there is one (a config file) and the run is inside it: the
-    project phase settles cross-file rules against all of them, whichever files were named. And
-    whether the project phase sees the whole project (rules that judge an absence need that)."""
-    if any(_holds_root(cwd / target, settings) for target in targets):
-        return tasks, True
-    if config_path is None or not tasks:
-        return tasks, False
-    if any(task.relative.startswith("/") or task.relative.startswith("../") for task in tasks):
-        return tasks, False
-    return discover([settings.root], settings, cwd).tasks, True
 
 
 def use_color(stream: TextIO) -> bool:
@@ -452,14 +520,30 @@ class Progress:
             self.bar.stop()
 
 
-def _show_settings(settings: Settings, config_path: Path | None) -> None:
+def _show_settings(projects: Projects, caches: _CachePlace, path: Path, cwd: Path) -> None:
+    """The project of ``path``: root, config file, layers (with how many files each glob matches),
+    the rules and their options, the cache folder and the baseline."""
     from vectra_lint import registry
+    from vectra_lint.pipeline.layer_notice import glob_counts
 
+    project = projects.for_path(cwd / path)
+    settings = project.settings
+    files = discover([project.root], projects, cwd, only=project).tasks
+    counts = glob_counts(settings, (task.relative for task in files))
+    place = caches.folder(project.root)
     lines = [
-        f"Root: {settings.root}",
-        f"Config file: {config_path.resolve() if config_path is not None else '(none: defaults)'}",
+        f"Root: {project.root}",
+        f"Config file: {project.config if project.config is not None else '(none: defaults)'}",
+        f"Python files: {len(files)}",
         "Layers:",
-        *(f"  {name} = {list(globs)}" for name, globs in settings.layers.items()),
+    ]
+    for name, globs in counts.items():
+        shown = ", ".join(
+            f"{glob!r} ({'takes out ' if glob.startswith('!') else ''}{count} {'file' if count == 1 else 'files'})"
+            for glob, count in globs
+        )
+        lines.append(f"  {name} = [{shown}]")
+    lines += [
         f"Excluded: {list(settings.exclude)}",
         f"Respect .gitignore: {str(settings.respect_gitignore).lower()}",
         f"Line length: {settings.line_length}",
@@ -468,10 +552,16 @@ def _show_settings(settings: Settings, config_path: Path | None) -> None:
         f"Ruff codes: {', '.join(settings.ruff_selected) or '(none)'}"
         + (f" (ignoring {', '.join(settings.ruff_ignored)})" if settings.ruff_ignored else ""),
     ]
+    if settings.rule_options:
+        lines.append("Rule options:")
+        for code in sorted(settings.rule_options):
+            lines.extend(f"  {code}.{name} = {value!r}" for name, value in sorted(settings.rule_options[code].items()))
     if settings.per_file_ignores:
         lines.append("Per-file ignores:")
         lines.extend(f"  {glob} = {sorted(codes)}" for glob, codes in settings.per_file_ignores)
-    click.echo("\n".join(lines))
+    lines.append(f"Cache folder: {place if place is not None else '(none: --no-cache)'}")
+    lines.append(f"Baseline: {settings.baseline if settings.baseline is not None else '(none)'}")
+    click.echo("\n".join(printable(line) for line in lines))
 
 
 def _show_fixes(outcomes: list[Outcome], stream: TextIO) -> None:
@@ -528,17 +618,9 @@ def _stdin_text(data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def _holds_root(target: Path, settings: Settings) -> bool:
-    """Whether a checked path is the project root or a folder above it."""
+def _relative_to_root(path: Path, root: Path) -> str:
     try:
-        return settings.root.resolve().is_relative_to(target.resolve())
-    except (OSError, RuntimeError):
-        return False  # a symbolic link loop: discovery reports it
-
-
-def _relative_to_root(path: Path, settings: Settings) -> str:
-    try:
-        return path.resolve().relative_to(settings.root).as_posix()
+        return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -628,10 +710,14 @@ def _report(
     sources: Callable[[str], str | None],
     to_stderr: bool,
     quiet: bool = False,
+    unsafe_fixes: bool = False,
+    severity: SeverityLookup = all_errors,
 ) -> None:
     handle: TextIO
     if output_file is not None:
         try:
+            # As Ruff does: a report into a folder that does not exist yet (reports/x.sarif) creates it.
+            output_file.parent.mkdir(parents=True, exist_ok=True)
             handle = output_file.open("w", encoding="utf-8", newline="\n")
         except OSError as error:
             _error(f"{output_file}: cannot write the report: {error.strerror or error}")
@@ -643,11 +729,15 @@ def _report(
         if statistics:
             found = [d for outcome in outcomes for d in outcome.diagnostics]
             if output_format == "json":
-                handle.write(statistics_json(found))
+                handle.write(statistics_json(found, unsafe_fixes))
             else:
-                print_statistics(Lines(handle, color), found)
+                emit = Lines(handle, color)
+                print_statistics(emit, found)
+                if not quiet:
+                    # Ruff's closing lines: the total, and what --fix (--unsafe-fixes) would fix.
+                    print_summary(emit, summary)
             return
-        reporter = reporter_class(output_format)(handle, sources, color=color)
+        reporter = reporter_class(output_format)(handle, sources, color=color, severity=severity)
         reporter.start()
         for outcome in outcomes:
             reporter.file(outcome.task.display, outcome.diagnostics)
@@ -714,7 +804,14 @@ def rule(code_or_name: str) -> None:
     if found is not None:
         text = rule_docs.render(found)
     elif registry.RUFF_SELECTOR.match(code_or_name.upper()):
-        text = rule_docs.render_ruff(code_or_name.upper())
+        from vectra_lint.pipeline.ruff import explain
+
+        code = code_or_name.upper()
+        explained = explain(code)
+        if explained is None:
+            _error(f"unknown rule {code_or_name!r}: Ruff has no rule {code} (see `vectra-lint rules`)")
+            sys.exit(EXIT_ERROR)
+        text = rule_docs.render_ruff_rule(code, explained)
     else:
         _error(f"unknown rule {code_or_name!r} (see `vectra-lint rules`)")
         sys.exit(EXIT_ERROR)
@@ -783,27 +880,31 @@ def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Pa
 
     cwd = Path.cwd()
     targets = list(paths) or [Path(".")]
+    caches = _CachePlace(None, False)
+    projects = _projects((None, (), ()), config_file, caches)
     try:
-        config_path = config_file if config_file is not None else find_config(cwd / targets[0])
-        default_root = find_root(cwd / targets[0])
-        cache_root = _root_of(config_path, default_root) / result_cache.CACHE_DIR
-        settings, digest = _settings(config_path, (None, (), ()), default_root, cache_root)
-        found = discover(targets, settings, cwd)
-        project, whole = _project_tasks(found.tasks, settings, config_path, cwd, targets)
-        settings = replace(settings, whole_project=whole)
-        results = result_cache.ResultCache(cache_root, digest, settings)
-        outcomes = project_run.check(found.tasks, project, settings, Mode(), jobs or _default_jobs(), results)
+        found = discover(targets, projects, cwd)
+        groups = found.by_project()
+        if output is not None and len(groups) > 1:
+            roots = ", ".join(display_path(project.root, cwd) for project, _ in groups)
+            _error(f"--output names one baseline, but the paths span {len(groups)} projects ({roots}): one at a time")
+            sys.exit(EXIT_ERROR)
+        checked = session.check_projects(groups, targets, projects, cwd, Mode(), jobs or _default_jobs(), caches)
     except (ConfigError, RuffError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
+    outcomes = session.merged(checked)
     errors = found.errors + [outcome.error for outcome in outcomes if outcome.error]
     for message in errors:
         _error(message)
     if errors:
         sys.exit(EXIT_ERROR)
-    target = output or settings.baseline or settings.root / "vectra-lint-baseline.json"
-    count = adoption.write_baseline(target, outcomes, _source_lookup(outcomes, None))
-    click.echo(f"Wrote {count} {'finding' if count == 1 else 'findings'} to {display_path(target.resolve(), cwd)}.")
+    for part in checked:
+        settings = part.settings
+        target = output or settings.baseline or settings.root / "vectra-lint-baseline.json"
+        count = adoption.write_baseline(target, part.outcomes, _source_lookup(part.outcomes, None))
+        shown = display_path(target.resolve(), cwd)
+        click.echo(f"Wrote {count} {'finding' if count == 1 else 'findings'} to {shown}.")
 
 
 @main.command(short_help="Run the language server (LSP over stdio).")
@@ -820,17 +921,43 @@ def server() -> None:
 
 @main.command(short_help="Write a [tool.vectra-lint] table with the layers found.")
 @click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
-def init(folder: Path) -> None:
+@click.option(
+    "--project",
+    "sub_project",
+    metavar="SUBFOLDER",
+    help="At a monorepo's top: write the table in this sub-project's own pyproject.toml (e.g. backend).",
+)
+def init(folder: Path, sub_project: str | None) -> None:
     """Add a [tool.vectra-lint] table to FOLDER's pyproject.toml (created if missing), with the
-    layers (routes, services, models, ...) detected from the folder names in the tree."""
+    layers (routes, services, models, ...) detected from the folder names in the tree.
+
+    At the top of a monorepo (the backend has its own pyproject.toml), the table belongs in the
+    backend's file, with every path relative to it: `init` says so, and `--project backend` writes it.
+    """
+    from vectra_lint.config import init as init_config
+
+    if sub_project is not None:
+        folder = folder / sub_project
+        if not folder.is_dir():
+            _error(f"{folder}: no such folder (--project names a sub-project of FOLDER)")
+            sys.exit(EXIT_ERROR)
+    layers = init_config.detect_layers(folder.resolve())
+    if sub_project is None and not layers:
+        subs = init_config.sub_projects(folder.resolve())
+        if subs:
+            lines = [f"{folder} holds no layer of its own; these sub-projects do (monorepo):"]
+            for sub in subs:
+                lines.append(f"  {sub}: vectra-lint init {display_path((folder / sub).resolve(), Path.cwd())}")
+            lines.append(f"or from here: vectra-lint init {folder} --project {subs[0]}")
+            lines.append("Each writes the table into that sub-project's own pyproject.toml, paths relative to it.")
+            click.echo("\n".join(printable(line) for line in lines))
+            sys.exit(EXIT_CLEAN)
     target = folder / "pyproject.toml"
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
     if re.search(r"^\s*\[tool\.vectra-lint[\].]", existing, re.MULTILINE):
         _error(f"{target} already has a [tool.vectra-lint] table")
         sys.exit(EXIT_ERROR)
-    from vectra_lint.config import init as init_config
-
-    table = init_config.render(init_config.detect_layers(folder.resolve()))
+    table = init_config.render(layers)
     separator = "" if not existing else "\n" if existing.endswith("\n") else "\n\n"
     target.write_text(existing + separator + table, encoding="utf-8")
     click.echo(f"Wrote the [tool.vectra-lint] table to {target}:\n\n{table}", nl=False)

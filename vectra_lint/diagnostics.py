@@ -61,6 +61,8 @@ class Diagnostic:
     """Set on diagnostics awaiting the project phase (``Rule.resolve_pending``); engine bookkeeping."""
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        """The order every reporter uses: path, line, column, code."""
-        return (self.path, self.line, self.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """The order every reporter uses: path, line, column, code; then the message, so that
+        findings at one place (a project rule's, at line 1 of a translation file) keep one order
+        whatever order the files were checked in."""
+        return (self.path, self.line, self.column, self.code, self.message)

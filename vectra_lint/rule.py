@@ -361,6 +361,10 @@ class Rule:
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
     ruff_duplicates: ClassVar[tuple[str, ...]] = ()
+    severity: ClassVar[str] = "error"
+    """How the rule's findings are shown (``error``, ``warning``, ``info``): the summary, GitHub
+    annotations, SARIF levels, GitLab severities and the editor all read this one value, which
+    ``[tool.vectra-lint] severity`` may change per code or prefix."""
     """Ruff codes that report the same finding (Ruff's E722 for a bare ``except:``); Ruff runs
     without them while this rule is enabled."""
     analyses: ClassVar[tuple[type[Analysis], ...]] = ()

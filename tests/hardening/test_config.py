@@ -62,7 +62,9 @@ def test_an_unreadable_folder_while_looking_for_the_config_is_an_error(
     monkeypatch.setattr(Path, "is_file", is_file)
     result = run("check", "secret")
     assert result.exit_code == 2
-    assert result.stderr == f"error: {secret}: cannot look for pyproject.toml: Permission denied\n"
+    assert result.stderr == (
+        f"error: {secret}: cannot look for pyproject.toml: Permission denied (the project's files are not checked)\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -283,3 +283,92 @@ def test_vl202_sync_clients_option_names_the_clients(tmp_path: Path, monkeypatch
         "app/services/search.py:13:16 VL202 `self.client.query.get` is a call on a sync `weaviate.Client` inside "
         "`async def`; use its async client"
     ]
+
+
+RETURNED = {
+    "app/services/cache.py": """
+        import glob as files
+        from pathlib import Path
+        from typing import Optional
+
+        import redis
+        from openai import OpenAI
+        from qdrant_client import QdrantClient
+
+
+        def connect(url: str) -> redis.Redis:
+            return redis.Redis.from_url(url)
+
+
+        class Cache:
+            def __init__(self, folder: str = "") -> None:
+                self.folder = Path(folder) if folder else None
+                self.spool = folder and Path(folder)
+                self.label = folder or "cache"
+
+            async def warm(self, key: str) -> None:
+                conn = connect("redis://")
+                conn.get(key)
+                llm = await self.llm()
+                llm.models.list()
+                self.later()
+                target = self.target(key)
+                target.touch()
+                self.folder.exists()
+                self.spool.unlink()
+                self.label.strip()
+                files.iglob("*.json")
+
+            async def llm(self) -> OpenAI:
+                return OpenAI()
+
+            def later(self) -> OpenAI:
+                return OpenAI()
+
+            @staticmethod
+            def target(key: str) -> Path:
+                return Path(key)
+
+
+        class Other:
+            def target(self, key: str) -> str:
+                return key
+
+            async def warm(self, key: str) -> None:
+                self.target(key).strip()
+                unknown = self.llm()
+                unknown.models.list()
+                coroutine = Cache().llm()
+                pending = connect  # an alias of the function: not followed
+                pending("redis://").get(key)
+
+
+        def data_dir() -> Optional[Path]:
+            return Path("data")
+
+
+        class Injected:
+            def __init__(self, qdrant: QdrantClient | None = None) -> None:
+                self.qdrant = qdrant or QdrantClient(url="http://qdrant")
+
+            async def run(self) -> None:
+                self.qdrant.count("docs")
+                data_dir().iterdir()
+    """
+}
+
+
+def test_vl202_vl204_follow_what_annotated_functions_and_methods_return(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_project(tmp_path, RETURNED)
+    assert check(tmp_path, monkeypatch, "VL202,VL204") == [
+        "app/services/cache.py:22:9 VL202",
+        "app/services/cache.py:24:9 VL202",
+        "app/services/cache.py:27:9 VL204",
+        "app/services/cache.py:28:9 VL204",
+        "app/services/cache.py:29:9 VL204",
+        "app/services/cache.py:31:9 VL204",
+        "app/services/cache.py:66:9 VL202",
+        "app/services/cache.py:67:9 VL204",
+    ]

@@ -368,3 +368,63 @@ def test_vl305_reports_a_missing_code_its_init_requires(tmp_path: Path, monkeypa
         "app/services/images.py:10:15 VL305",
         "app/services/images.py:12:15 VL305",
     ]
+
+
+def test_vl304_reads_positions_only_of_vectra_or_unresolved_exceptions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(
+        tmp_path,
+        app__services__store="""
+            import errno
+            import subprocess as sp
+            from pymongo.errors import DuplicateKeyError
+
+            from app.core.exceptions import LegacyError, NotFoundError
+            from ..core import exceptions
+
+            CMD = "git-log"
+
+
+            class QuotaError(PermissionError):
+                pass
+
+
+            def store(path: str) -> None:
+                from psycopg.errors import UniqueViolation
+                from ..core.exceptions import FunctionalError as DeniedError
+
+                raise FileNotFoundError(errno.ENOENT, "no-such-file", path)
+                raise sp.CalledProcessError(1, CMD)
+                raise DuplicateKeyError("dup key", "e11000")
+                raise UniqueViolation("stmt", "params", "orig")
+                raise LegacyError("legacy", "legacy-code")
+                raise QuotaError("quota", "over-quota")
+                raise NotFoundError("missing", "user-missing")
+                raise exceptions.TechnicalError("down", "db-down")
+                raise DeniedError("denied", "access-denied")
+                raise UndefinedError("who", "who-knows")
+        """,
+    )
+    assert messages(tmp_path, monkeypatch, "VL304") == [
+        "app/services/store.py:25:36 VL304 Error code 'user-missing' is not SCREAMING_SNAKE_CASE (§15)",
+        "app/services/store.py:26:45 VL304 Error code 'db-down' is not SCREAMING_SNAKE_CASE (§15)",
+        "app/services/store.py:27:33 VL304 Error code 'access-denied' is not SCREAMING_SNAKE_CASE (§15)",
+        "app/services/store.py:28:33 VL304 Error code 'who-knows' is not SCREAMING_SNAKE_CASE (§15)",
+    ]
+    assert check(tmp_path, monkeypatch, "VL304", ["app/services/store.py"]) == [
+        "app/services/store.py:25:36 VL304",
+        "app/services/store.py:26:45 VL304",
+        "app/services/store.py:27:33 VL304",
+        "app/services/store.py:28:33 VL304",
+    ]
+    result = invoke(tmp_path, monkeypatch, "--select", "VL304", "--fix", "--unsafe-fixes", ".")
+    assert result.exit_code == 0, result.output
+    fixed = (tmp_path / "app/services/store.py").read_text()
+    assert 'CMD = "git-log"' in fixed
+    assert 'FileNotFoundError(errno.ENOENT, "no-such-file", path)' in fixed
+    assert 'UniqueViolation("stmt", "params", "orig")' in fixed
+    assert 'QuotaError("quota", "over-quota")' in fixed
+    assert 'NotFoundError("missing", "USER_MISSING")' in fixed
+    assert 'DeniedError("denied", "ACCESS_DENIED")' in fixed
+    assert 'LegacyError("legacy", "legacy-code")' in fixed

@@ -202,7 +202,13 @@ def test_no_frontend_folder_is_said_once_and_reports_nothing(tmp_path: Path, mon
 def test_a_backend_without_schemas_hears_nothing_of_a_frontend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     backend = _project(tmp_path / "tool", {"app/services/run.py": '"""Run."""\n'})
     result = invoke(backend, monkeypatch, "--select", "VL703,VL704", ".")
-    assert result.stderr == ""
+    # Nothing of the frontend; only that the two rules have no schemas or models to compare.
+    assert result.stderr.splitlines()[:3] == [
+        "warning: in the project at ., layers match no file:",
+        '  models = ["app/models/**"]: VL704 cannot report without it',
+        '  schemas = ["app/schemas/**"]: VL703, VL704 cannot report without it',
+    ]
+    assert "frontend" not in result.stderr
 
 
 def test_configured_folder_and_pairs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -299,14 +305,17 @@ def test_untranslated_codes_are_reported_once_per_translation_file(
             "frontend/src/i18n/fr.json": '{"UNKNOWN_ERROR": "Inconnu"}',
         },
     )
+    # The translation files are outside the folder the command runs in: shown by their full path,
+    # as every such path is; the message names them relative to the project root, as configured.
+    frontend = f"{backend.parent.resolve()}/frontend/src/i18n"
     assert messages(backend, monkeypatch, "VL706") == [
-        "../frontend/src/i18n/en.ts:1:1 VL706 Error code `QUOTA_EXCEEDED` (app/core/errors.py:13) has no "
+        f"{frontend}/en.ts:1:1 VL706 Error code `QUOTA_EXCEEDED` (app/core/errors.py:13) has no "
         "translation in ../frontend/src/i18n/en.ts (§4)",
-        "../frontend/src/i18n/en.ts:1:1 VL706 Error code `USER_GONE` (app/core/errors.py:17) has no "
+        f"{frontend}/en.ts:1:1 VL706 Error code `USER_GONE` (app/core/errors.py:17) has no "
         "translation in ../frontend/src/i18n/en.ts (§4)",
-        "../frontend/src/i18n/fr.json:1:1 VL706 Error code `QUOTA_EXCEEDED` (app/core/errors.py:13) has no "
+        f"{frontend}/fr.json:1:1 VL706 Error code `QUOTA_EXCEEDED` (app/core/errors.py:13) has no "
         "translation in ../frontend/src/i18n/fr.json (§4)",
-        "../frontend/src/i18n/fr.json:1:1 VL706 Error code `USER_GONE` (app/core/errors.py:17) has no "
+        f"{frontend}/fr.json:1:1 VL706 Error code `USER_GONE` (app/core/errors.py:17) has no "
         "translation in ../frontend/src/i18n/fr.json (§4)",
     ]
 
@@ -411,3 +420,230 @@ def test_an_edited_typescript_model_is_seen_by_a_cached_run(tmp_path: Path, monk
     after = check(backend, monkeypatch, "VL704")
     assert after != before
     assert after == check(backend, monkeypatch, "VL704", ["."], "--no-cache")
+
+
+def test_literal_fields_match_the_same_typescript_union_in_any_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schemas = """
+        from typing import Literal, Optional, Union
+
+        from pydantic import BaseModel
+
+
+        class Task(BaseModel):
+            phase: Literal["queued", "running", "done"]
+            retry: Optional[Literal['never', "always"]] = None
+            mixed: Union[Literal["auto", 0], int]
+            flag: Literal[True, False]
+            single: Literal["v1"]
+
+
+        class Drifted(BaseModel):
+            phase: Literal["queued", "running", "done"]
+            level: Literal["low", "high"]
+            grade: Literal[1, 2]
+    """
+    typescript = """
+        export interface Task {
+          phase: 'done' | "queued" | 'running';
+          retry?: "always" | 'never' | null;
+          mixed: number | 'auto' | 0;
+          flag: false | true;
+          single: "v1";
+        }
+
+        export type Drifted = {
+          phase: "queued" | "running";
+          level: "low" | "high" | "urgent";
+          grade: "1" | "2";
+        };
+    """
+    backend = _project(tmp_path, {"app/schemas/task.py": schemas, "frontend/src/models/task.ts": typescript})
+    assert messages(backend, monkeypatch, "VL703") == [
+        "app/schemas/task.py:14:7 VL703 Schema `Drifted` differs from its TypeScript counterpart `Drifted` "
+        '(frontend/src/models/task.ts:9): `phase` is `Literal["queued", "running", "done"]` here '
+        '(TS `"queued" | "running" | "done"`) but `"queued" | "running"` there; '
+        '`level` is `Literal["low", "high"]` here (TS `"low" | "high"`) but `"low" | "high" | "urgent"` there; '
+        '`grade` is `Literal[1, 2]` here (TS `1 | 2`) but `"1" | "2"` there (§11)'
+    ]
+
+
+def test_an_enum_without_twin_is_reported_where_a_schema_counterpart_holds_raw_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enums = """
+        from enum import Enum, IntEnum
+
+
+        class Priority(str, Enum):
+            LOW = "low"
+            HIGH = "high"
+
+
+        class Tier(IntEnum):
+            FREE = 0
+            PRO = 1
+
+
+        class Region(str, Enum):
+            EU = "eu"
+
+
+        class Unused(str, Enum):
+            A = "a"
+
+
+        class Colour(str, Enum):
+            RED = "red"
+    """
+    schemas = """
+        from typing import Optional
+
+        from pydantic import BaseModel, ConfigDict
+        from pydantic.alias_generators import to_camel
+
+        from app.models.enums import Colour, Priority, Region, Tier
+
+
+        class TicketOut(BaseModel):
+            model_config = ConfigDict(alias_generator=to_camel)
+
+            title: str
+            priority: Optional[Priority] = None
+            past_priorities: list[Priority]
+            tier: Tier
+            region: Region
+
+
+        class Draft(BaseModel):
+            colour: Colour
+    """
+    # `Region` has a TS mirror of its own name (an alias): that is the frontend's twin enough.
+    typescript = """
+        export type Region = "eu";
+
+        export interface Ticket {
+          title: string;
+          priority?: "low" | "high" | null;
+          pastPriorities: string[];
+          tier: number;
+          region: Region;
+        }
+    """
+    rows = """
+        from sqlmodel import SQLModel
+
+        from app.models.enums import Colour
+
+
+        class Paint(SQLModel):
+            colour: Colour
+    """
+    backend = _project(
+        tmp_path,
+        {
+            "app/models/enums.py": enums,
+            "app/models/paint.py": rows,
+            "app/schemas/ticket.py": schemas,
+            "frontend/src/models/ticket.ts": typescript,
+            # `Paint` (a model of the `models` layer, not a schema) has a counterpart: not judged.
+            "frontend/src/models/paint.ts": "export interface Paint {\n  colour: string;\n}\n",
+        },
+    )
+    assert messages(backend, monkeypatch, "VL704") == [
+        "app/models/enums.py:4:7 VL704 Enum `Priority` has no TypeScript twin, so the frontend spells its values "
+        'by hand: `TicketOut.priority` is `"low" | "high" | null` in `Ticket` (frontend/src/models/ticket.ts:3); '
+        "`TicketOut.past_priorities` is `string[]` in `Ticket` (frontend/src/models/ticket.ts:3) (§11)",
+        "app/models/enums.py:9:7 VL704 Enum `Tier` has no TypeScript twin, so the frontend spells its values "
+        "by hand: `TicketOut.tier` is `number` in `Ticket` (frontend/src/models/ticket.ts:3) (§11)",
+    ]
+    # With a twin, the enum is compared member by member instead.
+    (backend / "frontend/src/models/tier.ts").write_text("export enum Tier {\n  FREE,\n  PRO,\n}\n")
+    assert check(backend, monkeypatch, "VL704") == ["app/models/enums.py:4:7 VL704"]
+
+
+def test_codes_held_by_locals_reach_the_translation_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    handlers = """
+        from fastapi import HTTPException
+        from fastapi.responses import JSONResponse
+
+        from app.core.codes import QUOTA_EXCEEDED
+        from app.core.errors import NotFound, VectraException
+
+        STORAGE_FULL = "STORAGE_FULL"
+
+
+        def find(entity_id: int) -> None:
+            code = "ENTITY_NOT_FOUND"
+            if entity_id < 0:
+                code = "ENTITY_INVALID"
+            raise NotFound("No such entity", error_code=code)
+
+
+        async def on_error(request: object, exc: VectraException) -> JSONResponse:
+            error_code = exc.error_code or "INTERNAL_ERROR"
+            kind: str = "TIMEOUT" if exc.args else "UNAVAILABLE"  # not a code: no `error_code` key
+            return JSONResponse(
+                status_code=500,
+                content={"error": {"error_code": error_code, "kind": kind}, "detail": str(exc)},
+            )
+
+
+        def retry(items: list[int]) -> None:
+            for item in items:
+                if item:
+                    raise VectraException("again", error_code=last)
+                last = "RETRY_LATER"
+
+
+        def quota() -> None:
+            reason = QUOTA_EXCEEDED
+            raise VectraException("full", error_code=reason)
+
+
+        def shadowed(error_code: str = "PARAM_DEFAULT") -> None:
+            STORAGE_FULL = "DISK_FULL"
+            raise VectraException("full", error_code=STORAGE_FULL)
+
+
+        def passed_on(error_code: str) -> None:
+            raise VectraException("passed", error_code=error_code)
+
+
+        def http() -> None:
+            raise HTTPException(404, detail={"error_code": "ROUTE_GONE", "hint": {"code": "NOT_A_CODE"}})
+    """
+    errors = """
+        class VectraException(Exception):
+            error_code = "INTERNAL_ERROR"
+
+
+        class NotFound(VectraException):
+            pass
+    """
+    backend = _monorepo(
+        tmp_path,
+        TRANSLATIONS_CONFIG,
+        **{
+            "app/core/codes.py": 'QUOTA_EXCEEDED = "QUOTA_EXCEEDED"\n',
+            "app/core/errors.py": errors,
+            "app/api/handlers.py": handlers,
+        },
+    )
+    _files(
+        backend.parent,
+        {
+            "frontend/src/i18n/en.json": '{"errors": {"INTERNAL_ERROR": "Oops", "ENTITY_NOT_FOUND": "Not found", '
+            '"TIMEOUT": "Slow", "STORAGE_FULL": "Full"}}'
+        },
+    )
+    found = messages(backend, monkeypatch, "VL706")
+    assert sorted(line.split(" VL706 ", 1)[1].split(" has no", 1)[0] for line in found) == [
+        "Error code `DISK_FULL` (app/api/handlers.py:40)",
+        "Error code `ENTITY_INVALID` (app/api/handlers.py:14)",
+        "Error code `QUOTA_EXCEEDED` (app/api/handlers.py:35)",
+        "Error code `RETRY_LATER` (app/api/handlers.py:29)",
+        "Error code `ROUTE_GONE` (app/api/handlers.py:48)",
+    ]
+    assert all(line.startswith("../frontend/src/i18n/en.json:1:1 VL706") for line in found)

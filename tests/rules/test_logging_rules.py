@@ -91,10 +91,13 @@ VL405_FILTER = (
 
 
 def test_vl405_fix_is_safe_when_the_module_puts_the_field_on_records() -> None:
-    source = VL405_FILTER + 'handler.setFormatter(logging.Formatter(fmt="%(levelname)s %(message)s"))\n'
+    source = (
+        VL405_FILTER + "handler.addFilter(CorrelationFilter())\n"
+        'handler.setFormatter(logging.Formatter(fmt="%(levelname)s %(message)s"))\n'
+    )
     settings = settings_for("VL405")
     (diagnostic,) = [d for d in lint(source, settings) if d.code == "VL405"]
-    assert (diagnostic.line, diagnostic.column) == (10, 44)
+    assert (diagnostic.line, diagnostic.column) == (11, 44)
     assert diagnostic.fix is not None and diagnostic.fix.applicability is Applicability.SAFE
     fixed = fix(source, settings, "VL405").text
     assert fixed.endswith('logging.Formatter(fmt="[%(correlation_id)s] %(levelname)s %(message)s"))\n')

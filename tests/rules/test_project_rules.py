@@ -109,14 +109,14 @@ def test_vl7_on_named_files_judge_absences_against_the_whole_project(
         "app/core/context.py": 'from contextvars import ContextVar\n\ncorrelation_id = ContextVar("correlation_id")\n',
     }
     root = write_project(tmp_path, files)
-    assert check(root, monkeypatch, "VL7") == ["app/core/context.py:1:1 VL701", "app/main.py:1:1 VL702"]
+    assert check(root, monkeypatch, "VL7") == ["app/core/context.py:3:18 VL701", "app/main.py:1:1 VL702"]
     # Named files (pre-commit) are settled against every file of the project: what a full run says.
     assert check(root, monkeypatch, "VL7", ["app/main.py", "app/core/context.py"]) == [
-        "app/core/context.py:1:1 VL701",
+        "app/core/context.py:3:18 VL701",
         "app/main.py:1:1 VL702",
     ]
     # From a subfolder, `..` is the root: the whole project again (paths shown relative to the cwd).
-    assert check(root / "app", monkeypatch, "VL7", [".."]) == ["core/context.py:1:1 VL701", "main.py:1:1 VL702"]
+    assert check(root / "app", monkeypatch, "VL7", [".."]) == ["core/context.py:3:18 VL701", "main.py:1:1 VL702"]
 
 
 def test_vl701_judges_the_logging_module_even_when_passed_alone(
@@ -128,7 +128,7 @@ def test_vl701_judges_the_logging_module_even_when_passed_alone(
     }
     root = write_project(tmp_path, files)
     expected = [
-        "app/core/logging.py:1:1 VL701 The correlation-id `ContextVar` is named `request_id`; "
+        "app/core/logging.py:3:14 VL701 The correlation-id `ContextVar` is named `request_id`; "
         "name it `correlation_id` (§6.1)"
     ]
     assert messages(root, monkeypatch, "VL701", ["app/core/logging.py"]) == expected

@@ -15,6 +15,7 @@ report each row; ``tests/rules/test_async_rules.py`` checks they are those rules
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -96,6 +97,8 @@ BLOCKING: dict[str, str] = {
             "chmod chown",
         )
     },
+    "glob.glob": FILE_IO,
+    "glob.iglob": FILE_IO,
     "zipfile.ZipFile": FILE_IO,
     "tarfile.open": FILE_IO,
     "tarfile.TarFile": FILE_IO,
@@ -152,6 +155,11 @@ class BlockingCall:
     """The sync client class or factory, for a method call on a client instance."""
 
 
+PATH = "path"
+"""What ``_Returns`` holds for a function annotated ``-> Path`` (a client's qualified name otherwise)."""
+_PROPERTIES = frozenset({"property", "cached_property"})
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+
 _UNSEEN: Final = BlockingCall("", "")
 """Marks a call not matched yet in the per-file cache (``None`` caches "no blocking call")."""
 
@@ -195,6 +203,9 @@ class BlockingCalls(Analysis):
         self._client_names: dict[int, dict[str, str]] = {}
         self._awaited: set[int] = set()
         self._cache: dict[int, BlockingCall | None] = {}
+        # Per scope (the module for its functions, a class for its methods): function name ->
+        # (``PATH`` or the client its return annotation names, whether it is `async`).
+        self._returns: dict[int, dict[str, tuple[str, bool]]] = {}
 
     # Imports anywhere in the file: a call is resolved (with the scope scan that shadowing needs)
     # only when some import of its first name could make it a blocking call.
@@ -233,6 +244,81 @@ class BlockingCalls(Analysis):
             return dotted == "open"
         table = self.table
         return any((f"{target}.{rest}" if rest else target) in table for target in targets) or dotted == "open"
+
+    # Functions and methods whose return annotation is a `Path` or a sync client: their calls'
+    # results are, as a value assigned (`client = self.get_client()`) or as a receiver. Read from
+    # the definitions' own lines when the module or class is entered, so that a method defined
+    # below its caller counts too (a look at the body's statements, not another walk).
+    def visit_Module(self, node: cst.Module) -> None:
+        """Note the module's functions annotated to return a ``Path`` or a sync client."""
+        self._note_returns(node, node.body)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """Note the methods annotated to return a ``Path`` or a sync client (properties as attributes)."""
+        if isinstance(node.body, cst.IndentedBlock):
+            self._note_returns(node, node.body.body)
+
+    def _note_returns(self, scope: cst.CSTNode, body: Sequence[cst.CSTNode]) -> None:
+        for statement in body:
+            if type(statement) is not cst.FunctionDef or statement.returns is None:
+                continue
+            annotation = self._not_none(statement.returns.annotation)
+            tail = _tail(annotation)
+            if tail is None or (tail not in _PATH_TAILS and tail not in self._client_tails):
+                continue  # most functions: nothing to resolve
+            kind = PATH if self._is_path_class(annotation) else self._client_class(annotation)
+            if kind is None:
+                continue
+            name = statement.name.value
+            if type(scope) is cst.ClassDef and any(_tail(d.decorator) in _PROPERTIES for d in statement.decorators):
+                # `self.client` of a property is the value it returns.
+                if kind == PATH:
+                    self._path_names.setdefault(id(scope), set()).add(f"self.{name}")
+                else:
+                    self._client_names.setdefault(id(scope), {})[f"self.{name}"] = kind
+                continue
+            self._returns.setdefault(id(scope), {})[name] = (kind, statement.asynchronous is not None)
+
+    def _not_none(self, annotation: cst.BaseExpression) -> cst.BaseExpression:
+        """``X`` of ``X | None``, ``None | X`` or ``Optional[X]`` (a function that may return no
+        path still returns paths)."""
+        if type(annotation) is cst.BinaryOperation and type(annotation.operator) is cst.BitOr:
+            left, right = annotation.left, annotation.right
+            if type(right) is cst.Name and right.value == "None":
+                return left
+            if type(left) is cst.Name and left.value == "None":
+                return right
+        elif type(annotation) is cst.Subscript and _tail(annotation.value) == "Optional":
+            elements = annotation.slice
+            if (
+                len(elements) == 1
+                and type(elements[0].slice) is cst.Index
+                and self.context.scope.qualified_name(annotation.value)
+                in ("typing.Optional", "typing_extensions.Optional")
+            ):
+                return elements[0].slice.value
+        return annotation
+
+    def _returned(self, node: cst.BaseExpression) -> str | None:
+        """What a call of a project function or method (of the same class) returns, by its
+        annotation: ``PATH``, a client's name, or None. A coroutine function's result counts
+        only when awaited, a plain function's only when not."""
+        awaited = type(node) is cst.Await
+        call = node.expression if type(node) is cst.Await else node
+        if type(call) is not cst.Call or not self._returns:
+            return None
+        func = call.func
+        attribute = _self_attribute(func)
+        if attribute is not None:
+            owner = self._class_frame()
+            found = self._returns.get(id(owner), {}).get(attribute) if owner is not None else None
+        elif type(func) is cst.Name and self.context.scope.frames:
+            found = self._returns.get(id(self.context.scope.frames[0].node), {}).get(func.value)
+        else:
+            return None
+        if found is None or found[1] != awaited:
+            return None
+        return found[0]
 
     def visit_Await(self, node: cst.Await) -> None:
         """Note awaited calls: ``await path.read_text()`` is an async path library's."""
@@ -308,6 +394,13 @@ class BlockingCalls(Analysis):
         return qualified if qualified in self._clients else None
 
     def _client_value(self, value: cst.BaseExpression) -> str | None:
+        if type(value) is cst.BooleanOperation:
+            return self._client_value(value.left) or self._client_value(value.right)
+        if type(value) is cst.IfExp:
+            return self._client_value(value.body) or self._client_value(value.orelse)
+        returned = self._returned(value)
+        if returned is not None:
+            return returned if returned != PATH else None
         return self._client_class(value.func) if type(value) is cst.Call else None
 
     def _lookup(self, table: dict[int, set[str]] | dict[int, dict[str, str]], name: str) -> object:
@@ -333,6 +426,9 @@ class BlockingCalls(Analysis):
             if isinstance(receiver, cst.Name):
                 found = self._lookup(self._client_names, receiver.value)
                 return found if isinstance(found, str) else None
+            if type(receiver) is cst.Call or type(receiver) is cst.Await:
+                returned = self._returned(receiver)
+                return returned if returned != PATH else None
             if not isinstance(receiver, cst.Attribute):
                 return None
             receiver = receiver.value
@@ -345,7 +441,16 @@ class BlockingCalls(Analysis):
     def _is_path_value(self, node: cst.BaseExpression) -> bool:
         while type(node) is cst.BinaryOperation and type(node.operator) is cst.Divide:
             node = node.left
-        if type(node) is cst.Call:
+        if type(node) is cst.BooleanOperation:
+            # `root or Path("data")`: whichever it is, the attribute is used as a path.
+            return self._is_path_value(node.left) or self._is_path_value(node.right)
+        if type(node) is cst.IfExp:
+            return self._is_path_value(node.body) or self._is_path_value(node.orelse)
+        if type(node) is cst.Call or type(node) is cst.Await:
+            if self._returned(node) == PATH:
+                return True
+            if not isinstance(node, cst.Call):
+                return False
             if type(node.func) is cst.Attribute and node.func.attr.value in ("resolve", "absolute", "joinpath"):
                 return self._is_path_value(node.func.value)
             return self._is_path_class(node.func)
@@ -370,7 +475,7 @@ class BlockingCalls(Analysis):
         func = call.func
         if type(func) is cst.Attribute:
             tail = func.attr.value
-            if self._client_names:
+            if self._client_names or self._returns:
                 client = self._client_of(func.value)
                 if client is not None:
                     return BlockingCall(HTTP, f"{client}.{tail}", client)

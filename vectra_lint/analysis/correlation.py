@@ -175,6 +175,7 @@ class CorrelationAnalysis(Analysis):
         self._found = _Collected()
         self._header_constants: set[str] = set()
         self._facts: CorrelationFacts | None = None
+        self._context_var_nodes: dict[str, tuple[cst.Call, cst.CSTNode | None]] = {}
 
     # Module-level bindings: ContextVars and constants naming the header.
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -197,6 +198,7 @@ class CorrelationAnalysis(Analysis):
             if self.context.scope.qualified_name(value.func) == CONTEXT_VAR:
                 given = _string(value.args[0].value) if value.args else None
                 self._found.context_vars.append((name, given or ""))
+                self._context_var_nodes.setdefault(name, (value, self.context.current_statement))
 
     # Middleware units.
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -316,6 +318,11 @@ class CorrelationAnalysis(Analysis):
     def facts(self) -> object:
         """This file's :class:`CorrelationFacts` (``None`` when there is nothing to tell)."""
         return self._facts
+
+    def context_var_node(self, name: str) -> tuple[cst.Call, cst.CSTNode | None] | None:
+        """The ``ContextVar(...)`` call first bound to the module-level ``name``, and its statement
+        (for the rules' ``finish``: where a finding about that variable goes)."""
+        return self._context_var_nodes.get(name)
 
     def file_facts(self) -> CorrelationFacts:
         """The facts, once the walk is over (for the rules' ``finish``)."""

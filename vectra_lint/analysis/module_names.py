@@ -86,26 +86,34 @@ def module_names(relative: str, root: Path) -> tuple[str, ...]:
 
 def package_base(relative: str, root: Path) -> str | None:
     """The folder that holds the file's topmost package (the one that must be on ``sys.path``),
-    or None when the file is in no package."""
+    or None when the file is in no package, or when the root already provides that package
+    (at its top, or through folders without ``__init__.py``: namespace packages)."""
     parts = _parts(relative)
     depth = _package_depth(parts, relative, root)
     if depth == 0:
         return None
-    prefix = "/" if relative.startswith("/") else str(root)
     directory = parts[:-1]
-    return os.path.join(prefix, *directory[: len(directory) - depth])
+    above = directory[: len(directory) - depth]
+    if not relative.startswith(("/", "..")) and all(part.isidentifier() for part in above):
+        # `app/core/utils/__init__.py` under a namespace `app/core` is `app.core.utils`: taking
+        # `app/core` for a `sys.path` entry would make its `logging.py` shadow the standard library.
+        return None
+    prefix = "/" if relative.startswith("/") else str(root)
+    return os.path.join(prefix, *above)
 
 
 class ProjectModules:
     """Decides whether a dotted module name belongs to the project or is a library.
 
     A top-level name is the project's when a folder or ``.py`` file of that name exists in the
-    root, in ``root/src``, or beside the topmost package of a checked file; everything else
-    (standard library, installed packages) is external.
+    root, in ``root/src``, or beside the topmost package of a checked file that the root does not
+    provide (``django-5.1/django``); everything else (standard library, installed packages, a
+    ``logging.py`` in a namespace folder) is external.
     """
 
     def __init__(self, root: Path, bases: tuple[str, ...] = ()) -> None:
-        """Index the checked modules by dotted name."""
+        """Look for top-level names in the root, ``src`` and the ``bases`` (the folders holding
+        topmost packages that the root does not provide: ``package_base``)."""
         self._bases = tuple(dict.fromkeys([os.path.join(str(root), folder) for folder in SOURCE_FOLDERS] + list(bases)))
         self._known: dict[str, bool] = {}
 

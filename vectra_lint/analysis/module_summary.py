@@ -14,7 +14,7 @@ import libcst as cst
 from vectra_lint.analysis.blocking_calls import OFFLOADERS, BlockingCalls
 from vectra_lint.analysis.module_names import is_package_file, module_names, package_base
 from vectra_lint.engine.context import FileContext
-from vectra_lint.engine.scope import dotted_name
+from vectra_lint.engine.scope import ScopeTracker, dotted_name
 from vectra_lint.engine.walker import iter_nodes
 from vectra_lint.rule import Analysis, IntOption
 
@@ -79,6 +79,13 @@ class ModuleFacts(TypedDict):
     functions: dict[str, FunctionFacts]
     code_refs: tuple[str, ...]
     """Names (as written) used as error codes: ``error_code=NAME``, ``error_code = NAME``."""
+    import_targets: tuple[str, ...]
+    """Every import in the file, at any depth (a test imports inside its functions too), as the
+    full dotted target: ``import a.b`` -> ``a.b``, ``from a import b`` -> ``a.b``, ``from . import
+    b`` -> ``.b`` (``imports`` keeps only the module-level bindings). See ``import_target_names``."""
+    positional_code_refs: tuple[tuple[str, str, bool], ...]
+    """Names passed at the error-code position of an exception call, with the callee as
+    ``code_callee`` gives it: they are codes only when the callee is a Vectra exception."""
 
 
 def base_name(node: cst.BaseExpression) -> str | None:
@@ -130,9 +137,45 @@ def error_code_arguments(call: cst.Call, position: int) -> list[cst.BaseExpressi
     return found
 
 
+def is_keyword_value(call: cst.Call, value: cst.BaseExpression) -> bool:
+    """Whether ``value`` (one of ``error_code_arguments``) is passed as ``error_code=``."""
+    return any(arg.value is value and arg.keyword is not None for arg in call.args)
+
+
+def code_callee(scope: ScopeTracker, func: cst.BaseExpression) -> tuple[str, bool]:
+    """How the project index finds the class an exception call builds (``ProjectIndex.reads_code_position``):
+    (its qualified import, True) when an import binds it, in any scope; (the name as written, False)
+    for a module-level name or an unbound one; ("", False) when a function or class body binds it
+    (a local class or a parameter: not followed)."""
+    imported = scope.imported_name(func)
+    if imported is not None:
+        return imported, True
+    dotted = dotted_name(func)
+    if dotted is None:
+        return "", False
+    head = dotted.split(".", 1)[0]
+    if any(head in scope.bindings(frame.node).other for frame in scope.frames[1:]):
+        return "", False
+    return dotted, False
+
+
 def error_code_position(context: FileContext) -> int:
     """The configured position of the error code in exception calls (VL304's option)."""
     return context.settings.option(CODE_POSITION_RULE, CODE_POSITION)
+
+
+def import_target_names(node: cst.Import | cst.ImportFrom) -> list[str]:
+    """The full dotted targets of an import statement (``ModuleFacts.import_targets``); a star
+    import names its module."""
+    if isinstance(node, cst.Import):
+        return [dotted_name(alias.name) or "" for alias in node.names]
+    base = _import_target(node)
+    if isinstance(node.names, cst.ImportStar):
+        return [base]
+    return [
+        f"{base}.{name}" if base and not base.endswith(".") else f"{base}{name}"
+        for name in (dotted_name(alias.name) or "" for alias in node.names)
+    ]
 
 
 def _import_target(module: cst.ImportFrom) -> str:
@@ -162,6 +205,8 @@ class ModuleSummary(Analysis):
         self._calls: dict[str, list[str]] = {}
         self._blocking_calls: dict[str, list[tuple[str, str, str]]] = {}
         self._code_refs: list[str] = []
+        self._import_targets: list[str] = []
+        self._positional_refs: list[tuple[str, str, bool]] = []
         self.offloaded: set[int] = set()
         """Calls inside the arguments of ``asyncio.to_thread``/``run_in_executor``: they are not made on the loop."""
         self._position = error_code_position(context)
@@ -188,6 +233,7 @@ class ModuleSummary(Analysis):
 
     def visit_Import(self, node: cst.Import) -> None:
         """Record module-level ``import x``."""
+        self._import_targets.extend(import_target_names(node))
         if not self._at_module_level():
             return
         for alias in node.names:
@@ -200,6 +246,7 @@ class ModuleSummary(Analysis):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         """Record module-level ``from x import y``."""
+        self._import_targets.extend(import_target_names(node))
         if not self._at_module_level():
             return
         base = _import_target(node)
@@ -325,8 +372,12 @@ class ModuleSummary(Analysis):
             arguments = error_code_arguments(node, self._position)
             for value in arguments:
                 reference = dotted_name(value)
-                if reference is not None and reference != "None":
+                if reference is None or reference == "None":
+                    continue
+                if is_keyword_value(node, value):
                     self._code_refs.append(reference)
+                else:
+                    self._positional_refs.append((reference, *code_callee(self.context.scope, func)))
         else:
             arguments = []
         self._last_call = key
@@ -382,6 +433,8 @@ class ModuleSummary(Analysis):
             constants=self._constants,
             functions=functions,
             code_refs=tuple(dict.fromkeys(self._code_refs)),
+            import_targets=tuple(dict.fromkeys(self._import_targets)),
+            positional_code_refs=tuple(dict.fromkeys(self._positional_refs)),
         )
 
     def facts(self) -> object:

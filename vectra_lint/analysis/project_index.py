@@ -344,12 +344,33 @@ class ProjectIndex:
         if self._code_constants is None:
             used: set[tuple[str, str]] = set()
             for path, facts in self.modules.items():
-                for reference in facts["code_refs"]:
+                references = list(facts["code_refs"])
+                references += [
+                    reference
+                    for reference, callee, imported in facts["positional_code_refs"]
+                    if self.reads_code_position(path, callee, imported) is not Tri.NO
+                ]
+                for reference in references:
                     symbol = self.resolve(path, reference)
                     if symbol is not None and symbol.kind is SymbolKind.CONSTANT:
                         used.add((symbol.module, symbol.name))
             self._code_constants = frozenset(used)
         return self._code_constants
+
+    def reads_code_position(self, path: str, callee: str, imported: bool) -> Tri:
+        """Whether a call of ``callee`` (``module_summary.code_callee`` in the file ``path``) passes
+        its error code positionally: a Vectra exception, or a name that cannot be resolved, does
+        (YES); any other class (a builtin or library exception, a project one outside the
+        hierarchy: ``OSError(2, "No such file")``) does not (NO)."""
+        if not callee:
+            return Tri.YES
+        symbol = self.resolve_import(path, callee) if imported else self.resolve(path, callee)
+        if symbol is None:
+            return Tri.YES
+        vectra = self.flags(symbol).vectra
+        if vectra is Tri.NO or vectra is Tri.DEFER:
+            return vectra
+        return Tri.YES
 
     # Blocking call chains (VL207).
     def call_target(self, path: str, caller: str | None, callee: str) -> Symbol | None:

@@ -18,33 +18,84 @@ LAYER_FOLDERS: dict[str, tuple[str, ...]] = {
     "workers": ("workers", "tasks", "jobs"),
 }
 CONFIG_FILES = ("config.py", "settings.py")
+# Folders whose config.py or settings.py is the configuration module (r2r keeps it in core/main/).
+CONFIG_HOMES = ("core", "config", "settings", "main")
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg")
+
+
+def _walk(root: Path) -> tuple[set[str], list[str], list[str]]:
+    """The folders holding Python files (with their ancestors), the config modules and the
+    ``config`` packages under ``root``, root-relative; other projects' folders are not entered."""
+    skip = set(DEFAULT_EXCLUDE)
+    with_python: set[str] = set()
+    config_files: list[str] = []
+    config_packages: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        relative = Path(folder).relative_to(root).as_posix()
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in skip
+            and not d.startswith(".")
+            and d != "tests"
+            and not any(os.path.isfile(os.path.join(folder, d, marker)) for marker in PROJECT_MARKERS)
+        )
+        if not any(file.endswith(".py") for file in files):
+            continue
+        parts = relative.split("/") if relative != "." else []
+        with_python.update("/".join(parts[:end]) for end in range(1, len(parts) + 1))
+        name = os.path.basename(folder)
+        if name == "config" and relative != ".":
+            config_packages.append(f"{relative}/**")
+        elif name in CONFIG_HOMES:
+            config_files.extend(f"{relative}/{file}" for file in CONFIG_FILES if file in files)
+    return with_python, config_files, config_packages
 
 
 def detect_layers(root: Path) -> dict[str, list[str]]:
     """Layer name -> globs (relative to ``root``) for the folders and config modules found.
 
     The outermost folder of each name wins (``app/api/**`` covers ``app/api/v1/routes``); only
-    folders that hold Python files count.
+    folders that hold Python files count. Globs never overlap: a layer folder inside another
+    layer's folder is taken out of it (``!app/api/models/**``), and a ``models`` folder inside the
+    routes is the API's Pydantic models, so ``schemas``.
     """
-    found: dict[str, list[str]] = {name: [] for name in DEFAULT_LAYERS}
-    skip = set(DEFAULT_EXCLUDE)
-    with_python: set[str] = set()
-    config_files: list[str] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith(".") and d != "tests")
-        relative = Path(folder).relative_to(root).as_posix()
-        if any(file.endswith(".py") for file in files):
-            parts = relative.split("/") if relative != "." else []
-            with_python.update("/".join(parts[:end]) for end in range(1, len(parts) + 1))
-        if os.path.basename(folder) in ("core", "config", "settings"):
-            config_files.extend(f"{relative}/{file}" for file in CONFIG_FILES if file in files)
-    for relative in sorted(with_python):
+    with_python, config_files, config_packages = _walk(root)
+    folders: list[tuple[str, str]] = []  # (relative folder, layer), outermost first
+    for relative in sorted(with_python, key=lambda path: (path.count("/"), path)):
         name = relative.rsplit("/", 1)[-1]
-        for layer, names in LAYER_FOLDERS.items():
-            if name in names and not any(relative.startswith(glob[: -len("**")]) for glob in found[layer]):
-                found[layer].append(f"{relative}/**")
-    found["config"] = config_files
+        layer = next((layer for layer, names in LAYER_FOLDERS.items() if name in names), None)
+        if layer is None:
+            continue
+        outer = next((pair for pair in folders if relative.startswith(pair[0] + "/")), None)
+        if outer is not None and outer[1] == layer:
+            continue  # already covered by the outer folder of the same layer
+        if outer is not None and outer[1] == "routes" and layer == "models":
+            layer = "schemas"
+        folders.append((relative, layer))
+    found: dict[str, list[str]] = {name: [] for name in DEFAULT_LAYERS}
+    for relative, layer in folders:
+        found[layer].append(f"{relative}/**")
+    for relative, layer in folders:
+        outer = next((pair for pair in folders if relative.startswith(pair[0] + "/") and pair[1] != layer), None)
+        if outer is not None:
+            found[outer[1]].append(f"!{relative}/**")
+    found["config"] = config_files + config_packages
     return {layer: globs for layer, globs in found.items() if globs}
+
+
+def sub_projects(root: Path) -> list[str]:
+    """Folders below ``root`` (root-relative) that are projects of their own (a ``pyproject.toml``
+    or ``setup.cfg``) with layer folders in them: a monorepo's backend."""
+    found = []
+    skip = set(DEFAULT_EXCLUDE)
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith(".") and d != "node_modules")
+        if folder != str(root) and any(marker in files for marker in PROJECT_MARKERS):
+            dirs[:] = []  # its own sub-projects are its business
+            if detect_layers(Path(folder)):
+                found.append(Path(folder).relative_to(root).as_posix())
+    return found
 
 
 def _toml_list(values: list[str]) -> str:

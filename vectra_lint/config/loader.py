@@ -52,7 +52,9 @@ _TOP_KEYS = {
     "layers",
     "names",
     "rules",
+    "severity",
 }
+LEVELS = ("error", "warning", "info")
 _NAME_KEYS = {
     "exception-base": "exception_base",
     "functional-base": "functional_base",
@@ -162,6 +164,15 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
     ruff_ignore += registry.ruff_opt_outs(select, extend)
     # A Ruff rule that reports what one of ours does would report the same finding a second time.
     ruff_ignore += tuple(code for rule in registry.all_rules() if rule.code in enabled for code in rule.ruff_duplicates)
+    severity: list[tuple[str, str]] = []
+    raw_severity = table.get("severity", {})
+    if not isinstance(raw_severity, dict):
+        raise ConfigError(f"{where}.severity: expected a table of code = level ({', '.join(LEVELS)})")
+    for selector, level in raw_severity.items():
+        _selectors([selector], f"{where}.severity")
+        if level not in LEVELS:
+            raise ConfigError(f"{where}.severity.{selector}: expected one of {', '.join(LEVELS)}, got {level!r}")
+        severity.append((_as_code(selector), level))
     return Settings(
         root=root,
         enabled=enabled,
@@ -175,6 +186,12 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
         ruff_selected=registry.ruff_selectors(select, extend),
         ruff_ignored=ruff_ignore,
         line_length=line_length,
+        severity=tuple(severity),
+        default_severity=tuple(
+            (rule.code, rule.severity)
+            for rule in registry.all_rules()
+            if rule.code in enabled and rule.severity != "error"
+        ),
         baseline=root / baseline if baseline else None,
     )
 

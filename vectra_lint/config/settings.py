@@ -58,6 +58,11 @@ class Settings:
     """Ruff codes or prefixes (E, W, E501, ...) to run through Ruff; empty: Ruff is not run."""
     ruff_ignored: tuple[str, ...] = ()
     line_length: int = 120
+    severity: tuple[tuple[str, str], ...] = ()
+    """(code or prefix, level) from ``[tool.vectra-lint] severity``; the longest match wins."""
+    default_severity: tuple[tuple[str, str], ...] = ()
+    """(code, level) of the enabled rules whose own ``severity`` is not ``error`` (resolved with
+    the rules, so that reporting needs no rule imported)."""
     baseline: Path | None = None
     """The baseline file of the config (``pipeline/baseline.py``); the CLI filters with it."""
     whole_project: bool = False
@@ -87,6 +92,14 @@ class Settings:
         return tuple(
             (pathspec.PathSpec.from_lines("gitignore", [glob]), codes) for glob, codes in self.per_file_ignores
         )
+
+    def severity_of(self, code: str) -> str:
+        """The level findings of ``code`` are shown at: the longest configured prefix, else the
+        rule's own severity, else ``error``."""
+        matches = [(len(prefix), level) for prefix, level in self.severity if code.startswith(prefix)]
+        if matches:
+            return max(matches)[1]
+        return next((level for known, level in self.default_severity if known == code), "error")
 
     def ignored_in(self, relative_path: str) -> frozenset[str]:
         """Codes and code prefixes that per-file-ignores switch off for this path."""

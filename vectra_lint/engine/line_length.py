@@ -1,4 +1,5 @@
-"""Keeping fixed lines within the line length (a fix must not leave a new E501 finding).
+"""Keeping fixed lines within the line length (a fix must not leave a new E501 finding, nor
+make a line that is already too long longer).
 
 A fix that lengthens a line (``print(x)`` -> ``logger.info(x)``, ``exc_info=True`` added) may push
 it past the limit. The engine then breaks the replaced call the way a formatter would (the
@@ -15,8 +16,15 @@ import libcst as cst
 from vectra_lint.diagnostics import Edit
 
 
-def _long_lines(text: str, limit: int) -> int:
-    return sum(1 for line in text.splitlines() if len(line) > limit)
+def _long_lines(text: str, limit: int) -> tuple[int, int]:
+    """How many lines pass ``limit``, and the length of the longest one that does (0: none).
+
+    A trailing comma is not counted in a line's length: it is what a formatter adds when it puts
+    one argument per line, so that a message already too long for any layout keeps its own line.
+    """
+    lengths = [len(line[:-1] if line.endswith(",") else line) for line in text.splitlines()]
+    long = [length for length in lengths if length > limit]
+    return len(long), max(long, default=0)
 
 
 def _lines_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -38,7 +46,10 @@ def adds_long_lines(text: str, edits: Sequence[Edit], limit: int) -> bool:
         pieces.append(edit.content)
         position = edit.end
     pieces.append(text[position:last])
-    return _long_lines("".join(pieces), limit) > _long_lines(text[first:last], limit)
+    after, longest_after = _long_lines("".join(pieces), limit)
+    before, longest_before = _long_lines(text[first:last], limit)
+    # More long lines, or a line already too long made longer (`exc_info=True` after it).
+    return after > before or longest_after > longest_before
 
 
 def break_call(node: cst.CSTNode, indent: str, one_per_line: bool) -> cst.CSTNode | None:

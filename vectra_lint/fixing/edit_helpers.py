@@ -390,3 +390,82 @@ class AwaitablePositions(Analysis):
         """A call that is a returned value."""
         if type(node.value) is cst.Call:
             self._positions.add(id(node.value))
+
+
+def _comment_lines(whitespace: cst.BaseParenthesizableWhitespace | cst.MaybeSentinel) -> list[cst.EmptyLine]:
+    """The comment lines (not the blank ones) of a parenthesized whitespace."""
+    if not isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return []
+    return [line for line in whitespace.empty_lines if line.comment is not None]
+
+
+def _trailing_comment(whitespace: cst.BaseParenthesizableWhitespace | cst.MaybeSentinel) -> cst.TrailingWhitespace:
+    """The end of a line in a parenthesized whitespace, with its comment if any (``x,  # why``)."""
+    if isinstance(whitespace, cst.ParenthesizedWhitespace) and whitespace.first_line.comment is not None:
+        return whitespace.first_line
+    return cst.TrailingWhitespace()
+
+
+def _has_comment(whitespace: cst.BaseParenthesizableWhitespace | cst.MaybeSentinel) -> bool:
+    return bool(_comment_lines(whitespace)) or _trailing_comment(whitespace).comment is not None
+
+
+def _new_line(
+    end: cst.TrailingWhitespace, comments: Sequence[cst.EmptyLine], indent: str
+) -> cst.ParenthesizedWhitespace:
+    """A line break inside brackets: the end of the line, comment lines, then ``indent`` more than the statement."""
+    return cst.ParenthesizedWhitespace(
+        first_line=end, empty_lines=comments, indent=True, last_line=cst.SimpleWhitespace(indent)
+    )
+
+
+def add_keyword_argument(call: cst.Call, arg: cst.Arg, indent: str) -> cst.Call:
+    """``call`` with the keyword argument ``arg`` added last, laid out as a formatter lays out
+    the result: with a magic trailing comma (or a comment between the arguments), one argument per
+    line at the arguments' indentation (``indent`` deeper than the statement when they were not on
+    lines of their own), each keeping its comments, with a trailing comma and the closing
+    parenthesis on its own line; otherwise on one line (broken by the engine when
+    that line is too long: ``engine/line_length.py``). Blank lines between the arguments go."""
+    last = call.args[-1] if call.args else None
+    separators: list[cst.BaseParenthesizableWhitespace | cst.MaybeSentinel] = [call.whitespace_before_args]
+    for old in call.args:
+        separators.append(old.whitespace_after_arg)
+        if isinstance(old.comma, cst.Comma):
+            separators += [old.comma.whitespace_before, old.comma.whitespace_after]
+    magic = last is not None and isinstance(last.comma, cst.Comma)
+    if not magic and not any(_has_comment(whitespace) for whitespace in separators):
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        joined = [old.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""), comma=comma) for old in call.args]
+        return call.with_changes(whitespace_before_args=cst.SimpleWhitespace(""), args=[*joined, arg])
+    # The arguments' and the closing parenthesis's own indentation when they already sit on their
+    # own lines (a call nested in another one is deeper than the statement).
+    opening = call.whitespace_before_args
+    if isinstance(opening, cst.ParenthesizedWhitespace) and opening.indent:
+        indent = opening.last_line.value
+    closer = ""
+    if last is not None:
+        before_closing = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else last.whitespace_after_arg
+        if isinstance(before_closing, cst.ParenthesizedWhitespace) and before_closing.indent:
+            closer = before_closing.last_line.value
+    laid_out: list[cst.Arg] = []
+    for old in call.args:
+        # What followed the argument: its comma's whitespace, or (the last one, without a comma)
+        # the whitespace before the closing parenthesis.
+        after = old.comma.whitespace_after if isinstance(old.comma, cst.Comma) else old.whitespace_after_arg
+        # Comment lines before the closing parenthesis stay there, after the new argument.
+        comments = [] if old is last else _comment_lines(after)
+        new_line = _new_line(_trailing_comment(after), comments, indent)
+        laid_out.append(
+            old.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""), comma=cst.Comma(whitespace_after=new_line))
+        )
+    closing_comments: list[cst.EmptyLine] = []
+    if last is not None:
+        after = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else last.whitespace_after_arg
+        closing_comments = [
+            line.with_changes(indent=True, whitespace=cst.SimpleWhitespace(indent)) for line in _comment_lines(after)
+        ]
+    closing = cst.Comma(whitespace_after=_new_line(cst.TrailingWhitespace(), closing_comments, closer))
+    return call.with_changes(
+        whitespace_before_args=_new_line(_trailing_comment(opening), _comment_lines(opening), indent),
+        args=[*laid_out, arg.with_changes(comma=closing)],
+    )

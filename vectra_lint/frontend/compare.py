@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from vectra_lint.analysis.pydantic_models import FieldFacts, ModelIndex, PyType, ResolvedModel, wire_name
+from vectra_lint.config.settings import Settings
 from vectra_lint.frontend.typescript import FrontendModels, TsMember, TsType
 
 SUFFIXES = ("Read", "Response", "Public", "Out", "Schema")
@@ -46,6 +47,18 @@ def _alternatives(py: PyType) -> tuple[list[PyType], bool]:
     return rest, len(rest) != len(parts)
 
 
+def _split_literals(py: PyType) -> list[PyType]:
+    """A union's or a ``Literal``'s alternatives, each literal value on its own (in any order)."""
+    parts = [cast(PyType, part) for part in py[1:]] if py[0] == "union" else [py]
+    found: list[PyType] = []
+    for part in parts:
+        if part[0] == "literal":
+            found.extend(("literal", value) for value in part[1:])
+        else:
+            found.append(part)
+    return found
+
+
 @dataclass
 class Comparison:
     """Compares the types of one model file's fields with TypeScript (knows both sides' names)."""
@@ -64,8 +77,9 @@ class Comparison:
         if ts.kind == "name" and ts.name not in self.models.objects and ts.name not in self.models.enums:
             if kind != "ref" and ts.name != "Date":
                 return True  # an alias this reader does not follow (`type Id = string`)
-        if kind == "union":
-            alternatives = [cast(PyType, part) for part in py[1:]]
+        if kind == "union" or (kind == "literal" and len(py) > 2):
+            # `Literal["ok", "error"]` is the union `"ok" | "error"`: each value one alternative.
+            alternatives = _split_literals(py)
             options = ts.args if ts.kind == "union" else (ts,)
             return all(any(self.matches(a, o) for o in options) for a in alternatives) and all(
                 any(self.matches(a, o) for a in alternatives) for o in options
@@ -195,3 +209,76 @@ def differences(model: ResolvedModel, members: Mapping[str, TsMember], compariso
         if name not in wires:
             found.append(f"`{name}` there is not a field here")
     return found
+
+
+@dataclass(frozen=True)
+class RawEnumUse:
+    """A schema field typed with a project enum whose TypeScript counterpart holds raw values."""
+
+    model: str
+    field: str
+    ts: str
+    where: str
+    """The TS declaration, ``path:line``."""
+    text: str
+    """The TS member's type as written (``string``, ``"a" | "b"``)."""
+
+    def __str__(self) -> str:
+        """How the message names the use."""
+        return f"`{self.model}.{self.field}` is `{self.text}` in `{self.ts}` ({self.where})"
+
+
+def _raw_value(ts: TsType) -> bool:
+    """Whether a TS type holds bare values (``string``, ``number``, literals, a union of them)."""
+    if ts.kind == "union":
+        return all(_raw_value(option) for option in ts.args)
+    return ts.kind in ("string", "number", "literal")
+
+
+def _enum_fields(py: PyType, ts: TsType) -> list[tuple[str, TsType]]:
+    """The ``ref`` alternatives of a field's type, each with the TS type standing for it (lists unwrapped
+    on both sides)."""
+    alternatives, _nullable = _alternatives(py)
+    found: list[tuple[str, TsType]] = []
+    for alternative in alternatives:
+        side = ts
+        if alternative[0] == "list" and ts.kind == "list":
+            alternative, side = cast(PyType, alternative[1]), ts.args[0]
+        if alternative[0] == "ref":
+            found.append((str(alternative[1]), side))
+    return found
+
+
+def raw_enum_uses(
+    index: ModelIndex, models: FrontendModels, pairs: Mapping[str, str], settings: Settings
+) -> dict[tuple[str, str], list[RawEnumUse]]:
+    """For each project enum (file, name), the fields of `schemas` models with a TS counterpart that
+    use it where that counterpart holds raw values instead of a type of the enum's name."""
+    uses: dict[tuple[str, str], list[RawEnumUse]] = {}
+    for path in sorted(index.classes):
+        if "schemas" not in settings.layers_of(path):
+            continue
+        for name, facts in index.classes[path].items():
+            if facts["enum"]:
+                continue
+            model = index.model(path, name)
+            ts_name = counterpart(name, models, pairs) if model is not None else None
+            members = models.members(ts_name) if ts_name is not None else None
+            if model is None or ts_name is None or members is None:
+                continue
+            declaration = models.objects[ts_name]
+            for field in model.fields:
+                wire = wire_name(field, model.generator)
+                member = members.get(wire) if wire is not None else None
+                if member is None:
+                    continue
+                for dotted, ts in _enum_fields(field["type"], member.type):
+                    found = index.resolve_class(path, dotted)
+                    if not isinstance(found, tuple) or not _raw_value(ts):
+                        continue
+                    facts_of = index.classes.get(found[0], {}).get(found[1])
+                    if facts_of is not None and facts_of["enum"]:
+                        where = f"{declaration.path}:{declaration.line}"
+                        use = RawEnumUse(name, field["name"], ts_name, where, member.text)
+                        uses.setdefault(found, []).append(use)
+    return uses

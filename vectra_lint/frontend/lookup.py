@@ -24,6 +24,10 @@ FRONTEND_MODELS = StringOption(
     DEFAULT_MODELS,
     "The TypeScript models folder, relative to the project root or else to its parent (VL704 reads it too).",
 )
+PAIRS = StringsOption(
+    "pairs", (), 'Explicit counterparts, `"PythonName=TsName"` each, for names that differ otherwise.'
+)
+"""VL703's option; VL704 finds the schemas' counterparts with it too."""
 TRANSLATIONS_CODE = "VL706"
 TRANSLATIONS = StringsOption(
     "translations",

@@ -33,6 +33,8 @@ from vectra_lint.lsp.positions import Lines, Position
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
+    from vectra_lint.config.projects import Project as ConfigProject
+    from vectra_lint.config.projects import Projects
     from vectra_lint.config.settings import Settings
     from vectra_lint.diagnostics import Diagnostic
     from vectra_lint.pipeline.cache import ResultCache
@@ -63,11 +65,11 @@ _T = TypeVar("_T")
 
 @dataclass
 class _Settings:
-    """The settings of the files under one configuration, and what they were read from."""
+    """The settings of one project's files, and what they were read from."""
 
-    config: Path | None
-    root: Path
+    project: ConfigProject
     settings: Settings
+    """The project's, with ``whole_project`` set as ``check`` on part of the project sets it."""
     content: bytes | None
     """The configuration file's bytes when it was read: a change (an edit, a checkout) reloads it."""
 
@@ -110,6 +112,8 @@ class Server:
         self.initialized = False
         self.shut_down = False
         self.documents: dict[str, _Document] = {}
+        self.finder: Projects | None = None
+        """Which project each file is in (found again when settings may have moved)."""
         self.settings: dict[Path, _Settings] = {}
         """By project root."""
         self.projects: dict[Path, _Project] = {}
@@ -352,6 +356,7 @@ class Server:
 
     def reload(self) -> None:
         """Forget the settings and projects; check every open document again."""
+        self.finder = None
         self.settings.clear()
         self.projects.clear()
         self.told.clear()
@@ -473,37 +478,38 @@ class Server:
     def project_for(self, path: Path) -> _Project:
         """The project of ``path``'s settings (its facts loaded on first use)."""
         found = self._settings_for(path)
-        project = self.projects.get(found.root)
+        project = self.projects.get(found.project.root)
         if project is None or project.settings is not found:
-            project = self.projects[found.root] = _Project(found)
+            project = self.projects[found.project.root] = _Project(found)
         return project
 
     def _settings_for(self, path: Path) -> _Settings:
-        """The settings of ``path``: its nearest pyproject.toml with a ``[tool.vectra-lint]`` table,
-        read again when its bytes changed; the defaults (rooted as ``check`` roots them) outside any.
+        """The settings of ``path``'s project, found as ``check`` finds it (``config/projects.py``),
+        read again when its configuration file's bytes changed.
 
-        What was read before is kept by configuration file. This is the one place the server decides
+        What was read before is kept by project root. This is the one place the server decides
         which settings a file gets.
         """
         from dataclasses import replace
 
-        from vectra_lint.config.files import ConfigError, find_config, find_root
-        from vectra_lint.config.loader import Overrides, load
+        from vectra_lint.config.projects import Projects
 
-        config = find_config(path)
-        content = None
-        if config is not None:
-            try:
-                content = config.read_bytes()
-            except OSError as error:
-                raise ConfigError(f"{config}: {error.strerror or error}") from None
-        root = config.parent.resolve() if config is not None else find_root(path)
-        found = self.settings.get(root)
-        if found is not None and found.config == config and found.content == content:
-            return found
-        # The project phase sees every file of a configured project (as `check` on part of it does).
-        settings = replace(load(config, Overrides(), root), whole_project=config is not None)
-        found = self.settings[root] = _Settings(config, root, settings, content)
+        if self.finder is None:
+            self.finder = Projects(_make_settings)
+        project = self.finder.for_path(path)
+        content = _read_config(project.config)
+        found = self.settings.get(project.root)
+        if found is not None and found.project.config == project.config:
+            if found.content == content:
+                return found
+            # Changed since it was read (an edit, a checkout): look for every project again, as a
+            # table added or removed moves their roots.
+            self.finder = Projects(_make_settings)
+            project = self.finder.for_path(path)
+            content = _read_config(project.config)
+        # The project phase sees every file of the project (as `check` on part of it does).
+        settings = replace(project.settings, whole_project=project.marked)
+        found = self.settings[project.root] = _Settings(project, settings, content)
         return found
 
     def load_facts(self, project: _Project, path: Path) -> None:
@@ -515,7 +521,9 @@ class Server:
 
         settings = project.settings.settings
         if project.facts is None:
-            tasks = discover([settings.root], settings, settings.root).tasks if project.settings.config else []
+            known = project.settings.project
+            assert self.finder is not None
+            tasks = discover([known.root], self.finder, known.root, only=known).tasks if known.marked else []
             project.facts = {}
             project.unread = [task for task in tasks if task.path is not None and task.path != path]
             project.stale.clear()
@@ -528,7 +536,9 @@ class Server:
             return
         for stale_path in stale:
             project.facts.pop(_relative(stale_path, settings.root), None)
-        tasks = [task for task in discover(stale, settings, settings.root).tasks if task.path is not None]
+        assert self.finder is not None
+        found = discover(stale, self.finder, settings.root, only=project.settings.project).tasks
+        tasks = [task for task in found if task.path is not None]
         project.unread = [*tasks, *(task for task in project.unread if task.path not in stale)]
         self.read_some(project, FIRST_READ)
 
@@ -842,9 +852,28 @@ def _lint(task: Task, text: str, settings: Settings) -> tuple[tuple[Diagnostic, 
 def _cache(settings: _Settings) -> ResultCache:
     from vectra_lint.pipeline import cache as result_cache
 
-    tool = result_cache.tool_fingerprint()
-    digest = result_cache.settings_digest(settings.settings, tool)
-    return result_cache.ResultCache(settings.root / result_cache.CACHE_DIR, digest, settings.settings)
+    root = settings.project.root
+    return result_cache.ResultCache(root / result_cache.CACHE_DIR, settings.project.digest, settings.settings)
+
+
+def _make_settings(config: Path | None, root: Path) -> tuple[Settings, str]:
+    """A project's settings and their cache digest (``config/projects.py`` asks for them)."""
+    from vectra_lint.config.loader import Overrides, load
+    from vectra_lint.pipeline import cache as result_cache
+
+    settings = load(config, Overrides(), root)
+    return settings, result_cache.settings_digest(settings, result_cache.tool_fingerprint())
+
+
+def _read_config(config: Path | None) -> bytes | None:
+    from vectra_lint.config.files import ConfigError
+
+    if config is None:
+        return None
+    try:
+        return config.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{config}: {error.strerror or error}") from None
 
 
 def _docs_url(code: str, name: str) -> str | None:

@@ -160,8 +160,10 @@ class ResultCache:
         joins every key: no entry is reused once that changed.
         """
         self.directory = directory
+        self._project_inputs = ""
         if settings is not None:
             digest += disk_inputs.fingerprint(settings)
+            self._project_inputs = disk_inputs.project_fingerprint(settings)
         self.digest = digest
         self.base = directory / digest[:24]
 
@@ -197,7 +199,7 @@ class ResultCache:
 
     def project_key(self, keys: Iterable[tuple[str, str]], whole_project: bool) -> str:
         """The key of the project phase over exactly these (root-relative path, file key) pairs."""
-        digest = hashlib.sha256(f"{self.digest}\0{whole_project}".encode())
+        digest = hashlib.sha256(f"{self.digest}\0{whole_project}\0{self._project_inputs}".encode())
         for relative, key in sorted(keys):
             digest.update(f"\0{relative}\0{key}".encode())
         return digest.hexdigest()

@@ -12,6 +12,8 @@ from typing import Any
 import pathspec
 from pathspec.util import normalize_file
 
+from vectra_lint.config.files import ConfigError
+from vectra_lint.config.projects import Project, Projects, fallback_root
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing.files import LEFTOVER
 
@@ -37,6 +39,16 @@ class Discovery:
     errors: list[str]
     leftovers: list[Path] = field(default_factory=list)
     """Temporary files of a killed ``--fix`` run found in the folders walked."""
+    owner: dict[str, Project] = field(default_factory=dict)
+    """The project of each task, by its (real, absolute) path."""
+
+    def by_project(self) -> list[tuple[Project, list[Task]]]:
+        """The tasks grouped by project, projects in root order."""
+        groups: dict[str, tuple[Project, list[Task]]] = {}
+        for task in self.tasks:
+            project = self.owner[str(task.path)]
+            groups.setdefault(str(project.root), (project, []))[1].append(task)
+        return [groups[root] for root in sorted(groups)]
 
 
 def _relative(path: str, base: str) -> str | None:
@@ -146,10 +158,13 @@ class _Ignores:
 
     ``exempt`` is a folder named on the command line: as in Ruff, it is checked even when
     excluded, so the patterns that exclude it (or a folder above it) do not apply below it.
+    ``.gitignore`` files are read from ``gitignore_top`` down (the git top of a project in a
+    monorepo: the repository's own ignores apply to every project in it).
     """
 
-    def __init__(self, settings: Settings, exempt: str | None = None) -> None:
+    def __init__(self, settings: Settings, exempt: str | None = None, gitignore_top: str | None = None) -> None:
         self.root = str(settings.root)
+        self.top = gitignore_top if gitignore_top is not None else self.root
         # Any: the pattern class, which nothing here looks at.
         self.exclude: pathspec.PathSpec[Any] = pathspec.PathSpec.from_lines("gitignore", settings.exclude)
         self.exempt = exempt
@@ -160,10 +175,10 @@ class _Ignores:
         self._specs: dict[str, GitIgnores] = {}
 
     def specs_for(self, folder: str) -> GitIgnores:
-        """The .gitignore files that apply inside ``folder`` (those of the root and below only)."""
+        """The .gitignore files that apply inside ``folder`` (those of the top and below only)."""
         found = self._specs.get(folder)
         if found is None:
-            relative = _relative(folder, self.root)
+            relative = _relative(folder, self.top)
             if not self.gitignore or relative is None:
                 found = ()
             else:
@@ -190,22 +205,60 @@ class _Ignores:
         return False
 
 
-def discover(paths: Iterable[Path], settings: Settings, cwd: Path, force_exclude: bool = False) -> Discovery:
-    """Python files under ``paths``. A file named directly is checked even when excluded, unless
-    ``force_exclude`` (as pre-commit hooks use: they pass every changed file by name)."""
-    ignores = _Ignores(settings)
+class _Owners:
+    """The project of each folder walked, and that project's ignores (one per project and exempt
+    folder): in a monorepo, a folder below another project's root follows its own settings."""
+
+    def __init__(self, projects: Projects) -> None:
+        self.projects = projects
+        self._ignores: dict[tuple[int, str | None], _Ignores] = {}
+
+    def ignores(self, project: Project, exempt: str | None = None) -> _Ignores:
+        # By identity: a config's project and the defaults guessed for the same folder differ.
+        key = (id(project), exempt)
+        found = self._ignores.get(key)
+        if found is None:
+            top = self.projects.git_top(str(project.root))
+            found = self._ignores[key] = _Ignores(project.settings, exempt, top)
+        return found
+
+
+def discover(
+    paths: Iterable[Path],
+    projects: Projects,
+    cwd: Path,
+    force_exclude: bool = False,
+    only: Project | None = None,
+) -> Discovery:
+    """Python files under ``paths``, each with its project. A file named directly is checked even
+    when excluded, unless ``force_exclude`` (as pre-commit hooks use: they pass every changed file
+    by name). With ``only``, just the files of that project (the folders of other projects below
+    its root are not walked)."""
+    owners = _Owners(projects)
     tasks: dict[str, Task] = {}
+    owner: dict[str, Project] = {}
     errors: list[str] = []
-    root = str(settings.root)
     here = str(cwd)
 
-    def add(file: str, real: str) -> None:
+    def add(file: str, real: str, project: Project) -> None:
         if real not in tasks:
-            relative = _relative(real, root) or _posix(real)
+            relative = _relative(real, str(project.root)) or _posix(real)
             display = _relative(file, here) or _posix(file)
             tasks[real] = Task(Path(real), display, relative)
+            owner[real] = project
 
     leftovers: list[Path] = []
+    broken: set[str] = set()
+
+    def project_of(folder: str, fallback: str) -> Project | None:
+        # A project whose config cannot be used is said once; the other projects are checked.
+        try:
+            return projects.of(folder, fallback)
+        except ConfigError as error:
+            if str(error) not in broken:
+                broken.add(str(error))
+                errors.append(f"{error} (the project's files are not checked)")
+            return None
 
     def unlistable(error: OSError) -> None:
         # os.walk skips a folder it cannot list: say so, as for a file that cannot be read.
@@ -222,24 +275,51 @@ def discover(paths: Iterable[Path], settings: Settings, cwd: Path, force_exclude
             errors.append(f"{given}: {reason or error}")
             continue
         real_top = os.path.realpath(path)
+        fallback = fallback_root(Path(path))
         if os.path.isfile(path):
-            if not (force_exclude and ignores.ignored(real_top, False, ignores.specs_for(os.path.dirname(real_top)))):
-                add(path, real_top)
+            folder = os.path.dirname(real_top)
+            project = project_of(folder, fallback)
+            if project is None or (only is not None and project is not only):
+                continue
+            ignores = owners.ignores(project)
+            if not (force_exclude and ignores.ignored(real_top, False, ignores.specs_for(folder))):
+                add(path, real_top, project)
             continue
-        inside = ignores
-        if ignores.ignored(real_top, True, ignores.specs_for(os.path.dirname(real_top))):
+        top_project = project_of(real_top, fallback)
+        # Whether the named folder itself is excluded, by the project it lies in (its parent's).
+        parent_project = project_of(os.path.dirname(real_top), fallback)
+        parent_ignores = owners.ignores(parent_project) if parent_project is not None else None
+        exempt: str | None = None
+        if parent_ignores is not None and parent_ignores.ignored(
+            real_top, True, parent_ignores.specs_for(os.path.dirname(real_top))
+        ):
             if force_exclude:
                 continue
-            inside = _Ignores(settings, exempt=real_top)
+            exempt = real_top
         # os.walk does not follow links, so every folder below is the real one under real_top.
         for folder, dirs, files in os.walk(path, onerror=unlistable):
             real_folder = real_top + folder[len(path) :]
+            project = project_of(real_folder, fallback) if folder != path else top_project
+            if project is None:
+                dirs[:] = []  # its excludes are unknown: nothing below is walked
+                continue
+            inside = owners.ignores(project, exempt if project is top_project else None)
             specs = inside.specs_for(real_folder)
-            dirs[:] = sorted(d for d in dirs if not inside.ignored(os.path.join(real_folder, d), True, specs))
+            kept = []
+            for name in dirs:
+                sub = os.path.join(real_folder, name)
+                if inside.ignored(sub, True, specs):
+                    continue
+                if only is not None and project_of(sub, fallback) is not only:
+                    continue  # another project's folder: none of its files is ``only``'s
+                kept.append(name)
+            dirs[:] = sorted(kept)
             leftovers.extend(
                 Path(real_folder, name) for name in files if name.endswith(".vectra-tmp") and LEFTOVER.match(name)
             )
+            if only is not None and project is not only:
+                continue
             for name in sorted(files):
                 if name.endswith(".py") and not inside.ignored(os.path.join(real_folder, name), False, specs):
-                    add(os.path.join(folder, name), os.path.join(real_folder, name))
-    return Discovery(list(tasks.values()), errors, leftovers)
+                    add(os.path.join(folder, name), os.path.join(real_folder, name), project)
+    return Discovery(list(tasks.values()), errors, leftovers, owner)

@@ -1,10 +1,10 @@
 """What rules read from disk besides the checked Python files, fingerprinted for the cache keys.
 
-VL705 looks for test modules in the tests folders; VL703/VL704 read the frontend's TypeScript
-models and VL706 its translation files in the project phase. A cached answer is reused only while
-these are as they were. The option names and defaults mirror ``frontend/lookup.py`` and the VL705
-rule (which import the rule API, and so libcst: too heavy for a run answered from the cache); a
-test checks that they agree.
+VL705 reads the test modules in the tests folders (only the project phase's verdicts depend on
+them); VL703/VL704 read the frontend's TypeScript models and VL706 its translation files in the
+project phase. A cached answer is reused only while these are as they were. The option names and
+defaults mirror ``frontend/lookup.py`` and the VL705 rule (which import the rule API, and so
+libcst: too heavy for a run answered from the cache); a test checks that they agree.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ DEFAULT_MODELS = "frontend/src/models"
 TRANSLATIONS_CODE = "VL706"
 TRANSLATIONS_OPTION = "translations"
 
-__all__ = ["VL705", "fingerprint"]
+__all__ = ["VL705", "fingerprint", "project_fingerprint"]
 
 
 def _option(options: Mapping[str, Mapping[str, object]], code: str, name: str, default: object) -> object:
@@ -68,8 +68,9 @@ def _translation_files(settings: Settings) -> list[str]:
 
 
 def fingerprint(settings: Settings) -> str:
-    """A hash of the disk inputs of the enabled rules (empty when none of them runs)."""
-    parts = [disk_state(settings.root, settings.enabled, settings.rule_options)]
+    """A hash of the disk inputs of the enabled rules (empty when none of them runs), except the
+    test modules: see :func:`project_fingerprint`."""
+    parts = []
     if any(code in settings.enabled for code in MODELS_READERS):
         parts.extend(_models_files(settings))
     if TRANSLATIONS_CODE in settings.enabled:
@@ -77,3 +78,10 @@ def fingerprint(settings: Settings) -> str:
     if not any(parts):
         return ""
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def project_fingerprint(settings: Settings) -> str:
+    """A hash of what only the project phase reads from disk: the test modules VL705 looks in
+    (empty when it does not run). Kept out of the files' keys, so that editing a test reuses every
+    file's cached result and only settles the project phase again."""
+    return disk_state(settings.root, settings.enabled, settings.rule_options)

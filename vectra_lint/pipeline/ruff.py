@@ -47,6 +47,24 @@ def ruff_binary() -> str:
     return found
 
 
+def explain(code: str) -> dict[str, object] | None:
+    """Ruff's own documentation of one of its rules (``ruff rule CODE``); None when Ruff does not
+    know the code or cannot be run."""
+    try:
+        completed = subprocess.run(
+            [ruff_binary(), "rule", "--output-format", "json", code], capture_output=True, text=True, check=False
+        )
+    except (OSError, RuffError):
+        return None
+    if completed.returncode != 0:
+        return None
+    try:
+        found = json.loads(completed.stdout)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
 def _command(settings: Settings) -> list[str]:
     command = [
         ruff_binary(),

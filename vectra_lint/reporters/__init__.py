@@ -14,6 +14,8 @@ REPORTERS: dict[str, str] = {
     "sarif": "vectra_lint.reporters.sarif:SarifReporter",
     "github": "vectra_lint.reporters.github:GithubReporter",
     "junit": "vectra_lint.reporters.junit:JunitReporter",
+    "gitlab": "vectra_lint.reporters.gitlab:GitlabReporter",
+    "json-lines": "vectra_lint.reporters.json_lines:JsonLinesReporter",
 }
 
 

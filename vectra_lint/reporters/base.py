@@ -11,6 +11,14 @@ from vectra_lint.engine.lines import LineIndex
 
 SourceLookup = Callable[[str], "str | None"]
 """Returns the current text of a reported path (as diagnostics see it), or None."""
+SeverityLookup = Callable[[Diagnostic], str]
+"""The level a diagnostic is shown at (``error``, ``warning`` or ``info``): the rule's default,
+or what its project's ``severity`` table says."""
+
+
+def all_errors(diagnostic: Diagnostic) -> str:
+    """The severity of every finding when nothing else is known."""
+    return "error"
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,8 @@ class Summary:
     """Findings left out because the baseline holds them."""
     stale: int = 0
     """Baseline entries of the checked files that no finding matches any more."""
+    warnings: int = 0
+    """Of ``remaining``, how many are shown as warnings or infos (the rest are errors)."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +59,15 @@ class Reporter:
     output is the same whatever the process pool did.
     """
 
-    def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
-        """Report to ``stream``; ``sources`` gives the text of reported files, ``color`` styles the output."""
+    def __init__(
+        self, stream: TextIO, sources: SourceLookup, *, color: bool = False, severity: SeverityLookup = all_errors
+    ) -> None:
+        """Report to ``stream``; ``sources`` gives the text of reported files, ``color`` styles the
+        output, ``severity`` the level of each diagnostic."""
         self.stream = stream
         self.sources = sources
         self.color = color
+        self.severity = severity
 
     def start(self) -> None:
         """Called once before any file."""

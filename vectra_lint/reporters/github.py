@@ -26,8 +26,12 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(diagnostic: Diagnostic) -> str:
-    """The ``::error`` workflow command of one diagnostic."""
+# GitHub has no "info" annotation: its lowest level is a notice.
+_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def command(diagnostic: Diagnostic, severity: str = "error") -> str:
+    """The ``::error`` (``::warning``, ``::notice``) workflow command of one diagnostic."""
     properties = {
         "title": f"vectra-lint ({diagnostic.code})",
         "file": diagnostic.path,
@@ -37,7 +41,7 @@ def command(diagnostic: Diagnostic) -> str:
         "endColumn": diagnostic.end_column,
     }
     listed = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::error {listed}::{escape_data(f'{diagnostic.code} {diagnostic.message}')}"
+    return f"::{_COMMANDS[severity]} {listed}::{escape_data(f'{diagnostic.code} {diagnostic.message}')}"
 
 
 class GithubReporter(Reporter):
@@ -46,4 +50,4 @@ class GithubReporter(Reporter):
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Write the file's annotations."""
         for diagnostic in diagnostics:
-            self.stream.write(command(diagnostic) + "\n")
+            self.stream.write(command(diagnostic, self.severity(diagnostic)) + "\n")

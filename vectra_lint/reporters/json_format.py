@@ -13,6 +13,7 @@ just after the last character of the span::
         "path": "app/example.py",             // as given on the command line, "/" separated
         "location": {"line": 3, "column": 5},
         "end_location": {"line": 3, "column": 12},
+        "severity": "error",                  // "error", "warning" or "info" (see `severity` in the config)
         "fix": null                           // or, when the rule can fix it:
         "fix": {
           "applicability": "safe",            // "safe": applied by --fix; "unsafe": only with --unsafe-fixes
@@ -36,11 +37,12 @@ changes). ``edits`` is empty only if that text could not be read back.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.reporters.base import Reporter, SourceLookup, Summary
+from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
 
 # Any: JSON values nest arbitrarily (objects, arrays, scalars).
 JsonObject = dict[str, Any]
@@ -53,9 +55,11 @@ def _position(line: int, column: int) -> dict[str, int]:
 class JsonReporter(Reporter):
     """Collects every diagnostic and writes them as one JSON array at the end."""
 
-    def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, sources: SourceLookup, *, color: bool = False, severity: SeverityLookup = all_errors
+    ) -> None:
         """Collect records until ``finish`` writes them as one array."""
-        super().__init__(stream, sources, color=color)
+        super().__init__(stream, sources, color=color, severity=severity)
         self.records: list[JsonObject] = []
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
@@ -90,15 +94,19 @@ class JsonReporter(Reporter):
             "location": _position(diagnostic.line, diagnostic.column),
             "end_location": _position(diagnostic.end_line, diagnostic.end_column),
             "fix": fix,
+            "severity": self.severity(diagnostic),
         }
 
 
-def statistics_json(diagnostics: Sequence[Diagnostic]) -> str:
-    """``--statistics --output-format json``: one object per code, most frequent first (Ruff's shape)."""
+def statistics_json(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
+    """``--statistics --output-format json``: one object per code, most frequent first (Ruff's
+    shape: ``fixable_count`` counts the fixes this run could apply, unsafe ones with ``--unsafe-fixes``)."""
+    from vectra_lint.fixing.apply import applicable
     from vectra_lint.reporters.text import statistics
 
+    fixable = Counter(d.code for d in diagnostics if applicable(d, unsafe=unsafe_fixes))
     rows = [
-        {"code": code, "name": name, "count": count, "fixable": mark == "[*]"}
-        for code, name, count, mark in statistics(diagnostics)
+        {"code": code, "name": name, "count": count, "fixable": fixable[code] > 0, "fixable_count": fixable[code]}
+        for code, name, count, _mark in statistics(diagnostics)
     ]
     return json.dumps(rows, indent=2) + "\n"

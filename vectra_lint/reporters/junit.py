@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.reporters.base import Reporter, SourceLookup, Summary
+from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
 
 # Characters XML 1.0 cannot carry at all, not even escaped (control characters, lone surrogates).
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -26,9 +26,11 @@ def xml_text(value: str) -> str:
 class JunitReporter(Reporter):
     """Builds one test suite and writes it as an XML document at the end."""
 
-    def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, sources: SourceLookup, *, color: bool = False, severity: SeverityLookup = all_errors
+    ) -> None:
         """Collect one test case per file until ``finish`` writes the XML."""
-        super().__init__(stream, sources, color=color)
+        super().__init__(stream, sources, color=color, severity=severity)
         self.cases: list[ET.Element] = []
         self.failures = 0
 

@@ -21,8 +21,7 @@ from vectra_lint import __version__
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.registry import find_rule
 from vectra_lint.reporters import rule_docs
-from vectra_lint.reporters.base import Reporter, SourceLookup, Summary
-from vectra_lint.rules.core.syntax_error import SyntaxError_
+from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/{name}"
@@ -33,9 +32,14 @@ SRCROOT = "%SRCROOT%"
 JsonObject = dict[str, Any]
 
 
-def level(code: str) -> str:
-    """The SARIF level of a code: a file that does not parse is an error, everything else a warning."""
-    return "error" if code == SyntaxError_.code else "warning"
+# SARIF's levels for vectra-lint's severities (SARIF calls an info a note).
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def default_level(code: str) -> str:
+    """The SARIF level of a code's rule by default (its ``severity``; Ruff's codes are errors)."""
+    rule = find_rule(code)
+    return LEVELS[rule.severity] if rule is not None and rule.code == code else "error"
 
 
 def artifact_location(path: str) -> dict[str, str]:
@@ -79,16 +83,18 @@ def descriptor(diagnostic: Diagnostic) -> JsonObject:
         }
         if _RUFF_CODE.match(diagnostic.code):
             result["helpUri"] = RUFF_RULE_URI.format(name=diagnostic.name)
-    result["defaultConfiguration"] = {"level": level(diagnostic.code)}
+    result["defaultConfiguration"] = {"level": default_level(diagnostic.code)}
     return result
 
 
 class SarifReporter(Reporter):
     """Collects every diagnostic and writes one SARIF log at the end."""
 
-    def __init__(self, stream: TextIO, sources: SourceLookup, *, color: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, sources: SourceLookup, *, color: bool = False, severity: SeverityLookup = all_errors
+    ) -> None:
         """Collect results until ``finish`` writes the SARIF log."""
-        super().__init__(stream, sources, color=color)
+        super().__init__(stream, sources, color=color, severity=severity)
         self.diagnostics: list[Diagnostic] = []
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
@@ -131,7 +137,7 @@ class SarifReporter(Reporter):
         result: JsonObject = {
             "ruleId": diagnostic.code,
             "ruleIndex": rule_index,
-            "level": level(diagnostic.code),
+            "level": LEVELS[self.severity(diagnostic)],
             "message": _text(diagnostic.message),
             "locations": [{"physicalLocation": {"artifactLocation": location, "region": span}}],
         }

@@ -203,7 +203,12 @@ def print_summary(emit: Lines, summary: Summary) -> None:
         if not summary.fixed and not summary.errors:
             emit(Text("All checks passed!", style="bold green"))
         return
-    emit(Text(f"Found {summary.remaining} {_plural(summary.remaining, 'error')}.", style="bold"))
+    errors = summary.remaining - summary.warnings
+    if summary.warnings:
+        found = f"{errors} {_plural(errors, 'error')} and {summary.warnings} {_plural(summary.warnings, 'warning')}"
+    else:
+        found = f"{errors} {_plural(errors, 'error')}"
+    emit(Text(f"Found {found}.", style="bold"))
     if summary.fixable:
         emit(Text(f"[*] {summary.fixable} fixable with the `--fix` option.", style="cyan"))
     if summary.unsafe_fixable:
@@ -217,15 +222,15 @@ def print_summary(emit: Lines, summary: Summary) -> None:
 
 
 def statistics(diagnostics: Sequence[Diagnostic]) -> list[tuple[str, str, int, str]]:
-    """(code, name, count, fix mark) per code, most frequent first: ``[*]`` when every one of them
-    has a safe fix, ``[-]`` when some have a fix (unsafe ones need ``--unsafe-fixes``), else ``[ ]``."""
+    """(code, name, count, fix mark) per code, most frequent first: ``[-]`` when some of them have
+    an unsafe fix (it needs ``--unsafe-fixes``), else ``[*]`` when some have a safe one, else ``[ ]``."""
     counts = Counter(d.code for d in diagnostics)
     names = {d.code: d.name for d in diagnostics}
-    safe = Counter(d.code for d in diagnostics if d.fix is not None and d.fix.applicability is Applicability.SAFE)
-    some = {d.code for d in diagnostics if d.fix is not None}
+    safe = {d.code for d in diagnostics if d.fix is not None and d.fix.applicability is Applicability.SAFE}
+    unsafe = {d.code for d in diagnostics if d.fix is not None and d.fix.applicability is not Applicability.SAFE}
     rows = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        mark = "[*]" if safe[code] == count else "[-]" if code in some else "[ ]"
+        mark = "[-]" if code in unsafe else "[*]" if code in safe else "[ ]"
         rows.append((code, names[code], count, mark))
     return rows
 

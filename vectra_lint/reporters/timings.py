@@ -11,7 +11,14 @@ from rich.table import Table
 
 from vectra_lint.engine.timings import LISTENER, PHASE, Timings
 
-_RUN_LEVEL = ("start-up", "config and discovery", "workers (wall)", "project phase", "report")
+_RUN_LEVEL = (
+    "start-up",
+    "config and discovery",
+    "checking (cache, workers, project phase)",
+    "workers (wall)",
+    "project phase",
+    "report",
+)
 
 
 def print_timings(console: Console, timings: Timings, wall: float) -> None:

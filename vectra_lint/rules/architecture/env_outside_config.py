@@ -35,8 +35,9 @@ class EnvOutsideConfig(Rule):
     `del`), `os.environ.get/setdefault/pop/update/...`, any other use of `os.environ` (`"X" in
     os.environ`, `dict(os.environ)`), `os.getenv`, `os.putenv`, `os.unsetenv`, and loading a
     `.env` file with `dotenv.load_dotenv` or `dotenv.dotenv_values`. Names are resolved by
-    import: `from os import environ as env` counts; a local variable named `os` that is not the
-    module does not.
+    import: `from os import environ as env` counts; a local variable or parameter named `os` that
+    is not the module does not, nor does a method or attribute named `getenv` or `environ`
+    (`cfg.getenv(...)`, `def getenv(self, key)`). Each use is reported once.
 
     ## Why is this bad?
     §2: configuration has one access path: the settings service (database first) with
@@ -63,6 +64,11 @@ class EnvOutsideConfig(Rule):
             "def build(os: object) -> object:\n    return os.environ['X']\n",
             path="app/services/build.py",
         ),
+        Valid(
+            "from os import getenv\n\n\nclass Vault:\n    def getenv(self, key: str) -> str:\n        return key\n\n\n"
+            "def read(vault: Vault) -> str:\n    return vault.getenv('DB_PASSWORD')\n",
+            path="app/services/vault.py",
+        ),
     )
     invalid = (
         Invalid(
@@ -84,6 +90,11 @@ class EnvOutsideConfig(Rule):
             ),
         ),
         Invalid(
+            "import dotenv\nfrom dotenv import load_dotenv\n\ndotenv.load_dotenv(dotenv.find_dotenv())\n",
+            path="app/main.py",
+            expected=(Expect(4, 1, message.format(use="dotenv.load_dotenv(...)")),),
+        ),
+        Invalid(
             "from dotenv import load_dotenv\n\nload_dotenv()\n",
             path="app/main.py",
             expected=(Expect(3, 1, message.format(use="load_dotenv(...)")),),
@@ -101,6 +112,8 @@ class EnvOutsideConfig(Rule):
         self._aliases: set[str] = set()
         """Names a from-import bound to one of the environment objects or functions."""
         self._done: set[int] = set()
+        """References already reported, and names that are no reference (an attribute's name, a
+        definition's, a parameter's, a keyword's) though spelled like an imported alias."""
         self._in_import = False
 
     def applies(self) -> bool:
@@ -140,9 +153,32 @@ class EnvOutsideConfig(Rule):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         """Any other use of `os.environ` or `os.getenv`."""
-        if node.attr.value in LAST_NAMES and id(node) not in self._done:
-            if self._resolves(node, ENVIRONMENTS | FUNCTIONS):
+        if node.attr.value in LAST_NAMES:
+            # `cfg.getenv`: the attribute's name is no use of an imported `getenv`.
+            self._done.add(id(node.attr))
+            if id(node) not in self._done and self._resolves(node, ENVIRONMENTS | FUNCTIONS):
                 self._report(node, node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """A method or function named `getenv` defines a name; it does not use the imported one."""
+        self._not_a_use(node.name)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """A class named like an alias defines it."""
+        self._not_a_use(node.name)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        """A parameter named like an alias binds it."""
+        self._not_a_use(node.name)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        """`f(environ=...)`: a keyword is no name."""
+        if node.keyword is not None:
+            self._not_a_use(node.keyword)
+
+    def _not_a_use(self, name: cst.Name) -> None:
+        if name.value in self._aliases:
+            self._done.add(id(name))
 
     def visit_Name(self, node: cst.Name) -> None:
         """Any other use of a name imported from `os` or `dotenv` (`env`, `getenv`)."""

@@ -22,14 +22,18 @@ class BlockingFileIo(BlockingCallRule):
     ## What it does
     Flags synchronous file I/O directly inside an `async def`: the builtin `open()` (and
     `io.open`, `io.open_code`, `codecs.open`), `shutil.copy*`, `shutil.move`, `shutil.rmtree`,
-    `zipfile.ZipFile`, `tarfile.open`, `os.listdir`/`scandir`/`walk`/`remove`/`makedirs` and the
+    `zipfile.ZipFile`, `tarfile.open`, `glob.glob`/`iglob`, `os.listdir`/`scandir`/`walk`/`remove`/`makedirs` and the
     other `os` filesystem changes, and the filesystem queries of Ruff's ASYNC240: `os.path.exists`,
     `isfile`, `isdir`, `getsize`, `abspath`, `realpath`... (not `os.path.join` or `normpath`, which
     only work on strings) and the `pathlib.Path` methods that touch the disk (`exists`, `stat`,
     `mkdir`, `iterdir`, `glob`, `unlink`, `rename`, `resolve`, `open`, `read_text`...).
     A `Path` is recognised when the method is called on `Path(...)` itself, or on a name or
-    `self.` attribute that was assigned `Path(...)` (or `Path(...) / "x"`), annotated `Path`, or
-    is a parameter annotated `Path`. `.read_text()`, `.write_text()`, `.read_bytes()` and
+    `self.` attribute that was assigned `Path(...)` (or `Path(...) / "x"`, or `root or
+    Path("data")`), annotated `Path`, or is a parameter annotated `Path`; and on the result of a
+    call of a method of the same class or of a module function annotated `-> Path` (or
+    `-> Path | None`), directly (`self._validate(p).exists()`) or through a name it was assigned
+    to (`path = self._validate(p)`), or a property annotated `Path`. Types come from
+    annotations, never from names. `.read_text()`, `.write_text()`, `.read_bytes()` and
     `.write_bytes()` are flagged on any receiver unless awaited (an async path library's). A local
     function or variable that shadows `open` is not flagged, nor is a sync `def` or `lambda`
     nested in the coroutine.
@@ -56,8 +60,30 @@ class BlockingFileIo(BlockingCallRule):
         ),
         Valid("async def load(store: object) -> str:\n    return await store.read_text()\n"),
         Valid("import os\n\n\nasync def where(name: str) -> str:\n    return os.path.join('/data', name)\n"),
+        Valid(
+            "import asyncio\nimport glob\n\n\nclass Docs:\n    async def names(self) -> list[str]:\n"
+            "        key = self._key('a')\n        key.replace('a', 'b')\n"
+            "        return await asyncio.to_thread(glob.glob, '*.md')\n\n"
+            "    def _key(self, name: str) -> str:\n        return name\n"
+        ),
     )
     invalid = (
+        Invalid(
+            "import glob\nfrom pathlib import Path\n\n\nclass Docs:\n"
+            "    def __init__(self, root: Path | None = None) -> None:\n"
+            '        self.root = root or Path("data")\n\n'
+            "    async def load(self, name: str) -> list[str]:\n"
+            "        path = self._checked(name)\n"
+            "        if not path.exists():\n"
+            "            self.root.mkdir()\n"
+            '        return glob.glob("*.md")\n\n'
+            "    def _checked(self, name: str) -> Path:\n        return Path(name)\n",
+            expected=(
+                Expect(11, 16, BlockingFileIoCall("path.exists")),
+                Expect(12, 13, BlockingFileIoCall("self.root.mkdir")),
+                Expect(13, 16, BlockingFileIoCall("glob.glob")),
+            ),
+        ),
         Invalid(
             "async def load(name: str) -> str:\n    with open(name) as handle:\n        return handle.read()\n",
             expected=(Expect(2, 10, BlockingFileIoCall("open")),),

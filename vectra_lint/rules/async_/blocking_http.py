@@ -45,7 +45,11 @@ class BlockingHttp(BlockingCallRule):
     `OpenAI`, `Anthropic`, `redis.Redis`, `boto3.client`, `httpx.Client`, `requests.Session` by
     default), also through its attributes (`self.llm.chat.completions.create(...)`), when the
     instance is known: constructed or annotated in the function or module, a parameter
-    annotation, or a `self.` attribute assigned or annotated in the class.
+    annotation, a `self.` attribute assigned or annotated in the class (also `x or
+    QdrantClient(...)`), a property of the class annotated with the client, or the result of a
+    call of a method of the same class or of a module function whose return annotation is the
+    client (`client = self.get_client()` with `def get_client(self) -> QdrantClient`, or
+    `self.get_client().search(...)`; an `async def` one when awaited).
 
     ## Why is this bad?
     §3: a synchronous request holds the event loop for the whole network round trip, so every
@@ -54,8 +58,9 @@ class BlockingHttp(BlockingCallRule):
     `AsyncOpenAI`).
 
     ## Notes
-    A client whose type is not known where it is used (returned by a helper, stored in a
-    container) is not followed. Calls made through a helper function are VL207's.
+    A client whose type is not known where it is used (returned by a helper without a return
+    annotation or by another object's method, stored in a container) is not followed: the type
+    comes from annotations, never from a name. Calls made through a helper function are VL207's.
     """
 
     code = "VL202"
@@ -86,8 +91,30 @@ class BlockingHttp(BlockingCallRule):
             "import requests\n\n\nasync def fetch(url: str) -> None:\n"
             "    def later() -> object:\n        return requests.get(url)\n"
         ),
+        Valid(
+            "from qdrant_client import AsyncQdrantClient\n\n\nclass Search:\n"
+            "    async def run(self, registry: object) -> object:\n"
+            "        clients = registry.get_client()\n        await self.client().count('docs')\n"
+            "        return clients.search('docs')\n\n"
+            "    def client(self) -> AsyncQdrantClient:\n        return AsyncQdrantClient()\n"
+        ),
     )
     invalid = (
+        Invalid(
+            "from qdrant_client import QdrantClient\n\n\nclass Search:\n"
+            "    async def run(self, vector: list[float]) -> object:\n"
+            "        client = self.get_client()\n"
+            '        return client.search(collection_name="docs", query_vector=vector)\n\n'
+            "    def get_client(self) -> QdrantClient:\n        return QdrantClient(url='http://qdrant')\n",
+            expected=(
+                Expect(
+                    7,
+                    16,
+                    "`client.search` is a call on a sync `qdrant_client.QdrantClient` inside `async def`; "
+                    "use its async client",
+                ),
+            ),
+        ),
         Invalid(
             "from qdrant_client import QdrantClient\n\n\nclass Search:\n"
             "    def __init__(self, url: str) -> None:\n        self.client = QdrantClient(url=url)\n\n"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.definitions import class_assignments
-from vectra_lint.analysis.module_summary import CODE_POSITION, ERROR_CODE, ModuleSummary
+from vectra_lint.analysis.module_summary import CODE_POSITION, ERROR_CODE, ModuleSummary, code_callee, is_keyword_value
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
 from vectra_lint.diagnostics import Applicability
@@ -31,11 +31,17 @@ def to_screaming_snake(value: str) -> str:
 
 @dataclass(frozen=True)
 class CodeName(Candidate):
-    """A name in play as an error code: used as one here, or a constant that some file may use."""
+    """A name in play as an error code: used as one here, or a constant that some file may use;
+    or a badly cased literal passed positionally, whose callee decides whether it is a code."""
 
     name: str
     is_definition: bool
     """True: an UPPER_CASE constant defined here (is it used as a code anywhere?); False: a use."""
+    callee: str | None = None
+    """For a positional argument: the exception called (``module_summary.code_callee``)."""
+    imported: bool = False
+    literal: bool = False
+    """``name`` is the literal's value, not a name."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,15 @@ class _Reference:
     node: cst.BaseExpression
     dotted: str
     anchor: cst.CSTNode | None
+    callee: tuple[str, bool] | None = None
+
+
+@dataclass(frozen=True)
+class _PositionalLiteral:
+    node: cst.SimpleString
+    text: str
+    anchor: cst.CSTNode | None
+    callee: tuple[str, bool]
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,12 @@ class ErrorCodeCase(IndexRule[CodeName]):
     `Exception`; option `error-code-position`), or the default of an `error_code` parameter of a
     class's `__init__` (`error_code: str = "internal_error"`, which every call that passes no code
     raises with).
+
+    The position is read only in calls of a Vectra exception (resolved across the project) or of
+    a name that cannot be resolved: the second argument of a builtin or library exception
+    (`OSError(2, "No such file")`, `CalledProcessError(1, "git status")`, SQLAlchemy's
+    `IntegrityError(statement, params, orig)`) or of a project exception outside the hierarchy is
+    not an error code.
 
     A string literal is checked where it is written. A name is followed to the string constant
     it holds, in the same module or in another project module (`error_code=ERROR_AUTH` with
@@ -131,6 +152,13 @@ class ErrorCodeCase(IndexRule[CodeName]):
         Valid('class Timeout(TechnicalError):\n    error_code = "EXTERNAL_API_TIMEOUT"\n'),
         Valid('raise NotFoundError("User missing", "USER_NOT_FOUND")\n'),
         Valid('log_event("user-missing", "detail")\n'),
+        Valid('import subprocess\n\nraise subprocess.CalledProcessError(128, "git-fetch")\n'),
+        Valid('raise ConnectionRefusedError(111, "refused", "db:5432")\n'),
+        Valid(
+            "from sqlalchemy.exc import IntegrityError\n\n\ndef save() -> None:\n"
+            '    raise IntegrityError("insert", "params", "unique")\n'
+        ),
+        Valid('class QuotaError(PermissionError):\n    pass\n\n\nraise QuotaError("quota", "over-quota")\n'),
         Valid('USER_MISSING = "USER_NOT_FOUND"\n\nraise NotFoundError("User missing", error_code=USER_MISSING)\n'),
         Valid(
             'auth_code = "auth_failed"\n\n\ndef fail(auth_code: str) -> None:\n'
@@ -201,11 +229,16 @@ class ErrorCodeCase(IndexRule[CodeName]):
         self._summary = context.analysis(ModuleSummary)
         self._references: list[_Reference] = []
         self._constants: dict[str, _Constant] = {}
+        self._literals: list[_PositionalLiteral] = []
 
     def visit_Call(self, node: cst.Call) -> None:
-        """Check `error_code=` keywords and the positional error code of exception calls."""
+        """Check `error_code=` keywords and the positional error code of exception calls (judged
+        in `finish`: only a Vectra exception, or a name that cannot be resolved, carries one there)."""
         for value in self._summary.code_arguments(node):
-            self._check(value)
+            if is_keyword_value(node, value):
+                self._check(value)
+            else:
+                self._check(value, callee=code_callee(self.context.scope, node.func))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         """Remember module-level string constants (a use elsewhere may make them error codes)."""
@@ -242,16 +275,21 @@ class ErrorCodeCase(IndexRule[CodeName]):
             assert statement is not None
             self._constants[name] = _Constant(value, text, statement)
 
-    def _check(self, value: cst.BaseExpression, anchor: cst.CSTNode | None = None) -> None:
+    def _check(
+        self, value: cst.BaseExpression, anchor: cst.CSTNode | None = None, callee: tuple[str, bool] | None = None
+    ) -> None:
         if isinstance(value, (cst.Name, cst.Attribute)):
             dotted = dotted_name(value)
             if dotted is not None and dotted != "None" and not self._local(dotted.split(".", 1)[0]):
-                self._references.append(_Reference(value, dotted, anchor or self.context.current_statement))
+                self._references.append(_Reference(value, dotted, anchor or self.context.current_statement, callee))
             return
         if not isinstance(value, cst.SimpleString) or "b" in value.prefix.lower():
             return
         text = value.evaluated_value
         if not isinstance(text, str) or SCREAMING_SNAKE.match(text):
+            return
+        if callee is not None:
+            self._literals.append(_PositionalLiteral(value, text, anchor or self.context.current_statement, callee))
             return
         self.report(value, BadCode(text), fix=_fix(value, text), anchor=anchor)
 
@@ -270,12 +308,22 @@ class ErrorCodeCase(IndexRule[CodeName]):
         index = self.index()
         path = self.context.path
         used_here: set[str] = set()
+        for literal in self._literals:
+            candidate = CodeName(path, literal.text, False, *literal.callee, literal=True)
+            self.judge(literal.node, candidate, anchor=literal.anchor, fix=_fix(literal.node, literal.text))
         for reference in self._references:
+            callee: str | None = None
+            imported = False
+            reads = Tri.YES
+            if reference.callee is not None:
+                callee, imported = reference.callee
+                reads = index.reads_code_position(path, callee, imported)
             found, symbol, value = index.constant(path, reference.dotted)
-            if found is Tri.YES and symbol is not None and symbol.module == path:
+            if found is Tri.YES and symbol is not None and symbol.module == path and reads is Tri.YES:
                 if value is not None and not SCREAMING_SNAKE.match(value):
                     used_here.add(symbol.name)
-            self.judge(reference.node, CodeName(path, reference.dotted, False), anchor=reference.anchor)
+            candidate = CodeName(path, reference.dotted, False, callee, imported)
+            self.judge(reference.node, candidate, anchor=reference.anchor)
         for name, constant in self._constants.items():
             if SCREAMING_SNAKE.match(constant.text):
                 continue
@@ -288,8 +336,16 @@ class ErrorCodeCase(IndexRule[CodeName]):
 
     @classmethod
     def decide(cls, index: ProjectIndex, candidate: CodeName) -> Verdict:
-        """A use: is the constant's value badly cased. A constant: does some file use it as a code."""
+        """A use: is the constant's value badly cased. A constant: does some file use it as a code.
+        A positional argument: is the callee one whose calls carry a code there."""
         path, name = candidate.path, candidate.name
+        reads = Tri.YES
+        if candidate.callee is not None:
+            reads = index.reads_code_position(path, candidate.callee, candidate.imported)
+            if reads is Tri.NO:
+                return Verdict(Tri.NO)
+        if candidate.literal:
+            return Verdict(reads, BadCode(name))
         if candidate.is_definition:
             if index.partial:
                 return Verdict(Tri.DEFER)
@@ -300,7 +356,7 @@ class ErrorCodeCase(IndexRule[CodeName]):
             return Verdict(Tri.YES, BadCodeConstant(name, value))
         found, symbol, value = index.constant(path, name)
         if found is Tri.YES and value is not None and not SCREAMING_SNAKE.match(value):
-            return Verdict(Tri.YES, BadCodeUse(name, value))
+            return Verdict(reads, BadCodeUse(name, value))
         return Verdict(Tri.DEFER if found is Tri.DEFER else Tri.NO)
 
 

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 
-from vectra_lint.analysis.module_summary import string_value
-from vectra_lint.analysis.pydantic_models import LAYERS, is_enum_class
+from vectra_lint.analysis.module_summary import INDEX_ANALYSES, string_value
+from vectra_lint.analysis.pydantic_models import LAYERS, ModelIndex, PydanticModels, is_enum_class
 from vectra_lint.engine.context import FileContext
-from vectra_lint.frontend.lookup import frontend_models
-from vectra_lint.frontend.typescript import EnumValue, TsEnum
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.frontend.compare import RawEnumUse, parse_pairs, raw_enum_uses
+from vectra_lint.frontend.lookup import MODELS_CODE, PAIRS, frontend_models
+from vectra_lint.frontend.typescript import EnumValue, FrontendModels, TsEnum
+from vectra_lint.rule import Analysis, Expect, Invalid, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
     from vectra_lint.diagnostics import Diagnostic
 
 MEMBER, CLASS = "member", "class"
+_USES_KEY = "vectra_lint.rules.frontend.enum_frontend_drift.uses"
 _TS_STATUS = 'export enum Status {\n  PENDING = "pending",\n  FAILED = "failed",\n}\n'
 _PY_STATUS = 'from enum import Enum\n\n\nclass Status(str, Enum):\n    PENDING = "pending"\n    FAILED = "failed"\n'
+_PY_JOB = (
+    _PY_STATUS.replace("from enum", "from pydantic import BaseModel\nfrom enum")
+    + "\n\nclass JobRead(BaseModel):\n    id: int\n    status: Status\n"
+)
 
 
 def _show(value: EnumValue) -> str:
@@ -46,21 +52,41 @@ class EnumFrontendDrift(Rule):
     under the project root, then under its parent, as in a monorepo with `backend/` and
     `frontend/`).
 
+    An enum without any TS twin is reported, at the Python class, when a model of the `schemas`
+    layer that has a TypeScript counterpart (as VL703 finds it, option `pairs` included) types
+    a field with the enum (also in a list, or `| None`) and the counterpart's member holds raw
+    values there (`string`, `number`, literals such as `"pending" | "failed"`): the frontend
+    then spells the values by hand. The message names each such field, its counterpart and
+    the member's TS type. A TS member typed with a type of the enum's name (`status: Status`,
+    say a `type Status = "pending" | "failed"` alias) is the frontend's own mirror: not reported.
+
     ## Why is this bad?
     §11 (strict enums): enums must be replicated exactly in the frontend. A value the backend
     sends that the frontend does not know falls through every `switch` and shows nothing, or
     the wrong thing.
 
     ## Notes
-    Each enum is compared on its own, so it needs to see only the enum's module (and the
-    frontend folder, read in full). An enum without a TS twin is not reported. When no frontend
-    folder is found the run says so once on standard error and reports nothing.
+    Each enum with a twin is compared on its own, so it needs to see only the enum's module
+    (and the frontend folder, read in full). An enum without a twin is judged by the schemas
+    that use it: they must be checked in the same run (as for VL703), so a run on the enum's
+    module alone does not report it. An enum used by no schema with a counterpart is not
+    reported. When no frontend folder is found the run says so once on standard error and
+    reports nothing.
     """
 
     code = "VL704"
     name = "enum-frontend-drift"
     message = "Enum `{name}` differs from its TypeScript twin (§11)"
+    analyses: ClassVar[tuple[type[Analysis], ...]] = (*INDEX_ANALYSES, PydanticModels)
     valid = (
+        Valid(
+            _PY_JOB,
+            path="app/schemas/jobs.py",
+            files={
+                "frontend/src/models/job.ts": 'export type Status = "pending" | "failed";\n'
+                "export interface Job {\n  id: number;\n  status: Status;\n}\n"
+            },
+        ),
         Valid(
             _PY_STATUS,
             path="app/schemas/enums.py",
@@ -73,6 +99,19 @@ class EnumFrontendDrift(Rule):
         ),
     )
     invalid = (
+        Invalid(
+            _PY_JOB,
+            path="app/schemas/jobs.py",
+            files={"frontend/src/models/job.ts": "export interface Job {\n  id: number;\n  status: string;\n}\n"},
+            expected=(
+                Expect(
+                    5,
+                    7,
+                    "Enum `Status` has no TypeScript twin, so the frontend spells its values by hand: "
+                    "`JobRead.status` is `string` in `Job` (frontend/src/models/job.ts:1) (§11)",
+                ),
+            ),
+        ),
         Invalid(
             _PY_STATUS,
             path="app/schemas/enums.py",
@@ -177,14 +216,22 @@ class EnumFrontendDrift(Rule):
             payload = diagnostic.pending
             if not isinstance(payload, tuple):
                 continue
-            kind, _path, name, *rest = payload
+            kind, path, name, *rest = payload
             twin = models.enums.get(name)
             if twin is None:
+                uses = _raw_uses(project, models).get((path, name)) if kind == CLASS else None
+                if uses:
+                    kept.append(replace(diagnostic, message=cls._untwinned(name, uses), pending=None))
                 continue
             message = cls._differs(kind, name, rest, twin)
             if message is not None:
                 kept.append(replace(diagnostic, message=message, pending=None))
         return kept
+
+    @staticmethod
+    def _untwinned(name: str, uses: list[RawEnumUse]) -> str:
+        listed = "; ".join(str(use) for use in uses)
+        return f"Enum `{name}` has no TypeScript twin, so the frontend spells its values by hand: {listed} (§11)"
 
     @staticmethod
     def _differs(kind: str, name: str, rest: list[str], twin: TsEnum) -> str | None:
@@ -203,3 +250,13 @@ class EnumFrontendDrift(Rule):
             ours = _show((value[0], value[1]))
             return f"`{name}.{member}` is {ours} here but {_show(found.value)} in the TypeScript twin ({where}) (§11)"
         return None
+
+
+def _raw_uses(project: Project, models: FrontendModels) -> dict[tuple[str, str], list[RawEnumUse]]:
+    """The schema fields that use each enum where TypeScript holds raw values (computed once per run)."""
+    found = project.cache.get(_USES_KEY)
+    if not isinstance(found, dict):
+        pairs = parse_pairs(project.settings.option(MODELS_CODE, PAIRS))
+        found = raw_enum_uses(ModelIndex.of(project), models, pairs, project.settings)
+        project.cache[_USES_KEY] = found
+    return found

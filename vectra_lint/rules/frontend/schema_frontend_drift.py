@@ -11,18 +11,19 @@ from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.pydantic_models import ModelIndex, PydanticModels
 from vectra_lint.engine.context import FileContext
 from vectra_lint.frontend.compare import Comparison, counterpart, differences, parse_pairs
-from vectra_lint.frontend.lookup import FRONTEND_MODELS, frontend_models
-from vectra_lint.rule import Analysis, Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.frontend.lookup import FRONTEND_MODELS, PAIRS, frontend_models
+from vectra_lint.rule import Analysis, Expect, Invalid, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
     from vectra_lint.diagnostics import Diagnostic
 
-PAIRS = StringsOption(
-    "pairs", (), 'Explicit counterparts, `"PythonName=TsName"` each, for names that differ otherwise.'
-)
 _TS_USER = (
     "export interface UserRead {\n  id: number;\n  fullName: string;\n  email?: string | null;\n  tags: string[];\n}\n"
+)
+_PY_RESULT = (
+    "from typing import Literal\n\nfrom pydantic import BaseModel\n\n\n"
+    "class JobResult(BaseModel):\n    status: Literal['ok', 'error']\n    code: Literal[200, 404] | None = None\n"
 )
 _PY_USER = (
     "from pydantic import BaseModel, ConfigDict\nfrom pydantic.alias_generators import to_camel\n\n\n"
@@ -48,7 +49,8 @@ class SchemaFrontendDrift(Rule):
     be `?` or `| null` in TS; a required field must not be optional in TS, unless it has a
     default), or a type that does not map (`str` -> `string`, `int`/`float` -> `number`, `bool`
     -> `boolean`, `list[X]` -> `X[]`/`Array<X>`, `dict` -> `Record`/object, `datetime`/`UUID`
-    -> `string`, an `Enum` -> its TS name, a model -> its counterpart). Field names are compared
+    -> `string`, an `Enum` -> its TS name, a model -> its counterpart, `Literal["ok", "error"]`
+    -> the union `"ok" | "error"`, its members in any order and quoted either way). Field names are compared
     as they are on the wire: `Field(alias=...)` (or `serialization_alias`) and a camelCase
     `alias_generator` in `model_config` (also inherited) are honoured.
 
@@ -84,12 +86,37 @@ class SchemaFrontendDrift(Rule):
             },
         ),
         Valid(
+            _PY_RESULT,
+            path="app/schemas/jobs.py",
+            files={
+                "frontend/src/models/jobs.ts": "export interface JobResult {\n  status: \"error\" | 'ok';\n"
+                "  code?: 404 | 200 | null;\n}\n"
+            },
+        ),
+        Valid(
             "from pydantic import BaseModel\n\n\nclass Draft(BaseModel):\n    title: str\n",
             path="app/schemas/draft.py",
             files={"frontend/src/models/other.ts": "export interface Other {\n  title: string;\n}\n"},
         ),
     )
     invalid = (
+        Invalid(
+            _PY_RESULT,
+            path="app/schemas/jobs.py",
+            files={
+                "frontend/src/models/jobs.ts": "export interface JobResult {\n  status: 'ok' | 'failed';\n"
+                "  code?: 200 | 404;\n}\n"
+            },
+            expected=(
+                Expect(
+                    6,
+                    7,
+                    "Schema `JobResult` differs from its TypeScript counterpart `JobResult` "
+                    "(frontend/src/models/jobs.ts:1): `status` is `Literal['ok', 'error']` here "
+                    "(TS `\"ok\" | \"error\"`) but `'ok' | 'failed'` there (§11)",
+                ),
+            ),
+        ),
         Invalid(
             _PY_USER.replace("    tags: list[str]\n", "    tags: list[str]\n    is_active: bool\n"),
             path="app/schemas/user.py",

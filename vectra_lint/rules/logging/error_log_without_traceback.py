@@ -12,6 +12,7 @@ from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, file_index
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
+from vectra_lint.fixing.edit_helpers import add_keyword_argument
 from vectra_lint.rule import Analysis, Expect, FixAvailability, FixSpec, Invalid, Message, Replace, Rule, Valid
 
 if TYPE_CHECKING:
@@ -56,6 +57,9 @@ class ErrorLogWithoutTraceback(Rule):
     logger cannot be resolved (a parameter without annotation, `structlog.get_logger()`), the fix
     is unsafe: another logger's `error()` may reject the keyword. A call that passes `exc_info`
     explicitly (say `exc_info=False`) is reported without a fix: that value was chosen by someone.
+    The keyword is added as a formatter would lay out the call: one argument per line when the
+    call ends with a magic trailing comma or holds comments, else on one line (broken over lines
+    when that line would be too long).
     """
 
     code = "VL403"
@@ -90,6 +94,14 @@ class ErrorLogWithoutTraceback(Rule):
             "            exc_info=True,\n        )\n",
             applicability=Applicability.SAFE,
             expected=(Expect(8, 9, ErrorLogMessage("log.error")),),
+        ),
+        Invalid(
+            "import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef sync() -> None:\n    try:\n        pull()\n"
+            '    except KeyError as err:\n        log.error(\n            "pull failed: %s", err\n        )\n',
+            fixed="import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef sync() -> None:\n    try:\n"
+            '        pull()\n    except KeyError as err:\n        log.error("pull failed: %s", err, exc_info=True)\n',
+            applicability=Applicability.SAFE,
+            expected=(Expect(10, 9, ErrorLogMessage("log.error")),),
         ),
         Invalid(
             "import structlog\n\nlogger = structlog.get_logger()\n\ntry:\n    run()\nexcept OSError:\n"
@@ -142,7 +154,11 @@ class ErrorLogWithoutTraceback(Rule):
             fix = None
             if fixable:
                 safety = Applicability.SAFE if kind is Tri.YES else Applicability.UNSAFE
-                fix = FixSpec((Replace(node, _with_exc_info(node)),), "Add `exc_info=True`", safety)
+                fix = FixSpec(
+                    (Replace(node, _with_exc_info(node, self.context.module.default_indent)),),
+                    "Add `exc_info=True`",
+                    safety,
+                )
             pending = (self.context.path, origin) if kind is Tri.DEFER and origin is not None else None
             self.report(node, message, anchor=anchor, fix=fix, pending=pending)
 
@@ -165,22 +181,10 @@ class ErrorLogWithoutTraceback(Rule):
         return kept
 
 
-def _with_exc_info(call: cst.Call) -> cst.Call:
+def _with_exc_info(call: cst.Call, indent: str) -> cst.Call:
     new_arg = cst.Arg(
         value=cst.Name("True"),
         keyword=cst.Name("exc_info"),
         equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
     )
-    args = list(call.args)
-    if not args:
-        return call.with_changes(args=[new_arg])
-    last = args[-1]
-    if isinstance(last.comma, cst.Comma):
-        # A trailing comma (usually one argument per line): the new argument takes the same layout.
-        layout = call.whitespace_before_args
-        args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=layout))
-        args.append(new_arg.with_changes(comma=last.comma))
-    else:
-        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        args.append(new_arg)
-    return call.with_changes(args=args)
+    return add_keyword_argument(call, new_arg, indent)

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 _MIDDLEWARE = """
 @app.middleware("http")
-async def correlation_middleware(request, call_next):
+async def correlation_middleware(request: Request, call_next: RequestResponseEndpoint) -> Response:
+    \"\"\"Take the caller's correlation id, or make one, for the request's logs.\"\"\"
     cid = request.headers.get("X-Correlation-ID") or str(uuid.uuid4())
     token = correlation_id.set(cid)
     try:
@@ -62,7 +63,12 @@ class CorrelationHeaderNotHandled(Rule):
     message = "No middleware reads `X-Correlation-ID`, generates an id when it is absent and sets the context (§6.1)"
     analyses = (CorrelationAnalysis,)
     valid = (
-        Valid("import uuid\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n" + _MIDDLEWARE, path="app/main.py"),
+        Valid(
+            "import uuid\n\nfrom fastapi import FastAPI, Request, Response\n"
+            "from starlette.middleware.base import RequestResponseEndpoint\n\n"
+            "from app.core.logging import correlation_id\n\napp = FastAPI()\n\n" + _MIDDLEWARE,
+            path="app/main.py",
+        ),
         Valid(
             "from asgi_correlation_id import CorrelationIdMiddleware\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
             'app.add_middleware(CorrelationIdMiddleware, header_name="X-Correlation-ID")\n',

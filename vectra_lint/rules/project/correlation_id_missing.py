@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import replace
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts
@@ -27,17 +31,34 @@ def _is_correlation_var(bound: str, given: str) -> bool:
     return any(word in bound.lower() or word in given.lower() for word in _ID_WORDS)
 
 
+def is_logging_module(path: str, root: Path, globs: Sequence[str]) -> bool:
+    """Whether the file at ``path`` (relative to ``root``) matches the logging-module globs taken
+    from the root, or from any folder above or below it: where the command runs decides the root
+    when no ``pyproject.toml`` does, and must not decide which file is the logging module
+    (`core/logging.py` from `app/`, `proj/app/core/logging.py` from above `proj/`)."""
+    if path_matches(path, globs):
+        return True
+    name = PurePosixPath(path).name
+    if not any(fnmatch(name, glob.rsplit("/", 1)[-1]) or "**" in glob.rsplit("/", 1)[-1] for glob in globs):
+        return False  # most files: no glob can match the file's own name
+    parts = PurePosixPath(os.path.normpath(os.path.join(root, path))).parts[1:]
+    return any(path_matches("/".join(parts[start:]), globs) for start in range(len(parts)))
+
+
 class CorrelationIdMissing(Rule):
     """
     ## What it does
     Checks that the logging module (option `logging-module`, default `app/core/logging.py`,
-    globs relative to the project root) defines a module-level `ContextVar` named
-    `correlation_id`. Reported at 1:1 of the logging module when it defines none, defines it
-    under another name (`request_id_var = ContextVar("correlation_id")`), or imports it from
-    another module instead of defining it.
+    globs relative to the project root) defines a module-level `ContextVar` for the correlation
+    id: bound to the name `correlation_id`, or given that name (`correlation_id_ctx =
+    ContextVar("correlation_id")`). Reported at the `ContextVar` when it is one under another name
+    (`request_id_var = ContextVar("request_id")`); at 1:1 of the logging module when it defines
+    none, or imports `correlation_id` from another module instead of defining it. The logging
+    module's globs are matched from the project root and from any folder above or below it, so
+    the findings do not depend on the folder a run without `pyproject.toml` starts in.
 
-    When the project has no logging module at all, the report goes to the module that defines
-    the correlation-id `ContextVar` elsewhere (it should move), or, when there is none, to the
+    When the project has no logging module at all, the report goes to the correlation-id
+    `ContextVar` defined elsewhere (it should move), or, when there is none, to the top of the
     module that creates the `FastAPI`/`Starlette` application.
 
     ## Why is this bad?
@@ -65,6 +86,10 @@ class CorrelationIdMissing(Rule):
         ),
         Valid("from app.core.logging import correlation_id\n", path="app/core/context.py"),
         Valid(
+            'from contextvars import ContextVar\n\ncorrelation_id_ctx = ContextVar("correlation_id", default=None)\n',
+            path="app/core/logging.py",
+        ),
+        Valid(
             'import contextvars\n\ncorrelation_id = contextvars.ContextVar("cid")\n',
             path="src/shared/log_setup.py",
             options={"logging-module": ["src/shared/log_setup.py"]},
@@ -89,7 +114,7 @@ class CorrelationIdMissing(Rule):
             path="app/core/logging.py",
             expected=(
                 Expect(
-                    1, 1, "The correlation-id `ContextVar` is named `request_id_var`; name it `correlation_id` (§6.1)"
+                    3, 18, "The correlation-id `ContextVar` is named `request_id_var`; name it `correlation_id` (§6.1)"
                 ),
             ),
         ),
@@ -98,8 +123,8 @@ class CorrelationIdMissing(Rule):
             path="app/core/context.py",
             expected=(
                 Expect(
-                    1,
-                    1,
+                    3,
+                    18,
                     "`correlation_id` is defined here; "
                     "the correlation-id `ContextVar` belongs in the logging module (§6.1)",
                 ),
@@ -109,40 +134,48 @@ class CorrelationIdMissing(Rule):
 
     def finish(self) -> None:
         """Judge the logging module; elsewhere, note where the report goes if there is none."""
-        facts = self.context.analysis(CorrelationAnalysis).file_facts()
+        analysis = self.context.analysis(CorrelationAnalysis)
+        facts = analysis.file_facts()
         if not facts.context_vars and not facts.creates_app and not self._is_logging_module():
             return
         start = node_at_start(self.context.module)
         if self._is_logging_module():
-            message = self._judge_logging_module(facts)
-            if message is not None:
-                self.report(start, message, anchor=start, length=0)
+            judged = self._judge_logging_module(facts)
+            if judged is not None:
+                message, about = judged
+                found = analysis.context_var_node(about) if about is not None else None
+                if found is not None:
+                    self.report(found[0], message, anchor=found[1])
+                else:
+                    self.report(start, message, anchor=start, length=0)
             return
         defined = [bound for bound, given in facts.context_vars if _is_correlation_var(bound, given)]
         if defined:
             message = (
                 f"`{defined[0]}` is defined here; the correlation-id `ContextVar` belongs in the logging module (§6.1)"
             )
-            self.report(start, message, anchor=start, length=0, pending=("contextvar",))
+            found = analysis.context_var_node(defined[0])
+            assert found is not None  # every module-level ContextVar of the facts has its node
+            self.report(found[0], message, anchor=found[1], pending=("contextvar",))
         elif facts.creates_app:
             message = "The project has no logging module defining the `correlation_id` ContextVar (§6.1)"
             self.report(start, message, anchor=start, length=0, pending=("app",))
 
     def _is_logging_module(self) -> bool:
-        return path_matches(self.context.path, self.option(LOGGING_MODULE))
+        return is_logging_module(self.context.path, self.context.settings.root, self.option(LOGGING_MODULE))
 
-    def _judge_logging_module(self, facts: CorrelationFacts) -> str | None:
-        bound_names = [bound for bound, _ in facts.context_vars]
-        if NAME in bound_names:
+    def _judge_logging_module(self, facts: CorrelationFacts) -> tuple[str, str | None] | None:
+        """The message for the logging module, and the ContextVar it is about (None: at its top)."""
+        if any(NAME in (bound, given) for bound, given in facts.context_vars):
             return None
         others = [bound for bound, given in facts.context_vars if _is_correlation_var(bound, given)]
         if others:
-            return f"The correlation-id `ContextVar` is named `{others[0]}`; name it `{NAME}` (§6.1)"
+            return f"The correlation-id `ContextVar` is named `{others[0]}`; name it `{NAME}` (§6.1)", others[0]
         imported = self.context.scope.bindings(self.context.module).imports.get(NAME)
         if imported is not None:
             origin = imported.rsplit(".", 1)[0]
-            return f"`{NAME}` is imported from `{origin}`; define the `ContextVar` in the logging module (§6.1)"
-        return self.message
+            return f"`{NAME}` is imported from `{origin}`; define the `ContextVar` in the logging module (§6.1)", None
+        return self.message, None
 
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -151,7 +184,7 @@ class CorrelationIdMissing(Rule):
         if not settings.whole_project:
             return []
         globs = settings.option(cls.code, LOGGING_MODULE)
-        if any(path_matches(path, globs) for path in project.facts):
+        if any(is_logging_module(path, settings.root, globs) for path in project.facts):
             return []
         facts = [f for f in project.facts_of(CorrelationAnalysis).values() if isinstance(f, CorrelationFacts)]
         has_var = any(_is_correlation_var(bound, given) for f in facts for bound, given in f.context_vars)

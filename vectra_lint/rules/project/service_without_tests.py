@@ -2,25 +2,50 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from vectra_lint.analysis.definitions import node_at_start
-from vectra_lint.analysis.test_files import DEFAULT_TEST_FOLDERS, python_files_in
+from vectra_lint.analysis.module_names import module_names
+from vectra_lint.analysis.module_summary import INDEX_ANALYSES, ModuleSummary, summary_facts
+from vectra_lint.analysis.test_files import (
+    DEFAULT_TEST_FOLDERS,
+    absolute_targets,
+    disk_import_targets,
+    imports_module,
+    is_test_module,
+    python_files_in,
+)
 from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+
+if TYPE_CHECKING:
+    from vectra_lint.analysis.project import Project
+    from vectra_lint.diagnostics import Diagnostic
 
 TESTS = StringsOption(
     "tests", DEFAULT_TEST_FOLDERS, "Folders, relative to the project root, that hold the test modules."
 )
+_ORDERS = (
+    "Service module `order_service` has no test module: nothing under `tests/` imports "
+    "`app.services.order_service` (§14)"
+)
+_SERVICE = '"""Orders: placing and cancelling them."""\n\n\nclass OrderService:\n    pass\n'
 
 
 class ServiceWithoutTests(Rule):
     """
     ## What it does
-    Flags a module of the `services` layer for which no test module exists: no
-    `test_<module>.py` (or `<module>_test.py`, as pytest also collects) anywhere under the
-    project's tests folder (`tests/` at the project root, the `tests` option), at any depth:
-    `tests/test_user_service.py` and `tests/services/test_user_service.py` both cover
-    `app/services/user_service.py`. Packages' `__init__.py` files and empty modules need no
+    Flags a module of the `services` layer that no test module imports. A test module is any
+    `.py` file under the project's tests folders (`tests/` at the project root, the `tests`
+    option), at any depth and under any name (`conftest.py` and `__init__.py` excepted), that
+    imports the service module itself, anywhere in the file: `from app.services import
+    user_service`, `from app.services.user_service import UserService`, `import
+    app.services.user_service as users` (relative imports are made absolute). A test named like
+    the service (`tests/api/test_user_service.py`) that imports only another module does not
+    count: it tests that other module. Packages' `__init__.py` files and empty modules need no
     tests of their own. The report is at 1:1 of the service module.
 
     ## Why is this bad?
@@ -29,38 +54,73 @@ class ServiceWithoutTests(Rule):
     bug fix must start from.
 
     ## Notes
-    This is a whole-project check that reads the file system: whether a test exists is looked
-    up in the tests folder on disk, not among the files passed to `vectra-lint`, so it gives the
-    same answer when pre-commit passes only some files (a changed service is checked against
-    every test file present). A service is reported only when it is itself checked; a test
-    file being deleted is not a reason to report a service that was not passed.
+    This is a whole-project check that reads the file system: the tests folders are looked up on
+    disk, not among the files passed to `vectra-lint`, so it gives the same answer when
+    pre-commit passes only some files (a changed service is checked against every test file
+    present). A checked test module is known by its module summary; one that is not checked is
+    read from disk for its imports only. Only direct imports of the service module count: a name
+    re-exported by a package (`from app.services import UserService`) does not say which module
+    it comes from without reading that package. A service is reported only when it is itself
+    checked.
     """
 
     code = "VL705"
     name = "service-without-tests"
-    message = "Service module `{module}` has no test module `{tests}/**/test_{module}.py` (§14)"
+    message = "Service module `{module}` has no test module: nothing under `{tests}/` imports `{dotted}` (§14)"
     options = (TESTS,)
+    analyses = INDEX_ANALYSES
     valid = (
         Valid("from app.services.users import UserService\n", path="app/services/__init__.py"),
         Valid('"""Not a service."""\n', path="app/utils/text.py"),
         Valid("\n", path="app/services/placeholder.py"),
+        Valid(
+            _SERVICE,
+            path="app/services/order_service.py",
+            files={"tests/unit/test_checkout.py": "from app.services.order_service import OrderService\n"},
+        ),
+        Valid(
+            _SERVICE,
+            path="app/services/order_service.py",
+            files={"tests/test_orders.py": "def test_place() -> None:\n    from app.services import order_service\n"},
+        ),
     )
     invalid = (
         Invalid(
-            '"""Orders: placing and cancelling them."""\n\n\nclass OrderService:\n    pass\n',
+            _SERVICE,
             path="app/services/order_service.py",
-            expected=(Expect(1, 1, message.format(module="order_service", tests="tests")),),
+            expected=(
+                Expect(
+                    1, 1, message.format(module="order_service", tests="tests", dotted="app.services.order_service")
+                ),
+            ),
+        ),
+        Invalid(
+            _SERVICE,
+            path="app/services/order_service.py",
+            files={"tests/api/test_order_service.py": "from app.api.order_service import router\n"},
+            expected=(
+                Expect(
+                    1, 1, message.format(module="order_service", tests="tests", dotted="app.services.order_service")
+                ),
+            ),
         ),
         Invalid(
             "def rank() -> None:\n    pass\n",
             path="app/services/search/ranking.py",
             options={"tests": ["qa"]},
-            expected=(Expect(1, 1, message.format(module="ranking", tests="qa")),),
+            expected=(
+                Expect(
+                    1,
+                    1,
+                    "Service module `ranking` has no test module: nothing under `qa/` imports "
+                    "`app.services.search.ranking` (§14)",
+                ),
+            ),
         ),
     )
 
     def visit_Module(self, node: cst.Module) -> None:
-        """Report the module when it is a service with content and no test module exists."""
+        """Report the module, pending, when it is a service with content: the project phase looks for its tests."""
         context = self.context
         if not context.in_layer("services") or not context.source.strip():
             return
@@ -69,9 +129,45 @@ class ServiceWithoutTests(Rule):
             return
         module = filename[: -len(".py")]
         folders = tuple(self.option(TESTS))
-        names = python_files_in(context.settings.root, folders)
-        if f"test_{module}.py" in names or f"{module}_test.py" in names:
-            return
+        names = module_names(context.path, context.settings.root) or (module,)
         start = node_at_start(node)
         shown = folders[0] if len(folders) == 1 else "{" + ",".join(folders) + "}"
-        self.report(start, self.message.format(module=module, tests=shown), anchor=start, length=0)
+        message = self.message.format(module=module, tests=shown, dotted=names[0])
+        self.report(start, message, anchor=start, length=0, pending=(names, folders))
+
+    @classmethod
+    def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Keep the services that no test module imports (checked test modules by their facts,
+        the others read from disk, each once)."""
+        services = [
+            (diagnostic, tuple(payload[0]), tuple(payload[1]))
+            for diagnostic in diagnostics
+            if isinstance(payload := diagnostic.pending, tuple)
+        ]
+        stems = {name.rsplit(".", 1)[-1] for _, names, _ in services for name in names}
+        imported: dict[tuple[str, ...], set[str]] = {}
+        kept: list[Diagnostic] = []
+        for diagnostic, names, folders in services:
+            if folders not in imported:
+                imported[folders] = _imported_by_tests(project, folders, stems)
+            if not imports_module(imported[folders], names):
+                kept.append(replace(diagnostic, pending=None))
+        return kept
+
+
+def _imported_by_tests(project: Project, folders: tuple[str, ...], stems: set[str]) -> set[str]:
+    """What the test modules under ``folders`` import (absolute dotted targets); of those read
+    from disk, only the ones whose text holds one of ``stems`` (the others cannot import them)."""
+    summaries = {path: summary_facts(facts) for path, facts in project.facts_of(ModuleSummary).items()}
+    root = project.settings.root
+    targets: set[str] = set()
+    for path, facts in summaries.items():
+        if is_test_module(path, folders):
+            targets |= absolute_targets(facts["import_targets"], facts["names"], facts["package"])
+    for path in python_files_in(root, folders):
+        if path in summaries or not is_test_module(path, folders):
+            continue
+        found = disk_import_targets(os.path.join(root, path), stems)
+        if found is not None:
+            targets |= absolute_targets(found, module_names(path, root), path.endswith("/__init__.py"))
+    return targets
