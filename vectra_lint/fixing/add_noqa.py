@@ -9,6 +9,7 @@ a bare ``# noqa`` already silences everything. Running it twice adds nothing.
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,9 +43,19 @@ def _layout(text: str) -> _Layout | None:
                 closed.update(range(token.start[0], token.end[0]))
     except (tokenize.TokenError, SyntaxError):
         return None
-    lines = text.splitlines()
-    closed.update(number for number, line in enumerate(lines, start=1) if line.endswith("\\"))
+    lines = _lines(text)
+    closed.update(number for number, line in enumerate(lines, start=1) if line.rstrip("\r\n").endswith("\\"))
     return _Layout(comments, frozenset(closed))
+
+
+# The lines Python (and the tokenizer's line numbers) count: str.splitlines also breaks at a form
+# feed, \x1c-\x1e, \x85, \u2028 and \u2029, which would put a comment on the wrong line or inside one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> list[str]:
+    """``text``'s lines with their line breaks."""
+    return _LINE.findall(text)
 
 
 # Python 3.12 splits f-strings into parts; a multi-line one spans lines in its middle part.
@@ -73,7 +84,7 @@ def add_noqa(text: str, diagnostics: Sequence[Diagnostic], reason: str | None = 
     layout = _layout(text)
     if layout is None:
         return text, 0
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     wanted: dict[int, list[str]] = {}
     for diagnostic in diagnostics:
         if diagnostic.code in NOT_SILENCEABLE:
