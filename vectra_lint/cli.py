@@ -705,7 +705,7 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
 def rule(code_or_name: str) -> None:
     """Show a rule's documentation: by code (VL401) or name (print-call).
 
-    Ruff's E and W codes that vectra-lint runs (E501, W291, ...) show Ruff's own documentation.
+    Ruff's codes that vectra-lint runs (E501, W291, F401, ...) show Ruff's own documentation.
     """
     from vectra_lint import registry
     from vectra_lint.reporters import rule_docs
@@ -714,7 +714,13 @@ def rule(code_or_name: str) -> None:
     if found is not None:
         text = rule_docs.render(found)
     elif registry.RUFF_SELECTOR.match(code_or_name.upper()):
-        text = rule_docs.render_ruff(code_or_name.upper())
+        from vectra_lint.pipeline import ruff
+
+        code = code_or_name.upper()
+        text = rule_docs.render_ruff(code)
+        own = ruff.rule_doc(code) if len(code) == 4 else None
+        if own is not None:
+            text += "\n" + own.rstrip("\n") + "\n"
     else:
         _error(f"unknown rule {code_or_name!r} (see `vectra-lint rules`)")
         sys.exit(EXIT_ERROR)

@@ -174,3 +174,14 @@ def to_diagnostics(records: Sequence[Record], text: str, display: str) -> tuple[
             )
         )
     return tuple(diagnostics)
+
+
+def rule_doc(code: str) -> str | None:
+    """Ruff's own documentation of one of its rules (`ruff rule CODE`), or None when Ruff has none."""
+    try:
+        completed = subprocess.run(
+            [ruff_binary(), "rule", code], capture_output=True, text=True, check=False, encoding="utf-8"
+        )
+    except (OSError, RuffError):
+        return None
+    return completed.stdout if completed.returncode == 0 and completed.stdout.strip() else None
