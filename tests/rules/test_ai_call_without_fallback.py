@@ -126,3 +126,18 @@ def test_only_services_and_workers_are_checked_and_the_clients_come_from_vl504()
     assert _lines(code, clients=["my_sdk"]) == [(5, 12)]
     assert _lines(code, "app/workers/jobs.py", clients=["my_sdk"]) == [(5, 12)]
     assert _lines(code, "app/api/routes.py", clients=["my_sdk"]) == []
+
+
+def test_data_classes_and_helpers_of_a_client_library_are_no_model_calls() -> None:
+    # Seen in r2r: a response object of the library, and litellm's token counting helpers.
+    code = """\
+    from anthropic.types import Message
+    from litellm import get_model_info, token_counter
+
+
+    def convert(message: Message, model: str) -> dict[str, object]:
+        name = message.model or ""
+        limit = get_model_info(model=model)
+        return {"model": name.split("/")[-1], "tokens": token_counter(model=model, text=name), "limit": limit}
+    """
+    assert _lines(code) == []

@@ -20,6 +20,57 @@ LAYERS = StringsOption(
     "The layers (names of `[tool.vectra-lint.layers]`) where model and vector-store calls need a fallback.",
 )
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+DATA_MODULES = frozenset({"types", "models", "schema", "schemas", "messages", "documents", "exceptions", "errors"})
+"""Submodules of a client library that hold data classes (`anthropic.types.Message`,
+`qdrant_client.models.Filter`): an object of one of those is a response or a request, no client."""
+MODEL_CALLS = frozenset(
+    {
+        "completion",
+        "acompletion",
+        "text_completion",
+        "atext_completion",
+        "embedding",
+        "aembedding",
+        "rerank",
+        "arerank",
+        "image_generation",
+        "aimage_generation",
+        "transcription",
+        "atranscription",
+        "speech",
+        "aspeech",
+        "moderation",
+        "amoderation",
+        "generate",
+        "agenerate",
+        "generate_content",
+        "invoke",
+        "ainvoke",
+        "batch",
+        "abatch",
+        "stream",
+        "astream",
+        "embed",
+        "embed_query",
+        "embed_documents",
+        "aembed_query",
+        "aembed_documents",
+        "create",
+        "acreate",
+        "chat",
+        "achat",
+        "encode",
+        "search",
+        "query",
+        "query_points",
+        "upsert",
+        "similarity_search",
+        "asimilarity_search",
+    }
+)
+"""Function names that call a model when reached through an import of a client library
+(`litellm.acompletion`, `openai.embeddings.create`); the library's helpers
+(`litellm.token_counter`, `litellm.get_model_info`) call nothing."""
 SERVICE = "app/services/answers.py"
 
 
@@ -179,11 +230,14 @@ class AiCallWithoutFallback(Rule):
         return any(qualified == client or qualified.startswith(client + ".") for client in self._clients)
 
     def _client_type(self, annotation: cst.BaseExpression) -> str | None:
-        """The client class an annotation or a constructor call names."""
+        """The client class an annotation or a constructor call names (not a data class of the library)."""
         for kind in _unwrap_optional(annotation):
             if type(kind) in (cst.Name, cst.Attribute):
                 qualified = self.context.scope.imported_name(kind)
-                if self._client_module(qualified):
+                if qualified is None or not self._client_module(qualified):
+                    continue
+                *modules, name = qualified.split(".")
+                if DATA_MODULES.isdisjoint(modules) and not name.endswith(("Error", "Exception")):
                     return qualified
         return None
 
@@ -198,9 +252,11 @@ class AiCallWithoutFallback(Rule):
             if name is not None and name.rsplit(".", 1)[-1][:1].isupper():
                 return self._client_type(value.func)
             return None
-        if type(value) is cst.Name or type(value) is cst.Attribute:
-            return self._receiver_client(value)
-        return None
+        if type(value) is cst.Name:
+            return self._lookup(value.value)
+        if type(value) is cst.Attribute and type(value.value) is cst.Name and value.value.value == "self":
+            return self._lookup(f"self.{value.attr.value}")
+        return None  # an attribute of a client (`response.model`) is not a client
 
     def _class_of_method(self) -> cst.CSTNode | None:
         frames = self.context.scope.frames
@@ -358,7 +414,7 @@ class AiCallWithoutFallback(Rule):
             return False  # a constructor (`AsyncOpenAI()`, `models.PointStruct(...)`), or private
         if type(func) is cst.Attribute and self._scopes and self._receiver_client(func.value) is not None:
             return True
-        return self._client_module(self.context.scope.imported_name(func))
+        return last in MODEL_CALLS and self._client_module(self.context.scope.imported_name(func))
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report a client call that no ``try`` of its function guards with a fallback."""
