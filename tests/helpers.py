@@ -43,7 +43,8 @@ def lint_in_project(
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    settings = replace(settings, root=root)
+    # The example and its files are the whole project.
+    settings = replace(settings, root=root, whole_project=True)
     outcomes = []
     # The other Python files are linted too, for the facts cross-file rules read; their own
     # diagnostics are left out.
