@@ -78,14 +78,18 @@ class UnusedDefinition(Rule):
     for nothing, and they mislead: a reader assumes what is defined is used somewhere.
 
     ## Notes
-    A whole-project check, decided once every file is read, and only when the run covers the
-    project root: on a partial run (pre-commit on a few files) a use may sit in a file that was
-    not checked, and an absence cannot be judged. A name counts as used wherever it occurs, so
-    two definitions with one name keep each other (precision first). `pyproject.toml`,
-    `setup.cfg` and `setup.py` count too (console scripts name their functions there).
+    Off by default: select it by its code. A whole-project check, decided once every file is read,
+    and only when the run covers the project root: on a partial run (pre-commit on a few files) a
+    use may sit in a file that was not checked, and an absence cannot be judged. A name counts as
+    used wherever it occurs, so two definitions with one name keep each other (precision first).
+    `pyproject.toml`, `setup.cfg` and `setup.py` count too (console scripts name their functions
+    there).
     """
 
     code = "VL607"
+    # Opt-in: whether a name is used is judged by its mentions across the project, which a library
+    # (its users are elsewhere) or a framework's name-based loading defeats; select it by code.
+    default_enabled = False
     name = "unused-definition"
     message = "A definition is never used in the project (§13)"
     options = (KEEP, TESTS)

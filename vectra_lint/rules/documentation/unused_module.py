@@ -89,13 +89,16 @@ class UnusedModule(Rule):
     linted, type-checked and migrated, and a reader cannot tell it is not part of the app.
 
     ## Notes
-    A whole-project check, decided only when the run covers the project root (on a partial run
-    the importer may be a file that was not checked). A module counts as imported when its name
-    occurs anywhere in another file (precision first: `utils` is never reported).
-    `pyproject.toml`, `setup.cfg` and `setup.py` count too.
+    Off by default: select it by its code. A whole-project check, decided only when the run covers
+    the project root (on a partial run the importer may be a file that was not checked). A module
+    counts as imported when its name occurs anywhere in another file (precision first: `utils` is
+    never reported). `pyproject.toml`, `setup.cfg` and `setup.py` count too.
     """
 
     code = "VL608"
+    # Opt-in: whether a name is used is judged by its mentions across the project, which a library
+    # (its users are elsewhere) or a framework's name-based loading defeats; select it by code.
+    default_enabled = False
     name = "unused-module"
     message = "A module is imported by no other module (§13)"
     options = (ENTRY_POINTS,)
