@@ -139,24 +139,6 @@ class AiCallWithoutFallback(Rule):
     out, rate-limits or is down turns every request into a 500; a fallback (a cached answer, a
     smaller model, an empty result with a notice) keeps the feature up.
 
-    ## Example
-    ```python
-    async def answer(self, question: str) -> str:
-        response = await self.llm.chat.completions.create(model=MODEL, messages=[...])
-        return response.choices[0].message.content
-    ```
-
-    ## Use instead
-    ```python
-    async def answer(self, question: str) -> str:
-        try:
-            response = await self.llm.chat.completions.create(model=MODEL, messages=[...])
-        except (openai.APITimeoutError, openai.RateLimitError):
-            logger.warning("LLM unavailable, answering from the cache", exc_info=True)
-            return self.cache.get(question, NO_ANSWER)
-        return response.choices[0].message.content
-    ```
-
     ## Notes
     A handler that only logs and re-raises (or ends with any `raise`) is no fallback, and
     `except Exception:` alone is not specific: it would hide programming errors. The `try` must be

@@ -70,23 +70,6 @@ class TechnicalErrorWithoutId(IndexRule[BypassingInit]):
     a user quotes to support and what finds the traceback in the logs; the global handler puts it
     in the response as `id`. An error without one cannot be traced.
 
-    ## Example
-    ```python
-    class TechnicalError(VectraException):
-        def __init__(self, message: str) -> None:
-            super().__init__(message)
-    ```
-
-    ## Use instead
-    ```python
-    from uuid import uuid4
-
-    class TechnicalError(VectraException):
-        def __init__(self, message: str) -> None:
-            super().__init__(message)
-            self.error_id = str(uuid4())
-    ```
-
     ## Notes
     Setting the public attribute `self.error_id` is what exposes it: the exception handler
     reads `exc.error_id` to log it and to return it. Subclasses that do not override `__init__`

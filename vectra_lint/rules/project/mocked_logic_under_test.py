@@ -88,24 +88,6 @@ class MockedLogicUnderTest(IndexRule[PatchedTarget]):
     §14: "Do not mock the logic you are testing." A test that replaces the very function it
     claims to test passes whatever that function does; it checks the mock.
 
-    ## Example
-    ```python
-    from app.services.pricing import PriceService
-
-    def test_total(mocker):
-        mocker.patch("app.services.pricing.discount", return_value=0)
-        assert PriceService().total([10.0]) == 10.0
-    ```
-
-    ## Use instead
-    ```python
-    from app.services.pricing import PriceService
-
-    def test_total(mocker):
-        mocker.patch("app.services.pricing.fetch_rates", return_value={})
-        assert PriceService().total([10.0]) == 9.0
-    ```
-
     ## Notes
     A cross-file check: what a module defines is read from the project index. When the module
     under test is not among the checked files (pre-commit passes only the changed test), nothing
