@@ -156,3 +156,19 @@ def test_only_test_modules_are_checked(tmp_path: Path, monkeypatch: pytest.Monke
     _project(tmp_path, "")
     write_project(tmp_path, {"tests/helpers.py": code})
     assert check(tmp_path, monkeypatch, "VL707") == []
+
+
+def test_the_module_named_like_the_test_is_its_subject(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    test = """\
+    from unittest.mock import patch
+
+    from app.core.rates import fetch_rates
+    from app.services.pricing import PriceService
+
+
+    def test_a() -> None:
+        # Patching the configuration's own function is how a test of pricing isolates it.
+        with patch("app.core.rates.fetch_rates"), patch("app.services.pricing.discount"):
+            PriceService().total([fetch_rates()["eur"]])
+    """
+    assert _found(tmp_path, monkeypatch, test) == ["tests/test_pricing.py:9:47 VL707"]

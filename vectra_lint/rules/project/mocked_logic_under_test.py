@@ -92,7 +92,9 @@ class MockedLogicUnderTest(IndexRule[PatchedTarget]):
     A cross-file check: what a module defines is read from the project index. When the module
     under test is not among the checked files (pre-commit passes only the changed test), nothing
     is reported. `X` of `patch.object(X, ...)` is followed to where it is defined (through a
-    package's re-export). A patch of a module the test does not import from is left alone.
+    package's re-export). A patch of a module the test does not import from is left alone; when
+    the test imports from a module of its own name (`test_pricing.py` and `pricing.py`), that
+    module is its subject, and the other modules it imports from (configuration, fixtures) are not.
     """
 
     code = "VL707"
@@ -233,13 +235,18 @@ class MockedLogicUnderTest(IndexRule[PatchedTarget]):
         if not _defines(index, module, parts):
             return Verdict(Tri.NO)
         subject = Tri.NO
+        sources: set[str] = set()
         for name in candidate.imported:
             symbol = index.resolve_import(candidate.path, name)
             if symbol.kind is SymbolKind.MISSING:
                 subject = max(subject, missing)
-            elif symbol.module == module and symbol.kind is not SymbolKind.EXTERNAL:
-                subject = Tri.YES
-                break
+            elif symbol.kind is not SymbolKind.EXTERNAL and symbol.module in index.modules:
+                sources.add(symbol.module)
+        # `tests/test_pricing.py` tests `pricing.py`: when the test imports from a module of its
+        # own name, that is the subject, and the config or fixtures it also imports are not.
+        named = {source for source in sources if _stem(source) == _tested_name(candidate.path)}
+        if module in (named or sources):
+            subject = Tri.YES
         if subject is not Tri.YES:
             return Verdict(subject)
         return Verdict(
@@ -267,3 +274,14 @@ def _defines(index: ProjectIndex, module: str, parts: list[str]) -> bool:
     if len(parts) == 1:
         return parts[0] in facts["classes"] or parts[0] in facts["functions"]
     return len(parts) == 2 and parts[0] in facts["classes"] and ".".join(parts) in facts["functions"]
+
+
+def _stem(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name[: -len(".py")] if name.endswith(".py") else name
+
+
+def _tested_name(path: str) -> str:
+    """``pricing`` of ``test_pricing.py`` and of ``pricing_test.py``."""
+    stem = _stem(path)
+    return stem[len("test_") :] if stem.startswith("test_") else stem[: -len("_test")]
