@@ -43,10 +43,17 @@ def lint_in_project(
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    settings = replace(settings, root=root)
-    result = lint_text(path, path, source, settings)
-    outcome = Outcome(Task(root / path, path, path), result.diagnostics, facts=result.facts)
-    return tuple(d for finished in finish_project([outcome], settings) for d in finished.diagnostics)
+    # The example and its files are the whole project.
+    settings = replace(settings, root=root, whole_project=True)
+    outcomes = []
+    # The other Python files are linted too, for the facts cross-file rules read; their own
+    # diagnostics are left out.
+    others = {name: text for name, text in files.items() if name.endswith(".py")}
+    for name, text in {path: source, **others}.items():
+        result = lint_text(name, name, text, settings)
+        outcomes.append(Outcome(Task(root / name, name, name), result.diagnostics, facts=result.facts))
+    found = (d for finished in finish_project(outcomes, settings) for d in finished.diagnostics)
+    return tuple(d for d in found if d.path not in others)
 
 
 def fix(

@@ -65,7 +65,10 @@ def repository(tmp_path: Path) -> Path:
 def _findings(cwd: Path, target: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.chdir(cwd)
     result = CliRunner().invoke(
-        main, ["check", target, "--output-format", "concise", "--select", "VL3"], catch_exceptions=False
+        # VL308 (the technical base's error id) is not what these tests are about.
+        main,
+        ["check", target, "--output-format", "concise", "--select", "VL3", "--ignore", "VL308"],
+        catch_exceptions=False,
     )
     lines = [line for line in result.output.splitlines() if re.match(r"\S+:\d+:\d+: ", line)]
     # Shown relative to the working directory; compare by the file's path below `backend/`.

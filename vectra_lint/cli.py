@@ -795,7 +795,7 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
 def rule(code_or_name: str) -> None:
     """Show a rule's documentation: by code (VL401) or name (print-call).
 
-    Ruff's E and W codes that vectra-lint runs (E501, W291, ...) show Ruff's own documentation.
+    Ruff's codes that vectra-lint runs (E501, W291, F401, ...) show Ruff's own documentation.
     """
     from vectra_lint import registry
     from vectra_lint.reporters import rule_docs

@@ -13,8 +13,11 @@ from vectra_lint.rule import EngineRule, FixAvailability, Invalid, OptionError, 
 
 CODE_PATTERN = re.compile(r"^VL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-# PEP 8 is delegated to Ruff; these selectors are handed to it.
-RUFF_SELECTOR = re.compile(r"^(E|W)\d{0,3}$")
+# PEP 8 is delegated to Ruff; these selectors are handed to it. Of Pyflakes (F), only the two
+# rules of §13 are merged: a selector `F`, `F4`, `F84`... stands for those of them it covers.
+RUFF_SELECTOR = re.compile(r"^(E|W)\d{0,3}$|^F(4(01?)?|8(41?)?)?$")
+RUFF_MERGED_PYFLAKES = ("F401", "F841")
+"""Ruff's unused-import and unused-variable rules (§13 "remove unused code"), run by default."""
 RUFF_OPT_IN = {
     "E711": "comparison to `None`",
     "E712": "comparison to `True`/`False`",
@@ -214,12 +217,21 @@ def ruff_opt_outs(select: Iterable[str] | None, extend_select: Iterable[str]) ->
     return tuple(code for code in RUFF_OPT_IN if code not in named and code[:3] not in named)
 
 
+def ruff_codes(selector: str) -> tuple[str, ...]:
+    """What to hand Ruff for one of its selectors: itself, or for a Pyflakes prefix the merged
+    codes it covers (Ruff given `F` would run every Pyflakes rule)."""
+    selector = selector.upper()
+    if selector.startswith("F"):
+        return tuple(code for code in RUFF_MERGED_PYFLAKES if code.startswith(selector))
+    return (selector,)
+
+
 def ruff_selectors(select: Iterable[str] | None, extend_select: Iterable[str]) -> tuple[str, ...]:
-    """The Ruff codes or prefixes to run; by default all of E and W."""
+    """The Ruff codes or prefixes to run; by default all of E and W, and F401 and F841."""
     chosen = (
-        ["E", "W"]
+        ["E", "W", *RUFF_MERGED_PYFLAKES]
         if select is None or "ALL" in select
-        else [s.upper() for s in select if RUFF_SELECTOR.match(s.upper())]
+        else [code for s in select if RUFF_SELECTOR.match(s.upper()) for code in ruff_codes(s)]
     )
-    chosen += [s.upper() for s in extend_select if RUFF_SELECTOR.match(s.upper())]
+    chosen += [code for s in extend_select if RUFF_SELECTOR.match(s.upper()) for code in ruff_codes(s)]
     return tuple(dict.fromkeys(chosen))

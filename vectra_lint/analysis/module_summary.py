@@ -22,6 +22,15 @@ if TYPE_CHECKING:
     from vectra_lint.analysis.project_index import ProjectIndex
 
 ERROR_CODE = "error_code"
+ERROR_ID = "error_id"
+
+
+def is_uuid(code: str) -> bool:
+    """Whether an expression's text makes a UUID: `uuid4()`, `uuid.uuid4().hex`, `str(uuid4())`,
+    a `new_uuid()` helper (a constant or a timestamp is not unique)."""
+    return "uuid" in code.lower()
+
+
 CODE_POSITION_RULE = "VL304"
 CODE_POSITION = IntOption(
     "error-code-position",
@@ -90,6 +99,9 @@ class ModuleFacts(TypedDict):
     positional_code_refs: tuple[tuple[str, str, bool], ...]
     """Names passed at the error-code position of an exception call, with the callee as
     ``code_callee`` gives it: they are codes only when the callee is a Vectra exception."""
+    error_ids: tuple[str, ...]
+    """Top-level classes that give their instances an ``error_id`` from a UUID (VL308): in their
+    ``__init__`` (``self.error_id = str(uuid4())``) or as a class-level field."""
 
 
 def base_name(node: cst.BaseExpression) -> str | None:
@@ -237,6 +249,7 @@ class ModuleSummary(Analysis):
         self._code_refs: list[str] = []
         self._import_targets: list[str] = []
         self._positional_refs: list[tuple[str, str, bool]] = []
+        self._error_ids: list[str] = []
         self.offloaded: set[int] = set()
         """Calls inside the arguments of ``asyncio.to_thread``/``run_in_executor``: they are not made on the loop."""
         self._position = error_code_position(context)
@@ -332,6 +345,9 @@ class ModuleSummary(Analysis):
                     if type(target.target) is cst.Name:
                         self._bind_class(owner, target.target.value, node.value)
                         self._classes[owner]["fields"].setdefault(target.target.value, ())
+        elif depth == 3:
+            for target in node.targets:
+                self._note_error_id(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """Like ``visit_Assign`` for annotated assignments with a value; a class-body annotation
@@ -351,6 +367,18 @@ class ModuleSummary(Analysis):
         if owner is not None and isinstance(node.target, cst.Name):
             self._bind_class(owner, node.target.value, node.value)
             self._classes[owner]["fields"][node.target.value] = annotation_names(node.annotation.annotation)
+        elif len(self.context.scope.frames) == 3:
+            self._note_error_id(node.target, node.value)
+
+    def _note_error_id(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """``self.error_id = <a UUID>`` in the ``__init__`` of a top-level class."""
+        if type(target) is not cst.Attribute or target.attr.value != ERROR_ID:
+            return
+        if type(target.value) is not cst.Name or target.value.value != "self":
+            return
+        qualname = self._function_nodes.get(id(self.context.scope.frames[-1].node))
+        if qualname is not None and qualname.endswith(".__init__") and is_uuid(self.context.code_for(value)):
+            self._error_ids.append(qualname.split(".", 1)[0])
 
     def _bind_module(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if not isinstance(target, cst.Name):
@@ -380,6 +408,8 @@ class ModuleSummary(Analysis):
 
     def _bind_class(self, owner: str, name: str, value: cst.BaseExpression) -> None:
         facts = self._classes[owner]
+        if name == ERROR_ID and is_uuid(self.context.code_for(value)):
+            self._error_ids.append(owner)
         if name == ERROR_CODE:
             if not (isinstance(value, cst.Name) and value.value == "None"):
                 facts["default_code"] = True
@@ -471,6 +501,7 @@ class ModuleSummary(Analysis):
             code_refs=tuple(dict.fromkeys(self._code_refs)),
             import_targets=tuple(dict.fromkeys(self._import_targets)),
             positional_code_refs=tuple(dict.fromkeys(self._positional_refs)),
+            error_ids=tuple(dict.fromkeys(self._error_ids)),
         )
 
     def facts(self) -> object:

@@ -13,6 +13,12 @@ from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
 MAX_FIX_PASSES = 10
 """Fix passes before giving up: each pass fixes what does not overlap, then checks again."""
 
+DEFERRED_CODES = frozenset({"F401", "F841"})
+"""Ruff's unused-import and unused-variable fixes wait for a pass in which nothing else is fixed:
+judged on the text before the pass, they would remove an `import asyncio` or an `as exc` that
+another fix of the same pass starts to use (`await asyncio.sleep(...)`, `raise ... from exc`).
+The next pass judges them again on the fixed text."""
+
 
 def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
     """Whether ``--fix`` (with or without ``--unsafe-fixes``) applies this diagnostic's fix.
@@ -193,6 +199,9 @@ def fix_text(
         fixable = [d for d in diagnostics if applicable(d, unsafe)]
         if not fixable:
             return FixOutcome(text, diagnostics, fixed, fixed_codes=tuple(fixed_codes))
+        others = [d for d in fixable if d.code not in DEFERRED_CODES]
+        if others:
+            fixable = others
         new_text, applied = apply_fixes(text, fixable)
         problem = check_source(new_text, path, compile_check=compiled_before)
         if problem is not None:

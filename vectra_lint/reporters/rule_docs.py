@@ -175,6 +175,11 @@ def render_ruff(code: str | None = None, level: int = 1) -> str:
         "(`line-length`, default 120) on the same files and merges its findings, keeping Ruff's codes; "
         "`select` and `ignore` accept them. `ruff rule CODE` documents each one.",
         "",
+        "Of Pyflakes, `F401` (unused import) and `F841` (unused local variable) run too (§13: remove "
+        "unused code), with Ruff's fixes and Ruff's safety: an unused import of an `__init__.py` is "
+        "taken as a re-export, as Ruff takes it. Their fixes wait for a pass in which no other fix "
+        "applies, so that an import another fix starts to use is not removed.",
+        "",
         f"Not in the default selection: {opt_in}. On SQLAlchemy/SQLModel column expressions "
         "(`Model.active == False`) they are false positives, and Ruff's fix (`not Model.active`) "
         'silently makes the query `WHERE false`. Select them by code (`extend-select = ["E712"]`) '

@@ -25,7 +25,7 @@ from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, S
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/{name}"
-_RUFF_CODE = re.compile(r"^[EW]\d+$")
+_RUFF_CODE = re.compile(r"^([EW]\d+|F401|F841)$")
 SRCROOT = "%SRCROOT%"
 
 # Any: JSON values nest arbitrarily (objects, arrays, scalars).
