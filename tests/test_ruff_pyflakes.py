@@ -76,7 +76,7 @@ def test_an_import_that_a_fix_of_ours_starts_to_use_is_kept(tmp_path: Path, monk
     assert (tmp_path / "a.py").read_text() == SLEEPER_FIXED
     again = invoke(tmp_path, monkeypatch, "--fix", "--unsafe-fixes", "--output-format", "concise", "a.py")
     assert (tmp_path / "a.py").read_text() == SLEEPER_FIXED
-    assert again.output == "All checks passed!\n"
+    assert again.stdout == "All checks passed!\n"
 
 
 def test_selectors_of_pyflakes_stand_for_the_two_merged_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
