@@ -9,7 +9,7 @@ from pathlib import Path
 
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing import files
-from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, add_noqa
+from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, NotSilenced, add_noqa
 from vectra_lint.pipeline import baseline, git
 from vectra_lint.pipeline.baseline import BaselineError
 from vectra_lint.pipeline.results import Outcome
@@ -80,7 +80,11 @@ def add_noqa_to_files(outcomes: list[Outcome], settings: Settings) -> tuple[int,
         except (OSError, DecodeError) as error:
             problems.append(f"{outcome.task.display}: cannot add noqa comments: {error}")
             continue
-        text, count = add_noqa(decoded.text, outcome.diagnostics, reason)
+        try:
+            text, count = add_noqa(decoded.text, outcome.diagnostics, reason)
+        except NotSilenced as refusal:
+            problems.append(f"{outcome.task.display}: {refusal}")
+            continue
         if text != decoded.text:
             try:
                 files.write_fixed(outcome.task.path, encode(decoded, text), files.digest(data))
