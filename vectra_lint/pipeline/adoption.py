@@ -30,10 +30,12 @@ class Narrowed:
 
 def changed_only(narrowed: Narrowed, ref: str, cwd: Path) -> Narrowed:
     """Keep the diagnostics that touch a line changed since ``ref`` (committed, staged or not)."""
-    changed = git.changed_lines(cwd, ref)
+    paths = {id(outcome): outcome.task.path.resolve() for outcome in narrowed.outcomes if outcome.task.path is not None}
+    changed = git.changed_lines_of(paths.values(), ref, cwd)
     kept = []
     for outcome in narrowed.outcomes:
-        lines = changed.get(outcome.task.path.resolve()) if outcome.task.path is not None else None
+        path = paths.get(id(outcome))
+        lines = changed.get(path) if path is not None else None
         diagnostics = tuple(
             d for d in outcome.diagnostics if lines and any(n in lines for n in range(d.line, d.end_line + 1))
         )
