@@ -25,6 +25,7 @@ from vectra_lint.config.settings import Settings
 from vectra_lint.engine.source import DecodeError, decode
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing import files
+from vectra_lint.fixing.add_noqa import split_lines
 from vectra_lint.fixing.apply import applicable
 from vectra_lint.pipeline import cache as result_cache
 from vectra_lint.pipeline import git, project_run
@@ -210,9 +211,8 @@ def check(
             if show_files:
                 for message in found.errors:
                     _error(message)
-                click.echo(
-                    "".join(f"{task.display}\n" for task in sorted(found.tasks, key=lambda t: t.display)), nl=False
-                )
+                shown = sorted(found.tasks, key=lambda t: t.display)
+                click.echo("".join(f"{printable(task.display)}\n" for task in shown), nl=False)
                 sys.exit(EXIT_ERROR if found.errors else EXIT_CLEAN)
             errors.extend(found.errors)
             if output_file is not None and _is_checked(output_file, found.tasks):
@@ -246,7 +246,7 @@ def check(
         sys.exit(EXIT_ERROR)
 
     for notice in notices:
-        _errors().print(Text(f"warning: {notice}", style="yellow"))
+        _errors().print(Text(f"warning: {printable(notice)}", style="yellow"))
     for outcome in outcomes:
         if outcome.error:
             errors.append(
@@ -485,7 +485,7 @@ def _show_fixes(outcomes: list[Outcome], stream: TextIO) -> None:
 
     names = {rule.code: rule.name for rule in registry.all_rules()}
     for outcome in fixed:
-        stream.write(f"- {outcome.task.display}:\n")
+        stream.write(f"- {printable(outcome.task.display)}:\n")
         counts = Counter(outcome.fixed_codes)
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             name = names.get(code)
@@ -551,15 +551,23 @@ def _print_diffs(outcomes: list[Outcome]) -> bool:
             continue
         changed = True
         name = outcome.task.display
+        # Lines split where Python splits them (not at form feeds); what is in them shown escaped,
+        # their line ends kept.
         out.writelines(
-            difflib.unified_diff(
-                outcome.original.splitlines(keepends=True),
-                outcome.fixed_text.splitlines(keepends=True),
+            _printable_line(line)
+            for line in difflib.unified_diff(
+                split_lines(outcome.original),
+                split_lines(outcome.fixed_text),
                 fromfile=printable(f"a/{name}"),
                 tofile=printable(f"b/{name}"),
             )
         )
     return changed
+
+
+def _printable_line(line: str) -> str:
+    body = line.rstrip("\r\n")
+    return printable(body) + line[len(body) :]
 
 
 def _is_checked(output_file: Path, tasks: list[Task]) -> bool:
@@ -694,7 +702,7 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
     if problem is None:
         sys.exit(EXIT_CLEAN)
     message = rule.message.format(header=problem.header, reason=problem.reason)
-    click.echo(f"{message_file}:{problem.line}:1: {rule.code} {message}")
+    click.echo(printable(f"{message_file}:{problem.line}:1: {rule.code} {message}"))
     click.echo(f"  expected: {EXPECTED_FORM}, e.g. `{EXAMPLE}` (scope and `!` optional)")
     click.echo(f"  types: {', '.join(types)}")
     sys.exit(EXIT_FOUND)
