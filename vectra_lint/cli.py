@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import io
 import os
 import re
 import sys
@@ -40,6 +41,8 @@ from vectra_lint.reporters.text import Lines, print_statistics
 from vectra_lint.reporters.timings import print_timings
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+# As a shell reports a process ended by SIGINT (Ctrl-C) or SIGPIPE (the reader of the output left).
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -66,11 +69,29 @@ class _Main(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt:
+            # The workers are stopped already (the runner kills them); nothing to say but a line
+            # break after the terminal's ^C.
+            sys.stderr.write("\n")
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # `vectra-lint check | head -1`: the reader has what it wanted. What is still buffered
+            # goes nowhere, so that the flush at exit does not fail again.
+            _silence_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as error:
             from vectra_lint.pipeline.runner import internal_error
 
             _error(internal_error(error))
             sys.exit(EXIT_ERROR)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test runner's capture): nothing will flush it at exit
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -638,9 +659,11 @@ def _report(
     quiet: bool = False,
 ) -> None:
     handle: TextIO
+    written: Path | None = None
     if output_file is not None:
+        written = _report_draft(output_file)
         try:
-            handle = output_file.open("w", encoding="utf-8", newline="\n")
+            handle = written.open("x" if written != output_file else "w", encoding="utf-8", newline="\n")
         except OSError as error:
             _error(f"{output_file}: cannot write the report: {error.strerror or error}")
             sys.exit(EXIT_ERROR)
@@ -654,18 +677,50 @@ def _report(
                 handle.write(statistics_json(found))
             else:
                 print_statistics(Lines(handle, color), found)
-            return
-        reporter = reporter_class(output_format)(handle, sources, color=color)
-        reporter.start()
-        for outcome in outcomes:
-            reporter.file(outcome.task.display, outcome.diagnostics)
-        if not (quiet and output_format in HUMAN_FORMATS):
-            reporter.finish(summary)
-    finally:
+        else:
+            reporter = reporter_class(output_format)(handle, sources, color=color)
+            reporter.start()
+            for outcome in outcomes:
+                reporter.file(outcome.task.display, outcome.diagnostics)
+            if not (quiet and output_format in HUMAN_FORMATS):
+                reporter.finish(summary)
+    except BaseException:
         if output_file is not None:
             handle.close()
-        else:
-            handle.flush()
+            if written is not None and written != output_file:
+                written.unlink(missing_ok=True)  # a half-written report is never left behind
+        raise
+    if output_file is None:
+        handle.flush()
+        return
+    handle.close()
+    if written is not None and written != output_file:
+        _publish(written, output_file)
+
+
+def _report_draft(output_file: Path) -> Path:
+    """Where the report is written first: beside ``output_file``, renamed over it once complete
+    (Ctrl-C or a full disk leave the old report, never half a new one); a target that is not a
+    regular file (``/dev/stdout``, a FIFO) is written directly."""
+    try:
+        if not output_file.is_file() and output_file.exists():
+            return output_file
+    except OSError:
+        return output_file
+    return output_file.with_name(f".{output_file.name}.{os.getpid()}.tmp")
+
+
+def _publish(written: Path, output_file: Path) -> None:
+    try:
+        try:
+            os.chmod(written, output_file.stat().st_mode & 0o7777)
+        except FileNotFoundError:
+            pass  # a new report: the umask's permissions
+        os.replace(written, output_file)
+    except OSError as error:
+        written.unlink(missing_ok=True)
+        _error(f"{output_file}: cannot write the report: {error.strerror or error}")
+        sys.exit(EXIT_ERROR)
 
 
 @main.command(name="commit-msg", short_help="Check a commit message (the commit-msg hook).")
