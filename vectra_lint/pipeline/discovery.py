@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,6 +191,21 @@ class _Ignores:
         return False
 
 
+def regular_file(path: str) -> str | None:
+    """``path`` itself, or the file a symbolic link at ``path`` leads to, when that is a regular
+    file; None for a FIFO, a device (a link to ``/dev/zero``), a socket or a dangling link, which
+    would block or never end if read."""
+    try:
+        status = os.lstat(path)
+        if stat.S_ISLNK(status.st_mode):
+            # The file it leads to is named by its real path: a file and a link to it are one task.
+            path = os.path.realpath(path)
+            status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return path if stat.S_ISREG(status.st_mode) else None
+
+
 def discover(paths: Iterable[Path], settings: Settings, cwd: Path, force_exclude: bool = False) -> Discovery:
     """Python files under ``paths``. A file named directly is checked even when excluded, unless
     ``force_exclude`` (as pre-commit hooks use: they pass every changed file by name)."""
@@ -241,5 +257,9 @@ def discover(paths: Iterable[Path], settings: Settings, cwd: Path, force_exclude
             )
             for name in sorted(files):
                 if name.endswith(".py") and not inside.ignored(os.path.join(real_folder, name), False, specs):
-                    add(os.path.join(folder, name), os.path.join(real_folder, name))
+                    real = regular_file(os.path.join(real_folder, name))
+                    if real is not None:
+                        # A link is reported as the file it leads to: that file once, by its name.
+                        linked = real != os.path.join(real_folder, name)
+                        add(real if linked else os.path.join(folder, name), real)
     return Discovery(list(tasks.values()), errors, leftovers)
