@@ -39,9 +39,10 @@ def _frontend_project(root: Path) -> Path:
     return root
 
 
-def _check(root: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+def _check(root: Path, *paths: str, cache: bool = False) -> subprocess.CompletedProcess[str]:
     # A subprocess with a timeout: a run that blocks on a FIFO fails the test instead of hanging it.
-    command = [sys.executable, "-m", "vectra_lint", "check", "--no-cache", "--output-format", "concise", *paths]
+    options = () if cache else ("--no-cache",)
+    command = [sys.executable, "-m", "vectra_lint", "check", *options, "--output-format", "concise", *paths]
     return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -111,7 +112,8 @@ def _special_files(root: Path, names: list[str]) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-def test_links_loops_fifos_and_devices_in_scanned_folders(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
+def test_links_loops_fifos_and_devices_in_scanned_folders(tmp_path: Path, cache: bool) -> None:
     root = _frontend_project(tmp_path)
     for folder in ("app", "app/schemas", "frontend/src/models", "frontend/src/i18n"):
         (root / folder / "loop").symlink_to("..")
@@ -120,7 +122,7 @@ def test_links_loops_fifos_and_devices_in_scanned_folders(tmp_path: Path) -> Non
     _special_files(root / "frontend/src/models", ["fifo.ts", "zero.ts"])
     _special_files(root / "frontend/src/i18n", ["fifo.json", "zero.json"])
     (root / "app/schemas/alias.py").symlink_to("user.py")
-    result = _check(root, ".")
+    result = _check(root, ".", cache=cache)
     assert result.returncode == 1, result.stderr
     reported = [line for line in result.stdout.splitlines() if ": VL" in line]
     assert len(reported) == 2, reported
@@ -135,3 +137,40 @@ def test_a_named_fifo_is_not_read(tmp_path: Path) -> None:
     result = _check(root, "app")
     assert result.returncode == 1, result.stderr
     assert any(line.startswith(MISMATCH) for line in result.stdout.splitlines())
+
+
+VUE = """<template>
+  <div>{{ user.x }}</div>
+</template>
+
+<script setup lang="ts">
+export interface User {
+  x: string
+}
+defineProps<{ user: User }>()
+</script>
+"""
+
+
+@pytest.mark.parametrize(
+    ("component", "line"),
+    [
+        pytest.param(VUE, 6, id="script-setup-ts"),
+        pytest.param(VUE.replace('setup lang="ts"', "lang='tsx'"), 6, id="tsx-single-quotes"),
+        pytest.param("<script>\nconst a = 1\n</script>\n" + VUE.replace("<template>", "<TEMPLATE>"), 9, id="after-js"),
+    ],
+)
+def test_a_vue_components_typescript_is_read(tmp_path: Path, component: str, line: int) -> None:
+    root = _frontend_project(tmp_path)
+    (root / "frontend/src/models/user.ts").unlink()
+    (root / "frontend/src/models/UserCard.vue").write_text(component)
+    result = _check(root, "app")
+    assert f"`User` (frontend/src/models/UserCard.vue:{line}): `x` is `int` here" in result.stdout, result.stdout
+
+
+def test_a_vue_component_in_plain_javascript_declares_nothing(tmp_path: Path) -> None:
+    root = _frontend_project(tmp_path)
+    (root / "frontend/src/models/user.ts").unlink()
+    (root / "frontend/src/models/UserCard.vue").write_text(VUE.replace(' lang="ts"', ""))
+    result = _check(root, "app")
+    assert "VL703" not in result.stdout

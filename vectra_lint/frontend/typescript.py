@@ -3,7 +3,9 @@
 It reads what the backend's schemas and enums are mirrored as (standard §11): interfaces, type
 aliases of object types (intersections and ``Partial``/``Required``/``Readonly``/``Omit``/``Pick``
 of them included), classes (fields, constructor parameter properties, ``extends``), TS ``enum``
-declarations and ``export const X = {...} as const`` objects. Types are reduced to the few shapes
+declarations and ``export const X = {...} as const`` objects. Vue single-file components
+(``.vue``) are read through their ``<script lang="ts">`` blocks (a component without one has no
+TypeScript to read). Types are reduced to the few shapes
 the backend's types map to (:class:`TsType`); anything else is kept as ``opaque``, which the
 rules do not judge.
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +27,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 
-SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".vue")
+_VUE_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+_VUE_LANG = re.compile(rb"""\blang\s*=\s*["']?(tsx?)\b""", re.IGNORECASE)
 SKIPPED_FOLDERS = frozenset({"node_modules", ".git", "dist", "build"})
 _PREDEFINED = {
     "string": "string",
@@ -611,6 +616,23 @@ def read_source(source: bytes, path: str, tsx: bool = False) -> tuple[list[TsObj
     return objects, enums
 
 
+def vue_script(source: bytes) -> tuple[bytes, bool] | None:
+    """The TypeScript of a Vue component's ``<script lang="ts">`` blocks (``tsx`` too), every other
+    byte blanked so that lines stay those of the ``.vue`` file, and whether it is TSX; None when
+    the component has no TypeScript block (plain JavaScript is not read)."""
+    blanked = bytearray(byte if byte == 0x0A else 0x20 for byte in source)
+    found = tsx = False
+    for match in _VUE_SCRIPT.finditer(source):
+        lang = _VUE_LANG.search(match.group(1))
+        if lang is None:
+            continue
+        found = True
+        tsx = tsx or lang.group(1).lower() == b"tsx"
+        start, end = match.span(2)
+        blanked[start:end] = source[start:end]
+    return (bytes(blanked), tsx) if found else None
+
+
 def source_files(folder: Path, suffixes: tuple[str, ...] = SOURCE_SUFFIXES) -> list[Path]:
     """The files below ``folder`` with one of ``suffixes``, in path order (dependency folders skipped)."""
     found: list[Path] = []
@@ -644,8 +666,14 @@ def read_folder(folder: Path, label: Path) -> FrontendModels:
         except OSError:
             continue
         name = Path(os.path.relpath(file, label)).as_posix()
+        tsx = file.suffix == ".tsx"
+        if file.suffix == ".vue":
+            script = vue_script(data)
+            if script is None:
+                continue
+            data, tsx = script
         try:
-            declarations = read_source(data, name, tsx=file.suffix == ".tsx")
+            declarations = read_source(data, name, tsx=tsx)
         except RecursionError:
             # A shape nested deeper than the limits above foresee: this file is left out, the
             # others are still compared.
