@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import io
 import os
 import re
 import sys
@@ -27,6 +28,7 @@ from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine.source import DecodeError, decode
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing import files
+from vectra_lint.fixing.add_noqa import split_lines
 from vectra_lint.fixing.apply import applicable
 from vectra_lint.pipeline import cache as result_cache
 from vectra_lint.pipeline import git, project_run, session
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
     from vectra_lint.pipeline.adoption import Narrowed
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+# As a shell reports a process ended by SIGINT (Ctrl-C) or SIGPIPE (the reader of the output left).
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -70,11 +74,29 @@ class _Main(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt:
+            # The workers are stopped already (the runner kills them); nothing to say but a line
+            # break after the terminal's ^C.
+            sys.stderr.write("\n")
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # `vectra-lint check | head -1`: the reader has what it wanted. What is still buffered
+            # goes nowhere, so that the flush at exit does not fail again.
+            _silence_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as error:
             from vectra_lint.pipeline.runner import internal_error
 
             _error(internal_error(error))
             sys.exit(EXIT_ERROR)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test runner's capture): nothing will flush it at exit
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -216,9 +238,8 @@ def check(
             if show_files:
                 for message in found.errors:
                     _error(message)
-                click.echo(
-                    "".join(f"{task.display}\n" for task in sorted(found.tasks, key=lambda t: t.display)), nl=False
-                )
+                shown = sorted(found.tasks, key=lambda t: t.display)
+                click.echo("".join(f"{printable(task.display)}\n" for task in shown), nl=False)
                 sys.exit(EXIT_ERROR if found.errors else EXIT_CLEAN)
             errors.extend(found.errors)
             if output_file is not None and _is_checked(output_file, found.tasks):
@@ -248,7 +269,7 @@ def check(
         sys.exit(EXIT_ERROR)
 
     for notice in notices:
-        _errors().print(Text(f"warning: {notice}", style="yellow"))
+        _errors().print(Text(f"warning: {printable(notice)}", style="yellow"))
     for outcome in outcomes:
         if outcome.error:
             errors.append(
@@ -575,7 +596,7 @@ def _show_fixes(outcomes: list[Outcome], stream: TextIO) -> None:
 
     names = {rule.code: rule.name for rule in registry.all_rules()}
     for outcome in fixed:
-        stream.write(f"- {outcome.task.display}:\n")
+        stream.write(f"- {printable(outcome.task.display)}:\n")
         counts = Counter(outcome.fixed_codes)
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             name = names.get(code)
@@ -633,15 +654,23 @@ def _print_diffs(outcomes: list[Outcome]) -> bool:
             continue
         changed = True
         name = outcome.task.display
+        # Lines split where Python splits them (not at form feeds); what is in them shown escaped,
+        # their line ends kept.
         out.writelines(
-            difflib.unified_diff(
-                outcome.original.splitlines(keepends=True),
-                outcome.fixed_text.splitlines(keepends=True),
+            _printable_line(line)
+            for line in difflib.unified_diff(
+                split_lines(outcome.original),
+                split_lines(outcome.fixed_text),
                 fromfile=printable(f"a/{name}"),
                 tofile=printable(f"b/{name}"),
             )
         )
     return changed
+
+
+def _printable_line(line: str) -> str:
+    body = line.rstrip("\r\n")
+    return printable(body) + line[len(body) :]
 
 
 def _is_checked(output_file: Path, tasks: list[Task]) -> bool:
@@ -714,11 +743,13 @@ def _report(
     severity: SeverityLookup = all_errors,
 ) -> None:
     handle: TextIO
+    written: Path | None = None
     if output_file is not None:
+        written = _report_draft(output_file)
         try:
             # As Ruff does: a report into a folder that does not exist yet (reports/x.sarif) creates it.
             output_file.parent.mkdir(parents=True, exist_ok=True)
-            handle = output_file.open("w", encoding="utf-8", newline="\n")
+            handle = written.open("x" if written != output_file else "w", encoding="utf-8", newline="\n")
         except OSError as error:
             _error(f"{output_file}: cannot write the report: {error.strerror or error}")
             sys.exit(EXIT_ERROR)
@@ -736,18 +767,50 @@ def _report(
                 if not quiet:
                     # Ruff's closing lines: the total, and what --fix (--unsafe-fixes) would fix.
                     print_summary(emit, summary)
-            return
-        reporter = reporter_class(output_format)(handle, sources, color=color, severity=severity)
-        reporter.start()
-        for outcome in outcomes:
-            reporter.file(outcome.task.display, outcome.diagnostics)
-        if not (quiet and output_format in HUMAN_FORMATS):
-            reporter.finish(summary)
-    finally:
+        else:
+            reporter = reporter_class(output_format)(handle, sources, color=color, severity=severity)
+            reporter.start()
+            for outcome in outcomes:
+                reporter.file(outcome.task.display, outcome.diagnostics)
+            if not (quiet and output_format in HUMAN_FORMATS):
+                reporter.finish(summary)
+    except BaseException:
         if output_file is not None:
             handle.close()
-        else:
-            handle.flush()
+            if written is not None and written != output_file:
+                written.unlink(missing_ok=True)  # a half-written report is never left behind
+        raise
+    if output_file is None:
+        handle.flush()
+        return
+    handle.close()
+    if written is not None and written != output_file:
+        _publish(written, output_file)
+
+
+def _report_draft(output_file: Path) -> Path:
+    """Where the report is written first: beside ``output_file``, renamed over it once complete
+    (Ctrl-C or a full disk leave the old report, never half a new one); a target that is not a
+    regular file (``/dev/stdout``, a FIFO) is written directly."""
+    try:
+        if not output_file.is_file() and output_file.exists():
+            return output_file
+    except OSError:
+        return output_file
+    return output_file.with_name(f".{output_file.name}.{os.getpid()}.tmp")
+
+
+def _publish(written: Path, output_file: Path) -> None:
+    try:
+        try:
+            os.chmod(written, output_file.stat().st_mode & 0o7777)
+        except FileNotFoundError:
+            pass  # a new report: the umask's permissions
+        os.replace(written, output_file)
+    except OSError as error:
+        written.unlink(missing_ok=True)
+        _error(f"{output_file}: cannot write the report: {error.strerror or error}")
+        sys.exit(EXIT_ERROR)
 
 
 @main.command(name="commit-msg", short_help="Check a commit message (the commit-msg hook).")
@@ -784,7 +847,7 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
     if problem is None:
         sys.exit(EXIT_CLEAN)
     message = rule.message.format(header=problem.header, reason=problem.reason)
-    click.echo(f"{message_file}:{problem.line}:1: {rule.code} {message}")
+    click.echo(printable(f"{message_file}:{problem.line}:1: {rule.code} {message}"))
     click.echo(f"  expected: {EXPECTED_FORM}, e.g. `{EXAMPLE}` (scope and `!` optional)")
     click.echo(f"  types: {', '.join(types)}")
     sys.exit(EXIT_FOUND)

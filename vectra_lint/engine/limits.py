@@ -55,8 +55,11 @@ def looks_deep(text: str) -> bool:
     bracketed expression over very many lines. Brackets inside strings and comments count too: a
     false alarm costs one CPython compile."""
     if len(text) < _SUSPECT_LINE and text.count("\n") < _SUSPECT_CONTINUED_LINES:
-        return False
-    if max(map(len, text.split("\n"))) > _SUSPECT_LINE:
+        # No line can be long, no bracketed run can span enough lines: only nesting can be deep,
+        # and it cannot be deeper than there are opening brackets (300 nested fit in 600 characters).
+        if text.count("(") + text.count("[") + text.count("{") <= _SUSPECT_BRACKETS:
+            return False
+    elif max(map(len, text.split("\n"))) > _SUSPECT_LINE:
         return True
     depth = deepest = continued = 0
     marked = _TOP_LEVEL_LINE.sub(b"\0", text.encode("utf-8", "surrogatepass"))

@@ -3,12 +3,11 @@ translation files (VL706), each read once per run and cached in ``Project.cache`
 
 from __future__ import annotations
 
-import glob
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vectra_lint.frontend.translations import TranslationError, translation_keys
+from vectra_lint.frontend.translations import TranslationError, matching_files, translation_keys
 from vectra_lint.frontend.typescript import FrontendModels, read_folder
 from vectra_lint.rule import StringOption, StringsOption
 
@@ -69,7 +68,10 @@ def frontend_models(project: Project) -> FrontendModels | None:
             )
             project.cache[_MODELS_KEY] = None
         else:
-            project.cache[_MODELS_KEY] = read_folder(folder, project.settings.root)
+            models = read_folder(folder, project.settings.root)
+            for problem in models.unreadable:
+                project.notice(f"{problem}; its models were not compared (VL703, VL704)")
+            project.cache[_MODELS_KEY] = models
     found = project.cache[_MODELS_KEY]
     return found if isinstance(found, FrontendModels) else None
 
@@ -88,8 +90,7 @@ def translation_files(project: Project) -> dict[str, frozenset[str]]:
         root = project.settings.root
         found: dict[str, frozenset[str]] = {}
         for pattern in translation_globs(project.settings):
-            matches = sorted(glob.glob(os.path.join(root, pattern), recursive=True))
-            files = [Path(match) for match in matches if os.path.isfile(match)]
+            files = matching_files(str(root), pattern)
             if not files:
                 project.notice(f"the translations glob `{pattern}` matches no file under {root} (VL706)")
             for file in files:

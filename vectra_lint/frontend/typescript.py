@@ -3,7 +3,9 @@
 It reads what the backend's schemas and enums are mirrored as (standard §11): interfaces, type
 aliases of object types (intersections and ``Partial``/``Required``/``Readonly``/``Omit``/``Pick``
 of them included), classes (fields, constructor parameter properties, ``extends``), TS ``enum``
-declarations and ``export const X = {...} as const`` objects. Types are reduced to the few shapes
+declarations and ``export const X = {...} as const`` objects. Vue single-file components
+(``.vue``) are read through their ``<script lang="ts">`` blocks (a component without one has no
+TypeScript to read). Types are reduced to the few shapes
 the backend's types map to (:class:`TsType`); anything else is kept as ``opaque``, which the
 rules do not judge.
 
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,7 +27,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 
-SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".vue")
+_VUE_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+_VUE_LANG = re.compile(rb"""\blang\s*=\s*["']?(tsx?)\b""", re.IGNORECASE)
 SKIPPED_FOLDERS = frozenset({"node_modules", ".git", "dist", "build"})
 _PREDEFINED = {
     "string": "string",
@@ -136,6 +142,8 @@ class FrontendModels:
     objects: dict[str, TsObject] = field(default_factory=dict)
     enums: dict[str, TsEnum] = field(default_factory=dict)
     files: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    """Files that could not be read, each with why (told to the user; the others are compared)."""
 
     def add(self, objects: Iterable[TsObject], enums: Iterable[TsEnum]) -> None:
         """Add one file's declarations (names already known keep their first declaration)."""
@@ -150,7 +158,7 @@ class FrontendModels:
 
     def _members(self, ref: TsRef, seen: set[str]) -> dict[str, TsMember] | None:
         declaration = self.objects.get(ref.name)
-        if declaration is None or not declaration.readable or ref.name in seen:
+        if declaration is None or not declaration.readable or ref.name in seen or len(seen) > MAX_BASES:
             return None
         seen = seen | {ref.name}
         members: dict[str, TsMember] = {}
@@ -238,14 +246,24 @@ def _has_token(node: Node, token: str) -> bool:
 
 
 # Types.
-def read_type(node: Node | None) -> TsType:
+MAX_TYPE_DEPTH = 64
+"""Types nested deeper than this (``Array<Array<...>>`` of generated code) are ``opaque``: no model
+mirrors a schema that way, and reading them would exhaust Python's stack."""
+MAX_BASES = 200
+"""An ``extends`` chain longer than this is not followed: the members are unknown (not judged)."""
+
+
+def read_type(node: Node | None, depth: int = 0) -> TsType:
     """The reduced form of a type node (a ``type_annotation`` or the type itself)."""
     if node is None:
         return TsType("any")
+    if depth > MAX_TYPE_DEPTH:
+        return OPAQUE
+    depth += 1
     kind = node.type
     if kind == "type_annotation":
         inner = node.named_children
-        return read_type(inner[0]) if inner else TsType("any")
+        return read_type(inner[0], depth) if inner else TsType("any")
     if kind == "predefined_type":
         return TsType(_PREDEFINED.get(_text(node), "opaque"))
     if kind == "literal_type":
@@ -256,19 +274,19 @@ def read_type(node: Node | None) -> TsType:
             return TsType("name", "Date")
         return TsType("name", name)
     if kind == "generic_type":
-        return _generic_type(node)
+        return _generic_type(node, depth)
     if kind == "array_type":
         inner = node.named_children
-        return TsType("list", args=(read_type(inner[0]) if inner else TsType("any"),))
+        return TsType("list", args=(read_type(inner[0], depth) if inner else TsType("any"),))
     if kind in ("readonly_type", "parenthesized_type"):
         inner = node.named_children
-        return read_type(inner[-1]) if inner else OPAQUE
+        return read_type(inner[-1], depth) if inner else OPAQUE
     if kind == "union_type":
-        return TsType("union", args=tuple(_flatten_union(node)))
+        return TsType("union", args=tuple(_flatten_union(node, depth)))
     if kind == "object_type":
         return TsType("object")
     if kind == "tuple_type":
-        return TsType("tuple", args=tuple(read_type(child) for child in node.named_children))
+        return TsType("tuple", args=tuple(read_type(child, depth) for child in node.named_children))
     return OPAQUE
 
 
@@ -287,11 +305,11 @@ def _literal_type(node: Node) -> TsType:
     return OPAQUE
 
 
-def _generic_type(node: Node) -> TsType:
+def _generic_type(node: Node, depth: int) -> TsType:
     name_node = node.child_by_field_name("name")
     name = _text(name_node) if name_node is not None else ""
     arguments = node.child_by_field_name("type_arguments")
-    args = tuple(read_type(child) for child in arguments.named_children) if arguments is not None else ()
+    args = tuple(read_type(child, depth) for child in arguments.named_children) if arguments is not None else ()
     if name in _LIST_GENERICS:
         return TsType("list", args=args[:1] or (TsType("any"),))
     if name in _DICT_GENERICS:
@@ -301,9 +319,16 @@ def _generic_type(node: Node) -> TsType:
     return TsType("name", name, args)
 
 
-def _flatten_union(node: Node) -> Iterator[TsType]:
-    for child in node.named_children:
-        found = read_type(child)
+def _flatten_union(node: Node, depth: int) -> Iterator[TsType]:
+    # `a | b | c` is parsed as `(a | b) | c`: a union of 500 members is 500 levels deep. The
+    # nested unions are walked with a stack, their members read in source order.
+    stack = list(reversed(node.named_children))
+    while stack:
+        child = stack.pop()
+        if child.type == "union_type":
+            stack.extend(reversed(child.named_children))
+            continue
+        found = read_type(child, depth)
         if found.kind == "union":
             yield from found.args
         else:
@@ -591,13 +616,45 @@ def read_source(source: bytes, path: str, tsx: bool = False) -> tuple[list[TsObj
     return objects, enums
 
 
+def vue_script(source: bytes) -> tuple[bytes, bool] | None:
+    """The TypeScript of a Vue component's ``<script lang="ts">`` blocks (``tsx`` too), every other
+    byte blanked so that lines stay those of the ``.vue`` file, and whether it is TSX; None when
+    the component has no TypeScript block (plain JavaScript is not read)."""
+    blanked = bytearray(byte if byte == 0x0A else 0x20 for byte in source)
+    found = tsx = False
+    for match in _VUE_SCRIPT.finditer(source):
+        lang = _VUE_LANG.search(match.group(1))
+        if lang is None:
+            continue
+        found = True
+        tsx = tsx or lang.group(1).lower() == b"tsx"
+        start, end = match.span(2)
+        blanked[start:end] = source[start:end]
+    return (bytes(blanked), tsx) if found else None
+
+
 def source_files(folder: Path, suffixes: tuple[str, ...] = SOURCE_SUFFIXES) -> list[Path]:
     """The files below ``folder`` with one of ``suffixes``, in path order (dependency folders skipped)."""
     found: list[Path] = []
     for directory, folders, files in os.walk(folder):
+        # os.walk does not follow links to folders (no loop); a FIFO or a link to a device named
+        # `*.ts` would block the read: regular files only, a linked one once.
         folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS)
         found += (Path(directory) / name for name in files if name.endswith(suffixes))
-    return sorted(found)
+    regular: dict[str, Path] = {}
+    for path in sorted(found):
+        real = _regular_file(path)
+        if real is not None:
+            regular.setdefault(real, path)
+    return sorted(regular.values())
+
+
+def _regular_file(path: Path) -> str | None:
+    try:
+        real = os.path.realpath(path)
+        return real if stat.S_ISREG(os.stat(real).st_mode) else None
+    except (OSError, ValueError):
+        return None
 
 
 def read_folder(folder: Path, label: Path) -> FrontendModels:
@@ -609,6 +666,19 @@ def read_folder(folder: Path, label: Path) -> FrontendModels:
         except OSError:
             continue
         name = Path(os.path.relpath(file, label)).as_posix()
-        models.add(*read_source(data, name, tsx=file.suffix == ".tsx"))
+        tsx = file.suffix == ".tsx"
+        if file.suffix == ".vue":
+            script = vue_script(data)
+            if script is None:
+                continue
+            data, tsx = script
+        try:
+            declarations = read_source(data, name, tsx=tsx)
+        except RecursionError:
+            # A shape nested deeper than the limits above foresee: this file is left out, the
+            # others are still compared.
+            models.unreadable.append(f"{name}: nested too deeply to be read")
+            continue
+        models.add(*declarations)
         models.files += 1
     return models

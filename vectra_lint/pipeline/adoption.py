@@ -9,7 +9,7 @@ from pathlib import Path
 
 from vectra_lint.config.settings import Settings
 from vectra_lint.fixing import files
-from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, add_noqa
+from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, NotSilenced, add_noqa
 from vectra_lint.pipeline import baseline, git
 from vectra_lint.pipeline.baseline import BaselineError
 from vectra_lint.pipeline.results import Outcome
@@ -30,10 +30,12 @@ class Narrowed:
 
 def changed_only(narrowed: Narrowed, ref: str, cwd: Path) -> Narrowed:
     """Keep the diagnostics that touch a line changed since ``ref`` (committed, staged or not)."""
-    changed = git.changed_lines(cwd, ref)
+    paths = {id(outcome): outcome.task.path.resolve() for outcome in narrowed.outcomes if outcome.task.path is not None}
+    changed = git.changed_lines_of(paths.values(), ref, cwd)
     kept = []
     for outcome in narrowed.outcomes:
-        lines = changed.get(outcome.task.path.resolve()) if outcome.task.path is not None else None
+        path = paths.get(id(outcome))
+        lines = changed.get(path) if path is not None else None
         diagnostics = tuple(
             d for d in outcome.diagnostics if lines and any(n in lines for n in range(d.line, d.end_line + 1))
         )
@@ -80,7 +82,11 @@ def add_noqa_to_files(outcomes: list[Outcome], settings: Settings) -> tuple[int,
         except (OSError, DecodeError) as error:
             problems.append(f"{outcome.task.display}: cannot add noqa comments: {error}")
             continue
-        text, count = add_noqa(decoded.text, outcome.diagnostics, reason)
+        try:
+            text, count = add_noqa(decoded.text, outcome.diagnostics, reason)
+        except NotSilenced as refusal:
+            problems.append(f"{outcome.task.display}: {refusal}")
+            continue
         if text != decoded.text:
             try:
                 files.write_fixed(outcome.task.path, encode(decoded, text), files.digest(data))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,6 +206,21 @@ class _Ignores:
         return False
 
 
+def regular_file(path: str) -> str | None:
+    """``path`` itself, or the file a symbolic link at ``path`` leads to, when that is a regular
+    file; None for a FIFO, a device (a link to ``/dev/zero``), a socket or a dangling link, which
+    would block or never end if read."""
+    try:
+        status = os.lstat(path)
+        if stat.S_ISLNK(status.st_mode):
+            # The file it leads to is named by its real path: a file and a link to it are one task.
+            path = os.path.realpath(path)
+            status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return path if stat.S_ISREG(status.st_mode) else None
+
+
 class _Owners:
     """The project of each folder walked, and that project's ignores (one per project and exempt
     folder): in a monorepo, a folder below another project's root follows its own settings."""
@@ -321,5 +337,9 @@ def discover(
                 continue
             for name in sorted(files):
                 if name.endswith(".py") and not inside.ignored(os.path.join(real_folder, name), False, specs):
-                    add(os.path.join(folder, name), os.path.join(real_folder, name), project)
+                    real = regular_file(os.path.join(real_folder, name))
+                    if real is not None:
+                        # A link is reported as the file it leads to: that file once, by its name.
+                        linked = real != os.path.join(real_folder, name)
+                        add(real if linked else os.path.join(folder, name), real, project)
     return Discovery(list(tasks.values()), errors, leftovers, owner)

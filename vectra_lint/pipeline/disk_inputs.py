@@ -9,7 +9,6 @@ libcst: too heavy for a run answered from the cache); a test checks that they ag
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from vectra_lint.analysis.test_files import VL705, disk_state
 from vectra_lint.config.settings import Settings
+from vectra_lint.frontend.translations import matching_files
 
 MODELS_CODE = "VL703"
 MODELS_READERS = ("VL703", "VL704")
@@ -61,9 +61,8 @@ def _models_files(settings: Settings) -> list[str]:
 def _translation_files(settings: Settings) -> list[str]:
     globs = _option(settings.rule_options, TRANSLATIONS_CODE, TRANSLATIONS_OPTION, ())
     patterns = [str(pattern) for pattern in globs] if isinstance(globs, (list, tuple)) else []
-    matches = [
-        match for pattern in patterns for match in glob.glob(os.path.join(settings.root, pattern), recursive=True)
-    ]
+    # As the rule finds them: links to folders not followed (a loop would never end), regular files only.
+    matches = [str(match) for pattern in patterns for match in matching_files(str(settings.root), pattern)]
     return _stats(matches)
 
 

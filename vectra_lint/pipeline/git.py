@@ -1,9 +1,15 @@
-"""What git knows about the checked tree: the repository's top folder and the lines changed since a ref."""
+"""What git knows about the checked tree: the repository's top folder and the lines changed since a ref.
+
+git's output is read as bytes: file names and changed lines may be in any encoding, and a name
+is turned into a path the way the file system would (``os.fsdecode``), never decoded as text.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -11,25 +17,82 @@ class GitError(Exception):
     """git could not answer (not a repository, unknown ref, git missing)."""
 
 
-def _git(cwd: Path, *args: str) -> str:
+def _git(cwd: Path, what: str, *args: str) -> bytes:
+    """git's output for ``args`` run in ``cwd``; ``what`` says in words what failed, if it fails
+    (the user never sees the command line, only what could not be done and git's reason)."""
+    # Settings of the user's that change what git prints (pagers, colours, external diff tools,
+    # prefixes, relative paths, quoting) are overridden per command, never read.
+    command = ["git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.relative=false", *args]
     try:
-        completed = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+        completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False, stdin=subprocess.DEVNULL)
     except OSError as error:
-        raise GitError(f"cannot run git: {error}") from None
+        raise GitError(f"{what}: cannot run git ({error.strerror or error})") from None
     if completed.returncode != 0:
-        raise GitError(completed.stderr.strip() or f"git {' '.join(args)} failed")
+        reason = os.fsdecode(completed.stderr).strip().splitlines()
+        # git's last line says why ("fatal: ambiguous argument ..."); drop its "fatal: " prefix.
+        why = reason[-1].removeprefix("fatal: ").removeprefix("error: ") if reason else "git gave no reason"
+        raise GitError(f"{what}: {why}")
     return completed.stdout
 
 
 def toplevel(cwd: Path) -> Path | None:
     """The top folder of the git work tree ``cwd`` is in, or None outside a repository."""
     try:
-        return Path(_git(cwd, "rev-parse", "--show-toplevel").strip()).resolve()
+        out = _git(cwd, "cannot find the repository", "rev-parse", "--show-toplevel")
     except GitError:
         return None
+    return Path(os.fsdecode(out.rstrip(b"\n"))).resolve()
 
 
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_ESCAPES = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13, b'"': 34, b"\\": 92}
+
+
+def unquote(name: bytes) -> bytes:
+    """A file name as git printed it, with git's C-style quoting (``"a\\303\\244 \\"b\\".py"``) undone."""
+    if not (len(name) >= 2 and name.startswith(b'"') and name.endswith(b'"')):
+        return name
+    out = bytearray()
+    body = name[1:-1]
+    i = 0
+    while i < len(body):
+        char = body[i : i + 1]
+        if char != b"\\":
+            out += char
+            i += 1
+            continue
+        escape = body[i + 1 : i + 2]
+        if escape in _ESCAPES:
+            out.append(_ESCAPES[escape])
+            i += 2
+        elif re.fullmatch(rb"[0-7]{3}", body[i + 1 : i + 4]):
+            out.append(int(body[i + 1 : i + 4], 8))
+            i += 4
+        else:
+            out += char
+            i += 1
+    return bytes(out)
+
+
+def _parse(diff: bytes, top: Path) -> dict[Path, set[int]]:
+    changed: dict[Path, set[int]] = {}
+    current: set[int] | None = None
+    in_header = False
+    for line in diff.split(b"\n"):
+        if line.startswith(b"diff --git "):
+            in_header, current = True, None
+        elif in_header and line.startswith(b"+++ "):
+            # Only in a file's header: in a hunk, "+++ x" is an added line that starts "++ x".
+            name = unquote(line[4:].rstrip(b"\t"))
+            if name != b"/dev/null" and name.startswith(b"b/"):
+                current = changed.setdefault((top / os.fsdecode(name[2:])).resolve(), set())
+        elif line.startswith(b"@@"):
+            in_header = False
+            hunk = _HUNK.match(line)
+            if hunk is not None and current is not None:
+                start, count = int(hunk.group(1)), int(hunk.group(2) or b"1")
+                current.update(range(start, start + count))
+    return changed
 
 
 def changed_lines(cwd: Path, ref: str) -> dict[Path, set[int]]:
@@ -39,27 +102,63 @@ def changed_lines(cwd: Path, ref: str) -> dict[Path, set[int]]:
     """
     top = toplevel(cwd)
     if top is None:
-        raise GitError(f"{cwd} is not inside a git repository")
-    _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        raise GitError(f"cannot compare with {ref}: {cwd} is not inside a git repository")
+    return _changed_in(top, ref)
+
+
+def _changed_in(top: Path, ref: str) -> dict[Path, set[int]]:
+    shown = str(top)
+    _git(
+        top, f"cannot compare with {ref}: no such commit in the repository at {shown}",
+        "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}",
+    )  # fmt: skip
     # Against the work tree: what is committed after ref, staged and not yet staged, all at once.
-    diff = _git(top, "-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "--unified=0", ref, "--")
-    changed: dict[Path, set[int]] = {}
-    current: set[int] | None = None
-    for line in diff.splitlines():
-        if line.startswith("+++ "):
-            name = line[4:].rstrip("\t")
-            current = None if name == "/dev/null" else changed.setdefault((top / name[2:]).resolve(), set())
-        elif current is not None:
-            hunk = _HUNK.match(line)
-            if hunk is not None:
-                start, count = int(hunk.group(1)), int(hunk.group(2) or "1")
-                current.update(range(start, start + count))
-    untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z")
-    for name in filter(None, untracked.split("\0")):
-        path = (top / name).resolve()
+    diff = _git(
+        top, f"cannot list the lines changed since {ref} in {shown}",
+        "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
+        "--unified=0", "--end-of-options", ref, "--",
+    )  # fmt: skip
+    changed = _parse(diff, top)
+    untracked = _git(top, f"cannot list the new files in {shown}", "ls-files", "--others", "--exclude-standard", "-z")
+    for name in filter(None, untracked.split(b"\0")):
+        path = (top / os.fsdecode(name)).resolve()
         try:
             count = path.read_bytes().count(b"\n") + 1
         except OSError:
             continue
         changed[path] = set(range(1, count + 1))
+    return changed
+
+
+def repository_top(folder: Path, known: dict[Path, Path | None]) -> Path | None:
+    """The top of the git work tree that holds ``folder`` (a ``.git`` folder or file beside its
+    files), without running git; ``known`` remembers the folders already looked at."""
+    seen: list[Path] = []
+    current: Path | None = folder
+    top: Path | None = None
+    while current is not None:
+        if current in known:
+            top = known[current]
+            break
+        seen.append(current)
+        if (current / ".git").exists():
+            top = current
+            break
+        current = current.parent if current.parent != current else None
+    for path in seen:
+        known[path] = top
+    return top
+
+
+def changed_lines_of(paths: Iterable[Path], ref: str, cwd: Path) -> dict[Path, set[int]]:
+    """Lines changed since ``ref`` for ``paths``, each asked of the repository that holds it (a
+    nested repository or a submodule answers for its own files), by absolute path."""
+    known: dict[Path, Path | None] = {}
+    tops = {repository_top(path.parent, known) for path in paths}
+    tops.discard(None)
+    if not tops:
+        return changed_lines(cwd, ref)
+    changed: dict[Path, set[int]] = {}
+    for top in sorted(t for t in tops if t is not None):
+        changed.update(_changed_in(top, ref))
     return changed

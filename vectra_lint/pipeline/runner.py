@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -202,9 +205,30 @@ _WORKER_SETTINGS: tuple[Settings, Mode] | None = None
 _COLLECT_EVERY = 64
 
 
-def _init_worker(settings: Settings, mode: Mode) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when ``parent`` (the process that started the pool) dies, even by SIGKILL:
+    nothing else would ever send it work or read its result, and it would wait forever."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl to call: the pool's own broken-pipe handling is what is left
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the request took effect
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _init_worker(settings: Settings, mode: Mode, parent: int | None = None) -> None:
     global _WORKER_SETTINGS
     _WORKER_SETTINGS = (settings, mode)
+    if parent is not None:
+        _die_with(parent)
+    # Ctrl-C reaches the whole process group: a worker stops at once, without a traceback; the
+    # main process stops the others and exits 130.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     # What the worker inherited (the imported rules and libraries) lives to the end: keep the
     # collector from scanning it again and again.
     gc.freeze()
@@ -311,7 +335,8 @@ def run_unsettled(
     walker.prepare()
     outcomes = []
     lost: list[Task] = []
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, mode)) as pool:
+    initargs = (settings, mode, os.getpid())
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
         # Results only accumulate here (no garbage): the collector would rescan them all
         # each time another chunk's diagnostics are unpickled.
         automatic = gc.isenabled()
@@ -348,12 +373,30 @@ def run_unsettled(
                 outcomes.extend(result)
                 if progress is not None:
                     progress(len(result))
+        except BaseException:
+            # Ctrl-C, or a failure here: leaving the block would wait for every chunk in flight.
+            _stop(pool)
+            raise
         finally:
             if automatic:
                 gc.enable()
     if lost:
         outcomes.extend(_isolated(lost, settings, mode, jobs))
     return outcomes
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers now and drop the chunks not yet started."""
+    # The executor has no public way to end work in progress: its processes are killed directly.
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        try:
+            worker.kill()
+        except (OSError, ValueError):
+            pass  # already gone
+    for worker in workers:
+        worker.join(timeout=1)
 
 
 def _isolated(tasks: list[Task], settings: Settings, mode: Mode, jobs: int) -> list[Outcome]:

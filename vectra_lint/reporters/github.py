@@ -14,11 +14,12 @@ from collections.abc import Sequence
 
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.reporters.base import Reporter
+from vectra_lint.reporters.escape import valid_text
 
 
 def escape_data(value: str) -> str:
     """Escape a workflow command's message."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return valid_text(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(value: str) -> str:

@@ -11,6 +11,7 @@ just after the last character of the span::
         "name": "print-call",                 // rule name, kebab-case
         "message": "...",                     // what is wrong, for a human
         "path": "app/example.py",             // as given on the command line, "/" separated
+                                              // (a byte of a name that is not UTF-8 as "\\xNN")
         "location": {"line": 3, "column": 5},
         "end_location": {"line": 3, "column": 12},
         "severity": "error",                  // "error", "warning" or "info" (see `severity` in the config)
@@ -43,6 +44,7 @@ from typing import Any, TextIO
 
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
+from vectra_lint.reporters.escape import valid_text
 
 # Any: JSON values nest arbitrarily (objects, arrays, scalars).
 JsonObject = dict[str, Any]
@@ -89,8 +91,8 @@ class JsonReporter(Reporter):
         return {
             "code": diagnostic.code,
             "name": diagnostic.name,
-            "message": diagnostic.message,
-            "path": diagnostic.path,
+            "message": valid_text(diagnostic.message),
+            "path": valid_text(diagnostic.path),
             "location": _position(diagnostic.line, diagnostic.column),
             "end_location": _position(diagnostic.end_line, diagnostic.end_column),
             "fix": fix,

@@ -11,6 +11,7 @@ their applicability ("safe" or "unsafe") is in the result's ``properties``.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import PurePath
@@ -22,6 +23,7 @@ from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.registry import find_rule
 from vectra_lint.reporters import rule_docs
 from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
+from vectra_lint.reporters.escape import valid_text
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/{name}"
@@ -47,7 +49,8 @@ def artifact_location(path: str) -> dict[str, str]:
     pure = PurePath(path)
     if pure.is_absolute():
         return {"uri": pure.as_uri()}
-    return {"uri": quote(pure.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+    # The bytes of the name, percent-encoded: a name that is not UTF-8 is a valid URI too.
+    return {"uri": quote(os.fsencode(pure.as_posix()), safe="/"), "uriBaseId": SRCROOT}
 
 
 def region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
@@ -58,7 +61,7 @@ def region(line: int, column: int, end_line: int, end_column: int) -> dict[str, 
 
 
 def _text(value: str) -> dict[str, str]:
-    return {"text": value}
+    return {"text": valid_text(value)}
 
 
 def descriptor(diagnostic: Diagnostic) -> JsonObject:

@@ -1,0 +1,139 @@
+"""The process: Ctrl-C stops at once (exit 130, no half-written report), workers die with a killed
+parent, and a reader that leaves early (`check | head -1`) ends the run quietly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.hardening.conftest import run
+
+# Enough files, each slow enough, that the workers are busy for many seconds.
+SLOW = "".join(f"def f{n}(a, b):\n    print(a, b)\n    return [x for x in range({n}) if x]\n\n\n" for n in range(400))
+
+
+def _slow_project(project: Path, files: int = 60) -> None:
+    for number in range(files):
+        (project / f"m{number}.py").write_text(SLOW)
+
+
+def _children(pid: int) -> list[int]:
+    """The living (not zombie) processes whose parent is ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        if fields.get("PPid", "").strip() == str(pid) and not fields.get("State", "").startswith("Z"):
+            found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return not Path(f"/proc/{pid}/status").read_text().split("State:\t", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return False
+
+
+def _start(project: Path, *args: str) -> tuple[subprocess.Popen[bytes], list[int]]:
+    command = [sys.executable, "-m", "vectra_lint", "check", "--no-cache", "-j2", *args, "."]
+    started = subprocess.Popen(
+        command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        time.sleep(0.05)
+        workers = [pid for pid in _children(started.pid) if "vectra_lint" in Path(f"/proc/{pid}/cmdline").read_text()]
+    assert len(workers) == 2, "the workers never started"
+    time.sleep(0.3)  # busy with their first chunks
+    return started, workers
+
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+@linux_only
+@pytest.mark.expensive
+@pytest.mark.parametrize("to_group", [True, False], ids=["terminal-ctrl-c", "kill-int-main-process"])
+def test_ctrl_c_stops_at_once_with_exit_130_and_no_report(project: Path, to_group: bool) -> None:
+    _slow_project(project)
+    (project / "report.json").write_text("old report\n")
+    started, workers = _start(project, "--output-format", "json", "--output-file", "report.json")
+    sent = time.monotonic()
+    if to_group:
+        os.killpg(started.pid, signal.SIGINT)
+    else:
+        os.kill(started.pid, signal.SIGINT)
+    _, err = started.communicate(timeout=30)
+    assert time.monotonic() - sent < 2.5
+    assert started.returncode == 130
+    assert b"Aborted" not in err and b"Traceback" not in err and b"internal error" not in err
+    assert not any(_alive(pid) for pid in workers)
+    assert (project / "report.json").read_text() == "old report\n"
+    assert sorted(path.name for path in project.iterdir() if not path.name.endswith(".py")) == [
+        "pyproject.toml",
+        "report.json",
+    ]
+
+
+@linux_only
+@pytest.mark.expensive
+@pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_a_killed_parent(project: Path, kill: signal.Signals) -> None:
+    _slow_project(project)
+    started, workers = _start(project)
+    os.kill(started.pid, kill)
+    started.communicate(timeout=30)
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers)
+
+
+@pytest.mark.parametrize("output_format", ["concise", "text", "json", "github"])
+def test_a_reader_that_leaves_early_ends_the_run_quietly(project: Path, output_format: str) -> None:
+    for number in range(40):
+        (project / f"m{number}.py").write_text("print(1)\n" * 50)
+    command = [sys.executable, "-m", "vectra_lint", "check", "--no-cache", "-j1", "--output-format", output_format, "."]
+    started = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert started.stdout is not None and started.stderr is not None
+    started.stdout.read(10)
+    started.stdout.close()  # as `head -c 10` does
+    err = started.stderr.read()
+    started.wait(timeout=60)
+    assert err == b""
+    # 141 when a write failed; 1 (findings) when the pipe took all the output before the reader left.
+    assert started.returncode in (141, 1)
+
+
+def test_an_interrupted_report_leaves_the_old_one(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vectra_lint.reporters.json_format import JsonReporter
+
+    (project / "a.py").write_text("print(1)\n")
+    (project / "report.json").write_text("old report\n")
+
+    def interrupted(self: JsonReporter, summary: object) -> None:
+        self.stream.write("[\n  {")
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(JsonReporter, "finish", interrupted)
+        result = run("check", "--no-cache", "--output-format", "json", "--output-file", "report.json", "a.py")
+    assert result.exit_code == 130
+    assert (project / "report.json").read_text() == "old report\n"
+    assert sorted(path.name for path in project.iterdir()) == ["a.py", "pyproject.toml", "report.json"]
+    written = run("check", "--no-cache", "--output-format", "json", "--output-file", "report.json", "a.py")
+    assert written.exit_code == 1, written.output
+    assert (project / "report.json").read_text().startswith("[\n  {\n")
