@@ -269,7 +269,9 @@ def check(
         sys.exit(EXIT_ERROR)
 
     for notice in notices:
-        _errors().print(Text(f"warning: {printable(notice)}", style="yellow"))
+        # Each line escaped on its own: a notice may span lines (the layers that match nothing).
+        shown = "\n".join(printable(line) for line in notice.split("\n"))
+        _errors().print(Text(f"warning: {shown}", style="yellow"))
     for outcome in outcomes:
         if outcome.error:
             errors.append(
