@@ -22,8 +22,8 @@ from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import limits, noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.edits import to_fix
+from vectra_lint.engine.libcst_private import parse_module
 from vectra_lint.engine.locating import locate_reports
-from vectra_lint.engine.parsing import parse_module
 from vectra_lint.engine.positions import LineIndex, Located
 from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
