@@ -729,7 +729,8 @@ def _check_codegen(module: cst.Module) -> bool:
     public = _public_spans(module)
     nodes = _PUBLIC_SPANS[0][2]  # in source order, each before the nodes below it
     spans = _private_locate(module, module, nodes, (), 0, ())
-    if spans != public:
+    # (libcst 1.1's visitors miss a node its code generation has: MatchCase.whitespace_before_colon.)
+    if spans != {id(node): public[id(node)] for node in nodes}:
         return False
     # One statement on its own, from where it starts, as the engine locates reported nodes.
     function, after = module.body[0], module.body[1]
@@ -762,7 +763,9 @@ def _check_fields(module: cst.Module) -> bool:
                 ours.append(value)
             elif isinstance(value, (tuple, list)):
                 ours.extend(child for child in value if isinstance(child, cst.CSTNode))
-        if [id(child) for child in ours] != [id(child) for child in node.children]:
+        # The same children in the same order; libcst 1.1's `children` misses one (see above).
+        theirs = [id(child) for child in node.children]
+        if [id(child) for child in ours if id(child) in set(theirs)] != theirs:
             return False
     return True
 
