@@ -17,7 +17,6 @@ import libcst as cst
 from vectra_lint.analysis.module_names import imported_path
 from vectra_lint.config.settings import Settings
 from vectra_lint.engine.context import FileContext
-from vectra_lint.engine.scope import ScopeTracker
 
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "route", "websocket"}
@@ -89,8 +88,3 @@ def is_route_handler(function: cst.FunctionDef) -> bool:
         if isinstance(func, cst.Attribute) and func.attr.value in ROUTE_METHODS:
             return True
     return False
-
-
-def in_route_handler(scope: ScopeTracker) -> bool:
-    """Whether the walk is inside a route handler (or in a function or lambda nested in one)."""
-    return any(isinstance(frame.node, cst.FunctionDef) and is_route_handler(frame.node) for frame in scope.frames)

@@ -109,12 +109,6 @@ class ProjectModules:
         self._bases = tuple(dict.fromkeys([os.path.join(str(root), folder) for folder in SOURCE_FOLDERS] + list(bases)))
         self._known: dict[str, bool] = {}
 
-    def add_base(self, base: str) -> None:
-        """Also look for top-level packages in ``base``."""
-        if base not in self._bases:
-            self._bases += (base,)
-            self._known = {name: known for name, known in self._known.items() if known}
-
     def is_project(self, dotted: str) -> bool:
         """Whether the module ``dotted`` (or the package it is in) is part of the project."""
         top = dotted.split(".", 1)[0]

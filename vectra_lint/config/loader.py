@@ -171,7 +171,6 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
         layers=_layers(table.get("layers", {}), f"{where}.layers"),
         names=_names(table.get("names", {}), f"{where}.names"),
         rule_options=_rule_options(table.get("rules", {}), f"{where}.rules"),
-        require_noqa_reason=require_reason,
         ruff_selected=registry.ruff_selectors(select, extend),
         ruff_ignored=ruff_ignore,
         line_length=line_length,

@@ -53,7 +53,6 @@ class Settings:
     rule_options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     """Configured option values by rule code and option name, each already checked by its
     ``Option.parse`` (read them with :meth:`option`)."""
-    require_noqa_reason: bool = False
     ruff_selected: tuple[str, ...] = ()
     """Ruff codes or prefixes (E, W, E501, ...) to run through Ruff; empty: Ruff is not run."""
     ruff_ignored: tuple[str, ...] = ()

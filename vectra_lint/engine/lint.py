@@ -120,7 +120,6 @@ def _walking_rules(enabled: frozenset[str], ignored: frozenset[str]) -> tuple[ty
 
 
 @cache
-@cache
 def _analyses_of(rule_classes: tuple[type[Rule], ...]) -> tuple[type[Analysis], ...]:
     """The analyses the rules declare, in the order they are built: each after those it reads
     (once per set of rules, like ``_walking_rules``: few files differ)."""

@@ -1,4 +1,7 @@
-"""``# noqa`` directives: parsing them, suppressing diagnostics, and finding the unused ones."""
+"""``# noqa`` directives as text: what a comment names (its codes, its reason, the file-level
+form) and whether a code is among them. Applying them to a file's diagnostics, and reporting
+those that suppress nothing (VL002) or give no reason (VL003), is ``suppression.py``'s work;
+``noqa_check.py`` warns about comments that do not say what their author meant."""
 
 from __future__ import annotations
 

@@ -198,14 +198,6 @@ class _TopLevelPlan:
         return result
 
 
-def insert_top_level(context: FileContext, text: str) -> NodeEdit:
-    """An edit adding a module-level statement ``text`` (one line, with its newline) after the
-    docstring and the leading imports."""
-    plan = _TopLevelPlan(context)
-    plan.add_statement(text.rstrip("\r\n"), -1)
-    return plan.edits()[0]
-
-
 def module_alias(context: FileContext, module: str) -> str | None:
     """The name under which ``module`` is imported and visible here (``import asyncio as aio`` -> aio)."""
     for name, target in context.scope.bindings(context.module).imports.items():

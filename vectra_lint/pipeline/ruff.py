@@ -83,17 +83,6 @@ def _run(command: list[str], stdin: str | None = None) -> list[Record]:
     return records
 
 
-def check_files(tasks: Sequence[Task], settings: Settings) -> dict[str, list[Record]]:
-    """Ruff's findings for files on disk, by absolute path."""
-    paths = [str(task.path) for task in tasks if task.path is not None]
-    if not paths:
-        return {}
-    found: dict[str, list[Record]] = {path: [] for path in paths}
-    for record in _run([*_command(settings), "--", *paths]):
-        found.setdefault(record.get("filename", ""), []).append(record)
-    return found
-
-
 def check_files_each(tasks: Sequence[Task], settings: Settings) -> tuple[dict[str, list[Record]], dict[str, str]]:
     """Ruff's findings for files on disk by absolute path, and why Ruff failed on the files it
     failed on. When Ruff fails on a batch, the batch is halved until the files it fails on are
