@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+import libcst as cst
+
 from vectra_lint import rules as rules_package
 from vectra_lint.rule import EngineRule, FixAvailability, Invalid, OptionError, Rule, Valid
 
@@ -103,11 +105,24 @@ def _validate_fixes(rule: type[Rule], where: str) -> None:
             )
 
 
+@cache
+def _node_type_names() -> frozenset[str]:
+    """The names a handler may follow ``visit_``/``leave_`` with: libcst's node classes, abstract
+    ones included (``visit_BaseCompoundStatement`` sees every compound statement)."""
+    return frozenset(
+        name for name, value in vars(cst).items() if isinstance(value, type) and issubclass(value, cst.CSTNode)
+    )
+
+
 def _validate_handlers(listener: type[object], where: str) -> None:
-    """Handlers must return ``None``: the shared walk ignores what they return (see ``engine/walker.py``),
-    so a libcst-style ``return False`` meant to skip the children would silently do nothing."""
+    """Handlers name a node type (``visit_Cal`` would never be called), and return ``None``: the
+    shared walk ignores what they return (see ``engine/walker.py``), so a libcst-style
+    ``return False`` meant to skip the children would silently do nothing."""
     for name in dir(listener):
         if name.startswith(("visit_", "leave_")):
+            if name.partition("_")[2] not in _node_type_names():
+                message = f"{listener.__name__}.{name} names no libcst node type: it would never be called"
+                raise RegistryError(f"{where}: {message}")
             returns = getattr(getattr(listener, name), "__annotations__", {}).get("return", "missing")
             if returns not in (None, "None"):
                 message = f"{listener.__name__}.{name} must be annotated `-> None` (returns are ignored)"
