@@ -11,12 +11,11 @@ from functools import cache
 import libcst as cst
 
 from vectra_lint import rules as rules_package
+from vectra_lint.engine.noqa import RUFF_SELECTOR as RUFF_SELECTOR  # also read as registry.RUFF_SELECTOR
 from vectra_lint.rule import EngineRule, FixAvailability, Invalid, OptionError, Rule, Valid
 
 CODE_PATTERN = re.compile(r"^VL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-# PEP 8 is delegated to Ruff; these selectors are handed to it.
-RUFF_SELECTOR = re.compile(r"^(E|W)\d{0,3}$")
 RUFF_OPT_IN = {
     "E711": "comparison to `None`",
     "E712": "comparison to `True`/`False`",
@@ -168,6 +167,12 @@ def all_rules() -> tuple[type[Rule], ...]:
                 raise RegistryError(f"{key} is defined twice ({codes[key]} and {rule.__module__})")
             codes[key] = rule.__module__
     return tuple(sorted(found, key=lambda rule: rule.code))
+
+
+def rules_for(codes: Iterable[str]) -> tuple[type[Rule], ...]:
+    """The classes of the rules ``codes`` name (``Settings.rules``), ordered by code."""
+    wanted = frozenset(codes)
+    return tuple(rule for rule in all_rules() if rule.code in wanted)
 
 
 def rules_by_code() -> dict[str, type[Rule]]:

@@ -165,6 +165,7 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
     return Settings(
         root=root,
         enabled=enabled,
+        rules=registry.rules_for(enabled),
         per_file_ignores=tuple(per_file),
         exclude=exclude,
         respect_gitignore=_bool(table.get("respect-gitignore", True), f"{where}.respect-gitignore"),

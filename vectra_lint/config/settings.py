@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import pathspec
 
 if TYPE_CHECKING:
-    from vectra_lint.rule import Option
+    from vectra_lint.rule import Option, Rule
 
 T = TypeVar("T")
 
@@ -44,6 +44,9 @@ class Settings:
     """The project root: the folder of the config file, or the working directory."""
     enabled: frozenset[str]
     """Rule codes that run (selection already resolved)."""
+    rules: tuple[type[Rule], ...] = ()
+    """The classes of the ``enabled`` rules (``registry.rules_for``): the engine looks no rule up
+    itself, so that it never depends on the registry, which imports every rule."""
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     """(glob relative to root, codes or prefixes ignored in matching files)."""
     exclude: tuple[str, ...] = ()

@@ -18,6 +18,8 @@ FILE_NOQA = re.compile(
     r"^#\s*vectra-lint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,?\s*[A-Z]+[0-9]+)*))?\s*$", re.I
 )
 CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+# PEP 8 is delegated to Ruff; these selectors are handed to it.
+RUFF_SELECTOR = re.compile(r"^(E|W)\d{0,3}$")
 REASON = re.compile(r"^\s*--\s*\S")
 
 
