@@ -686,8 +686,8 @@ def reads_children(node_type: type[cst.CSTNode]) -> bool:
 # ---------------------------------------------------------------------------------------------
 # The checks, once per process
 
-# Small, but with every statement whose fields have a source order of their own, comments and
-# blank lines where they are easy to misplace, nested blocks, and a tab-indented one.
+# For parsing and fields: small, but with most statements whose fields have a source order of
+# their own, comments, nested blocks, and a tab-indented one.
 _SAMPLE = """\
 @decorator(1)
 async def f(a: int, *b, c=(1, 2), **d) -> "X":
@@ -711,6 +711,23 @@ async def f(a: int, *b, c=(1, 2), **d) -> "X":
             return f"{a!r:>{b}}"
 class C(B, metaclass=M):
 \tdef m(self): return self.a[1:2, ::3]
+"""
+
+
+# Smaller, for the costlier check of code generation: blocks, a tab-indented one, comments, a
+# match statement, an f-string.
+_CODEGEN_SAMPLE = """\
+@d
+async def f(a, *b) -> "X":  # c
+    if a:
+        x = [i for i in b]  # t
+    else:
+        await g(a, k=1)
+    match a:
+        case [1, *r] if r:
+            return f"{a!r:>{b}}"
+class C(B):
+\tdef m(self): return self.a[1:2]
 """
 
 
@@ -788,7 +805,7 @@ def _open() -> None:
     PRIVATE.parsing = _checked(lambda: _check_parsing(_SAMPLE, module))
     if not PRIVATE.parsing:
         _restore_constructors()
-    PRIVATE.codegen = _checked(lambda: _check_codegen(module))
+    PRIVATE.codegen = _checked(lambda: _check_codegen(cst.parse_module(_CODEGEN_SAMPLE)))
     PRIVATE.fields = _checked(lambda: _check_fields(module))
     _PUBLIC_SPANS.clear()
     failed = [name for name, used in dataclasses.asdict(PRIVATE).items() if not used]
