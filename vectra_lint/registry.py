@@ -169,10 +169,10 @@ def all_rules() -> tuple[type[Rule], ...]:
     return tuple(sorted(found, key=lambda rule: rule.code))
 
 
-def rules_for(codes: Iterable[str]) -> tuple[type[Rule], ...]:
-    """The classes of the rules ``codes`` name (``Settings.rules``), ordered by code."""
+def rules_for(codes: Iterable[str]) -> tuple[str, ...]:
+    """The classes of the rules ``codes`` name, as ``module:Class`` (``Settings.rules``), by code."""
     wanted = frozenset(codes)
-    return tuple(rule for rule in all_rules() if rule.code in wanted)
+    return tuple(f"{rule.__module__}:{rule.__qualname__}" for rule in all_rules() if rule.code in wanted)
 
 
 def rules_by_code() -> dict[str, type[Rule]]:

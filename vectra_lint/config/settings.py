@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import pathspec
 
 if TYPE_CHECKING:
-    from vectra_lint.rule import Option, Rule
+    from vectra_lint.rule import Option
 
 T = TypeVar("T")
 
@@ -44,9 +44,11 @@ class Settings:
     """The project root: the folder of the config file, or the working directory."""
     enabled: frozenset[str]
     """Rule codes that run (selection already resolved)."""
-    rules: tuple[type[Rule], ...] = ()
-    """The classes of the ``enabled`` rules (``registry.rules_for``): the engine looks no rule up
-    itself, so that it never depends on the registry, which imports every rule."""
+    rules: tuple[str, ...] = ()
+    """The classes of the ``enabled`` rules, as ``module:Class`` (``registry.rules_for``;
+    ``rule.load_rules`` imports them): the engine looks no rule up itself, so that it never depends
+    on the registry, which imports every rule. Names, not classes, so that settings read back from
+    the cache import no rule (a warm run never loads the engine)."""
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     """(glob relative to root, codes or prefixes ignored in matching files)."""
     exclude: tuple[str, ...] = ()

@@ -29,7 +29,7 @@ from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.engine.walker import DispatchTable, walk
-from vectra_lint.rule import Analysis, EngineRule, Report, Rule
+from vectra_lint.rule import Analysis, EngineRule, Report, Rule, load_rules
 from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
@@ -73,7 +73,7 @@ def lint_text(
     clock.lap("parse")
     context = FileContext(relative_path, text, module, settings)
     ignored = settings.ignored_in(relative_path)
-    rule_classes = _walking_rules(settings.rules, settings.enabled, ignored)
+    rule_classes = _walking_rules(load_rules(settings.rules), settings.enabled, ignored)
     for kind in _analyses_of(rule_classes):
         context.analyses[kind] = kind(context)
     rules = [rule for rule in (rule_class(context) for rule_class in rule_classes) if rule.applies()]
