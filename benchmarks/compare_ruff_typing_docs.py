@@ -38,6 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.corpus import django_package, python_files  # noqa: E402
+from vectra_lint import registry  # noqa: E402
 from vectra_lint.config.settings import Settings  # noqa: E402
 from vectra_lint.diagnostics import Diagnostic  # noqa: E402
 from vectra_lint.pipeline.discovery import Task  # noqa: E402
@@ -80,7 +81,8 @@ def _tasks(package: Path) -> list[Task]:
 def _settings(package: Path, codes: Iterable[str]) -> Settings:
     public = {"docstring-scope": "public"}
     options = {"VL601": public, "VL602": public, "VL603": public}
-    return Settings(root=package.parent, enabled=frozenset(codes), rule_options=options)
+    enabled = frozenset(codes)
+    return Settings(root=package.parent, enabled=enabled, rules=registry.rules_for(enabled), rule_options=options)
 
 
 def _vectra(package: Path, codes: Iterable[str], jobs: int | None, mode: Mode | None = None) -> list[Outcome]:

@@ -27,7 +27,8 @@ def settings_for(*codes: str, options: Mapping[str, Mapping[str, object]] | None
         code: rule_option_values(registry.rules_by_code()[code], table, f"options.{code}")
         for code, table in (options or {}).items()
     }
-    return Settings(root=ROOT, enabled=enabled, rule_options=typed, **changes)  # type: ignore[arg-type]
+    rules = registry.rules_for(enabled)
+    return Settings(root=ROOT, enabled=enabled, rules=rules, rule_options=typed, **changes)  # type: ignore[arg-type]
 
 
 def lint(source: str, settings: Settings, path: str = "app/example.py") -> tuple[Diagnostic, ...]:

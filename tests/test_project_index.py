@@ -36,7 +36,7 @@ EXCEPTIONS = """
 def settings(root: Path, **names: str) -> Settings:
     """Settings with the index rules on, rooted at ``root``."""
     enabled = registry.enabled_codes(("VL207", "VL303"), (), ())
-    return Settings(root=root, enabled=enabled, names=Names(**names))
+    return Settings(root=root, enabled=enabled, rules=registry.rules_for(enabled), names=Names(**names))
 
 
 def build(root: Path, files: dict[str, str], checked: list[str] | None = None, **names: str) -> ProjectIndex:

@@ -91,6 +91,21 @@ def test_inconsistent_rules_are_refused(attributes: dict[str, object], error: st
         registry.validate(_rule(**attributes), "tests")
 
 
+def _handler(node: cst.CSTNode) -> None:
+    pass
+
+
+@pytest.mark.parametrize("name", ["visit_Cal", "leave_Call_func", "visit_"])
+def test_a_handler_that_names_no_node_type_is_refused(name: str) -> None:
+    with pytest.raises(registry.RegistryError, match=f"TestRule.{name} names no libcst node type"):
+        registry.validate(_rule(**{name: _handler}), "tests")
+
+
+@pytest.mark.parametrize("name", ["visit_Call", "leave_Call", "visit_BaseCompoundStatement"])
+def test_a_handler_named_after_a_node_type_passes(name: str) -> None:
+    registry.validate(_rule(**{name: _handler}), "tests")
+
+
 def test_consistent_rules_pass() -> None:
     registry.validate(_rule(), "tests")
     registry.validate(_rule(**SAFE_ALWAYS), "tests")

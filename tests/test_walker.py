@@ -11,7 +11,7 @@ import pytest
 from tests.test_locating import MESSY
 from tests.test_positions import TRICKY
 from vectra_lint import registry
-from vectra_lint.engine import scope, statements, walker
+from vectra_lint.engine import libcst_private, scope, statements, walker
 from vectra_lint.engine.walker import DispatchTable, walk
 from vectra_lint.rule import Expect, Invalid, Rule, Valid
 
@@ -66,8 +66,8 @@ def test_the_registry_rejects_handlers_that_return_something() -> None:
 
 
 def test_the_source_order_table_lists_every_field_of_its_node_types() -> None:
-    for node_type, order in walker._SOURCE_ORDER.items():
-        declared = {item.name for item in dataclasses.fields(node_type) if item.type not in walker._NOT_NODES}
+    for node_type, order in libcst_private._SOURCE_ORDER.items():
+        declared = {item.name for item in dataclasses.fields(node_type) if item.type not in libcst_private.NOT_NODES}
         assert set(order) == declared, node_type.__name__
         assert len(order) == len(set(order)), node_type.__name__
 

@@ -270,8 +270,8 @@ def check(
 
     for notice in notices:
         # Each line escaped on its own: a notice may span lines (the layers that match nothing).
-        shown = "\n".join(printable(line) for line in notice.split("\n"))
-        _errors().print(Text(f"warning: {shown}", style="yellow"))
+        lines = "\n".join(printable(line) for line in notice.split("\n"))
+        _errors().print(Text(f"warning: {lines}", style="yellow"))
     for outcome in outcomes:
         if outcome.error:
             errors.append(

@@ -8,14 +8,14 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+import libcst as cst
+
 from vectra_lint import rules as rules_package
+from vectra_lint.engine.noqa import RUFF_SELECTOR as RUFF_SELECTOR  # also read as registry.RUFF_SELECTOR
 from vectra_lint.rule import EngineRule, FixAvailability, Invalid, OptionError, Rule, Valid
 
 CODE_PATTERN = re.compile(r"^VL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-# PEP 8 is delegated to Ruff; these selectors are handed to it. Of Pyflakes (F), only the two
-# rules of §13 are merged: a selector `F`, `F4`, `F84`... stands for those of them it covers.
-RUFF_SELECTOR = re.compile(r"^(E|W)\d{0,3}$|^F(4(01?)?|8(41?)?)?$")
 RUFF_MERGED_PYFLAKES = ("F401", "F841")
 """Ruff's unused-import and unused-variable rules (§13 "remove unused code"), run by default."""
 RUFF_OPT_IN = {
@@ -106,11 +106,24 @@ def _validate_fixes(rule: type[Rule], where: str) -> None:
             )
 
 
+@cache
+def _node_type_names() -> frozenset[str]:
+    """The names a handler may follow ``visit_``/``leave_`` with: libcst's node classes, abstract
+    ones included (``visit_BaseCompoundStatement`` sees every compound statement)."""
+    return frozenset(
+        name for name, value in vars(cst).items() if isinstance(value, type) and issubclass(value, cst.CSTNode)
+    )
+
+
 def _validate_handlers(listener: type[object], where: str) -> None:
-    """Handlers must return ``None``: the shared walk ignores what they return (see ``engine/walker.py``),
-    so a libcst-style ``return False`` meant to skip the children would silently do nothing."""
+    """Handlers name a node type (``visit_Cal`` would never be called), and return ``None``: the
+    shared walk ignores what they return (see ``engine/walker.py``), so a libcst-style
+    ``return False`` meant to skip the children would silently do nothing."""
     for name in dir(listener):
         if name.startswith(("visit_", "leave_")):
+            if name.partition("_")[2] not in _node_type_names():
+                message = f"{listener.__name__}.{name} names no libcst node type: it would never be called"
+                raise RegistryError(f"{where}: {message}")
             returns = getattr(getattr(listener, name), "__annotations__", {}).get("return", "missing")
             if returns not in (None, "None"):
                 message = f"{listener.__name__}.{name} must be annotated `-> None` (returns are ignored)"
@@ -156,6 +169,12 @@ def all_rules() -> tuple[type[Rule], ...]:
                 raise RegistryError(f"{key} is defined twice ({codes[key]} and {rule.__module__})")
             codes[key] = rule.__module__
     return tuple(sorted(found, key=lambda rule: rule.code))
+
+
+def rules_for(codes: Iterable[str]) -> tuple[str, ...]:
+    """The classes of the rules ``codes`` name, as ``module:Class`` (``Settings.rules``), by code."""
+    wanted = frozenset(codes)
+    return tuple(f"{rule.__module__}:{rule.__qualname__}" for rule in all_rules() if rule.code in wanted)
 
 
 def rules_by_code() -> dict[str, type[Rule]]:

@@ -11,11 +11,13 @@ libcst, returning ``False`` from ``visit_X`` does not skip the children (the wal
 from __future__ import annotations
 
 import enum
+import importlib
 import inspect
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 import libcst as cst
@@ -472,3 +474,16 @@ class EngineRule(Rule):
     """A rule the engine reports itself, outside the walk: VL001 (the file does not decode or
     parse, so there is no tree) and VL002/VL003 (judged on ``# noqa`` comments after every other
     rule has reported). Its module documents it and builds its diagnostics; it has no handlers."""
+
+
+@cache
+def load_rules(references: tuple[str, ...]) -> tuple[type[Rule], ...]:
+    """The rule classes ``Settings.rules`` names (``module:Class``), imported on first use."""
+    found: list[type[Rule]] = []
+    for reference in references:
+        module, _, name = reference.partition(":")
+        rule = getattr(importlib.import_module(module), name, None)
+        if not (isinstance(rule, type) and issubclass(rule, Rule)):
+            raise RuleContractError(f"{reference!r} names no rule class")
+        found.append(rule)
+    return tuple(found)

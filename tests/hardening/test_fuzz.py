@@ -19,7 +19,11 @@ from vectra_lint import registry
 from vectra_lint.config.settings import Settings
 from vectra_lint.pipeline.runner import Mode, Task, process_safely
 
-SETTINGS = Settings(root=ROOT, enabled=frozenset(rule.code for rule in registry.all_rules()))
+SETTINGS = Settings(
+    root=ROOT,
+    enabled=frozenset(rule.code for rule in registry.all_rules()),
+    rules=registry.rules_for(rule.code for rule in registry.all_rules()),
+)
 MODE = Mode(fix=True, unsafe_fixes=True)
 TASK = Task(None, "app/services/fuzzed.py", "app/services/fuzzed.py")
 

@@ -13,8 +13,7 @@ from typing import Any
 
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.registry import rules_by_code
-from vectra_lint.rule import Analysis
+from vectra_lint.rule import Analysis, load_rules
 
 
 @dataclass
@@ -49,7 +48,7 @@ def settle_pending(project: Project, diagnostics: list[Diagnostic]) -> list[Diag
             settled.append(diagnostic)
         else:
             pending.setdefault(diagnostic.code, []).append(diagnostic)
-    rules = rules_by_code()
+    rules = {rule.code: rule for rule in load_rules(project.settings.rules)}
     for code, group in sorted(pending.items()):
         settled.extend(rules[code].resolve_pending(project, group))
     return settled

@@ -44,6 +44,11 @@ class Settings:
     """The project root: the folder of the config file, or the working directory."""
     enabled: frozenset[str]
     """Rule codes that run (selection already resolved)."""
+    rules: tuple[str, ...] = ()
+    """The classes of the ``enabled`` rules, as ``module:Class`` (``registry.rules_for``;
+    ``rule.load_rules`` imports them): the engine looks no rule up itself, so that it never depends
+    on the registry, which imports every rule. Names, not classes, so that settings read back from
+    the cache import no rule (a warm run never loads the engine)."""
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     """(glob relative to root, codes or prefixes ignored in matching files)."""
     exclude: tuple[str, ...] = ()
@@ -53,7 +58,6 @@ class Settings:
     rule_options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     """Configured option values by rule code and option name, each already checked by its
     ``Option.parse`` (read them with :meth:`option`)."""
-    require_noqa_reason: bool = False
     ruff_selected: tuple[str, ...] = ()
     """Ruff codes or prefixes (E, W, E501, ...) to run through Ruff; empty: Ruff is not run."""
     ruff_ignored: tuple[str, ...] = ()

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-# Private libcst API (pinned in pyproject.toml): generating one node with a given indentation.
-from libcst._nodes.internal import CodegenState
-
 from vectra_lint.diagnostics import Edit, Fix
+from vectra_lint.engine import libcst_private
 from vectra_lint.engine.line_length import adds_long_lines, break_call
 from vectra_lint.engine.positions import Located
 from vectra_lint.rule import Delete, FixSpec, InsertAfter, InsertAt, InsertBefore, InsertInto, Replace
@@ -46,9 +44,8 @@ def _edits(module: cst.Module, spec: FixSpec, located: dict[int, Located], broke
                 edits.append(Edit(where.start, where.end, edit.new))
             else:
                 fitted = None if broken is None else break_call(edit.new, module.default_indent, broken)
-                edits.append(
-                    Edit(where.outer_start, where.outer_end, generate(module, fitted or edit.new, where.indent))
-                )
+                new = libcst_private.generate(module, fitted or edit.new, where.indent)
+                edits.append(Edit(where.outer_start, where.outer_end, new))
         elif isinstance(edit, InsertBefore):
             edits.append(Edit(where.outer_start, where.outer_start, edit.text))
         elif isinstance(edit, InsertAfter):
@@ -58,11 +55,3 @@ def _edits(module: cst.Module, spec: FixSpec, located: dict[int, Located], broke
         elif isinstance(edit, Delete):
             edits.append(Edit(where.start, where.outer_end, ""))
     return edits
-
-
-def generate(module: cst.Module, node: cst.CSTNode, indent: tuple[str, ...]) -> str:
-    """The source of a new ``node`` written at a place with indentation ``indent``."""
-    state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
-    state.indent_tokens.extend(indent)
-    node._codegen(state)
-    return "".join(state.tokens)

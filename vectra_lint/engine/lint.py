@@ -22,15 +22,14 @@ from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import limits, noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.edits import to_fix
+from vectra_lint.engine.libcst_private import parse_module
 from vectra_lint.engine.locating import locate_reports
-from vectra_lint.engine.parsing import parse_module
 from vectra_lint.engine.positions import LineIndex, Located
 from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.engine.walker import DispatchTable, walk
-from vectra_lint.registry import rules_by_code
-from vectra_lint.rule import Analysis, EngineRule, Report, Rule
+from vectra_lint.rule import Analysis, EngineRule, Report, Rule, load_rules
 from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
@@ -74,7 +73,7 @@ def lint_text(
     clock.lap("parse")
     context = FileContext(relative_path, text, module, settings)
     ignored = settings.ignored_in(relative_path)
-    rule_classes = _walking_rules(settings.enabled, ignored)
+    rule_classes = _walking_rules(load_rules(settings.rules), settings.enabled, ignored)
     for kind in _analyses_of(rule_classes):
         context.analyses[kind] = kind(context)
     rules = [rule for rule in (rule_class(context) for rule_class in rule_classes) if rule.applies()]
@@ -109,17 +108,22 @@ def lint_text(
 
 
 @cache
-def _walking_rules(enabled: frozenset[str], ignored: frozenset[str]) -> tuple[type[Rule], ...]:
+def _walking_rules(
+    rules: tuple[type[Rule], ...], enabled: frozenset[str], ignored: frozenset[str]
+) -> tuple[type[Rule], ...]:
     """The rules that walk a file, by code: per file only per-file-ignores vary, and few files differ."""
+    missing = enabled - {rule.code for rule in rules}
+    if missing:
+        # Settings built by hand must bring their rules (the loader does): never lint with fewer.
+        raise ValueError(f"Settings enable {', '.join(sorted(missing))} without their classes (registry.rules_for)")
     # Engine rules (VL001-VL003) have nothing to walk: they are reported from the noqa pass.
     return tuple(
         rule
-        for code, rule in rules_by_code().items()
-        if code in enabled and not noqa.matches(code, ignored) and not issubclass(rule, EngineRule)
+        for rule in sorted(rules, key=lambda rule: rule.code)
+        if rule.code in enabled and not noqa.matches(rule.code, ignored) and not issubclass(rule, EngineRule)
     )
 
 
-@cache
 @cache
 def _analyses_of(rule_classes: tuple[type[Rule], ...]) -> tuple[type[Analysis], ...]:
     """The analyses the rules declare, in the order they are built: each after those it reads

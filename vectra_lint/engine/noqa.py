@@ -1,4 +1,7 @@
-"""``# noqa`` directives: parsing them, suppressing diagnostics, and finding the unused ones."""
+"""``# noqa`` directives as text: what a comment names (its codes, its reason, the file-level
+form) and whether a code is among them. Applying them to a file's diagnostics, and reporting
+those that suppress nothing (VL002) or give no reason (VL003), is ``suppression.py``'s work;
+``noqa_check.py`` warns about comments that do not say what their author meant."""
 
 from __future__ import annotations
 
@@ -15,6 +18,9 @@ FILE_NOQA = re.compile(
     r"^#\s*vectra-lint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,?\s*[A-Z]+[0-9]+)*))?\s*$", re.I
 )
 CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+# PEP 8 is delegated to Ruff; these selectors are handed to it. Of Pyflakes (F), only the two
+# rules of §13 are merged: a selector `F`, `F4`, `F84`... stands for those of them it covers.
+RUFF_SELECTOR = re.compile(r"^(E|W)\d{0,3}$|^F(4(01?)?|8(41?)?)?$")
 REASON = re.compile(r"^\s*--\s*\S")
 
 

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from vectra_lint import registry
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import noqa
@@ -91,7 +90,7 @@ def _unused_codes(directive: noqa.Directive, used: set[str], settings: Settings,
         if code in settings.enabled:
             return True
         return (
-            registry.RUFF_SELECTOR.match(code) is not None
+            noqa.RUFF_SELECTOR.match(code) is not None
             and noqa.matches(code, settings.ruff_selected)
             and not noqa.matches(code, settings.ruff_ignored)
         )

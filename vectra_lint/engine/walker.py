@@ -27,117 +27,13 @@ from typing import Any
 
 import libcst as cst
 
+from vectra_lint.engine import libcst_private
 from vectra_lint.engine.timings import Timings
 
 # Handlers take their own node type (visit_Call takes a Call); only Any accepts them all.
 Handler = Callable[[Any], None]
 NodeType = type[cst.CSTNode]
 
-# Dataclass field order is not source order for these (each lists every field, in the order
-# libcst generates them; tests/test_walker.py checks none is missing); rules that keep running
-# state (imports seen so far, the enclosing function) need source order.
-_SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
-    # The engine counts lines as the walk passes them, to know where each statement starts, so
-    # everything a compound statement writes before its body must be walked before the body.
-    cst.Module: ("header", "body", "footer"),
-    cst.IndentedBlock: ("header", "indent", "body", "footer"),
-    cst.SimpleStatementLine: ("leading_lines", "body", "trailing_whitespace"),
-    cst.If: ("leading_lines", "whitespace_before_test", "test", "whitespace_after_test", "body", "orelse"),
-    cst.Else: ("leading_lines", "whitespace_before_colon", "body"),
-    cst.For: (
-        "leading_lines",
-        "asynchronous",
-        "whitespace_after_for",
-        "target",
-        "whitespace_before_in",
-        "whitespace_after_in",
-        "iter",
-        "whitespace_before_colon",
-        "body",
-        "orelse",
-    ),
-    cst.While: ("leading_lines", "whitespace_after_while", "test", "whitespace_before_colon", "body", "orelse"),
-    cst.Try: ("leading_lines", "whitespace_before_colon", "body", "handlers", "orelse", "finalbody"),
-    cst.TryStar: ("leading_lines", "whitespace_before_colon", "body", "handlers", "orelse", "finalbody"),
-    cst.ExceptHandler: ("leading_lines", "whitespace_after_except", "type", "name", "whitespace_before_colon", "body"),
-    cst.ExceptStarHandler: (
-        "leading_lines",
-        "whitespace_after_except",
-        "whitespace_after_star",
-        "type",
-        "name",
-        "whitespace_before_colon",
-        "body",
-    ),
-    cst.Finally: ("leading_lines", "whitespace_before_colon", "body"),
-    cst.With: (
-        "leading_lines",
-        "asynchronous",
-        "whitespace_after_with",
-        "lpar",
-        "items",
-        "rpar",
-        "whitespace_before_colon",
-        "body",
-    ),
-    cst.Match: (
-        "leading_lines",
-        "whitespace_after_match",
-        "subject",
-        "whitespace_before_colon",
-        "whitespace_after_colon",
-        "indent",
-        "cases",
-        "footer",
-    ),
-    cst.MatchCase: (
-        "leading_lines",
-        "whitespace_after_case",
-        "pattern",
-        "whitespace_before_if",
-        "whitespace_after_if",
-        "guard",
-        "whitespace_before_colon",
-        "body",
-    ),
-    cst.Decorator: ("leading_lines", "whitespace_after_at", "decorator", "trailing_whitespace"),
-    cst.FunctionDef: (
-        "leading_lines",
-        "decorators",
-        "lines_after_decorators",
-        "asynchronous",
-        "whitespace_after_def",
-        "name",
-        "whitespace_after_name",
-        "type_parameters",
-        "whitespace_after_type_parameters",
-        "whitespace_before_params",
-        "params",
-        "returns",
-        "whitespace_before_colon",
-        "body",
-    ),
-    cst.ClassDef: (
-        "leading_lines",
-        "decorators",
-        "lines_after_decorators",
-        "whitespace_after_class",
-        "name",
-        "whitespace_after_name",
-        "type_parameters",
-        "whitespace_after_type_parameters",
-        "lpar",
-        "bases",
-        "keywords",
-        "rpar",
-        "whitespace_before_colon",
-        "body",
-    ),
-}
-
-# Fields declared as plain text or flags never hold nodes; skipping them saves a getattr and an
-# isinstance per node.
-_NOT_NODES = frozenset({"str", "bool", str, bool})
 # What else libcst annotations name besides nodes (enums such as MaybeSentinel aside).
 _PLAIN_VALUES = frozenset({str, bool, int, float, type(None)})
 # The generic forms a node-holding annotation takes: Optional/Union of nodes, Sequence of nodes.
@@ -147,16 +43,10 @@ _FIELDS: dict[NodeType, tuple[str, ...]] = {}
 
 
 def _fields(node_type: NodeType) -> tuple[str, ...]:
+    """The fields of ``node_type`` that may hold nodes, in source order (``libcst_private``)."""
     names = _FIELDS.get(node_type)
     if names is None:
-        declared = tuple(f.name for f in dataclasses.fields(node_type) if f.type not in _NOT_NODES)
-        ordered = _SOURCE_ORDER.get(node_type)
-        if ordered is not None:
-            ordered = tuple(n for n in ordered if n in declared)
-            names = ordered + tuple(n for n in declared if n not in ordered)
-        else:
-            names = declared
-        _FIELDS[node_type] = names
+        names = _FIELDS[node_type] = libcst_private.source_fields(node_type)
     return names
 
 
@@ -523,9 +413,14 @@ def _children(entered: frozenset[NodeType]) -> dict[NodeType, _Children | None]:
 
     Generated as code, one function per node type: the walk's per-field work (a type test per
     value, a sequence test, a loop) was most of its cost, and a field's shape is known beforehand.
+    On libcst's public path for fields (``libcst_private.reads_children``), the compound
+    statements' children are read from ``CSTNode.children``.
     """
     children: dict[NodeType, _Children | None] = {}
     for node_type in entered:
+        if libcst_private.reads_children(node_type):
+            children[node_type] = _public_children(entered)
+            continue
         body = ""
         for name, below, shape in reversed(_field_types(node_type)):
             if below is not None and below.isdisjoint(entered):
@@ -536,6 +431,16 @@ def _children(entered: frozenset[NodeType]) -> dict[NodeType, _Children | None]:
             complete = below is not None and shape != _ANY and below <= entered
             body += _PUSH[shape, complete].format(name=name)
         children[node_type] = _children_maker(body)(entered) if body else None
+    return children
+
+
+def _public_children(entered: frozenset[NodeType]) -> _Children:
+    # Any: the walk's stack holds nodes and the leave marker (the signature of ``_Children``).
+    def children(node: cst.CSTNode, push: Callable[[Any], None], extend: Callable[[Iterable[Any]], None]) -> None:
+        for child in reversed(node.children):
+            if type(child) in entered:
+                push(child)
+
     return children
 
 
@@ -583,6 +488,8 @@ def walk(module: cst.Module, table: DispatchTable) -> None:
 
 def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The direct children of ``node``, in source order."""
+    if libcst_private.reads_children(type(node)):
+        return list(node.children)
     concrete = _concrete_node_types()
     children: list[cst.CSTNode] = []
     for name in _fields(type(node)):

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
 from vectra_lint.analysis.definitions import qualified_module_name
 from vectra_lint.engine.context import FileContext
+from vectra_lint.engine.libcst_private import header_lines
 from vectra_lint.engine.walker import iter_nodes
 from vectra_lint.rule import BoolOption, Expect, Invalid, Rule, Valid
 
@@ -27,34 +27,6 @@ _WORD_ANY = re.compile(r"\bAny\b")
 # Tool directives are not explanations; a suppression comment for this very rule must not count
 # as one either, or the rule would go quiet and the suppression would look unused.
 _PRAGMA = re.compile(r"#\s*(?:noqa\b|type:|pragma\b|fmt:|isort:|pylint:|mypy:|pyright:|nosec\b)", re.IGNORECASE)
-
-
-class _Stop(Exception):  # noqa: VL303 -- control flow inside the rule, never raised out of it
-    """Raised by the header generation once the statement's first nested statement starts."""
-
-
-class _HeaderState(CodegenState):
-    """Generates one statement's text up to its first nested statement, noting where nodes start.
-
-    Only statements with a candidate ``Any`` are generated, so the rule never pays for the
-    positions of a whole file (libcst's ``PositionProvider`` would cost three parses).
-    """
-
-    def __init__(self, module: cst.Module, root: cst.CSTNode, wanted: set[int]) -> None:
-        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.root = root
-        self.wanted = wanted
-        self.starts: dict[int, int] = {}
-        """Token index at which each wanted node starts."""
-        self.comments: list[tuple[int, cst.Comment]] = []
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        if node is not self.root and isinstance(node, cst.BaseStatement):
-            raise _Stop
-        if id(node) in self.wanted:
-            self.starts[id(node)] = len(self.tokens)
-        if isinstance(node, cst.Comment):
-            self.comments.append((len(self.tokens), node))
 
 
 @dataclass
@@ -184,23 +156,20 @@ class UnexplainedAny(Rule):
                 self.report(node, anchor=entry.node)
 
     def _unexplained(self, entry: _Statement) -> list[cst.CSTNode]:
-        state = _HeaderState(self.context.module, entry.node, {id(node) for node in entry.candidates})
-        try:
-            entry.node._codegen(state)
-        except _Stop:
-            pass
-        line_at = _token_lines(state.tokens)
+        # Only statements with a candidate ``Any`` are generated (their first lines), so the rule
+        # never pays for the positions of a whole file.
+        starts, comments = header_lines(self.context.module, entry.node, entry.candidates)
         end_comment = _logical_line_comment(entry.node)
         explained_lines: set[int] = set()
-        for index, comment in state.comments:
+        for line, comment in comments:
             if _PRAGMA.match(comment.value):
                 continue
             if comment is end_comment:
                 return []
-            explained_lines.add(line_at[index])
+            explained_lines.add(line)
         unexplained = []
         for node in entry.candidates:
-            line = line_at[state.starts[id(node)]]
+            line = starts[id(node)]
             if line not in explained_lines and line - 1 not in explained_lines:
                 unexplained.append(node)
         return unexplained
@@ -246,17 +215,6 @@ def _any_references(
                 elif isinstance(item, cst.Name) and item.value == "Any" and id(item) not in attribute_names:
                     found.append(item)
     return found
-
-
-def _token_lines(tokens: list[str]) -> list[int]:
-    """The 0-based line on which each token starts (one extra entry for the end)."""
-    lines: list[int] = []
-    line = 0
-    for token in tokens:
-        lines.append(line)
-        line += token.count("\n")
-    lines.append(line)
-    return lines
 
 
 def _logical_line_comment(statement: cst.CSTNode) -> cst.Comment | None:
