@@ -196,7 +196,7 @@ def test_a_real_lsp_exchange(tmp_path: Path, client: Client) -> None:
             {
                 "range": {"start": {"line": 4, "character": 4}, "end": {"line": 4, "character": 17}},
                 "message": SLEEP,
-                "severity": 2,
+                "severity": 1,  # error: the rule's own severity, as every other output shows it
                 "code": "VL201",
                 "source": "vectra-lint",
                 "codeDescription": {"href": f"{DOCS}#blocking-sleep-vl201"},
@@ -418,6 +418,14 @@ def test_each_workspace_folder_has_its_own_settings(tmp_path: Path, client: Clie
     assert [d["code"] for d in client.diagnostics(scripts)] == ["VL401"]
 
 
+def test_the_editor_shows_the_projects_severity(tmp_path: Path, client: Client) -> None:
+    config = '[tool.vectra-lint]\nselect = ["VL2", "VL4"]\nseverity = { "VL4" = "warning", "VL401" = "info" }\n'
+    (tmp_path / "pyproject.toml").write_text(config)
+    client.start(tmp_path)
+    uri = client.open(tmp_path / "app.py", BAD + 'print("x")\n')
+    assert [(d["code"], d["severity"]) for d in client.diagnostics(uri)] == [("VL201", 1), ("VL401", 3)]
+
+
 def test_cross_file_findings_follow_unsaved_edits_of_the_other_file(tmp_path: Path, client: Client) -> None:
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").write_text("")
@@ -494,7 +502,10 @@ def test_ruffs_findings_beside_ours(tmp_path: Path, client: Client) -> None:
         ("E501", {"line": 6, "character": 120}, {"href": "https://docs.astral.sh/ruff/rules/line-too-long"}),
     ]
     titles = [action["title"] for action in client.actions(uri, _line(5), ["quickfix"])]
-    assert titles == ["Remove trailing whitespace (W291)", "Disable W291 for this line"]
+    # A `# noqa` after trailing blanks would not silence them (`--add-noqa` removes them): no "disable".
+    assert titles == ["Remove trailing whitespace (W291)"]
+    titles = [action["title"] for action in client.actions(uri, _line(6), ["quickfix"])]
+    assert titles == ["Disable E501 for this line"]
 
 
 def test_a_project_the_cache_does_not_know_does_not_hold_up_the_first_diagnostics(

@@ -466,11 +466,24 @@ class Server:
                 changed.append(other)
         return changed
 
+    def _levels(self, document: _Document) -> Callable[[str], str]:
+        """The severity of each code in the document's project (the one model every output shares)."""
+        from vectra_lint.config.files import ConfigError
+
+        if document.path is not None:
+            try:
+                return self._settings_for(document.path).settings.severity_of
+            except ConfigError:
+                pass  # said once already; its diagnostics are none
+        return lambda code: "error"
+
     def publish(self, document: _Document) -> None:
         """Send the document's diagnostics, with positions from its one line table."""
         lines = document.lines
         assert lines is not None
-        params: Json = {"uri": document.uri, "diagnostics": [_lsp_diagnostic(lines, d) for d in document.diagnostics]}
+        level = self._levels(document)
+        shown = [_lsp_diagnostic(lines, d, level) for d in document.diagnostics]
+        params: Json = {"uri": document.uri, "diagnostics": shown}
         if document.version is not None:
             params["version"] = document.version
         self.notify("textDocument/publishDiagnostics", params)
@@ -619,7 +632,7 @@ class Server:
         return {
             "title": f"{fix.description} ({diagnostic.code}{', unsafe' if unsafe else ''})",
             "kind": QUICK_FIX,
-            "diagnostics": [_lsp_diagnostic(lines, diagnostic)],
+            "diagnostics": [_lsp_diagnostic(lines, diagnostic, self._levels(document))],
             "isPreferred": not unsafe,
             "edit": {"changes": {document.uri: edits}},
         }
@@ -635,7 +648,7 @@ class Server:
         action: Json = {
             "title": f"Disable {diagnostic.code} for this line",
             "kind": QUICK_FIX,
-            "diagnostics": [_lsp_diagnostic(document.lines, diagnostic)],
+            "diagnostics": [_lsp_diagnostic(document.lines, diagnostic, self._levels(document))],
         }
         if self.resolve_edits:
             action["data"] = {"uri": document.uri, "noqa": [diagnostic.code, diagnostic.line, diagnostic.column]}
@@ -884,14 +897,18 @@ def _docs_url(code: str, name: str) -> str | None:
     return None
 
 
-def _lsp_diagnostic(lines: Lines, diagnostic: Diagnostic) -> Json:
+# The LSP's DiagnosticSeverity of each level of the one severity model (``Settings.severity_of``).
+_SEVERITY = {"error": 1, "warning": 2, "info": 3}
+
+
+def _lsp_diagnostic(lines: Lines, diagnostic: Diagnostic, level: Callable[[str], str]) -> Json:
     result: Json = {
         "range": {
             "start": lines.at(diagnostic.line, diagnostic.column),
             "end": lines.at(diagnostic.end_line, diagnostic.end_column),
         },
         "message": diagnostic.message,
-        "severity": 1 if diagnostic.code == "VL001" else 2,
+        "severity": _SEVERITY[level(diagnostic.code)],
         "code": diagnostic.code,
         "source": SOURCE,
     }
