@@ -191,6 +191,8 @@ def check(
     notices: list[str] = []
     try:
         results = result_cache.ResultCache(cache_root, digest, settings) if cache_root is not None else None
+        if results is not None and results.refused is not None:
+            notices.append(results.refused)
         jobs = jobs or _default_jobs()
         if use_stdin:
             from vectra_lint.pipeline.runner import finish_project, process_safely
@@ -804,6 +806,22 @@ def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Pa
     target = output or settings.baseline or settings.root / "vectra-lint-baseline.json"
     count = adoption.write_baseline(target, outcomes, _source_lookup(outcomes, None))
     click.echo(f"Wrote {count} {'finding' if count == 1 else 'findings'} to {display_path(target.resolve(), cwd)}.")
+
+
+@main.command(short_help="Remove the project's result cache.")
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
+def clean(folder: Path) -> None:
+    """Remove the result cache (.vectra-lint-cache/) of the project FOLDER is in."""
+    try:
+        directory = _root_of(find_config(folder.resolve()), find_root(folder.resolve())) / result_cache.CACHE_DIR
+        removed = result_cache.remove_cache(directory)
+    except (ConfigError, result_cache.CacheError) as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+    except OSError as error:
+        _error(f"cannot remove {directory}: {error.strerror or error}")
+        sys.exit(EXIT_ERROR)
+    click.echo(f"Removed {printable(str(directory))}." if removed else "No cache to remove.")
 
 
 @main.command(short_help="Run the language server (LSP over stdio).")
