@@ -227,14 +227,24 @@ class FileEntry:
 # The folder: used only when it is this machine's, created only when something is written.
 
 
-def _git_tracks(directory: Path) -> bool:
-    """Whether git tracks anything in ``directory`` (a committed cache is someone else's)."""
+def _git_state(directory: Path) -> tuple[int, int] | None:
+    """The state of the git index of the repository ``directory`` is in (None: not in one)."""
     parent = directory.parent
     for folder in (parent, *parent.parents):
         if os.path.lexists(folder / ".git"):
-            break
-    else:
+            try:
+                status = os.stat(folder / ".git" / "index")
+            except OSError:
+                return (0, 0)
+            return (status.st_mtime_ns, status.st_size)
+    return None
+
+
+def _git_tracks(directory: Path) -> bool:
+    """Whether git tracks anything in ``directory`` (a committed cache is someone else's)."""
+    if _git_state(directory) is None:
         return False
+    parent = directory.parent
     try:
         found = subprocess.run(
             ["git", "-C", str(parent), "ls-files", "-z", "--", directory.name],
@@ -247,7 +257,7 @@ def _git_tracks(directory: Path) -> bool:
     return found.returncode == 0 and bool(found.stdout)
 
 
-_judged: dict[tuple[Path, int, int], str | None] = {}
+_judged: dict[tuple[Path, int, int, tuple[int, int] | None], str | None] = {}
 
 
 def refusal(directory: Path) -> str | None:
@@ -258,8 +268,8 @@ def refusal(directory: Path) -> str | None:
         return None
     except OSError as error:
         return f"the cache folder {directory} cannot be read ({error.strerror}); running without the cache"
-    # Judged once per folder (asking git takes a process).
-    key = (directory, status.st_dev, status.st_ino)
+    # Judged once per folder and state of the git index (asking git takes a process).
+    key = (directory, status.st_dev, status.st_ino, _git_state(directory))
     if key not in _judged:
         _judged[key] = _refusal(directory, status)
     return _judged[key]
