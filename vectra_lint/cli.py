@@ -221,6 +221,8 @@ def check(
                 _error(f"{output_file}: the report would overwrite a checked source file; choose another --output-file")
                 sys.exit(EXIT_ERROR)
             if fix:
+                for backup, source in files.restore_interrupted(found.leftovers):
+                    _warning(f"restored {source} from {backup}: an interrupted --fix run left it half written")
                 for leftover in files.remove_leftovers(found.leftovers):
                     _errors().print(
                         Text(printable(f"warning: removed {leftover}, left behind by an interrupted --fix run"))
@@ -297,7 +299,7 @@ def check(
             narrowed = adoption.changed_only(narrowed, diff_base, cwd)
         baseline = baseline_file if baseline_file is not None else settings.baseline
         if baseline is not None:
-            narrowed = adoption.not_in_baseline(narrowed, baseline, sources)
+            narrowed = adoption.not_in_baseline(narrowed, baseline, sources, settings)
     except (adoption.BaselineError, git.GitError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
@@ -804,7 +806,13 @@ def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Pa
     if errors:
         sys.exit(EXIT_ERROR)
     target = output or settings.baseline or settings.root / "vectra-lint-baseline.json"
-    count = adoption.write_baseline(target, outcomes, _source_lookup(outcomes, None))
+    try:
+        # A path from the (maybe committed) config must stay in the project; one typed is the user's.
+        root = None if output is not None else settings.root
+        count = adoption.write_baseline(target, outcomes, _source_lookup(outcomes, None), root)
+    except adoption.BaselineError as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
     click.echo(f"Wrote {count} {'finding' if count == 1 else 'findings'} to {display_path(target.resolve(), cwd)}.")
 
 
