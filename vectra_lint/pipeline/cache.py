@@ -41,7 +41,7 @@ from pathlib import Path, PurePath
 
 from vectra_lint import __version__
 from vectra_lint.config.settings import Settings
-from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from vectra_lint.pipeline import disk_inputs
 from vectra_lint.pipeline.cache_codec import CORE, Rejected, Types, decode, encode, payload_types
 from vectra_lint.pipeline.results import Outcome, Task
@@ -182,6 +182,70 @@ def _decode_diagnostics(text: str, allowed: Types, shown: str) -> tuple[Diagnost
 
 def _encode_diagnostics(diagnostics: Iterable[Diagnostic], allowed: Types, shown: str) -> str:
     return encode(tuple(replace(d, path=_SELF) if d.path == shown else d for d in diagnostics), allowed)
+
+
+# Settled diagnostics, the bulk of what a warm run reads, as rows checked field by field: a
+# tenth of the time of the generic codec.
+
+
+def _rows(diagnostics: Iterable[Diagnostic], shown: str) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for d in diagnostics:
+        fix = d.fix
+        fixed = None
+        if fix is not None:
+            edits = [[edit.start, edit.end, edit.content] for edit in fix.edits]
+            fixed = [fix.applicability.value, fix.description, edits]
+        path = None if d.path == shown else d.path
+        rows.append(
+            [path, d.code, d.name, d.message, d.line, d.column, d.end_line, d.end_column, fixed, list(d.noqa_lines)]
+        )
+    return rows
+
+
+_APPLICABILITY = {member.value: member for member in Applicability}
+
+
+def _from_rows(rows: object, shown: str) -> tuple[Diagnostic, ...]:
+    """The diagnostics of :func:`_rows`; :class:`Rejected` for anything else."""
+    if type(rows) is not list:
+        raise Rejected("not a list of diagnostics")
+    found = []
+    for row in rows:
+        if type(row) is not list or len(row) != 10:
+            raise Rejected("not a diagnostic")
+        path, code, name, message, line, column, end_line, end_column, fixed, noqa = row
+        if not (type(code) is str and type(name) is str and type(message) is str):
+            raise Rejected("not a diagnostic")
+        if not (type(line) is int and type(column) is int and type(end_line) is int and type(end_column) is int):
+            raise Rejected("not a diagnostic")
+        if type(noqa) is not list or not all(type(number) is int for number in noqa):
+            raise Rejected("not a diagnostic")
+        if path is None:
+            path = shown
+        elif type(path) is not str:
+            raise Rejected("not a diagnostic")
+        fix = None
+        if fixed is not None:
+            if type(fixed) is not list or len(fixed) != 3 or type(fixed[1]) is not str or type(fixed[2]) is not list:
+                raise Rejected("not a fix")
+            applicability = _APPLICABILITY.get(fixed[0]) if type(fixed[0]) is str else None
+            if applicability is None:
+                raise Rejected("not a fix")
+            edits = []
+            for edit in fixed[2]:
+                if (
+                    type(edit) is not list
+                    or len(edit) != 3
+                    or type(edit[0]) is not int
+                    or type(edit[1]) is not int
+                    or type(edit[2]) is not str
+                ):
+                    raise Rejected("not an edit")
+                edits.append(Edit(edit[0], edit[1], edit[2]))
+            fix = Fix(tuple(edits), applicability, fixed[1])
+        found.append(Diagnostic(path, code, name, message, line, column, end_line, end_column, fix, tuple(noqa)))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -498,14 +562,14 @@ class ResultCache:
         cross-module answers, change when an ``__init__.py`` comes or goes."""
         if task.path is None:
             return ""
-        depth = task.relative.count("/")
         marks = []
-        for folder in list(task.path.parents)[:depth]:
-            key = str(folder)
-            found = self._packages.get(key)
+        folder = os.path.dirname(str(task.path))
+        for _ in range(task.relative.count("/")):
+            found = self._packages.get(folder)
             if found is None:
-                found = self._packages[key] = "1" if os.path.isfile(folder / "__init__.py") else "0"
+                found = self._packages[folder] = "1" if os.path.isfile(os.path.join(folder, "__init__.py")) else "0"
             marks.append(found)
+            folder = os.path.dirname(folder)
         return "".join(marks)
 
     def file_key(self, task: Task, data: bytes) -> str:
@@ -535,7 +599,7 @@ class ResultCache:
             if not all(type(note) is str for note in noqa) or not (warning is None or type(warning) is str):
                 return None
             shown = self._shown.get(key, "")
-            settled = _decode_diagnostics(json.dumps(found["settled"]), CORE, shown)
+            settled = _from_rows(found["settled"], shown)
         except (ValueError, RecursionError, Rejected):
             return None
         self._facts[key] = facts
@@ -548,7 +612,7 @@ class ResultCache:
         pending = tuple(d for d in outcome.diagnostics if d.pending is not None)
         try:
             entry = {
-                "settled": json.loads(_encode_diagnostics(settled, CORE, shown)),
+                "settled": _rows(settled, shown),
                 "pending": _encode_diagnostics(pending, _payload_types(), shown) if pending else "",
                 # The facts and their diagnostics in one file: an entry is never read without them.
                 "facts": encode(outcome.facts, _payload_types()),
@@ -610,7 +674,7 @@ class ResultCache:
                 shown = shown_by_relative.get(name) if place == "relative" else name if place == "shown" else None
                 if shown is None:
                     return None
-                settled[shown] = _decode_diagnostics(json.dumps(diagnostics), CORE, shown)
+                settled[shown] = _from_rows(diagnostics, shown)
         except (ValueError, RecursionError, Rejected):
             return None
         return settled, tuple(notices)
@@ -625,7 +689,7 @@ class ResultCache:
                 relative = self._relative.get(shown)
                 dependent = dependent or relative is None or any(d.path != shown for d in diagnostics)
                 place, name = ("relative", relative) if relative is not None else ("shown", shown)
-                items.append([place, name, json.loads(_encode_diagnostics(diagnostics, CORE, shown))])
+                items.append([place, name, _rows(diagnostics, shown)])
             entry = {"verdicts": items, "notices": list(notices), "shown-paths": dependent}
             text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
         except (Rejected, ValueError, RecursionError):
