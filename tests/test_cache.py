@@ -264,3 +264,18 @@ def test_a_verdict_on_a_file_outside_the_run_is_shown_as_each_run_shows_it(
         monkeypatch.chdir(folder)
         for _ in range(2):
             assert run(target).stdout.startswith(f"{shown}:1:1: VL706 Error code `GONE`")
+
+
+def test_frontend_inputs_are_keyed_by_content_not_mtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vectra_lint.config.settings import Settings
+    from vectra_lint.pipeline import disk_inputs
+
+    models = tmp_path / "frontend" / "src" / "models"
+    models.mkdir(parents=True)
+    (models / "user.ts").write_text("export interface User { id: string }\n")
+    settings = Settings(root=tmp_path, enabled=frozenset({"VL703"}))
+    first = disk_inputs.fingerprint(settings)
+    os.utime(models / "user.ts", (1, 1))  # a fresh checkout
+    assert disk_inputs.fingerprint(settings) == first
+    (models / "user.ts").write_text("export interface User { id: number }\n")
+    assert disk_inputs.fingerprint(settings) != first
