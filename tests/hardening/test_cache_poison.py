@@ -257,3 +257,19 @@ def test_prune_removes_the_oldest_entries_past_the_cap(project: Path) -> None:
     assert entries[-1].exists()
     assert (folder / ".gitignore").exists()
     assert cache.prune(folder, cap=10**9) == 0
+
+
+def test_a_run_that_writes_prunes_a_folder_past_the_cap(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(".")
+    old = _entries(project, "files")
+    (project / ".vectra-lint-cache" / ".pruned").unlink()
+    monkeypatch.setattr(cache, "SIZE_CAP", 1)
+    (project / "app" / "other.py").write_text('print("new")\n')
+    expected = run("--no-cache", ".")
+    assert run(".").stdout == expected.stdout
+    assert [entry for entry in old if entry.exists()] == []
+    assert (project / ".vectra-lint-cache" / ".gitignore").exists()
+    # Looked at once an hour, not on every run.
+    (project / "app" / "other.py").write_text('print("newer")\n')
+    run(".")
+    assert len(_entries(project, "files")) >= 2
