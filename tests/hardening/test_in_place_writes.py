@@ -136,7 +136,7 @@ def test_a_run_killed_while_writing_a_hard_linked_file_loses_nothing(linked: tup
     path.write_text(_source(functions))
     original = path.read_text()
     fixed = _fixed(functions)
-    command = [sys.executable, "-m", "vectra_lint", "check", "--fix", "--no-cache", "a.py"]
+    command = [sys.executable, "-m", "vectra_lint", "check", "--fix", "--no-cache", "."]
     for delay in (0.5, 1.5, 3.0):
         path.write_text(original)
         process = subprocess.Popen(command, cwd=path.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -162,8 +162,19 @@ def test_the_next_fix_run_restores_a_source_left_half_written(linked: tuple[Path
     os.close(fd)
     with path.open("r+b") as handle:
         handle.write(_fixed(200).encode()[: len(original) // 2])
-    result = run("check", "--fix", "--no-cache", "a.py")
+    result = run("check", "--fix", "--no-cache", ".")
     assert result.exit_code == 0
     assert path.read_text() == _fixed(200) == other.read_text()
     assert not Path(name).exists()
     assert f"restored {path} from {name}" in result.stderr
+
+
+def test_a_backup_that_names_no_file_of_this_checkout_is_not_restored(linked: tuple[Path, Path]) -> None:
+    path, _ = linked
+    planted = path.parent / ".a.py.abcdefgh.vectra-tmp"  # committed by someone else
+    planted.write_bytes(files.BACKUP_MAGIC + b"a.py\0" + b"1:1\0" + b"import evil\n")
+    result = run("check", "--fix", "--no-cache", ".")
+    assert result.exit_code == 0
+    assert path.read_text() == _fixed(200)
+    assert "restored" not in result.stderr
+    assert not planted.exists()  # removed as any leftover

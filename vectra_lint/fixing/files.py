@@ -42,8 +42,8 @@ TEMPORARY_SUFFIX = ".vectra-tmp"
 LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}" + re.escape(TEMPORARY_SUFFIX) + "$")
 """The name ``tempfile.mkstemp`` gives our temporary files (its eight random characters)."""
 BACKUP_MAGIC = b"\0vectra-lint backup\0"
-"""How a backup of an in-place write begins: then the source's name, a NUL, then its bytes (no
-Python source or fixed file starts with a NUL)."""
+"""How a backup of an in-place write begins: then the source's name, a NUL, its ``device:inode``,
+a NUL, then its bytes (no Python source or fixed file starts with a NUL)."""
 
 
 class NotWritten(Exception):
@@ -130,7 +130,10 @@ def _backup(path: Path, original: bytes) -> tuple[int, str]:
     try:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        _write_all(fd, BACKUP_MAGIC + os.fsencode(path.name) + b"\0" + original)
+        # The source's inode too: a backup someone committed names no file of this checkout.
+        source = os.stat(path)
+        header = b"%s\0%d:%d\0" % (os.fsencode(path.name), source.st_dev, source.st_ino)
+        _write_all(fd, BACKUP_MAGIC + header + original)
         os.fsync(fd)
     except BaseException:
         os.close(fd)
@@ -156,9 +159,13 @@ def restore_interrupted(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
                 content = handle.read()
                 if not content.startswith(BACKUP_MAGIC):
                     continue
-                name, _, original = content[len(BACKUP_MAGIC) :].partition(b"\0")
+                name, _, rest = content[len(BACKUP_MAGIC) :].partition(b"\0")
+                identity, _, original = rest.partition(b"\0")
                 source = backup.parent / os.fsdecode(name)
                 if "/" in os.fsdecode(name) or not source.is_file() or source.is_symlink():
+                    continue
+                status = os.stat(source)
+                if identity != b"%d:%d" % (status.st_dev, status.st_ino):
                     continue
                 current = source.read_bytes()
                 if current != original:

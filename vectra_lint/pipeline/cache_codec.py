@@ -47,6 +47,7 @@ class Types:
         self.by_name: dict[str, type] = {_name(cls): cls for cls in classes}
 
     def __contains__(self, cls: type) -> bool:
+        """Whether ``cls`` itself (not a class of the same name) is allowed."""
         return self.by_name.get(_name(cls)) is cls
 
 
