@@ -132,12 +132,15 @@ def test_a_full_disk_reported_by_the_cli_keeps_the_source(
 @pytest.mark.expensive
 def test_a_run_killed_while_writing_a_hard_linked_file_loses_nothing(linked: tuple[Path, Path]) -> None:
     path, other = linked
-    functions = 20_000
-    path.write_text(_source(functions))
-    original = path.read_text()
-    fixed = _fixed(functions)
+    # Three megabytes with one fix: the write takes a while, the fix does not.
+    original = (
+        'import time\n\nDATA = """'
+        + ("x" * 99 + "\n") * 30_000
+        + '"""\n\n\nasync def f() -> None:\n    time.sleep(1)\n'
+    )
+    fixed = original.replace("import time", "import asyncio").replace("    time.sleep", "    await asyncio.sleep")
     command = [sys.executable, "-m", "vectra_lint", "check", "--fix", "--no-cache", "."]
-    for delay in (0.5, 1.5, 3.0):
+    for delay in (0.3, 0.6, 0.8, 0.9, 1.0, 1.2):
         path.write_text(original)
         process = subprocess.Popen(command, cwd=path.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
