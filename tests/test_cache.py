@@ -150,3 +150,134 @@ def test_the_disk_inputs_mirror_the_rules_options() -> None:
     )
     assert service_without_tests.TESTS.name == "tests"
     assert disk_inputs.VL705 == service_without_tests.ServiceWithoutTests.code
+
+
+def test_adding_or_removing_a_package_init_rechecks_what_its_modules_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: list[str]
+) -> None:
+    # `lib-1/app/helpers.py` is `app.helpers` only while `lib-1/app` is a package (a folder whose
+    # name is no identifier, as an unpacked `django-5.1/`, is where its topmost package is imported from).
+    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL2"]\n')
+    (tmp_path / "lib-1" / "app").mkdir(parents=True)
+    (tmp_path / "lib-1" / "app" / "helpers.py").write_text(BLOCKING_HELPER)
+    (tmp_path / "lib-1" / "app" / "service.py").write_text(SERVICE)
+    monkeypatch.chdir(tmp_path)
+    finding = "lib-1/app/service.py:5:5: VL207"
+    assert finding not in run(".").stdout
+    (tmp_path / "lib-1" / "app" / "__init__.py").write_text("")
+    _forget_packages()
+    checked.clear()
+    assert finding in run(".").stdout
+    assert sorted(checked) == ["lib-1/app/__init__.py", "lib-1/app/helpers.py", "lib-1/app/service.py"]
+    (tmp_path / "lib-1" / "app" / "__init__.py").unlink()
+    _forget_packages()
+    assert finding not in run(".").stdout
+
+
+def _forget_packages() -> None:
+    # What a new process would see: the engine remembers which folders are packages per process.
+    from vectra_lint.analysis import module_names
+
+    module_names._is_package.cache_clear()
+    module_names._folder_package_depth.cache_clear()
+
+
+def test_the_cache_is_shared_between_a_run_in_the_project_and_one_from_above(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: list[str]
+) -> None:
+    backend = tmp_path / "backend"
+    (backend / "app").mkdir(parents=True)
+    (backend / "pyproject.toml").write_text(CONFIG)
+    (backend / "app" / "__init__.py").write_text('"""The app."""\n')
+    (backend / "app" / "helpers.py").write_text(BLOCKING_HELPER)
+    (backend / "app" / "service.py").write_text(SERVICE)
+    monkeypatch.chdir(tmp_path)
+    above = run("backend")
+    assert "backend/app/service.py:5:5: VL207" in above.stdout
+    monkeypatch.chdir(backend)
+    checked.clear()
+    inside = run(".")
+    assert checked == []
+    assert inside.stdout == run("--no-cache", ".").stdout
+    assert VIA_HELPER in inside.stdout
+    monkeypatch.chdir(tmp_path)
+    assert run("backend").stdout == above.stdout
+
+
+def test_the_sample_backend_warm_from_another_folder_prints_what_a_cold_run_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    backend = tmp_path / "backend"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "sample_backend", backend)
+    monkeypatch.chdir(tmp_path)
+    cold_above = run("--no-cache", "backend")
+    assert run("backend").stdout == cold_above.stdout
+    monkeypatch.chdir(backend)
+    cold_inside = run("--no-cache", ".")
+    assert run(".").stdout == cold_inside.stdout
+    assert run(".").stdout == cold_inside.stdout
+    monkeypatch.chdir(tmp_path)
+    assert run("backend").stdout == cold_above.stdout
+
+
+def test_the_tool_fingerprint_is_content_and_versions_not_mtimes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from vectra_lint.pipeline import cache
+
+    copy = tmp_path / "vectra_lint"
+    shutil.copytree(Path(cache.__file__).parent.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "_PACKAGE", copy)
+    first = cache.tool_fingerprint()
+    for path in copy.rglob("*.py"):
+        os.utime(path, (1, 1))  # a fresh install of the same code
+    assert cache.tool_fingerprint() == first
+    rule = copy / "rules" / "core" / "__init__.py"
+    rule.write_text(rule.read_text() + "\n# edited\n")
+    assert cache.tool_fingerprint() != first
+    rule.write_text(rule.read_text().removesuffix("\n# edited\n"))
+    assert cache.tool_fingerprint() == first
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    assert cache.tool_fingerprint() != first
+    versions = cache._distributions()
+    assert set(versions) >= {"libcst", "tree_sitter", "tree_sitter_typescript", "ruff"}
+
+
+def test_a_verdict_on_a_file_outside_the_run_is_shown_as_each_run_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "backend" / "app").mkdir(parents=True)
+    (tmp_path / "frontend").mkdir()
+    (tmp_path / "backend" / "pyproject.toml").write_text(
+        '[tool.vectra-lint]\nselect = ["VL706"]\n'
+        '[tool.vectra-lint.rules.VL706]\ntranslations = ["../frontend/*.json"]\n'
+    )
+    (tmp_path / "backend" / "app" / "errors.py").write_text('def f() -> None:\n    raise E("x", error_code="GONE")\n')
+    (tmp_path / "frontend" / "en.json").write_text('{"OTHER": "x"}\n')
+    for folder, target, shown in (
+        (tmp_path, "backend", "frontend/en.json"),
+        # Outside the folder the run is in: its full path, as any such file is shown.
+        (tmp_path / "backend", ".", f"{tmp_path.resolve()}/frontend/en.json"),
+    ):
+        monkeypatch.chdir(folder)
+        for _ in range(2):
+            assert run(target).stdout.startswith(f"{shown}:1:1: VL706 Error code `GONE`")
+
+
+def test_frontend_inputs_are_keyed_by_content_not_mtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vectra_lint.config.settings import Settings
+    from vectra_lint.pipeline import disk_inputs
+
+    models = tmp_path / "frontend" / "src" / "models"
+    models.mkdir(parents=True)
+    (models / "user.ts").write_text("export interface User { id: string }\n")
+    settings = Settings(root=tmp_path, enabled=frozenset({"VL703"}))
+    first = disk_inputs.fingerprint(settings)
+    os.utime(models / "user.ts", (1, 1))  # a fresh checkout
+    assert disk_inputs.fingerprint(settings) == first
+    (models / "user.ts").write_text("export interface User { id: number }\n")
+    assert disk_inputs.fingerprint(settings) != first

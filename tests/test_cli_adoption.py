@@ -217,6 +217,7 @@ def test_help_texts_are_not_cut(project: Path) -> None:
     assert commands == [
         "  baseline    Record the current findings as a baseline.",
         "  check       Check files against the standard (and fix them).",
+        "  clean       Remove the project's result cache.",
         "  commit-msg  Check a commit message (the commit-msg hook).",
         "  docs        Write every rule's reference as Markdown.",
         "  init        Write a [tool.vectra-lint] table with the layers found.",

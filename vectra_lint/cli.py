@@ -246,6 +246,8 @@ def check(
                 _error(f"{output_file}: the report would overwrite a checked source file; choose another --output-file")
                 sys.exit(EXIT_ERROR)
             if fix:
+                for backup, source in files.restore_interrupted(found.leftovers):
+                    _warning(f"restored {source} from {backup}: an interrupted --fix run left it half written")
                 for leftover in files.remove_leftovers(found.leftovers):
                     _errors().print(
                         Text(printable(f"warning: removed {leftover}, left behind by an interrupted --fix run"))
@@ -405,7 +407,7 @@ def _not_in_baselines(
         if baseline is None:
             result.outcomes.extend(mine)
             continue
-        done = adoption.not_in_baseline(adoption.Narrowed(mine), baseline, sources)
+        done = adoption.not_in_baseline(adoption.Narrowed(mine), baseline, sources, part.settings)
         result = adoption.Narrowed(
             result.outcomes + done.outcomes, result.baselined + done.baselined, result.stale + done.stale
         )
@@ -967,9 +969,33 @@ def write_baseline(paths: tuple[Path, ...], output: Path | None, config_file: Pa
     for part in checked:
         settings = part.settings
         target = output or settings.baseline or settings.root / "vectra-lint-baseline.json"
-        count = adoption.write_baseline(target, part.outcomes, _source_lookup(part.outcomes, None))
+        try:
+            # A path from the (maybe committed) config must stay in the project; one typed is the user's.
+            root = None if output is not None else settings.root
+            count = adoption.write_baseline(target, part.outcomes, _source_lookup(part.outcomes, None), root)
+        except adoption.BaselineError as error:
+            _error(str(error))
+            sys.exit(EXIT_ERROR)
         shown = display_path(target.resolve(), cwd)
         click.echo(f"Wrote {count} {'finding' if count == 1 else 'findings'} to {shown}.")
+
+
+@main.command(short_help="Remove the project's result cache.")
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
+def clean(folder: Path) -> None:
+    """Remove the result cache (.vectra-lint-cache/) of the project FOLDER is in."""
+    try:
+        from vectra_lint.config.projects import project_root
+
+        directory = project_root(folder) / result_cache.CACHE_DIR
+        removed = result_cache.remove_cache(directory)
+    except (ConfigError, result_cache.CacheError) as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+    except OSError as error:
+        _error(f"cannot remove {directory}: {error.strerror or error}")
+        sys.exit(EXIT_ERROR)
+    click.echo(f"Removed {printable(str(directory))}." if removed else "No cache to remove.")
 
 
 @main.command(short_help="Run the language server (LSP over stdio).")

@@ -140,6 +140,17 @@ def _has_table(pyproject: Path) -> bool:
     return not isinstance(tool, dict) or TABLE in tool
 
 
+def project_root(folder: Path) -> Path:
+    """The root of the project ``folder`` belongs to, found without reading its settings."""
+    real = folder.resolve()
+
+    def unused(config: Path | None, root: Path) -> tuple[Settings, str]:
+        raise AssertionError("only the root is asked for")
+
+    found = Projects(unused).root_of(str(real))
+    return Path(found[0]) if found is not None else find_root(real)
+
+
 def fallback_root(path: Path) -> str:
     """Where a file found through ``path`` is rooted when no marker is above it."""
     return str(find_root(path))

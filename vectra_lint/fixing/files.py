@@ -10,13 +10,22 @@ Between vectra-lint runs the check and the write are one step (an advisory lock 
 another program writing the file in the microseconds between them still loses: closing that gap
 would take a lock every writer honours, which editors do not.
 
+A file with other hard links (or one only root could give back to its owner) is written in place,
+so that every name keeps seeing one file. The original is never lost: its bytes are first put in a
+backup beside it (a full disk refuses there, before the source is touched), the new bytes are
+written over the old without truncating first (space is reserved up front where the file system
+can), and on any failure (a full disk, the file-size limit, Ctrl-C) the original bytes are put back.
+
 A run killed between writing the temporary file and renaming it leaves ``.name.xxxxxxxx.vectra-tmp``
-beside the source; the next ``--fix`` run removes it (:func:`remove_leftovers`). The writer holds
-an advisory lock on its temporary file, so a leftover of a run still going is not touched.
+beside the source; the next ``--fix`` run removes it (:func:`remove_leftovers`). A backup left by a
+run killed while writing in place is restored over its source first (:func:`restore_interrupted`).
+The writer holds an advisory lock on its temporary files, so a leftover of a run still going is not
+touched.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -32,6 +41,9 @@ except ImportError:  # pragma: no cover - Windows: no advisory locks, leftovers 
 TEMPORARY_SUFFIX = ".vectra-tmp"
 LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}" + re.escape(TEMPORARY_SUFFIX) + "$")
 """The name ``tempfile.mkstemp`` gives our temporary files (its eight random characters)."""
+BACKUP_MAGIC = b"\0vectra-lint backup\0"
+"""How a backup of an in-place write begins: then the source's name, a NUL, its ``device:inode``,
+a NUL, then its bytes (no Python source or fixed file starts with a NUL)."""
 
 
 class NotWritten(Exception):
@@ -58,25 +70,113 @@ def write_fixed(path: Path, data: bytes, read_digest: str) -> None:
         # the file replaced (another inode) or its content changed, and leaves it.
         if fcntl is not None:
             fcntl.flock(locked.fileno(), fcntl.LOCK_EX)
-        if os.fstat(locked.fileno()).st_ino != path.stat().st_ino or digest(locked.read()) != read_digest:
+        original = locked.read()
+        if os.fstat(locked.fileno()).st_ino != path.stat().st_ino or digest(original) != read_digest:
             raise NotWritten("the file changed since it was read; it was not fixed (run again to fix it)")
-        _write(path, data, status, read_digest)
+        if status.st_nlink > 1:
+            # Renaming a new file over it would split the link: the other names would keep the old
+            # text. Writing in place keeps them one file.
+            write_in_place(path, data, original)
+        else:
+            _replace(path, data, status, read_digest, original)
 
 
-def _write(path: Path, data: bytes, status: os.stat_result, read_digest: str) -> None:
-    if status.st_nlink > 1:
-        # Renaming a new file over it would split the link: the other names would keep the old
-        # text. Writing in place keeps them one file, at the cost of atomicity.
-        with path.open("r+b") as handle:
-            handle.write(data)
-            handle.truncate()
-            handle.flush()
-            os.fsync(handle.fileno())
-        return
-    _replace(path, data, status, read_digest)
+def write_in_place(path: Path, data: bytes, original: bytes) -> None:
+    """Overwrite ``path`` (which holds ``original``) with ``data`` in place; on failure the file
+    holds ``original`` again and the error is raised."""
+    backup = _backup(path, original)
+    try:
+        with path.open("r+b", buffering=0) as handle:
+            try:
+                if len(data) > len(original) and hasattr(os, "posix_fallocate"):
+                    try:
+                        os.posix_fallocate(handle.fileno(), 0, len(data))
+                    except OSError as error:
+                        if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+                            raise
+                        # EOPNOTSUPP, EINVAL: this file system reserves no space; the write says.
+                _write_all(handle.fileno(), data)
+                os.ftruncate(handle.fileno(), len(data))
+                os.fsync(handle.fileno())
+            except BaseException:
+                # Every byte of the original fits where the file already was: this cannot run out
+                # of space.
+                _write_all(handle.fileno(), original)
+                os.ftruncate(handle.fileno(), len(original))
+                os.fsync(handle.fileno())
+                raise
+    finally:
+        os.close(backup[0])
+        # Kept only when restoring failed too: the next --fix run puts it back.
+        try:
+            done = path.read_bytes() in (data, original)
+        except OSError:
+            done = False
+        if done:
+            Path(backup[1]).unlink(missing_ok=True)
 
 
-def _replace(path: Path, data: bytes, status: os.stat_result, read_digest: str) -> None:
+def _write_all(fd: int, data: bytes) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _backup(path: Path, original: bytes) -> tuple[int, str]:
+    """A locked copy of ``original`` beside ``path`` (its fd and name), on disk before the source
+    is touched; an ``OSError`` (a full disk) here leaves the source as it was."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # The source's inode too: a backup someone committed names no file of this checkout.
+        source = os.stat(path)
+        header = b"%s\0%d:%d\0" % (os.fsencode(path.name), source.st_dev, source.st_ino)
+        _write_all(fd, BACKUP_MAGIC + header + original)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        Path(name).unlink(missing_ok=True)
+        raise
+    return fd, name
+
+
+def restore_interrupted(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """Put back the sources that a killed run left half written in place, from the backups among
+    ``paths`` (temporary files of killed runs); (backup, source) of each restored. The backups
+    are then removed by :func:`remove_leftovers`."""
+    restored: list[tuple[Path, Path]] = []
+    if fcntl is None:
+        return restored
+    for backup in paths:
+        try:
+            with backup.open("rb") as handle:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a run still writing
+                content = handle.read()
+                if not content.startswith(BACKUP_MAGIC):
+                    continue
+                name, _, rest = content[len(BACKUP_MAGIC) :].partition(b"\0")
+                identity, _, original = rest.partition(b"\0")
+                source = backup.parent / os.fsdecode(name)
+                if "/" in os.fsdecode(name) or not source.is_file() or source.is_symlink():
+                    continue
+                status = os.stat(source)
+                if identity != b"%d:%d" % (status.st_dev, status.st_ino):
+                    continue
+                current = source.read_bytes()
+                if current != original:
+                    write_in_place(source, original, current)
+                    restored.append((backup, source))
+        except OSError:
+            continue
+    return restored
+
+
+def _replace(path: Path, data: bytes, status: os.stat_result, read_digest: str, original: bytes) -> None:
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -94,9 +194,7 @@ def _replace(path: Path, data: bytes, status: os.stat_result, read_digest: str) 
                     os.chown(temporary, status.st_uid, status.st_gid)
                 except PermissionError:
                     Path(temporary).unlink()
-                    with path.open("r+b") as original:
-                        original.write(data)
-                        original.truncate()
+                    write_in_place(path, data, original)
                     return
             # Checked again just before the rename: fixing a large file takes a while.
             if digest(path.read_bytes()) != read_digest:

@@ -47,11 +47,27 @@ def _findings(outcome: Outcome, sources: Sources) -> list[baseline.Finding]:
     return baseline.findings(outcome.diagnostics, outcome.task.relative, sources(outcome.task.display))
 
 
-def not_in_baseline(narrowed: Narrowed, file: Path, sources: Sources) -> Narrowed:
-    """Leave out the diagnostics the baseline in ``file`` holds; count its stale entries."""
+def _ran(settings: Settings) -> Callable[[str, str], bool]:
+    """Whether rule ``code`` ran on the file at a root-relative path (its stale entries count)."""
+
+    def ran(code: str, path: str) -> bool:
+        if any(code.startswith(ignored) for ignored in settings.ignored_in(path)):
+            return False
+        if code in settings.enabled:
+            return True
+        ruff = any(code.startswith(prefix) for prefix in settings.ruff_selected)
+        return ruff and not any(code.startswith(prefix) for prefix in settings.ruff_ignored)
+
+    return ran
+
+
+def not_in_baseline(narrowed: Narrowed, file: Path, sources: Sources, settings: Settings | None = None) -> Narrowed:
+    """Leave out the diagnostics the baseline in ``file`` holds; count its stale entries (with
+    ``settings``, only those of rules that ran)."""
     accepted = baseline.Baseline.read(file)
     found = [finding for outcome in narrowed.outcomes for finding in _findings(outcome, sources)]
-    new, stale = accepted.filter(found, {outcome.task.relative for outcome in narrowed.outcomes})
+    checked = {outcome.task.relative for outcome in narrowed.outcomes}
+    new, stale = accepted.filter(found, checked, _ran(settings) if settings is not None else None)
     keep = {id(finding.diagnostic) for finding in new}
     outcomes = [
         replace(outcome, diagnostics=tuple(d for d in outcome.diagnostics if id(d) in keep))
@@ -60,9 +76,11 @@ def not_in_baseline(narrowed: Narrowed, file: Path, sources: Sources) -> Narrowe
     return Narrowed(outcomes, narrowed.baselined + len(found) - len(new), narrowed.stale + stale)
 
 
-def write_baseline(file: Path, outcomes: list[Outcome], sources: Sources) -> int:
-    """Write the findings of ``outcomes`` as a baseline; how many were written."""
-    return baseline.write(file, [finding for outcome in outcomes for finding in _findings(outcome, sources)])
+def write_baseline(file: Path, outcomes: list[Outcome], sources: Sources, root: Path | None = None) -> int:
+    """Write the findings of ``outcomes`` as a baseline; how many were written. ``root``: the
+    project the file must be in (a path from the config)."""
+    found = [finding for outcome in outcomes for finding in _findings(outcome, sources)]
+    return baseline.write(file, found, root)
 
 
 def add_noqa_to_files(outcomes: list[Outcome], settings: Settings) -> tuple[int, list[str]]:

@@ -302,8 +302,13 @@ def discover(
                 add(path, real_top, project)
             continue
         top_project = project_of(real_top, fallback)
-        # Whether the named folder itself is excluded, by the project it lies in (its parent's).
-        parent_project = project_of(os.path.dirname(real_top), fallback)
+        # Whether the named folder itself is excluded, by the project it lies in (its parent's);
+        # above a folder no marker is over, there is no project to exclude it.
+        above = os.path.dirname(real_top)
+        try:
+            parent_project = project_of(above, fallback) if projects.root_of(above) is not None else None
+        except ConfigError:
+            parent_project = None  # an unreadable folder above: said when a file needs it
         parent_ignores = owners.ignores(parent_project) if parent_project is not None else None
         exempt: str | None = None
         if parent_ignores is not None and parent_ignores.ignored(

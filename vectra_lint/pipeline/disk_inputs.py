@@ -2,15 +2,17 @@
 
 VL705 reads the test modules in the tests folders (only the project phase's verdicts depend on
 them); VL703/VL704 read the frontend's TypeScript models and VL706 its translation files in the
-project phase. A cached answer is reused only while these are as they were. The option names and
-defaults mirror ``frontend/lookup.py`` and the VL705 rule (which import the rule API, and so
-libcst: too heavy for a run answered from the cache); a test checks that they agree.
+project phase. A cached answer is reused only while these hold what they held (their content, not
+their mtimes). The option names and defaults mirror ``frontend/lookup.py`` and the VL705 rule
+(which import the rule API, and so libcst: too heavy for a run answered from the cache); a test
+checks that they agree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -33,13 +35,18 @@ def _option(options: Mapping[str, Mapping[str, object]], code: str, name: str, d
 
 
 def _stats(paths: Iterable[str]) -> list[str]:
+    """Each regular file's path and a hash of its content (not its mtime: a CI checkout touches
+    every file, and the cache it restores must still answer)."""
     found = []
     for path in sorted(paths):
         try:
-            stat = os.stat(path)
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                continue
+            with open(path, "rb") as handle:
+                content = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
         except OSError:
             continue
-        found.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+        found.append(f"{path}:{content}")
     return found
 
 

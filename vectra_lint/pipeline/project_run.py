@@ -14,7 +14,7 @@ from pathlib import Path
 
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.pipeline.cache import FileEntry, ResultCache
+from vectra_lint.pipeline.cache import DamagedEntry, FileEntry, ResultCache
 from vectra_lint.pipeline.results import Mode, Outcome, Task
 
 
@@ -68,8 +68,19 @@ class _Run:
         entry = self.hits.get(task)
         if entry is None or self.cache is None:
             return outcome
-        facts = self.cache.load_facts(self.keys[task]) or {}
-        return replace(outcome, diagnostics=outcome.diagnostics + entry.pending_diagnostics(), facts=facts)
+        facts = self.cache.load_facts(self.keys[task])
+        try:
+            pending = entry.pending_diagnostics()
+        except DamagedEntry:
+            facts = None
+        if facts is None:
+            # A damaged entry is a miss: without its facts, cross-module findings would be lost.
+            from vectra_lint.pipeline.runner import run_unsettled
+
+            del self.hits[task]
+            self.raw[task] = run_unsettled([task], self.settings, Mode(), 1, None, {})[0]
+            return self.raw[task]
+        return replace(outcome, diagnostics=outcome.diagnostics + pending, facts=facts)
 
 
 def check(

@@ -85,6 +85,8 @@ def check_projects(
             if said is not None and said not in notices:
                 notices.append(said)
         cache = cache_for(project, settings)
+        if cache is not None and cache.refused is not None and notices is not None and cache.refused not in notices:
+            notices.append(cache.refused)  # a cache folder that is a link, or committed: not used
         started = time.perf_counter()
         outcomes = project_run.check(tasks, files, settings, mode, jobs, cache, progress, notices)
         if clock is not None:
