@@ -8,8 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.hardening.conftest import run
+from vectra_lint.cli import main
 
 COMMAND_NAMES = ["::error title=X::y.py", " \t::warning::z.py", "\u3000::notice::w.py"]
 CONTROL = ["\x1b]0;t\x07", "\x9b2J", "\u202e", "\x0c", "\x85"]
@@ -101,3 +103,16 @@ def test_a_name_that_is_not_utf8_leaves_other_formats_utf8(project: Path, odd_na
     result = run("check", "--no-cache", "--output-format", output_format, ".")
     assert result.exit_code == 1, result.output
     assert "caf" in result.stdout_bytes.decode("utf-8")
+
+
+def test_a_name_that_is_not_utf8_is_cached_like_any_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.vectra-lint]\n")
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.py"), "wb") as handle:
+        handle.write(b"print(1)\n")
+    monkeypatch.chdir(tmp_path)
+    runs = [CliRunner().invoke(main, ["check", "-q", "--output-format", "concise", "."]) for _ in range(2)]
+    for result in runs:
+        assert result.exit_code == 1, result.output
+        first = result.stdout.splitlines()[0]
+        assert first == "caf\\xe9.py:1:1: VL401 [-] `print` call; log through the logger instead (§6.2)"
+    assert runs[0].stdout == runs[1].stdout  # the second answered from the cache, the same

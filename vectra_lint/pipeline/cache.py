@@ -577,7 +577,7 @@ class ResultCache:
     def file_key(self, task: Task, data: bytes) -> str:
         """The key of one file's entry: its bytes, its place in the project and these settings."""
         digest = hashlib.sha256(data)
-        digest.update(f"\0{task.relative}\0{self._package_chain(task)}\0{self.digest}".encode())
+        digest.update(f"\0{task.relative}\0{self._package_chain(task)}\0{self.digest}".encode("utf-8", "surrogateescape"))
         key = digest.hexdigest()
         self._shown[key] = task.display
         self._relative[task.display] = task.relative
@@ -643,7 +643,7 @@ class ResultCache:
         """The key of the project phase over exactly these (root-relative path, file key) pairs."""
         digest = hashlib.sha256(f"{self.digest}\0{whole_project}\0{self._project_inputs}".encode())
         for relative, key in sorted(keys):
-            digest.update(f"\0{relative}\0{key}".encode())
+            digest.update(f"\0{relative}\0{key}".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
     def _display_key(self, key: str) -> str:
@@ -651,7 +651,7 @@ class ResultCache:
         (a translation file), whose shown path depends on the working directory."""
         digest = hashlib.sha256(key.encode())
         for shown, relative in sorted(self._relative.items()):
-            digest.update(f"\0{shown}\0{relative}".encode())
+            digest.update(f"\0{shown}\0{relative}".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
     def load_project(self, key: str) -> tuple[dict[str, tuple[Diagnostic, ...]], tuple[str, ...]] | None:
