@@ -281,3 +281,30 @@ def test_frontend_inputs_are_keyed_by_content_not_mtime(tmp_path: Path, monkeypa
     assert disk_inputs.fingerprint(settings) == first
     (models / "user.ts").write_text("export interface User { id: number }\n")
     assert disk_inputs.fingerprint(settings) != first
+
+
+def test_fix_and_diff_check_anew_only_the_files_whose_cached_answer_has_a_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: list[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(CONFIG)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "helpers.py").write_text(BLOCKING_HELPER)  # VL201 outside async: nothing
+    (tmp_path / "app" / "clean.py").write_text('"""Clean."""\n')
+    (tmp_path / "app" / "sleepy.py").write_text("import time\n\n\nasync def f() -> None:\n    time.sleep(1)\n")
+    monkeypatch.chdir(tmp_path)
+    run(".")
+    checked.clear()
+    diff = run("--diff", ".")
+    assert "+    await asyncio.sleep(1)" in diff.stdout
+    # Only the file with a fix is parsed again; the others' cached answers say there is nothing to fix.
+    assert checked == ["app/sleepy.py"]
+    checked.clear()
+    assert run("--fix", ".").exit_code == 0
+    assert checked == ["app/sleepy.py"]
+    checked.clear()
+    # The fixed file is new bytes: checked once more, then cached like the rest.
+    assert run(".").stdout == "All checks passed!\n"
+    assert checked == ["app/sleepy.py"]
+    checked.clear()
+    assert run("--fix", ".").stdout == "All checks passed!\n"
+    assert checked == []

@@ -577,7 +577,9 @@ class ResultCache:
     def file_key(self, task: Task, data: bytes) -> str:
         """The key of one file's entry: its bytes, its place in the project and these settings."""
         digest = hashlib.sha256(data)
-        digest.update(f"\0{task.relative}\0{self._package_chain(task)}\0{self.digest}".encode("utf-8", "surrogateescape"))
+        # A name that is not UTF-8 (surrogates) keys its entry like any other.
+        material = f"\0{task.relative}\0{self._package_chain(task)}\0{self.digest}"
+        digest.update(material.encode("utf-8", "surrogateescape"))
         key = digest.hexdigest()
         self._shown[key] = task.display
         self._relative[task.display] = task.relative

@@ -55,6 +55,18 @@ class _Run:
                 self.hits[task] = entry
                 self.raw[task] = entry.outcome(task)
 
+    def drop_fixable(self, tasks: Sequence[Task], unsafe: bool) -> None:
+        """Forget the cache's answer for the files that ``--fix`` (``--unsafe-fixes``) would change."""
+        from vectra_lint.fixing.apply import applicable
+
+        for task in tasks:
+            entry = self.hits.get(task)
+            if entry is None:
+                continue
+            if entry.has_pending or any(applicable(d, unsafe=unsafe) for d in entry.settled):
+                del self.hits[task]
+                del self.raw[task]
+
     def has_pending(self, task: Task) -> bool:
         """Whether the file has diagnostics for the project phase to settle."""
         entry = self.hits.get(task)
@@ -102,8 +114,11 @@ def check(
     # which read the files themselves, in parallel, instead of getting them through a pipe.
     contents = {task: _read(task) for task in (*report, *context)} if cache is not None else {}
     state = _Run(settings, cache)
-    # Files being fixed are checked anew: the fix needs the parsed file.
-    state.look_up(report, contents, wanted if mode.fix else set())
+    state.look_up(report, contents, set())
+    if mode.fix:
+        # A file is checked anew to be fixed only when its cached answer has something to fix (a
+        # fix that applies, or a pending finding the project phase may confirm and fix).
+        state.drop_fixable(report, mode.unsafe_fixes)
     state.look_up(context, contents, set())
     if progress is not None:
         progress(sum(1 for task in report if task in state.raw))
@@ -150,11 +165,13 @@ def _compute(
 
     computed = run_unsettled(missing_report, state.settings, mode, jobs, progress, contents)
     computed += run_unsettled(missing_context, state.settings, Mode(), jobs, None, contents)
-    fixing = {task.path for task in report} if mode.fix else set()
     for outcome in computed:
         state.raw[outcome.task] = outcome
         key = state.keys.get(outcome.task)
-        if state.cache is not None and key is not None and outcome.error is None and outcome.task.path not in fixing:
+        # A file --fix changed is keyed by the bytes read, not those written: not stored. One it
+        # left as it was has the answer a check gives (its findings after no fix).
+        unchanged = outcome.original is None and outcome.warning is None
+        if state.cache is not None and key is not None and outcome.error is None and unchanged:
             state.cache.store_file(key, outcome)
 
 
