@@ -306,9 +306,17 @@ def discover(
         # above a folder no marker is over, there is no project to exclude it.
         above = os.path.dirname(real_top)
         try:
-            parent_project = project_of(above, fallback) if projects.root_of(above) is not None else None
+            above_root = projects.root_of(above)
+            own_root = projects.root_of(real_top)
         except ConfigError:
-            parent_project = None  # an unreadable folder above: said when a file needs it
+            above_root = None  # an unreadable folder above: said when a file needs it
+        if above_root is not None and above_root == own_root:
+            parent_project = top_project
+        elif above_root is not None and force_exclude:
+            # Another project's excludes matter only to skip the folder: its settings are read then only.
+            parent_project = project_of(above, fallback)
+        else:
+            parent_project = None
         parent_ignores = owners.ignores(parent_project) if parent_project is not None else None
         exempt: str | None = None
         if parent_ignores is not None and parent_ignores.ignored(

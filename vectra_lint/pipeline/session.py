@@ -102,11 +102,12 @@ def _shown_from(outcomes: list[Outcome], tasks: Sequence[Task], cwd: Path) -> li
     """The outcomes, with the files a project rule reported on that were not checked (a
     translation file) shown as every other path is: relative to ``cwd`` when below it, else
     absolute; the same file reached from two checked files is one outcome."""
-    checked = {id(task) for task in tasks}
+    # By path: the outcomes' tasks come back from the workers (and the cache) as copies.
+    checked = {task.path for task in tasks}
     kept: list[Outcome] = []
     others: dict[str, Outcome] = {}
     for outcome in outcomes:
-        if id(outcome.task) in checked or outcome.task.path is None:
+        if outcome.task.path in checked or outcome.task.path is None:
             kept.append(outcome)
             continue
         absolute = Path(os.path.normpath(cwd / outcome.task.display))
