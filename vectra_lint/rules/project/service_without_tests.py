@@ -70,14 +70,18 @@ class ServiceWithoutTests(Rule):
     options = (TESTS,)
     analyses = INDEX_ANALYSES
     valid = (
-        Valid("from app.services.users import UserService\n", path="app/services/__init__.py"),
-        Valid('"""Not a service."""\n', path="app/utils/text.py"),
-        Valid("\n", path="app/services/placeholder.py"),
+        # First: the documentation shows it as the fix (the service, and a test module importing it).
         Valid(
             _SERVICE,
             path="app/services/order_service.py",
-            files={"tests/unit/test_checkout.py": "from app.services.order_service import OrderService\n"},
+            files={
+                "tests/unit/test_checkout.py": "from app.services.order_service import OrderService\n\n\n"
+                "def test_an_order_service_starts_empty() -> None:\n    assert OrderService()\n"
+            },
         ),
+        Valid("from app.services.users import UserService\n", path="app/services/__init__.py"),
+        Valid('"""Not a service."""\n', path="app/utils/text.py"),
+        Valid("\n", path="app/services/placeholder.py"),
         Valid(
             _SERVICE,
             path="app/services/order_service.py",
