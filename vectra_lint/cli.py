@@ -299,7 +299,8 @@ def _check_stdin(
     notices: list[str],
 ) -> list[session.Checked]:
     """Standard input checked as the file it names (``--stdin-filename``), against its project."""
-    from vectra_lint.pipeline.runner import finish_project, process_safely
+    from vectra_lint.pipeline.runner import process_safely
+    from vectra_lint.pipeline.settle import finish_project
 
     display = stdin_filename or "-"
     project = projects.for_path(cwd / stdin_filename if stdin_filename else cwd)
