@@ -21,7 +21,7 @@ from rich.text import Text
 # Only what a run answered from the cache needs is imported here; the engine (libcst and every
 # rule) is imported where it is used, so that such a run never loads it.
 from vectra_lint import STARTED, __version__
-from vectra_lint.config.files import ConfigError, find_config
+from vectra_lint.config.files import ConfigError
 from vectra_lint.config.projects import Project, Projects
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
@@ -870,7 +870,6 @@ def _publish(written: Path, output_file: Path) -> None:
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to use.")
 def commit_msg(message_file: Path, config_file: Path | None) -> None:
     """Check the commit message in MESSAGE_FILE (git's commit-msg hook argument) against VL801."""
-    from vectra_lint.config.loader import Overrides, load
     from vectra_lint.registry import RegistryError
     from vectra_lint.rules.git.non_conventional_commit import (
         EXAMPLE,
@@ -882,7 +881,8 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
 
     cwd = Path.cwd()
     try:
-        settings = load(config_file if config_file is not None else find_config(cwd), Overrides(), cwd)
+        # The project of the folder git runs the hook in (the repository top), found as `check` finds it.
+        settings = _projects((None, (), ()), config_file, _CachePlace(None, True)).for_path(cwd).settings
     except (ConfigError, RegistryError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
