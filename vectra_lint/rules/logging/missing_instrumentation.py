@@ -47,6 +47,7 @@ from vectra_lint.rule import (
     FixSpec,
     IntOption,
     Invalid,
+    Message,
     Replace,
     Rule,
     StringsOption,
@@ -265,6 +266,17 @@ def _depth(definition: Definition) -> int:
     return depth
 
 
+@dataclass(frozen=True)
+class InstrumentationMessage(Message):
+    """The message with its named parts (``name``)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.name}` logs none of START, FINISH and FAIL (§6.3)"
+
+
 class MissingInstrumentation(Rule):
     """
     ## What it does
@@ -348,7 +360,7 @@ class MissingInstrumentation(Rule):
 
     code = "VL402"
     name = "missing-instrumentation"
-    message = "`{name}` logs none of START, FINISH and FAIL (§6.3)"
+    message = "A function logs none of START, FINISH and FAIL (§6.3)"
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
     options = (MIN_STATEMENTS, DECORATORS)
@@ -583,7 +595,7 @@ class MissingInstrumentation(Rule):
         types = Types(file_index(self.context), self.context.settings.names.sensitive_names)
         for node, definition, qualified, has_docstring in self._unfixed:
             fix, pending = self._fix(node, definition, qualified, has_docstring, types)
-            self.report(node.name, self.message.format(name=qualified), fix=fix, anchor=node, pending=pending)
+            self.report(node.name, InstrumentationMessage(name=qualified), fix=fix, anchor=node, pending=pending)
 
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
