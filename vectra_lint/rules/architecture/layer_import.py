@@ -21,10 +21,6 @@ HTTP_LIBRARIES = ("fastapi", "starlette")
 HTTP_MODULES = frozenset({"requests", "responses", "websockets"})
 HTTP_NAMES = frozenset({"Request", "Response", "WebSocket", "HTTPConnection"})
 HTTP_FREE = ("services", "models")
-HTTP_MESSAGE = (
-    "A `{layer}` module imports `{name}`: the HTTP request and response belong to the routes "
-    "(§5: services are independent of HTTP context)"
-)
 """Layers that must not see the HTTP request or response objects."""
 
 
@@ -33,6 +29,21 @@ def _http_object(module: str, name: str) -> bool:
     if parts[0] not in HTTP_LIBRARIES:
         return False
     return name in HTTP_NAMES or (len(parts) > 1 and parts[1] in HTTP_MODULES)
+
+
+@dataclass(frozen=True)
+class HttpMessage(Message):
+    """The message with its named parts (``layer``, ``name``) for an import of HTTP context."""
+
+    layer: str
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"A `{self.layer}` module imports `{self.name}`: the HTTP request and response belong to the routes "
+            "(§5: services are independent of HTTP context)"
+        )
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,7 @@ class LayerImport(Rule):
         Invalid(
             "from fastapi import Request\n",
             path="app/services/users.py",
-            expected=(Expect(1, 1, HTTP_MESSAGE.format(layer="services", name="fastapi.Request")),),
+            expected=(Expect(1, 1, HttpMessage(layer="services", name="fastapi.Request")),),
         ),
         Invalid(
             "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from ..services.uploads import Uploads\n",
@@ -139,7 +150,7 @@ class LayerImport(Rule):
                 name = dotted(alias.name)
                 if _http_object(module, name):
                     layer = next(layer for layer in HTTP_FREE if layer in self.context.layers)
-                    self.report(node, HTTP_MESSAGE.format(layer=layer, name=f"{module}.{name}"))
+                    self.report(node, HttpMessage(layer=layer, name=f"{module}.{name}"))
                     return
         self._check_targets(node)
 

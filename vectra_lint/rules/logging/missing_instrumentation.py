@@ -267,6 +267,18 @@ def _depth(definition: Definition) -> int:
 
 
 @dataclass(frozen=True)
+class MissingKindsMessage(Message):
+    """The message with its named parts (``name``, ``missing``) when some of the three are logged."""
+
+    name: str
+    missing: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.name}` does not log {self.missing} (§6.3)"
+
+
+@dataclass(frozen=True)
 class InstrumentationMessage(Message):
     """The message with its named parts (``name``)."""
 
@@ -585,7 +597,7 @@ class MissingInstrumentation(Rule):
         if not logs.fail:
             missing.append("FAIL")
         if missing:
-            self.report(node.name, f"`{qualified}` does not log {' and '.join(missing)} (§6.3)", anchor=node)
+            self.report(node.name, MissingKindsMessage(qualified, " and ".join(missing)), anchor=node)
 
     def finish(self) -> None:
         """Report the functions with none of the logs, each with its fix (pending when a
