@@ -12,10 +12,8 @@ import re
 import tokenize
 from collections.abc import Collection
 
-from vectra_lint.engine.noqa import NOQA
+from vectra_lint.engine import noqa
 
-_ANY_NOQA = re.compile(r"#\s*noqa\b", re.IGNORECASE)
-_CODE_AFTER = re.compile(r"^\s+[A-Z]+[0-9]+\b", re.IGNORECASE)
 _OURS = re.compile(r"^VL[0-9]*$")
 _RUFF_STYLE = re.compile(r"^[EW][0-9]*$")
 
@@ -30,7 +28,7 @@ def problems(text: str, known: Collection[str]) -> list[tuple[int, str]]:
     # judge the text from each raw noqa marker to the end of its line. A comment's first directive
     # is one of these, judged the same way, so when none of them is a problem no comment is.
     if not any(
-        _problem(text[match.start() : _line_end(text, match.end())], known) for match in _ANY_NOQA.finditer(text)
+        _problem(text[match.start() : _line_end(text, match.end())], known) for match in noqa.ANY_NOQA.finditer(text)
     ):
         return []
     found: list[tuple[int, str]] = []
@@ -56,20 +54,20 @@ def _comments(text: str) -> list[tuple[int, str]]:
 
 
 def _problem(comment: str, known: Collection[str]) -> str | None:
-    if _ANY_NOQA.search(comment) is None or comment.lstrip("#").strip().lower().startswith("vectra-lint"):
+    if noqa.ANY_NOQA.search(comment) is None or noqa.names_tool(comment):
         return None
-    match = NOQA.search(comment)
-    if match is None:
+    parsed = noqa.parse_comment(comment)
+    if parsed is None:
         return None
-    if match.group("codes") is None:
-        if _CODE_AFTER.match(match.group("rest")):
+    codes = parsed[0]
+    if not codes:
+        if noqa.missing_colon(comment):
             return (
                 "expected `:` after `noqa`, followed by codes (e.g. `# noqa: VL401, E501`); "
                 "as written it silences every code on the line"
             )
         return None
-    for code in re.findall(r"[A-Z]+[0-9]+", match.group("codes"), re.IGNORECASE):
-        code = code.upper()
+    for code in codes:
         if _OURS.match(code) and code not in known:
             if len(code) < 5:
                 return f"`{code}` is not a rule code (`# noqa` takes whole codes, e.g. `VL401`); it suppresses nothing"

@@ -741,13 +741,9 @@ class Server:
         column = lines.offset(position) - lines.offset({"line": position["line"], "character": 0})
         hash_at = line.find("#")
         while hash_at >= 0:
-            match = noqa.NOQA.match(line, hash_at)
-            if match is not None and match.group("codes"):
-                start = match.start("codes")
-                for found in noqa.CODE.finditer(match.group("codes")):
-                    if start + found.start() <= column <= start + found.end():
-                        span = (start + found.start(), start + found.end())
-                        return self.hover_code(found.group().upper(), position["line"], span, lines)
+            for code, start, end in noqa.code_spans(line, hash_at):
+                if start <= column <= end:
+                    return self.hover_code(code, position["line"], (start, end), lines)
             hash_at = line.find("#", hash_at + 1)
         return None
 

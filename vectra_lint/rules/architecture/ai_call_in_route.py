@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.analysis.layers import dotted
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 DEFAULT_CLIENTS = (
     "openai",
@@ -36,6 +38,17 @@ CLIENTS = StringsOption(
 )
 
 
+@dataclass(frozen=True)
+class AiCallMessage(Message):
+    """The message with its named parts (``name``)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.name}` in a route: keep LLM, embedding and vector-store calls in a service (§7)"
+
+
 class AiCallInRoute(Rule):
     """
     ## What it does
@@ -60,7 +73,7 @@ class AiCallInRoute(Rule):
 
     code = "VL504"
     name = "ai-call-in-route"
-    message = "`{name}` in a route: keep LLM, embedding and vector-store calls in a service (§7)"
+    message = "AI client use in a route: keep LLM, embedding and vector-store calls in a service (§7)"
     options = (CLIENTS,)
     valid = (
         Valid(
@@ -79,20 +92,20 @@ class AiCallInRoute(Rule):
         Invalid(
             "from qdrant_client import AsyncQdrantClient\n",
             path="app/api/search.py",
-            expected=(Expect(1, 1, message.format(name="from qdrant_client import AsyncQdrantClient")),),
+            expected=(Expect(1, 1, AiCallMessage(name="from qdrant_client import AsyncQdrantClient")),),
         ),
         Invalid(
             "from google import genai\n",
             path="app/api/chat.py",
-            expected=(Expect(1, 1, message.format(name="from google import genai")),),
+            expected=(Expect(1, 1, AiCallMessage(name="from google import genai")),),
         ),
         Invalid(
             "import openai as llm\n\n\ndef embed(text: str) -> object:\n"
             "    return llm.embeddings.create(model='text-embedding-3-small', input=text)\n",
             path="app/api/search.py",
             expected=(
-                Expect(1, 1, message.format(name="import openai")),
-                Expect(5, 12, message.format(name="llm.embeddings.create(...)")),
+                Expect(1, 1, AiCallMessage(name="import openai")),
+                Expect(5, 12, AiCallMessage(name="llm.embeddings.create(...)")),
             ),
         ),
         Invalid(
@@ -100,8 +113,8 @@ class AiCallInRoute(Rule):
             path="app/api/chat.py",
             options={"clients": ["my_ai_sdk"]},
             expected=(
-                Expect(1, 1, message.format(name="from my_ai_sdk import Client")),
-                Expect(3, 10, message.format(name="Client(...)")),
+                Expect(1, 1, AiCallMessage(name="from my_ai_sdk import Client")),
+                Expect(3, 10, AiCallMessage(name="Client(...)")),
             ),
         ),
     )
@@ -127,7 +140,7 @@ class AiCallInRoute(Rule):
         for alias in node.names:
             module = dotted(alias.name)
             if self._client(module) is not None:
-                self.report(node, self.message.format(name=f"import {module}"))
+                self.report(node, AiCallMessage(name=f"import {module}"))
                 return
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
@@ -139,10 +152,10 @@ class AiCallInRoute(Rule):
         # `from google import genai` imports the client package `google.genai`.
         if any(self._client(full) is not None for full in (module, *(f"{module}.{name}" for name in names))):
             shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "") if names else "*"
-            self.report(node, self.message.format(name=f"from {module} import {shown}"))
+            self.report(node, AiCallMessage(name=f"from {module} import {shown}"))
 
     def visit_Call(self, node: cst.Call) -> None:
         """Flag calls of anything imported from a client library."""
         qualified = self.context.scope.imported_name(node.func)
         if qualified is not None and self._client(qualified) is not None:
-            self.report(node, self.message.format(name=f"{self.context.code_for(node.func)}(...)"))
+            self.report(node, AiCallMessage(name=f"{self.context.code_for(node.func)}(...)"))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 
 import libcst as cst
 
 from vectra_lint.analysis.definitions import FunctionBodies
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Report, Rule, StringsOption, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Report, Rule, StringsOption, Valid
 
 DEFAULT_METHODS = (
     "execute",
@@ -47,6 +48,17 @@ def _annotation_text(context: FileContext, annotation: cst.Annotation | None) ->
     return "" if annotation is None else context.code_for(annotation.annotation)
 
 
+@dataclass(frozen=True)
+class DbAccessMessage(Message):
+    """The message with its named parts (``call``)."""
+
+    call: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.call}` works on the database in a route; move it into a service (§5)"
+
+
 class DbAccessInRoute(Rule):
     """
     ## What it does
@@ -77,7 +89,7 @@ class DbAccessInRoute(Rule):
 
     code = "VL502"
     name = "db-access-in-route"
-    message = "`{call}` works on the database in a route; move it into a service (§5)"
+    message = "A route works on the database; move it into a service (§5)"
     analyses = (FunctionBodies,)
     options = (METHODS, SESSION_NAMES)
     valid = (
@@ -122,16 +134,16 @@ class DbAccessInRoute(Rule):
             "    return result.scalar_one()\n",
             path="app/api/users.py",
             expected=(
-                Expect(8, 20, message.format(call="session.execute(...)")),
-                Expect(8, 36, message.format(call="select(...)")),
+                Expect(8, 20, DbAccessMessage(call="session.execute(...)")),
+                Expect(8, 36, DbAccessMessage(call="select(...)")),
             ),
         ),
         Invalid(
             "async def rename(user: object, db) -> None:\n    db.add(user)\n    await db.commit()\n",
             path="app/api/users.py",
             expected=(
-                Expect(2, 5, message.format(call="db.add(...)")),
-                Expect(3, 11, message.format(call="db.commit(...)")),
+                Expect(2, 5, DbAccessMessage(call="db.add(...)")),
+                Expect(3, 11, DbAccessMessage(call="db.commit(...)")),
             ),
         ),
         Invalid(
@@ -140,8 +152,8 @@ class DbAccessInRoute(Rule):
             "    await store.delete(await store.get(User, user_id))\n",
             path="app/api/users.py",
             expected=(
-                Expect(5, 11, message.format(call="store.delete(...)")),
-                Expect(5, 30, message.format(call="store.get(...)")),
+                Expect(5, 11, DbAccessMessage(call="store.delete(...)")),
+                Expect(5, 30, DbAccessMessage(call="store.get(...)")),
             ),
         ),
     )
@@ -186,7 +198,7 @@ class DbAccessInRoute(Rule):
                 self._found(node, func)
 
     def _found(self, node: cst.Call, func: cst.BaseExpression) -> None:
-        self.report(node, self.message.format(call=f"{self.context.code_for(func)}(...)"))
+        self.report(node, DbAccessMessage(call=f"{self.context.code_for(func)}(...)"))
         if self._held:
             # Made now (so that it keeps where the walk was), kept once the function is known.
             self._held[-1].append(self.reports.pop())

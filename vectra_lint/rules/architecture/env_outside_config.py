@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.analysis.layers import dotted
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
 
 ENVIRONMENTS = frozenset({"os.environ", "os.environb"})
 FUNCTIONS = frozenset(
@@ -25,6 +27,17 @@ LAST_NAMES = frozenset(name.rsplit(".", 1)[1] for name in ENVIRONMENTS | FUNCTIO
 SOURCE_MODULES = frozenset({"os", "dotenv", "dotenv.main"})
 WORDS = ("environ", "getenv", "putenv", "unsetenv", "dotenv")
 """A file that contains none of these cannot read the environment by these names."""
+
+
+@dataclass(frozen=True)
+class EnvMessage(Message):
+    """The message with its named parts (``use``)."""
+
+    use: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.use}` reads or writes the environment outside the config module; use `settings` (§2)"
 
 
 class EnvOutsideConfig(Rule):
@@ -53,7 +66,7 @@ class EnvOutsideConfig(Rule):
 
     code = "VL505"
     name = "env-outside-config"
-    message = "`{use}` reads or writes the environment outside the config module; use `settings` (§2)"
+    message = "The environment is read or written outside the config module; use `settings` (§2)"
     valid = (
         Valid(
             "import os\n\n\nclass Settings:\n    debug = os.getenv('DEBUG') == '1'\n",
@@ -74,35 +87,35 @@ class EnvOutsideConfig(Rule):
         Invalid(
             "import os\n\nallowed = os.getenv('CORS_ORIGINS', '*').split(',')\n",
             path="app/main.py",
-            expected=(Expect(3, 11, message.format(use="os.getenv(...)")),),
+            expected=(Expect(3, 11, EnvMessage(use="os.getenv(...)")),),
         ),
         Invalid(
             "from os import environ as env\n\n\ndef collection() -> str:\n    return env['QDRANT_COLLECTION']\n",
             path="app/services/indexing.py",
-            expected=(Expect(5, 12, message.format(use="env[...]")),),
+            expected=(Expect(5, 12, EnvMessage(use="env[...]")),),
         ),
         Invalid(
             "import os\n\nos.environ['TOKENIZERS_PARALLELISM'] = 'false'\nfor key in os.environ:\n    pass\n",
             path="app/workers/ingest.py",
             expected=(
-                Expect(3, 1, message.format(use="os.environ[...]")),
-                Expect(4, 12, message.format(use="os.environ")),
+                Expect(3, 1, EnvMessage(use="os.environ[...]")),
+                Expect(4, 12, EnvMessage(use="os.environ")),
             ),
         ),
         Invalid(
             "import dotenv\nfrom dotenv import load_dotenv\n\ndotenv.load_dotenv(dotenv.find_dotenv())\n",
             path="app/main.py",
-            expected=(Expect(4, 1, message.format(use="dotenv.load_dotenv(...)")),),
+            expected=(Expect(4, 1, EnvMessage(use="dotenv.load_dotenv(...)")),),
         ),
         Invalid(
             "from dotenv import load_dotenv\n\nload_dotenv()\n",
             path="app/main.py",
-            expected=(Expect(3, 1, message.format(use="load_dotenv(...)")),),
+            expected=(Expect(3, 1, EnvMessage(use="load_dotenv(...)")),),
         ),
         Invalid(
             "import os\n\npause = float(os.environ.get('RETRY_PAUSE', '2'))\n",
             path="app/workers/maintenance.py",
-            expected=(Expect(3, 15, message.format(use="os.environ.get(...)")),),
+            expected=(Expect(3, 15, EnvMessage(use="os.environ.get(...)")),),
         ),
     )
 
@@ -201,4 +214,4 @@ class EnvOutsideConfig(Rule):
             use += "[...]" if isinstance(node, cst.Subscript) else "(...)"
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.value is reference:
                 use = f"{self.context.code_for(reference)}.{node.func.attr.value}(...)"
-        self.report(node, self.message.format(use=use))
+        self.report(node, EnvMessage(use=use))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.analysis.layers import dotted, import_targets
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
 
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "models": ("services", "routes"),
@@ -19,10 +21,6 @@ HTTP_LIBRARIES = ("fastapi", "starlette")
 HTTP_MODULES = frozenset({"requests", "responses", "websockets"})
 HTTP_NAMES = frozenset({"Request", "Response", "WebSocket", "HTTPConnection"})
 HTTP_FREE = ("services", "models")
-HTTP_MESSAGE = (
-    "A `{layer}` module imports `{name}`: the HTTP request and response belong to the routes "
-    "(§5: services are independent of HTTP context)"
-)
 """Layers that must not see the HTTP request or response objects."""
 
 
@@ -31,6 +29,37 @@ def _http_object(module: str, name: str) -> bool:
     if parts[0] not in HTTP_LIBRARIES:
         return False
     return name in HTTP_NAMES or (len(parts) > 1 and parts[1] in HTTP_MODULES)
+
+
+@dataclass(frozen=True)
+class HttpMessage(Message):
+    """The message with its named parts (``layer``, ``name``) for an import of HTTP context."""
+
+    layer: str
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"A `{self.layer}` module imports `{self.name}`: the HTTP request and response belong to the routes "
+            "(§5: services are independent of HTTP context)"
+        )
+
+
+@dataclass(frozen=True)
+class LayerMessage(Message):
+    """The message with its named parts (``layer``, ``module``, ``target``)."""
+
+    layer: str
+    module: str
+    target: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"A `{self.layer}` module imports `{self.module}` of the `{self.target}` layer "
+            "(§5: routes -> services -> models)"
+        )
 
 
 class LayerImport(Rule):
@@ -64,7 +93,7 @@ class LayerImport(Rule):
 
     code = "VL501"
     name = "layer-import"
-    message = "A `{layer}` module imports `{module}` of the `{target}` layer (§5: routes -> services -> models)"
+    message = "A module imports a module of a layer it must not depend on (§5: routes -> services -> models)"
     valid = (
         Valid("from app.models.user import User\n", path="app/services/users.py"),
         Valid("from app.services.users import UserService\n", path="app/api/users.py"),
@@ -76,27 +105,27 @@ class LayerImport(Rule):
         Invalid(
             "from app.api.deps import SessionDep\n",
             path="app/services/users.py",
-            expected=(Expect(1, 1, message.format(layer="services", module="app.api.deps", target="routes")),),
+            expected=(Expect(1, 1, LayerMessage(layer="services", module="app.api.deps", target="routes")),),
         ),
         Invalid(
             "from fastapi import Request\n",
             path="app/services/users.py",
-            expected=(Expect(1, 1, HTTP_MESSAGE.format(layer="services", name="fastapi.Request")),),
+            expected=(Expect(1, 1, HttpMessage(layer="services", name="fastapi.Request")),),
         ),
         Invalid(
             "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from ..services.uploads import Uploads\n",
             path="app/models/document.py",
-            expected=(Expect(4, 5, message.format(layer="models", module="..services.uploads", target="services")),),
+            expected=(Expect(4, 5, LayerMessage(layer="models", module="..services.uploads", target="services")),),
         ),
         Invalid(
             "import app.services.search as search\n",
             path="app/schemas/search.py",
-            expected=(Expect(1, 1, message.format(layer="schemas", module="app.services.search", target="services")),),
+            expected=(Expect(1, 1, LayerMessage(layer="schemas", module="app.services.search", target="services")),),
         ),
         Invalid(
             "from app.services import users\n",
             path="app/models/user.py",
-            expected=(Expect(1, 1, message.format(layer="models", module="app.services", target="services")),),
+            expected=(Expect(1, 1, LayerMessage(layer="models", module="app.services", target="services")),),
         ),
     )
 
@@ -121,7 +150,7 @@ class LayerImport(Rule):
                 name = dotted(alias.name)
                 if _http_object(module, name):
                     layer = next(layer for layer in HTTP_FREE if layer in self.context.layers)
-                    self.report(node, HTTP_MESSAGE.format(layer=layer, name=f"{module}.{name}"))
+                    self.report(node, HttpMessage(layer=layer, name=f"{module}.{name}"))
                     return
         self._check_targets(node)
 
@@ -133,5 +162,5 @@ class LayerImport(Rule):
             for layer in self._layers:
                 wrong = [name for name in FORBIDDEN[layer] if name in target.layers]
                 if wrong:
-                    self.report(node, self.message.format(layer=layer, module=target.module, target=wrong[0]))
+                    self.report(node, LayerMessage(layer=layer, module=target.module, target=wrong[0]))
                     return

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.analysis.layers import is_route_handler
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 DEFAULT_FACTORIES = ("SessionLocal", "AsyncSessionLocal", "async_session", "AsyncSession", "Session")
 HTTP_CLIENTS = ("requests.", "aiohttp.", "httpx.", "urllib3.")
@@ -21,6 +23,21 @@ FACTORIES = StringsOption(
     DEFAULT_FACTORIES,
     "Names of the session factories (callables or classes whose call returns a database session).",
 )
+
+
+@dataclass(frozen=True)
+class InjectMessage(Message):
+    """The message with its named parts (``call``, ``handler``)."""
+
+    call: str
+    handler: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"`{self.call}` creates a database session in the route handler `{self.handler}`; "
+            "inject it with `Depends` (§8)"
+        )
 
 
 class SessionNotInjected(Rule):
@@ -48,7 +65,7 @@ class SessionNotInjected(Rule):
 
     code = "VL503"
     name = "session-not-injected"
-    message = "`{call}` creates a database session in the route handler `{handler}`; inject it with `Depends` (§8)"
+    message = "A route handler creates a database session; inject it with `Depends` (§8)"
     options = (FACTORIES,)
     valid = (
         Valid(
@@ -80,21 +97,21 @@ class SessionNotInjected(Rule):
             "    async with SessionLocal() as session:\n"
             "        return await UploadService(session).reindex(document_id)\n",
             path="app/api/documents.py",
-            expected=(Expect(6, 16, message.format(call="SessionLocal()", handler="reindex")),),
+            expected=(Expect(6, 16, InjectMessage(call="SessionLocal()", handler="reindex")),),
         ),
         Invalid(
             "from app.core.db import async_session as make_session\n\n\n"
             '@app.get("/users")\nasync def users() -> object:\n    session = make_session()\n'
             "    return await UserService(session).list()\n",
             path="app/api/users.py",
-            expected=(Expect(6, 15, message.format(call="make_session()", handler="users")),),
+            expected=(Expect(6, 15, InjectMessage(call="make_session()", handler="users")),),
         ),
         Invalid(
             "from sqlmodel import Session\n\n\n"
             '@router.delete("/users/{user_id}")\ndef delete_user(user_id: int) -> None:\n'
             "    with Session(engine) as session:\n        UserService(session).delete(user_id)\n",
             path="app/api/users.py",
-            expected=(Expect(6, 10, message.format(call="Session(...)", handler="delete_user")),),
+            expected=(Expect(6, 10, InjectMessage(call="Session(...)", handler="delete_user")),),
         ),
     )
 
@@ -130,7 +147,7 @@ class SessionNotInjected(Rule):
         handler = self._handler()
         if handler is not None:
             call = self.context.code_for(func) + ("(...)" if node.args else "()")
-            self.report(node, self.message.format(call=call, handler=handler))
+            self.report(node, InjectMessage(call=call, handler=handler))
 
     def _handler(self) -> str | None:
         for frame in self.context.scope.frames:

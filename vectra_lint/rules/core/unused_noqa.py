@@ -54,8 +54,7 @@ class UnusedNoqa(EngineRule):
         remaining = [code for code in directive.codes if code not in unused]
         start, end = directive.start, directive.start + len(directive.comment)
         comment = directive.comment
-        noqa_at = noqa.NOQA.search(comment)
-        explanation_end = noqa_at.start() if noqa_at is not None else 0
+        explanation_end = noqa.explanation_end(comment)
         if remaining:
             a, b = directive.codes_span
             new_comment = comment[:a] + ": " + ", ".join(remaining) + comment[b:]

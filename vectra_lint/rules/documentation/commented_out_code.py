@@ -14,6 +14,7 @@ from functools import lru_cache
 import libcst as cst
 
 from vectra_lint.diagnostics import Applicability
+from vectra_lint.engine import noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import iter_nodes
 from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
@@ -63,15 +64,12 @@ _STRING_NONSENSE = (ast.Sub, ast.Div, ast.FloorDiv, ast.BitOr, ast.BitAnd, ast.B
 _RAW_COMMENT = re.compile(r"#[^\r\n]*")
 
 
-# A noqa directive after commented-out code (as `check --add-noqa` writes it) is not code.
-_TRAILING_NOQA = re.compile(r"\s+#\s*noqa\b.*$", re.IGNORECASE)
-
-
 def _text(comment: str) -> str:
     """The comment's text after its ``#`` marks and one space, indentation kept, without a trailing noqa."""
     text = comment.lstrip("#")
+    # A noqa directive after commented-out code (as `check --add-noqa` writes it) is not code.
     if "#" in text:  # a trailing noqa has its own `#`; most comments have none
-        text = _TRAILING_NOQA.sub("", text)
+        text = noqa.TRAILING.sub("", text)
     return text[1:] if text.startswith(" ") else text
 
 

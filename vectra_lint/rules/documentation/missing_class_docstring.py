@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.analysis.definitions import (
@@ -13,7 +15,18 @@ from vectra_lint.analysis.definitions import (
     public_scope,
 )
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
+
+
+@dataclass(frozen=True)
+class ClassDocstringMessage(Message):
+    """The message with its named parts (``name``)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Class `{self.name}` has no docstring (§12)"
 
 
 class MissingClassDocstring(Rule):
@@ -91,4 +104,4 @@ class MissingClassDocstring(Rule):
             return
         if self._public_only and not definition.public:
             return
-        self.report(node.name, f"Class `{node.name.value}` has no docstring (§12)", anchor=node)
+        self.report(node.name, ClassDocstringMessage(node.name.value), anchor=node)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.analysis.definitions import (
@@ -17,7 +19,19 @@ from vectra_lint.analysis.definitions import (
 )
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
+
+
+@dataclass(frozen=True)
+class FunctionDocstringMessage(Message):
+    """The message with its named parts (``kind``, ``name``)."""
+
+    kind: str
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"{self.kind} `{self.name}` has no docstring (§12)"
 
 
 class MissingFunctionDocstring(Rule):
@@ -131,7 +145,7 @@ class MissingFunctionDocstring(Rule):
                 if dotted_name(decorator.decorator) in (f"{name}.setter", f"{name}.deleter"):
                     return
             assert definition.parent is not None
-            message = f"Method `{definition.parent.name}.{name}` has no docstring (§12)"
+            message = FunctionDocstringMessage("Method", f"{definition.parent.name}.{name}")
         else:
-            message = f"Function `{name}` has no docstring (§12)"
+            message = FunctionDocstringMessage("Function", name)
         self.report(node.name, message, anchor=node)

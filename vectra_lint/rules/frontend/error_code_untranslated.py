@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -14,7 +14,7 @@ from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
 from vectra_lint.frontend.lookup import TRANSLATIONS, translation_files, translation_globs
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -65,6 +65,19 @@ def _display(shown: str, relative: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.normpath(root), target))
 
 
+@dataclass(frozen=True)
+class UntranslatedMessage(Message):
+    """The message with its named parts (``code``, ``where``, ``file``)."""
+
+    code: str
+    where: str
+    file: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Error code `{self.code}` ({self.where}) has no translation in {self.file} (§4)"
+
+
 class ErrorCodeUntranslated(Rule):
     """
     ## What it does
@@ -99,7 +112,7 @@ class ErrorCodeUntranslated(Rule):
 
     code = "VL706"
     name = "error-code-untranslated"
-    message = "Error code `{code}` ({where}) has no translation in {file} (§4)"
+    message = "An error code has no translation (§4)"
     options = (TRANSLATIONS,)
     analyses = INDEX_ANALYSES
     valid = (
@@ -295,7 +308,7 @@ class ErrorCodeUntranslated(Rule):
                 if (code, file) in reported:
                     continue
                 reported.add((code, file))
-                message = cls.message.format(code=code, where=where, file=file)
+                message = UntranslatedMessage(code=code, where=where, file=file)
                 shown = _display(diagnostic.path, path, file)
                 found.append(
                     replace(
@@ -305,7 +318,7 @@ class ErrorCodeUntranslated(Rule):
                         column=1,
                         end_line=1,
                         end_column=1,
-                        message=message,
+                        message=str(message),
                         pending=None,
                         noqa_lines=(),
                     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
@@ -12,7 +12,7 @@ from vectra_lint.analysis.pydantic_models import ModelIndex, PydanticModels
 from vectra_lint.engine.context import FileContext
 from vectra_lint.frontend.compare import Comparison, counterpart, differences, parse_pairs
 from vectra_lint.frontend.lookup import FRONTEND_MODELS, PAIRS, frontend_models
-from vectra_lint.rule import Analysis, Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Analysis, Expect, Invalid, Message, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -30,6 +30,23 @@ _PY_USER = (
     "class UserRead(BaseModel):\n    model_config = ConfigDict(alias_generator=to_camel)\n\n"
     "    id: int\n    full_name: str\n    email: str | None = None\n    tags: list[str]\n"
 )
+
+
+@dataclass(frozen=True)
+class DriftMessage(Message):
+    """The message with its named parts (``name``, ``ts``, ``where``, ``what``)."""
+
+    name: str
+    ts: str
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"Schema `{self.name}` differs from its TypeScript counterpart `{self.ts}` ({self.where}): "
+            f"{self.what} (§11)"
+        )
 
 
 class SchemaFrontendDrift(Rule):
@@ -71,7 +88,7 @@ class SchemaFrontendDrift(Rule):
 
     code = "VL703"
     name = "schema-frontend-drift"
-    message = "Schema `{name}` differs from its TypeScript counterpart `{ts}` ({where}): {what} (§11)"
+    message = "A schema differs from its TypeScript counterpart (§11)"
     options = (FRONTEND_MODELS, PAIRS)
     analyses: ClassVar[tuple[type[Analysis], ...]] = (*INDEX_ANALYSES, PydanticModels)
     valid = (
@@ -198,6 +215,6 @@ class SchemaFrontendDrift(Rule):
             if found:
                 declaration = models.objects[ts_name]
                 where = f"{declaration.path}:{declaration.line}"
-                message = cls.message.format(name=name, ts=ts_name, where=where, what="; ".join(found))
-                kept.append(replace(diagnostic, message=message, pending=None))
+                message = DriftMessage(name=name, ts=ts_name, where=where, what="; ".join(found))
+                kept.append(replace(diagnostic, message=str(message), pending=None))
         return kept

@@ -8,7 +8,7 @@ import libcst as cst
 
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import callee_name
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
 
 PARAMETER = "correlation_id"
 # A helper that sets the context for the caller: `set_correlation_id(cid)`, `bind_correlation_id`,
@@ -49,6 +49,17 @@ def _is_stub(function: cst.FunctionDef) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class CorrelationMessage(Message):
+    """The message with its named parts (``function``)."""
+
+    function: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.function}` takes `correlation_id` but never sets the correlation-id context (§6.1)"
+
+
 class CorrelationIdNotSet(Rule):
     """
     ## What it does
@@ -69,7 +80,7 @@ class CorrelationIdNotSet(Rule):
 
     code = "VL406"
     name = "correlation-id-not-set"
-    message = "`{function}` takes `correlation_id` but never sets the correlation-id context (§6.1)"
+    message = "A function takes `correlation_id` but never sets the correlation-id context (§6.1)"
     valid = (
         Valid(
             "from app.core.logging import correlation_id as correlation_id_ctx\n\n\n"
@@ -89,12 +100,12 @@ class CorrelationIdNotSet(Rule):
         Invalid(
             'async def retry(correlation_id: str, limit: int) -> int:\n    logger.info(f"retry {correlation_id}")\n'
             "    return await requeue(limit)\n",
-            expected=(Expect(1, 11, message.format(function="retry")),),
+            expected=(Expect(1, 11, CorrelationMessage(function="retry")),),
         ),
         Invalid(
             "class Consumer:\n    def handle(self, message: dict, *, correlation_id: str | None = None) -> None:\n"
             "        self.process(message)\n",
-            expected=(Expect(2, 9, message.format(function="handle")),),
+            expected=(Expect(2, 9, CorrelationMessage(function="handle")),),
         ),
     )
 
@@ -142,4 +153,4 @@ class CorrelationIdNotSet(Rule):
         if self._open and self._open[-1].function is node:
             opened = self._open.pop()
             if not opened.sets:
-                self.report(node.name, self.message.format(function=node.name.value), anchor=node)
+                self.report(node.name, CorrelationMessage(function=node.name.value), anchor=node)

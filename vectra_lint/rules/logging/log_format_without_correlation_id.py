@@ -11,7 +11,7 @@ from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
 from vectra_lint.engine.walker import callee_name
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Message, Rule, Valid
 
 # The prefix §6.1 asks for, in each of the three format styles of the logging module.
 PREFIXES = {"%": "[%(correlation_id)s]", "{": "[{correlation_id}]", "$": "[${correlation_id}]"}
@@ -84,6 +84,17 @@ def _first_part(node: cst.SimpleString | cst.ConcatenatedString) -> cst.SimpleSt
     return node
 
 
+@dataclass(frozen=True)
+class FormatMessage(Message):
+    """The message with its named parts (``prefix``)."""
+
+    prefix: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Log format does not start with `{self.prefix}` (§6.1)"
+
+
 class LogFormatWithoutCorrelationId(Rule):
     """
     ## What it does
@@ -118,7 +129,7 @@ class LogFormatWithoutCorrelationId(Rule):
 
     code = "VL405"
     name = "log-format-without-correlation-id"
-    message = "Log format does not start with `{prefix}` (§6.1)"
+    message = "Log format does not start with the correlation id (§6.1)"
     fix_availability = FixAvailability.SOMETIMES
     call_names = frozenset({"setattr", "Formatter", "basicConfig", "setFormatter", "addFilter", "setLogRecordFactory"})
     valid = (
@@ -135,7 +146,7 @@ class LogFormatWithoutCorrelationId(Rule):
             fixed='import logging\n\nFORMATS = {\n    "default": {"format": "[%(correlation_id)s] %(message)s"},\n'
             '    "plain": {"format": "[%(correlation_id)s] %(levelname)s %(message)s"},\n}\n',
             applicability=Applicability.UNSAFE,
-            expected=(Expect(5, 25, message.format(prefix=PREFIXES["%"])),),
+            expected=(Expect(5, 25, FormatMessage(prefix=PREFIXES["%"])),),
         ),
         Invalid(
             'from logging import Formatter, StreamHandler\n\nFORMAT = "%(asctime)s %(message)s"\n\n\n'
@@ -148,7 +159,7 @@ class LogFormatWithoutCorrelationId(Rule):
             "        return True\n\n\nhandler = StreamHandler()\nhandler.addFilter(CorrelationFilter())\n"
             "handler.setFormatter(Formatter(FORMAT))\n",
             applicability=Applicability.SAFE,
-            expected=(Expect(3, 10, message.format(prefix=PREFIXES["%"])),),
+            expected=(Expect(3, 10, FormatMessage(prefix=PREFIXES["%"])),),
         ),
         Invalid(
             "import logging.config\n\n\nclass CorrelationFilter(logging.Filter):\n"
@@ -166,11 +177,11 @@ class LogFormatWithoutCorrelationId(Rule):
             '            "handlers": {"out": {"formatter": "std", "filters": ["cid"]}},\n'
             "        }\n    )\n",
             applicability=Applicability.SAFE,
-            expected=(Expect(14, 53, message.format(prefix=PREFIXES["%"])),),
+            expected=(Expect(14, 53, FormatMessage(prefix=PREFIXES["%"])),),
         ),
         Invalid(
             'import logging\n\nlogging.basicConfig(format="%(asctime)s [%(correlation_id)s] %(message)s")\n',
-            expected=(Expect(3, 28, message.format(prefix=PREFIXES["%"])),),
+            expected=(Expect(3, 28, FormatMessage(prefix=PREFIXES["%"])),),
         ),
     )
 
@@ -365,7 +376,7 @@ class LogFormatWithoutCorrelationId(Rule):
             carries = factory or id(found.literal) in safe
             self.report(
                 found.literal,
-                self.message.format(prefix=prefix),
+                FormatMessage(prefix=prefix),
                 fix=None if FIELD in text else self._fix(found, prefix + " ", carries),
             )
 

@@ -47,6 +47,7 @@ from vectra_lint.rule import (
     FixSpec,
     IntOption,
     Invalid,
+    Message,
     Replace,
     Rule,
     StringsOption,
@@ -265,6 +266,29 @@ def _depth(definition: Definition) -> int:
     return depth
 
 
+@dataclass(frozen=True)
+class MissingKindsMessage(Message):
+    """The message with its named parts (``name``, ``missing``) when some of the three are logged."""
+
+    name: str
+    missing: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.name}` does not log {self.missing} (§6.3)"
+
+
+@dataclass(frozen=True)
+class InstrumentationMessage(Message):
+    """The message with its named parts (``name``)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.name}` logs none of START, FINISH and FAIL (§6.3)"
+
+
 class MissingInstrumentation(Rule):
     """
     ## What it does
@@ -348,7 +372,7 @@ class MissingInstrumentation(Rule):
 
     code = "VL402"
     name = "missing-instrumentation"
-    message = "`{name}` logs none of START, FINISH and FAIL (§6.3)"
+    message = "A function logs none of START, FINISH and FAIL (§6.3)"
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = Applicability.UNSAFE
     options = (MIN_STATEMENTS, DECORATORS)
@@ -573,7 +597,7 @@ class MissingInstrumentation(Rule):
         if not logs.fail:
             missing.append("FAIL")
         if missing:
-            self.report(node.name, f"`{qualified}` does not log {' and '.join(missing)} (§6.3)", anchor=node)
+            self.report(node.name, MissingKindsMessage(qualified, " and ".join(missing)), anchor=node)
 
     def finish(self) -> None:
         """Report the functions with none of the logs, each with its fix (pending when a
@@ -583,7 +607,7 @@ class MissingInstrumentation(Rule):
         types = Types(file_index(self.context), self.context.settings.names.sensitive_names)
         for node, definition, qualified, has_docstring in self._unfixed:
             fix, pending = self._fix(node, definition, qualified, has_docstring, types)
-            self.report(node.name, self.message.format(name=qualified), fix=fix, anchor=node, pending=pending)
+            self.report(node.name, InstrumentationMessage(name=qualified), fix=fix, anchor=node, pending=pending)
 
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:

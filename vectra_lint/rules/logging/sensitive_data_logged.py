@@ -65,6 +65,17 @@ class LoggedObjects(Candidate):
     objects: tuple[tuple[str, Shape], ...]
 
 
+@dataclass(frozen=True)
+class SensitiveMessage(Message):
+    """The message with its named parts (``name``)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.name}` is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"
+
+
 class SensitiveDataLogged(IndexRule[LoggedObjects]):
     """
     ## What it does
@@ -109,7 +120,7 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
 
     code = "VL404"
     name = "sensitive-data-logged"
-    message = "`{name}` is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"
+    message = "A sensitive value is logged unmasked; replace it with `[MASKED]` or mask it (§6.4)"
     options = (MASK_FUNCTIONS,)
     analyses = (LogCalls, *INDEX_ANALYSES)
     # `print(...)`, and the method of a log call (`LogCalls.method` knows no other).
@@ -150,34 +161,34 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
         ),
         Invalid(
             'logger.debug("Creating the client with key %s", settings.GEMINI_API_KEY)\n',
-            expected=(Expect(1, 1, message.format(name="GEMINI_API_KEY")),),
+            expected=(Expect(1, 1, SensitiveMessage(name="GEMINI_API_KEY")),),
         ),
-        Invalid('print(f"Using OpenAI key {api_key}")\n', expected=(Expect(1, 1, message.format(name="api_key")),)),
+        Invalid('print(f"Using OpenAI key {api_key}")\n', expected=(Expect(1, 1, SensitiveMessage(name="api_key")),)),
         Invalid(
             'self.logger.info("Headers: {}".format(request.headers["Authorization"]))\n',
-            expected=(Expect(1, 1, message.format(name="Authorization")),),
+            expected=(Expect(1, 1, SensitiveMessage(name="Authorization")),),
         ),
         Invalid(
             'logger.info("Password reset", extra={"reset_token": value})\n',
-            expected=(Expect(1, 1, message.format(name="reset_token")),),
+            expected=(Expect(1, 1, SensitiveMessage(name="reset_token")),),
         ),
         Invalid(
             'import logging\n\naudit = logging.getLogger("audit")\n'
             'audit.warning("login %s", payload.get("password"))\n',
-            expected=(Expect(4, 1, message.format(name="password")),),
+            expected=(Expect(4, 1, SensitiveMessage(name="password")),),
         ),
         Invalid(
             'import logging\n\nlogging.log(logging.INFO, "token=%s", refresh_token)\n',
-            expected=(Expect(3, 1, message.format(name="refresh_token")),),
+            expected=(Expect(3, 1, SensitiveMessage(name="refresh_token")),),
         ),
         Invalid(
             'def connect(**kwargs: str) -> None:\n    key = kwargs.pop("api_key")\n'
             '    logger.info(f"connect {kwargs}")\n',
-            expected=(Expect(3, 5, message.format(name="**kwargs")),),
+            expected=(Expect(3, 5, SensitiveMessage(name="**kwargs")),),
         ),
         Invalid(
             'def login(user: str, password: str) -> None:\n    logger.debug("login %s", locals())\n',
-            expected=(Expect(2, 5, message.format(name="locals()")),),
+            expected=(Expect(2, 5, SensitiveMessage(name="locals()")),),
         ),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -19,7 +19,7 @@ from vectra_lint.analysis.test_files import (
     is_test_module,
     python_files_in,
 )
-from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -33,6 +33,22 @@ _ORDERS = (
     "`app.services.order_service` (§14)"
 )
 _SERVICE = '"""Orders: placing and cancelling them."""\n\n\nclass OrderService:\n    pass\n'
+
+
+@dataclass(frozen=True)
+class ServiceMessage(Message):
+    """The message with its named parts (``module``, ``tests``, ``dotted``)."""
+
+    module: str
+    tests: str
+    dotted: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"Service module `{self.module}` has no test module: "
+            f"nothing under `{self.tests}/` imports `{self.dotted}` (§14)"
+        )
 
 
 class ServiceWithoutTests(Rule):
@@ -66,7 +82,7 @@ class ServiceWithoutTests(Rule):
 
     code = "VL705"
     name = "service-without-tests"
-    message = "Service module `{module}` has no test module: nothing under `{tests}/` imports `{dotted}` (§14)"
+    message = "A service module has no test module (§14)"
     options = (TESTS,)
     analyses = INDEX_ANALYSES
     valid = (
@@ -94,7 +110,7 @@ class ServiceWithoutTests(Rule):
             path="app/services/order_service.py",
             expected=(
                 Expect(
-                    1, 1, message.format(module="order_service", tests="tests", dotted="app.services.order_service")
+                    1, 1, ServiceMessage(module="order_service", tests="tests", dotted="app.services.order_service")
                 ),
             ),
         ),
@@ -104,7 +120,7 @@ class ServiceWithoutTests(Rule):
             files={"tests/api/test_order_service.py": "from app.api.order_service import router\n"},
             expected=(
                 Expect(
-                    1, 1, message.format(module="order_service", tests="tests", dotted="app.services.order_service")
+                    1, 1, ServiceMessage(module="order_service", tests="tests", dotted="app.services.order_service")
                 ),
             ),
         ),
@@ -136,7 +152,7 @@ class ServiceWithoutTests(Rule):
         names = module_names(context.path, context.settings.root) or (module,)
         start = node_at_start(node)
         shown = folders[0] if len(folders) == 1 else "{" + ",".join(folders) + "}"
-        message = self.message.format(module=module, tests=shown, dotted=names[0])
+        message = ServiceMessage(module=module, tests=shown, dotted=names[0])
         self.report(start, message, anchor=start, length=0, pending=(names, folders))
 
     @classmethod

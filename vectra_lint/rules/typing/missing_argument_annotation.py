@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.analysis.definitions import Definitions, implicit_first_parameter
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
+
+
+@dataclass(frozen=True)
+class ParameterMessage(Message):
+    """The message with its named parts (``name``)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Parameter `{self.name}` has no type annotation (§1)"
 
 
 class MissingArgumentAnnotation(Rule):
@@ -94,8 +107,7 @@ class MissingArgumentAnnotation(Rule):
         implicit = implicit_first_parameter(definition)
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.annotation is None and param is not implicit:
-                self.report(param.name, f"Parameter `{param.name.value}` has no type annotation (§1)", anchor=node)
+                self.report(param.name, ParameterMessage(param.name.value), anchor=node)
         for star, stars in ((params.star_arg, "*"), (params.star_kwarg, "**")):
             if isinstance(star, cst.Param) and star.annotation is None:
-                message = f"Parameter `{stars}{star.name.value}` has no type annotation (§1)"
-                self.report(star.name, message, anchor=node)
+                self.report(star.name, ParameterMessage(f"{stars}{star.name.value}"), anchor=node)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.analysis.definitions import (
@@ -15,7 +17,18 @@ from vectra_lint.analysis.definitions import (
 )
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Message, Rule, Valid
+
+
+@dataclass(frozen=True)
+class ReturnMessage(Message):
+    """The message with its named parts (``name``)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Function `{self.name}` has no return annotation (§1)"
 
 
 class MissingReturnAnnotation(Rule):
@@ -120,7 +133,7 @@ class MissingReturnAnnotation(Rule):
         fix = None
         if self._returns_nothing(definition, body):
             fix = FixSpec((InsertInto(node.whitespace_before_colon, 0, " -> None"),), "Add `-> None`")
-        self.report(node.name, f"Function `{node.name.value}` has no return annotation (§1)", fix=fix, anchor=node)
+        self.report(node.name, ReturnMessage(node.name.value), fix=fix, anchor=node)
 
     def _returns_nothing(self, definition: Definition, body: Body) -> bool:
         if body.returns_value or body.yields:
