@@ -88,11 +88,12 @@ class _Reference:
 
 
 @dataclass(frozen=True)
-class _PositionalLiteral:
+class _Literal:
     node: cst.SimpleString
     text: str
     anchor: cst.CSTNode | None
-    callee: tuple[str, bool]
+    callee: tuple[str, bool] | None
+    """For a positional argument: the exception called."""
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ class ErrorCodeCase(IndexRule[CodeName]):
         self._summary = context.analysis(ModuleSummary)
         self._references: list[_Reference] = []
         self._constants: dict[str, _Constant] = {}
-        self._literals: list[_PositionalLiteral] = []
+        self._literals: list[_Literal] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         """Check `error_code=` keywords and the positional error code of exception calls (judged
@@ -288,10 +289,9 @@ class ErrorCodeCase(IndexRule[CodeName]):
         text = value.evaluated_value
         if not isinstance(text, str) or SCREAMING_SNAKE.match(text):
             return
-        if callee is not None:
-            self._literals.append(_PositionalLiteral(value, text, anchor or self.context.current_statement, callee))
-            return
-        self.report(value, BadCode(text), fix=_fix(value, text), anchor=anchor)
+        # Judged in the project phase (``decide``), whose fix renames the code in every file
+        # holding it; a positional one also waits for its callee to be resolved.
+        self._literals.append(_Literal(value, text, anchor or self.context.current_statement, callee))
 
     def _local(self, name: str) -> bool:
         """Whether a function (not the module) binds ``name`` where the walk is."""
@@ -309,8 +309,10 @@ class ErrorCodeCase(IndexRule[CodeName]):
         path = self.context.path
         used_here: set[str] = set()
         for literal in self._literals:
-            candidate = CodeName(path, literal.text, False, *literal.callee, literal=True)
-            self.judge(literal.node, candidate, anchor=literal.anchor, fix=_fix(literal.node, literal.text))
+            called, imported_callee = literal.callee or (None, False)
+            candidate = CodeName(path, literal.text, False, called, imported_callee, literal=True)
+            fix = _fix(literal.node, literal.text, rename=True)
+            self.judge(literal.node, candidate, anchor=literal.anchor, fix=fix)
         for reference in self._references:
             callee: str | None = None
             imported = False
@@ -345,7 +347,8 @@ class ErrorCodeCase(IndexRule[CodeName]):
             if reads is Tri.NO:
                 return Verdict(Tri.NO)
         if candidate.literal:
-            return Verdict(reads, BadCode(name))
+            # A literal code waits for the project phase, whose fix renames it across the project.
+            return Verdict(Tri.DEFER if index.partial else reads, BadCode(name))
         if candidate.is_definition:
             if index.partial:
                 return Verdict(Tri.DEFER)
@@ -360,10 +363,10 @@ class ErrorCodeCase(IndexRule[CodeName]):
         return Verdict(Tri.DEFER if found is Tri.DEFER else Tri.NO)
 
 
-def _fix(value: cst.SimpleString, text: str) -> FixSpec | None:
+def _fix(value: cst.SimpleString, text: str, *, rename: bool = False) -> FixSpec | None:
     fixed = to_screaming_snake(text)
     if not SCREAMING_SNAKE.match(fixed) or "\\" in value.value:
         return None
     quote = value.quote
     new = cst.SimpleString(f"{value.prefix}{quote}{fixed}{quote}")
-    return FixSpec((Replace(value, new),), f"Replace with {fixed!r}")
+    return FixSpec((Replace(value, new),), f"Replace with {fixed!r}", rename=(text, fixed) if rename else None)
