@@ -138,3 +138,18 @@ def test_messages_without_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         "app/services/items.py:5:36 VL304 Error code 'entity_not_found' is not SCREAMING_SNAKE_CASE (§15)",
         "app/services/users.py:5:36 VL304 Error code 'entity_not_found' is not SCREAMING_SNAKE_CASE (§15)",
     ]
+
+
+def test_a_cached_run_sees_a_translation_file_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, FILES, CONFIG)
+    args = ("--select", "VL304", "--output-format", "json", ".")
+    first = json.loads(invoke(root, monkeypatch, *args).output)
+    assert {d["fix"]["applicability"] for d in first} == {"safe"}
+    # The old code now also appears as a translation's text, which the rename leaves.
+    en = root / "frontend/i18n/en.json"
+    en.write_text(en.read_text(encoding="utf-8").replace('"Not found."', '"entity_not_found"', 1), encoding="utf-8")
+    second = json.loads(invoke(root, monkeypatch, *args).output)
+    assert {d["fix"]["description"] for d in second} == {
+        "Rename error code 'entity_not_found' to 'ENTITY_NOT_FOUND' in 6 files; "
+        "leaves 'entity_not_found' at frontend/i18n/en.json:3"
+    }
