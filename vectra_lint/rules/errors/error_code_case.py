@@ -131,12 +131,23 @@ class ErrorCodeCase(IndexRule[CodeName]):
     casing everywhere (`USER_ALREADY_EXISTS`) keeps them greppable and translation files in step.
 
     ## Fix safety
-    The fix is unsafe: it rewrites the literal (`"auth-failed"` -> `"AUTH_FAILED"`), and frontend
-    translation keys or API clients may still expect the old value. For a name, the fix is on the
-    constant's literal, which also fixes every other use of it. A literal written with escape
-    sequences is reported without a fix.
+    A literal code is fixed as a rename across the project, in the project phase, all files or
+    none: every raise site and class default holding the code (`"entity_not_found"` ->
+    `"ENTITY_NOT_FOUND"`), the keys equal to it in the translation files (VL706's `translations`
+    globs, JSON or TS/JS, at any depth), and the string literals equal to it in test modules
+    (`assert exc.error_code == "entity_not_found"`). The rename is safe when every occurrence of
+    the old string in the checked files and the translation files is one of those; otherwise it
+    is unsafe and its description lists where it leaves the old string (a log message, a
+    docstring, a translation's text).
+
+    For a name, the fix is on the constant's literal (unsafe, not a rename), which also fixes
+    every other use of it. A literal written with escape sequences is reported without a fix.
 
     ## Notes
+    The rename looks in the checked files and the translation files only: run it on the whole
+    project (`vectra-lint check --fix --unsafe-fixes .`) so that every raise site and test is
+    renamed. A code in a file read from standard input makes the rename unsafe.
+
     A constant defined in a project module that was not checked in this run (pre-commit passes only
     the changed files) cannot be read: its uses get the benefit of the doubt. Likewise a constant
     is reported at its definition only when a checked file uses it as an error code.
