@@ -153,3 +153,27 @@ def test_a_cached_run_sees_a_translation_file_change(tmp_path: Path, monkeypatch
         "Rename error code 'entity_not_found' to 'ENTITY_NOT_FOUND' in 6 files; "
         "leaves 'entity_not_found' at frontend/i18n/en.json:3"
     }
+
+
+def test_files_not_reported_are_renamed_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, FILES, CONFIG)
+    before = _texts(root)
+    invoke(root, monkeypatch, "--select", "VL304", "--fix", "--no-cache", "app")
+    after = _texts(root)
+    assert after["tests/test_users.py"] == before["tests/test_users.py"].replace(
+        '"entity_not_found"', '"ENTITY_NOT_FOUND"'
+    )
+    assert after["frontend/i18n/en.json"] == EN
+
+
+def test_a_file_the_rename_cannot_fix_leaves_every_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = dict(FILES)
+    # A test module that does not parse: its literal cannot be renamed, so nothing is.
+    files["tests/test_broken.py"] = 'def test_code(code: str) -> None:\n    assert code == "entity_not_found"\ndef (\n'
+    root = write_project(tmp_path, files, CONFIG)
+    before = _texts(root)
+    result = invoke(root, monkeypatch, "--select", "VL304", "--fix", "--unsafe-fixes", "--no-cache", "app")
+    assert _texts(root) == before
+    assert "Found 3 errors." in result.output

@@ -438,7 +438,7 @@ def finish_project(
             settled = settle_pending(project, [d for d in diagnostics if d.pending is not None])
             diagnostics = [d for d in diagnostics if d.pending is None]
         parts.append((outcome, diagnostics, settled))
-    renamed: list[Outcome] = []
+    sources: dict[str, tuple[rename.Source, Task, bytes | None]] = {}
     if any(d.fix is not None and d.fix.rename is not None for part in parts for d in part[2]):
         sources = _rename_sources(outcomes, context, settings)
         fixes = rename.plan((d for part in parts for d in part[2]), (source for source, _, _ in sources.values()))
@@ -446,21 +446,19 @@ def finish_project(
             (outcome, diagnostics, [replace(d, fix=fixes[id(d)]) if id(d) in fixes else d for d in settled])
             for outcome, diagnostics, settled in parts
         ]
-        if mode is not None and mode.fix:
-            parts, renamed = _fix_renames(parts, sources, mode)
+    renamed: list[Outcome] = []
+    if mode is not None and mode.fix:
+        parts, renamed = _fix_settled_all(parts, sources, mode)
     finished = []
     # A project rule may settle a diagnostic on another file (VL706 reports at the translation
     # file): it is reported with that file, so that reporters show the right source.
     elsewhere: dict[str, list[Diagnostic]] = {}
     for outcome, diagnostics, settled in parts:
-        if settled:
-            if mode is not None and mode.fix:
-                outcome, settled, _ = _fix_settled(outcome, settled, mode)
-            for diagnostic in settled:
-                if diagnostic.path == outcome.task.display:
-                    diagnostics.append(diagnostic)
-                else:
-                    elsewhere.setdefault(diagnostic.path, []).append(diagnostic)
+        for diagnostic in settled:
+            if diagnostic.path == outcome.task.display:
+                diagnostics.append(diagnostic)
+            else:
+                elsewhere.setdefault(diagnostic.path, []).append(diagnostic)
         finished.append(replace(outcome, diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key))))
     finished.extend(renamed)
     if elsewhere:
@@ -489,7 +487,7 @@ def _rename_sources(
     reported = {id(outcome) for outcome in outcomes}
     for outcome in (*outcomes, *context):
         task = outcome.task
-        if task.path is None or task.display in found or outcome.error is not None:
+        if task.path is None or task.display in found:
             continue
         read = _read_text(task.path)
         if read is None:
@@ -534,15 +532,16 @@ def _regroup(finished: list[Outcome], elsewhere: dict[str, list[Diagnostic]]) ->
     return sorted(finished, key=lambda outcome: outcome.task.display)
 
 
-def _fix_renames(
+def _fix_settled_all(
     parts: list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]],
     sources: dict[str, tuple[rename.Source, Task, bytes | None]],
     mode: Mode,
 ) -> tuple[list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]], list[Outcome]]:
-    """Apply each applicable rename to every file it edits, or to none: a rename that cannot be
-    applied to one of its files (an overlapping fix, a file changed since it was read, a result
-    that no longer parses) is left out everywhere. Returns the parts with the renames' own files
-    fixed, and outcomes for the other files the renames edited (translation files, files not reported)."""
+    """Apply the fixes of the settled diagnostics of every file, and each applicable rename to
+    every file it edits or to none: a rename that cannot be applied to one of its files (an
+    overlapping fix, a file changed since it was read, a result that no longer parses) is left
+    out everywhere. Returns the parts with their files fixed, and outcomes for the other files
+    the renames edited (translation files, files not reported)."""
     active: dict[tuple[str, str], dict[str, set[Edit]]] = {}
     for _, _, settled in parts:
         for d in settled:
@@ -551,7 +550,7 @@ def _fix_renames(
                 edits.setdefault(d.path, set()).update(d.fix.edits)
                 for path, more in d.fix.elsewhere:
                     edits.setdefault(path, set()).update(more)
-    while active:
+    while True:
         failed: set[tuple[str, str]] = set()
         fixed_parts = []
         for outcome, diagnostics, settled in parts:
@@ -574,9 +573,9 @@ def _fix_renames(
                 others.append(other)
         if not failed:
             return fixed_parts, others
+        # Each pass starts again from the unfixed parts, with one rename fewer at least.
         for key in failed:
             del active[key]
-    return parts, []
 
 
 def _renamed_file(
