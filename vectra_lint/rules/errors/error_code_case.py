@@ -146,7 +146,7 @@ class ErrorCodeCase(IndexRule[CodeName]):
     ## Notes
     The rename looks in the checked files and the translation files only: run it on the whole
     project (`vectra-lint check --fix --unsafe-fixes .`) so that every raise site and test is
-    renamed. A code in a file read from standard input makes the rename unsafe.
+    renamed. A file read from standard input is not fixed: a rename needs the project's files.
 
     A constant defined in a project module that was not checked in this run (pre-commit passes only
     the changed files) cannot be read: its uses get the benefit of the doubt. Likewise a constant
