@@ -177,3 +177,15 @@ def test_a_file_the_rename_cannot_fix_leaves_every_file_as_it_was(
     result = invoke(root, monkeypatch, "--select", "VL304", "--fix", "--unsafe-fixes", "--no-cache", "app")
     assert _texts(root) == before
     assert "Found 3 errors." in result.output
+
+
+def test_without_translation_files_the_rename_is_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, FILES)
+    result = invoke(root, monkeypatch, "--select", "VL304", "--output-format", "json", "--no-cache", ".")
+    assert {(d["fix"]["applicability"], d["fix"]["description"]) for d in json.loads(result.output)} == {
+        (
+            "unsafe",
+            "Rename error code 'entity_not_found' to 'ENTITY_NOT_FOUND' in 4 files; leaves 'entity_not_found' at "
+            "the frontend (no translation file: option `translations` of VL706)",
+        )
+    }

@@ -38,6 +38,9 @@ class Source:
 def plan(diagnostics: Iterable[Diagnostic], sources: Iterable[Source]) -> dict[int, Fix]:
     """The fix of each renaming diagnostic (by ``id``) made a rename across ``sources``.
 
+    Without a translation file among ``sources``, where the frontend holds the codes is not
+    known: the rename is then unsafe.
+
     Every diagnostic of one rename gets the same edits: a fix applied from any of them renames
     everywhere (``Fix.edits`` on its own file, ``Fix.elsewhere`` on the others).
     """
@@ -55,6 +58,8 @@ def plan(diagnostics: Iterable[Diagnostic], sources: Iterable[Source]) -> dict[i
         read = {source.display for source in listed}
         # A file of the code that could not be read (standard input) was not looked in.
         left = sorted({f"{member.path} (not read)" for member in members if member.path not in read})
+        if not any(source.translation for source in listed):
+            left.append("the frontend (no translation file: option `translations` of VL706)")
         for source in listed:
             spans = [(edit.start, edit.end) for edit in edits.get(source.display, ())]
             for start in _occurrences(source.text, old):

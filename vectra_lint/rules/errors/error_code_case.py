@@ -136,8 +136,9 @@ class ErrorCodeCase(IndexRule[CodeName]):
     `"ENTITY_NOT_FOUND"`), the keys equal to it in the translation files (VL706's `translations`
     globs, JSON or TS/JS, at any depth), and the string literals equal to it in test modules
     (`assert exc.error_code == "entity_not_found"`). The rename is safe when every occurrence of
-    the old string in the checked files and the translation files is one of those; otherwise it
-    is unsafe and its description lists where it leaves the old string (a log message, a
+    the old string in the checked files and the translation files is one of those (and VL706's
+    `translations` globs name at least one file: else where the frontend holds the code is not
+    known); otherwise it is unsafe and its description lists where it leaves the old string (a log message, a
     docstring, a translation's text).
 
     For a name, the fix is on the constant's literal (unsafe, not a rename), which also fixes
