@@ -68,7 +68,8 @@ def plan(diagnostics: Iterable[Diagnostic], sources: Iterable[Source]) -> dict[i
                 if _renamed(source, start, old):
                     edits.setdefault(source.display, set()).add(Edit(start, start + len(old), new))
                 else:
-                    left.append(f"{source.display}:{source.text.count(chr(10), 0, start) + 1}")
+                    line = source.text.count("\n", 0, start) + 1
+                    left.append(f"{source.display}:{line}")
         description = f"Rename error code {old!r} to {new!r} in {len(edits)} file{'s' if len(edits) != 1 else ''}"
         if left:
             more = f" and {len(left) - LISTED} more" if len(left) > LISTED else ""
