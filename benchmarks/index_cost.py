@@ -88,7 +88,8 @@ def _inner(folder: Path, base: str, on: bool) -> None:
     from vectra_lint.config.loader import Overrides, load
     from vectra_lint.config.projects import Projects
     from vectra_lint.pipeline.discovery import discover
-    from vectra_lint.pipeline.runner import Mode, _process_chunk, finish_project
+    from vectra_lint.pipeline.runner import Mode, _process_chunk
+    from vectra_lint.pipeline.settle import finish_project
 
     gc.disable()
     ignore = () if on else INDEX_RULES

@@ -15,7 +15,8 @@ from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine.lint import lint_text
 from vectra_lint.fixing.apply import MAX_FIX_PASSES, FixOutcome, fix_text
 from vectra_lint.pipeline.discovery import Task
-from vectra_lint.pipeline.runner import Outcome, finish_project
+from vectra_lint.pipeline.runner import Outcome
+from vectra_lint.pipeline.settle import finish_project
 
 ROOT = Path("/project")
 

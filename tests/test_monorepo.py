@@ -62,6 +62,14 @@ def _check(cwd: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> tuple[set[
     return _parse(result.stdout, cwd), result.stderr
 
 
+def _pre_commit(top: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``pre-commit run ARGS`` at the repository top; it must fail (the fixture has findings)."""
+    command = [sys.executable, "-m", "pre_commit", "run", *args]
+    done = subprocess.run(command, cwd=top, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    return done
+
+
 def _of(found: set[Finding], folder: Path) -> set[Finding]:
     prefix = str(folder) + os.sep
     return {finding for finding in found if finding[0].startswith(prefix)}
@@ -132,15 +140,7 @@ def test_pre_commit_with_files_from_both_places_in_either_order(
     env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
     runs = []
     for order in (files, files[::-1]):
-        done = subprocess.run(
-            [sys.executable, "-m", "pre_commit", "run", "vectra-lint", "--verbose", "--files", *order],
-            cwd=monorepo,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert done.returncode == 1, done.stdout + done.stderr
+        done = _pre_commit(monorepo, env, "vectra-lint", "--verbose", "--files", *order)
         runs.append(_parse(done.stdout, monorepo))
     everything, _ = _check(monorepo, monkeypatch=monkeypatch)
     # The named files' findings, and those a project rule puts on the translations (with the table).
@@ -200,16 +200,7 @@ def test_the_readme_monorepo_pre_commit_example_works_as_written(monorepo: Path,
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
         "PRE_COMMIT_COLOR": "never",
     }
-    files = ["scripts/seed_db.py", "backend/app/services/user_service.py"]
-    done = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", "--files", *files],
-        cwd=monorepo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 1, done.stdout + done.stderr
+    done = _pre_commit(monorepo, env, "--files", "scripts/seed_db.py", "backend/app/services/user_service.py")
     # Each file with its own project's settings: the service's layer rules, the script's print.
     assert "backend/app/services/user_service.py:51:9: VL301" in done.stdout
     assert "scripts/seed_db.py:14:5: VL401" in done.stdout

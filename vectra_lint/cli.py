@@ -21,7 +21,7 @@ from rich.text import Text
 # Only what a run answered from the cache needs is imported here; the engine (libcst and every
 # rule) is imported where it is used, so that such a run never loads it.
 from vectra_lint import STARTED, __version__
-from vectra_lint.config.files import ConfigError, find_config
+from vectra_lint.config.files import ConfigError
 from vectra_lint.config.projects import Project, Projects
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
@@ -32,7 +32,7 @@ from vectra_lint.fixing.add_noqa import split_lines
 from vectra_lint.fixing.apply import applicable
 from vectra_lint.pipeline import cache as result_cache
 from vectra_lint.pipeline import git, project_run, session
-from vectra_lint.pipeline.discovery import discover, display_path
+from vectra_lint.pipeline.discovery import Discovery, discover, display_path
 from vectra_lint.pipeline.results import Mode, Outcome, Task
 from vectra_lint.pipeline.ruff import RuffError
 from vectra_lint.reporters import REPORTERS, reporter_class
@@ -210,120 +210,44 @@ def check(
         _error("--add-noqa cannot be combined with --fix, --diff or `-`")
         sys.exit(EXIT_ERROR)
     mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes, timings=timings)
-    errors: list[str] = []
-    stdin_text: str | None = None
     notices: list[str] = []
+    errors: list[str] = []
+    data: bytes | None = None
     jobs = jobs or _default_jobs()
     try:
         if use_stdin:
-            from vectra_lint.pipeline.runner import finish_project, process_safely
-
             data = sys.stdin.buffer.read()
-            display = stdin_filename or "-"
-            project = projects.for_path(cwd / stdin_filename if stdin_filename else cwd)
-            relative = _relative_to_root(cwd / display, project.root) if stdin_filename else "-"
-            task = Task(None, display, relative)
-            if stdin_filename:
-                members, whole = session.project_files(project, [task], [], projects, cwd)
-            else:
-                members, whole = [], False
-            settings = replace(project.settings, whole_project=whole)
-            context = project_run.context(members, settings, jobs, caches(project, settings), exclude=cwd / display)
-            outcomes = finish_project([process_safely(task, data, settings, mode)], settings, None, notices, context)
-            checked = [session.Checked(project, settings, outcomes)]
-            stdin_text = _stdin_text(data)
+            checked = _check_stdin(data, stdin_filename, projects, caches, cwd, mode, jobs, notices)
             file_count = 1
         else:
             found = discover(targets, projects, cwd, force_exclude)
             if show_files:
-                for message in found.errors:
-                    _error(message)
-                shown = sorted(found.tasks, key=lambda t: t.display)
-                click.echo("".join(f"{printable(task.display)}\n" for task in shown), nl=False)
-                sys.exit(EXIT_ERROR if found.errors else EXIT_CLEAN)
+                _show_files(found)
             errors.extend(found.errors)
-            if output_file is not None and _is_checked(output_file, found.tasks):
-                _error(f"{output_file}: the report would overwrite a checked source file; choose another --output-file")
-                sys.exit(EXIT_ERROR)
-            if fix:
-                for backup, source in files.restore_interrupted(found.leftovers):
-                    _warning(f"restored {source} from {backup}: an interrupted --fix run left it half written")
-                for leftover in files.remove_leftovers(found.leftovers):
-                    _errors().print(
-                        Text(printable(f"warning: removed {leftover}, left behind by an interrupted --fix run"))
-                    )
-            if not found.tasks and not found.errors:
-                _warning("No Python files found under the given paths")
-            groups = found.by_project()
+            _before_checking(found, output_file, fix)
             if clock is not None:
                 clock.add(PHASE, "config and discovery", time.perf_counter() - started)
             with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
                 checked = session.check_projects(
-                    groups, targets, projects, cwd, mode, jobs, caches, progress.advance, notices, clock
+                    found.by_project(), targets, projects, cwd, mode, jobs, caches, progress.advance, notices, clock
                 )
-            outcomes = session.merged(checked)
             file_count = len(found.tasks)
-    except ConfigError as error:
+    except (ConfigError, RuffError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
-    except RuffError as error:
-        _error(str(error))
-        sys.exit(EXIT_ERROR)
-
-    for notice in notices:
-        # Each line escaped on its own: a notice may span lines (the layers that match nothing).
-        lines = "\n".join(printable(line) for line in notice.split("\n"))
-        _errors().print(Text(f"warning: {lines}", style="yellow"))
-    for outcome in outcomes:
-        if outcome.error:
-            errors.append(
-                f"{outcome.task.display}: {outcome.error}"
-                if not outcome.error.startswith(outcome.task.display)
-                else outcome.error
-            )
-        if outcome.warning:
-            _warning(f"{outcome.task.display}: {outcome.warning}")
-        for note in outcome.noqa_warnings:
-            _warning(f"{outcome.task.display}:{note}")
-
-    from vectra_lint.pipeline import adoption
+    outcomes = session.merged(checked)
+    errors.extend(_say(notices, outcomes))
 
     if add_noqa:
-        added, problems = 0, []
-        for part in checked:
-            count, said = adoption.add_noqa_to_files(part.outcomes, part.settings)
-            added += count
-            problems += said
-        for message in errors + problems:
-            _error(message)
-        if not quiet:
-            click.echo(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
-        if clock is not None:
-            print_timings(_errors(), clock, time.perf_counter() - STARTED)
-        sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
-
+        _add_noqa(checked, errors, quiet, clock)
     if diff:
-        changed = _print_diffs(outcomes)
-        if clock is not None:
-            print_timings(_errors(), clock, time.perf_counter() - STARTED)
-        for message in errors:
-            _error(message)
-        sys.exit(EXIT_ERROR if errors else EXIT_FOUND if changed else EXIT_CLEAN)
-
+        _diff(outcomes, errors, clock)
     if fix:
-        problems, unwritten = _write_fixes(outcomes, use_stdin)
-        errors.extend(problems)
-        # What was not written was not fixed.
-        outcomes = [replace(outcome, fixed=0) if outcome.task.display in unwritten else outcome for outcome in outcomes]
-        if use_stdin:
-            # The input's own bytes when nothing was fixed, else the fixed text in the input's
-            # encoding (its cookie, its BOM): never re-encoded through the terminal's encoding.
-            fixed_bytes = outcomes[0].fixed_bytes
-            sys.stdout.flush()
-            sys.stdout.buffer.write(fixed_bytes if fixed_bytes is not None else data)
-            sys.stdout.buffer.flush()
+        outcomes = _write(outcomes, errors, data)
 
-    sources = _source_lookup(outcomes, stdin_text)
+    sources = _source_lookup(outcomes, _stdin_text(data) if data is not None else None)
+    from vectra_lint.pipeline import adoption
+
     narrowed = adoption.Narrowed(outcomes)
     try:
         if diff_base is not None:
@@ -333,21 +257,8 @@ def check(
         _error(str(error))
         sys.exit(EXIT_ERROR)
     outcomes = narrowed.outcomes
-    diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
     severity = _severity_lookup(checked)
-    summary = Summary(
-        baselined=narrowed.baselined,
-        stale=narrowed.stale,
-        files=file_count,
-        remaining=len(diagnostics),
-        fixed=sum(outcome.fixed for outcome in outcomes),
-        fixable=sum(1 for d in diagnostics if applicable(d, unsafe=unsafe_fixes)),
-        unsafe_fixable=0
-        if unsafe_fixes
-        else sum(1 for d in diagnostics if applicable(d, True) and not applicable(d, False)),
-        errors=tuple(errors),
-        warnings=sum(1 for d in diagnostics if severity(d) != "error"),
-    )
+    summary = _summary(narrowed, file_count, unsafe_fixes, errors, severity)
     # With `--fix -`, standard output carries the fixed source, so the report goes to stderr.
     report_to_stderr = fix and use_stdin and output_file is None
     if show_fixes and fix and not quiet:
@@ -374,7 +285,144 @@ def check(
         _error(message)
     if errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_FOUND if summary.remaining and not exit_zero else EXIT_CLEAN)
+
+
+def _check_stdin(
+    data: bytes,
+    stdin_filename: str | None,
+    projects: Projects,
+    caches: _CachePlace,
+    cwd: Path,
+    mode: Mode,
+    jobs: int,
+    notices: list[str],
+) -> list[session.Checked]:
+    """Standard input checked as the file it names (``--stdin-filename``), against its project."""
+    from vectra_lint.pipeline.runner import process_safely
+    from vectra_lint.pipeline.settle import finish_project
+
+    display = stdin_filename or "-"
+    project = projects.for_path(cwd / stdin_filename if stdin_filename else cwd)
+    relative = _relative_to_root(cwd / display, project.root) if stdin_filename else "-"
+    task = Task(None, display, relative)
+    if stdin_filename:
+        members, whole = session.project_files(project, [task], [], projects, cwd)
+    else:
+        members, whole = [], False
+    settings = replace(project.settings, whole_project=whole)
+    context = project_run.context(members, settings, jobs, caches(project, settings), exclude=cwd / display)
+    outcomes = finish_project([process_safely(task, data, settings, mode)], settings, None, notices, context)
+    return [session.Checked(project, settings, outcomes)]
+
+
+def _show_files(found: Discovery) -> None:
+    """``--show-files``: the files a run would check, then exit."""
+    for message in found.errors:
+        _error(message)
+    shown = sorted(found.tasks, key=lambda t: t.display)
+    click.echo("".join(f"{printable(task.display)}\n" for task in shown), nl=False)
+    sys.exit(EXIT_ERROR if found.errors else EXIT_CLEAN)
+
+
+def _before_checking(found: Discovery, output_file: Path | None, fix: bool) -> None:
+    """Refuse a report that would overwrite a source; mend what a killed ``--fix`` left behind."""
+    if output_file is not None and _is_checked(output_file, found.tasks):
+        _error(f"{output_file}: the report would overwrite a checked source file; choose another --output-file")
+        sys.exit(EXIT_ERROR)
+    if fix:
+        for backup, source in files.restore_interrupted(found.leftovers):
+            _warning(f"restored {source} from {backup}: an interrupted --fix run left it half written")
+        for leftover in files.remove_leftovers(found.leftovers):
+            _errors().print(Text(printable(f"warning: removed {leftover}, left behind by an interrupted --fix run")))
+    if not found.tasks and not found.errors:
+        _warning("No Python files found under the given paths")
+
+
+def _say(notices: list[str], outcomes: list[Outcome]) -> list[str]:
+    """Print the run's notices and each file's warnings; the files' errors, to report at the end."""
+    for notice in notices:
+        # Each line escaped on its own: a notice may span lines (the layers that match nothing).
+        lines = "\n".join(printable(line) for line in notice.split("\n"))
+        _errors().print(Text(f"warning: {lines}", style="yellow"))
+    errors = []
+    for outcome in outcomes:
+        if outcome.error:
+            errors.append(
+                f"{outcome.task.display}: {outcome.error}"
+                if not outcome.error.startswith(outcome.task.display)
+                else outcome.error
+            )
+        if outcome.warning:
+            _warning(f"{outcome.task.display}: {outcome.warning}")
+        for note in outcome.noqa_warnings:
+            _warning(f"{outcome.task.display}:{note}")
+    return errors
+
+
+def _add_noqa(checked: list[session.Checked], errors: list[str], quiet: bool, clock: Timings | None) -> None:
+    """``--add-noqa``: each project's files silenced with its settings, then exit."""
+    from vectra_lint.pipeline import adoption
+
+    added, problems = 0, []
+    for part in checked:
+        count, said = adoption.add_noqa_to_files(part.outcomes, part.settings)
+        added += count
+        problems += said
+    for message in errors + problems:
+        _error(message)
+    if not quiet:
+        click.echo(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
+    if clock is not None:
+        print_timings(_errors(), clock, time.perf_counter() - STARTED)
+    sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
+
+
+def _diff(outcomes: list[Outcome], errors: list[str], clock: Timings | None) -> None:
+    """``--diff``: the fixes as unified diffs, nothing written, then exit."""
+    changed = _print_diffs(outcomes)
+    if clock is not None:
+        print_timings(_errors(), clock, time.perf_counter() - STARTED)
+    for message in errors:
+        _error(message)
+    sys.exit(EXIT_ERROR if errors else EXIT_FOUND if changed else EXIT_CLEAN)
+
+
+def _write(outcomes: list[Outcome], errors: list[str], data: bytes | None) -> list[Outcome]:
+    """``--fix``: write the fixed files (or, for standard input, the fixed source to stdout)."""
+    problems, unwritten = _write_fixes(outcomes, data is not None)
+    errors.extend(problems)
+    # What was not written was not fixed.
+    outcomes = [replace(outcome, fixed=0) if outcome.task.display in unwritten else outcome for outcome in outcomes]
+    if data is not None:
+        # The input's own bytes when nothing was fixed, else the fixed text in the input's
+        # encoding (its cookie, its BOM): never re-encoded through the terminal's encoding.
+        fixed_bytes = outcomes[0].fixed_bytes
+        sys.stdout.flush()
+        sys.stdout.buffer.write(fixed_bytes if fixed_bytes is not None else data)
+        sys.stdout.buffer.flush()
+    return outcomes
+
+
+def _summary(
+    narrowed: Narrowed, file_count: int, unsafe_fixes: bool, errors: list[str], severity: SeverityLookup
+) -> Summary:
+    """The totals the reporters close with."""
+    outcomes = narrowed.outcomes
+    diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
+    return Summary(
+        baselined=narrowed.baselined,
+        stale=narrowed.stale,
+        files=file_count,
+        remaining=len(diagnostics),
+        fixed=sum(outcome.fixed for outcome in outcomes),
+        fixable=sum(1 for d in diagnostics if applicable(d, unsafe=unsafe_fixes)),
+        unsafe_fixable=0
+        if unsafe_fixes
+        else sum(1 for d in diagnostics if applicable(d, True) and not applicable(d, False)),
+        errors=tuple(errors),
+        warnings=sum(1 for d in diagnostics if severity(d) != "error"),
+    )
 
 
 HUMAN_FORMATS = ("text", "concise")
@@ -822,7 +870,6 @@ def _publish(written: Path, output_file: Path) -> None:
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to use.")
 def commit_msg(message_file: Path, config_file: Path | None) -> None:
     """Check the commit message in MESSAGE_FILE (git's commit-msg hook argument) against VL801."""
-    from vectra_lint.config.loader import Overrides, load
     from vectra_lint.registry import RegistryError
     from vectra_lint.rules.git.non_conventional_commit import (
         EXAMPLE,
@@ -834,7 +881,8 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
 
     cwd = Path.cwd()
     try:
-        settings = load(config_file if config_file is not None else find_config(cwd), Overrides(), cwd)
+        # The project of the folder git runs the hook in (the repository top), found as `check` finds it.
+        settings = _projects((None, (), ()), config_file, _CachePlace(None, True)).for_path(cwd).settings
     except (ConfigError, RegistryError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)

@@ -1,5 +1,6 @@
-"""Finding and reading the config file; kept apart from the loader (which imports every rule) so
-that a run answered from the cache can locate its config cheaply."""
+"""Reading a config file, and the root of a tree with none; kept apart from the loader (which
+imports every rule) so that a run answered from the cache finds its projects cheaply
+(``config/projects.py``)."""
 
 from __future__ import annotations
 
@@ -18,26 +19,6 @@ TABLE = "vectra-lint"
 
 class ConfigError(Exception):
     """The configuration cannot be used; the message names the file and the key."""
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.vectra-lint]`` table, from ``start`` upward."""
-    try:
-        directory = start if start.is_dir() else start.parent
-        for folder in (directory, *directory.parents):
-            candidate = folder / "pyproject.toml"
-            if candidate.is_file():
-                try:
-                    data = read(candidate)
-                except ConfigError:
-                    return candidate  # let load() report the problem
-                tool = data.get("tool", {})
-                if not isinstance(tool, dict) or TABLE in tool:
-                    return candidate  # load() reports a `tool` that is not a table
-    except OSError as error:
-        # An unreadable folder on the way: its pyproject.toml, if any, would be missed.
-        raise ConfigError(f"{error.filename}: cannot look for pyproject.toml: {error.strerror or error}") from None
-    return None
 
 
 # Any: TOML values nest (tables, arrays, scalars); each key is checked where it is read.

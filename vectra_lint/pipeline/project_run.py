@@ -133,7 +133,7 @@ def check(
             for outcome in (state.raw[task] for task in report)
         ]
     elif mode.fix:
-        from vectra_lint.pipeline.runner import finish_project
+        from vectra_lint.pipeline.settle import finish_project
 
         reported = [state.complete(task) for task in report]
         context_outcomes = [state.complete(task) for task in others]
@@ -188,7 +188,7 @@ def _verdicts(
         found = cache.load_project(project_key)
         if found is not None:
             return found
-    from vectra_lint.pipeline.runner import finish_project
+    from vectra_lint.pipeline.settle import finish_project
 
     everything = [state.complete(task) for task in (*report, *others)]
     said: list[str] = []
