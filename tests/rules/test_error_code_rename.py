@@ -186,6 +186,19 @@ def test_without_translation_files_the_rename_is_unsafe(tmp_path: Path, monkeypa
         (
             "unsafe",
             "Rename error code 'entity_not_found' to 'ENTITY_NOT_FOUND' in 4 files; leaves 'entity_not_found' at "
-            "the frontend (no translation file: option `translations` of VL706)",
+            "the frontend (no translation file: option `translations` of VL706), frontend/i18n/en.json:3, "
+            "frontend/i18n/fr.ts:3",
         )
     }
+
+
+def test_the_code_in_a_file_the_rename_does_not_edit_makes_it_unsafe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The frontend's source looks the key up by name: renaming keys and raise sites would break it.
+    files = {**FILES, "frontend/src/pages/user.ts": 't("errors.entity_not_found");\n'}
+    root = write_project(tmp_path, files, CONFIG)
+    result = invoke(root, monkeypatch, "--select", "VL304", "--output-format", "json", "--no-cache", ".")
+    fixes = {(d["fix"]["applicability"], d["fix"]["description"]) for d in json.loads(result.output)}
+    assert {applicability for applicability, _ in fixes} == {"unsafe"}
+    assert all(description.endswith("frontend/src/pages/user.ts:1") for _, description in fixes)

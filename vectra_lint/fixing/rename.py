@@ -35,15 +35,20 @@ class Source:
     """A translation file (JSON, or TS/JS with unquoted keys): a key equal to the old code is renamed."""
 
 
-def plan(diagnostics: Iterable[Diagnostic], sources: Iterable[Source]) -> dict[int, Fix]:
+def plan(
+    diagnostics: Iterable[Diagnostic], sources: Iterable[Source], others: Iterable[tuple[str, str]] = ()
+) -> dict[int, Fix]:
     """The fix of each renaming diagnostic (by ``id``) made a rename across ``sources``.
 
     Without a translation file among ``sources``, where the frontend holds the codes is not
     known: the rename is then unsafe.
 
     Every diagnostic of one rename gets the same edits: a fix applied from any of them renames
-    everywhere (``Fix.edits`` on its own file, ``Fix.elsewhere`` on the others).
+    everywhere (``Fix.edits`` on its own file, ``Fix.elsewhere`` on the others). ``others`` are
+    the repository's other text files (shown, text): the frontend's source, docs, configuration.
+    The rename does not edit them; an occurrence there makes it unsafe.
     """
+    others = list(others)
     groups: dict[tuple[str, str], list[Diagnostic]] = {}
     for diagnostic in diagnostics:
         if diagnostic.fix is not None and diagnostic.fix.rename is not None:
@@ -70,6 +75,10 @@ def plan(diagnostics: Iterable[Diagnostic], sources: Iterable[Source]) -> dict[i
                 else:
                     line = source.text.count("\n", 0, start) + 1
                     left.append(f"{source.display}:{line}")
+        for display, text in others:
+            start = text.find(old)
+            if start != -1:
+                left.append(f"{display}:{text.count(chr(10), 0, start) + 1}")
         description = f"Rename error code {old!r} to {new!r} in {len(edits)} file{'s' if len(edits) != 1 else ''}"
         if left:
             more = f" and {len(left) - LISTED} more" if len(left) > LISTED else ""

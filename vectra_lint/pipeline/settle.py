@@ -48,7 +48,12 @@ def finish_project(
     sources: dict[str, tuple[rename.Source, Task, bytes | None]] = {}
     if any(d.fix is not None and d.fix.rename is not None for part in parts for d in part[2]):
         sources = _rename_sources(outcomes, context, settings)
-        fixes = rename.plan((d for part in parts for d in part[2]), (source for source, _, _ in sources.values()))
+        known = {str(task.path) for _, task, _ in sources.values() if task.path is not None}
+        fixes = rename.plan(
+            (d for part in parts for d in part[2]),
+            (source for source, _, _ in sources.values()),
+            _other_texts(settings.root, known, sources),
+        )
         parts = [
             (outcome, diagnostics, [replace(d, fix=fixes[id(d)]) if id(d) in fixes else d for d in settled])
             for outcome, diagnostics, settled in parts
@@ -123,6 +128,48 @@ def _rename_sources(
                     Task(file, display, target),
                     read[1],
                 )
+    return found
+
+
+# Text files a code may be written in besides those the rename edits: the frontend's source
+# (`t("errors.entity_not_found")`), docs, configuration. Folders no one writes codes in are skipped.
+_TEXT_SUFFIXES = (
+    *(".py", ".pyi", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".vue", ".svelte", ".json", ".yaml", ".yml"),
+    *(".toml", ".cfg", ".ini", ".md", ".rst", ".txt", ".html", ".sql", ".sh", ".env"),
+)
+_SKIPPED = {"node_modules", ".git", ".venv", "venv", "__pycache__", "dist", "build", ".vectra-lint-cache"}
+_LARGEST = 1 << 20
+
+
+def _other_texts(
+    root: Path, known: set[str], sources: dict[str, tuple[rename.Source, Task, bytes | None]]
+) -> list[tuple[str, str]]:
+    """(shown, text) of every other text file of the repository the project is in (its git top,
+    else its root): a rename is safe only when none of them holds the old code."""
+    top = next((folder for folder in (root, *root.parents) if (folder / ".git").exists()), root)
+    shown_root = next(
+        (
+            posixpath.normpath(posixpath.join(source.display, *[".."] * len(task.relative.split("/"))))
+            for source, task, _ in sources.values()
+            if task.path is not None and not task.relative.startswith("/")
+        ),
+        str(root),
+    )
+    found: list[tuple[str, str]] = []
+    for folder, dirs, names in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED and not d.startswith("."))
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            if not name.endswith(_TEXT_SUFFIXES) or path in known:
+                continue
+            try:
+                if not os.path.isfile(path) or os.path.islink(path) or os.path.getsize(path) > _LARGEST:
+                    continue
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
+            except (OSError, UnicodeDecodeError):
+                continue
+            found.append((posixpath.normpath(posixpath.join(shown_root, os.path.relpath(path, root))), text))
     return found
 
 
