@@ -64,8 +64,10 @@ def fix(
     """Apply fixes (unsafe ones too unless ``unsafe=False``) until stable; only those of ``code`` when given."""
 
     def run(text: str) -> tuple[Diagnostic, ...]:
-        found = lint(text, settings, path)
-        return tuple(d for d in found if code is None or d.code == code)
+        # Settled by the project phase of this one file, as the CLI would: a fix may wait for it.
+        result = lint_text(path, path, text, settings)
+        (outcome,) = finish_project([Outcome(Task(None, path, path), result.diagnostics, facts=result.facts)], settings)
+        return tuple(d for d in outcome.diagnostics if code is None or d.code == code)
 
     return fix_text(source, path, run, unsafe=unsafe, max_passes=MAX_FIX_PASSES)
 

@@ -36,6 +36,11 @@ class Fix:
     edits: tuple[Edit, ...]
     applicability: Applicability
     description: str
+    rename: tuple[str, str] | None = None
+    """A string the project may hold elsewhere, and its new value: ``(old, new)``. The project
+    phase makes such a fix a rename everywhere (``fixing/rename.py``)."""
+    elsewhere: tuple[tuple[str, tuple[Edit, ...]], ...] = ()
+    """The rename's edits of other files, by display path; applied with ``edits``, all or nothing."""
 
 
 @dataclass(frozen=True)

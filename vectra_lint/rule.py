@@ -289,6 +289,8 @@ class FixSpec:
     applicability: Applicability | None = None
     """This fix's safety. Leave it ``None`` when the rule declares one ``fix_safety`` for all its
     fixes (it is filled in from there); required when the rule's ``fix_safety`` is ``None``."""
+    rename: tuple[str, str] | None = None
+    """``(old, new)`` when the fix renames a string the project may hold elsewhere (``Fix.rename``)."""
 
 
 @dataclass

@@ -27,7 +27,7 @@ def to_fix(module: cst.Module, spec: FixSpec, located: dict[int, Located], text:
             return None
     # Rule.report settled the safety (from the rule's fix_safety when the spec left it out).
     assert spec.applicability is not None
-    return Fix(tuple(sorted(edits)), spec.applicability, spec.description)
+    return Fix(tuple(sorted(edits)), spec.applicability, spec.description, spec.rename)
 
 
 def _edits(module: cst.Module, spec: FixSpec, located: dict[int, Located], broken: bool | None) -> list[Edit]:

@@ -26,6 +26,8 @@ MODELS_OPTION = "frontend-models"
 DEFAULT_MODELS = "frontend/src/models"
 TRANSLATIONS_CODE = "VL706"
 TRANSLATIONS_OPTION = "translations"
+RENAME_CODE = "VL304"
+"""The rule whose fix renames error codes in the translation files (``fixing/rename.py``)."""
 
 __all__ = ["VL705", "fingerprint", "project_fingerprint"]
 
@@ -88,6 +90,11 @@ def fingerprint(settings: Settings) -> str:
 
 def project_fingerprint(settings: Settings) -> str:
     """A hash of what only the project phase reads from disk: the test modules VL705 looks in
-    (empty when it does not run). Kept out of the files' keys, so that editing a test reuses every
-    file's cached result and only settles the project phase again."""
-    return disk_state(settings.root, settings.enabled, settings.rule_options)
+    and the translation files VL304's rename looks in (empty when neither runs). Kept out of the
+    files' keys, so that editing a test reuses every file's cached result and only settles the
+    project phase again."""
+    tests = disk_state(settings.root, settings.enabled, settings.rule_options)
+    if RENAME_CODE not in settings.enabled:
+        return tests
+    # VL304's fix renames a code in the translation files too: what it leaves there decides its safety.
+    return hashlib.sha256("\n".join([tests, *_translation_files(settings)]).encode()).hexdigest()

@@ -1,18 +1,25 @@
 """The project phase of a run: diagnostics that needed every file settled (``analysis/project.py``),
-and, when fixing, the fixes of the ones it confirmed applied to their files."""
+and, when fixing, the fixes of the ones it confirmed applied to their files (a rename of VL304's
+error codes to every file that holds them: ``fixing/rename.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import os
+import posixpath
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from vectra_lint.analysis.project import Project, settle_pending
+from vectra_lint.analysis.test_files import DEFAULT_TEST_FOLDERS, is_test_module
 from vectra_lint.config.settings import Settings
-from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from vectra_lint.engine.source import DecodeError, decode, encode
-from vectra_lint.fixing import files
+from vectra_lint.fixing import files, rename
 from vectra_lint.fixing.apply import applicable, apply_fixes, check_source
+from vectra_lint.frontend.lookup import translation_globs
+from vectra_lint.frontend.translations import matching_files
 from vectra_lint.pipeline.results import Mode, Outcome, Task
 
 
@@ -30,28 +37,140 @@ def finish_project(
     """
     # ``context``: the other files of the project; their facts count, their outcomes are not returned.
     project = Project(settings, {outcome.task.relative: outcome.facts for outcome in (*context, *outcomes)})
+    parts: list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]] = []
+    for outcome in outcomes:
+        diagnostics = list(outcome.diagnostics)
+        settled: list[Diagnostic] = []
+        if any(d.pending is not None for d in diagnostics):
+            settled = settle_pending(project, [d for d in diagnostics if d.pending is not None])
+            diagnostics = [d for d in diagnostics if d.pending is None]
+        parts.append((outcome, diagnostics, settled))
+    sources: dict[str, tuple[rename.Source, Task, bytes | None]] = {}
+    if any(d.fix is not None and d.fix.rename is not None for part in parts for d in part[2]):
+        sources = _rename_sources(outcomes, context, settings)
+        known = {str(task.path) for _, task, _ in sources.values() if task.path is not None}
+        fixes = rename.plan(
+            (d for part in parts for d in part[2]),
+            (source for source, _, _ in sources.values()),
+            _other_texts(settings.root, known, sources),
+        )
+        parts = [
+            (outcome, diagnostics, [replace(d, fix=fixes[id(d)]) if id(d) in fixes else d for d in settled])
+            for outcome, diagnostics, settled in parts
+        ]
+    renamed: list[Outcome] = []
+    if mode is not None and mode.fix:
+        parts, renamed = _fix_settled_all(parts, sources, mode)
     finished = []
     # A project rule may settle a diagnostic on another file (VL706 reports at the translation
     # file): it is reported with that file, so that reporters show the right source.
     elsewhere: dict[str, list[Diagnostic]] = {}
-    for outcome in outcomes:
-        diagnostics = list(outcome.diagnostics)
-        if any(d.pending is not None for d in diagnostics):
-            settled = settle_pending(project, [d for d in diagnostics if d.pending is not None])
-            diagnostics = [d for d in diagnostics if d.pending is None]
-            if mode is not None and mode.fix:
-                outcome, settled = _fix_settled(outcome, settled, mode)
-            for diagnostic in settled:
-                if diagnostic.path == outcome.task.display:
-                    diagnostics.append(diagnostic)
-                else:
-                    elsewhere.setdefault(diagnostic.path, []).append(diagnostic)
+    for outcome, diagnostics, settled in parts:
+        for diagnostic in settled:
+            if diagnostic.path == outcome.task.display:
+                diagnostics.append(diagnostic)
+            else:
+                elsewhere.setdefault(diagnostic.path, []).append(diagnostic)
         finished.append(replace(outcome, diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key))))
+    finished.extend(renamed)
     if elsewhere:
         finished = _regroup(finished, elsewhere)
+    elif renamed:
+        finished.sort(key=lambda outcome: outcome.task.display)
     if notices is not None:
         notices.extend(project.notices)
     return finished
+
+
+def _read_text(path: Path) -> tuple[str, bytes] | None:
+    try:
+        data = path.read_bytes()
+        return decode(data).text, data
+    except (OSError, DecodeError):
+        return None
+
+
+def _rename_sources(
+    outcomes: Sequence[Outcome], context: Sequence[Outcome], settings: Settings
+) -> dict[str, tuple[rename.Source, Task, bytes | None]]:
+    """The files a rename looks in, by display path: the checked Python files (the text the
+    workers ended with) and the translation files; each with its task and the bytes read."""
+    found: dict[str, tuple[rename.Source, Task, bytes | None]] = {}
+    reported = {id(outcome) for outcome in outcomes}
+    for outcome in (*outcomes, *context):
+        task = outcome.task
+        if task.path is None or task.display in found:
+            continue
+        read = _read_text(task.path)
+        if read is None:
+            continue
+        text = outcome.fixed_text if outcome.fixed_text is not None and id(outcome) in reported else read[0]
+        name = task.relative.rsplit("/", 1)[-1]
+        test = is_test_module(task.relative, DEFAULT_TEST_FOLDERS) or name.startswith("test_") or name == "conftest.py"
+        found[task.display] = (
+            rename.Source(task.display, text, test=test),
+            task,
+            read[1] if id(outcome) not in reported else None,
+        )
+    if not outcomes:
+        return found
+    shown, relative = outcomes[0].task.display, outcomes[0].task.relative
+    # How the project root is shown, from one checked file (``../`` when run below the root).
+    root = posixpath.normpath(posixpath.join(shown, *[".."] * len(relative.split("/"))))
+    for pattern in translation_globs(settings):
+        for file in matching_files(str(settings.root), pattern):
+            target = Path(os.path.relpath(file, settings.root)).as_posix()
+            display = posixpath.normpath(posixpath.join(root, target))
+            read = _read_text(file)
+            if display not in found and read is not None:
+                found[display] = (
+                    rename.Source(display, read[0], translation=True),
+                    Task(file, display, target),
+                    read[1],
+                )
+    return found
+
+
+# Text files a code may be written in besides those the rename edits: the frontend's source
+# (`t("errors.entity_not_found")`), docs, configuration. Folders no one writes codes in are skipped.
+_TEXT_SUFFIXES = (
+    *(".py", ".pyi", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".vue", ".svelte", ".json", ".yaml", ".yml"),
+    *(".toml", ".cfg", ".ini", ".md", ".rst", ".txt", ".html", ".sql", ".sh", ".env"),
+)
+_SKIPPED = {"node_modules", ".git", ".venv", "venv", "__pycache__", "dist", "build", ".vectra-lint-cache"}
+_LARGEST = 1 << 20
+
+
+def _other_texts(
+    root: Path, known: set[str], sources: dict[str, tuple[rename.Source, Task, bytes | None]]
+) -> list[tuple[str, str]]:
+    """(shown, text) of every other text file of the repository the project is in (its git top,
+    else its root): a rename is safe only when none of them holds the old code."""
+    top = next((folder for folder in (root, *root.parents) if (folder / ".git").exists()), root)
+    shown_root = next(
+        (
+            posixpath.normpath(posixpath.join(source.display, *[".."] * len(task.relative.split("/"))))
+            for source, task, _ in sources.values()
+            if task.path is not None and not task.relative.startswith("/")
+        ),
+        str(root),
+    )
+    found: list[tuple[str, str]] = []
+    for folder, dirs, names in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED and not d.startswith("."))
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            if not name.endswith(_TEXT_SUFFIXES) or path in known:
+                continue
+            try:
+                if not os.path.isfile(path) or os.path.islink(path) or os.path.getsize(path) > _LARGEST:
+                    continue
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
+            except (OSError, UnicodeDecodeError):
+                continue
+            found.append((posixpath.normpath(posixpath.join(shown_root, os.path.relpath(path, root))), text))
+    return found
 
 
 def _regroup(finished: list[Outcome], elsewhere: dict[str, list[Diagnostic]]) -> list[Outcome]:
@@ -67,32 +186,135 @@ def _regroup(finished: list[Outcome], elsewhere: dict[str, list[Diagnostic]]) ->
     return sorted(finished, key=lambda outcome: outcome.task.display)
 
 
-def _fix_settled(outcome: Outcome, settled: list[Diagnostic], mode: Mode) -> tuple[Outcome, list[Diagnostic]]:
-    """Apply the fixes of settled diagnostics to the file's (possibly already fixed) text, once.
+def _fix_settled_all(
+    parts: list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]],
+    sources: dict[str, tuple[rename.Source, Task, bytes | None]],
+    mode: Mode,
+) -> tuple[list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]], list[Outcome]]:
+    """Apply the fixes of the settled diagnostics of every file, and each applicable rename to
+    every file it edits or to none: a rename that cannot be applied to one of its files (an
+    overlapping fix, a file changed since it was read, a result that no longer parses) is left
+    out everywhere. Returns the parts with their files fixed, and outcomes for the other files
+    the renames edited (translation files, files not reported)."""
+    active: dict[tuple[str, str], dict[str, set[Edit]]] = {}
+    for _, _, settled in parts:
+        for d in settled:
+            if d.fix is not None and d.fix.rename is not None and applicable(d, mode.unsafe_fixes):
+                edits = active.setdefault(d.fix.rename, {})
+                edits.setdefault(d.path, set()).update(d.fix.edits)
+                for path, more in d.fix.elsewhere:
+                    edits.setdefault(path, set()).update(more)
+    while True:
+        failed: set[tuple[str, str]] = set()
+        fixed_parts = []
+        for outcome, diagnostics, settled in parts:
+            mine = {
+                key: tuple(sorted(edits[outcome.task.display]))
+                for key, edits in active.items()
+                if outcome.task.display in edits
+            }
+            fixed, rest, not_applied = _fix_settled(outcome, settled, mode, mine)
+            failed.update(not_applied)
+            fixed_parts.append((fixed, diagnostics, rest))
+        reported = {outcome.task.display for outcome, _, _ in parts}
+        others: list[Outcome] = []
+        for display in sorted({path for edits in active.values() for path in edits} - reported):
+            mine = {key: tuple(edits[display]) for key, edits in active.items() if display in edits}
+            other = _renamed_file(sources.get(display), mine)
+            if other is None:
+                failed.update(mine)
+            else:
+                others.append(other)
+        if not failed:
+            return fixed_parts, others
+        # Each pass starts again from the unfixed parts, with one rename fewer at least.
+        for key in failed:
+            del active[key]
 
-    Their edits refer to the text the worker ended with. If they break the file, nothing is applied.
+
+def _renamed_file(
+    source: tuple[rename.Source, Task, bytes | None] | None, renames: Mapping[tuple[str, str], tuple[Edit, ...]]
+) -> Outcome | None:
+    """The outcome of a file that only renames edit (not reported in this run), or None when
+    they cannot be applied to it."""
+    if source is None:
+        return None
+    found, task, data = source
+    if data is None:
+        return None
+    edits = sorted({edit for edits in renames.values() for edit in edits})
+    if any(a.end > b.start for a, b in zip(edits, edits[1:], strict=False)):
+        return None
+    pieces, position = [], 0
+    for edit in edits:
+        pieces += [found.text[position : edit.start], edit.content]
+        position = edit.end
+    new_text = "".join(pieces) + found.text[position:]
+    if found.translation and task.relative.lower().endswith(".json"):
+        try:
+            json.loads(new_text)
+        except ValueError:
+            return None
+    elif task.relative.endswith(".py") and check_source(new_text, task.display) is not None:
+        return None
+    return Outcome(
+        task,
+        (),
+        original=found.text,
+        fixed_text=new_text,
+        fixed_bytes=encode(decode(data), new_text),
+        fixed=0,
+        read_digest=files.digest(data),
+    )
+
+
+def _fix_settled(
+    outcome: Outcome,
+    settled: list[Diagnostic],
+    mode: Mode,
+    renames: Mapping[tuple[str, str], tuple[Edit, ...]] | None = None,
+) -> tuple[Outcome, list[Diagnostic], set[tuple[str, str]]]:
+    """Apply the fixes of settled diagnostics to the file's (possibly already fixed) text, once,
+    with this file's edits of the ``renames`` being applied (``_fix_renames``).
+
+    Their edits refer to the text the worker ended with. If they break the file, nothing is
+    applied. Returns the outcome, the diagnostics left, and the renames that could not be applied.
     """
-    fixable = [d for d in settled if applicable(d, mode.unsafe_fixes)]
-    if not fixable or outcome.task.path is None or outcome.error is not None:
-        return outcome, settled
+    renames = renames or {}
+    # A rename's diagnostics are fixed through ``renames`` (all files or none), never alone.
+    fixable = [d for d in settled if applicable(d, mode.unsafe_fixes) and (d.fix is None or d.fix.rename is None)]
+    failed = set(renames)
+    if not (fixable or renames) or outcome.task.path is None or outcome.error is not None:
+        return outcome, settled, failed
     try:
         data = outcome.task.path.read_bytes()
         decoded = decode(data)
     except (OSError, DecodeError):
-        return outcome, settled
+        return outcome, settled, failed
     if files.digest(data) != outcome.read_digest:
-        return outcome, settled  # changed since the worker read it: the edits do not fit it
+        return outcome, settled, failed  # changed since the worker read it: the edits do not fit it
     text = outcome.fixed_text if outcome.fixed_text is not None else decoded.text
-    new_text, applied = apply_fixes(text, fixable)
+    carriers = {
+        key: Diagnostic(outcome.task.display, "", "", "", 0, 0, 0, 0, Fix(edits, Applicability.SAFE, ""))
+        for key, edits in renames.items()
+    }
+    new_text, applied = apply_fixes(text, [*fixable, *carriers.values()])
     if not applied or check_source(new_text, outcome.task.display) is not None:
-        return outcome, settled
+        return outcome, settled, failed
     done = {id(d) for d in applied}
+    failed = {key for key, carrier in carriers.items() if id(carrier) not in done}
+    resolved = [
+        d
+        for d in settled
+        if id(d) in done or (d.fix is not None and d.fix.rename in renames and d.fix.rename not in failed)
+    ]
+    gone = {id(d) for d in resolved}
     fixed = replace(
         outcome,
         original=outcome.original if outcome.original is not None else decoded.text,
         fixed_text=new_text,
         fixed_bytes=encode(decoded, new_text),
-        fixed=outcome.fixed + len(applied),
-        fixed_codes=outcome.fixed_codes + tuple(d.code for d in applied),
+        fixed=outcome.fixed + len(resolved),
+        fixed_codes=outcome.fixed_codes + tuple(d.code for d in resolved),
     )
-    return fixed, [d for d in settled if id(d) not in done]
+    return fixed, [d for d in settled if id(d) not in gone], failed

@@ -88,11 +88,12 @@ class _Reference:
 
 
 @dataclass(frozen=True)
-class _PositionalLiteral:
+class _Literal:
     node: cst.SimpleString
     text: str
     anchor: cst.CSTNode | None
-    callee: tuple[str, bool]
+    callee: tuple[str, bool] | None
+    """For a positional argument: the exception called."""
 
 
 @dataclass(frozen=True)
@@ -130,12 +131,24 @@ class ErrorCodeCase(IndexRule[CodeName]):
     casing everywhere (`USER_ALREADY_EXISTS`) keeps them greppable and translation files in step.
 
     ## Fix safety
-    The fix is unsafe: it rewrites the literal (`"auth-failed"` -> `"AUTH_FAILED"`), and frontend
-    translation keys or API clients may still expect the old value. For a name, the fix is on the
-    constant's literal, which also fixes every other use of it. A literal written with escape
-    sequences is reported without a fix.
+    A literal code is fixed as a rename across the project, in the project phase, all files or
+    none: every raise site and class default holding the code (`"entity_not_found"` ->
+    `"ENTITY_NOT_FOUND"`), the keys equal to it in the translation files (VL706's `translations`
+    globs, JSON or TS/JS, at any depth), and the string literals equal to it in test modules
+    (`assert exc.error_code == "entity_not_found"`). The rename is safe when every occurrence of
+    the old string in the checked files and the translation files is one of those (and VL706's
+    `translations` globs name at least one file: else where the frontend holds the code is not
+    known); otherwise it is unsafe and its description lists where it leaves the old string (a log message, a
+    docstring, a translation's text).
+
+    For a name, the fix is on the constant's literal (unsafe, not a rename), which also fixes
+    every other use of it. A literal written with escape sequences is reported without a fix.
 
     ## Notes
+    The rename looks in the checked files and the translation files only: run it on the whole
+    project (`vectra-lint check --fix --unsafe-fixes .`) so that every raise site and test is
+    renamed. A file read from standard input is not fixed: a rename needs the project's files.
+
     A constant defined in a project module that was not checked in this run (pre-commit passes only
     the changed files) cannot be read: its uses get the benefit of the doubt. Likewise a constant
     is reported at its definition only when a checked file uses it as an error code.
@@ -229,7 +242,7 @@ class ErrorCodeCase(IndexRule[CodeName]):
         self._summary = context.analysis(ModuleSummary)
         self._references: list[_Reference] = []
         self._constants: dict[str, _Constant] = {}
-        self._literals: list[_PositionalLiteral] = []
+        self._literals: list[_Literal] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         """Check `error_code=` keywords and the positional error code of exception calls (judged
@@ -288,10 +301,9 @@ class ErrorCodeCase(IndexRule[CodeName]):
         text = value.evaluated_value
         if not isinstance(text, str) or SCREAMING_SNAKE.match(text):
             return
-        if callee is not None:
-            self._literals.append(_PositionalLiteral(value, text, anchor or self.context.current_statement, callee))
-            return
-        self.report(value, BadCode(text), fix=_fix(value, text), anchor=anchor)
+        # Judged in the project phase (``decide``), whose fix renames the code in every file
+        # holding it; a positional one also waits for its callee to be resolved.
+        self._literals.append(_Literal(value, text, anchor or self.context.current_statement, callee))
 
     def _local(self, name: str) -> bool:
         """Whether a function (not the module) binds ``name`` where the walk is."""
@@ -309,8 +321,10 @@ class ErrorCodeCase(IndexRule[CodeName]):
         path = self.context.path
         used_here: set[str] = set()
         for literal in self._literals:
-            candidate = CodeName(path, literal.text, False, *literal.callee, literal=True)
-            self.judge(literal.node, candidate, anchor=literal.anchor, fix=_fix(literal.node, literal.text))
+            called, imported_callee = literal.callee or (None, False)
+            candidate = CodeName(path, literal.text, False, called, imported_callee, literal=True)
+            fix = _fix(literal.node, literal.text, rename=True)
+            self.judge(literal.node, candidate, anchor=literal.anchor, fix=fix)
         for reference in self._references:
             callee: str | None = None
             imported = False
@@ -345,7 +359,8 @@ class ErrorCodeCase(IndexRule[CodeName]):
             if reads is Tri.NO:
                 return Verdict(Tri.NO)
         if candidate.literal:
-            return Verdict(reads, BadCode(name))
+            # A literal code waits for the project phase, whose fix renames it across the project.
+            return Verdict(Tri.DEFER if index.partial else reads, BadCode(name))
         if candidate.is_definition:
             if index.partial:
                 return Verdict(Tri.DEFER)
@@ -360,10 +375,10 @@ class ErrorCodeCase(IndexRule[CodeName]):
         return Verdict(Tri.DEFER if found is Tri.DEFER else Tri.NO)
 
 
-def _fix(value: cst.SimpleString, text: str) -> FixSpec | None:
+def _fix(value: cst.SimpleString, text: str, *, rename: bool = False) -> FixSpec | None:
     fixed = to_screaming_snake(text)
     if not SCREAMING_SNAKE.match(fixed) or "\\" in value.value:
         return None
     quote = value.quote
     new = cst.SimpleString(f"{value.prefix}{quote}{fixed}{quote}")
-    return FixSpec((Replace(value, new),), f"Replace with {fixed!r}")
+    return FixSpec((Replace(value, new),), f"Replace with {fixed!r}", rename=(text, fixed) if rename else None)
