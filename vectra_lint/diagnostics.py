@@ -7,6 +7,7 @@ boundaries (the engine runs files in a process pool) and be compared in tests.
 from __future__ import annotations
 
 import enum
+import posixpath
 from dataclasses import dataclass, field
 
 
@@ -18,6 +19,13 @@ class Applicability(str, enum.Enum):
 
     UNSAFE = "unsafe"
     """May change behaviour: applied only with ``--unsafe-fixes``."""
+
+
+def shown_root(shown: str, relative: str) -> str:
+    """How the project root is shown, given how a file whose root-relative path is ``relative``
+    was shown: as many folders above ``shown`` as ``relative`` is deep (``../..`` for
+    ``service.py`` shown from ``app/services``)."""
+    return posixpath.normpath(posixpath.join(shown, *[".."] * len(relative.split("/"))))
 
 
 @dataclass(frozen=True, order=True)

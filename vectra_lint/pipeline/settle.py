@@ -14,7 +14,7 @@ from pathlib import Path
 from vectra_lint.analysis.project import Project, settle_pending
 from vectra_lint.analysis.test_files import DEFAULT_TEST_FOLDERS, is_test_module
 from vectra_lint.config.settings import Settings
-from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
+from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix, shown_root
 from vectra_lint.engine.source import DecodeError, decode, encode
 from vectra_lint.fixing import files, rename
 from vectra_lint.fixing.apply import applicable, apply_fixes, check_source
@@ -116,7 +116,7 @@ def _rename_sources(
         return found
     shown, relative = outcomes[0].task.display, outcomes[0].task.relative
     # How the project root is shown, from one checked file (``../`` when run below the root).
-    root = posixpath.normpath(posixpath.join(shown, *[".."] * len(relative.split("/"))))
+    root = shown_root(shown, relative)
     for pattern in translation_globs(settings):
         for file in matching_files(str(settings.root), pattern):
             target = Path(os.path.relpath(file, settings.root)).as_posix()
@@ -147,9 +147,9 @@ def _other_texts(
     """(shown, text) of every other text file of the repository the project is in (its git top,
     else its root): a rename is safe only when none of them holds the old code."""
     top = next((folder for folder in (root, *root.parents) if (folder / ".git").exists()), root)
-    shown_root = next(
+    root_shown = next(
         (
-            posixpath.normpath(posixpath.join(source.display, *[".."] * len(task.relative.split("/"))))
+            shown_root(source.display, task.relative)
             for source, task, _ in sources.values()
             if task.path is not None and not task.relative.startswith("/")
         ),
@@ -169,7 +169,7 @@ def _other_texts(
                     text = handle.read()
             except (OSError, UnicodeDecodeError):
                 continue
-            found.append((posixpath.normpath(posixpath.join(shown_root, os.path.relpath(path, root))), text))
+            found.append((posixpath.normpath(posixpath.join(root_shown, os.path.relpath(path, root))), text))
     return found
 
 

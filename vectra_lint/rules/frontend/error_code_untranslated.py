@@ -11,6 +11,7 @@ import libcst as cst
 from vectra_lint.analysis.definitions import class_assignments
 from vectra_lint.analysis.module_summary import ERROR_CODE, INDEX_ANALYSES, ModuleSummary, string_value
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
+from vectra_lint.diagnostics import shown_root
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
 from vectra_lint.frontend.lookup import TRANSLATIONS, translation_files, translation_globs
@@ -58,11 +59,9 @@ def _is_test_file(path: str) -> bool:
 
 
 def _display(shown: str, relative: str, target: str) -> str:
-    """How to show ``target`` (root-relative) given how the file ``relative`` was shown: the root
-    is as many folders above ``shown`` as ``relative`` is deep (``../core/x.py`` when the command
-    runs in ``app/services``)."""
-    root = posixpath.join(shown, *[".."] * len(relative.split("/")))
-    return posixpath.normpath(posixpath.join(posixpath.normpath(root), target))
+    """How to show ``target`` (root-relative) given how the file ``relative`` was shown
+    (``../core/x.py`` when the command runs in ``app/services``)."""
+    return posixpath.normpath(posixpath.join(shown_root(shown, relative), target))
 
 
 @dataclass(frozen=True)
