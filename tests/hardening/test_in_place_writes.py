@@ -172,6 +172,22 @@ def test_the_next_fix_run_restores_a_source_left_half_written(linked: tuple[Path
     assert f"restored {path} from {name}" in result.stderr
 
 
+def test_a_backup_cut_short_by_a_kill_is_never_restored_over_the_source(linked: tuple[Path, Path]) -> None:
+    path, other = linked
+    original = path.read_bytes()
+    # A run killed while it wrote the backup: the source is untouched, the backup holds only the
+    # first part of it. Putting that back would cut the source short.
+    fd, name = files._backup(path, original)
+    os.close(fd)
+    backup = Path(name)
+    backup.write_bytes(backup.read_bytes()[: -len(original) // 2])
+    result = run("check", "--fix", "--no-cache", ".")
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text() == _fixed(200) == other.read_text()
+    assert "restored" not in result.stderr
+    assert not backup.exists()
+
+
 def test_a_backup_that_names_no_file_of_this_checkout_is_not_restored(linked: tuple[Path, Path]) -> None:
     path, _ = linked
     planted = path.parent / ".a.py.abcdefgh.vectra-tmp"  # committed by someone else

@@ -43,7 +43,8 @@ LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}" + re.escape(TEMPORARY_SUFFIX) + "$"
 """The name ``tempfile.mkstemp`` gives our temporary files (its eight random characters)."""
 BACKUP_MAGIC = b"\0vectra-lint backup\0"
 """How a backup of an in-place write begins: then the source's name, a NUL, its ``device:inode``,
-a NUL, then its bytes (no Python source or fixed file starts with a NUL)."""
+a NUL, the digest of its bytes, a NUL, then its bytes (no Python source or fixed file starts with a
+NUL)."""
 
 
 class NotWritten(Exception):
@@ -132,7 +133,13 @@ def _backup(path: Path, original: bytes) -> tuple[int, str]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         # The source's inode too: a backup someone committed names no file of this checkout.
         source = os.stat(path)
-        header = b"%s\0%d:%d\0" % (os.fsencode(path.name), source.st_dev, source.st_ino)
+        # The digest tells a whole backup from one cut short by a kill while it was written.
+        header = b"%s\0%d:%d\0%s\0" % (
+            os.fsencode(path.name),
+            source.st_dev,
+            source.st_ino,
+            digest(original).encode(),
+        )
         _write_all(fd, BACKUP_MAGIC + header + original)
         os.fsync(fd)
     except BaseException:
@@ -160,7 +167,10 @@ def restore_interrupted(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
                 if not content.startswith(BACKUP_MAGIC):
                     continue
                 name, _, rest = content[len(BACKUP_MAGIC) :].partition(b"\0")
-                identity, _, original = rest.partition(b"\0")
+                identity, _, rest = rest.partition(b"\0")
+                expected, _, original = rest.partition(b"\0")
+                if expected != digest(original).encode():
+                    continue  # cut short while it was written: the source was not touched yet
                 source = backup.parent / os.fsdecode(name)
                 if "/" in os.fsdecode(name) or not source.is_file() or source.is_symlink():
                     continue
