@@ -222,6 +222,22 @@ def test_the_sample_backend_warm_from_another_folder_prints_what_a_cold_run_prin
     assert run("backend").stdout == cold_above.stdout
 
 
+def test_every_file_of_the_sample_backend_is_answered_from_the_cache_when_warm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: list[str]
+) -> None:
+    import shutil
+
+    # Its services hold VL402 findings whose pending payload carries the function's parameters
+    # (``fixing.instrumentation.Param``): they were never cached, and re-checked at every run.
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "sample_backend", tmp_path / "backend")
+    monkeypatch.chdir(tmp_path / "backend")
+    cold = run(".")
+    assert "app/services/document_service.py" in checked
+    checked.clear()
+    assert run(".").stdout == cold.stdout
+    assert checked == []
+
+
 def test_the_tool_fingerprint_is_content_and_versions_not_mtimes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

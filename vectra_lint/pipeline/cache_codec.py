@@ -62,15 +62,19 @@ def _allowed_kind(value: object) -> bool:
     return params is not None and bool(params.frozen)
 
 
+_PAYLOAD_MODULES = ("vectra_lint.analysis", "vectra_lint.rules", "vectra_lint.fixing")
+
+
 def payload_types() -> Types:
-    """The core types and every frozen dataclass and enum of vectra-lint's loaded rules and analyses:
-    what pending diagnostics' payloads and project facts may hold. Imports every rule (the engine)."""
+    """The core types and every frozen dataclass and enum of vectra-lint's loaded rules, analyses and
+    fix helpers (VL402's pending payload holds ``fixing.instrumentation.Param``): what pending
+    diagnostics' payloads and project facts may hold. Imports every rule (the engine)."""
     from vectra_lint import registry
 
     registry.all_rules()
     found: list[type] = list(CORE.by_name.values())
     for module_name, module in list(sys.modules.items()):
-        if module is None or not module_name.startswith(("vectra_lint.analysis", "vectra_lint.rules")):
+        if module is None or not module_name.startswith(_PAYLOAD_MODULES):
             continue
         for value in list(vars(module).values()):
             if not isinstance(value, type) or value.__module__ != module_name:
