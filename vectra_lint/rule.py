@@ -378,6 +378,10 @@ class Rule:
     ``x.m()``): the walk calls it for those calls only, never for ``f()()`` or ``x[0]()``. ``None``:
     every call. An analysis may declare it too."""
     example_language: ClassVar[str] = "python"
+    settles_elsewhere: ClassVar[bool] = False
+    """Whether ``resolve_pending`` may put a diagnostic on another file than the one that reported
+    it (VL706 reports at the translation file): a run on a few files then settles this rule's
+    pending diagnostics of every file of the project, not only theirs."""
     """What the examples are written in. A rule that checks something other than Python source
     (VL801: commit messages) says so here; its own tests then check its examples, and the docs
     show them as that language."""

@@ -107,6 +107,72 @@ def lint_text(
     return FileResult(path, diagnostics, parsed=True, facts=facts)
 
 
+def gather_facts(path: str, relative_path: str, text: str, settings: Settings) -> FileResult:
+    """What the project phase of a run on other files needs of this one: the facts
+    :func:`lint_text` gives, and the pending diagnostics of the rules that settle elsewhere
+    (``Rule.settles_elsewhere``). The analyses that leave facts (and those they read) walk the file
+    with those rules only; no other rule runs, nothing else is located.
+    """
+    if limits.precheck(text, path) is not None:
+        return FileResult(path, (), parsed=False)
+    try:
+        module = parse_module(text)
+    except cst.ParserSyntaxError as error:
+        # Raises CannotAnalyse where CPython accepts the file, as lint_text does: the same outcome.
+        SyntaxError_.from_parse_error(path, text, error)
+        return FileResult(path, (), parsed=False)
+    ignored = settings.ignored_in(relative_path)
+    kinds, rule_classes = _project_part(_walking_rules(load_rules(settings.rules), settings.enabled, ignored))
+    if not kinds and not rule_classes:
+        return FileResult(path, (), parsed=True)
+    context = FileContext(relative_path, text, module, settings)
+    for kind in kinds:
+        context.analyses[kind] = kind(context)
+    analyses = list(context.analyses.values())
+    rules = [rule for rule in (rule_class(context) for rule_class in rule_classes) if rule.applies()]
+    tracker = tracker_for(context)
+    infrastructure = [context.scope, tracker, *analyses]
+    walk(module, DispatchTable([*infrastructure, *rules], len(infrastructure), None))
+    facts: dict[str, object] = {}
+    for analysis in analyses:
+        analysis.finish()
+        shared = analysis.facts()
+        if shared is not None:
+            facts[analysis.facts_key()] = shared
+    reports: list[Report] = []
+    for rule in rules:
+        rule.finish()
+        reports.extend(rule.reports)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    if any(report.pending is not None for report in reports):
+        # The other rules did not run: VL002's "unused noqa" would be wrong here, only the
+        # pending diagnostics are kept.
+        found = _finish(path, module, text, reports, [], tracker, settings, ignored)
+        diagnostics = tuple(d for d in found if d.pending is not None)
+    context.analyses.clear()
+    return FileResult(path, diagnostics, parsed=True, facts=facts)
+
+
+@cache
+def _project_part(
+    rule_classes: tuple[type[Rule], ...],
+) -> tuple[tuple[type[Analysis], ...], tuple[type[Rule], ...]]:
+    """Of a file's rules, those that settle elsewhere; and of the analyses all its rules build,
+    those whose facts reach the project phase, those these rules read, and what these read, in
+    the order they are built."""
+    elsewhere = tuple(rule for rule in rule_classes if rule.settles_elsewhere)
+    built = _analyses_of(rule_classes)
+    wanted = [kind for kind in built if kind.facts is not Analysis.facts]
+    wanted += [kind for rule in elsewhere for kind in rule.analyses]
+    needed: set[type[Analysis]] = set()
+    while wanted:
+        kind = wanted.pop()
+        if kind not in needed:
+            needed.add(kind)
+            wanted.extend(kind.requires)
+    return tuple(kind for kind in built if kind in needed), elsewhere
+
+
 @cache
 def _walking_rules(
     rules: tuple[type[Rule], ...], enabled: frozenset[str], ignored: frozenset[str]

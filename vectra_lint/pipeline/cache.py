@@ -7,9 +7,11 @@ of vectra-lint, Python, libcst, tree-sitter and Ruff, and the content of vectra-
 (an edited rule in a development install is never answered from the cache; a fresh install of the
 same code hits). Each file's entry holds its diagnostics *before* the project phase (pending ones
 included) and its project facts, in one file, so that a run on a few files can still settle
-cross-file rules against every file of the project. A second kind of entry holds the project
-phase's verdicts for one exact set of file keys: a run where nothing changed answers everything
-from the cache and never imports the engine.
+cross-file rules against every file of the project. The other files of such a run, when they have
+no entry, are only read for their facts, kept in a facts-only entry under the same key (it never
+answers for a file's findings). Another kind of entry holds the project phase's verdicts for one
+exact set of file keys: a run where nothing changed answers everything from the cache and never
+imports the engine.
 
 The folder is data anyone who can write the project controls: entries are JSON of an allowlist of
 types (``pipeline/cache_codec.py``), never pickles, and anything unexpected is a miss. A folder
@@ -162,6 +164,14 @@ def settings_digest(settings: Settings, tool: str) -> str:
     relevant = dataclasses.replace(settings, baseline=None, whole_project=False)
     material = repr((_canonical(relevant), tool, _ruff_fingerprint(settings)))
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _decode_facts(text: str) -> dict[str, object] | None:
+    try:
+        found = decode(text, _payload_types())
+    except Rejected:
+        return None
+    return found if type(found) is dict else None
 
 
 class DamagedEntry(Exception):
@@ -635,14 +645,54 @@ class ResultCache:
             if self.load_file(key) is None:
                 return None
             text = self._facts.get(key, "")
-        try:
-            found = decode(text, _payload_types())
-        except Rejected:
+        return _decode_facts(text)
+
+    def load_context(self, key: str) -> tuple[dict[str, object], tuple[Diagnostic, ...]] | None:
+        """What the project phase of a run on other files needs of the file stored under ``key``:
+        its facts and pending diagnostics, from its entry or its facts-only entry (None: missing
+        or damaged, a miss)."""
+        entry = self.load_file(key)
+        if entry is not None:
+            facts = _decode_facts(self._facts.get(key, ""))
+            try:
+                pending = entry.pending_diagnostics()
+            except DamagedEntry:
+                return None
+            return None if facts is None else (facts, pending)
+        text = self._read(self._entry_path("facts", key))
+        if text is None:
             return None
-        return found if type(found) is dict else None
+        try:
+            found = json.loads(text)
+            if type(found) is not dict or set(found) != {"facts", "pending"}:
+                return None
+            if type(found["facts"]) is not str or type(found["pending"]) is not str:
+                return None
+            facts = _decode_facts(found["facts"])
+            shown = self._shown.get(key, "")
+            pending = _decode_diagnostics(found["pending"], _payload_types(), shown) if found["pending"] else ()
+        except (ValueError, RecursionError, Rejected):
+            return None
+        return None if facts is None else (facts, pending)
+
+    def store_context(self, key: str, outcome: Outcome) -> None:
+        """Keep what the project phase needs of a file that was not checked, only read for it (the
+        other files of a run on a few): an entry of its own, which never answers for its findings."""
+        shown = outcome.task.display
+        pending = tuple(d for d in outcome.diagnostics if d.pending is not None)
+        try:
+            entry = {
+                "facts": encode(outcome.facts, _payload_types()),
+                "pending": _encode_diagnostics(pending, _payload_types(), shown) if pending else "",
+            }
+            text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        except (Rejected, ValueError, RecursionError):
+            return  # not plain data: gathered again next time
+        self._write(self._entry_path("facts", key), text)
 
     def project_key(self, keys: Iterable[tuple[str, str]], whole_project: bool) -> str:
-        """The key of the project phase over exactly these (root-relative path, file key) pairs."""
+        """The key of the project phase over exactly these (root-relative path, file key) pairs
+        (a file whose facts only count is told apart by its caller, in its file key)."""
         digest = hashlib.sha256(f"{self.digest}\0{whole_project}\0{self._project_inputs}".encode())
         for relative, key in sorted(keys):
             digest.update(f"\0{relative}\0{key}".encode("utf-8", "surrogateescape"))

@@ -1,9 +1,12 @@
 """A check over some files of a project, through the result cache, settled against the whole project.
 
 The files to report may be a few (pre-commit passes the changed ones); the project phase still
-sees the facts of every file of the project (``project`` tasks), read from the cache or checked
-now, so the few files get exactly the diagnostics a full run gives them. Nothing here imports the
-engine unless some file, or the project phase, has to be computed.
+sees the facts of every file of the project (``project`` tasks), so the few files get exactly the
+diagnostics a full run gives them. What the project phase needs of the other files (their facts,
+and the pending diagnostics of the rules that settle elsewhere, VL706) is read from the cache (the
+file's entry, or its facts-only entry), else gathered by a pass that runs those rules and analyses
+only (``engine/lint.py:gather_facts``), and kept for the next run. Nothing here imports the engine
+unless some file, or the project phase, has to be computed.
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ class _Run:
     keys: dict[Task, str] = field(default_factory=dict)
     hits: dict[Task, FileEntry] = field(default_factory=dict)
 
-    def look_up(self, tasks: Sequence[Task], contents: dict[Task, bytes | str], skip: set[Path | None]) -> None:
-        """Fill ``raw`` from the cache (the files whose path is in ``skip`` are checked anew)."""
+    def look_up(self, tasks: Sequence[Task], contents: dict[Task, bytes | str]) -> None:
+        """Fill ``raw`` from the cache."""
         for task in tasks:
             data = contents.get(task)
             if data is None:
@@ -48,12 +51,18 @@ class _Run:
             if self.cache is None:
                 continue
             self.keys[task] = self.cache.file_key(task, data)
-            if task.path in skip:
-                continue
             entry = self.cache.load_file(self.keys[task])
             if entry is not None:
                 self.hits[task] = entry
                 self.raw[task] = entry.outcome(task)
+
+    def key(self, tasks: Sequence[Task], contents: dict[Task, bytes | str]) -> None:
+        """Key the files that were read (the project key counts them all)."""
+        if self.cache is not None:
+            for task in tasks:
+                data = contents.get(task)
+                if isinstance(data, bytes):
+                    self.keys[task] = self.cache.file_key(task, data)
 
     def drop_fixable(self, tasks: Sequence[Task], unsafe: bool) -> None:
         """Forget the cache's answer for the files that ``--fix`` (``--unsafe-fixes``) would change."""
@@ -112,34 +121,35 @@ def check(
     context = [task for task in {task.path: task for task in project}.values() if task.path not in wanted]
     # The cache keys files by their bytes. Without a cache nothing needs them before the workers,
     # which read the files themselves, in parallel, instead of getting them through a pipe.
-    contents = {task: _read(task) for task in (*report, *context)} if cache is not None else {}
+    contents = {task: _read(task) for task in report} if cache is not None else {}
     state = _Run(settings, cache)
-    state.look_up(report, contents, set())
+    state.look_up(report, contents)
     if mode.fix:
         # A file is checked anew to be fixed only when its cached answer has something to fix (a
         # fix that applies, or a pending finding the project phase may confirm and fix).
         state.drop_fixable(report, mode.unsafe_fixes)
-    state.look_up(context, contents, set())
     if progress is not None:
         progress(sum(1 for task in report if task in state.raw))
-    _compute(report, context, state, contents, mode, jobs, progress)
+    _compute(report, state, contents, mode, jobs, progress)
 
-    others = [task for task in context if state.raw[task].error is None]
-    # A pending diagnostic of any file may settle on a reported one (a project rule reports at
-    # another file): the project phase runs when any file of the project has one.
-    if not any(state.has_pending(task) for task in (*report, *others)):
-        finished = [
-            replace(outcome, diagnostics=tuple(sorted(outcome.diagnostics, key=lambda d: d.sort_key)))
-            for outcome in (state.raw[task] for task in report)
-        ]
-    elif mode.fix:
-        from vectra_lint.pipeline.settle import finish_project
+    if mode.fix:
+        # The other files' facts count when fixing, not their pending diagnostics.
+        if any(state.has_pending(task) for task in report):
+            from vectra_lint.pipeline.settle import finish_project
 
-        reported = [state.complete(task) for task in report]
-        context_outcomes = [state.complete(task) for task in others]
-        finished = finish_project(reported, settings, mode, notices, context_outcomes)
+            if cache is not None:
+                contents.update((task, _read(task)) for task in context)
+            others = _context(context, state, contents, jobs, frozenset())
+            reported = [state.complete(task) for task in report]
+            finished = finish_project(reported, settings, mode, notices, others)
+        else:
+            finished = _sorted(report, state)
     else:
-        verdicts, said = _verdicts(report, others, state, cache if len(state.keys) == len(contents) else None)
+        if cache is not None:
+            contents.update((task, _read(task)) for task in context)
+            state.key(context, contents)
+        complete = len(state.keys) == len(contents)
+        verdicts, said = _verdicts(report, context, state, contents, jobs, cache if complete else None)
         if notices is not None:
             notices.extend(notice for notice in said if notice not in notices)
         finished = _apply(report, context, state, verdicts)
@@ -147,25 +157,28 @@ def check(
     return finished
 
 
+def _sorted(report: Sequence[Task], state: _Run) -> list[Outcome]:
+    return [
+        replace(outcome, diagnostics=tuple(sorted(outcome.diagnostics, key=lambda d: d.sort_key)))
+        for outcome in (state.raw[task] for task in report)
+    ]
+
+
 def _compute(
     report: Sequence[Task],
-    context: Sequence[Task],
     state: _Run,
     contents: dict[Task, bytes | str],
     mode: Mode,
     jobs: int,
     progress: Callable[[int], None] | None,
 ) -> None:
-    """Check what the cache did not answer (the engine is imported only here), and cache it."""
-    missing_report = [task for task in report if task not in state.raw]
-    missing_context = [task for task in context if task not in state.raw]
-    if not missing_report and not missing_context:
+    """Check the reported files the cache did not answer (the engine is imported only here), and cache them."""
+    missing = [task for task in report if task not in state.raw]
+    if not missing:
         return
     from vectra_lint.pipeline.runner import run_unsettled
 
-    computed = run_unsettled(missing_report, state.settings, mode, jobs, progress, contents)
-    computed += run_unsettled(missing_context, state.settings, Mode(), jobs, None, contents)
-    for outcome in computed:
+    for outcome in run_unsettled(missing, state.settings, mode, jobs, progress, contents):
         state.raw[outcome.task] = outcome
         key = state.keys.get(outcome.task)
         # A file --fix changed is keyed by the bytes read, not those written: not stored. One it
@@ -175,30 +188,94 @@ def _compute(
             state.cache.store_file(key, outcome)
 
 
+def _context(
+    context: Sequence[Task],
+    state: _Run,
+    contents: dict[Task, bytes | str],
+    jobs: int,
+    elsewhere: frozenset[str],
+) -> list[Outcome]:
+    """The other files of the project as outcomes holding what the project phase needs of them,
+    in ``context``'s order: their facts, and their pending diagnostics of the ``elsewhere`` codes
+    (``Rule.settles_elsewhere``); read from the cache, else gathered now (in the worker pool) and
+    cached. A file that cannot be read is left out, as from a run over every file."""
+    cache = state.cache
+    found: dict[Task, Outcome] = {}
+    missing: list[Task] = []
+    for task in context:
+        data = contents.get(task)
+        if isinstance(data, str):
+            continue
+        key = state.keys.get(task)
+        if cache is not None and data is not None and key is None:
+            key = state.keys[task] = cache.file_key(task, data)
+        known = cache.load_context(key) if cache is not None and key is not None else None
+        if known is None:
+            missing.append(task)
+        else:
+            facts, pending = known
+            found[task] = Outcome(task, tuple(d for d in pending if d.code in elsewhere), facts=facts)
+    if missing:
+        from vectra_lint.pipeline.runner import run_unsettled
+
+        # Ruff's findings would be dropped: it is not run for these files at all.
+        quiet = replace(state.settings, ruff_selected=())
+        for outcome in run_unsettled(missing, quiet, Mode(facts_only=True), jobs, None, contents or None):
+            if outcome.error is not None:
+                continue
+            found[outcome.task] = outcome
+            key = state.keys.get(outcome.task)
+            if cache is not None and key is not None:
+                cache.store_context(key, outcome)
+    return [found[task] for task in context if task in found]
+
+
+def _elsewhere(settings: Settings) -> frozenset[str]:
+    """The enabled rules that may settle a pending diagnostic on another file (imports the rules)."""
+    from vectra_lint.rule import load_rules
+
+    return frozenset(
+        rule.code for rule in load_rules(settings.rules) if rule.settles_elsewhere and rule.code in settings.enabled
+    )
+
+
 def _verdicts(
-    report: Sequence[Task], others: Sequence[Task], state: _Run, cache: ResultCache | None
+    report: Sequence[Task],
+    context: Sequence[Task],
+    state: _Run,
+    contents: dict[Task, bytes | str],
+    jobs: int,
+    cache: ResultCache | None,
 ) -> tuple[dict[str, tuple[Diagnostic, ...]], tuple[str, ...]]:
     """What the project phase adds to each file (by display path) and its notices: from the cache
-    when this exact set of files was settled before, else computed over every file (and cached)."""
+    when this exact set of files was settled before, else computed (and cached)."""
     settings = state.settings
     project_key = None
     if cache is not None:
-        keys = ((task.relative, key) for task, key in state.keys.items())
+        reported = set(report)
+        # The other files count only by what ``_context`` reads of them: a run over every file,
+        # which settles them all, has verdicts of its own.
+        keys = ((task.relative, key if task in reported else f"context:{key}") for task, key in state.keys.items())
         project_key = cache.project_key(keys, settings.whole_project)
         found = cache.load_project(project_key)
         if found is not None:
             return found
-    from vectra_lint.pipeline.settle import finish_project
-
-    everything = [state.complete(task) for task in (*report, *others)]
-    said: list[str] = []
-    # The project phase passes settled diagnostics through as they were: what is new is its verdict.
-    kept = {id(d) for outcome in everything for d in outcome.diagnostics if d.pending is None}
     verdicts: dict[str, tuple[Diagnostic, ...]] = {}
-    for after in finish_project(everything, settings, None, said):
-        added = tuple(d for d in after.diagnostics if id(d) not in kept)
-        if added:
-            verdicts[after.task.display] = added
+    said: list[str] = []
+    elsewhere = _elsewhere(settings) if context else frozenset()
+    # Only a reported file's pending diagnostic, or one that settles elsewhere, adds to what is
+    # reported: without one, the other files are not read.
+    if elsewhere or any(state.has_pending(task) for task in report):
+        from vectra_lint.pipeline.settle import finish_project
+
+        everything = [state.complete(task) for task in report]
+        everything += _context(context, state, contents, jobs, elsewhere)
+        # The project phase passes settled diagnostics through as they were: what is new is its verdict.
+        kept = {id(d) for outcome in everything for d in outcome.diagnostics if d.pending is None}
+        for after in finish_project(everything, settings, None, said):
+            added = tuple(d for d in after.diagnostics if id(d) not in kept)
+            if added:
+                verdicts[after.task.display] = added
     if cache is not None and project_key is not None:
         cache.store_project(project_key, (verdicts, tuple(said)))
     return verdicts, tuple(said)
@@ -229,11 +306,8 @@ def _apply(
 def context(
     tasks: Sequence[Task], settings: Settings, jobs: int, cache: ResultCache | None, exclude: Path
 ) -> list[Outcome]:
-    """Unsettled outcomes of the project's files other than ``exclude`` (from the cache where it
-    can): the facts the project phase of one file given apart (standard input, an editor buffer) needs."""
+    """The facts of the project's files other than ``exclude`` (from the cache where it can), as
+    outcomes: what the project phase of one file given apart (standard input, an editor buffer) needs."""
     others = [task for task in tasks if task.path is not None and task.path != exclude.resolve()]
     contents = {task: _read(task) for task in others}
-    state = _Run(settings, cache)
-    state.look_up(others, contents, set())
-    _compute((), others, state, contents, Mode(), jobs, None)
-    return [state.complete(task) for task in others if state.raw[task].error is None]
+    return _context(others, _Run(settings, cache), contents, jobs, frozenset())

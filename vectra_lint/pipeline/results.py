@@ -20,6 +20,9 @@ class Mode:
     unsafe_fixes: bool = False
     timings: bool = False
     """Measure each phase and rule (``check --timings``)."""
+    facts_only: bool = False
+    """Gather only what the project phase needs of the file (``engine/lint.py:gather_facts``):
+    a file the run does not report on."""
 
 
 @dataclass(frozen=True)

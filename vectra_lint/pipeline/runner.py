@@ -19,7 +19,7 @@ from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import noqa_check, walker
 from vectra_lint.engine.limits import CannotAnalyse
-from vectra_lint.engine.lint import lint_text
+from vectra_lint.engine.lint import gather_facts, lint_text
 from vectra_lint.engine.source import DecodeError, decode, encode
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing import files
@@ -47,6 +47,9 @@ def process(
     except DecodeError as error:
         found = (SyntaxError_.from_decode_error(task.display, error),) if SyntaxError_.code in settings.enabled else ()
         return Outcome(task, found)
+    if mode.facts_only:
+        part = gather_facts(task.display, task.relative, decoded.text, settings)
+        return Outcome(task, part.diagnostics, facts=part.facts)
 
     facts: dict[str, object] = {}
 

@@ -110,6 +110,7 @@ class ErrorCodeUntranslated(Rule):
     """
 
     code = "VL706"
+    settles_elsewhere = True
     name = "error-code-untranslated"
     message = "An error code has no translation (§4)"
     options = (TRANSLATIONS,)
