@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from vectra_lint.rule import Analysis
 
@@ -56,8 +57,9 @@ class ProjectWords(Analysis):
         return WordFacts(frozenset(self.counts), discovered, prefixes, walked)
 
 
-class WordFacts(NamedTuple):
-    """What one file tells the dead-code rules."""
+@dataclass(frozen=True)
+class WordFacts:
+    """What one file tells the dead-code rules (a frozen dataclass: the result cache keeps it)."""
 
     words: frozenset[str]
     discovered: frozenset[str]
