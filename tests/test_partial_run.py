@@ -1,0 +1,148 @@
+"""A run on a few files of a configured project (pre-commit): the same findings on them as a run
+over every file, whatever the cache holds; the other files are only read for what the project
+phase needs of them (their facts, VL706's pending findings), from the cache when it can."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from vectra_lint.cli import main
+from vectra_lint.pipeline import runner
+
+SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample_backend"
+COMMIT = ("app/services/document_service.py", "app/api/v1/endpoints/documents.py", "app/schemas/document.py")
+# VL706 (opt-in) reports at the translation file, for codes raised in any file of the project.
+OPT_IN = '\n[tool.vectra-lint.rules.error-code-untranslated]\ntranslations = ["frontend/src/i18n/*.json"]\n'
+CODES = ["--extend-select", "VL706,VL607,VL608"]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(
+        main, ["check", "-j", "1", "--output-format", "concise", *CODES, *args], catch_exceptions=False
+    )
+
+
+def lines_of(result: Result, *prefixes: str) -> list[str]:
+    return [line for line in result.stdout.splitlines() if line.startswith(prefixes)]
+
+
+@pytest.fixture
+def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "backend"
+    shutil.copytree(SAMPLE, copy)
+    with (copy / "pyproject.toml").open("a", encoding="utf-8") as config:
+        config.write(OPT_IN)
+    monkeypatch.chdir(copy)
+    return copy
+
+
+@pytest.fixture
+def work(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Each file the engine reads, and whether only for the project phase (facts only)."""
+    seen: list[tuple[str, bool]] = []
+    original: Callable[..., runner.Outcome] = runner.process
+
+    def recording(task: runner.Task, data: bytes, settings: object, mode: runner.Mode, *rest: object) -> object:
+        seen.append((task.relative, mode.facts_only))
+        return original(task, data, settings, mode, *rest)
+
+    monkeypatch.setattr(runner, "process", recording)
+    return seen
+
+
+def checked(work: list[tuple[str, bool]]) -> set[str]:
+    return {path for path, facts_only in work if not facts_only}
+
+
+def gathered(work: list[tuple[str, bool]]) -> set[str]:
+    return {path for path, facts_only in work if facts_only}
+
+
+def test_a_partial_run_reports_what_a_full_run_reports_cold_warm_and_without_cache(
+    backend: Path, work: list[tuple[str, bool]]
+) -> None:
+    full = run("--no-cache", ".")
+    expected = lines_of(full, *COMMIT, "frontend/")
+    assert any(": VL402 " in line for line in expected)  # settled in the project phase
+    assert any(line.startswith("frontend/") for line in expected)  # VL706, from other files' raises
+    assert lines_of(run("--no-cache", *COMMIT), *COMMIT, "frontend/") == expected
+    work.clear()
+    cold = run(*COMMIT)
+    assert lines_of(cold, *COMMIT, "frontend/") == expected
+    # The named files are checked; every other file is only read for the project phase.
+    assert checked(work) == set(COMMIT)
+    assert len(gathered(work)) > 30 and not gathered(work) & set(COMMIT)
+    work.clear()
+    warm = run(*COMMIT)
+    assert (warm.stdout, warm.exit_code) == (cold.stdout, cold.exit_code)
+    assert work == []
+
+
+def test_a_full_run_after_a_partial_one_reports_every_file_and_the_reverse(
+    backend: Path, work: list[tuple[str, bool]]
+) -> None:
+    expected = run("--no-cache", ".").stdout
+    partial = run(*COMMIT).stdout
+    # The partial run's facts-only entries never answer for a file's findings.
+    work.clear()
+    assert run(".").stdout == expected
+    assert gathered(work) == set() and len(checked(work)) > 30 and not checked(work) & set(COMMIT)
+    # With every file's full entry cached, the partial run prints what it printed cold.
+    (backend / COMMIT[0]).write_text((backend / COMMIT[0]).read_text() + "\n# edited\n")
+    edited = run(*COMMIT).stdout
+    (backend / COMMIT[0]).write_text((backend / COMMIT[0]).read_text().removesuffix("\n# edited\n"))
+    assert edited == partial
+    work.clear()
+    assert run(*COMMIT).stdout == partial
+
+
+def test_an_edited_other_file_is_read_again_and_moves_the_findings(backend: Path, work: list[tuple[str, bool]]) -> None:
+    service = "app/services/document_service.py"
+    helper = backend / "app" / "core" / "exceptions.py"
+    before = run(service)
+    assert ": VL306 " in before.stdout  # `ValueError` with a raw message in the services layer
+    # NotFoundError stops being a Vectra exception: VL306 reports its raises in the service.
+    source = helper.read_text()
+    helper.write_text(source.replace("class NotFoundError(FunctionalError)", "class NotFoundError(Exception)"))
+    work.clear()
+    after = run(service)
+    assert gathered(work) == {"app/core/exceptions.py"} and checked(work) == set()
+    assert lines_of(after, service) == lines_of(run("--no-cache", "."), service)
+    assert lines_of(after, service) != lines_of(before, service)
+
+
+def _entries(backend: Path, kind: str) -> list[Path]:
+    return sorted((backend / ".vectra-lint-cache").glob(f"*/{kind}/*/*"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "wrong-shape", "unknown-type", "empty"])
+def test_a_damaged_facts_entry_is_a_miss_never_a_wrong_answer(
+    backend: Path, work: list[tuple[str, bool]], damage: str
+) -> None:
+    cold = run(*COMMIT)
+    entries = _entries(backend, "facts")
+    assert len(entries) > 30
+    texts = {
+        "garbage": "{not json",
+        "wrong-shape": '{"facts": "{}", "pending": "", "more": 1}',
+        "unknown-type": '{"facts": "{\\"k\\": [\\"D\\", \\"os:system\\", \\"x\\"]}", "pending": ""}',
+        "empty": "",
+    }
+    for entry in entries:
+        entry.write_text(texts[damage])
+    # A named file edited (a comment): the project phase is settled anew, the others' entries read.
+    named = backend / COMMIT[0]
+    named.write_text(named.read_text() + "\n# edited\n")
+    work.clear()
+    again = run(*COMMIT)
+    assert again.stdout == cold.stdout
+    assert checked(work) == {COMMIT[0]}
+    assert len(gathered(work)) == len(entries)
+    work.clear()
+    assert run(*COMMIT).stdout == cold.stdout
+    assert work == []
