@@ -146,3 +146,25 @@ def test_a_damaged_facts_entry_is_a_miss_never_a_wrong_answer(
     work.clear()
     assert run(*COMMIT).stdout == cold.stdout
     assert work == []
+
+
+def test_the_facts_pass_gives_each_file_the_facts_and_vl706_findings_a_full_check_gives(backend: Path) -> None:
+    from vectra_lint.config.loader import Overrides, load
+    from vectra_lint.engine.lint import gather_facts, lint_text
+    from vectra_lint.engine.source import DecodeError, decode
+
+    settings = load(backend / "pyproject.toml", Overrides(extend_select=tuple(CODES[1].split(","))), backend)
+    compared = pending = 0
+    for path in sorted(backend.rglob("*.py")):
+        relative = path.relative_to(backend).as_posix()
+        try:
+            text = decode(path.read_bytes()).text
+        except DecodeError:
+            continue
+        full = lint_text(relative, relative, text, settings)
+        part = gather_facts(relative, relative, text, settings)
+        assert part.facts == full.facts, relative
+        assert part.diagnostics == tuple(d for d in full.diagnostics if d.code == "VL706"), relative
+        compared += bool(full.facts)
+        pending += bool(part.diagnostics)
+    assert compared > 30 and pending > 0
