@@ -34,7 +34,8 @@ def lines_of(result: Result, *prefixes: str) -> list[str]:
 @pytest.fixture
 def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "backend"
-    shutil.copytree(SAMPLE, copy)
+    # A cache a run in the fixture itself left there is not this test's.
+    shutil.copytree(SAMPLE, copy, ignore=shutil.ignore_patterns(".vectra-lint-cache"))
     with (copy / "pyproject.toml").open("a", encoding="utf-8") as config:
         config.write(OPT_IN)
     monkeypatch.chdir(copy)
@@ -168,3 +169,29 @@ def test_the_facts_pass_gives_each_file_the_facts_and_vl706_findings_a_full_chec
         compared += bool(full.facts)
         pending += bool(part.diagnostics)
     assert compared > 30 and pending > 0
+
+
+def test_another_files_damaged_entry_is_a_miss_then_its_facts_entry_answers(
+    backend: Path, work: list[tuple[str, bool]]
+) -> None:
+    import json
+
+    expected = lines_of(run("--no-cache", "."), *COMMIT, "frontend/")
+    run(".")
+    entries = _entries(backend, "files")
+    assert len(entries) > 30
+    for entry in entries:
+        found = json.loads(entry.read_text())
+        found["facts"] = '["D", "os:system", "rm"]'  # a class outside the allowlist
+        entry.write_text(json.dumps(found))
+    named = backend / COMMIT[0]
+    source = named.read_text()
+    work.clear()
+    named.write_text(source + "\n# edited\n")
+    assert lines_of(run(*COMMIT), *COMMIT, "frontend/") == expected
+    others = gathered(work)
+    assert len(others) == len(entries) - len(COMMIT)
+    work.clear()
+    named.write_text(source + "\n# edited again\n")
+    assert lines_of(run(*COMMIT), *COMMIT, "frontend/") == expected
+    assert gathered(work) == set()

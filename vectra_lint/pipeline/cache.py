@@ -657,8 +657,10 @@ class ResultCache:
             try:
                 pending = entry.pending_diagnostics()
             except DamagedEntry:
-                return None
-            return None if facts is None else (facts, pending)
+                facts = None
+            if facts is not None:
+                return facts, pending
+            # Damaged: the facts-only entry written when it was last gathered may answer.
         text = self._read(self._entry_path("facts", key))
         if text is None:
             return None
