@@ -66,7 +66,8 @@ def _config(packages: list[str]) -> str:
 
 def build_project(folder: Path, copies: int) -> list[Path]:
     """The sample backend with ``copies`` renamed copies of its ``app`` package; its Python files."""
-    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("EXPECTED*", "NOTES.md", "__pycache__"))
+    left_out = shutil.ignore_patterns("EXPECTED*", "NOTES.md", "__pycache__", ".vectra-lint-cache")
+    shutil.copytree(SAMPLE, folder, ignore=left_out)
     packages = ["app"]
     for number in range(1, copies + 1):
         name = f"app{number}"
