@@ -321,10 +321,20 @@ class Analysis:
     requires: ClassVar[tuple[type[Analysis], ...]] = ()
     """Other analyses this one reads (``context.analysis(cls)``): built before it, and walked
     whenever it is."""
+    options: ClassVar[tuple[Option[object], ...]] = ()
+    """The settings this analysis reads (``self.option``), shared by every rule that reads it.
+    A rule offers one to users by listing it in its own ``options`` too: it is then configured
+    under that rule's table (the loader checks that rules offering the same one agree)."""
 
     def __init__(self, context: FileContext) -> None:
         """Start the analysis of one file."""
         self.context = context
+
+    def option(self, option: Option[T]) -> T:
+        """The configured value of one of this analysis's declared ``options`` (its default if unset)."""
+        if option not in self.options:
+            raise RuleContractError(f"{type(self).__name__} reads option {option.name!r}, which it does not declare")
+        return self.context.settings.shared_option(option)
 
     def finish(self) -> None:
         """Called once after the walk, before the rules' ``finish``."""
