@@ -308,3 +308,42 @@ def test_fix_and_diff_check_anew_only_the_files_whose_cached_answer_has_a_fix(
     checked.clear()
     assert run("--fix", ".").stdout == "All checks passed!\n"
     assert checked == []
+
+
+def test_every_pending_payload_of_the_rules_round_trips_through_the_cache() -> None:
+    from vectra_lint.pipeline.cache_codec import decode, encode, payload_types
+    from vectra_lint.rules.frontend.enum_frontend_drift import EnumCandidate, MemberCandidate
+    from vectra_lint.rules.frontend.error_code_untranslated import LITERAL, CodeUse
+    from vectra_lint.rules.frontend.schema_frontend_drift import ModelCandidate
+    from vectra_lint.rules.logging.error_log_without_traceback import LoggerOrigin
+    from vectra_lint.rules.project.correlation_header_not_handled import MiddlewareModule
+    from vectra_lint.rules.project.correlation_id_missing import Awaiting
+    from vectra_lint.rules.project.service_without_tests import ServiceModule
+
+    payloads = [
+        EnumCandidate("app/models/status.py", "Status", ("DONE", "FAILED")),
+        MemberCandidate("app/models/status.py", "Status", "DONE", ("string", "done")),
+        MemberCandidate("app/models/status.py", "Status", "LATER", None),
+        CodeUse(LITERAL, "app/services/users.py", "USER_GONE"),
+        ModelCandidate("app/schemas/user.py", "UserRead"),
+        LoggerOrigin("app/services/users.py", "app.core.log.get_logger"),
+        MiddlewareModule("app/main.py"),
+        Awaiting("app"),
+        ServiceModule(("app.services.users",), ("tests",)),
+    ]
+    allowed = payload_types()
+    assert decode(encode(payloads, allowed), allowed) == payloads
+
+
+def test_a_pending_payload_must_be_typed() -> None:
+    import libcst as cst
+
+    from tests.helpers import settings_for
+    from vectra_lint.engine.context import FileContext
+    from vectra_lint.rule import RuleContractError
+    from vectra_lint.rules.project.correlation_id_missing import CorrelationIdMissing
+
+    module = cst.parse_module("x = 1\n")
+    rule = CorrelationIdMissing(FileContext("app/main.py", "x = 1\n", module, settings_for()))
+    with pytest.raises(RuleContractError, match="VL701: a pending payload is a frozen dataclass, not a tuple"):
+        rule.report(module.body[0], pending=("app",))

@@ -424,9 +424,13 @@ class Rule:
 
         Reports made while the walker is inside a statement default to that statement.
         ``length`` narrows the reported span to the first characters of the node (a keyword).
-        ``pending`` (picklable) marks a diagnostic that needs the whole project to decide: it is
-        located now and passed, with the payload, to ``resolve_pending`` once every file is read.
+        ``pending`` (a frozen dataclass: typed, picklable, cached) marks a diagnostic that needs
+        the whole project to decide: it is located now and passed, with the payload, to
+        ``resolve_pending`` once every file is read.
         """
+        if pending is not None and not getattr(getattr(pending, "__dataclass_params__", None), "frozen", False):
+            kind = type(pending).__name__
+            raise RuleContractError(f"{self.code}: a pending payload is a frozen dataclass, not a {kind}")
         self.reports.append(
             Report(
                 code=self.code,
