@@ -6,20 +6,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.helpers import BLOCKING_HELPER, SERVICE, VIA_HELPER
+from tests.helpers import CACHE_CONFIG as CONFIG
 from vectra_lint.cli import main
-from vectra_lint.pipeline import runner
 
-CONFIG = '[tool.vectra-lint]\nselect = ["VL2", "VL4"]\n'
-BLOCKING_HELPER = "import time\n\n\ndef nap() -> None:\n    time.sleep(1)\n"
 QUIET_HELPER = "def nap() -> None:\n    pass\n"
-SERVICE = "from app.helpers import nap\n\n\nasync def handle() -> None:\n    nap()\n"
-VIA_HELPER = "app/service.py:5:5: VL207"
 
 
 def run(*args: str) -> Result:
@@ -27,29 +23,8 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "pyproject.toml").write_text(CONFIG)
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text('"""The app."""\n')
-    (tmp_path / "app" / "helpers.py").write_text(BLOCKING_HELPER)
-    (tmp_path / "app" / "service.py").write_text(SERVICE)
-    (tmp_path / "app" / "other.py").write_text('print("x")\n')
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files the engine checks (the cache answers the others)."""
-    seen: list[str] = []
-    original: Callable[..., runner.Outcome] = runner.process
-
-    def recording(task: runner.Task, *args: object, **kwargs: object) -> runner.Outcome:
-        seen.append(task.relative)
-        return original(task, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "process", recording)
-    return seen
+def project(cache_project: Path) -> Path:
+    return cache_project
 
 
 def test_a_warm_run_prints_the_cold_output_without_checking_anything(project: Path, checked: list[str]) -> None:
