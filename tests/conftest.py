@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import BLOCKING_HELPER, CACHE_CONFIG, SERVICE
-
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -51,6 +49,8 @@ def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]
 def cache_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The result cache's test project (a service calling a blocking helper of another module),
     the working directory; in a folder of its own, so that a test can put things beside it."""
+    from tests.helpers import BLOCKING_HELPER, CACHE_CONFIG, SERVICE
+
     root = tmp_path / "project"
     (root / "app").mkdir(parents=True)
     (root / "pyproject.toml").write_text(CACHE_CONFIG)
