@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,36 @@ def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]
         _git(shadow, *command)
     assert _git(shadow, "commit", "-q", "--no-verify", "-m", "test: working tree").returncode == 0
     return str(shadow), _git(shadow, "rev-parse", "HEAD").stdout.strip()
+
+
+@pytest.fixture
+def cache_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The result cache's test project (a service calling a blocking helper of another module),
+    the working directory; in a folder of its own, so that a test can put things beside it."""
+    from tests.helpers import BLOCKING_HELPER, CACHE_CONFIG, SERVICE
+
+    root = tmp_path / "project"
+    (root / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(CACHE_CONFIG)
+    (root / "app" / "__init__.py").write_text('"""The app."""\n')
+    (root / "app" / "helpers.py").write_text(BLOCKING_HELPER)
+    (root / "app" / "service.py").write_text(SERVICE)
+    (root / "app" / "other.py").write_text('print("x")\n')
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the engine checks (the cache answers the others), in the order it checks them."""
+    from vectra_lint.pipeline import runner
+
+    seen: list[str] = []
+    original: Callable[..., runner.Outcome] = runner.process
+
+    def recording(task: runner.Task, *args: object, **kwargs: object) -> runner.Outcome:
+        seen.append(task.relative)
+        return original(task, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "process", recording)
+    return seen

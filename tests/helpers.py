@@ -20,6 +20,13 @@ from vectra_lint.pipeline.settle import finish_project
 
 ROOT = Path("/project")
 
+# The result cache's tests (tests/test_cache.py, tests/hardening/test_cache_poison.py): a service
+# whose finding (VL207) depends on another file, so that cross-file answers are exercised.
+CACHE_CONFIG = '[tool.vectra-lint]\nselect = ["VL2", "VL4"]\n'
+BLOCKING_HELPER = "import time\n\n\ndef nap() -> None:\n    time.sleep(1)\n"
+SERVICE = "from app.helpers import nap\n\n\nasync def handle() -> None:\n    nap()\n"
+VIA_HELPER = "app/service.py:5:5: VL207"
+
 
 def settings_for(*codes: str, options: Mapping[str, Mapping[str, object]] | None = None, **changes: object) -> Settings:
     """The default rules plus ``codes``, Ruff off (tests of our rules do not depend on it)."""

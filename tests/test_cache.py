@@ -6,20 +6,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.helpers import BLOCKING_HELPER, SERVICE, VIA_HELPER
+from tests.helpers import CACHE_CONFIG as CONFIG
 from vectra_lint.cli import main
-from vectra_lint.pipeline import runner
 
-CONFIG = '[tool.vectra-lint]\nselect = ["VL2", "VL4"]\n'
-BLOCKING_HELPER = "import time\n\n\ndef nap() -> None:\n    time.sleep(1)\n"
 QUIET_HELPER = "def nap() -> None:\n    pass\n"
-SERVICE = "from app.helpers import nap\n\n\nasync def handle() -> None:\n    nap()\n"
-VIA_HELPER = "app/service.py:5:5: VL207"
 
 
 def run(*args: str) -> Result:
@@ -27,29 +23,8 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "pyproject.toml").write_text(CONFIG)
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text('"""The app."""\n')
-    (tmp_path / "app" / "helpers.py").write_text(BLOCKING_HELPER)
-    (tmp_path / "app" / "service.py").write_text(SERVICE)
-    (tmp_path / "app" / "other.py").write_text('print("x")\n')
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files the engine checks (the cache answers the others)."""
-    seen: list[str] = []
-    original: Callable[..., runner.Outcome] = runner.process
-
-    def recording(task: runner.Task, *args: object, **kwargs: object) -> runner.Outcome:
-        seen.append(task.relative)
-        return original(task, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "process", recording)
-    return seen
+def project(cache_project: Path) -> Path:
+    return cache_project
 
 
 def test_a_warm_run_prints_the_cold_output_without_checking_anything(project: Path, checked: list[str]) -> None:
@@ -324,3 +299,42 @@ def test_fix_and_diff_check_anew_only_the_files_whose_cached_answer_has_a_fix(
     checked.clear()
     assert run("--fix", ".").stdout == "All checks passed!\n"
     assert checked == []
+
+
+def test_every_pending_payload_of_the_rules_round_trips_through_the_cache() -> None:
+    from vectra_lint.pipeline.cache_codec import decode, encode, payload_types
+    from vectra_lint.rules.frontend.enum_frontend_drift import EnumCandidate, MemberCandidate
+    from vectra_lint.rules.frontend.error_code_untranslated import LITERAL, CodeUse
+    from vectra_lint.rules.frontend.schema_frontend_drift import ModelCandidate
+    from vectra_lint.rules.logging.error_log_without_traceback import LoggerOrigin
+    from vectra_lint.rules.project.correlation_header_not_handled import MiddlewareModule
+    from vectra_lint.rules.project.correlation_id_missing import Awaiting
+    from vectra_lint.rules.project.service_without_tests import ServiceModule
+
+    payloads = [
+        EnumCandidate("app/models/status.py", "Status", ("DONE", "FAILED")),
+        MemberCandidate("app/models/status.py", "Status", "DONE", ("string", "done")),
+        MemberCandidate("app/models/status.py", "Status", "LATER", None),
+        CodeUse(LITERAL, "app/services/users.py", "USER_GONE"),
+        ModelCandidate("app/schemas/user.py", "UserRead"),
+        LoggerOrigin("app/services/users.py", "app.core.log.get_logger"),
+        MiddlewareModule("app/main.py"),
+        Awaiting("app"),
+        ServiceModule(("app.services.users",), ("tests",)),
+    ]
+    allowed = payload_types()
+    assert decode(encode(payloads, allowed), allowed) == payloads
+
+
+def test_a_pending_payload_must_be_typed() -> None:
+    import libcst as cst
+
+    from tests.helpers import settings_for
+    from vectra_lint.engine.context import FileContext
+    from vectra_lint.rule import RuleContractError
+    from vectra_lint.rules.project.correlation_id_missing import CorrelationIdMissing
+
+    module = cst.parse_module("x = 1\n")
+    rule = CorrelationIdMissing(FileContext("app/main.py", "x = 1\n", module, settings_for()))
+    with pytest.raises(RuleContractError, match="VL701: a pending payload is a frozen dataclass, not a tuple"):
+        rule.report(module.body[0], pending=("app",))

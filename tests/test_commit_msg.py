@@ -29,8 +29,7 @@ def test_valid_example_passes(example: Valid) -> None:
 def test_invalid_example_is_reported(example: Invalid) -> None:
     problem = check_message(example.code)
     assert problem is not None
-    message = NonConventionalCommit.message.format(header=problem.header, reason=problem.reason)
-    assert [(problem.line, 1, message)] == [(e.line, e.column, e.message) for e in example.expected]
+    assert [(problem.line, 1, problem.message)] == [(e.line, e.column, e.message) for e in example.expected]
 
 
 @pytest.mark.parametrize(

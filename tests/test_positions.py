@@ -8,7 +8,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
 
-from vectra_lint.engine.positions import LineIndex, locate
+from vectra_lint.engine import libcst_private
+from vectra_lint.engine.positions import LineIndex, locate, locate_in
 from vectra_lint.engine.walker import iter_nodes
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample_backend"
@@ -113,3 +114,38 @@ def test_line_starts(text: str, starts: list[int]) -> None:
     lines = LineIndex(text)
     assert [lines.line_start(number) for number in range(1, len(starts) + 1)] == starts
     assert lines.line_col(len(text)) == (len(starts), len(text) - starts[-1] + 1)
+
+
+FORM_FEEDS = [
+    "\fprint(1)\n\f\nprint(2)\n",
+    "x = 1\n\fprint(2)\n\f\n\fy = print(3)\n",
+    "def f():\n    x = 1\n\f\n    print(x)\n\f\nprint(4)\n",
+]
+
+
+@pytest.mark.parametrize("private", [True, False], ids=["private", "public"])
+@pytest.mark.parametrize("source", FORM_FEEDS)
+def test_statements_after_form_feed_lines_are_where_position_provider_says(
+    source: str, private: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # libcst drops a form feed that begins a top-level statement's line, so its generated code is
+    # shorter than the text; each statement is located from where its line starts in the text, as
+    # the engine does, and must land on the line PositionProvider gives (public path included).
+    monkeypatch.setattr(libcst_private.PRIVATE, "codegen", private)
+    monkeypatch.setattr(libcst_private, "_PUBLIC_SPANS", [])
+    module = cst.parse_module(source)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    syntactic = wrapper.resolve(PositionProvider)
+    inclusive = wrapper.resolve(WhitespaceInclusivePositionProvider)
+    lines = LineIndex(source)
+    calls = 0
+    for statement in module.body:
+        offset = lines.line_start(inclusive[statement].start.line)
+        nodes = list(iter_nodes(statement, (cst.Call, cst.Name)))
+        found = locate_in(module, statement, offset, (), nodes)
+        for node in nodes:
+            expected = syntactic[node]
+            want = ((expected.start.line, expected.start.column + 1), (expected.end.line, expected.end.column + 1))
+            assert (lines.line_col(found[id(node)].start), lines.line_col(found[id(node)].end)) == want
+            calls += isinstance(node, cst.Call)
+    assert calls == source.count("print(")

@@ -10,7 +10,8 @@ import pytest
 from tests.helpers import ROOT, settings_for
 from vectra_lint import registry
 from vectra_lint.analysis import module_summary
-from vectra_lint.config.loader import Overrides, load
+from vectra_lint.analysis.blocking_calls import BlockingCalls
+from vectra_lint.config.loader import Overrides, analysis_options, load
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine.context import FileContext
@@ -145,11 +146,33 @@ def test_a_rule_reads_its_options_typed_and_only_those_it_declares() -> None:
         _rule()(FileContext("app/example.py", "x\n", module, settings)).option(SIZE)
 
 
+def test_an_analysis_reads_its_options_as_a_rule_offering_them_configures_them(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.vectra-lint.rules.error-code-case]\nerror-code-position = 0\n")
+    settings = load(tmp_path / "pyproject.toml", Overrides(), tmp_path)
+    module = cst.parse_module("x\n")
+    context = FileContext("app/example.py", "x\n", module, settings)
+    context.analyses[BlockingCalls] = BlockingCalls(context)
+    assert module_summary.ModuleSummary(context).option(module_summary.CODE_POSITION) == 0
+    assert module_summary.error_code_position(context) == 0  # VL305 reads the same setting
+    with pytest.raises(RuleContractError, match="BlockingCalls reads option 'error-code-position', which it does"):
+        BlockingCalls(context).option(module_summary.CODE_POSITION)
+
+
 def test_ruff_leaves_out_what_an_enabled_rule_reports_already(tmp_path: Path) -> None:
     assert "E722" in load(None, Overrides(), tmp_path).ruff_ignored
     assert "E722" not in load(None, Overrides(ignore=("VL302",)), tmp_path).ruff_ignored
 
 
-def test_options_read_by_shared_analyses_belong_to_the_rule_they_name() -> None:
+def test_an_analysis_declares_the_options_it_reads_and_a_rule_offers_them() -> None:
     rules = registry.rules_by_code()
-    assert module_summary.CODE_POSITION in rules[module_summary.CODE_POSITION_RULE].options
+    assert module_summary.CODE_POSITION in module_summary.ModuleSummary.options
+    assert module_summary.CODE_POSITION in rules["VL304"].options
+
+
+def test_an_analysis_option_has_a_name_of_its_own() -> None:
+    # Settings.shared_option finds an analysis's option by its name in any rule's table: no
+    # rule may have an option of its own by that name.
+    shared = {option.name: option for rule in registry.all_rules() for option in analysis_options(rule)}
+    for rule in registry.all_rules():
+        for option in rule.options:
+            assert shared.get(option.name, option) is option, (rule.code, option.name)

@@ -898,8 +898,7 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
     problem = check_message(text, types)
     if problem is None:
         sys.exit(EXIT_CLEAN)
-    message = rule.message.format(header=problem.header, reason=problem.reason)
-    click.echo(printable(f"{message_file}:{problem.line}:1: {rule.code} {message}"))
+    click.echo(printable(f"{message_file}:{problem.line}:1: {rule.code} {problem.message}"))
     click.echo(f"  expected: {EXPECTED_FORM}, e.g. `{EXAMPLE}` (scope and `!` optional)")
     click.echo(f"  types: {', '.join(types)}")
     sys.exit(EXIT_FOUND)

@@ -321,10 +321,20 @@ class Analysis:
     requires: ClassVar[tuple[type[Analysis], ...]] = ()
     """Other analyses this one reads (``context.analysis(cls)``): built before it, and walked
     whenever it is."""
+    options: ClassVar[tuple[Option[object], ...]] = ()
+    """The settings this analysis reads (``self.option``), shared by every rule that reads it.
+    A rule offers one to users by listing it in its own ``options`` too: it is then configured
+    under that rule's table (the loader checks that rules offering the same one agree)."""
 
     def __init__(self, context: FileContext) -> None:
         """Start the analysis of one file."""
         self.context = context
+
+    def option(self, option: Option[T]) -> T:
+        """The configured value of one of this analysis's declared ``options`` (its default if unset)."""
+        if option not in self.options:
+            raise RuleContractError(f"{type(self).__name__} reads option {option.name!r}, which it does not declare")
+        return self.context.settings.shared_option(option)
 
     def finish(self) -> None:
         """Called once after the walk, before the rules' ``finish``."""
@@ -418,9 +428,13 @@ class Rule:
 
         Reports made while the walker is inside a statement default to that statement.
         ``length`` narrows the reported span to the first characters of the node (a keyword).
-        ``pending`` (picklable) marks a diagnostic that needs the whole project to decide: it is
-        located now and passed, with the payload, to ``resolve_pending`` once every file is read.
+        ``pending`` (a frozen dataclass: typed, picklable, cached) marks a diagnostic that needs
+        the whole project to decide: it is located now and passed, with the payload, to
+        ``resolve_pending`` once every file is read.
         """
+        if pending is not None and not getattr(getattr(pending, "__dataclass_params__", None), "frozen", False):
+            kind = type(pending).__name__
+            raise RuleContractError(f"{self.code}: a pending payload is a frozen dataclass, not a {kind}")
         self.reports.append(
             Report(
                 code=self.code,

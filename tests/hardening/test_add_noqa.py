@@ -16,7 +16,6 @@ import pytest
 
 from tests.hardening.conftest import run
 from vectra_lint.diagnostics import Diagnostic
-from vectra_lint.engine.libcst_private import PRIVATE
 from vectra_lint.fixing.add_noqa import add_noqa, split_lines
 
 # Ruff's whitespace checks as well as ours: a comment must not cure the finding it names.
@@ -67,14 +66,7 @@ def test_a_character_that_is_no_line_break_for_python_moves_no_comment(
     "source",
     [
         pytest.param("x = 1\f; y = '''\nprint(1)\n'''\nprint(2)\n", id="form-feed-before-a-string"),
-        pytest.param(
-            "\fprint(1)\n\f\nprint(2)\n",
-            id="form-feed-lines",
-            # A known gap of the public fallback (engine/libcst_private.py with VECTRA_LINT_LIBCST=
-            # public): it reports `print(2)` after a line holding only a form feed one line early
-            # (2:1, not 3:1), although libcst's PositionProvider says 3. The private path is right.
-            marks=pytest.mark.skipif(not PRIVATE.codegen, reason="known gap of the public fallback's positions"),
-        ),
+        pytest.param("\fprint(1)\n\f\nprint(2)\n", id="form-feed-lines"),
         pytest.param("def f() -> None:\n    x = 1\n    \n    print(x)\n", id="whitespace-only-line"),
         pytest.param("x = 1\t\nprint(x)   \n\t\n", id="trailing-blanks-and-a-tab-line"),
         pytest.param("print(1)  # noqa: E501   \nx = 1\n", id="blanks-after-a-noqa"),

@@ -14,13 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.helpers import VIA_HELPER
 from vectra_lint.cli import main
-from vectra_lint.pipeline import cache, runner
-
-CONFIG = '[tool.vectra-lint]\nselect = ["VL2", "VL4"]\n'
-BLOCKING_HELPER = "import time\n\n\ndef nap() -> None:\n    time.sleep(1)\n"
-SERVICE = "from app.helpers import nap\n\n\nasync def handle() -> None:\n    nap()\n"
-VIA_HELPER = "app/service.py:5:5: VL207"
+from vectra_lint.pipeline import cache
 
 
 def run(*args: str) -> Result:
@@ -28,29 +24,9 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "project"
-    (root / "app").mkdir(parents=True)
-    (root / "pyproject.toml").write_text(CONFIG)
-    (root / "app" / "__init__.py").write_text('"""The app."""\n')
-    (root / "app" / "helpers.py").write_text(BLOCKING_HELPER)
-    (root / "app" / "service.py").write_text(SERVICE)
-    (root / "app" / "other.py").write_text('print("x")\n')
-    monkeypatch.chdir(root)
-    return root
-
-
-@pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    original: Callable[..., runner.Outcome] = runner.process
-
-    def recording(task: runner.Task, *args: object, **kwargs: object) -> runner.Outcome:
-        seen.append(task.relative)
-        return original(task, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "process", recording)
-    return seen
+def project(cache_project: Path) -> Path:
+    # Not the hardening suite's bare project: the cache's, with a cross-file finding.
+    return cache_project
 
 
 def _entries(project: Path, kind: str) -> list[Path]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.rules.project_helpers import check, invoke, messages, write_project
 from vectra_lint import registry
 from vectra_lint.analysis import blocking_calls
 from vectra_lint.analysis.rule_bases import BlockingCallRule
+from vectra_lint.cli import main
 
 BLOCKING = """
     import os
@@ -106,7 +108,7 @@ def test_vl205_fix_offloads_the_call(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert check(tmp_path, monkeypatch, "VL205") == []
 
 
-def test_vl206_factories_are_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_vl206_factories_add_to_the_shared_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = '[tool.vectra-lint]\n[tool.vectra-lint.rules.session-without-async-with]\nfactories = ["get_db"]\n'
     write_project(
         tmp_path,
@@ -124,7 +126,60 @@ def test_vl206_factories_are_configurable(tmp_path: Path, monkeypatch: pytest.Mo
         },
         config,
     )
-    assert check(tmp_path, monkeypatch, "VL206") == ["app/users.py:5:10 VL206"]
+    # `factories` adds to `session-factories` (SessionLocal stays a factory).
+    assert check(tmp_path, monkeypatch, "VL206") == ["app/users.py:5:10 VL206", "app/users.py:6:13 VL206"]
+
+
+SESSION_USES = {
+    "app/api/users.py": """
+        from fastapi import APIRouter
+        from sqlalchemy.orm import Session
+
+        from app.db import open_db
+
+        router = APIRouter()
+
+
+        @router.post("/users")
+        async def create(user: object) -> None:
+            store = open_db()
+            store.add(user)
+            with Session(engine) as db:
+                db.add(user)
+    """
+}
+
+
+def test_one_session_factories_setting_serves_vl206_vl502_and_vl503(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Set under one rule, read by all three; the sync `Session` is never VL206's.
+    config = '[tool.vectra-lint.rules.VL503]\nsession-factories = ["open_db", "Session"]\n'
+    write_project(tmp_path, SESSION_USES, config)
+    assert check(tmp_path, monkeypatch, "VL206,VL502,VL503") == [
+        "app/api/users.py:11:13 VL206",
+        "app/api/users.py:11:13 VL503",
+        "app/api/users.py:12:5 VL502",
+        "app/api/users.py:13:10 VL503",
+        "app/api/users.py:14:9 VL502",
+    ]
+    write_project(tmp_path, SESSION_USES, "[tool.vectra-lint]\n")
+    assert check(tmp_path, monkeypatch, "VL206,VL502,VL503") == [
+        "app/api/users.py:13:10 VL503",
+        "app/api/users.py:14:9 VL502",
+    ]
+
+
+def test_rules_that_share_the_session_factories_must_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = (
+        '[tool.vectra-lint.rules.VL206]\nsession-factories = ["open_db"]\n'
+        '[tool.vectra-lint.rules.VL503]\nsession-factories = ["make_db"]\n'
+    )
+    write_project(tmp_path, SESSION_USES, config)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "."])
+    assert result.exit_code == 2
+    assert "rules.VL503.session-factories: differs from its value for VL206 (one setting" in result.output
 
 
 def test_vl205_extra_calls_are_followed_by_vl207(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

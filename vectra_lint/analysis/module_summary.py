@@ -31,14 +31,14 @@ def is_uuid(code: str) -> bool:
     return "uuid" in code.lower()
 
 
-CODE_POSITION_RULE = "VL304"
 CODE_POSITION = IntOption(
     "error-code-position",
     1,
     "Index of the positional argument that carries the error code in exception calls "
     "(`NotFoundError(message, code)` is 1); VL305 reads it too.",
 )
-"""Where exception calls carry their error code positionally (VL304's option, shared with VL305)."""
+"""Where exception calls carry their error code positionally: the summary's own option (it records
+the names passed there), offered to users by VL304 and read by VL305 too."""
 EXCEPTION_SUFFIXES = ("Error", "Exception")
 NO_INIT, CODE_OPTIONAL, KEYWORD_ONLY = -1, -2, 1_000
 """Values of ``ClassFacts.init_code`` besides a required parameter's position."""
@@ -202,8 +202,8 @@ def code_callee(scope: ScopeTracker, func: cst.BaseExpression) -> tuple[str, boo
 
 
 def error_code_position(context: FileContext) -> int:
-    """The configured position of the error code in exception calls (VL304's option)."""
-    return context.settings.option(CODE_POSITION_RULE, CODE_POSITION)
+    """The configured position of the error code in exception calls (:data:`CODE_POSITION`)."""
+    return context.settings.shared_option(CODE_POSITION)
 
 
 def import_target_names(node: cst.Import | cst.ImportFrom) -> list[str]:
@@ -229,6 +229,7 @@ class ModuleSummary(Analysis):
     """Collects the module's imports, classes, constants and functions' calls (see :class:`ModuleFacts`)."""
 
     requires = (BlockingCalls,)
+    options = (CODE_POSITION,)
 
     def __init__(self, context: FileContext) -> None:
         """Start summarising one file."""
@@ -252,7 +253,7 @@ class ModuleSummary(Analysis):
         self._error_ids: list[str] = []
         self.offloaded: set[int] = set()
         """Calls inside the arguments of ``asyncio.to_thread``/``run_in_executor``: they are not made on the loop."""
-        self._position = error_code_position(context)
+        self._position = self.option(CODE_POSITION)
         self._last_call = 0
         self._last_arguments: list[cst.BaseExpression] = []
         self._facts: ModuleFacts | None = None

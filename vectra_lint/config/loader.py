@@ -16,7 +16,7 @@ from vectra_lint import registry
 from vectra_lint.config.files import TABLE, ConfigError
 from vectra_lint.config.files import read as _read
 from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
-from vectra_lint.rule import OptionError, Rule
+from vectra_lint.rule import Analysis, Option, OptionError, Rule
 from vectra_lint.rules.core.noqa_without_reason import NoqaWithoutReason
 
 DEFAULT_EXCLUDE = (
@@ -233,6 +233,7 @@ def _rule_options(raw: object, where: str) -> dict[str, dict[str, object]]:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a table of rule = {{options}}")
     options: dict[str, dict[str, object]] = {}
+    shared: dict[str, tuple[str, object]] = {}
     for key, table in raw.items():
         rule = registry.find_rule(key)
         if rule is None:
@@ -240,7 +241,29 @@ def _rule_options(raw: object, where: str) -> dict[str, dict[str, object]]:
         if not isinstance(table, dict):
             raise ConfigError(f"{where}.{key}: expected a table of options")
         options[rule.code] = rule_option_values(rule, table, f"{where}.{key}")
+        # An analysis's option, offered by several rules, is one setting: set it once.
+        for option in analysis_options(rule):
+            if option.name in options[rule.code]:
+                value = options[rule.code][option.name]
+                first = shared.setdefault(option.name, (key, value))
+                if first[1] != value:
+                    raise ConfigError(
+                        f"{where}.{key}.{option.name}: differs from its value for {first[0]} "
+                        "(one setting, which both rules read: set it once)"
+                    )
     return options
+
+
+def analysis_options(rule: type[Rule]) -> list[Option[object]]:
+    """The options of the analyses ``rule`` reads (and of those they read) that it offers in its own."""
+    seen: list[type[Analysis]] = []
+    pending = list(rule.analyses)
+    while pending:
+        analysis = pending.pop()
+        if analysis not in seen:
+            seen.append(analysis)
+            pending.extend(analysis.requires)
+    return [option for analysis in seen for option in analysis.options if option in rule.options]
 
 
 def rule_option_values(rule: type[Rule], table: Mapping[str, object], where: str) -> dict[str, object]:

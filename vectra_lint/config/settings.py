@@ -81,6 +81,14 @@ class Settings:
         # The loader stored option.parse's result, which is a T.
         return cast("T", configured[option.name])
 
+    def shared_option(self, option: Option[T]) -> T:
+        """The value of an analysis's ``option`` (``Analysis.options``): as configured under any
+        rule that offers it (the loader made sure they agree), else its default."""
+        for configured in self.rule_options.values():
+            if option.name in configured:
+                return cast("T", configured[option.name])
+        return option.default
+
     @cached_property
     # Any (here and below): the pattern class, which nothing here looks at.
     def _layer_specs(self) -> dict[str, pathspec.PathSpec[Any]]:

@@ -356,11 +356,16 @@ def locate(
         return _private_locate(module, root, nodes, starts, offset, indent)
     spans = _public_spans(module)
     inside = None if root is module else {id(node) for node in _descendants(root)}
+    # Public spans are offsets into ``module.code``, which is not always the text: libcst drops a
+    # form feed that begins a top-level statement's line (``"\fx = 1"`` generates ``"x = 1"``).
+    # So, as the private path does, measure from where ``root``'s generation begins, and place
+    # that at ``offset``: a statement's offset is where its line starts in the text.
+    shift = offset - spans[id(root)][2]
     found: dict[int, Span] = {}
     for node in nodes:
         span = spans.get(id(node))
         if span is not None and (inside is None or id(node) in inside):
-            found[id(node)] = span
+            found[id(node)] = _shifted(span, shift)
     for node in starts:
         span = spans.get(id(node))
         if id(node) in found or span is None or (inside is not None and id(node) not in inside):
@@ -368,8 +373,15 @@ def locate(
         start, _, outer_start, _, where = span
         if type(node) in _BODIES:
             start = outer_start
-        found[id(node)] = (start, start, outer_start, outer_start, where)
+        found[id(node)] = _shifted((start, start, outer_start, outer_start, where), shift)
     return found
+
+
+def _shifted(span: Span, shift: int) -> Span:
+    if not shift:
+        return span
+    start, end, outer_start, outer_end, indent = span
+    return (start + shift, end + shift, outer_start + shift, outer_end + shift, indent)
 
 
 # One module's public positions at a time: the engine locates the nodes of one file, then the next.

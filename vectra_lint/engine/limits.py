@@ -43,11 +43,14 @@ class CannotAnalyse(Exception):
 
 @dataclass(frozen=True)
 class Rejected:
-    """Why CPython rejects a file, where (1-based), as a syntax error."""
+    """Why CPython rejects a file, where (1-based), as a syntax error (VL001 words it)."""
 
-    message: str
+    reason: str
+    """CPython's words."""
     line: int
     column: int
+    syntax: bool = True
+    """False: CPython gave up compiling it (too deep, out of memory) rather than finding an error."""
 
 
 def looks_deep(text: str) -> bool:
@@ -94,11 +97,10 @@ def precheck(text: str, path: str) -> Rejected | None:
             warnings.simplefilter("ignore")  # the user's code's warnings are not ours to print
             tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
-        return Rejected(f"SyntaxError: {error.msg}", error.lineno or 1, error.offset or 1)
+        return Rejected(error.msg, error.lineno or 1, error.offset or 1)
     except (RecursionError, MemoryError) as error:
         # CPython gives no position: the file is rejected as a whole.
-        reason = str(error) or type(error).__name__
-        return Rejected(f"CPython cannot compile this file: {reason}", 1, 1)
+        return Rejected(str(error) or type(error).__name__, 1, 1, syntax=False)
     depth = _depth(tree)
     if depth > MAX_DEPTH:
         raise CannotAnalyse(

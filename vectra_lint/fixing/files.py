@@ -96,15 +96,11 @@ def write_in_place(path: Path, data: bytes, original: bytes) -> None:
                         if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
                             raise
                         # EOPNOTSUPP, EINVAL: this file system reserves no space; the write says.
-                _write_all(handle.fileno(), data)
-                os.ftruncate(handle.fileno(), len(data))
-                os.fsync(handle.fileno())
+                _overwrite(handle.fileno(), data)
             except BaseException:
                 # Every byte of the original fits where the file already was: this cannot run out
                 # of space.
-                _write_all(handle.fileno(), original)
-                os.ftruncate(handle.fileno(), len(original))
-                os.fsync(handle.fileno())
+                _overwrite(handle.fileno(), original)
                 raise
     finally:
         os.close(backup[0])
@@ -117,6 +113,13 @@ def write_in_place(path: Path, data: bytes, original: bytes) -> None:
             Path(backup[1]).unlink(missing_ok=True)
 
 
+def _overwrite(fd: int, data: bytes) -> None:
+    """Make the file open as ``fd`` hold ``data``, on disk."""
+    _write_all(fd, data)
+    os.ftruncate(fd, len(data))
+    os.fsync(fd)
+
+
 def _write_all(fd: int, data: bytes) -> None:
     os.lseek(fd, 0, os.SEEK_SET)
     view = memoryview(data)
@@ -127,10 +130,8 @@ def _write_all(fd: int, data: bytes) -> None:
 def _backup(path: Path, original: bytes) -> tuple[int, str]:
     """A locked copy of ``original`` beside ``path`` (its fd and name), on disk before the source
     is touched; an ``OSError`` (a full disk) here leaves the source as it was."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
+    fd, name = _locked_temporary(path)
     try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         # The source's inode too: a backup someone committed names no file of this checkout.
         source = os.stat(path)
         # The digest tells a whole backup from one cut short by a kill while it was written.
@@ -186,12 +187,24 @@ def restore_interrupted(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     return restored
 
 
+def _locked_temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path`` (its fd and name), locked while this run writes it, so
+    that another run does not take it for a leftover (:func:`remove_leftovers`)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BaseException:
+            os.close(fd)
+            Path(name).unlink(missing_ok=True)
+            raise
+    return fd, name
+
+
 def _replace(path: Path, data: bytes, status: os.stat_result, read_digest: str, original: bytes) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
+    fd, temporary = _locked_temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.definitions import FunctionBodies
+from vectra_lint.analysis.sessions import FACTORIES as SESSION_FACTORIES
+from vectra_lint.analysis.sessions import HTTP_CLIENTS, ORM_CLASSES, ORMS, Sessions
 from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Expect, Invalid, Message, Report, Rule, StringsOption, Valid
 
@@ -32,8 +34,7 @@ DEFAULT_METHODS = (
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "async_session")
 STATEMENTS = frozenset({"select", "insert", "update", "delete", "text"})
 """SQLAlchemy/SQLModel functions that build a statement."""
-STATEMENT_LIBRARIES = ("sqlalchemy.", "sqlmodel.")
-HTTP_SESSIONS = ("ClientSession", "requests.", "httpx.", "aiohttp.")
+HTTP_SESSIONS = ("ClientSession", *HTTP_CLIENTS)
 """Annotations and constructors of HTTP client sessions, which have `get` and `delete` too."""
 
 METHODS = StringsOption("methods", DEFAULT_METHODS, "Session methods that do database work.")
@@ -70,10 +71,12 @@ class DbAccessInRoute(Rule):
 
     A receiver is a session when it is a parameter annotated with a `Session` type
     (`AsyncSession`, `Session`, an alias such as `SessionDep`), a variable bound to a session
-    factory call (`async with SessionLocal() as db`), or, when nothing says what it is, a name
-    in the `session-names` option (`session`, `db`, ...; `self.session` and `request.state.db`
-    too). A project class named `Session` (a chat session model) and an HTTP client session
-    (`aiohttp.ClientSession`, `requests.Session`, `httpx` clients) are not database sessions.
+    factory call (`async with SessionLocal() as db`: a factory of the `session-factories` option,
+    which VL206 and VL503 read too, a callee named like a session, or a `begin()`), or, when
+    nothing says what it is, a name in the `session-names` option (`session`, `db`, ...;
+    `self.session` and `request.state.db` too). A project class named `Session` (a chat session
+    model) and an HTTP client session (`aiohttp.ClientSession`, `requests.Session`, `httpx`
+    clients) are not database sessions.
 
     ## Why is this bad?
     §5: routes validate the request and call services; "raw DB interaction should happen within
@@ -90,8 +93,8 @@ class DbAccessInRoute(Rule):
     code = "VL502"
     name = "db-access-in-route"
     message = "A route works on the database; move it into a service (§5)"
-    analyses = (FunctionBodies,)
-    options = (METHODS, SESSION_NAMES)
+    analyses = (FunctionBodies, Sessions)
+    options = (METHODS, SESSION_NAMES, SESSION_FACTORIES)
     valid = (
         Valid(
             "from app.models.chat import Session\n\n\ndef remember(chat: Session, text: str) -> None:\n"
@@ -147,6 +150,13 @@ class DbAccessInRoute(Rule):
             ),
         ),
         Invalid(
+            "from app.core.db import open_store\n\n\nasync def rename(user: object) -> None:\n"
+            "    store = open_store()\n    store.add(user)\n",
+            path="app/api/users.py",
+            options={"session-factories": ["open_store"]},
+            expected=(Expect(6, 5, DbAccessMessage(call="store.add(...)")),),
+        ),
+        Invalid(
             "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
             "async def drop(user_id: int, store: AsyncSession) -> None:\n"
             "    await store.delete(await store.get(User, user_id))\n",
@@ -190,11 +200,7 @@ class DbAccessInRoute(Rule):
             return
         if isinstance(func, (cst.Name, cst.Attribute)):
             qualified = self.context.scope.imported_name(func)
-            if (
-                qualified is not None
-                and qualified.startswith(STATEMENT_LIBRARIES)
-                and qualified.rsplit(".", 1)[-1] in STATEMENTS
-            ):
+            if qualified is not None and qualified.startswith(ORMS) and qualified.rsplit(".", 1)[-1] in STATEMENTS:
                 self._found(node, func)
 
     def _found(self, node: cst.Call, func: cst.BaseExpression) -> None:
@@ -239,19 +245,19 @@ class DbAccessInRoute(Rule):
         if not isinstance(annotation, (cst.Name, cst.Attribute)):
             return False
         qualified = self.context.scope.imported_name(annotation)
-        return (
-            qualified is not None
-            and qualified.rsplit(".", 1)[-1] in ("Session", "AsyncSession")
-            and not qualified.startswith(("sqlalchemy.", "sqlmodel."))
-        )
+        return qualified is not None and qualified.rsplit(".", 1)[-1] in ORM_CLASSES and not qualified.startswith(ORMS)
 
     def _is_session_factory(self, call: cst.Call) -> bool:
         text = self.context.code_for(call.func)
         if any(http in text for http in HTTP_SESSIONS):
             return False
         qualified = self.context.scope.imported_name(call.func)
-        if qualified is not None and qualified.startswith(("aiohttp.", "requests.", "httpx.")):
+        if qualified is not None and qualified.startswith(HTTP_CLIENTS):
             return False
+        sessions = self.context.analysis(Sessions)
+        if sessions.factory_called(call.func, sessions.factories) is not None:
+            return True
+        # Not declared, but named like one (`make_session()`), or a transaction (`engine.begin()`).
         last = text.rsplit(".", 1)[-1]
         return "session" in last.lower() or last in ("begin",)
 

@@ -7,21 +7,15 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.layers import is_route_handler
+from vectra_lint.analysis.sessions import FACTORIES as SESSION_FACTORIES
+from vectra_lint.analysis.sessions import Sessions
 from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
-DEFAULT_FACTORIES = ("SessionLocal", "AsyncSessionLocal", "async_session", "AsyncSession", "Session")
-HTTP_CLIENTS = ("requests.", "aiohttp.", "httpx.", "urllib3.")
-LIBRARY_CLASSES = frozenset({"Session", "AsyncSession"})
-"""Factory names that are the ORM's own classes: an import of them must come from the ORM (a chat
-`Session` model of the project is not a database session)."""
-ORMS = ("sqlalchemy.", "sqlmodel.")
-"""Libraries whose `Session` is an HTTP client, not a database session."""
-
 FACTORIES = StringsOption(
     "factories",
-    DEFAULT_FACTORIES,
-    "Names of the session factories (callables or classes whose call returns a database session).",
+    (),
+    "More session factories for this rule only, besides those of `session-factories`.",
 )
 
 
@@ -46,11 +40,11 @@ class SessionNotInjected(Rule):
     In the `routes` layer, flags a call inside a route handler (a function decorated with
     `@router.get(...)`, `@app.post(...)` and the other HTTP methods, `api_route`, `websocket`)
     that creates a database session itself: a call of a session factory (`SessionLocal()`,
-    `async_session()`, `AsyncSession(engine)`, `Session(engine)`, or the names in the
-    `factories` option, followed through import aliases) or of its `begin()`, with or without
-    `async with`. An imported `Session` or `AsyncSession` counts only when it comes from
-    SQLAlchemy or SQLModel: `requests.Session()` and a project's own `Session` model are not
-    database sessions.
+    `async_session()`, `AsyncSession(engine)`, `Session(engine)`: the `session-factories` option,
+    which VL206 and VL502 read too, and this rule's own `factories`; followed through import
+    aliases) or of its `begin()`, with or without `async with`. An imported `Session` or
+    `AsyncSession` counts only when it comes from SQLAlchemy or SQLModel: `requests.Session()`
+    and a project's own `Session` model are not database sessions.
 
     ## Why is this bad?
     §8: request-scoped dependencies such as the DB session come through FastAPI's `Depends`.
@@ -66,7 +60,8 @@ class SessionNotInjected(Rule):
     code = "VL503"
     name = "session-not-injected"
     message = "A route handler creates a database session; inject it with `Depends` (§8)"
-    options = (FACTORIES,)
+    analyses = (Sessions,)
+    options = (SESSION_FACTORIES, FACTORIES)
     valid = (
         Valid(
             "from app.models.chat import Session\n\n\n@router.post('/chats')\ndef start_chat(user_id: int) -> object:\n"
@@ -119,7 +114,8 @@ class SessionNotInjected(Rule):
         """Only route modules are checked."""
         super().__init__(context)
         self._active = context.in_layer("routes")
-        self._factories = frozenset(self.option(FACTORIES)) if self._active else frozenset()
+        self._sessions = context.analysis(Sessions)
+        self._factories = self._sessions.factories | frozenset(self.option(FACTORIES))
 
     def applies(self) -> bool:
         """Only route modules are checked; the others are left out of the walk."""
@@ -128,21 +124,7 @@ class SessionNotInjected(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         """Report session factory calls inside route handlers."""
         func = node.func
-        factory = func.value if isinstance(func, cst.Attribute) and func.attr.value == "begin" else func
-        if isinstance(factory, cst.Name):
-            last = factory.value
-        elif isinstance(factory, cst.Attribute):
-            last = factory.attr.value
-        else:
-            return
-        qualified = self.context.scope.imported_name(factory)
-        if qualified is not None:
-            last = qualified.rsplit(".", 1)[-1]
-        elif isinstance(factory, cst.Name) and self._shadowed_locally(last):
-            return  # a parameter or local variable of that name, not the factory
-        if last not in self._factories or (qualified is not None and qualified.startswith(HTTP_CLIENTS)):
-            return
-        if last in LIBRARY_CLASSES and qualified is not None and not qualified.startswith(ORMS):
+        if self._sessions.factory_called(func, self._factories) is None:
             return
         handler = self._handler()
         if handler is not None:
@@ -154,10 +136,3 @@ class SessionNotInjected(Rule):
             if isinstance(frame.node, cst.FunctionDef) and is_route_handler(frame.node):
                 return frame.node.name.value
         return None
-
-    def _shadowed_locally(self, name: str) -> bool:
-        scope = self.context.scope
-        return any(
-            isinstance(frame.node, (cst.FunctionDef, cst.Lambda)) and name in scope.bindings(frame.node).other
-            for frame in scope.frames[1:]
-        )

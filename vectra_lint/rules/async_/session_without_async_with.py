@@ -7,13 +7,15 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.rule_bases import may_define_coroutines
+from vectra_lint.analysis.sessions import FACTORIES as SESSION_FACTORIES
+from vectra_lint.analysis.sessions import Sessions
 from vectra_lint.engine.context import FileContext
 from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 FACTORIES = StringsOption(
     "factories",
-    ("SessionLocal", "async_session", "AsyncSession"),
-    "Names of the session factories (callables or classes whose call returns a session).",
+    (),
+    "More session factories for this rule only, besides those of `session-factories`.",
 )
 
 
@@ -32,12 +34,13 @@ class SessionWithoutAsyncWith(Rule):
     """
     ## What it does
     Flags, inside an `async def`, a call of a database session factory (`SessionLocal()`,
-    `async_session()`, `AsyncSession(...)`, or the names in the `factories` option) or of its
-    `begin()` (`SessionLocal.begin()`) that is not the context manager of an `async with`.
+    `AsyncSessionLocal()`, `async_session()`, `AsyncSession(...)`: the `session-factories`
+    option, which VL502 and VL503 read too, and this rule's own `factories`) or of its `begin()`
+    (`SessionLocal.begin()`) that is not the context manager of an `async with`.
     `async with SessionLocal() as db:` and `async with SessionLocal.begin() as db:` are fine.
     Factories are matched by their name after import resolution, so
     `from app.db import SessionLocal as make_session` is followed; a local variable shadowing an
-    import is not a factory.
+    import is not a factory. The sync `Session` is left out: it cannot be used in `async with`.
 
     ## Why is this bad?
     §3: a session that is not closed by `async with` leaks its connection when an exception or a
@@ -48,7 +51,8 @@ class SessionWithoutAsyncWith(Rule):
     code = "VL206"
     name = "session-without-async-with"
     message = "Database session created outside `async with`; use `async with SessionLocal() as db:`"
-    options = (FACTORIES,)
+    analyses = (Sessions,)
+    options = (SESSION_FACTORIES, FACTORIES)
     valid = (
         Valid(
             "from app.db import SessionLocal\n\n\nasync def count() -> int:\n"
@@ -67,6 +71,10 @@ class SessionWithoutAsyncWith(Rule):
         ),
         Valid(
             "async def run(factory: object) -> None:\n    db = factory()\n    await db.close()\n",
+        ),
+        Valid(
+            "from sqlalchemy.orm import Session\n\n\nasync def count(engine: object) -> int:\n"
+            "    with Session(engine) as db:\n        return db.scalar(query)\n",
         ),
     )
     invalid = (
@@ -91,12 +99,19 @@ class SessionWithoutAsyncWith(Rule):
             options={"factories": ["make_db"]},
             expected=(Expect(5, 10, SessionMessage("make_db()")),),
         ),
+        Invalid(
+            "from app.db import AsyncSessionLocal, open_db\n\n\nasync def save(user: object) -> None:\n"
+            "    db = AsyncSessionLocal()\n    other = open_db()\n",
+            options={"session-factories": ["AsyncSessionLocal", "open_db"]},
+            expected=(Expect(5, 10, SessionMessage("AsyncSessionLocal()")), Expect(6, 13, SessionMessage("open_db()"))),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:
         """Start checking one file; the per-file state lives here."""
         super().__init__(context)
-        self._factories = frozenset(self.option(FACTORIES))
+        self._sessions = context.analysis(Sessions)
+        self._factories = self._sessions.async_factories | frozenset(self.option(FACTORIES))
         self._managed: set[int] = set()
 
     def applies(self) -> bool:
@@ -113,29 +128,7 @@ class SessionWithoutAsyncWith(Rule):
         if id(node) in self._managed or not self.context.scope.in_async_function():
             return
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "begin":
-            factory = func.value
-        else:
-            factory = func
-        if not isinstance(factory, (cst.Name, cst.Attribute)) or self._factory_name(factory) not in self._factories:
+        if self._sessions.factory_called(func, self._factories) is None:
             return
         call = self.context.code_for(func) + ("(...)" if node.args else "()")
         self.report(node, SessionMessage(call))
-
-    def _factory_name(self, factory: cst.Name | cst.Attribute) -> str | None:
-        last = factory.value if isinstance(factory, cst.Name) else factory.attr.value
-        if isinstance(factory, cst.Name) and last not in self._factories:
-            # An alias is followed only when it is an import (`import x as y`, `from m import x as y`).
-            qualified = self.context.scope.qualified_name(factory)
-            return qualified.rsplit(".", 1)[-1] if qualified is not None else None
-        if isinstance(factory, cst.Name):
-            # The factory's own name, unless a parameter or local variable of a function shadows it.
-            return last if not self._shadowed_locally(last) else None
-        return last
-
-    def _shadowed_locally(self, name: str) -> bool:
-        scope = self.context.scope
-        for definition in scope.definitions():
-            if isinstance(definition, (cst.FunctionDef, cst.Lambda)) and name in scope.bindings(definition).other:
-                return True
-        return False

@@ -4,13 +4,36 @@ from __future__ import annotations
 
 import ast
 import warnings
+from dataclasses import dataclass
 
 import libcst as cst
 
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine.limits import CannotAnalyse, Rejected
 from vectra_lint.engine.source import DecodeError
-from vectra_lint.rule import EngineRule, Expect, Invalid, Valid
+from vectra_lint.rule import EngineRule, Expect, Invalid, Message, Valid
+
+
+@dataclass(frozen=True)
+class SyntaxMessage(Message):
+    """CPython's own words for the error (``invalid syntax``, ``expected ':'``)."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"SyntaxError: {self.reason}"
+
+
+@dataclass(frozen=True)
+class CannotCompileMessage(Message):
+    """A file CPython itself gives up on (too deep, too large), with what it said."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"CPython cannot compile this file: {self.reason}"
 
 
 class SyntaxError_(EngineRule):
@@ -34,8 +57,8 @@ class SyntaxError_(EngineRule):
     message = "SyntaxError"
     valid = (Valid("def ok() -> None:\n    pass\n"),)
     invalid = (
-        Invalid("def broken(:\n    pass\n", expected=(Expect(1, 12, "SyntaxError: invalid syntax"),)),
-        Invalid("if True\n    x = 1\n", expected=(Expect(1, 8, "SyntaxError: expected ':'"),)),
+        Invalid("def broken(:\n    pass\n", expected=(Expect(1, 12, SyntaxMessage("invalid syntax")),)),
+        Invalid("if True\n    x = 1\n", expected=(Expect(1, 8, SyntaxMessage("expected ':'")),)),
     )
 
     @classmethod
@@ -53,19 +76,20 @@ class SyntaxError_(EngineRule):
         except SyntaxError as python_error:
             line = python_error.lineno or 1
             column = python_error.offset or 1
-            message = f"{cls.message}: {python_error.msg}"
+            message: Message = SyntaxMessage(python_error.msg)
         except (RecursionError, MemoryError) as python_error:
-            line, column, message = 1, 1, f"CPython cannot compile this file: {python_error}"
+            line, column, message = 1, 1, CannotCompileMessage(str(python_error))
         else:
             reason = error.message.strip().splitlines()[0] if error.message.strip() else "invalid syntax"
             raise CannotAnalyse(f"libcst cannot parse it although CPython accepts it (libcst: {reason})")
-        return Diagnostic(path, cls.code, cls.name, message, line, column, line, column)
+        return Diagnostic(path, cls.code, cls.name, str(message), line, column, line, column)
 
     @classmethod
     def from_rejected(cls, path: str, rejected: Rejected) -> Diagnostic:
         """The diagnostic of a file CPython rejected before libcst saw it (``engine/limits.py``)."""
         line, column = rejected.line, rejected.column
-        return Diagnostic(path, cls.code, cls.name, rejected.message, line, column, line, column)
+        message = SyntaxMessage(rejected.reason) if rejected.syntax else CannotCompileMessage(rejected.reason)
+        return Diagnostic(path, cls.code, cls.name, str(message), line, column, line, column)
 
     @classmethod
     def from_decode_error(cls, path: str, error: DecodeError) -> Diagnostic:

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from vectra_lint.engine import noqa
 from vectra_lint.engine.noqa import Directive
-from vectra_lint.rule import EngineRule, Expect, FixAvailability, Invalid, Valid
+from vectra_lint.rule import EngineRule, Expect, FixAvailability, Invalid, Message, Valid
+
+
+@dataclass(frozen=True)
+class UnusedMessage(Message):
+    """The codes of one directive that suppress nothing, in the comment's order."""
+
+    codes: tuple[str, ...]
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Unused `noqa` directive (suppresses nothing): {', '.join(self.codes)}"
 
 
 class UnusedNoqa(EngineRule):
@@ -34,17 +47,17 @@ class UnusedNoqa(EngineRule):
         Invalid(
             "x = 1  # noqa: VL401\n",
             fixed="x = 1\n",
-            expected=(Expect(1, 8, "Unused `noqa` directive (suppresses nothing): VL401"),),
+            expected=(Expect(1, 8, UnusedMessage(("VL401",))),),
         ),
         Invalid(
             'print("x")  # noqa: VL401, VL201\n',
             fixed='print("x")  # noqa: VL401\n',
-            expected=(Expect(1, 13, "Unused `noqa` directive (suppresses nothing): VL201"),),
+            expected=(Expect(1, 13, UnusedMessage(("VL201",))),),
         ),
         Invalid(
             "x = 1  # keep it  # noqa: VL401\n",
             fixed="x = 1  # keep it\n",
-            expected=(Expect(1, 8, "Unused `noqa` directive (suppresses nothing): VL401"),),
+            expected=(Expect(1, 8, UnusedMessage(("VL401",))),),
         ),
     )
 
@@ -69,13 +82,13 @@ class UnusedNoqa(EngineRule):
                 start -= 1
             new_comment = ""
             description = "Remove unused `noqa` directive"
-        message = f"Unused `noqa` directive (suppresses nothing): {', '.join(unused)}"
+        message = UnusedMessage(tuple(unused))
         fix = Fix((Edit(start, end, new_comment),), Applicability.SAFE, description)
         return Diagnostic(
             path,
             cls.code,
             cls.name,
-            message,
+            str(message),
             directive.line,
             directive.column,
             directive.line,

@@ -9,6 +9,7 @@ import textwrap
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import libcst as cst
@@ -17,7 +18,7 @@ from vectra_lint.diagnostics import Applicability
 from vectra_lint.engine import noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
+from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Message, NodeEdit, Replace, Rule, Valid
 
 # Something a line of code has and a line of prose rarely has (as Ruff's ERA001 requires).
 _CODE_HINT = re.compile(r"[()\[\]{}:=%]|^(return|break|continue|import|from|pass|raise|del|assert|yield|print)\b")
@@ -352,6 +353,17 @@ def _flags_leftover(run: list[str], leftovers: set[str]) -> bool:
     return any(flag and comment in leftovers for comment, flag in zip(run, flags, strict=True))
 
 
+@dataclass(frozen=True)
+class BlockMessage(Message):
+    """A block of several commented-out lines (one line has the rule's own message)."""
+
+    lines: int
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Commented-out code ({self.lines} lines); delete it, git history keeps it (§13)"
+
+
 class CommentedOutCode(Rule):
     """
     ## What it does
@@ -416,18 +428,18 @@ class CommentedOutCode(Rule):
         Invalid(
             "# Old implementation:\n# result = compute(x)\n# cache[x] = result\nresult = fast(x)\n",
             fixed="# Old implementation:\nresult = fast(x)\n",
-            expected=(Expect(2, 1, "Commented-out code (2 lines); delete it, git history keeps it (§13)"),),
+            expected=(Expect(2, 1, BlockMessage(2)),),
         ),
         Invalid(
             "# for item in items:\n#     process(item)\nrun()\n",
             fixed="run()\n",
-            expected=(Expect(1, 1, "Commented-out code (2 lines); delete it, git history keeps it (§13)"),),
+            expected=(Expect(1, 1, BlockMessage(2)),),
         ),
         Invalid("call(\n    first,\n    # second=2,\n)\n", fixed="call(\n    first,\n)\n", expected=(Expect(3, 5),)),
         Invalid(
             "# config = {\n#     'debug': True,\n# }\nconfig = {}\n",
             fixed="config = {}\n",
-            expected=(Expect(1, 1, "Commented-out code (3 lines); delete it, git history keeps it (§13)"),),
+            expected=(Expect(1, 1, BlockMessage(3)),),
         ),
         Invalid("total = 0  # total = sum(values)\n", fixed="total = 0\n", expected=(Expect(1, 12),)),
         Invalid("# import pdb; pdb.set_trace()\nrun()\n", fixed="run()\n", expected=(Expect(1, 1),)),
@@ -488,9 +500,8 @@ class CommentedOutCode(Rule):
             if len(block) == 1:
                 self.report(first, fix=FixSpec(edits, "Delete the commented-out line"), anchor=first)
             else:
-                message = f"Commented-out code ({len(block)} lines); delete it, git history keeps it (§13)"
                 fix = FixSpec(edits, f"Delete the {len(block)} commented-out lines")
-                self.report(first, message, fix=fix, anchor=first)
+                self.report(first, BlockMessage(len(block)), fix=fix, anchor=first)
 
     def _trailing(self, whitespace: cst.TrailingWhitespace) -> None:
         comment = whitespace.comment

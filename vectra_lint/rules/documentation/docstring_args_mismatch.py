@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from vectra_lint.analysis.definitions import (
@@ -16,10 +18,62 @@ from vectra_lint.analysis.definitions import (
 )
 from vectra_lint.analysis.docstring_sections import may_have_sections, parse
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
 
 _NO_VALUE = frozenset({"None", "NoReturn", "Never"})
 _PROPERTIES = frozenset({"property", "cached_property", "abstractproperty", "getter"})
+
+
+@dataclass(frozen=True)
+class UndocumentedMessage(Message):
+    """A parameter (with its stars) that the docstring's parameters section (``Args`` or
+    ``Parameters``) does not list."""
+
+    parameter: str
+    function: str
+    section: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"Parameter `{self.parameter}` of `{self.function}` is missing from the docstring's {self.section} section"
+        )
+
+
+@dataclass(frozen=True)
+class StarsMessage(Message):
+    """A parameter documented with other stars than it has (``written``: as the docstring has it)."""
+
+    parameter: str
+    function: str
+    written: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Parameter `{self.parameter}` of `{self.function}` is documented as `{self.written}`"
+
+
+@dataclass(frozen=True)
+class UnknownMessage(Message):
+    """A documented name (as written) that is no parameter of the function."""
+
+    written: str
+    function: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"The docstring documents `{self.written}`, which is not a parameter of `{self.function}`"
+
+
+@dataclass(frozen=True)
+class NoReturnsMessage(Message):
+    """A function that returns a value, whose docstring has no ``Returns`` section."""
+
+    function: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.function}` returns a value but its docstring has no Returns section"
 
 
 class DocstringArgsMismatch(Rule):
@@ -90,29 +144,29 @@ class DocstringArgsMismatch(Rule):
             '    """Move a file.\n\n    Args:\n        src: From.\n        target: To.\n    """\n'
             "    pass\n",
             expected=(
-                Expect(1, 5, "Parameter `dst` of `move` is missing from the docstring's Args section"),
-                Expect(1, 5, "The docstring documents `target`, which is not a parameter of `move`"),
+                Expect(1, 5, UndocumentedMessage("dst", "move", "Args")),
+                Expect(1, 5, UnknownMessage("target", "move")),
             ),
         ),
         Invalid(
             "def run(*args: str, **kwargs: str) -> None:\n"
             '    """Run.\n\n    Args:\n        args: Positional.\n        **kwargs: Named.\n    """\n',
-            expected=(Expect(1, 5, "Parameter `*args` of `run` is documented as `args`"),),
+            expected=(Expect(1, 5, StarsMessage("*args", "run", "args")),),
         ),
         Invalid(
             "def total(prices: list[float]):\n"
             '    """Add prices.\n\n    Args:\n        prices: The prices.\n    """\n'
             "    return sum(prices)\n",
-            expected=(Expect(1, 5, "`total` returns a value but its docstring has no Returns section"),),
+            expected=(Expect(1, 5, NoReturnsMessage("total")),),
         ),
         Invalid(
             "def size(path: str) -> int:\n"
             '    """Size of a file.\n\n    Parameters\n    ----------\n    name : str\n        The file.\n    """\n'
             "    raise NotImplementedError\n",
             expected=(
-                Expect(1, 5, "Parameter `path` of `size` is missing from the docstring's Parameters section"),
-                Expect(1, 5, "The docstring documents `name`, which is not a parameter of `size`"),
-                Expect(1, 5, "`size` returns a value but its docstring has no Returns section"),
+                Expect(1, 5, UndocumentedMessage("path", "size", "Parameters")),
+                Expect(1, 5, UnknownMessage("name", "size")),
+                Expect(1, 5, NoReturnsMessage("size")),
             ),
         ),
     )
@@ -141,10 +195,11 @@ class DocstringArgsMismatch(Rule):
         documented = {param.name: param for param in parsed.params}
         for name, stars in actual:
             entry = documented.get(name)
+            message: Message
             if entry is None:
-                message = f"Parameter `{stars}{name}` of `{function}` is missing from the docstring's {section} section"
+                message = UndocumentedMessage(f"{stars}{name}", function, section)
             elif entry.stars != stars:
-                message = f"Parameter `{stars}{name}` of `{function}` is documented as `{entry.written}`"
+                message = StarsMessage(f"{stars}{name}", function, entry.written)
             else:
                 continue
             self.report(node.name, message, anchor=node)
@@ -155,11 +210,9 @@ class DocstringArgsMismatch(Rule):
             names.add(implicit.name.value)
         for param in parsed.params:
             if param.name not in names:
-                message = f"The docstring documents `{param.written}`, which is not a parameter of `{function}`"
-                self.report(node.name, message, anchor=node)
+                self.report(node.name, UnknownMessage(param.written, function), anchor=node)
         if "returns" not in parsed.sections and _returns_value(definition, body):
-            message = f"`{function}` returns a value but its docstring has no Returns section"
-            self.report(node.name, message, anchor=node)
+            self.report(node.name, NoReturnsMessage(function), anchor=node)
 
 
 def _parameters(definition: Definition) -> list[tuple[str, str]]:

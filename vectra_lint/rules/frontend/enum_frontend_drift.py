@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
@@ -20,6 +20,27 @@ if TYPE_CHECKING:
     from vectra_lint.diagnostics import Diagnostic
 
 MEMBER, CLASS = "member", "class"
+
+
+@dataclass(frozen=True)
+class EnumCandidate:
+    """An enum of a schema or model module (``path``) and its members, for the project phase."""
+
+    path: str
+    name: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MemberCandidate:
+    """One member of such an enum, with its value when the walk could read it."""
+
+    path: str
+    name: str
+    member: str
+    value: EnumValue | None
+
+
 _USES_KEY = "vectra_lint.rules.frontend.enum_frontend_drift.uses"
 _TS_STATUS = 'export enum Status {\n  PENDING = "pending",\n  FAILED = "failed",\n}\n'
 _PY_STATUS = 'from enum import Enum\n\n\nclass Status(str, Enum):\n    PENDING = "pending"\n    FAILED = "failed"\n'
@@ -186,9 +207,9 @@ class EnumFrontendDrift(Rule):
                 ):
                     following = int(value[1]) + 1
                 members.append(target.value)
-                self.report(target, pending=(MEMBER, path, name, target.value, *(value or ())), anchor=statement)
+                self.report(target, pending=MemberCandidate(path, name, target.value, value), anchor=statement)
         if members:
-            self.report(node.name, pending=(CLASS, path, name, *members))
+            self.report(node.name, pending=EnumCandidate(path, name, tuple(members)))
 
     def _value(self, node: cst.BaseExpression, member: str, strings: str, following: int) -> EnumValue | None:
         text = string_value(node)
@@ -214,9 +235,12 @@ class EnumFrontendDrift(Rule):
         kept: list[Diagnostic] = []
         for diagnostic in diagnostics:
             payload = diagnostic.pending
-            if not isinstance(payload, tuple):
+            if isinstance(payload, EnumCandidate):
+                kind, path, name, rest = CLASS, payload.path, payload.name, list(payload.members)
+            elif isinstance(payload, MemberCandidate):
+                kind, path, name, rest = MEMBER, payload.path, payload.name, [payload.member, *(payload.value or ())]
+            else:
                 continue
-            kind, path, name, *rest = payload
             twin = models.enums.get(name)
             if twin is None:
                 uses = _raw_uses(project, models).get((path, name)) if kind == CLASS else None

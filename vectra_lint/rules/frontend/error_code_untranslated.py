@@ -22,6 +22,18 @@ if TYPE_CHECKING:
     from vectra_lint.diagnostics import Diagnostic
 
 LITERAL, NAME = "literal", "name"
+
+
+@dataclass(frozen=True)
+class CodeUse:
+    """An error code as the walk found it, for the project phase: a literal, or the dotted name of
+    a constant (``kind`` is ``LITERAL`` or ``NAME``) in the checked file ``path``."""
+
+    kind: str
+    path: str
+    text: str
+
+
 RESPONSE_SUFFIXES = ("Response", "Exception", "Error")
 """Calls building an HTTP response or an error (``JSONResponse``, ``HTTPException(detail={...})``)
 whose dicts may carry a code."""
@@ -192,7 +204,7 @@ class ErrorCodeUntranslated(Rule):
     def _candidate(self, value: cst.BaseExpression, anchor: cst.CSTNode | None = None) -> None:
         text = string_value(value)
         if text is not None:
-            self.report(value, pending=(LITERAL, self.context.path, text), anchor=anchor)
+            self.report(value, pending=CodeUse(LITERAL, self.context.path, text), anchor=anchor)
             return
         function = self.context.scope.function()
         if type(value) is cst.Name and function is not None:
@@ -208,7 +220,7 @@ class ErrorCodeUntranslated(Rule):
     ) -> None:
         dotted = dotted_name(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
         if dotted is not None and dotted != "None":
-            self.report(value if at is None else at, pending=(NAME, self.context.path, dotted), anchor=anchor)
+            self.report(value if at is None else at, pending=CodeUse(NAME, self.context.path, dotted), anchor=anchor)
 
     def visit_Call(self, node: cst.Call) -> None:
         """An error code passed to a call (keyword, or the exception's code position), or the
@@ -262,7 +274,7 @@ class ErrorCodeUntranslated(Rule):
             for value in values:
                 text = string_value(value)
                 if text is not None:
-                    self.report(name, pending=(LITERAL, self.context.path, text), anchor=statement)
+                    self.report(name, pending=CodeUse(LITERAL, self.context.path, text), anchor=statement)
                 elif not (type(value) is cst.Name and (function, value.value) in self._locals):
                     # Reported at the use: where the code reaches the error, and where a noqa goes.
                     self._name_candidate(value, statement, at=name)
@@ -293,9 +305,9 @@ class ErrorCodeUntranslated(Rule):
         found: list[Diagnostic] = []
         for diagnostic in diagnostics:
             payload = diagnostic.pending
-            if not isinstance(payload, tuple):
+            if not isinstance(payload, CodeUse):
                 continue
-            kind, path, text = payload
+            kind, path, text = payload.kind, payload.path, payload.text
             code: str | None = text
             if kind == NAME:
                 known, _symbol, code = index.constant(path, text)

@@ -49,6 +49,14 @@ class DriftMessage(Message):
         )
 
 
+@dataclass(frozen=True)
+class ModelCandidate:
+    """A class of a schema module (``path``) that may be a model, for the project phase to compare."""
+
+    path: str
+    name: str
+
+
 class SchemaFrontendDrift(Rule):
     """
     ## What it does
@@ -190,7 +198,7 @@ class SchemaFrontendDrift(Rule):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Report a possible model; the project phase compares it with TypeScript."""
         if node.bases and len(self.context.scope.frames) == 2:
-            self.report(node.name, pending=(self.context.path, node.name.value))
+            self.report(node.name, pending=ModelCandidate(self.context.path, node.name.value))
 
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -203,9 +211,9 @@ class SchemaFrontendDrift(Rule):
         kept: list[Diagnostic] = []
         for diagnostic in diagnostics:
             payload = diagnostic.pending
-            if not isinstance(payload, tuple):
+            if not isinstance(payload, ModelCandidate):
                 continue
-            path, name = payload
+            path, name = payload.path, payload.name
             model = index.model(path, name)
             ts_name = counterpart(name, models, pairs) if model is not None else None
             members = models.members(ts_name) if ts_name is not None else None

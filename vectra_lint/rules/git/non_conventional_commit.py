@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 TYPES = ("feat", "fix", "refactor", "perf", "test", "docs", "build", "ci", "chore", "style", "revert")
 SCISSORS = "# ------------------------ >8 ------------------------"
@@ -26,6 +26,18 @@ TYPES_OPTION = StringsOption("types", TYPES, "The commit types allowed before th
 
 
 @dataclass(frozen=True)
+class CommitMessage(Message):
+    """Names the first line as written, and what is wrong with it."""
+
+    header: str
+    reason: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.header}` is not a conventional commit: {self.reason}"
+
+
+@dataclass(frozen=True)
 class CommitProblem:
     """Why a commit message's first line is not a conventional commit."""
 
@@ -33,6 +45,11 @@ class CommitProblem:
     """1-based line of the first line of the message in the file (after git's comment lines)."""
     header: str
     reason: str
+
+    @property
+    def message(self) -> CommitMessage:
+        """What the diagnostic says."""
+        return CommitMessage(self.header, self.reason)
 
 
 def first_line(text: str) -> tuple[int, str] | None:
@@ -104,7 +121,7 @@ class NonConventionalCommit(Rule):
 
     code = "VL801"
     name = "non-conventional-commit"
-    message = "`{header}` is not a conventional commit: {reason}"
+    message = "The commit message's first line is not a conventional commit"
     example_language = "text"
     options = (TYPES_OPTION,)
     valid = (
@@ -119,30 +136,24 @@ class NonConventionalCommit(Rule):
     invalid = (
         Invalid(
             "added hybrid ranking\n",
-            expected=(Expect(1, 1, message.format(header="added hybrid ranking", reason=NO_TYPE)),),
+            expected=(Expect(1, 1, CommitMessage("added hybrid ranking", NO_TYPE)),),
         ),
         Invalid(
             "Feat: add hybrid ranking\n",
-            expected=(
-                Expect(1, 1, message.format(header="Feat: add hybrid ranking", reason=UPPER.format(kind="Feat"))),
-            ),
+            expected=(Expect(1, 1, CommitMessage("Feat: add hybrid ranking", UPPER.format(kind="Feat"))),),
         ),
         Invalid(
             "feature(search): add hybrid ranking\n",
             expected=(
-                Expect(
-                    1,
-                    1,
-                    message.format(header="feature(search): add hybrid ranking", reason=UNKNOWN.format(kind="feature")),
-                ),
+                Expect(1, 1, CommitMessage("feature(search): add hybrid ranking", UNKNOWN.format(kind="feature"))),
             ),
         ),
         Invalid(
             "fix:reject unknown status values\n",
-            expected=(Expect(1, 1, message.format(header="fix:reject unknown status values", reason=NO_SUBJECT)),),
+            expected=(Expect(1, 1, CommitMessage("fix:reject unknown status values", NO_SUBJECT)),),
         ),
         Invalid(
             "# A comment line first\nfix(): reject unknown status values\n",
-            expected=(Expect(2, 1, message.format(header="fix(): reject unknown status values", reason=EMPTY_SCOPE)),),
+            expected=(Expect(2, 1, CommitMessage("fix(): reject unknown status values", EMPTY_SCOPE)),),
         ),
     )

@@ -36,6 +36,15 @@ class ErrorLogMessage(Message):
         return f"`{self.call}` in an `except` block without `exc_info=True`; the traceback is lost"
 
 
+@dataclass(frozen=True)
+class LoggerOrigin:
+    """Where the logger of a call comes from (``Loggers.origin``) in the checked file ``path``,
+    when only the project phase can tell whether it is a ``logging.Logger``."""
+
+    path: str
+    origin: str
+
+
 class ErrorLogWithoutTraceback(Rule):
     """
     ## What it does
@@ -159,7 +168,7 @@ class ErrorLogWithoutTraceback(Rule):
                     "Add `exc_info=True`",
                     safety,
                 )
-            pending = (self.context.path, origin) if kind is Tri.DEFER and origin is not None else None
+            pending = LoggerOrigin(self.context.path, origin) if kind is Tri.DEFER and origin is not None else None
             self.report(node, message, anchor=anchor, fix=fix, pending=pending)
 
     @classmethod
@@ -169,9 +178,9 @@ class ErrorLogWithoutTraceback(Rule):
         kept: list[Diagnostic] = []
         for diagnostic in diagnostics:
             payload = diagnostic.pending
-            if not isinstance(payload, tuple):
+            if not isinstance(payload, LoggerOrigin):
                 continue
-            kind = logger_kind(index, payload[0], payload[1])
+            kind = logger_kind(index, payload.path, payload.origin)
             if kind is Tri.NO:
                 continue
             fix = diagnostic.fix

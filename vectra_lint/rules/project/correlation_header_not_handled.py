@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts, Middleware, helpers_by_name
@@ -24,6 +24,13 @@ async def correlation_middleware(request: Request, call_next: RequestResponseEnd
     finally:
         correlation_id.reset(token)
 """
+
+
+@dataclass(frozen=True)
+class MiddlewareModule:
+    """A checked module (``path``) with a middleware that misses a step, or that creates the app."""
+
+    path: str
 
 
 class CorrelationHeaderNotHandled(Rule):
@@ -114,7 +121,7 @@ class CorrelationHeaderNotHandled(Rule):
             return
         start = node_at_start(self.context.module)
         message = _partial_message(partial[0]) if partial else self.message
-        self.report(start, message, anchor=start, length=0, pending=(self.context.path,))
+        self.report(start, message, anchor=start, length=0, pending=MiddlewareModule(self.context.path))
 
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -138,7 +145,7 @@ class CorrelationHeaderNotHandled(Rule):
                     partial.setdefault(path, effective)
         kept = []
         for diagnostic in diagnostics:
-            path = str(diagnostic.pending[0]) if isinstance(diagnostic.pending, tuple) else ""
+            path = diagnostic.pending.path if isinstance(diagnostic.pending, MiddlewareModule) else ""
             if path in partial:
                 kept.append(replace(diagnostic, message=_partial_message(partial[path]), pending=None))
             elif not partial and path in facts and facts[path].creates_app:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts
 from vectra_lint.analysis.definitions import node_at_start, path_matches
@@ -43,6 +43,14 @@ def is_logging_module(path: str, root: Path, globs: Sequence[str]) -> bool:
         return False  # most files: no glob can match the file's own name
     parts = PurePosixPath(os.path.normpath(os.path.join(root, path))).parts[1:]
     return any(path_matches("/".join(parts[start:]), globs) for start in range(len(parts)))
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """Which report the project phase keeps when no logging module is among the checked files:
+    those at a `ContextVar` defined elsewhere (``contextvar``), else those at the app (``app``)."""
+
+    where: Literal["contextvar", "app"]
 
 
 class CorrelationIdMissing(Rule):
@@ -156,10 +164,10 @@ class CorrelationIdMissing(Rule):
             )
             found = analysis.context_var_node(defined[0])
             assert found is not None  # every module-level ContextVar of the facts has its node
-            self.report(found[0], message, anchor=found[1], pending=("contextvar",))
+            self.report(found[0], message, anchor=found[1], pending=Awaiting("contextvar"))
         elif facts.creates_app:
             message = "The project has no logging module defining the `correlation_id` ContextVar (§6.1)"
-            self.report(start, message, anchor=start, length=0, pending=("app",))
+            self.report(start, message, anchor=start, length=0, pending=Awaiting("app"))
 
     def _is_logging_module(self) -> bool:
         return is_logging_module(self.context.path, self.context.settings.root, self.option(LOGGING_MODULE))
@@ -188,5 +196,5 @@ class CorrelationIdMissing(Rule):
             return []
         facts = [f for f in project.facts_of(CorrelationAnalysis).values() if isinstance(f, CorrelationFacts)]
         has_var = any(_is_correlation_var(bound, given) for f in facts for bound, given in f.context_vars)
-        wanted = "contextvar" if has_var else "app"
-        return [replace(d, pending=None) for d in diagnostics if d.pending == (wanted,)]
+        wanted = Awaiting("contextvar" if has_var else "app")
+        return [replace(d, pending=None) for d in diagnostics if d.pending == wanted]

@@ -51,6 +51,15 @@ class ServiceMessage(Message):
         )
 
 
+@dataclass(frozen=True)
+class ServiceModule:
+    """A service module, for the project phase to look for its tests: the dotted names it may be
+    imported by, and the configured test folders."""
+
+    names: tuple[str, ...]
+    folders: tuple[str, ...]
+
+
 class ServiceWithoutTests(Rule):
     """
     ## What it does
@@ -153,16 +162,16 @@ class ServiceWithoutTests(Rule):
         start = node_at_start(node)
         shown = folders[0] if len(folders) == 1 else "{" + ",".join(folders) + "}"
         message = ServiceMessage(module=module, tests=shown, dotted=names[0])
-        self.report(start, message, anchor=start, length=0, pending=(names, folders))
+        self.report(start, message, anchor=start, length=0, pending=ServiceModule(tuple(names), folders))
 
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Keep the services that no test module imports (checked test modules by their facts,
         the others read from disk, each once)."""
         services = [
-            (diagnostic, tuple(payload[0]), tuple(payload[1]))
+            (diagnostic, payload.names, payload.folders)
             for diagnostic in diagnostics
-            if isinstance(payload := diagnostic.pending, tuple)
+            if isinstance(payload := diagnostic.pending, ServiceModule)
         ]
         stems = {name.rsplit(".", 1)[-1] for _, names, _ in services for name in names}
         imported: dict[tuple[str, ...], set[str]] = {}
