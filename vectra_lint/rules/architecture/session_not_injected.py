@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.layers import is_route_handler
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 DEFAULT_FACTORIES = ("SessionLocal", "AsyncSessionLocal", "async_session", "AsyncSession", "Session")
 HTTP_CLIENTS = ("requests.", "aiohttp.", "httpx.", "urllib3.")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.rule_bases import may_define_coroutines
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 FACTORIES = StringsOption(
     "factories",
