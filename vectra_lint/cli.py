@@ -508,7 +508,10 @@ def _settings(
 ) -> tuple[Settings, str]:
     """The resolved settings and their cache digest; from the cache when the config file and the
     command line are those of an earlier run (resolving them imports every rule)."""
-    tool = result_cache.tool_fingerprint()
+    from vectra_lint.config import plugins
+
+    # Installed plugins decide the rules (none installed: an empty string, a listing of folders).
+    tool = result_cache.tool_fingerprint() + plugins.installed_fingerprint()
     key = None
     if cache_root is not None:
         try:
@@ -517,7 +520,9 @@ def _settings(
             config_bytes = b""
         key = result_cache.settings_key(config_path, config_bytes, selection, cwd, tool)
         found = result_cache.load_settings(cache_root, key)
-        if found is not None:
+        # Settings resolved with a plugin whose file has changed since are resolved again.
+        if found is not None and plugins.current(found[0]):
+            plugins.register_cached(found[0])
             return found
     from vectra_lint.config.loader import Overrides, load
     from vectra_lint.registry import RegistryError
