@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.definitions import FunctionBodies
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Message, Report, Rule, StringsOption, Valid
+from vectra_lint.rule import Report
 
 DEFAULT_METHODS = (
     "execute",

@@ -24,6 +24,8 @@ from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.project_index import ProjectIndex, file_index
 from vectra_lint.analysis.sensitive import Types
 from vectra_lint.api import (
+    Applicability,
+    Diagnostic,
     Expect,
     FixAvailability,
     FixSpec,
@@ -35,7 +37,7 @@ from vectra_lint.api import (
     StringsOption,
     Valid,
 )
-from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
+from vectra_lint.diagnostics import Edit
 from vectra_lint.engine.context import FileContext
 from vectra_lint.fixing.edit_helpers import ensure_logger_and_imports, module_logger
 from vectra_lint.fixing.instrumentation import (
