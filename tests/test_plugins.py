@@ -4,6 +4,7 @@ listed and documented like a built-in rule; its edits are seen; a broken plugin 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from vectra_lint import registry
 from vectra_lint.cli import main
 from vectra_lint.config import plugins
 from vectra_lint.lsp.server import _docs_url
+from vectra_lint.rule import load_rules
 
 PLUGIN = '''"""The team's rules."""
 
@@ -47,6 +49,8 @@ class LegacyNow(Rule):
         if isinstance(node.func, cst.Name) and node.func.value == "legacy_now":
             self.report(node, fix=FixSpec((Replace(node.func, cst.Name("utc_now")),), "Call `utc_now()`"))
 '''
+PLUGIN_MODULES = ("team_rules", "lint_rules", "acme_lint")
+"""The plugin modules the tests write (each test imports its own)."""
 CONFIG = '[tool.vectra-lint]\nplugins = ["team_rules"]\nselect = ["TEAM", "VL002"]\n'
 
 
@@ -55,11 +59,10 @@ def _fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # Each test is a fresh run: no plugin rule or plugin module of another test is known.
     monkeypatch.setattr(registry, "_plugins", {})
     monkeypatch.setattr(plugins, "_roots", {})
-    before = set(sys.modules)
     yield
-    for name in set(sys.modules) - before:
-        if not name.startswith("vectra_lint"):
-            del sys.modules[name]
+    for name in PLUGIN_MODULES:
+        sys.modules.pop(name, None)
+    load_rules.cache_clear()
 
 
 @pytest.fixture
@@ -278,3 +281,42 @@ def test_no_plugin_costs_no_import() -> None:
     # No plugin listed, none installed: nothing is imported, not even importlib.metadata's scan.
     assert plugins.load(Path("."), (), "here") == plugins.Loaded()
     assert plugins.installed_fingerprint() == ""
+
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "plugins"
+
+
+def _readme_block(language: str) -> str:
+    section = README.split("## Writing your own rule", 1)[1]
+    found = re.search(rf"```{language}\n(.*?)```", section, re.S)
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_plugin_written_from_the_readme_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text(_readme_block("toml"))
+    (tmp_path / "lint_rules.py").write_text(_readme_block("python"))
+    for folder, text in {"api": "from app.db import session\n", "services": "from app.db import session\n"}.items():
+        (tmp_path / "app" / folder).mkdir(parents=True)
+        (tmp_path / "app" / folder / "orders.py").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    result = check("--select", "ACME", "app")
+    assert result.output.splitlines()[0] == (
+        "app/api/orders.py:1:1: ACME001 a route imports the database module: call a service"
+    )
+    assert result.exit_code == 1
+    assert run("test-rules").output.splitlines()[-1] == "2 passed, 0 failed (1 rule, 2 examples)"
+    assert "route-imports-database" in run("rule", "ACME001").output
+
+
+def test_the_worked_example_reports_its_one_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURE)
+    result = check(".")
+    assert result.output.splitlines() == [
+        "app/api/orders.py:3:1: ACME001 a route imports `app.db`: call a service, which owns the session and the "
+        "transaction",
+        "Found 1 error.",
+    ]
+    tested = run("test-rules", "lint_rules")
+    assert (tested.exit_code, tested.output.splitlines()[-1]) == (0, "4 passed, 0 failed (1 rule, 4 examples)")
