@@ -320,3 +320,15 @@ def test_the_worked_example_reports_its_one_finding(monkeypatch: pytest.MonkeyPa
     ]
     tested = run("test-rules", "lint_rules")
     assert (tested.exit_code, tested.output.splitlines()[-1]) == (0, "4 passed, 0 failed (1 rule, 4 examples)")
+
+
+def test_two_projects_plugins_of_one_name_are_one_clear_exit_2(project: Path) -> None:
+    other = project / "other"
+    other.mkdir()
+    (other / "pyproject.toml").write_text(CONFIG)
+    (other / "team_rules.py").write_text(PLUGIN.replace("TEAM001", "TEAM002").replace("legacy-now", "legacy-now-2"))
+    (other / "clock.py").write_text("legacy_now()\n")
+    result = check(".")
+    assert result.exit_code == 2
+    assert "plugin 'team_rules' of " in result.output
+    assert "a process holds one module of a name (rename one)" in result.output

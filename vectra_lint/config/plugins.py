@@ -93,7 +93,8 @@ def _import(name: str, root: Path, where: str) -> ModuleType:
                 f"{where}: plugin {name!r} does not import: no module {error.name!r} under the project root {root}"
             ) from None
         raise ConfigError(f"{where}: plugin {name!r} does not import: {_described(error)}") from None
-    except (Exception, SystemExit) as error:  # noqa: BLE001 -- whatever a plugin raises, it is its fault, said in one line
+    # Whatever a plugin raises at import is its fault: said in one line, no traceback.
+    except (Exception, SystemExit) as error:
         raise ConfigError(f"{where}: plugin {name!r} does not import: {_described(error)}") from None
     _roots[name] = str(root)
     return module
@@ -120,7 +121,7 @@ def _rules_of(module: ModuleType, where: str) -> list[type[Rule]]:
         for info in pkgutil.walk_packages(module.__path__, prefix=f"{module.__name__}."):
             try:
                 modules.append(importlib.import_module(info.name))
-            except (Exception, SystemExit) as error:  # noqa: BLE001 -- as for the plugin itself
+            except (Exception, SystemExit) as error:  # as for the plugin itself
                 raise ConfigError(f"{where}: {info.name} does not import: {_described(error)}") from None
     found = [
         value
@@ -195,7 +196,7 @@ def register_cached(settings: Settings) -> None:
 
         try:
             registry.register(load_rules(plugin_rules, settings.plugin_path))
-        except (Exception, SystemExit) as error:  # noqa: BLE001 -- a plugin changed since: say so, in one line
+        except (Exception, SystemExit) as error:  # a plugin changed since: said in one line
             raise ConfigError(f"a plugin rule of {settings.root} does not load: {_described(error)}") from None
 
 
@@ -248,7 +249,7 @@ def installed() -> tuple[tuple[type[Rule], ...], tuple[tuple[str, str], ...]]:
         where = f"installed plugin {entry.name!r} ({label}, entry point group {ENTRY_POINT_GROUP})"
         try:
             value = entry.load()
-        except (Exception, SystemExit) as error:  # noqa: BLE001 -- as for a project's plugin
+        except (Exception, SystemExit) as error:  # as for a project's plugin
             raise ConfigError(f"{where} does not import: {_described(error)}") from None
         if isinstance(value, ModuleType):
             found = _rules_of(value, where)
