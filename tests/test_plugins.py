@@ -49,7 +49,7 @@ class LegacyNow(Rule):
         if isinstance(node.func, cst.Name) and node.func.value == "legacy_now":
             self.report(node, fix=FixSpec((Replace(node.func, cst.Name("utc_now")),), "Call `utc_now()`"))
 '''
-PLUGIN_MODULES = ("team_rules", "lint_rules", "acme_lint")
+PLUGIN_MODULES = ("team_rules", "lint_rules", "acme_lint", "tools", "tools.lint", "tools.lint.clock")
 """The plugin modules the tests write (each test imports its own)."""
 CONFIG = '[tool.vectra-lint]\nplugins = ["team_rules"]\nselect = ["TEAM", "VL002"]\n'
 
@@ -332,3 +332,18 @@ def test_two_projects_plugins_of_one_name_are_one_clear_exit_2(project: Path) ->
     assert result.exit_code == 2
     assert "plugin 'team_rules' of " in result.output
     assert "a process holds one module of a name (rename one)" in result.output
+
+
+def test_a_package_plugin_and_a_rule_module_added_to_it(project: Path) -> None:
+    package = project / "tools" / "lint"
+    package.mkdir(parents=True)
+    (project / "tools" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text('"""The team\'s rules."""\n')
+    (project / "team_rules.py").rename(package / "clock.py")
+    (project / "pyproject.toml").write_text(CONFIG.replace('"team_rules"', '"tools.lint"'))
+    assert "TEAM001" in _cli(project, "app").stdout
+    # A new rule module in the package is seen by the next (cached) run.
+    (package / "clock_two.py").write_text(
+        PLUGIN.replace("TEAM001", "TEAM002").replace("legacy-now", "legacy-now-two").replace("LegacyNow", "Two")
+    )
+    assert "TEAM002" in _cli(project, "app").stdout

@@ -164,17 +164,28 @@ def _check_clashes(rules: Sequence[type[Rule]], where: str) -> None:
 
 
 def _sources(module: ModuleType) -> list[tuple[str, str]]:
-    """(file, digest of its bytes) of the plugin's Python files: editing one changes the cache key."""
+    """(file, digest of its bytes) of the plugin's Python files, and for a package (folder, digest
+    of the names of its Python files): editing, adding or removing one changes the cache key."""
     file = getattr(module, "__file__", None)
     if file is None:
         return []
+    if not hasattr(module, "__path__"):
+        return [(file, _digest(Path(file)))]
     folder = Path(file).parent
-    files = sorted(folder.rglob("*.py")) if hasattr(module, "__path__") else [Path(file)]
-    return [(str(path), _digest(path)) for path in files if "__pycache__" not in path.parts]
+    files = [(str(path), _digest(path)) for path in _python_files(folder)]
+    return [*files, (str(folder), _digest(folder))]
+
+
+def _python_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*.py") if "__pycache__" not in path.relative_to(folder).parts)
 
 
 def _digest(path: Path) -> str:
+    """The digest of a file's bytes, or of the names of a folder's Python files."""
     try:
+        if path.is_dir():
+            listing = "\0".join(str(each.relative_to(path)) for each in _python_files(path))
+            return hashlib.sha256(listing.encode()).hexdigest()
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "unreadable"
