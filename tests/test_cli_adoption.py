@@ -224,6 +224,7 @@ def test_help_texts_are_not_cut(project: Path) -> None:
         "  rule        Show a rule's documentation.",
         "  rules       List every rule.",
         "  server      Run the language server (LSP over stdio).",
+        "  test-rules  Run the plugin rules' valid and invalid examples.",
     ]
 
 

@@ -27,6 +27,8 @@ RANKS: dict[str, int] = {
     "vectra_lint.engine.lint": 40,
     "vectra_lint.fixing": 50,
     "vectra_lint.frontend": 50,
+    # The public rule API (plugins and built-in rules): the rule API and the shared analyses.
+    "vectra_lint.api": 55,
     "vectra_lint.rules": 60,
     # Imports every rule module: nothing below it may import it.
     "vectra_lint.registry": 70,

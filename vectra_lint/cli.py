@@ -9,7 +9,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -508,7 +508,10 @@ def _settings(
 ) -> tuple[Settings, str]:
     """The resolved settings and their cache digest; from the cache when the config file and the
     command line are those of an earlier run (resolving them imports every rule)."""
-    tool = result_cache.tool_fingerprint()
+    from vectra_lint.config import plugins
+
+    # Installed plugins decide the rules (none installed: an empty string, a listing of folders).
+    tool = result_cache.tool_fingerprint() + plugins.installed_fingerprint()
     key = None
     if cache_root is not None:
         try:
@@ -517,7 +520,9 @@ def _settings(
             config_bytes = b""
         key = result_cache.settings_key(config_path, config_bytes, selection, cwd, tool)
         found = result_cache.load_settings(cache_root, key)
-        if found is not None:
+        # Settings resolved with a plugin whose file has changed since are resolved again.
+        if found is not None and plugins.current(found[0]):
+            plugins.register_cached(found[0])
             return found
     from vectra_lint.config.loader import Overrides, load
     from vectra_lint.registry import RegistryError
@@ -646,7 +651,7 @@ def _show_fixes(outcomes: list[Outcome], stream: TextIO) -> None:
     stream.write(f"Fixed {total} {'error' if total == 1 else 'errors'}:\n")
     from vectra_lint import registry
 
-    names = {rule.code: rule.name for rule in registry.all_rules()}
+    names = {rule.code: rule.name for rule in registry.known_rules()}
     for outcome in fixed:
         stream.write(f"- {printable(outcome.task.display)}:\n")
         counts = Counter(outcome.fixed_codes)
@@ -904,16 +909,40 @@ def commit_msg(message_file: Path, config_file: Path | None) -> None:
     sys.exit(EXIT_FOUND)
 
 
+def _load_plugins(config_file: Path | None) -> None:
+    """Resolve the settings of the current folder's project, so that its plugin rules (and the
+    installed ones) are known to ``rules``, ``rule``, ``docs`` and ``test-rules``; exit 2 when a
+    plugin or the configuration is broken."""
+    from vectra_lint.registry import RegistryError
+
+    try:
+        _projects((None, (), ()), config_file, _CachePlace(None, True)).for_path(Path.cwd())
+    except (ConfigError, RegistryError) as error:
+        _error(str(error))
+        sys.exit(EXIT_ERROR)
+
+
+_CONFIG_OPTION = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="pyproject.toml whose plugins to include (default: the current folder's project).",
+)
+
+
 @main.command(short_help="Show a rule's documentation.")
 @click.argument("code_or_name")
-def rule(code_or_name: str) -> None:
+@_CONFIG_OPTION
+def rule(code_or_name: str, config_file: Path | None) -> None:
     """Show a rule's documentation: by code (VL401) or name (print-call).
 
-    Ruff's codes that vectra-lint runs (E501, W291, F401, ...) show Ruff's own documentation.
+    Ruff's codes that vectra-lint runs (E501, W291, F401, ...) show Ruff's own documentation; the
+    plugin rules of the current folder's project are documented too.
     """
     from vectra_lint import registry
     from vectra_lint.reporters import rule_docs
 
+    _load_plugins(config_file)
     found = registry.find_rule(code_or_name)
     if found is not None:
         text = rule_docs.render(found)
@@ -939,17 +968,20 @@ def rule(code_or_name: str) -> None:
 
 
 @main.command(name="rules", short_help="List every rule.")
-def list_rules() -> None:
-    """List every rule: code, name, fix, and whether it runs by default."""
+@_CONFIG_OPTION
+def list_rules(config_file: Path | None) -> None:
+    """List every rule (the current folder's project's plugin rules too): code, name, fix, and
+    whether it runs by default."""
     from rich.table import Table
 
     from vectra_lint import registry
     from vectra_lint.reporters import rule_docs
 
+    _load_plugins(config_file)
     table = Table(show_edge=False, header_style="bold")
     for column in ("Code", "Name", "Fix", "Default", "Summary"):
         table.add_column(column, overflow="fold")
-    for item in registry.all_rules():
+    for item in registry.known_rules():
         # Text, not markup: summaries mention `[tool.vectra-lint.layers]`, which rich would eat.
         cells = (
             item.code,
@@ -964,16 +996,64 @@ def list_rules() -> None:
 
 @main.command(name="docs", short_help="Write every rule's reference as Markdown.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of stdout.")
-def write_docs(output: Path | None) -> None:
-    """Write the reference of every rule as Markdown (the source of docs/rules.md)."""
+@_CONFIG_OPTION
+def write_docs(output: Path | None, config_file: Path | None) -> None:
+    """Write the reference of every rule as Markdown (the source of docs/rules.md), the current
+    folder's project's plugin rules included."""
     from vectra_lint import registry
     from vectra_lint.reporters import rule_docs
 
-    text = rule_docs.render_all(registry.all_rules())
+    _load_plugins(config_file)
+    text = rule_docs.render_all(registry.known_rules())
     if output is None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@main.command(name="test-rules", short_help="Run the plugin rules' valid and invalid examples.")
+@click.argument("plugin", required=False)
+@_CONFIG_OPTION
+def test_rules(plugin: str | None, config_file: Path | None) -> None:
+    """Run the examples of the current folder's project's plugin rules (and the installed ones) as
+    tests: a valid example must report nothing, an invalid one exactly what it expects, fixed into
+    exactly its `fixed` code. PLUGIN narrows the run to a plugin module (`lint_rules`), a rule code
+    or a name. Exit 1 when an example fails."""
+    from vectra_lint import registry
+    from vectra_lint.pipeline.rule_examples import problems
+    from vectra_lint.rule import Invalid, Valid
+
+    _load_plugins(config_file)
+    plugin_rules = [item for item in registry.known_rules() if not item.__module__.startswith("vectra_lint.")]
+    if plugin is not None:
+        plugin_rules = [
+            item
+            for item in plugin_rules
+            if item.__module__ == plugin
+            or item.__module__.startswith(f"{plugin}.")
+            or plugin.upper() == item.code
+            or plugin == item.name
+        ]
+    if not plugin_rules:
+        wanted = f" matching {plugin!r}" if plugin is not None else ""
+        _error(f"no plugin rule{wanted} (list plugin modules in [tool.vectra-lint] plugins = [...])")
+        sys.exit(EXIT_ERROR)
+    catalogue = registry.known_rules()
+    failed = total = 0
+    for item in plugin_rules:
+        groups: tuple[tuple[str, Sequence[Valid | Invalid]], ...] = (("valid", item.valid), ("invalid", item.invalid))
+        for kind, examples in groups:
+            for index, example in enumerate(examples, start=1):
+                total += 1
+                label = f"{item.code} {item.name}: {kind} example {index}"
+                wrong = problems(item, example, catalogue)
+                failed += bool(wrong)
+                click.echo(printable(f"{'FAIL' if wrong else 'ok  '} {label}"))
+                for problem in wrong:
+                    click.echo(printable(f"  {problem}"))
+    rules_count = f"{len(plugin_rules)} {'rule' if len(plugin_rules) == 1 else 'rules'}"
+    click.echo(f"{total - failed} passed, {failed} failed ({rules_count}, {total} examples)")
+    sys.exit(EXIT_FOUND if failed else EXIT_CLEAN)
 
 
 @main.command(name="baseline", short_help="Record the current findings as a baseline.")

@@ -1,11 +1,16 @@
-"""Finds every rule module, checks its shape, and resolves selectors (codes, prefixes, names)."""
+"""Finds every rule module, checks its shape, and resolves selectors (codes, prefixes, names).
+
+The built-in rules are found under ``vectra_lint.rules``; plugin rules (``config/plugins.py``)
+are validated here with the same contract and made known to lookups by code with ``register``.
+Selection is per project: the functions that resolve selectors take the project's rules
+(``rules=``: the built-ins and that project's plugins), the built-ins alone by default."""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import libcst as cst
@@ -15,6 +20,10 @@ from vectra_lint.engine.noqa import RUFF_SELECTOR as RUFF_SELECTOR  # also read 
 from vectra_lint.rule import EngineRule, FixAvailability, Invalid, OptionError, Rule, Valid
 
 CODE_PATTERN = re.compile(r"^VL\d{3}$")
+PLUGIN_CODE_PATTERN = re.compile(r"^[A-Z]{2,6}\d{3}$")
+RESERVED_PREFIXES = ("VL", "E", "W", "F")
+"""A plugin code may not start with these: vectra-lint's own codes and Ruff's selectors (``E``,
+``W``, ``F``) would select it, and a ``# noqa: E`` would suppress it."""
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 RUFF_MERGED_PYFLAKES = ("F401", "F841")
 """Ruff's unused-import and unused-variable rules (§13 "remove unused code"), run by default."""
@@ -31,13 +40,24 @@ class RegistryError(Exception):
     """A rule module does not have the shape every rule must have."""
 
 
-def validate(rule: type[Rule], module_name: str) -> None:
-    """Raise :class:`RegistryError` unless ``rule`` has the shape every rule must have."""
+def validate(rule: type[Rule], module_name: str, *, plugin: bool = False) -> None:
+    """Raise :class:`RegistryError` unless ``rule`` has the shape every rule must have (a
+    ``plugin`` rule's code has its own prefix instead of ``VL``)."""
     where = f"{module_name}.{rule.__name__}"
     for attribute in ("code", "name", "message"):
         if not isinstance(getattr(rule, attribute, None), str):
             raise RegistryError(f"{where}: missing `{attribute}`")
-    if not CODE_PATTERN.match(rule.code):
+    if plugin:
+        if not PLUGIN_CODE_PATTERN.match(rule.code):
+            raise RegistryError(f"{where}: code {rule.code!r} is not 2 to 6 upper-case letters and 3 digits (ACME001)")
+        if rule.code.startswith(RESERVED_PREFIXES):
+            raise RegistryError(
+                f"{where}: code {rule.code!r} starts with a reserved prefix ({', '.join(RESERVED_PREFIXES)}: "
+                "vectra-lint's and Ruff's codes)"
+            )
+        if issubclass(rule, EngineRule):
+            raise RegistryError(f"{where}: a plugin rule cannot be an engine rule")
+    elif not CODE_PATTERN.match(rule.code):
         raise RegistryError(f"{where}: code {rule.code!r} is not of the form VL123")
     if not NAME_PATTERN.match(rule.name):
         raise RegistryError(f"{where}: name {rule.name!r} is not kebab-case")
@@ -171,20 +191,48 @@ def all_rules() -> tuple[type[Rule], ...]:
     return tuple(sorted(found, key=lambda rule: rule.code))
 
 
-def rules_for(codes: Iterable[str]) -> tuple[str, ...]:
+_plugins: dict[str, type[Rule]] = {}
+"""Every plugin rule loaded in this process, by code: known to lookups (reporters, the editor,
+``rule CODE``), whichever project listed it. Selection stays per project (``rules=``)."""
+
+
+def register(rules: Iterable[type[Rule]]) -> None:
+    """Make plugin ``rules`` (validated) known to the lookups by code and name. A code or name
+    another rule already has is a :class:`RegistryError` (the same class again is not)."""
+    for rule in rules:
+        for other in known_rules():
+            if other is not rule and (other.code == rule.code or other.name == rule.name):
+                key = rule.code if other.code == rule.code else rule.name
+                raise RegistryError(f"{key} is defined twice ({other.__module__} and {rule.__module__})")
+        _plugins[rule.code] = rule
+
+
+def known_rules() -> tuple[type[Rule], ...]:
+    """The built-in rules and every plugin rule loaded in this process, by code."""
+    if not _plugins:
+        return all_rules()
+    return tuple(sorted((*all_rules(), *_plugins.values()), key=lambda rule: rule.code))
+
+
+def rules_for(codes: Iterable[str], rules: Sequence[type[Rule]] | None = None) -> tuple[str, ...]:
     """The classes of the rules ``codes`` name, as ``module:Class`` (``Settings.rules``), by code."""
     wanted = frozenset(codes)
-    return tuple(f"{rule.__module__}:{rule.__qualname__}" for rule in all_rules() if rule.code in wanted)
+    return tuple(
+        f"{rule.__module__}:{rule.__qualname__}"
+        for rule in (all_rules() if rules is None else rules)
+        if rule.code in wanted
+    )
 
 
 def rules_by_code() -> dict[str, type[Rule]]:
-    """Every rule class by its code."""
-    return {rule.code: rule for rule in all_rules()}
+    """Every known rule class by its code."""
+    return {rule.code: rule for rule in known_rules()}
 
 
-def find_rule(code_or_name: str) -> type[Rule] | None:
-    """The rule with this code or name (codes are case-insensitive)."""
-    for rule in all_rules():
+def find_rule(code_or_name: str, rules: Sequence[type[Rule]] | None = None) -> type[Rule] | None:
+    """The rule with this code or name (codes are case-insensitive), among ``rules`` (default:
+    every known rule)."""
+    for rule in known_rules() if rules is None else rules:
         if rule.code == code_or_name.upper() or rule.name == code_or_name:
             return rule
     return None
@@ -201,15 +249,22 @@ def _specificity(selector: str, rule: type[Rule]) -> int | None:
     return None
 
 
-def is_known_selector(selector: str) -> bool:
-    """Whether ``selector`` names at least one rule (ours or a Ruff E/W code)."""
+def is_known_selector(selector: str, rules: Sequence[type[Rule]] | None = None) -> bool:
+    """Whether ``selector`` names at least one rule of ``rules`` (default: the built-ins) or a Ruff
+    E/W code."""
     if selector == "ALL" or RUFF_SELECTOR.match(selector.upper()):
         return True
-    return any(_specificity(selector, rule) is not None for rule in all_rules())
+    return any(_specificity(selector, rule) is not None for rule in (all_rules() if rules is None else rules))
 
 
-def enabled_codes(select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:
-    """The enabled codes. The most specific selector wins; on a tie ``ignore`` wins (as in Ruff).
+def enabled_codes(
+    select: Iterable[str] | None,
+    extend_select: Iterable[str],
+    ignore: Iterable[str],
+    rules: Sequence[type[Rule]] | None = None,
+) -> frozenset[str]:
+    """The enabled codes among ``rules`` (default: the built-ins). The most specific selector wins;
+    on a tie ``ignore`` wins (as in Ruff).
 
     Rules that are off by default run only when selected by their exact code or name.
     """
@@ -217,7 +272,7 @@ def enabled_codes(select: Iterable[str] | None, extend_select: Iterable[str], ig
     positive_all = (positive or []) + list(extend_select)
     negative = list(ignore)
     enabled: set[str] = set()
-    for rule in all_rules():
+    for rule in all_rules() if rules is None else rules:
         candidates = positive_all if positive is not None else list(extend_select)
         best_on = max((s for s in (_specificity(sel, rule) for sel in candidates) if s is not None), default=None)
         if positive is None and rule.default_enabled:

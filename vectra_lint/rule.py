@@ -15,9 +15,11 @@ import importlib
 import inspect
 import json
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
+from types import ModuleType
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 import libcst as cst
@@ -497,13 +499,30 @@ class EngineRule(Rule):
 
 
 @cache
-def load_rules(references: tuple[str, ...]) -> tuple[type[Rule], ...]:
-    """The rule classes ``Settings.rules`` names (``module:Class``), imported on first use."""
+def load_rules(references: tuple[str, ...], path: tuple[str, ...] = ()) -> tuple[type[Rule], ...]:
+    """The rule classes ``Settings.rules`` names (``module:Class``), imported on first use; ``path``
+    (``Settings.plugin_path``) is put on ``sys.path`` while a plugin's module is imported."""
     found: list[type[Rule]] = []
     for reference in references:
         module, _, name = reference.partition(":")
-        rule = getattr(importlib.import_module(module), name, None)
+        rule = getattr(import_plugin_module(module, path), name, None)
         if not (isinstance(rule, type) and issubclass(rule, Rule)):
             raise RuleContractError(f"{reference!r} names no rule class")
         found.append(rule)
     return tuple(found)
+
+
+def import_plugin_module(module: str, path: tuple[str, ...]) -> ModuleType:
+    """Import ``module`` with ``path`` first on ``sys.path`` for this import only (a plugin from a
+    project's root; the checked code's own folders never shadow anything else)."""
+    if module in sys.modules or not path:
+        return importlib.import_module(module)
+    added = [folder for folder in path if folder not in sys.path]
+    sys.path[:0] = added
+    # A plugin written since the interpreter started (an editor session, a test) must be found.
+    importlib.invalidate_caches()
+    try:
+        return importlib.import_module(module)
+    finally:
+        for folder in added:
+            sys.path.remove(folder)

@@ -48,7 +48,7 @@ def settle_pending(project: Project, diagnostics: list[Diagnostic]) -> list[Diag
             settled.append(diagnostic)
         else:
             pending.setdefault(diagnostic.code, []).append(diagnostic)
-    rules = {rule.code: rule for rule in load_rules(project.settings.rules)}
+    rules = {rule.code: rule for rule in load_rules(project.settings.rules, project.settings.plugin_path)}
     for code, group in sorted(pending.items()):
         settled.extend(rules[code].resolve_pending(project, group))
     return settled

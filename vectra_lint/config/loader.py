@@ -13,6 +13,7 @@ from pathlib import Path
 import pathspec
 
 from vectra_lint import registry
+from vectra_lint.config import plugins
 from vectra_lint.config.files import TABLE, ConfigError
 from vectra_lint.config.files import read as _read
 from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
@@ -51,6 +52,7 @@ _TOP_KEYS = {
     "line-length",
     "layers",
     "names",
+    "plugins",
     "rules",
     "severity",
 }
@@ -95,9 +97,9 @@ def _bool(value: object, where: str) -> bool:
     return value
 
 
-def _selectors(values: Sequence[str], where: str) -> tuple[str, ...]:
+def _selectors(values: Sequence[str], where: str, rules: Sequence[type[Rule]]) -> tuple[str, ...]:
     for value in values:
-        if not registry.is_known_selector(value):
+        if not registry.is_known_selector(value, rules):
             raise ConfigError(f"{where}: unknown rule code, prefix or name {value!r} (see `vectra-lint rules`)")
     return tuple(values)
 
@@ -123,22 +125,27 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
     unknown = set(table) - _TOP_KEYS
     if unknown:
         raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+    # The project's plugins and the installed ones: the rules this project selects from.
+    loaded = plugins.load(root, _strings(table.get("plugins", []), f"{where}.plugins"), f"{where}.plugins")
+    catalogue = (*registry.all_rules(), *loaded.rules) if loaded.rules else registry.all_rules()
 
     file_select = (
-        _selectors(_strings(table["select"], f"{where}.select"), f"{where}.select") if "select" in table else None
+        _selectors(_strings(table["select"], f"{where}.select"), f"{where}.select", catalogue)
+        if "select" in table
+        else None
     )
     file_extend = _selectors(
-        _strings(table.get("extend-select", []), f"{where}.extend-select"), f"{where}.extend-select"
+        _strings(table.get("extend-select", []), f"{where}.extend-select"), f"{where}.extend-select", catalogue
     )
-    file_ignore = _selectors(_strings(table.get("ignore", []), f"{where}.ignore"), f"{where}.ignore")
+    file_ignore = _selectors(_strings(table.get("ignore", []), f"{where}.ignore"), f"{where}.ignore", catalogue)
     cli = "command line"
-    select = _selectors(overrides.select, f"{cli} --select") if overrides.select is not None else file_select
-    extend = file_extend + _selectors(overrides.extend_select, f"{cli} --extend-select")
-    ignore = file_ignore + _selectors(overrides.ignore, f"{cli} --ignore")
+    select = _selectors(overrides.select, f"{cli} --select", catalogue) if overrides.select is not None else file_select
+    extend = file_extend + _selectors(overrides.extend_select, f"{cli} --extend-select", catalogue)
+    ignore = file_ignore + _selectors(overrides.ignore, f"{cli} --ignore", catalogue)
     require_reason = _bool(table.get("require-noqa-reason", False), f"{where}.require-noqa-reason")
     if require_reason:
         extend += (NoqaWithoutReason.code,)
-    enabled = registry.enabled_codes(select, extend, ignore)
+    enabled = registry.enabled_codes(select, extend, ignore, catalogue)
 
     per_file: list[tuple[str, frozenset[str]]] = []
     raw_per_file = table.get("per-file-ignores", {})
@@ -147,7 +154,8 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
     for glob, codes in raw_per_file.items():
         key = f"{where}.per-file-ignores.{glob!r}"
         _globs([glob], f"{where}.per-file-ignores")
-        per_file.append((glob, frozenset(_as_code(selector) for selector in _selectors(_strings(codes, key), key))))
+        selectors = _selectors(_strings(codes, key), key, catalogue)
+        per_file.append((glob, frozenset(_as_code(selector, catalogue) for selector in selectors)))
 
     exclude = _globs(table["exclude"], f"{where}.exclude") if "exclude" in table else DEFAULT_EXCLUDE
     exclude += _globs(table.get("extend-exclude", []), f"{where}.extend-exclude")
@@ -163,41 +171,41 @@ def load(config_path: Path | None, overrides: Overrides, default_root: Path) -> 
     ruff_ignore = tuple(s.upper() for s in ignore if registry.RUFF_SELECTOR.match(s.upper()))
     ruff_ignore += registry.ruff_opt_outs(select, extend)
     # A Ruff rule that reports what one of ours does would report the same finding a second time.
-    ruff_ignore += tuple(code for rule in registry.all_rules() if rule.code in enabled for code in rule.ruff_duplicates)
+    ruff_ignore += tuple(code for rule in catalogue if rule.code in enabled for code in rule.ruff_duplicates)
     severity: list[tuple[str, str]] = []
     raw_severity = table.get("severity", {})
     if not isinstance(raw_severity, dict):
         raise ConfigError(f"{where}.severity: expected a table of code = level ({', '.join(LEVELS)})")
     for selector, level in raw_severity.items():
-        _selectors([selector], f"{where}.severity")
+        _selectors([selector], f"{where}.severity", catalogue)
         if level not in LEVELS:
             raise ConfigError(f"{where}.severity.{selector}: expected one of {', '.join(LEVELS)}, got {level!r}")
-        severity.append((_as_code(selector), level))
+        severity.append((_as_code(selector, catalogue), level))
     return Settings(
         root=root,
         enabled=enabled,
-        rules=registry.rules_for(enabled),
+        rules=registry.rules_for(enabled, catalogue),
+        plugin_path=loaded.path,
+        plugin_sources=loaded.sources,
         per_file_ignores=tuple(per_file),
         exclude=exclude,
         respect_gitignore=_bool(table.get("respect-gitignore", True), f"{where}.respect-gitignore"),
         layers=_layers(table.get("layers", {}), f"{where}.layers"),
         names=_names(table.get("names", {}), f"{where}.names"),
-        rule_options=_rule_options(table.get("rules", {}), f"{where}.rules"),
+        rule_options=_rule_options(table.get("rules", {}), f"{where}.rules", catalogue),
         ruff_selected=registry.ruff_selectors(select, extend),
         ruff_ignored=ruff_ignore,
         line_length=line_length,
         severity=tuple(severity),
         default_severity=tuple(
-            (rule.code, rule.severity)
-            for rule in registry.all_rules()
-            if rule.code in enabled and rule.severity != "error"
+            (rule.code, rule.severity) for rule in catalogue if rule.code in enabled and rule.severity != "error"
         ),
         baseline=root / baseline if baseline else None,
     )
 
 
-def _as_code(selector: str) -> str:
-    rule = registry.find_rule(selector)
+def _as_code(selector: str, rules: Sequence[type[Rule]]) -> str:
+    rule = registry.find_rule(selector, rules)
     return rule.code if rule is not None and rule.name == selector else selector.upper()
 
 
@@ -229,13 +237,13 @@ def _names(raw: object, where: str) -> Names:
     return Names(**values)  # type: ignore[arg-type]
 
 
-def _rule_options(raw: object, where: str) -> dict[str, dict[str, object]]:
+def _rule_options(raw: object, where: str, rules: Sequence[type[Rule]]) -> dict[str, dict[str, object]]:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a table of rule = {{options}}")
     options: dict[str, dict[str, object]] = {}
     shared: dict[str, tuple[str, object]] = {}
     for key, table in raw.items():
-        rule = registry.find_rule(key)
+        rule = registry.find_rule(key, rules)
         if rule is None:
             raise ConfigError(f"{where}: unknown rule {key!r}")
         if not isinstance(table, dict):

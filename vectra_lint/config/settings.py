@@ -49,6 +49,13 @@ class Settings:
     ``rule.load_rules`` imports them): the engine looks no rule up itself, so that it never depends
     on the registry, which imports every rule. Names, not classes, so that settings read back from
     the cache import no rule (a warm run never loads the engine)."""
+    plugin_path: tuple[str, ...] = ()
+    """Folders put on ``sys.path`` while the plugin rules of ``rules`` are imported: the root of a
+    project whose config lists ``plugins`` (``config/plugins.py``)."""
+    plugin_sources: tuple[tuple[str, str], ...] = ()
+    """(source file, digest of its bytes) of each plugin module from the project, and
+    (``dist==version``, "") of each installed plugin: part of the cache key, so that an edited
+    plugin is seen at the next run."""
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     """(glob relative to root, codes or prefixes ignored in matching files)."""
     exclude: tuple[str, ...] = ()

@@ -73,7 +73,7 @@ def lint_text(
     clock.lap("parse")
     context = FileContext(relative_path, text, module, settings)
     ignored = settings.ignored_in(relative_path)
-    rule_classes = _walking_rules(load_rules(settings.rules), settings.enabled, ignored)
+    rule_classes = _walking_rules(load_rules(settings.rules, settings.plugin_path), settings.enabled, ignored)
     for kind in _analyses_of(rule_classes):
         context.analyses[kind] = kind(context)
     rules = [rule for rule in (rule_class(context) for rule_class in rule_classes) if rule.applies()]

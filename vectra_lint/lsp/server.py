@@ -753,9 +753,9 @@ class Server:
 
         rule = rules_by_code().get(code)
         if rule is not None:
-            text = (
-                f"**{rule.code} {rule.name}**\n\n{rule.summary()}\n\n[Documentation]({_docs_url(rule.code, rule.name)})"
-            )
+            url = _docs_url(rule.code, rule.name)
+            more = f"[Documentation]({url})" if url else f"`vectra-lint rule {rule.code}` documents it."
+            text = f"**{rule.code} {rule.name}**\n\n{rule.summary()}\n\n{more}"
         elif code[:1] in ("E", "W"):
             text = f"**{code}**: a Ruff (PEP 8) rule; `ruff rule {code}` documents it."
         else:
@@ -888,9 +888,9 @@ def _read_config(config: Path | None) -> bytes | None:
 def _docs_url(code: str, name: str) -> str | None:
     if code.startswith("VL"):
         return f"{DOCS_URL}#{name}-{code.lower()}"
-    if name and name != code:
+    if name and name != code and code[:1] in ("E", "W", "F"):
         return RUFF_DOCS_URL.format(name=name)
-    return None
+    return None  # a plugin rule: `vectra-lint rule CODE` documents it
 
 
 # The LSP's DiagnosticSeverity of each level of the one severity model (``Settings.severity_of``).

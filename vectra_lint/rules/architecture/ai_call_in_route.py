@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.layers import dotted
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 DEFAULT_CLIENTS = (
     "openai",

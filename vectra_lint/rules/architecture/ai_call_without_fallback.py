@@ -7,9 +7,9 @@ from typing import cast
 
 import libcst as cst
 
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 from vectra_lint.rules.architecture.ai_call_in_route import CLIENTS
 
 AI_CALL_IN_ROUTE = "VL504"

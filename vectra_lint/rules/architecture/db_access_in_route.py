@@ -10,8 +10,9 @@ import libcst as cst
 from vectra_lint.analysis.definitions import FunctionBodies
 from vectra_lint.analysis.sessions import FACTORIES as SESSION_FACTORIES
 from vectra_lint.analysis.sessions import HTTP_CLIENTS, ORM_CLASSES, ORMS, Sessions
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Message, Report, Rule, StringsOption, Valid
+from vectra_lint.rule import Report
 
 DEFAULT_METHODS = (
     "execute",

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.layers import dotted, import_targets
+from vectra_lint.api import Expect, Invalid, Message, Rule, Valid
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
 
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "models": ("services", "routes"),

@@ -9,8 +9,8 @@ import libcst as cst
 from vectra_lint.analysis.layers import is_route_handler
 from vectra_lint.analysis.sessions import FACTORIES as SESSION_FACTORIES
 from vectra_lint.analysis.sessions import Sessions
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 FACTORIES = StringsOption(
     "factories",

@@ -9,9 +9,9 @@ import libcst as cst
 from vectra_lint.analysis.module_summary import ModuleSummary
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict, may_define_coroutines
+from vectra_lint.api import Expect, Invalid, Message, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vectra_lint.analysis.rule_bases import BlockingCallRule, CallMessage
-from vectra_lint.rule import Expect, Invalid, Valid
+from vectra_lint.api import Expect, Invalid, Valid
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import libcst as cst
 
 from vectra_lint.analysis.blocking_calls import SYNC_CLIENTS, BlockingCall
 from vectra_lint.analysis.rule_bases import BlockingCallRule, CallMessage
-from vectra_lint.rule import Expect, Invalid, Message, Valid
+from vectra_lint.api import Expect, Invalid, Message, Valid
 
 
 @dataclass(frozen=True)

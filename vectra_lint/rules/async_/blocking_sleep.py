@@ -7,10 +7,20 @@ import re
 import libcst as cst
 
 from vectra_lint.analysis.rule_bases import may_define_coroutines
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.api import (
+    Applicability,
+    Delete,
+    Expect,
+    FixAvailability,
+    FixSpec,
+    Invalid,
+    NodeEdit,
+    Replace,
+    Rule,
+    Valid,
+)
 from vectra_lint.engine.context import FileContext
 from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
-from vectra_lint.rule import Delete, Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 
 class BlockingSleep(Rule):

@@ -8,9 +8,8 @@ import libcst as cst
 
 from vectra_lint.analysis.blocking_calls import EXTRA_CALLS, BlockingCall
 from vectra_lint.analysis.rule_bases import BlockingCallRule, CallMessage
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.api import Applicability, Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Valid
 from vectra_lint.fixing.edit_helpers import AwaitablePositions, ensure_import
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Valid
 
 
 @dataclass(frozen=True)

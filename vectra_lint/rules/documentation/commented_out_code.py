@@ -14,11 +14,21 @@ from functools import lru_cache
 
 import libcst as cst
 
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.api import (
+    Applicability,
+    Expect,
+    FixAvailability,
+    FixSpec,
+    Invalid,
+    Message,
+    NodeEdit,
+    Replace,
+    Rule,
+    Valid,
+)
 from vectra_lint.engine import noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Message, NodeEdit, Replace, Rule, Valid
 
 # Something a line of code has and a line of prose rarely has (as Ruff's ERA001 requires).
 _CODE_HINT = re.compile(r"[()\[\]{}:=%]|^(return|break|continue|import|from|pass|raise|del|assert|yield|print)\b")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from vectra_lint.analysis.definitions import node_at_start, path_matches
-from vectra_lint.rule import Expect, GlobsOption, Invalid, Rule, Valid
+from vectra_lint.api import Expect, GlobsOption, Invalid, Rule, Valid
 
 PATTERNS = GlobsOption(
     "patterns",

@@ -17,8 +17,8 @@ from vectra_lint.analysis.definitions import (
     implicit_first_parameter,
 )
 from vectra_lint.analysis.docstring_sections import may_have_sections, parse
+from vectra_lint.api import Expect, Invalid, Message, Rule, Valid
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
 
 _NO_VALUE = frozenset({"None", "NoReturn", "Never"})
 _PROPERTIES = frozenset({"property", "cached_property", "abstractproperty", "getter"})

@@ -17,9 +17,9 @@ from vectra_lint.analysis.definitions import (
     exempt_path,
     public_scope,
 )
+from vectra_lint.api import Expect, Invalid, Message, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
 
 
 @dataclass(frozen=True)

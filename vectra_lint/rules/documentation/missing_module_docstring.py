@@ -13,7 +13,7 @@ from vectra_lint.analysis.definitions import (
     node_at_start,
     public_scope,
 )
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.api import Expect, Invalid, Rule, Valid
 
 
 class MissingModuleDocstring(Rule):

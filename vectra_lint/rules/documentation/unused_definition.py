@@ -13,12 +13,12 @@ from vectra_lint.analysis.definitions import path_matches
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES, base_name
 from vectra_lint.analysis.project_index import ProjectIndex, SymbolKind
 from vectra_lint.analysis.project_words import ProjectWords, WordIndex
+from vectra_lint.api import Analysis, Expect, GlobsOption, Invalid, Message, Rule, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Analysis, Expect, GlobsOption, Invalid, Message, Rule, StringsOption, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
-    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.api import Diagnostic
 
 KEEP = StringsOption(
     "keep",

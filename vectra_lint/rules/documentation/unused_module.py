@@ -13,11 +13,11 @@ from vectra_lint.analysis.definitions import node_at_start, path_matches
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.project_index import ProjectIndex, SymbolKind
 from vectra_lint.analysis.project_words import ProjectWords, WordIndex
-from vectra_lint.rule import Analysis, Expect, GlobsOption, Invalid, Message, Rule, Valid
+from vectra_lint.api import Analysis, Expect, GlobsOption, Invalid, Message, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
-    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.api import Diagnostic
 
 ENTRY_POINTS = GlobsOption(
     "entry-points",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from vectra_lint.diagnostics import Applicability
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
+from vectra_lint.api import Applicability, Expect, FixAvailability, FixSpec, InsertInto, Invalid, Rule, Valid
 
 
 class BareExcept(Rule):

@@ -11,10 +11,9 @@ from vectra_lint.analysis.definitions import class_assignments
 from vectra_lint.analysis.module_summary import CODE_POSITION, ERROR_CODE, ModuleSummary, code_callee, is_keyword_value
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.api import Applicability, Expect, FixAvailability, FixSpec, Invalid, Message, Replace, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, Message, Replace, Valid
 
 SCREAMING_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")

@@ -15,9 +15,9 @@ from vectra_lint.analysis.module_summary import (
 )
 from vectra_lint.analysis.project_index import MAX_DEPTH, ProjectIndex, Symbol, SymbolKind, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
+from vectra_lint.api import Expect, Invalid, Message, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,19 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.api import (
+    Applicability,
+    Expect,
+    FixAvailability,
+    FixSpec,
+    InsertAfter,
+    Invalid,
+    Message,
+    NodeEdit,
+    Rule,
+    Valid,
+)
 from vectra_lint.engine.context import FileContext
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertAfter, Invalid, Message, NodeEdit, Rule, Valid
 
 _BUILTINS = frozenset(dir(builtins))
 _BUILTIN_EXCEPTIONS = frozenset(

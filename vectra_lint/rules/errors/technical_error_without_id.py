@@ -9,9 +9,9 @@ import libcst as cst
 from vectra_lint.analysis.module_summary import ERROR_ID, is_uuid
 from vectra_lint.analysis.project_index import ProjectIndex, SymbolKind, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
+from vectra_lint.api import Expect, Invalid, Message, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 INIT = "__init__"
 

@@ -9,15 +9,15 @@ import libcst as cst
 
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES, string_value
 from vectra_lint.analysis.pydantic_models import LAYERS, ModelIndex, PydanticModels, is_enum_class
+from vectra_lint.api import Analysis, Expect, Invalid, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.frontend.compare import RawEnumUse, parse_pairs, raw_enum_uses
 from vectra_lint.frontend.lookup import MODELS_CODE, PAIRS, frontend_models
 from vectra_lint.frontend.typescript import EnumValue, FrontendModels, TsEnum
-from vectra_lint.rule import Analysis, Expect, Invalid, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
-    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.api import Diagnostic
 
 MEMBER, CLASS = "member", "class"
 

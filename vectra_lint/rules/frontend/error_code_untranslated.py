@@ -11,15 +11,15 @@ import libcst as cst
 from vectra_lint.analysis.definitions import class_assignments
 from vectra_lint.analysis.module_summary import ERROR_CODE, INDEX_ANALYSES, ModuleSummary, string_value
 from vectra_lint.analysis.project_index import ProjectIndex, Tri
+from vectra_lint.api import Expect, Invalid, Message, Rule, Valid
 from vectra_lint.diagnostics import shown_root
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
 from vectra_lint.frontend.lookup import TRANSLATIONS, translation_files, translation_globs
-from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
-    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.api import Diagnostic
 
 LITERAL, NAME = "literal", "name"
 

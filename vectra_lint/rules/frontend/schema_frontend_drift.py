@@ -9,14 +9,14 @@ import libcst as cst
 
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.pydantic_models import ModelIndex, PydanticModels
+from vectra_lint.api import Analysis, Expect, Invalid, Message, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.frontend.compare import Comparison, counterpart, differences, parse_pairs
 from vectra_lint.frontend.lookup import FRONTEND_MODELS, PAIRS, frontend_models
-from vectra_lint.rule import Analysis, Expect, Invalid, Message, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
-    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.api import Diagnostic
 
 _TS_USER = (
     "export interface UserRead {\n  id: number;\n  fullName: string;\n  email?: string | null;\n  tags: string[];\n}\n"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 TYPES = ("feat", "fix", "refactor", "perf", "test", "docs", "build", "ci", "chore", "style", "revert")
 SCISSORS = "# ------------------------ >8 ------------------------"

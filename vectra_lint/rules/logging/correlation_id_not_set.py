@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from vectra_lint.api import Expect, Invalid, Message, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import callee_name
-from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
 
 PARAMETER = "correlation_id"
 # A helper that sets the context for the caller: `set_correlation_id(cid)`, `bind_correlation_id`,

@@ -10,14 +10,24 @@ import libcst as cst
 from vectra_lint.analysis.loggers import Loggers, logger_kind
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, file_index
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.api import (
+    Analysis,
+    Applicability,
+    Expect,
+    FixAvailability,
+    FixSpec,
+    Invalid,
+    Message,
+    Replace,
+    Rule,
+    Valid,
+)
 from vectra_lint.engine.context import FileContext
 from vectra_lint.fixing.edit_helpers import add_keyword_argument
-from vectra_lint.rule import Analysis, Expect, FixAvailability, FixSpec, Invalid, Message, Replace, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
-    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.api import Diagnostic
 
 HOME_MADE = (
     "class AppLogger:\n    def error(self, message: str) -> None:\n        send(message)\n\n\n"

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.log_calls import keyword_argument
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.api import Applicability, Expect, FixAvailability, FixSpec, InsertInto, Invalid, Message, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
 from vectra_lint.engine.walker import callee_name
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Message, Rule, Valid
 
 # The prefix §6.1 asks for, in each of the three format styles of the logging module.
 PREFIXES = {"%": "[%(correlation_id)s]", "{": "[{correlation_id}]", "$": "[${correlation_id}]"}

@@ -23,7 +23,21 @@ from vectra_lint.analysis.log_calls import LogCalls
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.project_index import ProjectIndex, file_index
 from vectra_lint.analysis.sensitive import Types
-from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
+from vectra_lint.api import (
+    Applicability,
+    Diagnostic,
+    Expect,
+    FixAvailability,
+    FixSpec,
+    IntOption,
+    Invalid,
+    Message,
+    Replace,
+    Rule,
+    StringsOption,
+    Valid,
+)
+from vectra_lint.diagnostics import Edit
 from vectra_lint.engine.context import FileContext
 from vectra_lint.fixing.edit_helpers import ensure_logger_and_imports, module_logger
 from vectra_lint.fixing.instrumentation import (
@@ -40,18 +54,6 @@ from vectra_lint.fixing.instrumentation import (
     params_pieces,
     reusable_head,
     start_log,
-)
-from vectra_lint.rule import (
-    Expect,
-    FixAvailability,
-    FixSpec,
-    IntOption,
-    Invalid,
-    Message,
-    Replace,
-    Rule,
-    StringsOption,
-    Valid,
 )
 
 if TYPE_CHECKING:

@@ -18,10 +18,9 @@ from vectra_lint.analysis.sensitive import (
     parameter_annotation,
     parameter_secrets,
 )
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.api import Applicability, Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.fixing.edit_helpers import ensure_logger
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 
 
 class PrintCall(Rule):

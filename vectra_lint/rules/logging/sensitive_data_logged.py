@@ -20,9 +20,9 @@ from vectra_lint.analysis.sensitive import (
     parameter_annotation,
     parameter_secrets,
 )
+from vectra_lint.api import Expect, Invalid, Message, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import Expect, Invalid, Message, StringsOption, Valid
 
 MASK_FUNCTIONS = StringsOption(
     "mask-functions",

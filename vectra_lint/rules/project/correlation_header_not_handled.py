@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts, Middleware, helpers_by_name
 from vectra_lint.analysis.definitions import node_at_start
-from vectra_lint.rule import Expect, Invalid, Rule, Valid
+from vectra_lint.api import Expect, Invalid, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
-    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.api import Diagnostic
 
 _MIDDLEWARE = """
 @app.middleware("http")

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Literal
 
 from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts
 from vectra_lint.analysis.definitions import node_at_start, path_matches
-from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.api import Expect, Invalid, Rule, StringsOption, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
-    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.api import Diagnostic
 
 NAME = "correlation_id"
 LOGGING_MODULE = StringsOption(

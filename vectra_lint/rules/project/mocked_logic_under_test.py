@@ -9,9 +9,9 @@ import libcst as cst
 from vectra_lint.analysis.module_summary import string_value
 from vectra_lint.analysis.project_index import ProjectIndex, Symbol, SymbolKind, Tri
 from vectra_lint.analysis.rule_bases import Candidate, IndexRule, Verdict
+from vectra_lint.api import Expect, Invalid, Message, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Message, Valid
 
 PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 """``patch`` itself, by qualified name (``from unittest import mock`` gives ``unittest.mock.patch``)."""

@@ -19,11 +19,11 @@ from vectra_lint.analysis.test_files import (
     is_test_module,
     python_files_in,
 )
-from vectra_lint.rule import Expect, Invalid, Message, Rule, StringsOption, Valid
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
-    from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.api import Diagnostic
 
 TESTS = StringsOption(
     "tests", DEFAULT_TEST_FOLDERS, "Folders, relative to the project root, that hold the test modules."

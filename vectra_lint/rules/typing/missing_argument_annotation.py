@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from vectra_lint.analysis.definitions import Definitions, implicit_first_parameter
-from vectra_lint.rule import Expect, Invalid, Message, Rule, Valid
+from vectra_lint.api import Expect, Invalid, Message, Rule, Valid
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,8 @@ from vectra_lint.analysis.definitions import (
     Definitions,
     FunctionBodies,
 )
-from vectra_lint.diagnostics import Applicability
+from vectra_lint.api import Applicability, Expect, FixAvailability, FixSpec, InsertInto, Invalid, Message, Rule, Valid
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, FixAvailability, FixSpec, InsertInto, Invalid, Message, Rule, Valid
 
 
 @dataclass(frozen=True)

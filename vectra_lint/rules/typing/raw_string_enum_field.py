@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from vectra_lint.api import Expect, Invalid, Rule, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
-from vectra_lint.rule import Expect, Invalid, Rule, StringsOption, Valid
 
 # Wrappers that keep a field a string: its type is the first argument.
 _TRANSPARENT = frozenset({"Optional", "Annotated", "Mapped", "Union"})

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from vectra_lint.analysis.definitions import qualified_module_name
+from vectra_lint.api import BoolOption, Expect, Invalid, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.libcst_private import header_lines
 from vectra_lint.engine.walker import iter_nodes
-from vectra_lint.rule import BoolOption, Expect, Invalid, Rule, Valid
 
 ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.Any"})
 """``builtins.Any``: a bare ``Any`` nothing at module level binds (a star import)."""
