@@ -101,6 +101,18 @@ def test_a_plugin_rule_is_selected_and_ignored_like_any(project: Path) -> None:
     assert check("app").exit_code == 0
 
 
+@pytest.mark.parametrize("code", ["FAST001", "EXT001", "WEB001"])
+def test_a_code_sharing_first_letters_with_a_reserved_prefix_is_its_own(project: Path, code: str) -> None:
+    # As in Ruff, a selector names codes of exactly its letters: `E` never selects EXT001.
+    (project / "team_rules.py").write_text(PLUGIN.replace("TEAM001", code))
+    prefix = code[:-3]
+    (project / "pyproject.toml").write_text(CONFIG.replace('"TEAM"', f'"{prefix}"'))
+    assert f"app/clock.py:1:1: {code} [*]" in check("app").output
+    assert check("--select", code[0], "app").output == "All checks passed!\n"
+    assert "unknown rule code, prefix or name" in check("--select", prefix[:2], "app").output
+    assert check("--select", prefix + "0", "app").exit_code == 1
+
+
 def test_noqa_suppresses_a_plugin_rule(project: Path) -> None:
     (project / "app" / "clock.py").write_text("legacy_now()  # noqa: TEAM001 -- the old report reads local time\n")
     result = check("app")
@@ -189,8 +201,8 @@ class Twin(LegacyNow):
         ("raise RuntimeError('no database in CI')\n", "RuntimeError: no database in CI (/"),
         ('"""Nothing here."""\n', "defines no rule (no public subclass of vectra_lint.api.Rule)"),
         (PLUGIN.replace('"TEAM001"', '"team1"'), "code 'team1' is not 2 to 6 upper-case letters and 3 digits"),
-        (PLUGIN.replace('"TEAM001"', '"VLX001"'), "code 'VLX001' starts with a reserved prefix"),
-        (PLUGIN.replace('"TEAM001"', '"EXT001"'), "code 'EXT001' starts with a reserved prefix"),
+        (PLUGIN.replace('"TEAM001"', '"VL901"'), "code 'VL901' has a reserved prefix"),
+        (PLUGIN.replace('"TEAM001"', '"E001"'), "code 'E001' is not 2 to 6 upper-case letters"),
         (PLUGIN.replace('"legacy-now"', '"print-call"'), "print-call is defined twice"),
         (PLUGIN + TWIN, "TEAM001 is defined twice"),
         (PLUGIN.replace("## Why is this bad?", "## Why"), "docstring lacks a '## Why is this bad?' section"),

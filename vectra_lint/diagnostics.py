@@ -28,6 +28,16 @@ def shown_root(shown: str, relative: str) -> str:
     return posixpath.normpath(posixpath.join(shown, *[".."] * len(relative.split("/"))))
 
 
+def selects(selector: str, code: str) -> bool:
+    """Whether the code prefix ``selector`` names ``code``, as in Ruff: the same letters, then
+    the selector's digits leading the code's (``E5`` names ``E501``; ``E`` names no ``ERA001`` nor
+    ``EXT001``, and ``AC`` no ``ACME001``). Both upper-case."""
+    letters = selector.rstrip("0123456789")
+    digits = code[len(letters) :]
+    # The code's letters end where the selector's do: its next character is a digit.
+    return code.startswith(letters) and digits[:1].isdigit() and digits.startswith(selector[len(letters) :])
+
+
 @dataclass(frozen=True, order=True)
 class Edit:
     """Replace ``source[start:end]`` (character offsets in the decoded text) with ``content``."""

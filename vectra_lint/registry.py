@@ -16,6 +16,7 @@ from functools import cache
 import libcst as cst
 
 from vectra_lint import rules as rules_package
+from vectra_lint.diagnostics import selects
 from vectra_lint.engine.noqa import RUFF_SELECTOR as RUFF_SELECTOR  # also read as registry.RUFF_SELECTOR
 from vectra_lint.rule import EngineRule, FixAvailability, Invalid, OptionError, Rule, Valid
 
@@ -50,9 +51,9 @@ def validate(rule: type[Rule], module_name: str, *, plugin: bool = False) -> Non
     if plugin:
         if not PLUGIN_CODE_PATTERN.match(rule.code):
             raise RegistryError(f"{where}: code {rule.code!r} is not 2 to 6 upper-case letters and 3 digits (ACME001)")
-        if rule.code.startswith(RESERVED_PREFIXES):
+        if any(selects(prefix, rule.code) for prefix in RESERVED_PREFIXES):
             raise RegistryError(
-                f"{where}: code {rule.code!r} starts with a reserved prefix ({', '.join(RESERVED_PREFIXES)}: "
+                f"{where}: code {rule.code!r} has a reserved prefix ({', '.join(RESERVED_PREFIXES)}: "
                 "vectra-lint's and Ruff's codes)"
             )
         if issubclass(rule, EngineRule):
@@ -244,7 +245,7 @@ def _specificity(selector: str, rule: type[Rule]) -> int | None:
         return 0
     if selector == rule.name:
         return len(rule.code) + 1
-    if rule.code.startswith(selector.upper()):
+    if selects(selector.upper(), rule.code):
         return len(selector)
     return None
 
@@ -296,7 +297,7 @@ def ruff_codes(selector: str) -> tuple[str, ...]:
     codes it covers (Ruff given `F` would run every Pyflakes rule)."""
     selector = selector.upper()
     if selector.startswith("F"):
-        return tuple(code for code in RUFF_MERGED_PYFLAKES if code.startswith(selector))
+        return tuple(code for code in RUFF_MERGED_PYFLAKES if selects(selector, code))
     return (selector,)
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pathspec
 
+from vectra_lint.diagnostics import selects
+
 if TYPE_CHECKING:
     from vectra_lint.rule import Option
 
@@ -115,7 +117,7 @@ class Settings:
     def severity_of(self, code: str) -> str:
         """The level findings of ``code`` are shown at: the longest configured prefix, else the
         rule's own severity, else ``error``."""
-        matches = [(len(prefix), level) for prefix, level in self.severity if code.startswith(prefix)]
+        matches = [(len(prefix), level) for prefix, level in self.severity if selects(prefix, code)]
         if matches:
             return max(matches)[1]
         return next((level for known, level in self.default_severity if known == code), "error")

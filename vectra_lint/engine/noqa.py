@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from vectra_lint.diagnostics import selects
+
 # `# noqa`, `# noqa: VL401`, `# noqa: VL401, E501 -- reason`; codes are ours or Ruff's style.
 NOQA = re.compile(
     r"#\s*noqa(?P<sep>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,?\s*[A-Z]+[0-9]+)*))?(?P<rest>.*)$",
@@ -105,4 +107,4 @@ def file_level(comment: str) -> tuple[str, ...] | None:
 
 def matches(code: str, selectors: Iterable[str]) -> bool:
     """Whether ``code`` is named by any of ``selectors`` (codes or code prefixes)."""
-    return any(code.startswith(selector) for selector in selectors)
+    return any(selects(selector, code) for selector in selectors)

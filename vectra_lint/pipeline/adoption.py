@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vectra_lint.config.settings import Settings
+from vectra_lint.engine import noqa
 from vectra_lint.fixing import files
 from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, NotSilenced, add_noqa
 from vectra_lint.pipeline import baseline, git
@@ -51,12 +52,11 @@ def _ran(settings: Settings) -> Callable[[str, str], bool]:
     """Whether rule ``code`` ran on the file at a root-relative path (its stale entries count)."""
 
     def ran(code: str, path: str) -> bool:
-        if any(code.startswith(ignored) for ignored in settings.ignored_in(path)):
+        if noqa.matches(code, settings.ignored_in(path)):
             return False
         if code in settings.enabled:
             return True
-        ruff = any(code.startswith(prefix) for prefix in settings.ruff_selected)
-        return ruff and not any(code.startswith(prefix) for prefix in settings.ruff_ignored)
+        return noqa.matches(code, settings.ruff_selected) and not noqa.matches(code, settings.ruff_ignored)
 
     return ran
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from vectra_lint.diagnostics import selects
 from vectra_lint.registry import RUFF_OPT_IN
 from vectra_lint.rule import FixAvailability, Invalid, Rule, Valid
 
@@ -140,7 +141,7 @@ def ruff_default(code: str) -> str:
         return f"vectra-lint does not run `{code}`: {duplicate.code} ({duplicate.name}) reports the same finding."
     if code in RUFF_OPT_IN:
         return f'`{code}` does not run by default; select it by code (`extend-select = ["{code}"]`) to run it.'
-    if any(code.startswith(prefix) for prefix in registry.ruff_selectors(None, ())):
+    if any(selects(prefix, code) for prefix in registry.ruff_selectors(None, ())):
         return f"`{code}` runs by default."
     return f'`{code}` does not run by default; select it (`extend-select = ["{code}"]`) to run it.'
 
