@@ -150,13 +150,40 @@ def check_source(text: str, path: str, compile_check: bool = True) -> str | None
     try:
         cst.parse_module(text)
         if compile_check:
-            # The user's code may have warnings (an invalid escape, a call of a literal): not ours to print.
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                compile(text, path, "exec", dont_inherit=True)
+            _compile(text, path)
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return str(error).strip().splitlines()[0]
     return None
+
+
+def _compile(text: str, path: str) -> None:
+    # The user's code may have warnings (an invalid escape, a call of a literal): not ours to print.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compile(text, path, "exec", dont_inherit=True)
+
+
+def _compiles(text: str, path: str) -> bool:
+    try:
+        _compile(text, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Linted:
+    """What a lint found in one text, and whether libcst parsed it."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    parsed: bool
+    """False when the text did not parse (or was not parsed): :func:`fix_text` then checks a fixed
+    text with :func:`check_source`; when True, the lint's own parse stands for that check's."""
+
+
+Lint = Callable[[str], "tuple[Diagnostic, ...] | Linted"]
+"""Lints one text. A lint that returns bare diagnostics says nothing of its parse: each fixed text
+is then parsed once more by :func:`check_source`."""
 
 
 @dataclass(frozen=True)
@@ -176,23 +203,31 @@ class FixOutcome:
     """The code of each diagnostic the applied fixes resolved."""
 
 
-def fix_text(
-    text: str,
-    path: str,
-    lint: Callable[[str], tuple[Diagnostic, ...]],
-    unsafe: bool,
-    max_passes: int,
-) -> FixOutcome:
+def fix_text(text: str, path: str, lint: Lint, unsafe: bool, max_passes: int) -> FixOutcome:
     """Lint, apply the allowed fixes, and repeat until a pass changes nothing.
+
+    Each pass applies the fixes of every rule that do not overlap (``apply_fixes``) and lints the
+    result once: a file with nothing to fix is linted once and parsed once, and the text a pass
+    leaves is linted once, that lint's diagnostics being both the next pass's fixes and, when
+    nothing is left to fix, the outcome.
 
     Each pass's result must parse (libcst) and, when the original compiled, compile. A file that
     the running Python cannot compile (syntax of a newer Python, or ``return`` outside a
     function) is still fixed, and each pass still re-parsed with libcst, whose grammar covers
-    newer Pythons; its compile check is left out, as it would fail before and after alike.
+    newer Pythons; its compile check is left out, as it would fail before and after alike. The
+    parse is the lint's own when it says so (:class:`Linted`); whether the original compiled is
+    asked only when a fixed text does not.
     """
     original = text
-    compiled_before = check_source(text, path) is None
-    diagnostics = lint(text)
+    compiled_before: list[bool] = []
+
+    def compiled_original() -> bool:
+        if not compiled_before:
+            compiled_before.append(check_source(original, path) is None)
+        return compiled_before[0]
+
+    first = _linted(lint(text))
+    diagnostics = first.diagnostics
     fixed = 0
     fixed_codes: list[str] = []
     for _ in range(max_passes):
@@ -203,18 +238,40 @@ def fix_text(
         if others:
             fixable = others
         new_text, applied = apply_fixes(text, fixable)
-        problem = check_source(new_text, path, compile_check=compiled_before)
-        if problem is not None:
+        linted: Linted | None = None
+        if not _compiles(new_text, path) and compiled_original():
+            # The check of the whole text says why (libcst's error first, as it parses first).
+            problem = check_source(new_text, path)
+        else:
+            linted = _lint_fixed(lint, new_text)
+            parsed = linted is not None and linted.parsed
+            problem = None if parsed else check_source(new_text, path, compile_check=False)
+        if problem is not None or linted is None:
             codes = ", ".join(sorted({d.code for d in applied}))
             return FixOutcome(
                 original,
-                lint(original),
+                first.diagnostics,
                 0,
                 error=f"fixes for {codes} produced invalid code ({problem}); the file was left unchanged",
             )
         text = new_text
         fixed += len(applied)
         fixed_codes.extend(d.code for d in applied)
-        diagnostics = lint(text)
+        diagnostics = linted.diagnostics
     hit_bound = any(applicable(d, unsafe) for d in diagnostics)
     return FixOutcome(text, diagnostics, fixed, hit_bound=hit_bound, fixed_codes=tuple(fixed_codes))
+
+
+def _linted(found: tuple[Diagnostic, ...] | Linted) -> Linted:
+    return found if isinstance(found, Linted) else Linted(found, parsed=False)
+
+
+def _lint_fixed(lint: Lint, text: str) -> Linted | None:
+    """The lint of a fixed text; None when its parse recursed too deep (the check of the text
+    says so: a fixed text is not analysed further)."""
+    try:
+        return _linted(lint(text))
+    except RecursionError:
+        if check_source(text, "", compile_check=False) is None:
+            raise
+        return None

@@ -16,14 +16,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from vectra_lint.config.settings import Settings
-from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.engine import noqa_check, walker
 from vectra_lint.engine.limits import CannotAnalyse
 from vectra_lint.engine.lint import gather_facts, lint_text
 from vectra_lint.engine.source import DecodeError, decode, encode
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing import files
-from vectra_lint.fixing.apply import MAX_FIX_PASSES, fix_text
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, Linted, fix_text
 from vectra_lint.pipeline import isolation, ruff
 from vectra_lint.pipeline.discovery import Task
 from vectra_lint.pipeline.results import Mode, Outcome
@@ -45,27 +44,28 @@ def process(
     try:
         decoded = decode(data)
     except DecodeError as error:
-        found = (SyntaxError_.from_decode_error(task.display, error),) if SyntaxError_.code in settings.enabled else ()
-        return Outcome(task, found)
+        decode_error = (SyntaxError_.from_decode_error(task.display, error),)
+        return Outcome(task, decode_error if SyntaxError_.code in settings.enabled else ())
     if mode.facts_only:
         part = gather_facts(task.display, task.relative, decoded.text, settings)
         return Outcome(task, part.diagnostics, facts=part.facts)
 
-    facts: dict[str, object] = {}
+    # The facts of each text linted: the outcome's are those of the text it ends with.
+    facts: dict[str, dict[str, object]] = {}
 
-    def lint(text: str) -> tuple[Diagnostic, ...]:
+    def lint(text: str) -> Linted:
         # Ruff's batch results describe the file as read; fixed text is checked again alone.
         records = ruff_records if ruff_records is not None and text == decoded.text else None
         if records is None:
             records = ruff.check_text(text, task.display, settings) if settings.ruff_selected else ()
         external = ruff.to_diagnostics(records, text, task.display)
         result = lint_text(task.display, task.relative, text, settings, external, timings)
-        facts.clear()
-        facts.update(result.facts)
-        return result.diagnostics
+        facts[text] = result.facts
+        return Linted(result.diagnostics, result.parsed)
 
     if not mode.fix:
-        return Outcome(task, lint(decoded.text), facts=facts, noqa_warnings=_noqa_warnings(decoded.text))
+        found = lint(decoded.text).diagnostics
+        return Outcome(task, found, facts=facts[decoded.text], noqa_warnings=_noqa_warnings(decoded.text))
     outcome = fix_text(decoded.text, task.display, lint, mode.unsafe_fixes, MAX_FIX_PASSES)
     warning = (
         f"fixes did not settle after {MAX_FIX_PASSES} passes; some fixable diagnostics remain"
@@ -80,7 +80,7 @@ def process(
             outcome.diagnostics,
             error=outcome.error,
             warning=warning,
-            facts=facts,
+            facts=facts[outcome.text],
             read_digest=read_digest,
             noqa_warnings=notes,
         )
@@ -93,7 +93,7 @@ def process(
         fixed=outcome.fixed,
         error=outcome.error,
         warning=warning,
-        facts=facts,
+        facts=facts[outcome.text],
         read_digest=read_digest,
         noqa_warnings=notes,
         fixed_codes=outcome.fixed_codes,

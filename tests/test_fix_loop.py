@@ -1,0 +1,137 @@
+"""The fix loop's cost: each text is linted once and parsed once, and what it reports is what a
+full check of the fixed file reports."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import libcst
+import pytest
+from click.testing import CliRunner, Result
+
+from vectra_lint.cli import main
+from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
+from vectra_lint.engine import lint as engine_lint
+from vectra_lint.fixing.apply import Linted, check_source, fix_text
+from vectra_lint.pipeline import runner
+
+NO_LAYERS = "[tool.vectra-lint.layers]\n" + "".join(
+    f"{layer} = []\n" for layer in ("routes", "services", "models", "schemas", "workers", "config")
+)
+CONFIG = '[tool.vectra-lint]\nselect = ["VL0", "VL2", "VL3", "VL4"]\n'
+
+FIXABLE = """\
+import time
+
+
+async def poll() -> None:
+    time.sleep(1)
+    print("left: its fix is unsafe")
+"""
+FIXED = """\
+import asyncio
+
+
+async def poll() -> None:
+    await asyncio.sleep(1)
+    print("left: its fix is unsafe")
+"""
+NOTHING_TO_FIX = 'print("its fix is unsafe")\n'
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "pyproject.toml").write_text(CONFIG + NO_LAYERS)
+    (tmp_path / "a.py").write_text(FIXABLE)
+    (tmp_path / "b.py").write_text(NOTHING_TO_FIX)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_each_text_is_linted_once_and_parsed_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    linted: Counter[str] = Counter()
+    parsed: Counter[str] = Counter()
+    lint_text, parse_module, libcst_parse = runner.lint_text, engine_lint.parse_module, libcst.parse_module
+
+    def counting_lint(path: str, *args: object, **kwargs: object) -> engine_lint.FileResult:
+        linted[path] += 1
+        return lint_text(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def counting_parse(text: str) -> libcst.Module:
+        parsed[text] += 1
+        return parse_module(text)
+
+    def counting_libcst_parse(text: str, *args: object, **kwargs: object) -> libcst.Module:
+        parsed[text] += 1
+        return libcst_parse(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "lint_text", counting_lint)
+    monkeypatch.setattr(engine_lint, "parse_module", counting_parse)
+    monkeypatch.setattr(libcst, "parse_module", counting_libcst_parse)
+    result = run("check", "--fix", "--no-cache", "--jobs", "1", "--output-format", "concise", "a.py", "b.py")
+    assert (project / "a.py").read_text() == FIXED
+    assert (project / "b.py").read_text() == NOTHING_TO_FIX
+    assert "Fixed 1 error, 2 remaining." in result.output
+    # b.py: nothing to fix, one lint. a.py: the text read, then the fixed text, which has nothing
+    # left to fix: two lints, each text parsed by its lint alone.
+    assert linted == {"b.py": 1, "a.py": 2}
+    assert parsed == {NOTHING_TO_FIX: 1, FIXABLE: 1, FIXED: 1}
+
+
+def test_what_fix_reports_is_what_a_check_of_the_fixed_files_reports(project: Path) -> None:
+    fixed = run("check", "--fix", "--no-cache", "--output-format", "json", "a.py", "b.py")
+    checked = run("check", "--no-cache", "--output-format", "json", "a.py", "b.py")
+    assert (project / "a.py").read_text() == FIXED
+    assert json.loads(fixed.stdout) == json.loads(checked.stdout)
+    assert [item["code"] for item in json.loads(checked.stdout)] == ["VL401", "VL401"]
+    again = run("check", "--fix", "--no-cache", "a.py", "b.py").output
+    assert "Found 2 errors." in again and "Fixed" not in again
+    assert (project / "a.py").read_text() == FIXED
+
+
+def _replacing(source: str, old: str, new: str) -> tuple[Diagnostic, ...]:
+    start = source.index(old)
+    fix = Fix((Edit(start, start + len(old), new),), Applicability.SAFE, "replace")
+    return (Diagnostic("a.py", "VL999", "breaker", "message", 1, 1, 1, 2, fix),)
+
+
+def test_a_fixed_text_that_no_longer_compiles_is_not_linted_and_the_file_is_left_unchanged() -> None:
+    source = "x = 1\n"
+    linted: list[str] = []
+
+    def lint(text: str) -> Linted:
+        linted.append(text)
+        return Linted(_replacing(text, "x = 1", "return 1"), parsed=True)
+
+    outcome = fix_text(source, "a.py", lint, unsafe=False, max_passes=10)
+    assert outcome.text == source and outcome.fixed == 0
+    assert linted == [source]
+    broken = "return 1\n"
+    assert check_source(broken, "a.py", compile_check=False) is None
+    assert outcome.error == f"fixes for VL999 produced invalid code ({check_source(broken, 'a.py')}); " + (
+        "the file was left unchanged"
+    )
+    assert [d.code for d in outcome.diagnostics] == ["VL999"]
+
+
+def test_a_fixed_text_its_lint_could_not_parse_leaves_the_file_unchanged() -> None:
+    # A file that does not compile (``return`` outside a function): only the parse checks a fix.
+    source = "return (1)\n"
+    linted: list[str] = []
+
+    def lint(text: str) -> Linted:
+        linted.append(text)
+        if text != source:
+            return Linted((), parsed=False)
+        return Linted(_replacing(text, "1)", "1"), parsed=True)
+
+    outcome = fix_text(source, "a.py", lint, unsafe=False, max_passes=10)
+    assert outcome.text == source
+    assert outcome.error is not None and outcome.error.startswith("fixes for VL999 produced invalid code (")
+    assert linted == [source, "return (1\n"]
