@@ -10,7 +10,8 @@ the rule's summary; each diagnostic links to its rule's documentation.
 The protocol is spoken here with the standard library alone (a general LSP framework costs more
 than half a second to import, more than the whole start may take): one thread reads frames, the
 main thread handles them in order and runs the checks in this process, one at a time. A burst of
-edits is checked once, for its last text. The engine is imported in the background as soon as the
+edits is checked once, for its last text: a document is checked when no message waits to be
+handled, with no pause after an edit that nothing follows. The engine is imported in the background as soon as the
 client has initialized, while the editor gets ready to open its first file.
 """
 
@@ -46,9 +47,6 @@ FIX_ALL = "source.fixAll.vectra-lint"
 DOCS_URL = "https://github.com/vectra-lint/vectra-lint/blob/main/docs/rules.md"
 """Where ``docs/rules.md`` is published; each rule's anchor (``#name-code``) is appended."""
 RUFF_DOCS_URL = "https://docs.astral.sh/ruff/rules/{name}"
-DEBOUNCE = 0.008
-"""Seconds of quiet after an edit before it is checked: the edits of a burst arrive faster than
-this (a frame every few microseconds), so only the burst's last text is checked."""
 FIRST_READ = 0.5
 """Seconds the first check of a project waits for the other files' facts (from the result cache,
 or checked now); past them, it is published with what is known and published again when all is."""
@@ -117,7 +115,8 @@ class Server:
         self.settings: dict[Path, _Settings] = {}
         """By project root."""
         self.projects: dict[Path, _Project] = {}
-        self.due: dict[str, float] = {}
+        self.due: dict[str, None] = {}
+        """The documents to check once the messages that wait are handled (in the order given)."""
         self.resolve_edits = False
         self.watch = False
         self.told: set[str] = set()
@@ -145,11 +144,11 @@ class Server:
         inbox: queue.Queue[list[bytes | protocol.Broken | None]] = queue.Queue()
 
         def read() -> None:
-            # The frames a read brought are passed on together: the edits of a burst are all
-            # taken before the debounce can run a check for one of them.
+            # The frames the client has sent are passed on together, up to the last byte there is:
+            # the edits of a burst are all taken before a check runs for one of them.
             while True:
                 batch = [reader.read()]
-                while batch[-1] is not None and reader.has_frame():
+                while batch[-1] is not None and (reader.has_frame() or reader.pending()):
                     batch.append(reader.read())
                 inbox.put(batch)
                 if batch[-1] is None:
@@ -157,17 +156,16 @@ class Server:
 
         threading.Thread(target=read, name="vectra-lint-reader", daemon=True).start()
         while True:
-            if any(project.unread for project in self.projects.values()):
-                timeout: float | None = 0.0  # facts to read while the client says nothing
-            elif self.due:
-                timeout = max(0.0, min(self.due.values()) - time.monotonic())
-            else:
-                timeout = None
+            # Checks and fact reading wait while messages do: an edit that follows replaces the
+            # text a check would have been for.
+            idle_work = bool(self.due) or any(project.unread for project in self.projects.values())
             try:
-                batch = inbox.get(timeout=timeout)
+                batch = inbox.get(block=not idle_work)
             except queue.Empty:
-                self.run_due()
-                self.read_more()
+                if self.due:
+                    self.run_due()
+                else:
+                    self.read_more()
                 continue
             for frame in batch:
                 if frame is None:
@@ -305,7 +303,8 @@ class Server:
         self.check_and_publish(document)
 
     def did_change(self, params: object) -> None:
-        """Take the new text; check it once the burst of edits it belongs to is over."""
+        """Take the new text; check it once the burst of edits it belongs to is over (when no
+        message waits)."""
         item = _field(params, "textDocument", dict)
         document = self.documents.get(_field(item, "uri", str))
         if document is None:
@@ -320,7 +319,7 @@ class Server:
                 start, end = lines.offset(where["start"]), lines.offset(where["end"])
                 document.text = document.text[:start] + text + document.text[end:]
         document.version = item.get("version")
-        self.due[document.uri] = time.monotonic() + DEBOUNCE
+        self.due[document.uri] = None
 
     def did_save(self, params: object) -> None:
         """Check the saved document now."""
@@ -363,20 +362,16 @@ class Server:
         self.recheck_all()
 
     def recheck_all(self) -> None:
-        """Check every open document again (after the usual pause)."""
-        now = time.monotonic() + DEBOUNCE
-        for uri in self.documents:
-            self.due[uri] = now
+        """Check every open document again (once the messages that wait are handled)."""
+        self.due.update(dict.fromkeys(self.documents))
 
     def run_due(self) -> None:
-        """Check the documents whose burst of edits is over."""
-        now = time.monotonic()
-        for uri, deadline in list(self.due.items()):
-            if deadline <= now:
-                del self.due[uri]
-                document = self.documents.get(uri)
-                if document is not None:
-                    self.check_and_publish(document)
+        """Check the first document to check (the loop looks at the client's messages between two)."""
+        uri = next(iter(self.due))
+        del self.due[uri]
+        document = self.documents.get(uri)
+        if document is not None:
+            self.check_and_publish(document)
 
     def current(self, uri: str) -> _Document | None:
         """The open document, checked for its latest text (a check that waits is done now)."""

@@ -1,0 +1,91 @@
+"""The language server's handlers driven in this process: what its loop does between messages."""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vectra_lint.lsp import server as lsp_server
+
+Message = dict[str, Any]
+
+
+class _Reader:
+    """Frames given by the test, then nothing until ``release`` (a client that waits)."""
+
+    def __init__(self, batches: list[list[Message]]) -> None:
+        self.frames: list[bytes] = []
+        self.batches = [[json.dumps({"jsonrpc": "2.0", **message}).encode() for message in b] for b in batches]
+        self.released = threading.Event()
+
+    def read(self) -> bytes | None:
+        if not self.frames and self.batches:
+            self.frames = self.batches.pop(0)
+        if self.frames:
+            return self.frames.pop(0)
+        self.released.wait(30)
+        return None
+
+    def has_frame(self) -> bool:
+        return bool(self.frames)
+
+    def pending(self) -> bool:
+        return False
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.sent: queue.Queue[Message] = queue.Queue()
+
+    def send(self, message: Message) -> None:
+        self.sent.put(message)
+
+
+def _published(writer: _Writer) -> Message:
+    while True:
+        message = writer.sent.get(timeout=30)
+        if message.get("method") == "textDocument/publishDiagnostics":
+            params: Message = message["params"]
+            return params
+
+
+def test_an_edit_is_checked_without_waiting_for_a_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The clock stands still: a check that waited for a pause after the edit would never run.
+    monkeypatch.setattr("time.monotonic", lambda: 1000.0)
+    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL2"]\n')
+    uri = (tmp_path / "app.py").as_uri()
+    bad = "import time\n\n\nasync def poll() -> None:\n    time.sleep(1)\n"
+
+    def change(version: int, text: str) -> Message:
+        return {
+            "method": "textDocument/didChange",
+            "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]},
+        }
+
+    opened = {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": "x = 1\n"}}
+    reader = _Reader(
+        [
+            [{"id": 1, "method": "initialize", "params": {"rootUri": tmp_path.as_uri(), "capabilities": {}}}],
+            [{"method": "textDocument/didOpen", "params": opened}],
+            # A burst: only its last text is checked.
+            [change(2, bad), change(3, "y = 2\n"), change(4, bad)],
+        ]
+    )
+    writer = _Writer()
+    server = lsp_server.Server(writer)  # type: ignore[arg-type]
+    done = threading.Thread(target=server.run, args=(reader,), daemon=True)
+    done.start()
+    try:
+        assert _published(writer) == {"uri": uri, "diagnostics": [], "version": 1}
+        published = _published(writer)
+        assert published["version"] == 4
+        assert [d["code"] for d in published["diagnostics"]] == ["VL201"]
+        assert writer.sent.empty()
+    finally:
+        reader.released.set()
+        done.join(30)
