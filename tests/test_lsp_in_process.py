@@ -89,3 +89,36 @@ def test_an_edit_is_checked_without_waiting_for_a_clock(tmp_path: Path, monkeypa
     finally:
         reader.released.set()
         done.join(30)
+
+
+def _message(method: str, params: Message, number: int | None = None) -> bytes:
+    message: Message = {"jsonrpc": "2.0", "method": method, "params": params}
+    if number is not None:
+        message["id"] = number
+    return json.dumps(message).encode()
+
+
+def test_no_documentation_link_where_none_is_known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Installed from a wheel (no checkout beside it) and no `docsUrl`: vectra-lint has no web address.
+    monkeypatch.setattr(lsp_server, "CHECKOUT_RULES", tmp_path / "site-packages" / "docs" / "rules.md")
+    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL2", "E501"]\n')
+    writer = _Writer()
+    server = lsp_server.Server(writer)  # type: ignore[arg-type]
+    server.handle(_message("initialize", {"rootUri": tmp_path.as_uri(), "capabilities": {}}, 1))
+    uri = (tmp_path / "app.py").as_uri()
+    text = f"import time\n\n\nasync def poll() -> None:\n    time.sleep(1)  # {'x' * 120}  # noqa: VL201\n"
+    opened = {"uri": uri, "languageId": "python", "version": 1, "text": text.replace("  # noqa: VL201", "")}
+    server.handle(_message("textDocument/didOpen", {"textDocument": opened}))
+    shown = {d["code"]: d.get("codeDescription") for d in _published(writer)["diagnostics"]}
+    assert shown == {"VL201": None, "E501": {"href": "https://docs.astral.sh/ruff/rules/line-too-long"}}
+    server.handle(
+        _message(
+            "textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}
+        )
+    )
+    hover = {"textDocument": {"uri": uri}, "position": {"line": 4, "character": len(text.split("\n")[4]) - 2}}
+    server.handle(_message("textDocument/hover", hover, 2))
+    while (answer := writer.sent.get(timeout=30)).get("id") != 2:
+        pass
+    assert answer["result"]["contents"]["value"].startswith("**VL201 blocking-sleep**\n\n")
+    assert "Documentation" not in answer["result"]["contents"]["value"]

@@ -5,14 +5,16 @@ editor (saved or not), settled against the rest of the project as ``check`` woul
 quick-fix code action (unsafe ones say so and are never preferred), beside a "disable for this
 line" action that adds the code to the line's ``# noqa``; ``source.fixAll.vectra-lint`` applies
 every safe fix at once, as ``check --fix`` would. Hovering a code of a ``# noqa`` comment shows
-the rule's summary; each diagnostic links to its rule's documentation.
+the rule's summary; each diagnostic links to its rule's documentation where one is known (the
+``docsUrl`` initialization option, else the ``docs/rules.md`` of the checkout it runs from).
 
 The protocol is spoken here with the standard library alone (a general LSP framework costs more
 than half a second to import, more than the whole start may take): one thread reads frames, the
 main thread handles them in order and runs the checks in this process, one at a time. A burst of
 edits is checked once, for its last text: a document is checked when no message waits to be
-handled, with no pause after an edit that nothing follows. The engine is imported in the background as soon as the
-client has initialized, while the editor gets ready to open its first file.
+handled, with no pause after an edit that nothing follows. The engine is imported in the
+background as soon as the client has initialized, while the editor gets ready to open its first
+file.
 """
 
 from __future__ import annotations
@@ -44,8 +46,12 @@ if TYPE_CHECKING:
 SOURCE = "vectra-lint"
 QUICK_FIX = "quickfix"
 FIX_ALL = "source.fixAll.vectra-lint"
-DOCS_URL = "https://github.com/vectra-lint/vectra-lint/blob/main/docs/rules.md"
-"""Where ``docs/rules.md`` is published; each rule's anchor (``#name-code``) is appended."""
+DOCS_OPTION = "docsUrl"
+"""The initialization option naming where the team publishes the rules' documentation: a URL with
+``{code}`` and/or ``{name}`` in it (``https://wiki.example/lint/{code}``), or the address of a copy of
+``docs/rules.md``, to which each rule's anchor (``#name-code``) is appended."""
+CHECKOUT_RULES = Path(__file__).resolve().parent.parent.parent / "docs" / "rules.md"
+"""Where ``docs/rules.md`` is when vectra-lint runs from its checkout (an editable install)."""
 RUFF_DOCS_URL = "https://docs.astral.sh/ruff/rules/{name}"
 FIRST_READ = 0.5
 """Seconds the first check of a project waits for the other files' facts (from the result cache,
@@ -120,6 +126,8 @@ class Server:
         self.resolve_edits = False
         self.watch = False
         self.told: set[str] = set()
+        self.docs: str | None = None
+        """Where vectra-lint's rules are documented (:data:`DOCS_OPTION`); None: nowhere known."""
         self.requests: dict[str, Callable[[object], object]] = {
             "initialize": self.initialize,
             "shutdown": self.shutdown,
@@ -256,6 +264,9 @@ class Server:
         self.watch = bool(
             ((capabilities.get("workspace") or {}).get("didChangeWatchedFiles") or {}).get("dynamicRegistration")
         )
+        options = params.get("initializationOptions")
+        configured = options.get(DOCS_OPTION) if isinstance(options, dict) else None
+        self.docs = configured if isinstance(configured, str) and configured else _checkout_docs()
         return {
             "capabilities": {
                 "positionEncoding": "utf-16",
@@ -477,7 +488,7 @@ class Server:
         lines = document.lines
         assert lines is not None
         level = self._levels(document)
-        shown = [_lsp_diagnostic(lines, d, level) for d in document.diagnostics]
+        shown = [_lsp_diagnostic(lines, d, level, self.docs_url) for d in document.diagnostics]
         params: Json = {"uri": document.uri, "diagnostics": shown}
         if document.version is not None:
             params["version"] = document.version
@@ -627,7 +638,7 @@ class Server:
         return {
             "title": f"{fix.description} ({diagnostic.code}{', unsafe' if unsafe else ''})",
             "kind": QUICK_FIX,
-            "diagnostics": [_lsp_diagnostic(lines, diagnostic, self._levels(document))],
+            "diagnostics": [_lsp_diagnostic(lines, diagnostic, self._levels(document), self.docs_url)],
             "isPreferred": not unsafe,
             "edit": {"changes": {document.uri: edits}},
         }
@@ -643,7 +654,7 @@ class Server:
         action: Json = {
             "title": f"Disable {diagnostic.code} for this line",
             "kind": QUICK_FIX,
-            "diagnostics": [_lsp_diagnostic(document.lines, diagnostic, self._levels(document))],
+            "diagnostics": [_lsp_diagnostic(document.lines, diagnostic, self._levels(document), self.docs_url)],
         }
         if self.resolve_edits:
             action["data"] = {"uri": document.uri, "noqa": [diagnostic.code, diagnostic.line, diagnostic.column]}
@@ -742,15 +753,28 @@ class Server:
             hash_at = line.find("#", hash_at + 1)
         return None
 
+    def docs_url(self, code: str, name: str) -> str | None:
+        """The address of a rule's documentation (Ruff's for its codes); None where none is known."""
+        if code.startswith("VL"):
+            if self.docs is None:
+                return None
+            if "{code}" in self.docs or "{name}" in self.docs:
+                return self.docs.replace("{code}", code).replace("{name}", name)
+            return f"{self.docs}#{name}-{code.lower()}"
+        if name and name != code:
+            return RUFF_DOCS_URL.format(name=name)
+        return None
+
     def hover_code(self, code: str, line: int, span: tuple[int, int], lines: Lines) -> Json:
         """The hover of one code, at ``span`` (columns in characters) of 0-based ``line``."""
         from vectra_lint.registry import rules_by_code
 
         rule = rules_by_code().get(code)
         if rule is not None:
-            text = (
-                f"**{rule.code} {rule.name}**\n\n{rule.summary()}\n\n[Documentation]({_docs_url(rule.code, rule.name)})"
-            )
+            text = f"**{rule.code} {rule.name}**\n\n{rule.summary()}"
+            href = self.docs_url(rule.code, rule.name)
+            if href is not None:
+                text += f"\n\n[Documentation]({href})"
         elif code[:1] in ("E", "W"):
             text = f"**{code}**: a Ruff (PEP 8) rule; `ruff rule {code}` documents it."
         else:
@@ -880,19 +904,25 @@ def _read_config(config: Path | None) -> bytes | None:
         raise ConfigError(f"{config}: {error.strerror or error}") from None
 
 
-def _docs_url(code: str, name: str) -> str | None:
-    if code.startswith("VL"):
-        return f"{DOCS_URL}#{name}-{code.lower()}"
-    if name and name != code:
-        return RUFF_DOCS_URL.format(name=name)
-    return None
+def _checkout_docs() -> str | None:
+    """The ``file:`` URI of ``docs/rules.md`` in the checkout vectra-lint runs from (an editable
+    install), when it is there and is vectra-lint's; vectra-lint has no web address."""
+    rules = CHECKOUT_RULES
+    try:
+        with rules.open(encoding="utf-8") as opened:
+            first = opened.readline()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return rules.as_uri() if first.strip() == "# vectra-lint rules" else None
 
 
 # The LSP's DiagnosticSeverity of each level of the one severity model (``Settings.severity_of``).
 _SEVERITY = {"error": 1, "warning": 2, "info": 3}
 
 
-def _lsp_diagnostic(lines: Lines, diagnostic: Diagnostic, level: Callable[[str], str]) -> Json:
+def _lsp_diagnostic(
+    lines: Lines, diagnostic: Diagnostic, level: Callable[[str], str], docs: Callable[[str, str], str | None]
+) -> Json:
     result: Json = {
         "range": {
             "start": lines.at(diagnostic.line, diagnostic.column),
@@ -903,7 +933,7 @@ def _lsp_diagnostic(lines: Lines, diagnostic: Diagnostic, level: Callable[[str],
         "code": diagnostic.code,
         "source": SOURCE,
     }
-    href = _docs_url(diagnostic.code, diagnostic.name)
+    href = docs(diagnostic.code, diagnostic.name)
     if href is not None:
         result["codeDescription"] = {"href": href}
     return result
