@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import queue
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,46 @@ def test_no_documentation_link_where_none_is_known(tmp_path: Path, monkeypatch: 
         pass
     assert answer["result"]["contents"]["value"].startswith("**VL201 blocking-sleep**\n\n")
     assert "Documentation" not in answer["result"]["contents"]["value"]
+
+
+def test_edits_parsed_from_the_last_tree_find_what_a_fresh_check_finds(tmp_path: Path) -> None:
+    backend = Path(__file__).resolve().parent.parent / "fixtures" / "sample_backend"
+    project = tmp_path / "backend"
+    shutil.copytree(backend, project, ignore=shutil.ignore_patterns(".vectra-lint-cache", "__pycache__"))
+    path = project / "app" / "services" / "document_service.py"
+    original = path.read_text()
+    head, _, body = original.partition("class DocumentService:")
+    text = head + "class DocumentService:" + body + "\n\nclass OtherService:" + body
+    edits = [
+        ("logger = logging.getLogger(__name__)\n", "logger = logging.getLogger(__name__)\n# a note\n"),
+        ("    async def get_document(", "    async def get_document_by_id("),
+        (
+            "    async def delete_document(self, document_id: int) -> None:\n",
+            "    async def delete_document(self, document_id: int) -> None:\n        time.sleep(1)\n",
+        ),
+        ("class OtherService:", "class OtherService:\n    password = 'hunter2'"),
+    ]
+    writer = _Writer()
+    server = lsp_server.Server(writer)  # type: ignore[arg-type]
+    server.handle(_message("initialize", {"rootUri": project.as_uri(), "capabilities": {}}, 1))
+    uri = path.as_uri()
+    opened = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+    server.handle(_message("textDocument/didOpen", {"textDocument": opened}))
+    _published(writer)
+    for version, (old, new) in enumerate(edits, start=2):
+        assert old in text
+        text = text.replace(old, new, 1)
+        change = {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}
+        server.handle(_message("textDocument/didChange", change))
+        server.run_due()
+        published = _published(writer)
+        # A server that never saw the earlier texts parses this one whole.
+        fresh_writer = _Writer()
+        fresh = lsp_server.Server(fresh_writer)  # type: ignore[arg-type]
+        fresh.handle(_message("initialize", {"rootUri": project.as_uri(), "capabilities": {}}, 1))
+        fresh.handle(_message("textDocument/didOpen", {"textDocument": {**opened, "text": text, "version": version}}))
+        assert published == _published(fresh_writer)
+        assert published["diagnostics"]
+    reparser = server.documents[uri].reparser
+    # Each edit but the last (in the file's last statement, which is never parsed apart) took the short way.
+    assert reparser is not None and reparser.reused == len(edits) - 1

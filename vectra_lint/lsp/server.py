@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from vectra_lint.config.projects import Projects
     from vectra_lint.config.settings import Settings
     from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.lsp.reparse import Reparser
     from vectra_lint.pipeline.cache import ResultCache
     from vectra_lint.pipeline.results import Task
 
@@ -104,6 +105,9 @@ class _Document:
     lines: Lines | None = None
     raw: tuple[Diagnostic, ...] = ()
     """The check's diagnostics before the project phase (with the pending ones)."""
+    reparser: Reparser | None = None
+    """Parses each new text from the last one's tree (made at the first check: libcst is imported
+    in the background, not before ``initialize`` is answered)."""
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
@@ -409,11 +413,14 @@ class Server:
         """Lint the document's text as the file it is; the other open documents of its project
         whose diagnostics its new facts changed (settled again, without linting them again)."""
         from vectra_lint.config.files import ConfigError
+        from vectra_lint.lsp.reparse import Reparser
         from vectra_lint.pipeline.results import Task
         from vectra_lint.pipeline.ruff import RuffError
         from vectra_lint.registry import RegistryError
 
         assert document.path is not None
+        if document.reparser is None:
+            document.reparser = Reparser()
         path = document.path
         text = document.text
         document.checked_text = text
@@ -423,7 +430,7 @@ class Server:
             settings = project.settings.settings
             task = Task(path, _display(path), _relative(path, settings.root))
             self.load_facts(project, path)
-            linted = _lint(task, text, settings)
+            linted = _lint(task, text, settings, document.reparser)
         except (ConfigError, RegistryError, RuffError) as problem:
             self.tell(str(problem))
             document.raw = document.diagnostics = ()
@@ -848,9 +855,12 @@ class _RuffLater(Sequence["Diagnostic"]):
         return iter(self.wait())
 
 
-def _lint(task: Task, text: str, settings: Settings) -> tuple[tuple[Diagnostic, ...], dict[str, object], bool] | str:
+def _lint(
+    task: Task, text: str, settings: Settings, reparser: Reparser
+) -> tuple[tuple[Diagnostic, ...], dict[str, object], bool] | str:
     """The document's diagnostics (before the project phase), facts and whether it parsed, as the
-    CLI's worker finds them for the same bytes; or why the file could not be checked."""
+    CLI's worker finds them for the same bytes (the tree from ``reparser``: the same as a whole
+    parse); or why the file could not be checked."""
     from vectra_lint.engine.limits import CannotAnalyse
     from vectra_lint.engine.lint import lint_text
     from vectra_lint.pipeline import ruff
@@ -858,7 +868,7 @@ def _lint(task: Task, text: str, settings: Settings) -> tuple[tuple[Diagnostic, 
 
     external = _RuffLater(text, task.display, settings) if settings.ruff_selected else None
     try:
-        result = lint_text(task.display, task.relative, text, settings, external or ())
+        result = lint_text(task.display, task.relative, text, settings, external or (), parse=reparser.parse)
         if external is not None:
             external.wait()  # a file that does not parse never read them: Ruff's failure still counts
     except CannotAnalyse as error:
