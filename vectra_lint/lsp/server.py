@@ -59,8 +59,6 @@ RUFF_DOCS_URL = "https://docs.astral.sh/ruff/rules/{name}"
 FIRST_READ = 0.5
 """Seconds the first check of a project waits for the other files' facts (from the result cache,
 or checked now); past them, it is published with what is known and published again when all is."""
-READ_SLICE = 0.05
-"""Seconds of fact reading between two looks at the client's messages."""
 _READ_CHUNK = 8
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", ".gitignore")
 """Files whose change can change a project's settings or files (re-read on the next check)."""
@@ -618,27 +616,31 @@ class Server:
         project.unread = [*tasks, *(task for task in project.unread if task.path not in stale)]
         self.read_some(project, FIRST_READ)
 
-    def read_some(self, project: _Project, seconds: float) -> bool:
-        """Read unread facts for about ``seconds``; whether all are read."""
+    def read_some(self, project: _Project, seconds: float, size: int = _READ_CHUNK) -> bool:
+        """Read unread facts, ``size`` files at a time, for about ``seconds`` (at least ``size``
+        files); whether all are read."""
         from vectra_lint.pipeline import project_run
 
         settings = project.settings.settings
         assert project.facts is not None
         deadline = time.monotonic() + seconds
-        while project.unread and time.monotonic() < deadline:
-            chunk, project.unread = project.unread[:_READ_CHUNK], project.unread[_READ_CHUNK:]
+        while project.unread:
+            chunk, project.unread = project.unread[:size], project.unread[size:]
             # One job: a process pool forked from this threaded process could deadlock.
             outcomes = project_run.context(chunk, settings, 1, _cache(project.settings), exclude=settings.root)
             # An open document's facts are its text's, not its file's.
             open_paths = {document.path for document in self.documents.values()}
             project.facts.update({o.task.relative: o.facts for o in outcomes if o.task.path not in open_paths})
             project.index = None
+            if time.monotonic() >= deadline:
+                break
         return not project.unread
 
     def read_more(self) -> None:
-        """Read more of a project's unread facts; once all are, settle its open documents again."""
+        """Read one more file's facts (a file the cache does not have is checked: the client's next
+        message waits for one file at most); once all are, settle the project's open documents again."""
         project = next((project for project in self.projects.values() if project.unread), None)
-        if project is None or not self.read_some(project, READ_SLICE):
+        if project is None or not self.read_some(project, 0.0, 1):
             return
         for document in self.documents.values():
             if document.path is None or document.lines is None or self.project_for(document.path) is not project:
