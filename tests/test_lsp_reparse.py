@@ -78,6 +78,13 @@ def test_an_edit_gives_the_tree_of_a_whole_parse(old: str, new: str, reused: int
     assert reused_count == reused
 
 
+def test_the_same_text_again_is_the_same_tree() -> None:
+    reparser = Reparser()
+    first = reparser.parse(SOURCE)
+    assert reparser.parse(SOURCE) is first
+    assert reparser.reused == 1
+
+
 def test_a_syntax_error_is_the_whole_texts() -> None:
     edited = SOURCE.replace("return 2", "return 2)")
     with pytest.raises(cst.ParserSyntaxError) as whole:

@@ -60,6 +60,8 @@ class Reparser:
         """The tree of ``text`` from the last one, or None where it must be parsed whole."""
         old, module = self.text, self.module
         assert old is not None and module is not None
+        if text == old:
+            return module  # checked again unchanged (a save, a settings reload): the same tree
         if "\r" in text or "\r" in old or module.default_newline != "\n":
             return None
         body = module.body
