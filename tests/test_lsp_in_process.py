@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import queue
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -168,39 +166,3 @@ def test_edits_parsed_from_the_last_tree_find_what_a_fresh_check_finds(tmp_path:
     reparser = server.documents[uri].reparser
     # Each edit but the last (in the file's last statement, which is never parsed apart) took the short way.
     assert reparser is not None and reparser.reused == len(edits) - 1
-
-
-def test_a_file_opened_as_saved_is_answered_from_what_check_found(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL2", "VL4", "E501"]\n')
-    text = "import time\n\n\nasync def poll() -> None:\n    time.sleep(1)\n\n\nVALUE = 1\n"
-    (tmp_path / "app.py").write_text(text)
-    checked = subprocess.run(
-        [sys.executable, "-m", "vectra_lint", "check", ".", "--output-format", "json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    found = [(d["code"], d["location"]["line"], d["location"]["column"]) for d in json.loads(checked.stdout)]
-    assert found == [("VL201", 5, 5)]
-    writer = _Writer()
-    server = lsp_server.Server(writer)  # type: ignore[arg-type]
-    server.handle(_message("initialize", {"rootUri": tmp_path.as_uri(), "capabilities": {}}, 1))
-    uri = (tmp_path / "app.py").as_uri()
-    server.handle(
-        _message(
-            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
-        )
-    )
-    shown = [(d["code"], d["range"]["start"]) for d in _published(writer)["diagnostics"]]
-    assert shown == [("VL201", {"line": 4, "character": 4})]
-    # Not linted: parsed while the client says nothing, so that the first edit reuses the tree.
-    assert server.to_parse == [uri]
-    server.parse_one()
-    edited = text.replace("time.sleep(1)", "time.sleep(2)")
-    change = {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}
-    server.handle(_message("textDocument/didChange", change))
-    server.run_due()
-    assert [d["code"] for d in _published(writer)["diagnostics"]] == ["VL201"]
-    reparser = server.documents[uri].reparser
-    assert reparser is not None and reparser.reused == 1

@@ -12,11 +12,9 @@ The protocol is spoken here with the standard library alone (a general LSP frame
 than half a second to import, more than the whole start may take): one thread reads frames, the
 main thread handles them in order and runs the checks in this process, one at a time. A burst of
 edits is checked once, for its last text: a document is checked when no message waits to be
-handled, with no pause after an edit that nothing follows. An edited text is parsed from the
-last one's tree (``reparse.py``); a file opened as saved is answered from the result cache that
-``check`` fills, when it has the file, and parsed while the client says nothing. The engine is
-imported in the background as soon as the client has initialized, while the editor gets ready to
-open its first file.
+handled, with no pause after an edit that nothing follows. The engine is imported in the
+background as soon as the client has initialized, while the editor gets ready to open its first
+file.
 """
 
 from __future__ import annotations
@@ -105,8 +103,6 @@ class _Document:
     lines: Lines | None = None
     raw: tuple[Diagnostic, ...] = ()
     """The check's diagnostics before the project phase (with the pending ones)."""
-    first_check: bool = True
-    """Not checked yet: its text may be the saved file's, which ``check`` may have checked."""
     reparser: Reparser | None = None
     """Parses each new text from the last one's tree (made at the first check: libcst is imported
     in the background, not before ``initialize`` is answered)."""
@@ -127,8 +123,6 @@ class Server:
         self.settings: dict[Path, _Settings] = {}
         """By project root."""
         self.projects: dict[Path, _Project] = {}
-        self.to_parse: list[str] = []
-        """Documents answered from the result cache, to parse while the client says nothing."""
         self.due: dict[str, None] = {}
         """The documents to check once the messages that wait are handled (in the order given)."""
         self.resolve_edits = False
@@ -174,14 +168,12 @@ class Server:
         while True:
             # Checks and fact reading wait while messages do: an edit that follows replaces the
             # text a check would have been for.
-            idle_work = bool(self.due or self.to_parse) or any(project.unread for project in self.projects.values())
+            idle_work = bool(self.due) or any(project.unread for project in self.projects.values())
             try:
                 batch = inbox.get(block=not idle_work)
             except queue.Empty:
                 if self.due:
                     self.run_due()
-                elif self.to_parse:
-                    self.parse_one()
                 else:
                     self.read_more()
                 continue
@@ -436,13 +428,7 @@ class Server:
             settings = project.settings.settings
             task = Task(path, _display(path), _relative(path, settings.root))
             self.load_facts(project, path)
-            saved = self.saved_outcome(project, task, text) if document.first_check else None
-            document.first_check = False
-            if saved is not None:
-                linted: tuple[tuple[Diagnostic, ...], dict[str, object], bool] | str = saved
-                self.to_parse.append(document.uri)
-            else:
-                linted = _lint(task, text, settings, document.reparser)
+            linted = _lint(task, text, settings, document.reparser)
         except (ConfigError, RegistryError, RuffError) as problem:
             self.tell(str(problem))
             document.raw = document.diagnostics = ()
@@ -463,42 +449,6 @@ class Server:
             changed = self.settle_others(project, document)
         document.diagnostics = self.settle(project, task.display, raw)
         return changed
-
-    def saved_outcome(
-        self, project: _Project, task: Task, text: str
-    ) -> tuple[tuple[Diagnostic, ...], dict[str, object], bool] | None:
-        """What ``check`` found in the saved file, from the result cache, when ``text`` is the saved
-        file's bytes and the cache has them (a file opened as it is): no need to lint it again.
-        None otherwise."""
-        from vectra_lint.pipeline import project_run
-
-        assert task.path is not None
-        try:
-            data = task.path.read_bytes()
-        except OSError:
-            return None
-        if data != text.encode("utf-8", "surrogatepass"):
-            return None
-        cache = _cache(project.settings)
-        if cache.load_file(cache.file_key(task, data)) is None:
-            return None  # linted here, where the tree is kept for the edits to come
-        settings = project.settings.settings
-        outcomes = project_run.context([task], settings, 1, cache, exclude=settings.root)
-        if len(outcomes) != 1:
-            return None
-        return outcomes[0].diagnostics, outcomes[0].facts, True
-
-    def parse_one(self) -> None:
-        """Parse a document answered from the cache, so that its first edit is parsed from its tree."""
-        from libcst import ParserSyntaxError
-
-        document = self.documents.get(self.to_parse.pop(0))
-        if document is None or document.reparser is None or document.checked_text != document.text:
-            return
-        try:
-            document.reparser.parse(document.text)
-        except (ParserSyntaxError, RecursionError):
-            pass  # its first edit is parsed whole
 
     def settle(self, project: _Project, display: str, raw: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
         """A file's diagnostics with the pending ones settled against the project's index."""
