@@ -122,7 +122,7 @@ def test_no_documentation_link_where_none_is_known(tmp_path: Path, monkeypatch: 
     while (answer := writer.sent.get(timeout=30)).get("id") != 2:
         pass
     assert answer["result"]["contents"]["value"].startswith("**VL201 blocking-sleep**\n\n")
-    assert "Documentation" not in answer["result"]["contents"]["value"]
+    assert answer["result"]["contents"]["value"].endswith("\n\n`vectra-lint rule VL201` documents it.")
 
 
 def test_edits_parsed_from_the_last_tree_find_what_a_fresh_check_finds(tmp_path: Path) -> None:

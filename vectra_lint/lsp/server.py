@@ -770,9 +770,9 @@ class Server:
             if "{code}" in self.docs or "{name}" in self.docs:
                 return self.docs.replace("{code}", code).replace("{name}", name)
             return f"{self.docs}#{name}-{code.lower()}"
-        if name and name != code:
+        if name and name != code and code[:1] in ("E", "W", "F"):
             return RUFF_DOCS_URL.format(name=name)
-        return None
+        return None  # a plugin rule: `vectra-lint rule CODE` documents it
 
     def hover_code(self, code: str, line: int, span: tuple[int, int], lines: Lines) -> Json:
         """The hover of one code, at ``span`` (columns in characters) of 0-based ``line``."""
@@ -780,10 +780,9 @@ class Server:
 
         rule = rules_by_code().get(code)
         if rule is not None:
-            text = f"**{rule.code} {rule.name}**\n\n{rule.summary()}"
             href = self.docs_url(rule.code, rule.name)
-            if href is not None:
-                text += f"\n\n[Documentation]({href})"
+            more = f"[Documentation]({href})" if href else f"`vectra-lint rule {rule.code}` documents it."
+            text = f"**{rule.code} {rule.name}**\n\n{rule.summary()}\n\n{more}"
         elif code[:1] in ("E", "W"):
             text = f"**{code}**: a Ruff (PEP 8) rule; `ruff rule {code}` documents it."
         else:
