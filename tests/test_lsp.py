@@ -18,7 +18,9 @@ import pytest
 CONFIG = '[tool.vectra-lint]\nselect = ["VL2", "VL4"]\n'
 BAD = "import time\n\n\nasync def poll() -> None:\n    time.sleep(1)\n"
 SLEEP = "`time.sleep` blocks the event loop inside `async def`; use `await asyncio.sleep`"
-DOCS = "https://github.com/vectra-lint/vectra-lint/blob/main/docs/rules.md"
+# The server runs from this checkout (an editable install): its rules' documentation is here.
+RULES_MD = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+DOCS = RULES_MD.as_uri()
 
 Message = dict[str, Any]
 
@@ -488,6 +490,45 @@ def test_requests_before_initialize_and_unknown_methods(tmp_path: Path, client: 
     assert client.call("vectra/unknown", {})["error"]["code"] == -32601
     assert client.call("textDocument/codeAction", {"range": {}})["error"]["code"] == -32600
     assert client.stop() == 0
+
+
+def test_the_documentation_link_leads_to_the_rules_section(tmp_path: Path, client: Client) -> None:
+    client.start(tmp_path)
+    client.open(tmp_path / "app.py", BAD)
+    [diagnostic] = client.diagnostics()
+    address, _, anchor = diagnostic["codeDescription"]["href"].partition("#")
+    assert address == DOCS and anchor == "blocking-sleep-vl201"
+    # The anchor is the one a Markdown viewer gives the rule's heading.
+    assert "\n## blocking-sleep (VL201)\n" in RULES_MD.read_text()
+
+
+@pytest.mark.parametrize(
+    ("option", "href"),
+    [
+        ("https://wiki.example/lint/{code}.html", "https://wiki.example/lint/VL201.html"),
+        ("https://wiki.example/lint/rules.md", "https://wiki.example/lint/rules.md#blocking-sleep-vl201"),
+    ],
+)
+def test_the_team_says_where_the_documentation_is(tmp_path: Path, client: Client, option: str, href: str) -> None:
+    client.request(
+        "initialize",
+        {
+            "processId": None,
+            "rootUri": tmp_path.as_uri(),
+            "capabilities": {},
+            "initializationOptions": {"docsUrl": option},
+        },
+    )
+    client.notify("initialized", {})
+    client.open(tmp_path / "app.py", BAD)
+    [diagnostic] = client.diagnostics()
+    assert diagnostic["codeDescription"] == {"href": href}
+    client.open(tmp_path / "silenced.py", "import time\ntime.sleep(1)  # noqa: VL201\n")
+    hovered = client.request(
+        "textDocument/hover",
+        {"textDocument": {"uri": (tmp_path / "silenced.py").as_uri()}, "position": {"line": 1, "character": 25}},
+    )
+    assert hovered["contents"]["value"].endswith(f"[Documentation]({href})")
 
 
 def test_ruffs_findings_beside_ours(tmp_path: Path, client: Client) -> None:

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from vectra_lint import registry
 from vectra_lint.cli import main
 from vectra_lint.config import plugins
-from vectra_lint.lsp.server import _docs_url
+from vectra_lint.lsp.server import Server
 from vectra_lint.rule import load_rules
 
 PLUGIN = '''"""The team's rules."""
@@ -159,8 +159,13 @@ def test_a_plugin_applies_to_the_project_that_lists_it(project: Path) -> None:
 
 
 def test_the_editor_links_no_ruff_page_for_a_plugin_rule() -> None:
-    assert _docs_url("TEAM001", "legacy-now") is None
-    assert _docs_url("E501", "line-too-long") == "https://docs.astral.sh/ruff/rules/line-too-long"
+    server = Server(writer=None)  # type: ignore[arg-type]  # links only: nothing is written
+    server.docs = "https://docs.example.test/rules.md"
+    assert server.docs_url("TEAM001", "legacy-now") is None
+    assert server.docs_url("FAST001", "fast-thing") is None
+    assert server.docs_url("VLX001", "vlx-thing") is None
+    assert server.docs_url("E501", "line-too-long") == "https://docs.astral.sh/ruff/rules/line-too-long"
+    assert server.docs_url("VL401", "print-call") == "https://docs.example.test/rules.md#print-call-vl401"
 
 
 def _cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

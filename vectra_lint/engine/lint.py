@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -51,11 +51,13 @@ def lint_text(
     settings: Settings,
     external: Sequence[Diagnostic] = (),
     timings: Timings | None = None,
+    parse: Callable[[str], cst.Module] = parse_module,
 ) -> FileResult:
     """Lint decoded source: every enabled rule, one parse, one walk.
 
     ``external`` are diagnostics another tool (Ruff) found in the same text; ``# noqa`` applies to
-    them like to ours. With ``timings``, the time of each phase and rule is added to it.
+    them like to ours. With ``timings``, the time of each phase and rule is added to it. ``parse``
+    gives the text's tree as :func:`parse_module` does (the editor's reuses the last text's tree).
     """
     clock = _Clock(timings)
     rejected = limits.precheck(text, path)
@@ -64,7 +66,7 @@ def lint_text(
         found = (SyntaxError_.from_rejected(path, rejected),) if SyntaxError_.code in settings.enabled else ()
         return FileResult(path, found, parsed=False)
     try:
-        module = parse_module(text)
+        module = parse(text)
     except cst.ParserSyntaxError as error:
         clock.lap("parse")
         # Built even when VL001 is off: a file CPython accepts raises CannotAnalyse from here.

@@ -91,6 +91,14 @@ class FrameReader:
         for the client: a burst of messages is handled as one batch)."""
         return not self.closed and not self.skipping and _HEADER_END in self.buffer
 
+    def pending(self) -> bool:
+        """Whether bytes the client sent wait to be read (the rest of a burst the pipe delivers in
+        pieces): read them without waiting too."""
+        if self.closed or self.skipping or os.name == "nt":  # select takes sockets only on Windows
+            return False
+        ready, _, _ = select.select([self.fd], [], [], 0)
+        return bool(ready)
+
     def _frame(self, end: int) -> bytes | Broken:
         headers = bytes(self.buffer[:end])
         if not headers.lower().startswith(b"content-"):

@@ -5,13 +5,16 @@ editor (saved or not), settled against the rest of the project as ``check`` woul
 quick-fix code action (unsafe ones say so and are never preferred), beside a "disable for this
 line" action that adds the code to the line's ``# noqa``; ``source.fixAll.vectra-lint`` applies
 every safe fix at once, as ``check --fix`` would. Hovering a code of a ``# noqa`` comment shows
-the rule's summary; each diagnostic links to its rule's documentation.
+the rule's summary; each diagnostic links to its rule's documentation where one is known (the
+``docsUrl`` initialization option, else the ``docs/rules.md`` of the checkout it runs from).
 
 The protocol is spoken here with the standard library alone (a general LSP framework costs more
 than half a second to import, more than the whole start may take): one thread reads frames, the
 main thread handles them in order and runs the checks in this process, one at a time. A burst of
-edits is checked once, for its last text. The engine is imported in the background as soon as the
-client has initialized, while the editor gets ready to open its first file.
+edits is checked once, for its last text: a document is checked when no message waits to be
+handled, with no pause after an edit that nothing follows. The engine is imported in the
+background as soon as the client has initialized, while the editor gets ready to open its first
+file.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import unquote, urlparse
 
 from vectra_lint import __version__
+from vectra_lint.diagnostics import selects
 from vectra_lint.lsp import protocol
 from vectra_lint.lsp.positions import Lines, Position
 
@@ -37,23 +41,23 @@ if TYPE_CHECKING:
     from vectra_lint.config.projects import Projects
     from vectra_lint.config.settings import Settings
     from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.lsp.reparse import Reparser
     from vectra_lint.pipeline.cache import ResultCache
     from vectra_lint.pipeline.results import Task
 
 SOURCE = "vectra-lint"
 QUICK_FIX = "quickfix"
 FIX_ALL = "source.fixAll.vectra-lint"
-DOCS_URL = "https://github.com/vectra-lint/vectra-lint/blob/main/docs/rules.md"
-"""Where ``docs/rules.md`` is published; each rule's anchor (``#name-code``) is appended."""
+DOCS_OPTION = "docsUrl"
+"""The initialization option naming where the team publishes the rules' documentation: a URL with
+``{code}`` and/or ``{name}`` in it (``https://wiki.example/lint/{code}``), or the address of a copy of
+``docs/rules.md``, to which each rule's anchor (``#name-code``) is appended."""
+CHECKOUT_RULES = Path(__file__).resolve().parent.parent.parent / "docs" / "rules.md"
+"""Where ``docs/rules.md`` is when vectra-lint runs from its checkout (an editable install)."""
 RUFF_DOCS_URL = "https://docs.astral.sh/ruff/rules/{name}"
-DEBOUNCE = 0.008
-"""Seconds of quiet after an edit before it is checked: the edits of a burst arrive faster than
-this (a frame every few microseconds), so only the burst's last text is checked."""
 FIRST_READ = 0.5
 """Seconds the first check of a project waits for the other files' facts (from the result cache,
 or checked now); past them, it is published with what is known and published again when all is."""
-READ_SLICE = 0.05
-"""Seconds of fact reading between two looks at the client's messages."""
 _READ_CHUNK = 8
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", ".gitignore")
 """Files whose change can change a project's settings or files (re-read on the next check)."""
@@ -100,6 +104,9 @@ class _Document:
     lines: Lines | None = None
     raw: tuple[Diagnostic, ...] = ()
     """The check's diagnostics before the project phase (with the pending ones)."""
+    reparser: Reparser | None = None
+    """Parses each new text from the last one's tree (made at the first check: libcst is imported
+    in the background, not before ``initialize`` is answered)."""
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
@@ -117,10 +124,13 @@ class Server:
         self.settings: dict[Path, _Settings] = {}
         """By project root."""
         self.projects: dict[Path, _Project] = {}
-        self.due: dict[str, float] = {}
+        self.due: dict[str, None] = {}
+        """The documents to check once the messages that wait are handled (in the order given)."""
         self.resolve_edits = False
         self.watch = False
         self.told: set[str] = set()
+        self.docs: str | None = None
+        """Where vectra-lint's rules are documented (:data:`DOCS_OPTION`); None: nowhere known."""
         self.requests: dict[str, Callable[[object], object]] = {
             "initialize": self.initialize,
             "shutdown": self.shutdown,
@@ -145,11 +155,11 @@ class Server:
         inbox: queue.Queue[list[bytes | protocol.Broken | None]] = queue.Queue()
 
         def read() -> None:
-            # The frames a read brought are passed on together: the edits of a burst are all
-            # taken before the debounce can run a check for one of them.
+            # The frames the client has sent are passed on together, up to the last byte there is:
+            # the edits of a burst are all taken before a check runs for one of them.
             while True:
                 batch = [reader.read()]
-                while batch[-1] is not None and reader.has_frame():
+                while batch[-1] is not None and (reader.has_frame() or reader.pending()):
                     batch.append(reader.read())
                 inbox.put(batch)
                 if batch[-1] is None:
@@ -157,17 +167,16 @@ class Server:
 
         threading.Thread(target=read, name="vectra-lint-reader", daemon=True).start()
         while True:
-            if any(project.unread for project in self.projects.values()):
-                timeout: float | None = 0.0  # facts to read while the client says nothing
-            elif self.due:
-                timeout = max(0.0, min(self.due.values()) - time.monotonic())
-            else:
-                timeout = None
+            # Checks and fact reading wait while messages do: an edit that follows replaces the
+            # text a check would have been for.
+            idle_work = bool(self.due) or any(project.unread for project in self.projects.values())
             try:
-                batch = inbox.get(timeout=timeout)
+                batch = inbox.get(block=not idle_work)
             except queue.Empty:
-                self.run_due()
-                self.read_more()
+                if self.due:
+                    self.run_due()
+                else:
+                    self.read_more()
                 continue
             for frame in batch:
                 if frame is None:
@@ -258,6 +267,9 @@ class Server:
         self.watch = bool(
             ((capabilities.get("workspace") or {}).get("didChangeWatchedFiles") or {}).get("dynamicRegistration")
         )
+        options = params.get("initializationOptions")
+        configured = options.get(DOCS_OPTION) if isinstance(options, dict) else None
+        self.docs = configured if isinstance(configured, str) and configured else _checkout_docs()
         return {
             "capabilities": {
                 "positionEncoding": "utf-16",
@@ -305,7 +317,8 @@ class Server:
         self.check_and_publish(document)
 
     def did_change(self, params: object) -> None:
-        """Take the new text; check it once the burst of edits it belongs to is over."""
+        """Take the new text; check it once the burst of edits it belongs to is over (when no
+        message waits)."""
         item = _field(params, "textDocument", dict)
         document = self.documents.get(_field(item, "uri", str))
         if document is None:
@@ -320,7 +333,7 @@ class Server:
                 start, end = lines.offset(where["start"]), lines.offset(where["end"])
                 document.text = document.text[:start] + text + document.text[end:]
         document.version = item.get("version")
-        self.due[document.uri] = time.monotonic() + DEBOUNCE
+        self.due[document.uri] = None
 
     def did_save(self, params: object) -> None:
         """Check the saved document now."""
@@ -363,20 +376,16 @@ class Server:
         self.recheck_all()
 
     def recheck_all(self) -> None:
-        """Check every open document again (after the usual pause)."""
-        now = time.monotonic() + DEBOUNCE
-        for uri in self.documents:
-            self.due[uri] = now
+        """Check every open document again (once the messages that wait are handled)."""
+        self.due.update(dict.fromkeys(self.documents))
 
     def run_due(self) -> None:
-        """Check the documents whose burst of edits is over."""
-        now = time.monotonic()
-        for uri, deadline in list(self.due.items()):
-            if deadline <= now:
-                del self.due[uri]
-                document = self.documents.get(uri)
-                if document is not None:
-                    self.check_and_publish(document)
+        """Check the first document to check (the loop looks at the client's messages between two)."""
+        uri = next(iter(self.due))
+        del self.due[uri]
+        document = self.documents.get(uri)
+        if document is not None:
+            self.check_and_publish(document)
 
     def current(self, uri: str) -> _Document | None:
         """The open document, checked for its latest text (a check that waits is done now)."""
@@ -403,11 +412,14 @@ class Server:
         """Lint the document's text as the file it is; the other open documents of its project
         whose diagnostics its new facts changed (settled again, without linting them again)."""
         from vectra_lint.config.files import ConfigError
+        from vectra_lint.lsp.reparse import Reparser
         from vectra_lint.pipeline.results import Task
         from vectra_lint.pipeline.ruff import RuffError
         from vectra_lint.registry import RegistryError
 
         assert document.path is not None
+        if document.reparser is None:
+            document.reparser = Reparser()
         path = document.path
         text = document.text
         document.checked_text = text
@@ -417,7 +429,7 @@ class Server:
             settings = project.settings.settings
             task = Task(path, _display(path), _relative(path, settings.root))
             self.load_facts(project, path)
-            linted = _lint(task, text, settings)
+            linted = _lint(task, text, settings, document.reparser)
         except (ConfigError, RegistryError, RuffError) as problem:
             self.tell(str(problem))
             document.raw = document.diagnostics = ()
@@ -482,7 +494,7 @@ class Server:
         lines = document.lines
         assert lines is not None
         level = self._levels(document)
-        shown = [_lsp_diagnostic(lines, d, level) for d in document.diagnostics]
+        shown = [_lsp_diagnostic(lines, d, level, self.docs_url) for d in document.diagnostics]
         params: Json = {"uri": document.uri, "diagnostics": shown}
         if document.version is not None:
             params["version"] = document.version
@@ -555,27 +567,31 @@ class Server:
         project.unread = [*tasks, *(task for task in project.unread if task.path not in stale)]
         self.read_some(project, FIRST_READ)
 
-    def read_some(self, project: _Project, seconds: float) -> bool:
-        """Read unread facts for about ``seconds``; whether all are read."""
+    def read_some(self, project: _Project, seconds: float, size: int = _READ_CHUNK) -> bool:
+        """Read unread facts, ``size`` files at a time, for about ``seconds`` (at least ``size``
+        files); whether all are read."""
         from vectra_lint.pipeline import project_run
 
         settings = project.settings.settings
         assert project.facts is not None
         deadline = time.monotonic() + seconds
-        while project.unread and time.monotonic() < deadline:
-            chunk, project.unread = project.unread[:_READ_CHUNK], project.unread[_READ_CHUNK:]
+        while project.unread:
+            chunk, project.unread = project.unread[:size], project.unread[size:]
             # One job: a process pool forked from this threaded process could deadlock.
             outcomes = project_run.context(chunk, settings, 1, _cache(project.settings), exclude=settings.root)
             # An open document's facts are its text's, not its file's.
             open_paths = {document.path for document in self.documents.values()}
             project.facts.update({o.task.relative: o.facts for o in outcomes if o.task.path not in open_paths})
             project.index = None
+            if time.monotonic() >= deadline:
+                break
         return not project.unread
 
     def read_more(self) -> None:
-        """Read more of a project's unread facts; once all are, settle its open documents again."""
+        """Read one more file's facts (a file the cache does not have is checked: the client's next
+        message waits for one file at most); once all are, settle the project's open documents again."""
         project = next((project for project in self.projects.values() if project.unread), None)
-        if project is None or not self.read_some(project, READ_SLICE):
+        if project is None or not self.read_some(project, 0.0, 1):
             return
         for document in self.documents.values():
             if document.path is None or document.lines is None or self.project_for(document.path) is not project:
@@ -632,7 +648,7 @@ class Server:
         return {
             "title": f"{fix.description} ({diagnostic.code}{', unsafe' if unsafe else ''})",
             "kind": QUICK_FIX,
-            "diagnostics": [_lsp_diagnostic(lines, diagnostic, self._levels(document))],
+            "diagnostics": [_lsp_diagnostic(lines, diagnostic, self._levels(document), self.docs_url)],
             "isPreferred": not unsafe,
             "edit": {"changes": {document.uri: edits}},
         }
@@ -648,7 +664,7 @@ class Server:
         action: Json = {
             "title": f"Disable {diagnostic.code} for this line",
             "kind": QUICK_FIX,
-            "diagnostics": [_lsp_diagnostic(document.lines, diagnostic, self._levels(document))],
+            "diagnostics": [_lsp_diagnostic(document.lines, diagnostic, self._levels(document), self.docs_url)],
         }
         if self.resolve_edits:
             action["data"] = {"uri": document.uri, "noqa": [diagnostic.code, diagnostic.line, diagnostic.column]}
@@ -747,16 +763,28 @@ class Server:
             hash_at = line.find("#", hash_at + 1)
         return None
 
+    def docs_url(self, code: str, name: str) -> str | None:
+        """The address of a rule's documentation (Ruff's for its codes); None where none is known."""
+        if selects("VL", code):
+            if self.docs is None:
+                return None
+            if "{code}" in self.docs or "{name}" in self.docs:
+                return self.docs.replace("{code}", code).replace("{name}", name)
+            return f"{self.docs}#{name}-{code.lower()}"
+        if name and name != code and any(selects(prefix, code) for prefix in ("E", "W", "F")):
+            return RUFF_DOCS_URL.format(name=name)
+        return None  # a plugin rule: `vectra-lint rule CODE` documents it
+
     def hover_code(self, code: str, line: int, span: tuple[int, int], lines: Lines) -> Json:
         """The hover of one code, at ``span`` (columns in characters) of 0-based ``line``."""
         from vectra_lint.registry import rules_by_code
 
         rule = rules_by_code().get(code)
         if rule is not None:
-            url = _docs_url(rule.code, rule.name)
-            more = f"[Documentation]({url})" if url else f"`vectra-lint rule {rule.code}` documents it."
+            href = self.docs_url(rule.code, rule.name)
+            more = f"[Documentation]({href})" if href else f"`vectra-lint rule {rule.code}` documents it."
             text = f"**{rule.code} {rule.name}**\n\n{rule.summary()}\n\n{more}"
-        elif code[:1] in ("E", "W"):
+        elif selects("E", code) or selects("W", code):
             text = f"**{code}**: a Ruff (PEP 8) rule; `ruff rule {code}` documents it."
         else:
             text = f"**{code}**: not a rule vectra-lint knows."
@@ -829,9 +857,12 @@ class _RuffLater(Sequence["Diagnostic"]):
         return iter(self.wait())
 
 
-def _lint(task: Task, text: str, settings: Settings) -> tuple[tuple[Diagnostic, ...], dict[str, object], bool] | str:
+def _lint(
+    task: Task, text: str, settings: Settings, reparser: Reparser
+) -> tuple[tuple[Diagnostic, ...], dict[str, object], bool] | str:
     """The document's diagnostics (before the project phase), facts and whether it parsed, as the
-    CLI's worker finds them for the same bytes; or why the file could not be checked."""
+    CLI's worker finds them for the same bytes (the tree from ``reparser``: the same as a whole
+    parse); or why the file could not be checked."""
     from vectra_lint.engine.limits import CannotAnalyse
     from vectra_lint.engine.lint import lint_text
     from vectra_lint.pipeline import ruff
@@ -839,7 +870,7 @@ def _lint(task: Task, text: str, settings: Settings) -> tuple[tuple[Diagnostic, 
 
     external = _RuffLater(text, task.display, settings) if settings.ruff_selected else None
     try:
-        result = lint_text(task.display, task.relative, text, settings, external or ())
+        result = lint_text(task.display, task.relative, text, settings, external or (), parse=reparser.parse)
         if external is not None:
             external.wait()  # a file that does not parse never read them: Ruff's failure still counts
     except CannotAnalyse as error:
@@ -885,19 +916,25 @@ def _read_config(config: Path | None) -> bytes | None:
         raise ConfigError(f"{config}: {error.strerror or error}") from None
 
 
-def _docs_url(code: str, name: str) -> str | None:
-    if code.startswith("VL"):
-        return f"{DOCS_URL}#{name}-{code.lower()}"
-    if name and name != code and code[:1] in ("E", "W", "F"):
-        return RUFF_DOCS_URL.format(name=name)
-    return None  # a plugin rule: `vectra-lint rule CODE` documents it
+def _checkout_docs() -> str | None:
+    """The ``file:`` URI of ``docs/rules.md`` in the checkout vectra-lint runs from (an editable
+    install), when it is there and is vectra-lint's; vectra-lint has no web address."""
+    rules = CHECKOUT_RULES
+    try:
+        with rules.open(encoding="utf-8") as opened:
+            first = opened.readline()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return rules.as_uri() if first.strip() == "# vectra-lint rules" else None
 
 
 # The LSP's DiagnosticSeverity of each level of the one severity model (``Settings.severity_of``).
 _SEVERITY = {"error": 1, "warning": 2, "info": 3}
 
 
-def _lsp_diagnostic(lines: Lines, diagnostic: Diagnostic, level: Callable[[str], str]) -> Json:
+def _lsp_diagnostic(
+    lines: Lines, diagnostic: Diagnostic, level: Callable[[str], str], docs: Callable[[str, str], str | None]
+) -> Json:
     result: Json = {
         "range": {
             "start": lines.at(diagnostic.line, diagnostic.column),
@@ -908,7 +945,7 @@ def _lsp_diagnostic(lines: Lines, diagnostic: Diagnostic, level: Callable[[str],
         "code": diagnostic.code,
         "source": SOURCE,
     }
-    href = _docs_url(diagnostic.code, diagnostic.name)
+    href = docs(diagnostic.code, diagnostic.name)
     if href is not None:
         result["codeDescription"] = {"href": href}
     return result
