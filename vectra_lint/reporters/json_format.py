@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.reporters import json_text
 from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
 from vectra_lint.reporters.escape import valid_text
 
@@ -62,15 +63,17 @@ class JsonReporter(Reporter):
     ) -> None:
         """Collect records until ``finish`` writes them as one array."""
         super().__init__(stream, sources, color=color, severity=severity)
-        self.records: list[JsonObject] = []
+        self.items: list[str] = []
+        self.paths: dict[str, str] = {}
+        """Each reported path as a JSON string, written once."""
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Add the file's diagnostics to the array."""
-        self.records.extend(self.record(diagnostic) for diagnostic in diagnostics)
+        self.items.extend(map(self.text, diagnostics))
 
     def finish(self, summary: Summary) -> None:
         """Write the array."""
-        self.stream.write(json.dumps(self.records, indent=2, ensure_ascii=False) + "\n")
+        self.stream.write(json_text.array(self.items) + "\n")
 
     def record(self, diagnostic: Diagnostic) -> JsonObject:
         """The JSON object of one diagnostic, as documented in this module."""
@@ -98,6 +101,33 @@ class JsonReporter(Reporter):
             "fix": fix,
             "severity": self.severity(diagnostic),
         }
+
+    def text(self, diagnostic: Diagnostic) -> str:
+        """``record(diagnostic)`` as ``json.dumps(indent=2)`` writes it, from a template (see ``json_text``)."""
+        string, position = json_text.string, json_text.position
+        path = self.paths.get(diagnostic.path)
+        if path is None:
+            path = self.paths[diagnostic.path] = string(valid_text(diagnostic.path))
+        fix = "null"
+        if diagnostic.fix is not None:
+            edits = [
+                f'{{\n  "content": {string(edit.content)},\n'
+                f'  "location": {position(edit.line, edit.column, "  ")},\n'
+                f'  "end_location": {position(edit.end_line, edit.end_column, "  ")}\n}}'
+                for edit in self.located_edits(diagnostic)
+            ]
+            fix = (
+                f'{{\n    "applicability": {string(diagnostic.fix.applicability.value)},\n'
+                f'    "description": {string(diagnostic.fix.description)},\n'
+                f'    "edits": {json_text.array(edits, 2)}\n  }}'
+            )
+        return (
+            f'{{\n  "code": {string(diagnostic.code)},\n  "name": {string(diagnostic.name)},\n'
+            f'  "message": {string(valid_text(diagnostic.message))},\n  "path": {path},\n'
+            f'  "location": {position(diagnostic.line, diagnostic.column, "  ")},\n'
+            f'  "end_location": {position(diagnostic.end_line, diagnostic.end_column, "  ")},\n'
+            f'  "fix": {fix},\n  "severity": {string(self.severity(diagnostic))}\n}}'
+        )
 
 
 def statistics_json(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
