@@ -40,19 +40,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.reporters import json_text
 from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
 from vectra_lint.reporters.escape import valid_text
-
-# Any: JSON values nest arbitrarily (objects, arrays, scalars).
-JsonObject = dict[str, Any]
-
-
-def _position(line: int, column: int) -> dict[str, int]:
-    return {"line": line, "column": column}
 
 
 class JsonReporter(Reporter):
@@ -75,39 +68,18 @@ class JsonReporter(Reporter):
         """Write the array."""
         self.stream.write(json_text.array(self.items) + "\n")
 
-    def record(self, diagnostic: Diagnostic) -> JsonObject:
-        """The JSON object of one diagnostic, as documented in this module."""
-        fix: JsonObject | None = None
-        if diagnostic.fix is not None:
-            fix = {
-                "applicability": diagnostic.fix.applicability.value,
-                "description": diagnostic.fix.description,
-                "edits": [
-                    {
-                        "content": edit.content,
-                        "location": _position(edit.line, edit.column),
-                        "end_location": _position(edit.end_line, edit.end_column),
-                    }
-                    for edit in self.located_edits(diagnostic)
-                ],
-            }
-        return {
-            "code": diagnostic.code,
-            "name": diagnostic.name,
-            "message": valid_text(diagnostic.message),
-            "path": valid_text(diagnostic.path),
-            "location": _position(diagnostic.line, diagnostic.column),
-            "end_location": _position(diagnostic.end_line, diagnostic.end_column),
-            "fix": fix,
-            "severity": self.severity(diagnostic),
-        }
-
-    def text(self, diagnostic: Diagnostic) -> str:
-        """``record(diagnostic)`` as ``json.dumps(indent=2)`` writes it, from a template (see ``json_text``)."""
-        string, position = json_text.string, json_text.position
+    def path(self, diagnostic: Diagnostic) -> str:
+        """The diagnostic's path as a JSON string."""
         path = self.paths.get(diagnostic.path)
         if path is None:
-            path = self.paths[diagnostic.path] = string(valid_text(diagnostic.path))
+            path = self.paths[diagnostic.path] = json_text.string(valid_text(diagnostic.path))
+        return path
+
+    def text(self, diagnostic: Diagnostic) -> str:
+        """The diagnostic's object (documented in this module) as ``json.dumps(indent=2)`` writes
+        it, from a template (see ``json_text``)."""
+        string, position = json_text.string, json_text.position
+        path = self.path(diagnostic)
         fix = "null"
         if diagnostic.fix is not None:
             edits = [
@@ -129,6 +101,28 @@ class JsonReporter(Reporter):
             f'  "fix": {fix},\n  "severity": {string(self.severity(diagnostic))}\n}}'
         )
 
+    def compact(self, diagnostic: Diagnostic) -> str:
+        """The diagnostic's object as ``json.dumps`` writes it without indent (on one line)."""
+        string = json_text.string
+        fix = "null"
+        if diagnostic.fix is not None:
+            edits = ", ".join(
+                f'{{"content": {string(edit.content)}, "location": {_compact_position(edit.line, edit.column)}, '
+                f'"end_location": {_compact_position(edit.end_line, edit.end_column)}}}'
+                for edit in self.located_edits(diagnostic)
+            )
+            fix = (
+                f'{{"applicability": {string(diagnostic.fix.applicability.value)}, '
+                f'"description": {string(diagnostic.fix.description)}, "edits": [{edits}]}}'
+            )
+        return (
+            f'{{"code": {string(diagnostic.code)}, "name": {string(diagnostic.name)}, '
+            f'"message": {string(valid_text(diagnostic.message))}, "path": {self.path(diagnostic)}, '
+            f'"location": {_compact_position(diagnostic.line, diagnostic.column)}, '
+            f'"end_location": {_compact_position(diagnostic.end_line, diagnostic.end_column)}, '
+            f'"fix": {fix}, "severity": {string(self.severity(diagnostic))}}}'
+        )
+
 
 def statistics_json(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
     """``--statistics --output-format json``: one object per code, most frequent first (Ruff's
@@ -142,3 +136,7 @@ def statistics_json(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = Fals
         for code, name, count, _mark in statistics(diagnostics)
     ]
     return json.dumps(rows, indent=2) + "\n"
+
+
+def _compact_position(line: int, column: int) -> str:
+    return f'{{"line": {line}, "column": {column}}}'

@@ -18,8 +18,9 @@ string: Callable[[str], str] = json.encoder.encode_basestring
 """A JSON string literal of ``text``, escaped as ``json.dumps(ensure_ascii=False)`` escapes it."""
 
 
+# Any: JSON values nest arbitrarily (objects, arrays, scalars).
 def dumps(value: Any) -> str:
-    """``value`` as the formats write it (Any: JSON values nest arbitrarily)."""
+    """``value`` as the formats write it."""
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
