@@ -26,8 +26,8 @@ _CONTROL_CODES = re.compile("[\a\b\v\f\r]")
 class Lines:
     """Writes styled lines: through rich on a colour terminal, as plain text otherwise.
 
-    Plain writes matter for speed: rich renders each line through its layout engine, which
-    took longer than linting for a report of tens of thousands of lines.
+    The reporters write long plain outputs without this class: rich renders each line through its
+    layout engine, which took longer than linting for a report of tens of thousands of lines.
     """
 
     def __init__(self, stream: TextIO, color: bool) -> None:
@@ -35,37 +35,17 @@ class Lines:
         self.stream = stream
         # soft_wrap keeps long lines intact for editors to parse.
         self.console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True) if color else None
-        self.buffer: list[str] = []
-        """Plain lines not yet written (written in batches: one write per line was a tenth of a
-        large report's time)."""
 
     def __call__(self, text: Text | None = None) -> None:
         """Write one line."""
-        self.flush()
         if self.console is not None:
             self.console.print(text if text is not None else "")
         else:
             self.stream.write((text.plain if text is not None else "") + "\n")
 
     def parts(self, *parts: str) -> None:
-        """Write one line made of parts given as text, style, text, style... (style "" for none);
-        plain text is joined without building a rich ``Text`` (the control codes rich drops are
-        dropped here too)."""
-        if self.console is not None:
-            self.console.print(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
-            return
-        line = "".join(parts[::2])
-        if _CONTROL_CODES.search(line) is not None:
-            line = strip_control_codes(line)
-        self.buffer.append(line + "\n")
-        if len(self.buffer) >= 4096:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write the buffered lines."""
-        if self.buffer:
-            self.stream.writelines(self.buffer)
-            self.buffer.clear()
+        """Write one line made of parts given as text, style, text, style... (style "" for none)."""
+        self(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
 
 
 def _fix_mark(diagnostic: Diagnostic) -> str:
@@ -142,7 +122,7 @@ class TextReporter(ConciseReporter):
             lines = source.split("\n") if "\r" not in source else _LINE_BREAK.split(source)
         if self.emit.console is None:
             # What rich would print without styles, written as one string per diagnostic: going
-            # through `Lines.parts` line by line took longer than the rest of the report.
+            # through `Lines` line by line took longer than the rest of the report.
             blocks = "".join([_plain_block(diagnostic, lines) for diagnostic in diagnostics])
             # What rich drops: in these blocks only a code can hold it, all else went through printable.
             if any(_CONTROL_CODES.search(code) for code in {diagnostic.code for diagnostic in diagnostics}):
@@ -158,7 +138,6 @@ class TextReporter(ConciseReporter):
                 note = "" if diagnostic.fix.applicability is Applicability.SAFE else " (unsafe)"
                 emit(f"  = help: {printable(diagnostic.fix.description)}{note}", "cyan")
             emit()
-        self.emit.flush()
 
     def _snippet(self, diagnostic: Diagnostic, lines: list[str]) -> None:
         emit = self.emit.parts
