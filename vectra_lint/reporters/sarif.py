@@ -117,6 +117,8 @@ class SarifReporter(Reporter):
         """Each reported path's artifactLocation as JSON, written once for each place it takes in a result."""
         self.messages: dict[str, str] = {}
         """Each message as a JSON string, escaped once (a rule's message is often the same)."""
+        self.heads: dict[tuple[str, str], str] = {}
+        """The start of a result, by code and severity, up to its message."""
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Keep the file's diagnostics for the log."""
@@ -124,10 +126,10 @@ class SarifReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         """Write the log."""
-        rules: dict[str, JsonObject] = {}
-        for diagnostic in sorted(self.diagnostics, key=lambda d: d.code):
-            if diagnostic.code not in rules:
-                rules[diagnostic.code] = descriptor(diagnostic)
+        first: dict[str, Diagnostic] = {}
+        for diagnostic in self.diagnostics:
+            first.setdefault(diagnostic.code, diagnostic)
+        rules = {code: descriptor(first[code]) for code in sorted(first)}
         index = {code: position for position, code in enumerate(rules)}
         run = {
             "tool": {
@@ -152,13 +154,9 @@ class SarifReporter(Reporter):
         # The results, last in the log, are written from templates (see json_text) in place of
         # the empty array json.dumps wrote.
         results = [self.result(diagnostic, index[diagnostic.code]) for diagnostic in self.diagnostics]
-        log = (
-            log[: -len(_RESULTS_TAIL)]
-            + '"results": '
-            + json_text.array(results, 3)
-            + _RESULTS_TAIL[len('"results": []') :]
-        )
-        self.stream.write(log + "\n")
+        self.stream.write(log[: -len(_RESULTS_TAIL)] + '"results": ')
+        self.stream.write(json_text.array(results, 3))
+        self.stream.write(_RESULTS_TAIL[len('"results": []') :] + "\n")
 
     def result(self, diagnostic: Diagnostic, rule_index: int) -> str:
         """The SARIF result of one diagnostic, with its fix when it has one, as JSON at depth 0."""
@@ -173,14 +171,27 @@ class SarifReporter(Reporter):
         message = self.messages.get(diagnostic.message)
         if message is None:
             message = self.messages[diagnostic.message] = string(valid_text(diagnostic.message))
-        span = _region_text(diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column, "        ")
+        level = self.severity(diagnostic)
+        head = self.heads.get((diagnostic.code, level))
+        if head is None:
+            head = self.heads[diagnostic.code, level] = (
+                f'{{\n  "ruleId": {string(diagnostic.code)},\n  "ruleIndex": {rule_index},\n'
+                f'  "level": {string(LEVELS[level])},\n  "message": {{\n    "text": '
+            )
+        line, column, end_line, end_column = (
+            diagnostic.line,
+            diagnostic.column,
+            diagnostic.end_line,
+            diagnostic.end_column,
+        )
+        if min(line, column, end_column) < 1 or (end_line, end_column) < (line, column):
+            line, column, end_line, end_column = _bounds(line, column, end_line, end_column)
         result = (
-            f'{{\n  "ruleId": {string(diagnostic.code)},\n  "ruleIndex": {rule_index},\n'
-            f'  "level": {string(LEVELS[self.severity(diagnostic)])},\n'
-            f'  "message": {{\n    "text": {message}\n  }},\n'
+            f"{head}{message}\n  }},\n"
             '  "locations": [\n    {\n      "physicalLocation": {\n'
             f'        "artifactLocation": {locations[0]},\n'
-            f'        "region": {span}\n      }}\n    }}\n  ]'
+            f'        "region": {{\n          "startLine": {line},\n          "startColumn": {column},\n'
+            f'          "endLine": {end_line},\n          "endColumn": {end_column}\n        }}\n      }}\n    }}\n  ]'
         )
         if diagnostic.fix is None:
             return result + "\n}"
