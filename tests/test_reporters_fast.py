@@ -21,7 +21,7 @@ import pytest
 from vectra_lint import __version__
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from vectra_lint.engine.lines import LineIndex
-from vectra_lint.reporters import sarif
+from vectra_lint.reporters import json_text, sarif
 from vectra_lint.reporters.base import Reporter, Summary
 from vectra_lint.reporters.escape import _UNSAFE, printable, valid_text
 from vectra_lint.reporters.gitlab import GitlabReporter
@@ -240,22 +240,33 @@ def dumps(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
+@pytest.fixture(params=[1, 3, len(everything()), json_text.CHUNK])
+def chunk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arrays are written a chunk of items at a time: chunks of one, chunks the last of which is
+    short, all of it in one."""
+    monkeypatch.setattr(json_text, "CHUNK", request.param)
+
+
+@pytest.mark.usefixtures("chunk")
 def test_json_is_byte_for_byte_json_dumps_of_the_documented_objects() -> None:
     assert report(JsonReporter) == dumps([json_record(d) for d in everything()])
     assert report(JsonReporter, {"app/clean.py": []}) == "[]\n"
 
 
+@pytest.mark.usefixtures("chunk")
 def test_json_lines_are_byte_for_byte_json_dumps_of_each_object() -> None:
     lines = [json.dumps(json_record(d), ensure_ascii=False) + "\n" for d in everything()]
     assert report(JsonLinesReporter) == "".join(lines)
 
 
+@pytest.mark.usefixtures("chunk")
 def test_sarif_is_byte_for_byte_json_dumps_of_the_documented_log() -> None:
     assert report(SarifReporter) == dumps(sarif_log(everything()))
     errors = ("nope.py: no such file", "bad\udcff.py: unreadable")
     assert report(SarifReporter, {"app/clean.py": []}, errors=errors) == dumps(sarif_log([], errors))
 
 
+@pytest.mark.usefixtures("chunk")
 def test_gitlab_is_byte_for_byte_json_dumps_of_the_code_quality_objects() -> None:
     output = report(GitlabReporter)
     assert output == dumps(gitlab_records(DIAGNOSTICS))

@@ -65,4 +65,5 @@ class GitlabReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         """Write the array."""
-        self.stream.write(json_text.array(self.items) + "\n")
+        json_text.write_array(self.stream.write, self.items)
+        self.stream.write("\n")

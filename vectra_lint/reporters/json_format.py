@@ -66,7 +66,8 @@ class JsonReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         """Write the array."""
-        self.stream.write(json_text.array(self.items) + "\n")
+        json_text.write_array(self.stream.write, self.items)
+        self.stream.write("\n")
 
     def path(self, diagnostic: Diagnostic) -> str:
         """The diagnostic's path as a JSON string."""

@@ -117,8 +117,8 @@ class SarifReporter(Reporter):
         """Each reported path's artifactLocation as JSON, written once for each place it takes in a result."""
         self.messages: dict[str, str] = {}
         """Each message as a JSON string, escaped once (a rule's message is often the same)."""
-        self.heads: dict[tuple[str, str], str] = {}
-        """The start of a result, by code and severity, up to its message."""
+        self.heads: dict[str, dict[str, str]] = {}
+        """The start of a result, by severity and code, up to its message."""
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Keep the file's diagnostics for the log."""
@@ -153,9 +153,9 @@ class SarifReporter(Reporter):
         log = json_text.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]})
         # The results, last in the log, are written from templates (see json_text) in place of
         # the empty array json.dumps wrote.
-        results = [self.result(diagnostic, index[diagnostic.code]) for diagnostic in self.diagnostics]
+        results = (self.result(diagnostic, index[diagnostic.code]) for diagnostic in self.diagnostics)
         self.stream.write(log[: -len(_RESULTS_TAIL)] + '"results": ')
-        self.stream.write(json_text.array(results, 3))
+        json_text.write_array(self.stream.write, results, 3)
         self.stream.write(_RESULTS_TAIL[len('"results": []') :] + "\n")
 
     def result(self, diagnostic: Diagnostic, rule_index: int) -> str:
@@ -172,9 +172,12 @@ class SarifReporter(Reporter):
         if message is None:
             message = self.messages[diagnostic.message] = string(valid_text(diagnostic.message))
         level = self.severity(diagnostic)
-        head = self.heads.get((diagnostic.code, level))
+        heads = self.heads.get(level)
+        if heads is None:
+            heads = self.heads[level] = {}
+        head = heads.get(diagnostic.code)
         if head is None:
-            head = self.heads[diagnostic.code, level] = (
+            head = heads[diagnostic.code] = (
                 f'{{\n  "ruleId": {string(diagnostic.code)},\n  "ruleIndex": {rule_index},\n'
                 f'  "level": {string(LEVELS[level])},\n  "message": {{\n    "text": '
             )
@@ -184,7 +187,7 @@ class SarifReporter(Reporter):
             diagnostic.end_line,
             diagnostic.end_column,
         )
-        if min(line, column, end_column) < 1 or (end_line, end_column) < (line, column):
+        if min(line, column, end_column) < 1 or end_line < line or (end_line == line and end_column < column):
             line, column, end_line, end_column = _bounds(line, column, end_line, end_column)
         result = (
             f"{head}{message}\n  }},\n"
