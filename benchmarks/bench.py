@@ -7,6 +7,10 @@ Prints the two ratios the project tracks (issue 13), each the best of a few alte
 - ``--jobs 1`` / parse: the CPU time (user + system) of ``vectra-lint check --jobs 1`` against the
   CPU time of the same one-process parse. CPU time is what a busy host moves least.
 
+Each ratio is measured twice in the same rounds: with concise output and with JSON output (issue
+25: the report of 31k diagnostics must not move them much). What each output format's report
+costs on its own is ``benchmarks/reporting.py``'s to measure.
+
 It also prints the host's floor for the first ratio: the same parse split over as many processes
 as the default run uses, against the one-process parse. A default run that only parsed would
 score that; on a host whose cores slow each other down it is well above 1 / cores.
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import json
 import multiprocessing
 import os
 import resource
@@ -89,10 +94,10 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def check(project: Path, extra: list[str]) -> tuple[Timing, int]:
+def check(project: Path, extra: list[str], output_format: str = "concise") -> tuple[Timing, int]:
     """Time ``vectra-lint check`` on ``project``'s django package (its workers' CPU included) and
     count what it printed."""
-    command = [sys.executable, "-m", "vectra_lint", "check", str(project / "django"), "--output-format", "concise"]
+    command = [sys.executable, "-m", "vectra_lint", "check", str(project / "django"), "--output-format", output_format]
     command += ["--exit-zero", "--config", str(project / "pyproject.toml"), *_no_cache(), *extra]
     start, start_cpu = time.perf_counter(), _children_cpu()
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -100,6 +105,8 @@ def check(project: Path, extra: list[str]) -> tuple[Timing, int]:
     if completed.returncode != 0:
         sys.stderr.write(completed.stderr)
         raise SystemExit(f"vectra-lint failed with exit code {completed.returncode}")
+    if output_format == "json":
+        return timing, len(json.loads(completed.stdout))
     lines = [line for line in completed.stdout.splitlines() if ": VL" in line or ": E" in line or ": W" in line]
     return timing, len(lines)
 
@@ -128,20 +135,20 @@ def main() -> None:
     byte_compile_package()
     parses: list[Timing] = []
     parallel_parses: list[float] = []
-    defaults: list[Timing] = []
-    singles: list[Timing] = []
+    formats = ("concise", "json")
+    defaults: dict[str, list[Timing]] = {output_format: [] for output_format in formats}
+    singles: dict[str, list[Timing]] = {output_format: [] for output_format in formats}
     found = 0
     # Alternating, so that a passing burst of load on the host hits every kind of run alike.
     for _ in range(args.rounds):
         parses.append(parse_only(sources))
         parallel_parses.append(parse_in_processes(sources, jobs))
-        timing, found = check(project, extra)
-        defaults.append(timing)
-        singles.append(check(project, [*extra, "--jobs", "1"])[0])
+        for output_format in formats:
+            timing, found = check(project, extra, output_format)
+            defaults[output_format].append(timing)
+            singles[output_format].append(check(project, [*extra, "--jobs", "1"], output_format)[0])
     parse_wall = min(t.wall for t in parses)
     parse_cpu = min(t.cpu for t in parses)
-    default_wall = min(t.wall for t in defaults)
-    single_cpu = min(t.cpu for t in singles)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out = sys.stdout
     out.write(f"corpus: {package} ({len(files)} files, {lines} lines), {os.cpu_count()} CPUs, {found} diagnostics\n")
@@ -149,10 +156,17 @@ def main() -> None:
     out.write(f"libcst parse only (1 process): {parse_wall:8.2f} s wall, {parse_cpu:8.2f} s CPU\n")
     parallel_wall = min(parallel_parses)
     out.write(f"libcst parse only ({jobs} processes, a share each): {parallel_wall:8.2f} s wall\n")
-    out.write(f"vectra-lint check (default jobs): {default_wall:8.2f} s wall\n")
-    out.write(f"vectra-lint check --jobs 1: {single_cpu:8.2f} s CPU\n")
-    out.write(f"ratio default run / parse (wall): {default_wall / parse_wall:.2f}\n")
-    out.write(f"ratio --jobs 1 / parse (CPU): {single_cpu / parse_cpu:.2f}\n")
+    for output_format in formats:
+        default_wall = min(t.wall for t in defaults[output_format])
+        single_cpu = min(t.cpu for t in singles[output_format])
+        out.write(f"vectra-lint check (default jobs, {output_format} output): {default_wall:8.2f} s wall\n")
+        out.write(f"vectra-lint check --jobs 1 ({output_format} output): {single_cpu:8.2f} s CPU\n")
+    for output_format in formats:
+        default_wall = min(t.wall for t in defaults[output_format])
+        out.write(f"ratio default run / parse (wall, {output_format} output): {default_wall / parse_wall:.2f}\n")
+    for output_format in formats:
+        single_cpu = min(t.cpu for t in singles[output_format])
+        out.write(f"ratio --jobs 1 / parse (CPU, {output_format} output): {single_cpu / parse_cpu:.2f}\n")
     floor = parallel_wall / parse_wall
     out.write(f"this host's floor for the first ratio ({jobs}-process parse / parse, wall): {floor:.2f}\n")
     out.write(f"peak memory of one process: {peak_mb:.0f} MB\n")

@@ -68,6 +68,8 @@ class Reporter:
         self.sources = sources
         self.color = color
         self.severity = severity
+        self._lines: tuple[str, LineIndex | None] | None = None
+        """The line index of the last file ``located_edits`` read, by its path."""
 
     def start(self) -> None:
         """Called once before any file."""
@@ -82,10 +84,13 @@ class Reporter:
         """The diagnostic's fix edits with line/column bounds (empty when it has no fix)."""
         if diagnostic.fix is None:
             return []
-        text = self.sources(diagnostic.path)
-        if text is None:
+        if self._lines is None or self._lines[0] != diagnostic.path:
+            text = self.sources(diagnostic.path)
+            # Indexed once per file, not per fix: a file's diagnostics come together.
+            self._lines = (diagnostic.path, LineIndex(text) if text is not None else None)
+        lines = self._lines[1]
+        if lines is None:
             return []
-        lines = LineIndex(text)
         return [_locate(edit, lines) for edit in diagnostic.fix.edits]
 
 

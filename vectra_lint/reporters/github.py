@@ -33,15 +33,11 @@ _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 def command(diagnostic: Diagnostic, severity: str = "error") -> str:
     """The ``::error`` (``::warning``, ``::notice``) workflow command of one diagnostic."""
-    properties = {
-        "title": f"vectra-lint ({diagnostic.code})",
-        "file": diagnostic.path,
-        "line": diagnostic.line,
-        "col": diagnostic.column,
-        "endLine": diagnostic.end_line,
-        "endColumn": diagnostic.end_column,
-    }
-    listed = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    # Numbers need no escaping.
+    listed = (
+        f"title={escape_property(f'vectra-lint ({diagnostic.code})')},file={escape_property(diagnostic.path)},"
+        f"line={diagnostic.line},col={diagnostic.column},endLine={diagnostic.end_line},endColumn={diagnostic.end_column}"
+    )
     return f"::{_COMMANDS[severity]} {listed}::{escape_data(f'{diagnostic.code} {diagnostic.message}')}"
 
 
@@ -50,5 +46,4 @@ class GithubReporter(Reporter):
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Write the file's annotations."""
-        for diagnostic in diagnostics:
-            self.stream.write(command(diagnostic, self.severity(diagnostic)) + "\n")
+        self.stream.writelines([command(diagnostic, self.severity(diagnostic)) + "\n" for diagnostic in diagnostics])

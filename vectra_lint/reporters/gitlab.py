@@ -18,14 +18,13 @@ use the line number, so a finding that only moved is not reported as new and fix
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
 from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.reporters import json_text
 from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
-from vectra_lint.reporters.json_format import JsonObject
 
 # GitLab's scale: info, minor, major, critical, blocker.
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
@@ -39,11 +38,12 @@ class GitlabReporter(Reporter):
     ) -> None:
         """Collect records until ``finish`` writes the array."""
         super().__init__(stream, sources, color=color, severity=severity)
-        self.records: list[JsonObject] = []
+        self.items: list[str] = []
         self.seen: Counter[str] = Counter()
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Add the file's diagnostics."""
+        string, position = json_text.string, json_text.position
         text = self.sources(path)
         lines = text.splitlines() if text is not None else []
         for diagnostic in diagnostics:
@@ -52,22 +52,18 @@ class GitlabReporter(Reporter):
             # Two identical findings in one file differ by their rank, as GitLab needs unique fingerprints.
             self.seen[material] += 1
             material += f"\0{self.seen[material]}"
-            self.records.append(
-                {
-                    "description": f"{diagnostic.code} {diagnostic.message}",
-                    "check_name": diagnostic.code,
-                    "fingerprint": hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest(),
-                    "severity": SEVERITY[self.severity(diagnostic)],
-                    "location": {
-                        "path": diagnostic.path,
-                        "positions": {
-                            "begin": {"line": diagnostic.line, "column": diagnostic.column},
-                            "end": {"line": diagnostic.end_line, "column": diagnostic.end_column},
-                        },
-                    },
-                }
+            fingerprint = hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
+            # The object json.dumps(indent=2) wrote, from a template (see json_text).
+            self.items.append(
+                f'{{\n  "description": {string(f"{diagnostic.code} {diagnostic.message}")},\n'
+                f'  "check_name": {string(diagnostic.code)},\n  "fingerprint": "{fingerprint}",\n'
+                f'  "severity": {string(SEVERITY[self.severity(diagnostic)])},\n'
+                f'  "location": {{\n    "path": {string(diagnostic.path)},\n    "positions": {{\n'
+                f'      "begin": {position(diagnostic.line, diagnostic.column, "      ")},\n'
+                f'      "end": {position(diagnostic.end_line, diagnostic.end_column, "      ")}\n    }}\n  }}\n}}'
             )
 
     def finish(self, summary: Summary) -> None:
         """Write the array."""
-        self.stream.write(json.dumps(self.records, indent=2, ensure_ascii=False) + "\n")
+        json_text.write_array(self.stream.write, self.items)
+        self.stream.write("\n")

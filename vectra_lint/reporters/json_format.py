@@ -40,18 +40,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.reporters import json_text
 from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
 from vectra_lint.reporters.escape import valid_text
-
-# Any: JSON values nest arbitrarily (objects, arrays, scalars).
-JsonObject = dict[str, Any]
-
-
-def _position(line: int, column: int) -> dict[str, int]:
-    return {"line": line, "column": column}
 
 
 class JsonReporter(Reporter):
@@ -62,42 +56,73 @@ class JsonReporter(Reporter):
     ) -> None:
         """Collect records until ``finish`` writes them as one array."""
         super().__init__(stream, sources, color=color, severity=severity)
-        self.records: list[JsonObject] = []
+        self.items: list[str] = []
+        self.paths: dict[str, str] = {}
+        """Each reported path as a JSON string, written once."""
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Add the file's diagnostics to the array."""
-        self.records.extend(self.record(diagnostic) for diagnostic in diagnostics)
+        self.items.extend(map(self.text, diagnostics))
 
     def finish(self, summary: Summary) -> None:
         """Write the array."""
-        self.stream.write(json.dumps(self.records, indent=2, ensure_ascii=False) + "\n")
+        json_text.write_array(self.stream.write, self.items)
+        self.stream.write("\n")
 
-    def record(self, diagnostic: Diagnostic) -> JsonObject:
-        """The JSON object of one diagnostic, as documented in this module."""
-        fix: JsonObject | None = None
+    def path(self, diagnostic: Diagnostic) -> str:
+        """The diagnostic's path as a JSON string."""
+        path = self.paths.get(diagnostic.path)
+        if path is None:
+            path = self.paths[diagnostic.path] = json_text.string(valid_text(diagnostic.path))
+        return path
+
+    def text(self, diagnostic: Diagnostic) -> str:
+        """The diagnostic's object (documented in this module) as ``json.dumps(indent=2)`` writes
+        it, from a template (see ``json_text``)."""
+        string, position = json_text.string, json_text.position
+        path = self.path(diagnostic)
+        fix = "null"
         if diagnostic.fix is not None:
-            fix = {
-                "applicability": diagnostic.fix.applicability.value,
-                "description": diagnostic.fix.description,
-                "edits": [
-                    {
-                        "content": edit.content,
-                        "location": _position(edit.line, edit.column),
-                        "end_location": _position(edit.end_line, edit.end_column),
-                    }
-                    for edit in self.located_edits(diagnostic)
-                ],
-            }
-        return {
-            "code": diagnostic.code,
-            "name": diagnostic.name,
-            "message": valid_text(diagnostic.message),
-            "path": valid_text(diagnostic.path),
-            "location": _position(diagnostic.line, diagnostic.column),
-            "end_location": _position(diagnostic.end_line, diagnostic.end_column),
-            "fix": fix,
-            "severity": self.severity(diagnostic),
-        }
+            edits = [
+                f'{{\n  "content": {string(edit.content)},\n'
+                f'  "location": {position(edit.line, edit.column, "  ")},\n'
+                f'  "end_location": {position(edit.end_line, edit.end_column, "  ")}\n}}'
+                for edit in self.located_edits(diagnostic)
+            ]
+            fix = (
+                f'{{\n    "applicability": {string(diagnostic.fix.applicability.value)},\n'
+                f'    "description": {string(diagnostic.fix.description)},\n'
+                f'    "edits": {json_text.array(edits, 2)}\n  }}'
+            )
+        return (
+            f'{{\n  "code": {string(diagnostic.code)},\n  "name": {string(diagnostic.name)},\n'
+            f'  "message": {string(valid_text(diagnostic.message))},\n  "path": {path},\n'
+            f'  "location": {position(diagnostic.line, diagnostic.column, "  ")},\n'
+            f'  "end_location": {position(diagnostic.end_line, diagnostic.end_column, "  ")},\n'
+            f'  "fix": {fix},\n  "severity": {string(self.severity(diagnostic))}\n}}'
+        )
+
+    def compact(self, diagnostic: Diagnostic) -> str:
+        """The diagnostic's object as ``json.dumps`` writes it without indent (on one line)."""
+        string = json_text.string
+        fix = "null"
+        if diagnostic.fix is not None:
+            edits = ", ".join(
+                f'{{"content": {string(edit.content)}, "location": {_compact_position(edit.line, edit.column)}, '
+                f'"end_location": {_compact_position(edit.end_line, edit.end_column)}}}'
+                for edit in self.located_edits(diagnostic)
+            )
+            fix = (
+                f'{{"applicability": {string(diagnostic.fix.applicability.value)}, '
+                f'"description": {string(diagnostic.fix.description)}, "edits": [{edits}]}}'
+            )
+        return (
+            f'{{"code": {string(diagnostic.code)}, "name": {string(diagnostic.name)}, '
+            f'"message": {string(valid_text(diagnostic.message))}, "path": {self.path(diagnostic)}, '
+            f'"location": {_compact_position(diagnostic.line, diagnostic.column)}, '
+            f'"end_location": {_compact_position(diagnostic.end_line, diagnostic.end_column)}, '
+            f'"fix": {fix}, "severity": {string(self.severity(diagnostic))}}}'
+        )
 
 
 def statistics_json(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
@@ -112,3 +137,7 @@ def statistics_json(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = Fals
         for code, name, count, _mark in statistics(diagnostics)
     ]
     return json.dumps(rows, indent=2) + "\n"
+
+
+def _compact_position(line: int, column: int) -> str:
+    return f'{{"line": {line}, "column": {column}}}'

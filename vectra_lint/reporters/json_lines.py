@@ -6,7 +6,6 @@ array at the end; each line is a complete object with the keys documented in ``j
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from vectra_lint.diagnostics import Diagnostic
@@ -19,8 +18,7 @@ class JsonLinesReporter(JsonReporter):
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Write the file's diagnostics, one object per line."""
-        for diagnostic in diagnostics:
-            self.stream.write(json.dumps(self.record(diagnostic), ensure_ascii=False) + "\n")
+        self.stream.writelines([self.compact(diagnostic) + "\n" for diagnostic in diagnostics])
 
     def finish(self, summary: Summary) -> None:
         """Nothing: every line was written already."""

@@ -10,7 +10,6 @@ their applicability ("safe" or "unsafe") is in the result's ``properties``.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from urllib.parse import quote
 from vectra_lint import __version__
 from vectra_lint.diagnostics import Diagnostic
 from vectra_lint.registry import find_rule
-from vectra_lint.reporters import rule_docs
+from vectra_lint.reporters import json_text, rule_docs
 from vectra_lint.reporters.base import Reporter, SeverityLookup, SourceLookup, Summary, all_errors
 from vectra_lint.reporters.escape import valid_text
 
@@ -55,9 +54,24 @@ def artifact_location(path: str) -> dict[str, str]:
 
 def region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
     """A SARIF region; start and end are 1-based and never before each other (equal: an insertion point)."""
+    start_line, start_column, end_line, end_column = _bounds(line, column, end_line, end_column)
+    return {"startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
+
+
+def _bounds(line: int, column: int, end_line: int, end_column: int) -> tuple[int, int, int, int]:
     start = (max(line, 1), max(column, 1))
     end = max(start, (max(end_line, 1), max(end_column, 1)))
-    return {"startLine": start[0], "startColumn": start[1], "endLine": end[0], "endColumn": end[1]}
+    return (*start, *end)
+
+
+def _region_text(line: int, column: int, end_line: int, end_column: int, pad: str) -> str:
+    """``region(...)`` as JSON on a line indented by ``pad``."""
+    if min(line, column, end_column) < 1 or (end_line, end_column) < (line, column):
+        line, column, end_line, end_column = _bounds(line, column, end_line, end_column)
+    return (
+        f'{{\n{pad}  "startLine": {line},\n{pad}  "startColumn": {column},\n'
+        f'{pad}  "endLine": {end_line},\n{pad}  "endColumn": {end_column}\n{pad}}}'
+    )
 
 
 def _text(value: str) -> dict[str, str]:
@@ -99,6 +113,12 @@ class SarifReporter(Reporter):
         """Collect results until ``finish`` writes the SARIF log."""
         super().__init__(stream, sources, color=color, severity=severity)
         self.diagnostics: list[Diagnostic] = []
+        self.locations: dict[str, tuple[str, str]] = {}
+        """Each reported path's artifactLocation as JSON, written once for each place it takes in a result."""
+        self.messages: dict[str, str] = {}
+        """Each message as a JSON string, escaped once (a rule's message is often the same)."""
+        self.heads: dict[str, dict[str, str]] = {}
+        """The start of a result, by severity and code, up to its message."""
 
     def file(self, path: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Keep the file's diagnostics for the log."""
@@ -106,10 +126,10 @@ class SarifReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         """Write the log."""
-        rules: dict[str, JsonObject] = {}
-        for diagnostic in sorted(self.diagnostics, key=lambda d: d.code):
-            if diagnostic.code not in rules:
-                rules[diagnostic.code] = descriptor(diagnostic)
+        first: dict[str, Diagnostic] = {}
+        for diagnostic in self.diagnostics:
+            first.setdefault(diagnostic.code, diagnostic)
+        rules = {code: descriptor(first[code]) for code in sorted(first)}
         index = {code: position for position, code in enumerate(rules)}
         run = {
             "tool": {
@@ -128,38 +148,74 @@ class SarifReporter(Reporter):
                 }
             ],
             "columnKind": "unicodeCodePoints",
-            "results": [self.result(diagnostic, index[diagnostic.code]) for diagnostic in self.diagnostics],
+            "results": [],
         }
-        log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-        self.stream.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+        log = json_text.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]})
+        # The results, last in the log, are written from templates (see json_text) in place of
+        # the empty array json.dumps wrote.
+        results = (self.result(diagnostic, index[diagnostic.code]) for diagnostic in self.diagnostics)
+        self.stream.write(log[: -len(_RESULTS_TAIL)] + '"results": ')
+        json_text.write_array(self.stream.write, results, 3)
+        self.stream.write(_RESULTS_TAIL[len('"results": []') :] + "\n")
 
-    def result(self, diagnostic: Diagnostic, rule_index: int) -> JsonObject:
-        """The SARIF result of one diagnostic, with its fix when it has one."""
-        location = artifact_location(diagnostic.path)
-        span = region(diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column)
-        result: JsonObject = {
-            "ruleId": diagnostic.code,
-            "ruleIndex": rule_index,
-            "level": LEVELS[self.severity(diagnostic)],
-            "message": _text(diagnostic.message),
-            "locations": [{"physicalLocation": {"artifactLocation": location, "region": span}}],
-        }
+    def result(self, diagnostic: Diagnostic, rule_index: int) -> str:
+        """The SARIF result of one diagnostic, with its fix when it has one, as JSON at depth 0."""
+        string = json_text.string
+        locations = self.locations.get(diagnostic.path)
+        if locations is None:
+            location = json_text.dumps(artifact_location(diagnostic.path))
+            locations = self.locations[diagnostic.path] = (
+                location.replace("\n", "\n" + " " * 8),
+                location.replace("\n", "\n" + " " * 10),
+            )
+        message = self.messages.get(diagnostic.message)
+        if message is None:
+            message = self.messages[diagnostic.message] = string(valid_text(diagnostic.message))
+        level = self.severity(diagnostic)
+        heads = self.heads.get(level)
+        if heads is None:
+            heads = self.heads[level] = {}
+        head = heads.get(diagnostic.code)
+        if head is None:
+            head = heads[diagnostic.code] = (
+                f'{{\n  "ruleId": {string(diagnostic.code)},\n  "ruleIndex": {rule_index},\n'
+                f'  "level": {string(LEVELS[level])},\n  "message": {{\n    "text": '
+            )
+        line, column, end_line, end_column = (
+            diagnostic.line,
+            diagnostic.column,
+            diagnostic.end_line,
+            diagnostic.end_column,
+        )
+        if min(line, column, end_column) < 1 or end_line < line or (end_line == line and end_column < column):
+            line, column, end_line, end_column = _bounds(line, column, end_line, end_column)
+        result = (
+            f"{head}{message}\n  }},\n"
+            '  "locations": [\n    {\n      "physicalLocation": {\n'
+            f'        "artifactLocation": {locations[0]},\n'
+            f'        "region": {{\n          "startLine": {line},\n          "startColumn": {column},\n'
+            f'          "endLine": {end_line},\n          "endColumn": {end_column}\n        }}\n      }}\n    }}\n  ]'
+        )
         if diagnostic.fix is None:
-            return result
-        result["properties"] = {"applicability": diagnostic.fix.applicability.value}
+            return result + "\n}"
+        result += f',\n  "properties": {{\n    "applicability": {string(diagnostic.fix.applicability.value)}\n  }}'
         edits = self.located_edits(diagnostic)
-        if edits:
-            replacements = [
-                {
-                    "deletedRegion": region(edit.line, edit.column, edit.end_line, edit.end_column),
-                    "insertedContent": _text(edit.content),
-                }
-                for edit in edits
-            ]
-            result["fixes"] = [
-                {
-                    "description": _text(diagnostic.fix.description),
-                    "artifactChanges": [{"artifactLocation": location, "replacements": replacements}],
-                }
-            ]
-        return result
+        if not edits:
+            return result + "\n}"
+        replacements = [
+            f'{{\n  "deletedRegion": {_region_text(edit.line, edit.column, edit.end_line, edit.end_column, "  ")},\n'
+            f'  "insertedContent": {{\n    "text": {string(valid_text(edit.content))}\n  }}\n}}'
+            for edit in edits
+        ]
+        return (
+            f'{result},\n  "fixes": [\n    {{\n'
+            f'      "description": {{\n        "text": {string(valid_text(diagnostic.fix.description))}\n      }},\n'
+            '      "artifactChanges": [\n        {\n'
+            f'          "artifactLocation": {locations[1]},\n'
+            f'          "replacements": {json_text.array(replacements, 5)}\n'
+            "        }\n      ]\n    }\n  ]\n}"
+        )
+
+
+# How json.dumps ends a log whose results are empty: they are the run's last key, the run is the only one.
+_RESULTS_TAIL = '"results": []\n    }\n  ]\n}'

@@ -26,8 +26,8 @@ _CONTROL_CODES = re.compile("[\a\b\v\f\r]")
 class Lines:
     """Writes styled lines: through rich on a colour terminal, as plain text otherwise.
 
-    Plain writes matter for speed: rich renders each line through its layout engine, which
-    took longer than linting for a report of tens of thousands of lines.
+    The reporters write long plain outputs without this class: rich renders each line through its
+    layout engine, which took longer than linting for a report of tens of thousands of lines.
     """
 
     def __init__(self, stream: TextIO, color: bool) -> None:
@@ -35,37 +35,17 @@ class Lines:
         self.stream = stream
         # soft_wrap keeps long lines intact for editors to parse.
         self.console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True) if color else None
-        self.buffer: list[str] = []
-        """Plain lines not yet written (written in batches: one write per line was a tenth of a
-        large report's time)."""
 
     def __call__(self, text: Text | None = None) -> None:
         """Write one line."""
-        self.flush()
         if self.console is not None:
             self.console.print(text if text is not None else "")
         else:
             self.stream.write((text.plain if text is not None else "") + "\n")
 
     def parts(self, *parts: str) -> None:
-        """Write one line made of parts given as text, style, text, style... (style "" for none);
-        plain text is joined without building a rich ``Text`` (the control codes rich drops are
-        dropped here too)."""
-        if self.console is not None:
-            self.console.print(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
-            return
-        line = "".join(parts[::2])
-        if _CONTROL_CODES.search(line) is not None:
-            line = strip_control_codes(line)
-        self.buffer.append(line + "\n")
-        if len(self.buffer) >= 4096:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write the buffered lines."""
-        if self.buffer:
-            self.stream.writelines(self.buffer)
-            self.buffer.clear()
+        """Write one line made of parts given as text, style, text, style... (style "" for none)."""
+        self(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
 
 
 def _fix_mark(diagnostic: Diagnostic) -> str:
@@ -134,7 +114,21 @@ class TextReporter(ConciseReporter):
         if not diagnostics:
             return
         source = self.sources(path)
-        lines = _LINE_BREAK.split(source) if source is not None else []
+        if source is None:
+            lines: list[str] = []
+        else:
+            # The same lines, split by str.split when "\n" is the only break: a regular expression
+            # split took a tenth of the report.
+            lines = source.split("\n") if "\r" not in source else _LINE_BREAK.split(source)
+        if self.emit.console is None:
+            # What rich would print without styles, written as one string per diagnostic: going
+            # through `Lines` line by line took longer than the rest of the report.
+            blocks = "".join([_plain_block(diagnostic, lines) for diagnostic in diagnostics])
+            # What rich drops: in these blocks only a code can hold it, all else went through printable.
+            if any(_CONTROL_CODES.search(code) for code in {diagnostic.code for diagnostic in diagnostics}):
+                blocks = strip_control_codes(blocks)
+            self.stream.write(blocks)
+            return
         emit = self.emit.parts
         for diagnostic in diagnostics:
             emit(*_heading_parts(diagnostic))
@@ -144,7 +138,6 @@ class TextReporter(ConciseReporter):
                 note = "" if diagnostic.fix.applicability is Applicability.SAFE else " (unsafe)"
                 emit(f"  = help: {printable(diagnostic.fix.description)}{note}", "cyan")
             emit()
-        self.emit.flush()
 
     def _snippet(self, diagnostic: Diagnostic, lines: list[str]) -> None:
         emit = self.emit.parts
@@ -180,6 +173,46 @@ class TextReporter(ConciseReporter):
         else:
             end = len(printable(last_line)) + 1
         emit(f"{' ' * width} | ", "blue", "|" + "_" * max(0, end - 1) + "^ " + diagnostic.code, "bold red")
+
+
+def _plain_block(diagnostic: Diagnostic, lines: list[str]) -> str:
+    """What ``TextReporter`` prints for ``diagnostic`` with ``lines`` of its file, without styles."""
+    code = diagnostic.code
+    heading = f"{printable(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}: {code} "
+    heading += f"{_fix_mark(diagnostic)}{printable(diagnostic.message)}\n"
+    help_line = ""
+    if diagnostic.fix is not None:
+        note = "" if diagnostic.fix.applicability is Applicability.SAFE else " (unsafe)"
+        help_line = f"  = help: {printable(diagnostic.fix.description)}{note}\n"
+    if not 0 < diagnostic.line <= len(lines):
+        return f"{heading}{help_line}\n"
+    last = min(diagnostic.end_line, len(lines))
+    width = len(str(last))
+    gutter = " " * width
+    if last == diagnostic.line:
+        line = lines[diagnostic.line - 1]
+        # Columns counted in the line as shown, where an escaped character takes several.
+        start = len(printable(line[: diagnostic.column - 1]))
+        shown_end = line[: diagnostic.end_column - 1] if diagnostic.end_line == diagnostic.line else line
+        carets = "^" * max(1, len(printable(shown_end)) - start)
+        return (
+            f"{heading}{gutter} |\n{diagnostic.line:>{width}} | {printable(line.expandtabs(1))}\n"
+            f"{gutter} | {' ' * start}{carets} {code}\n{gutter} |\n{help_line}\n"
+        )
+    # The whole span, as Ruff draws it: a bracket down the left from its first to its last line,
+    # closed by an underline up to where it ends.
+    first = diagnostic.line
+    shown = [
+        f"{number:>{width}} | {'| ' if number > first else '/ '}{printable(lines[number - 1].expandtabs(1))}\n"
+        for number in range(first, last + 1)
+    ]
+    last_line = lines[last - 1]
+    if diagnostic.end_line == last:
+        end = len(printable(last_line[: diagnostic.end_column - 1])) + 1
+    else:
+        end = len(printable(last_line)) + 1
+    underline = f"{gutter} | |{'_' * max(0, end - 1)}^ {code}\n"
+    return f"{heading}{gutter} |\n{''.join(shown)}{underline}{gutter} |\n{help_line}\n"
 
 
 def print_summary(emit: Lines, summary: Summary) -> None:
