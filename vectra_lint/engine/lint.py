@@ -51,13 +51,14 @@ def lint_text(
     settings: Settings,
     external: Sequence[Diagnostic] = (),
     timings: Timings | None = None,
-    parse: Callable[[str], cst.Module] = parse_module,
+    parse: Callable[[str], cst.Module] | None = None,
 ) -> FileResult:
     """Lint decoded source: every enabled rule, one parse, one walk.
 
     ``external`` are diagnostics another tool (Ruff) found in the same text; ``# noqa`` applies to
     them like to ours. With ``timings``, the time of each phase and rule is added to it. ``parse``
-    gives the text's tree as :func:`parse_module` does (the editor's reuses the last text's tree).
+    gives the text's tree as :func:`parse_module` does (the editor's reuses the last text's tree);
+    by default, :func:`parse_module` itself.
     """
     clock = _Clock(timings)
     rejected = limits.precheck(text, path)
@@ -66,7 +67,7 @@ def lint_text(
         found = (SyntaxError_.from_rejected(path, rejected),) if SyntaxError_.code in settings.enabled else ()
         return FileResult(path, found, parsed=False)
     try:
-        module = parse(text)
+        module = (parse or parse_module)(text)
     except cst.ParserSyntaxError as error:
         clock.lap("parse")
         # Built even when VL001 is off: a file CPython accepts raises CannotAnalyse from here.
