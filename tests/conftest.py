@@ -1,15 +1,35 @@
-"""Fixtures shared by the test modules that run pre-commit for real."""
+"""Fixtures shared by the test modules: pre-commit run for real, the result cache's project, the
+checked-files recorder; and the guard that keeps the repository's fixtures free of result caches."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def _fixture_caches() -> set[Path]:
+    from vectra_lint.pipeline.cache import CACHE_DIR
+
+    return set((REPO / "fixtures").rglob(CACHE_DIR))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixtures_stay_without_a_cache() -> Iterator[None]:
+    """Fail the run when a test left a result cache in the repository's fixtures: a later run (or a
+    test copying the fixture) would read it, and the developer's `git status` shows it. A test
+    that checks a fixture in place passes `--no-cache`, or checks a copy in `tmp_path`. A cache
+    there before the run (a developer's own `check`) is not the suite's doing."""
+    before = _fixture_caches()
+    yield
+    left = sorted(path.relative_to(REPO).as_posix() for path in _fixture_caches() - before)
+    if left:
+        pytest.fail(f"the tests left a result cache in the fixtures: {', '.join(left)}", pytrace=False)
 
 
 def _git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

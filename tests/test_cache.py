@@ -4,6 +4,7 @@ cross-file findings refreshed, a run on a few files settled against the whole pr
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,14 @@ from click.testing import CliRunner, Result
 from tests.helpers import BLOCKING_HELPER, SERVICE, VIA_HELPER
 from tests.helpers import CACHE_CONFIG as CONFIG
 from vectra_lint.cli import main
+
+SAMPLE = Path(__file__).parent.parent / "fixtures" / "sample_backend"
+
+
+def _copy_sample(to: Path) -> None:
+    """The sample backend at ``to``, without a cache a run in the fixture itself may have left."""
+    shutil.copytree(SAMPLE, to, ignore=shutil.ignore_patterns(".vectra-lint-cache"))
+
 
 QUIET_HELPER = "def nap() -> None:\n    pass\n"
 
@@ -182,10 +191,8 @@ def test_the_cache_is_shared_between_a_run_in_the_project_and_one_from_above(
 def test_the_sample_backend_warm_from_another_folder_prints_what_a_cold_run_prints(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
     backend = tmp_path / "backend"
-    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "sample_backend", backend)
+    _copy_sample(backend)
     monkeypatch.chdir(tmp_path)
     cold_above = run("--no-cache", "backend")
     assert run("backend").stdout == cold_above.stdout
@@ -200,11 +207,9 @@ def test_the_sample_backend_warm_from_another_folder_prints_what_a_cold_run_prin
 def test_every_file_of_the_sample_backend_is_answered_from_the_cache_when_warm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: list[str]
 ) -> None:
-    import shutil
-
     # Its services hold VL402 findings whose pending payload carries the function's parameters
     # (``fixing.instrumentation.Param``): they were never cached, and re-checked at every run.
-    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "sample_backend", tmp_path / "backend")
+    _copy_sample(tmp_path / "backend")
     monkeypatch.chdir(tmp_path / "backend")
     cold = run(".")
     assert "app/services/document_service.py" in checked
@@ -216,8 +221,6 @@ def test_every_file_of_the_sample_backend_is_answered_from_the_cache_when_warm(
 def test_the_tool_fingerprint_is_content_and_versions_not_mtimes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
     from vectra_lint.pipeline import cache
 
     copy = tmp_path / "vectra_lint"

@@ -90,7 +90,7 @@ def test_add_noqa_gives_a_reason_when_the_project_requires_one(project: Path) ->
 
 def test_add_noqa_on_a_copy_of_the_sample_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     backend = tmp_path / "backend"
-    shutil.copytree(FIXTURES / "sample_backend", backend)
+    shutil.copytree(FIXTURES / "sample_backend", backend, ignore=shutil.ignore_patterns(".vectra-lint-cache"))
     monkeypatch.chdir(backend)
     before = run("check", "--statistics", ".")
     assert before.exit_code == 1

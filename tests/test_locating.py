@@ -13,7 +13,7 @@ from tests.helpers import lint, settings_for
 from tests.test_positions import TRICKY
 from vectra_lint import registry
 from vectra_lint.engine import locating
-from vectra_lint.engine.positions import Located
+from vectra_lint.engine.positions import LineIndex, Located
 from vectra_lint.engine.signatures import header_nodes, locate_signature
 from vectra_lint.engine.walker import iter_nodes
 
@@ -209,3 +209,98 @@ def test_what_the_signature_reader_reads(name: str, read: bool) -> None:
     where = Located(start, start + len(name), start, start + len(name), ())
     wanted = list(header_nodes(function).values())
     assert (locate_signature(SIGNATURES, function, where, wanted) is not None) is read
+
+
+# libcst rewrites the leading whitespace of a statement's line that holds a form feed (it drops
+# `\f` before a statement; a block whose first line is `\f    a` indents every line with `\f`):
+# its code is not the text there. Reports are where the text has them.
+FORM_FEEDS = [
+    ("\fx = foo(\nprint(1))\n", [(2, 1)]),
+    ("\fx = foo(\r\nprint(1))\r\n\fprint(2)\r\n", [(2, 1), (3, 2)]),
+    ("\fprint(1)\n", [(1, 2)]),
+    ("if a:\n    x = 1\n\f    print(x)\n", [(3, 6)]),
+    ("def f():\n\f    a = 1\n    print(a)\n", [(3, 5)]),
+    ("\f# lead\n\fprint(1)  # noqa: VL401\nprint(2)\n", [(3, 1)]),
+]
+
+
+@pytest.mark.parametrize("public", [False, True], ids=["private", "public"])
+@pytest.mark.parametrize(("source", "found"), FORM_FEEDS)
+def test_a_form_feed_leading_a_line_is_located_in_the_text(
+    source: str, found: list[tuple[int, int]], public: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vectra_lint.engine import libcst_private
+
+    assert cst.parse_module(source).code != source  # what libcst does: the case this is about
+    if public:
+        monkeypatch.setattr(libcst_private.PRIVATE, "codegen", False)
+    reported = [d for d in lint(source, settings_for("VL401")) if d.code == "VL401"]
+    assert [(d.line, d.column) for d in reported] == found
+    lines = LineIndex(source)
+    for d in reported:
+        start, end = lines.offset(d.line, d.column), lines.offset(d.end_line, d.end_column)
+        assert source[start:end].startswith("print(") and source[start:end].endswith(")")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = (\n\f1)\n\f\nprint(x)\n",  # a form feed in brackets, or on a blank line, is kept
+        "import os\n\fy = 1\nprint(os)\n",  # a line after the one libcst rewrites
+    ],
+)
+def test_where_libcst_keeps_the_text_its_positions_stand(source: str) -> None:
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    module = cst.parse_module(source)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    position = wrapper.resolve(PositionProvider)[next(iter_nodes(module, cst.Call))]
+    (reported,) = [d for d in lint(source, settings_for("VL401")) if d.code == "VL401"]
+    assert (reported.line, reported.column) == (position.start.line, position.start.column + 1)
+    assert (reported.end_line, reported.end_column) == (position.end.line, position.end.column + 1)
+
+
+def test_a_fix_on_a_line_led_by_a_form_feed_is_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from vectra_lint.cli import main
+
+    (tmp_path / "a.py").write_text("\fprint(1)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    command = ["check", "--no-cache", "--select", "VL401", "--fix", "--unsafe-fixes", "a.py"]
+    assert "Fixed 1 error" in CliRunner().invoke(main, command, catch_exceptions=False).output
+    fixed = "\fimport logging\n\nlogger = logging.getLogger(__name__)\nlogger.info(1)\n"
+    assert (tmp_path / "a.py").read_text(encoding="utf-8") == fixed
+    assert "Fixed" not in CliRunner().invoke(main, command, catch_exceptions=False).output
+    assert (tmp_path / "a.py").read_text(encoding="utf-8") == fixed
+
+
+def _pointed_at(source: str) -> list[tuple[str, str, str, tuple[tuple[str, str], ...]]]:
+    """Each diagnostic's message, the text it points at and its fix's edits (the text each
+    replaces, and with what)."""
+    lines = LineIndex(source)
+    found = []
+    for d in lint(source, settings_for("VL003"), "app/services/x.py"):
+        text = source[lines.offset(d.line, d.column) : lines.offset(d.end_line, d.end_column)]
+        edits = tuple((source[e.start : e.end], e.content) for e in d.fix.edits) if d.fix else ()
+        found.append((d.code, d.message, text, edits))
+    return found
+
+
+@pytest.mark.parametrize("public", [False, True], ids=["private", "public"])
+def test_form_feeds_leading_the_top_level_lines_move_nothing(public: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vectra_lint.engine import libcst_private
+
+    if public:
+        monkeypatch.setattr(libcst_private.PRIVATE, "codegen", False)
+    # Every line at column 0 but the ends of the multi-line strings (whose text would change).
+    fed = "\n".join(
+        f"\f{line}" if line[:1].strip() and not line.startswith(("line", "{2}")) else line for line in MESSY.split("\n")
+    )
+    assert cst.parse_module(fed).code != fed
+    clean = [
+        (code, message, text.replace("\f", ""), tuple((old.replace("\f", ""), new) for old, new in edits))
+        for code, message, text, edits in _pointed_at(fed)
+    ]
+    assert clean == _pointed_at(MESSY)
+    assert len(clean) > 15

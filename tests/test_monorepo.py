@@ -34,7 +34,7 @@ def _without_table(pyproject: Path) -> None:
 @pytest.fixture(params=["table", "no-table"])
 def monorepo(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     top = tmp_path / "repo"
-    shutil.copytree(FIXTURE, top)
+    shutil.copytree(FIXTURE, top, ignore=shutil.ignore_patterns(".vectra-lint-cache"))
     if request.param == "no-table":
         _without_table(top / "backend" / "pyproject.toml")
     _git(top, "init", "-q")

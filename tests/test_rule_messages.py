@@ -12,17 +12,6 @@ import pytest
 RULES = Path(__file__).resolve().parent.parent / "vectra_lint" / "rules"
 MODULES = sorted(path for path in RULES.rglob("*.py") if path.name != "__init__.py")
 
-# Rules still composing some messages as text, left to their own work (issue 22 lists them);
-# remove a module from here when it is converted: the test then keeps it converted.
-NOT_YET = frozenset(
-    {
-        "frontend/enum_frontend_drift.py",
-        "project/correlation_header_not_handled.py",
-        "project/correlation_id_missing.py",
-        "typing/raw_string_enum_field.py",
-    }
-)
-
 
 def _composed(node: ast.AST | None) -> bool:
     """Whether ``node`` builds text from variable parts (an f-string, ``%``, ``+``, ``.format``)."""
@@ -103,9 +92,6 @@ def composed_messages(source: str) -> list[int]:
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(RULES)))
 def test_a_rule_names_things_through_a_message(path: Path) -> None:
     lines = composed_messages(path.read_text(encoding="utf-8"))
-    if str(path.relative_to(RULES)) in NOT_YET:
-        assert lines, "converted: remove it from NOT_YET"
-        return
     assert lines == [], f"a message composed as text at lines {lines}: make it a `Message` dataclass"
 
 

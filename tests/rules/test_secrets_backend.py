@@ -49,7 +49,7 @@ START = {
 @pytest.fixture
 def backend(tmp_path: Path) -> Path:
     root = tmp_path / "secrets_backend"
-    shutil.copytree(FIXTURE, root)
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".vectra-lint-cache"))
     return root
 
 

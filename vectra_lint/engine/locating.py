@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 
-from vectra_lint.engine.positions import LineIndex, Located, locate, locate_in
+from vectra_lint.engine.positions import FormFeeds, LineIndex, Located, locate, locate_in
 from vectra_lint.engine.signatures import header_nodes, locate_name, locate_signature
 from vectra_lint.engine.statements import StatementTracker
 from vectra_lint.rule import InsertAt, Report
@@ -28,6 +28,9 @@ def locate_reports(
     """
     # Plain substring tests first: the regex alone scans a large file ten times slower.
     slow = ("\\\n" in text or "\r" in text) and _SLOW_LAYOUT.search(text) is not None
+    # A form feed leading a statement's line: libcst's code is not the text; located from the start, mapped.
+    form_feeds = FormFeeds.of(module, text)
+    slow = slow or form_feeds is not None
     starts = {} if slow else tracker.starts
     body_lines = {} if slow else tracker.body_lines
     groups: dict[int, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode]]] = {}
@@ -103,6 +106,8 @@ def locate_reports(
         groups = retry
     if rest:
         located.update(locate(module, rest))
+    if form_feeds is not None:
+        located = {key: form_feeds.located(where) for key, where in located.items()}
     # The module spans the whole file: no need to generate it all to learn that.
     located[id(module)] = Located(0, len(text), 0, len(text), ())
     return located, body_lines

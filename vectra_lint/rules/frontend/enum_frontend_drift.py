@@ -9,7 +9,7 @@ import libcst as cst
 
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES, string_value
 from vectra_lint.analysis.pydantic_models import LAYERS, ModelIndex, PydanticModels, is_enum_class
-from vectra_lint.api import Analysis, Expect, Invalid, Rule, Valid
+from vectra_lint.api import Analysis, Expect, Invalid, Message, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.frontend.compare import RawEnumUse, parse_pairs, raw_enum_uses
 from vectra_lint.frontend.lookup import MODELS_CODE, PAIRS, frontend_models
@@ -44,6 +44,8 @@ class MemberCandidate:
 _USES_KEY = "vectra_lint.rules.frontend.enum_frontend_drift.uses"
 _TS_STATUS = 'export enum Status {\n  PENDING = "pending",\n  FAILED = "failed",\n}\n'
 _PY_STATUS = 'from enum import Enum\n\n\nclass Status(str, Enum):\n    PENDING = "pending"\n    FAILED = "failed"\n'
+# Where the examples' twins are declared, as the messages name them.
+_JOB_TS, _STATUS_TS = "frontend/src/models/job.ts:1", "frontend/src/models/status.ts:1"
 _PY_JOB = (
     _PY_STATUS.replace("from enum", "from pydantic import BaseModel\nfrom enum")
     + "\n\nclass JobRead(BaseModel):\n    id: int\n    status: Status\n"
@@ -54,8 +56,62 @@ def _show(value: EnumValue) -> str:
     return f'"{value[1]}"' if value[0] == "string" else value[1]
 
 
-def _where(enum: TsEnum) -> str:
-    return f"{enum.path}:{enum.line}"
+@dataclass(frozen=True)
+class UntwinnedMessage(Message):
+    """An enum without a TypeScript twin, and the schema fields whose counterparts hold its values raw."""
+
+    enum: str
+    uses: tuple[RawEnumUse, ...]
+
+    def __str__(self) -> str:
+        """The text users see."""
+        listed = "; ".join(str(use) for use in self.uses)
+        return f"Enum `{self.enum}` has no TypeScript twin, so the frontend spells its values by hand: {listed} (§11)"
+
+
+@dataclass(frozen=True)
+class LacksMessage(Message):
+    """An enum that lacks members of its twin (declared at ``twin``, ``path:line``)."""
+
+    enum: str
+    members: tuple[str, ...]
+    twin: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        listed = ", ".join(f"`{member}`" for member in self.members)
+        return f"Enum `{self.enum}` lacks {listed} of its TypeScript twin ({self.twin}) (§11)"
+
+
+@dataclass(frozen=True)
+class MissingMessage(Message):
+    """A member that the enum's twin (declared at ``twin``, ``path:line``) lacks."""
+
+    enum: str
+    member: str
+    twin: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.enum}.{self.member}` is missing from the TypeScript twin ({self.twin}) (§11)"
+
+
+@dataclass(frozen=True)
+class ValueMessage(Message):
+    """A member whose value differs in the twin (declared at ``twin``, ``path:line``)."""
+
+    enum: str
+    member: str
+    ours: EnumValue
+    theirs: EnumValue
+    twin: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return (
+            f"`{self.enum}.{self.member}` is {_show(self.ours)} here but {_show(self.theirs)} "
+            f"in the TypeScript twin ({self.twin}) (§11)"
+        )
 
 
 class EnumFrontendDrift(Rule):
@@ -97,7 +153,7 @@ class EnumFrontendDrift(Rule):
 
     code = "VL704"
     name = "enum-frontend-drift"
-    message = "Enum `{name}` differs from its TypeScript twin (§11)"
+    message = "An enum differs from its TypeScript twin (§11)"
     analyses: ClassVar[tuple[type[Analysis], ...]] = (*INDEX_ANALYSES, PydanticModels)
     valid = (
         Valid(
@@ -128,8 +184,7 @@ class EnumFrontendDrift(Rule):
                 Expect(
                     5,
                     7,
-                    "Enum `Status` has no TypeScript twin, so the frontend spells its values by hand: "
-                    "`JobRead.status` is `string` in `Job` (frontend/src/models/job.ts:1) (§11)",
+                    UntwinnedMessage("Status", (RawEnumUse("JobRead", "status", "Job", _JOB_TS, "string"),)),
                 ),
             ),
         ),
@@ -138,12 +193,7 @@ class EnumFrontendDrift(Rule):
             path="app/schemas/enums.py",
             files={"frontend/src/models/status.ts": _TS_STATUS.replace('"failed"', '"error"')},
             expected=(
-                Expect(
-                    6,
-                    5,
-                    '`Status.FAILED` is "failed" here but "error" in the TypeScript twin '
-                    "(frontend/src/models/status.ts:1) (§11)",
-                ),
+                Expect(6, 5, ValueMessage("Status", "FAILED", ("string", "failed"), ("string", "error"), _STATUS_TS)),
             ),
         ),
         Invalid(
@@ -155,12 +205,8 @@ class EnumFrontendDrift(Rule):
                 "export type Status = (typeof Status)[keyof typeof Status];\n"
             },
             expected=(
-                Expect(
-                    4, 7, "Enum `Status` lacks `DONE` of its TypeScript twin (frontend/src/models/status.ts:1) (§11)"
-                ),
-                Expect(
-                    6, 5, "`Status.FAILED` is missing from the TypeScript twin (frontend/src/models/status.ts:1) (§11)"
-                ),
+                Expect(4, 7, LacksMessage("Status", ("DONE",), _STATUS_TS)),
+                Expect(6, 5, MissingMessage("Status", "FAILED", _STATUS_TS)),
             ),
         ),
     )
@@ -245,34 +291,25 @@ class EnumFrontendDrift(Rule):
             if twin is None:
                 uses = _raw_uses(project, models).get((path, name)) if kind == CLASS else None
                 if uses:
-                    kept.append(replace(diagnostic, message=cls._untwinned(name, uses), pending=None))
+                    kept.append(replace(diagnostic, message=str(UntwinnedMessage(name, tuple(uses))), pending=None))
                 continue
             message = cls._differs(kind, name, rest, twin)
             if message is not None:
-                kept.append(replace(diagnostic, message=message, pending=None))
+                kept.append(replace(diagnostic, message=str(message), pending=None))
         return kept
 
     @staticmethod
-    def _untwinned(name: str, uses: list[RawEnumUse]) -> str:
-        listed = "; ".join(str(use) for use in uses)
-        return f"Enum `{name}` has no TypeScript twin, so the frontend spells its values by hand: {listed} (§11)"
-
-    @staticmethod
-    def _differs(kind: str, name: str, rest: list[str], twin: TsEnum) -> str | None:
-        where = _where(twin)
+    def _differs(kind: str, name: str, rest: list[str], twin: TsEnum) -> Message | None:
+        where = f"{twin.path}:{twin.line}"
         if kind == CLASS:
-            extra = [member.name for member in twin.members if member.name not in rest]
-            if not extra:
-                return None
-            listed = ", ".join(f"`{member}`" for member in extra)
-            return f"Enum `{name}` lacks {listed} of its TypeScript twin ({where}) (§11)"
+            extra = tuple(member.name for member in twin.members if member.name not in rest)
+            return LacksMessage(name, extra, where) if extra else None
         member, *value = rest
         found = next((item for item in twin.members if item.name == member), None)
         if found is None:
-            return f"`{name}.{member}` is missing from the TypeScript twin ({where}) (§11)"
+            return MissingMessage(name, member, where)
         if len(value) == 2 and found.value is not None and tuple(value) != found.value:
-            ours = _show((value[0], value[1]))
-            return f"`{name}.{member}` is {ours} here but {_show(found.value)} in the TypeScript twin ({where}) (§11)"
+            return ValueMessage(name, member, (value[0], value[1]), found.value, where)
         return None
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts, Middleware, helpers_by_name
 from vectra_lint.analysis.definitions import node_at_start
-from vectra_lint.api import Expect, Invalid, Rule, Valid
+from vectra_lint.api import Expect, Invalid, Message, Rule, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -31,6 +31,23 @@ class MiddlewareModule:
     """A checked module (``path``) with a middleware that misses a step, or that creates the app."""
 
     path: str
+
+
+@dataclass(frozen=True)
+class MissingStepsMessage(Message):
+    """A middleware (by name) that deals with the correlation id, and the steps it misses, in words."""
+
+    middleware: str
+    missing: tuple[str, ...]
+
+    @classmethod
+    def of(cls, middleware: Middleware) -> MissingStepsMessage:
+        """What ``middleware`` misses."""
+        return cls(middleware.name, tuple(middleware.missing()))
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Middleware `{self.middleware}` {' and '.join(self.missing)} (§6.1)"
 
 
 class CorrelationHeaderNotHandled(Rule):
@@ -89,7 +106,9 @@ class CorrelationHeaderNotHandled(Rule):
             "from fastapi import FastAPI\n\napp = FastAPI()\n\n" + _MIDDLEWARE.replace(" or str(uuid.uuid4())", ""),
             path="app/main.py",
             expected=(
-                Expect(1, 1, "Middleware `correlation_middleware` generates no id when the header is absent (§6.1)"),
+                Expect(
+                    1, 1, MissingStepsMessage("correlation_middleware", ("generates no id when the header is absent",))
+                ),
             ),
         ),
         Invalid(
@@ -101,7 +120,9 @@ class CorrelationHeaderNotHandled(Rule):
             "        return response\n",
             path="app/core/middleware.py",
             expected=(
-                Expect(1, 1, "Middleware `CorrelationMiddleware` does not set the correlation-id context (§6.1)"),
+                Expect(
+                    1, 1, MissingStepsMessage("CorrelationMiddleware", ("does not set the correlation-id context",))
+                ),
             ),
         ),
     )
@@ -120,7 +141,7 @@ class CorrelationHeaderNotHandled(Rule):
         if not partial and not facts.creates_app:
             return
         start = node_at_start(self.context.module)
-        message = _partial_message(partial[0]) if partial else self.message
+        message = MissingStepsMessage.of(partial[0]) if partial else self.message
         self.report(start, message, anchor=start, length=0, pending=MiddlewareModule(self.context.path))
 
     @classmethod
@@ -147,11 +168,7 @@ class CorrelationHeaderNotHandled(Rule):
         for diagnostic in diagnostics:
             path = diagnostic.pending.path if isinstance(diagnostic.pending, MiddlewareModule) else ""
             if path in partial:
-                kept.append(replace(diagnostic, message=_partial_message(partial[path]), pending=None))
+                kept.append(replace(diagnostic, message=str(MissingStepsMessage.of(partial[path])), pending=None))
             elif not partial and path in facts and facts[path].creates_app:
                 kept.append(replace(diagnostic, message=cls.message, pending=None))
         return kept
-
-
-def _partial_message(middleware: Middleware) -> str:
-    return f"Middleware `{middleware.name}` {' and '.join(middleware.missing())} (§6.1)"

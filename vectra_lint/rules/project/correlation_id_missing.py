@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from vectra_lint.analysis.correlation import CorrelationAnalysis, CorrelationFacts
 from vectra_lint.analysis.definitions import node_at_start, path_matches
-from vectra_lint.api import Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 
 if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
@@ -51,6 +51,43 @@ class Awaiting:
     those at a `ContextVar` defined elsewhere (``contextvar``), else those at the app (``app``)."""
 
     where: Literal["contextvar", "app"]
+
+
+@dataclass(frozen=True)
+class MisnamedMessage(Message):
+    """The logging module's correlation-id ``ContextVar``, bound to another name than ``correlation_id``."""
+
+    bound: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"The correlation-id `ContextVar` is named `{self.bound}`; name it `{NAME}` (§6.1)"
+
+
+@dataclass(frozen=True)
+class ImportedMessage(Message):
+    """The logging module imports ``correlation_id`` from the module ``origin`` instead of defining it."""
+
+    origin: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{NAME}` is imported from `{self.origin}`; define the `ContextVar` in the logging module (§6.1)"
+
+
+@dataclass(frozen=True)
+class ElsewhereMessage(Message):
+    """A correlation-id ``ContextVar`` (its bound name) defined outside the logging module."""
+
+    bound: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.bound}` is defined here; the correlation-id `ContextVar` belongs in the logging module (§6.1)"
+
+
+# Where the project has no logging module and no correlation-id `ContextVar` anywhere.
+_NO_LOGGING_MODULE = "The project has no logging module defining the `correlation_id` ContextVar (§6.1)"
 
 
 class CorrelationIdMissing(Rule):
@@ -108,35 +145,17 @@ class CorrelationIdMissing(Rule):
         Invalid(
             "from app.core.context import correlation_id\n",
             path="app/core/logging.py",
-            expected=(
-                Expect(
-                    1,
-                    1,
-                    "`correlation_id` is imported from `app.core.context`; "
-                    "define the `ContextVar` in the logging module (§6.1)",
-                ),
-            ),
+            expected=(Expect(1, 1, ImportedMessage("app.core.context")),),
         ),
         Invalid(
             'from contextvars import ContextVar\n\nrequest_id_var = ContextVar("request_id")\n',
             path="app/core/logging.py",
-            expected=(
-                Expect(
-                    3, 18, "The correlation-id `ContextVar` is named `request_id_var`; name it `correlation_id` (§6.1)"
-                ),
-            ),
+            expected=(Expect(3, 18, MisnamedMessage("request_id_var")),),
         ),
         Invalid(
             'from contextvars import ContextVar\n\ncorrelation_id = ContextVar("correlation_id")\n',
             path="app/core/context.py",
-            expected=(
-                Expect(
-                    3,
-                    18,
-                    "`correlation_id` is defined here; "
-                    "the correlation-id `ContextVar` belongs in the logging module (§6.1)",
-                ),
-            ),
+            expected=(Expect(3, 18, ElsewhereMessage("correlation_id")),),
         ),
     )
 
@@ -159,30 +178,25 @@ class CorrelationIdMissing(Rule):
             return
         defined = [bound for bound, given in facts.context_vars if _is_correlation_var(bound, given)]
         if defined:
-            message = (
-                f"`{defined[0]}` is defined here; the correlation-id `ContextVar` belongs in the logging module (§6.1)"
-            )
             found = analysis.context_var_node(defined[0])
             assert found is not None  # every module-level ContextVar of the facts has its node
-            self.report(found[0], message, anchor=found[1], pending=Awaiting("contextvar"))
+            self.report(found[0], ElsewhereMessage(defined[0]), anchor=found[1], pending=Awaiting("contextvar"))
         elif facts.creates_app:
-            message = "The project has no logging module defining the `correlation_id` ContextVar (§6.1)"
-            self.report(start, message, anchor=start, length=0, pending=Awaiting("app"))
+            self.report(start, _NO_LOGGING_MODULE, anchor=start, length=0, pending=Awaiting("app"))
 
     def _is_logging_module(self) -> bool:
         return is_logging_module(self.context.path, self.context.settings.root, self.option(LOGGING_MODULE))
 
-    def _judge_logging_module(self, facts: CorrelationFacts) -> tuple[str, str | None] | None:
+    def _judge_logging_module(self, facts: CorrelationFacts) -> tuple[str | Message, str | None] | None:
         """The message for the logging module, and the ContextVar it is about (None: at its top)."""
         if any(NAME in (bound, given) for bound, given in facts.context_vars):
             return None
         others = [bound for bound, given in facts.context_vars if _is_correlation_var(bound, given)]
         if others:
-            return f"The correlation-id `ContextVar` is named `{others[0]}`; name it `{NAME}` (§6.1)", others[0]
+            return MisnamedMessage(others[0]), others[0]
         imported = self.context.scope.bindings(self.context.module).imports.get(NAME)
         if imported is not None:
-            origin = imported.rsplit(".", 1)[0]
-            return f"`{NAME}` is imported from `{origin}`; define the `ContextVar` in the logging module (§6.1)", None
+            return ImportedMessage(imported.rsplit(".", 1)[0]), None
         return self.message, None
 
     @classmethod

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
-from vectra_lint.api import Expect, Invalid, Rule, StringsOption, Valid
+from vectra_lint.api import Expect, Invalid, Message, Rule, StringsOption, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
 
@@ -19,6 +21,17 @@ EXEMPT = StringsOption(
     ("mime_type", "media_type", "content_type"),
     "Field names that match but hold an open vocabulary (any MIME type), not an enumeration.",
 )
+
+
+@dataclass(frozen=True)
+class StringFieldMessage(Message):
+    """A class field (its name as written) that holds an enumerated value, annotated ``str``."""
+
+    field: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"Field `{self.field}` is annotated `str`; use an `Enum` of its values (§11)"
 
 
 class RawStringEnumField(Rule):
@@ -71,41 +84,41 @@ class RawStringEnumField(Rule):
         Invalid(
             "class Order:\n    status: str\n",
             path="app/schemas/order.py",
-            expected=(Expect(2, 5, "Field `status` is annotated `str`; use an `Enum` of its values (§11)"),),
+            expected=(Expect(2, 5, StringFieldMessage("status")),),
         ),
         Invalid(
             "from typing import Optional\n\n\nclass Document:\n"
             "    doc_type: Optional[str] = None\n    processing_status: str | None = None\n",
             path="app/models/document.py",
             expected=(
-                Expect(5, 5, "Field `doc_type` is annotated `str`; use an `Enum` of its values (§11)"),
-                Expect(6, 5, "Field `processing_status` is annotated `str`; use an `Enum` of its values (§11)"),
+                Expect(5, 5, StringFieldMessage("doc_type")),
+                Expect(6, 5, StringFieldMessage("processing_status")),
             ),
         ),
         Invalid(
             "from sqlalchemy.orm import Mapped, mapped_column\n\n\n"
             "class Job:\n    State: Mapped[str] = mapped_column()\n",
             path="app/models/job.py",
-            expected=(Expect(5, 5, "Field `State` is annotated `str`; use an `Enum` of its values (§11)"),),
+            expected=(Expect(5, 5, StringFieldMessage("State")),),
         ),
         Invalid(
             "class Job:\n    phase: str\n",
             path="app/models/job.py",
             options={"names": ["phase"], "suffixes": []},
-            expected=(Expect(2, 5, "Field `phase` is annotated `str`; use an `Enum` of its values (§11)"),),
+            expected=(Expect(2, 5, StringFieldMessage("phase")),),
         ),
         Invalid(
             "class Message:\n    role: str\n    sender_role: str\n",
             path="app/schemas/chat.py",
             expected=(
-                Expect(2, 5, "Field `role` is annotated `str`; use an `Enum` of its values (§11)"),
-                Expect(3, 5, "Field `sender_role` is annotated `str`; use an `Enum` of its values (§11)"),
+                Expect(2, 5, StringFieldMessage("role")),
+                Expect(3, 5, StringFieldMessage("sender_role")),
             ),
         ),
         Invalid(
             "class Job:\n    kind: 'str'\n",
             path="app/schemas/job.py",
-            expected=(Expect(2, 5, "Field `kind` is annotated `str`; use an `Enum` of its values (§11)"),),
+            expected=(Expect(2, 5, StringFieldMessage("kind")),),
         ),
     )
 
@@ -154,10 +167,7 @@ class RawStringEnumField(Rule):
         if field_name in self._exempt:
             return
         if _is_string_type(node.annotation.annotation):
-            self.report(
-                node.target,
-                f"Field `{node.target.value}` is annotated `str`; use an `Enum` of its values (§11)",
-            )
+            self.report(node.target, StringFieldMessage(node.target.value))
 
 
 def _is_string_type(node: cst.BaseExpression) -> bool:
