@@ -135,3 +135,36 @@ def test_the_public_path_reports_what_the_private_one_does() -> None:
     assert private.returncode == public.returncode == 1
     assert public.stdout == private.stdout
     assert public.stderr == private.stderr
+
+
+_TEMPLATE_SUBJECT = '''\
+# leading comment
+@decorated(
+    "arg",  # a comment in brackets
+)
+async def handle(
+    a: int,
+    b: str,
+) -> str:
+    """Doc.
+
+    Indented doc line.
+    """
+    text = """multi
+line"""
+    if a:
+        # a comment line
+        return call(a,
+                    b)
+    return text
+'''
+
+
+@pytest.mark.parametrize("indent", [(), ("    ",), ("\t", "  "), ("    ", "    ", "    ")])
+def test_a_template_filled_in_is_what_generate_gives_at_that_indentation(indent: tuple[str, ...]) -> None:
+    module = cst.parse_module(_TEMPLATE_SUBJECT)
+    node = module.body[0]
+    template = libcst_private.generate_template(module, node)
+    assert template is not None
+    assert libcst_private.fill_template(template, indent) == libcst_private.generate(module, node, indent)
+    assert libcst_private.fill_template(template, ()) == module.code_for_node(node)

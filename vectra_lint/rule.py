@@ -223,6 +223,10 @@ class Replace:
 
     node: cst.CSTNode
     new: cst.CSTNode | str
+    template: str | None = None
+    """The text of a ``new`` node the rule has already generated, at an indentation not yet known
+    (``libcst_private.generate_template``): the engine fills the indentation in rather than
+    generating ``new`` a second time."""
 
 
 @dataclass(frozen=True)

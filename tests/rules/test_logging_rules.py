@@ -249,3 +249,32 @@ def test_vl404_on_an_object_is_reported_after_the_walk_and_honours_a_noqa_on_the
     settings = settings_for("VL404", "VL002")
     silenced = lint(source.replace("    )\n", "    )  # noqa: VL404\n"), settings, "app/services/example.py")
     assert [d.code for d in silenced if d.code in ("VL404", "VL002")] == []
+
+
+def test_vl404_judges_each_functions_parameters_and_kwargs_on_their_own() -> None:
+    # What a function's parameters and `**kwargs` hold is judged once per function: several log
+    # calls in one function, and functions alike in shape, each get their own answer.
+    source = (
+        "def connect(**kwargs: str) -> None:\n"
+        '    key = kwargs.pop("api_key")\n'
+        '    logger.info(f"connect {kwargs}")\n'
+        '    logger.info(f"again {kwargs}")\n'
+        "\n\n"
+        "def plain(**kwargs: str) -> None:\n"
+        '    logger.info(f"plain {kwargs}")\n'
+        "\n\n"
+        "def save(key: str, value: str, is_secret: bool) -> None:\n"
+        '    logger.info("Saving %s", key)\n'
+        '    logger.info("Saving %s", value)\n'
+        '    logger.info("Context %s", locals())\n'
+        "\n\n"
+        "def load(key: str, value: str) -> None:\n"
+        '    logger.info("Loading %s=%s %s", key, value, locals())\n'
+        'logger.info("module %s", value)\n'
+    )
+    assert [line.split(" is logged")[0] for line in _found("VL404", source)] == [
+        "3:5 `**kwargs`",
+        "4:5 `**kwargs`",
+        "13:5 `value`",
+        "14:5 `locals()`",
+    ]

@@ -531,3 +531,42 @@ def test_logs_count_only_on_what_the_logger_judgement_calls_a_logger() -> None:
         """
     # `_LOGGER` is a logger (bound to getLogger); `catalog` is not, so FINISH is missing.
     assert _messages(source) == ["6:5 `total` does not log FINISH and FAIL (§6.3)"]
+
+
+# A method inside an `if` block (tab, then two-space indentation), in a file with a line near the
+# limit: the rule's line-length test generates the rewrite, and the fix reuses that generation.
+_NEAR_THE_LIMIT = (
+    "import logging\nimport time\n\nlogger = logging.getLogger(__name__)\n\n"
+    "if True:\n"
+    "\tclass Billing:\n"
+    "\t  def total(self, x: int) -> int:\n"
+    "\t    a = x + 1\n"
+    '\t    text = """a long\nmulti-line string"""\n'
+    "\t    b = compute(a,\n"
+    "\t                text)\n"
+    "\t    return a + b\n"
+    "\n\n"
+    "VALUE = '" + "x" * 110 + "'\n"
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        _NEAR_THE_LIMIT,
+        # The re-indented body line would pass the limit: no fix, either way.
+        _NEAR_THE_LIMIT.replace("\t    a = x + 1\n", "\t    a = compute(" + "x" * 105 + ")\n"),
+    ],
+)
+def test_the_fix_generated_once_is_the_fix_generated_twice(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vectra_lint.engine import libcst_private
+
+    settings = settings_for("VL402")
+    shared = [d.fix for d in lint(source, settings, SERVICE) if d.code == "VL402"]
+    fixed = fix(source, settings, "VL402", SERVICE).text
+    # Without a template the rule and the engine each generate the rewrite, as they used to.
+    monkeypatch.setattr(libcst_private, "generate_template", lambda module, node: None)
+    assert [d.fix for d in lint(source, settings, SERVICE) if d.code == "VL402"] == shared
+    assert fix(source, settings, "VL402", SERVICE).text == fixed
+    assert len(shared) == 1
+    assert (shared[0] is not None) == (source == _NEAR_THE_LIMIT)

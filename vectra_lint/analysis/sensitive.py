@@ -21,6 +21,7 @@ type only.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,6 +72,12 @@ def is_secret_name(name: str, sensitive: Sequence[str]) -> bool:
     The one test of a name, for VL401, VL402 and VL404: a false alarm masks a useful value in
     every START log, or costs a reader's time.
     """
+    return _is_secret_name(name, tuple(sensitive))
+
+
+# The same names come back at every log call and parameter of a project.
+@functools.lru_cache(maxsize=8192)
+def _is_secret_name(name: str, sensitive: tuple[str, ...]) -> bool:
     words = _words(name)
     for pattern in sensitive:
         parts = _words(pattern)

@@ -44,7 +44,10 @@ def _edits(module: cst.Module, spec: FixSpec, located: dict[int, Located], broke
                 edits.append(Edit(where.start, where.end, edit.new))
             else:
                 fitted = None if broken is None else break_call(edit.new, module.default_indent, broken)
-                new = libcst_private.generate(module, fitted or edit.new, where.indent)
+                if fitted is None and edit.template is not None:
+                    new = libcst_private.fill_template(edit.template, where.indent)
+                else:
+                    new = libcst_private.generate(module, fitted or edit.new, where.indent)
                 edits.append(Edit(where.outer_start, where.outer_end, new))
         elif isinstance(edit, InsertBefore):
             edits.append(Edit(where.outer_start, where.outer_start, edit.text))

@@ -478,6 +478,25 @@ def generate(module: cst.Module, node: cst.CSTNode, indent: tuple[str, ...]) -> 
     return _public_generate(module, node, indent)
 
 
+# Stands for the indentation in force where a generated node will be written; Python source
+# cannot hold a NUL character, so it cannot be mistaken for the node's own text.
+INDENT_MARK = "\x00"
+
+
+def generate_template(module: cst.Module, node: cst.CSTNode) -> str | None:
+    """The source of a new ``node`` with ``INDENT_MARK`` wherever the indentation of its place
+    is written: ``fill_template`` then gives what ``generate`` gives at any indentation, from one
+    generation. None when the private code generation is not available."""
+    if not PRIVATE.codegen:
+        return None
+    return generate(module, node, (INDENT_MARK,))
+
+
+def fill_template(template: str, indent: tuple[str, ...]) -> str:
+    """``generate(module, node, indent)`` from ``generate_template(module, node)``."""
+    return template.replace(INDENT_MARK, "".join(indent))
+
+
 def _public_generate(module: cst.Module, node: cst.CSTNode, indent: tuple[str, ...]) -> str:
     """``generate`` through ``Module.code``: the node is written as a statement (an expression as
     an expression statement) inside one ``if _:`` block per level of ``indent``, and the text of

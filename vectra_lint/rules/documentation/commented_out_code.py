@@ -28,7 +28,6 @@ from vectra_lint.api import (
 )
 from vectra_lint.engine import noqa
 from vectra_lint.engine.context import FileContext
-from vectra_lint.engine.walker import iter_nodes
 
 # Something a line of code has and a line of prose rarely has (as Ruff's ERA001 requires).
 _CODE_HINT = re.compile(r"[()\[\]{}:=%]|^(return|break|continue|import|from|pass|raise|del|assert|yield|print)\b")
@@ -465,6 +464,9 @@ class CommentedOutCode(Rule):
         if "#" in source:
             raw = (comment.rstrip() for comment in _RAW_COMMENT.findall(source))
             self._pending.update(comment for comment in raw if _candidate(comment))
+        # Whitespace inside brackets that holds a comment line or a line-end comment, as the walk
+        # meets it (the engine's statement tracker has the walk enter every such node anyway).
+        self._bracketed: list[cst.ParenthesizedWhitespace] = []
 
     def applies(self) -> bool:
         """Only files with a comment that may be code (on django, fewer than half) are walked."""
@@ -545,14 +547,14 @@ class CommentedOutCode(Rule):
     def finish(self) -> None:
         """Look inside brackets only when a candidate comment was not found elsewhere.
 
-        Comments inside brackets belong to whitespace nodes that the walk would otherwise not
-        have to enter at all (entering them costs every file about 3% of a parse); candidates in
-        brackets are rare, so the files that have one are searched once, here.
+        Comments inside brackets belong to whitespace nodes, kept as the walk met them
+        (``visit_ParenthesizedWhitespace``); candidates in brackets are rare, so they are judged
+        only in the files that have one, here.
         """
         leftovers = {comment for comment, count in self._pending.items() if count > 0}
         if not leftovers or not self._worth_searching(leftovers):
             return
-        for node in iter_nodes(self.context.module, cst.ParenthesizedWhitespace):
+        for node in self._bracketed:
             if node.first_line.comment is not None:
                 self._trailing(node.first_line)
             if node.empty_lines:
@@ -605,6 +607,12 @@ class CommentedOutCode(Rule):
 
     # The walker finds handlers by name: one method serves every clause with ``leading_lines``.
     visit_Else = visit_ExceptHandler = visit_ExceptStarHandler = visit_Finally = visit_MatchCase = _clause_comments
+
+    def visit_ParenthesizedWhitespace(self, node: cst.ParenthesizedWhitespace) -> None:
+        """Keep bracketed whitespace with a comment, for ``finish`` (a second walk of the whole
+        tree there cost the files it searched more than their own walk)."""
+        if node.first_line.comment is not None or node.empty_lines:
+            self._bracketed.append(node)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """The comment after a block's ``:`` and the comments closing the block."""

@@ -38,6 +38,7 @@ from vectra_lint.api import (
     Valid,
 )
 from vectra_lint.diagnostics import Edit
+from vectra_lint.engine import libcst_private
 from vectra_lint.engine.context import FileContext
 from vectra_lint.fixing.edit_helpers import ensure_logger_and_imports, module_logger
 from vectra_lint.fixing.instrumentation import (
@@ -569,6 +570,7 @@ class MissingInstrumentation(Rule):
         self._active = self.context.in_layer(*LAYERS)
         self._decorators: tuple[str, ...] = tuple(self.option(DECORATORS)) if self._active else ()
         self._longest: int | None = None
+        self._utf8: bool | None = None
         self._unfixed: list[tuple[cst.FunctionDef, Definition, str, bool]] = []
 
     def applies(self) -> bool:
@@ -687,20 +689,25 @@ class MissingInstrumentation(Rule):
         pieces = params_pieces(params, types, self.context.path)
         indent = len(self.context.module.default_indent)
         depth = _depth(definition) + 1
-        utf8 = _declared_encoding(self.context.source) in ("utf-8", "utf8", "utf-8-sig")
+        if self._utf8 is None:
+            self._utf8 = _declared_encoding(self.context.source) in ("utf-8", "utf8", "utf-8-sig")
+        utf8 = self._utf8
         block = Block(
             names, qualified, pieces, depth * indent, settings.line_length, "❌ " if utf8 else "", head.statements
         )
         safe = {param.name.value for param in parameters(node, False)} - deleted
         new = instrument(node, block, has_docstring, safe)
-        if self._too_long(new, (depth - 1) * indent):
+        # Generated once, for the line-length test here and for the fix's text (the engine
+        # fills in the indentation once it has located the function).
+        template = libcst_private.generate_template(self.context.module, new)
+        if self._too_long(new, template, (depth - 1) * indent):
             return None, None
-        fix = FixSpec((Replace(node, new), *edits), "Add the START/FINISH/FAIL logs of §6.3")
+        fix = FixSpec((Replace(node, new, template), *edits), "Add the START/FINISH/FAIL logs of §6.3")
         if pieces is not None:
             return fix, None
         return fix, StartPending(self.context.path, params, logger, names.func_name, settings.line_length)
 
-    def _too_long(self, new: cst.FunctionDef, base: int) -> bool:
+    def _too_long(self, new: cst.FunctionDef, template: str | None, base: int) -> bool:
         """Whether moving the body into `try:` pushes a line past the line length.
 
         The body moves one indentation level right; a line now within one level past the limit
@@ -713,5 +720,8 @@ class MissingInstrumentation(Rule):
             self._longest = max(map(len, self.context.source.splitlines()), default=0)
         if self._longest + shift <= width:
             return False  # no line of the file comes close enough to the limit
-        code = self.context.module.code_for_node(new)
+        if template is None:
+            code = self.context.module.code_for_node(new)
+        else:
+            code = libcst_private.fill_template(template, ())
         return any(width < base + len(line) <= width + shift for line in code.splitlines())

@@ -197,6 +197,18 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
         super().__init__(context)
         # Each log call to judge by type, with its statement (where a noqa may sit).
         self._objects: list[tuple[cst.Call, LoggedObjects, cst.CSTNode | None]] = []
+        # By id of the function (or None at module level): its secret parameters, and whether
+        # it reads a secret key from its `**kwargs`; judged once, not at each of its log calls.
+        self._secrets: dict[int, frozenset[str]] = {}
+        self._reads_secret: dict[int, bool] = {}
+
+    def _parameter_secrets(self, function: cst.FunctionDef | None) -> frozenset[str]:
+        key = id(function)
+        found = self._secrets.get(key)
+        if found is None:
+            found = parameter_secrets(function, self.context.settings.names.sensitive_names)
+            self._secrets[key] = found
+        return found
 
     def visit_Call(self, node: cst.Call) -> None:
         """Report log calls and ``print`` calls that carry a secret."""
@@ -253,7 +265,7 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
             if found:
                 return found[0][1]
         function = self.context.scope.function()
-        siblings = parameter_secrets(function if isinstance(function, cst.FunctionDef) else None, sensitive)
+        siblings = self._parameter_secrets(function if isinstance(function, cst.FunctionDef) else None)
         for name in carried:
             if name.value in siblings:
                 return name.value
@@ -266,10 +278,9 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
             return None
         params = function.params
         star = params.star_kwarg.name.value if isinstance(params.star_kwarg, cst.Param) else None
-        sensitive = self.context.settings.names.sensitive_names
         for value in values:
             for node in iter_nodes(value, (cst.Name, cst.Call)):
-                if isinstance(node, cst.Name) and node.value == star and _reads_secret_key(function, star, sensitive):
+                if isinstance(node, cst.Name) and node.value == star and self._reads_secret_key(function, star):
                     return f"**{star}"
                 if (
                     isinstance(node, cst.Call)
@@ -277,10 +288,18 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
                     and node.func.value in ("locals", "vars")
                     and not node.args
                     and self.context.scope.qualified_name(node.func) == f"builtins.{node.func.value}"
-                    and parameter_secrets(function, sensitive)
+                    and self._parameter_secrets(function)
                 ):
                     return f"{node.func.value}()"
         return None
+
+    def _reads_secret_key(self, function: cst.FunctionDef, mapping: str) -> bool:
+        key = id(function)
+        found = self._reads_secret.get(key)
+        if found is None:
+            found = _reads_secret_key(function, mapping, self.context.settings.names.sensitive_names)
+            self._reads_secret[key] = found
+        return found
 
 
 def _reads_secret_key(function: cst.FunctionDef, mapping: str, sensitive: Sequence[str]) -> bool:
