@@ -547,23 +547,3 @@ def test_ruffs_findings_beside_ours(tmp_path: Path, client: Client) -> None:
     assert titles == ["Remove trailing whitespace (W291)"]
     titles = [action["title"] for action in client.actions(uri, _line(6), ["quickfix"])]
     assert titles == ["Disable E501 for this line"]
-
-
-def test_a_project_the_cache_does_not_know_does_not_hold_up_the_first_diagnostics(
-    tmp_path: Path, client: Client
-) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text("")
-    for number in range(600):
-        (tmp_path / "app" / f"m{number:03}.py").write_text(f"def f{number}() -> int:\n    return {number}\n")
-    # Read last: until then the service's cross-file finding cannot be decided.
-    (tmp_path / "app" / "zz_helpers.py").write_text("import time\n\n\ndef nap() -> None:\n    time.sleep(1)\n")
-    service = "from app.zz_helpers import nap\n\n\nasync def handle() -> None:\n    nap()\n"
-    (tmp_path / "app" / "service.py").write_text(service)
-    client.start(tmp_path)
-    uri = client.open(tmp_path / "app" / "service.py")
-    # First what is known within the first half second, then (the other files read between
-    # messages) the finding that needed the helper.
-    assert client.published(uri) == {"uri": uri, "version": 1, "diagnostics": []}
-    assert [d["code"] for d in client.diagnostics(uri)] == ["VL207"]
-    assert client.stop() == 0

@@ -166,3 +166,34 @@ def test_edits_parsed_from_the_last_tree_find_what_a_fresh_check_finds(tmp_path:
     reparser = server.documents[uri].reparser
     # Each edit but the last (in the file's last statement, which is never parsed apart) took the short way.
     assert reparser is not None and reparser.reused == len(edits) - 1
+
+
+def test_a_project_the_cache_does_not_know_does_not_hold_up_the_first_diagnostics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No time for the first read beyond one chunk of files: on any machine, however fast, the
+    # first diagnostics are published before the project is read.
+    monkeypatch.setattr(lsp_server, "FIRST_READ", 0.0)
+    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL2"]\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    for number in range(40):
+        (tmp_path / "app" / f"m{number:03}.py").write_text(f"def f{number}() -> int:\n    return {number}\n")
+    # Read last: until then the service's cross-file finding cannot be decided.
+    (tmp_path / "app" / "zz_helpers.py").write_text("import time\n\n\ndef nap() -> None:\n    time.sleep(1)\n")
+    service = "from app.zz_helpers import nap\n\n\nasync def handle() -> None:\n    nap()\n"
+    (tmp_path / "app" / "service.py").write_text(service)
+    writer = _Writer()
+    server = lsp_server.Server(writer)  # type: ignore[arg-type]
+    server.handle(_message("initialize", {"rootUri": tmp_path.as_uri(), "capabilities": {}}, 1))
+    uri = (tmp_path / "app" / "service.py").as_uri()
+    opened = {"uri": uri, "languageId": "python", "version": 1, "text": service}
+    server.handle(_message("textDocument/didOpen", {"textDocument": opened}))
+    # First what is known, then (the other files read between messages) the finding that needed
+    # the helper.
+    assert _published(writer) == {"uri": uri, "version": 1, "diagnostics": []}
+    for _ in range(100):
+        server.read_more()
+        if not writer.sent.empty():
+            break
+    assert [d["code"] for d in _published(writer)["diagnostics"]] == ["VL207"]
