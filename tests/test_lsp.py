@@ -543,7 +543,7 @@ def test_ruffs_findings_beside_ours(tmp_path: Path, client: Client) -> None:
         ("E501", {"line": 6, "character": 120}, {"href": "https://docs.astral.sh/ruff/rules/line-too-long"}),
     ]
     titles = [action["title"] for action in client.actions(uri, _line(5), ["quickfix"])]
-    # A `# noqa` after trailing blanks would not silence them (`--add-noqa` removes them): no "disable".
+    # A noqa comment after trailing blanks would not silence them (`--add-noqa` removes them): no "disable".
     assert titles == ["Remove trailing whitespace (W291)"]
     titles = [action["title"] for action in client.actions(uri, _line(6), ["quickfix"])]
     assert titles == ["Disable E501 for this line"]
