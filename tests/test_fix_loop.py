@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from vectra_lint.cli import main
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
+from vectra_lint.engine import libcst_private
 from vectra_lint.engine import lint as engine_lint
 from vectra_lint.fixing.apply import Linted, check_source, fix_text
 from vectra_lint.pipeline import runner
@@ -57,23 +58,14 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_each_text_is_linted_once_and_parsed_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     linted: Counter[str] = Counter()
     parsed: Counter[str] = Counter()
-    lint_text, parse_module, libcst_parse = runner.lint_text, engine_lint.parse_module, libcst.parse_module
+    lint_text = runner.lint_text
 
     def counting_lint(path: str, *args: object, **kwargs: object) -> engine_lint.FileResult:
         linted[path] += 1
         return lint_text(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    def counting_parse(text: str) -> libcst.Module:
-        parsed[text] += 1
-        return parse_module(text)
-
-    def counting_libcst_parse(text: str, *args: object, **kwargs: object) -> libcst.Module:
-        parsed[text] += 1
-        return libcst_parse(text, *args, **kwargs)  # type: ignore[arg-type]
-
     monkeypatch.setattr(runner, "lint_text", counting_lint)
-    monkeypatch.setattr(engine_lint, "parse_module", counting_parse)
-    monkeypatch.setattr(libcst, "parse_module", counting_libcst_parse)
+    _count_parses(monkeypatch, parsed)
     result = run("check", "--fix", "--no-cache", "--jobs", "1", "--output-format", "concise", "a.py", "b.py")
     assert (project / "a.py").read_text() == FIXED
     assert (project / "b.py").read_text() == NOTHING_TO_FIX
@@ -82,6 +74,22 @@ def test_each_text_is_linted_once_and_parsed_once(project: Path, monkeypatch: py
     # left to fix: two lints, each text parsed by its lint alone.
     assert linted == {"b.py": 1, "a.py": 2}
     assert parsed == {NOTHING_TO_FIX: 1, FIXABLE: 1, FIXED: 1}
+
+
+def _count_parses(monkeypatch: pytest.MonkeyPatch, parsed: Counter[str]) -> None:
+    """Count libcst's parses of each text (on the engine's fast path and on the public one)."""
+    fast_parse, libcst_parse = libcst_private._fast_parse, libcst.parse_module
+
+    def counting_fast_parse(text: str) -> libcst.Module:
+        parsed[text] += 1
+        return fast_parse(text)
+
+    def counting_libcst_parse(text: str, *args: object, **kwargs: object) -> libcst.Module:
+        parsed[text] += 1
+        return libcst_parse(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(libcst_private, "_fast_parse", counting_fast_parse)
+    monkeypatch.setattr(libcst, "parse_module", counting_libcst_parse)
 
 
 def test_what_fix_reports_is_what_a_check_of_the_fixed_files_reports(project: Path) -> None:
