@@ -90,16 +90,7 @@ def lint_text(
     clock.lap("set-up")
     walk(module, table)
     clock.lap("walk")
-    facts: dict[str, object] = {}
-    for analysis in analyses:
-        analysis.finish()
-        shared = analysis.facts()
-        if shared is not None:
-            facts[analysis.facts_key()] = shared
-    reports: list[Report] = []
-    for rule in rules:
-        rule.finish()
-        reports.extend(rule.reports)
+    facts, reports = _finished(analyses, rules)
     clock.lap("rules' finish")
     external = [d for d in external if not noqa.matches(d.code, ignored)]
     diagnostics = _finish(path, module, text, reports, external, tracker, settings, ignored)
@@ -136,6 +127,20 @@ def gather_facts(path: str, relative_path: str, text: str, settings: Settings) -
     tracker = tracker_for(context)
     infrastructure = [context.scope, tracker, *analyses]
     walk(module, DispatchTable([*infrastructure, *rules], len(infrastructure), None))
+    facts, reports = _finished(analyses, rules)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    if any(report.pending is not None for report in reports):
+        # The other rules did not run: VL002's "unused noqa" would be wrong here, only the
+        # pending diagnostics are kept.
+        found = _finish(path, module, text, reports, [], tracker, settings, ignored)
+        diagnostics = tuple(d for d in found if d.pending is not None)
+    context.analyses.clear()
+    return FileResult(path, diagnostics, parsed=True, facts=facts)
+
+
+def _finished(analyses: list[Analysis], rules: list[Rule]) -> tuple[dict[str, object], list[Report]]:
+    """After the walk: the facts the analyses share with the project phase (by key), and what the
+    rules report."""
     facts: dict[str, object] = {}
     for analysis in analyses:
         analysis.finish()
@@ -146,14 +151,7 @@ def gather_facts(path: str, relative_path: str, text: str, settings: Settings) -
     for rule in rules:
         rule.finish()
         reports.extend(rule.reports)
-    diagnostics: tuple[Diagnostic, ...] = ()
-    if any(report.pending is not None for report in reports):
-        # The other rules did not run: VL002's "unused noqa" would be wrong here, only the
-        # pending diagnostics are kept.
-        found = _finish(path, module, text, reports, [], tracker, settings, ignored)
-        diagnostics = tuple(d for d in found if d.pending is not None)
-    context.analyses.clear()
-    return FileResult(path, diagnostics, parsed=True, facts=facts)
+    return facts, reports
 
 
 @cache
