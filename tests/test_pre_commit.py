@@ -9,6 +9,7 @@ the environment is built once, from exactly the code under test (uncommitted cha
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+VERSION = re.search(r'^version = "([^"]+)"', (REPO / "pyproject.toml").read_text(encoding="utf-8"), re.M)
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -36,7 +38,11 @@ def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     _git(snapshot, "init", "-q")
     _git(snapshot, "add", ".")
     _git(snapshot, "-c", "user.email=test@example.invalid", "-c", "user.name=test", "commit", "-q", "-m", "snapshot")
-    return snapshot, _git(snapshot, "rev-parse", "HEAD").strip()
+    # Tagged with the package's version, as the README tells a team to pin it.
+    assert VERSION is not None
+    tag = f"v{VERSION.group(1)}"
+    _git(snapshot, "tag", tag)
+    return snapshot, tag
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +64,15 @@ def work(tmp_path: Path, hooks_repo: tuple[Path, str]) -> Path:
     (work / "app.py").write_text('"""App."""\n\ntry:\n    run()\nexcept:\n    raise\n')
     _git(work, "add", ".")
     return work
+
+
+def _readme_config(repo: Path) -> str:
+    """The README's `.pre-commit-config.yaml` that builds the hooks from vectra-lint's repository."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8").split("## pre-commit", 1)[1]
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    remote = next(block for block in blocks if "rev:" in block)
+    assert "/path/to/vectra-lint " in remote
+    return remote.replace("/path/to/vectra-lint ", f"{repo} ")
 
 
 def _run(work: Path, hook: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -89,3 +104,14 @@ def test_fix_hook_fixes_the_file(work: Path, home: Path) -> None:
     _git(work, "add", ".")
     second = _run(work, "vectra-lint-fix", home)
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_the_readme_config_pinning_a_tag_works_as_written(work: Path, home: Path, hooks_repo: tuple[Path, str]) -> None:
+    repo, tag = hooks_repo
+    config = _readme_config(repo)
+    assert f"rev: {tag} " in config  # the README names the tag of the version it documents
+    (work / ".pre-commit-config.yaml").write_text(config)
+    _git(work, "add", ".")
+    failed = _run(work, "vectra-lint", home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "app.py:5:1: VL302" in failed.stdout
