@@ -99,6 +99,20 @@ def test_fix_after_diff_writes_from_the_cache_what_an_uncached_fix_writes(
     assert _sources(project) == after
 
 
+def test_a_check_after_fix_answers_the_files_the_fix_loop_fixed_from_the_cache(
+    project: Path, checked: list[str]
+) -> None:
+    run("--fix", ".")
+    checked.clear()
+    after = run(".")
+    # sleepy.py as written is what the fix loop last linted; uses_log.py was fixed by the project
+    # phase, after the fix loop: its new bytes are checked.
+    assert checked == ["app/uses_log.py"]
+    expected = run("--no-cache", ".")
+    assert (after.stdout, after.exit_code) == (expected.stdout, expected.exit_code)
+    assert UNSAFE_LINE[2:] not in after.stdout and "VL401" in after.stdout
+
+
 def test_an_edited_source_is_fixed_anew(project: Path, checked: list[str]) -> None:
     run("--diff", ".")
     (project / "app" / "sleepy.py").write_text(SLEEPY.replace("time.sleep(1)", "time.sleep(2)"))

@@ -242,6 +242,11 @@ def _compute(
         if outcome.original is not None and isinstance(data, bytes):
             # What --fix made of the bytes read, for the next --fix or --diff of the same bytes.
             state.cache.store_fixed(key, data, outcome, mode.unsafe_fixes)
+            if outcome.fixed_bytes is not None and outcome.warning is None:
+                # The fix loop's last lint is a check of the fixed text: the answer of a check (or
+                # a --fix) of the file as --fix writes it, unless the project phase fixes it further.
+                fixed_key = state.cache.file_key(outcome.task, outcome.fixed_bytes)
+                state.cache.store_file(fixed_key, outcome)
         elif outcome.warning is None:
             # A file --fix left as it was has the answer a check gives (its findings after no fix).
             state.cache.store_file(key, outcome)
