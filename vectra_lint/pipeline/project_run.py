@@ -7,6 +7,11 @@ and the pending diagnostics of the rules that settle elsewhere, VL706) is read f
 file's entry, or its facts-only entry), else gathered by a pass that runs those rules and analyses
 only (``engine/lint.py:gather_facts``), and kept for the next run. Nothing here imports the engine
 unless some file, or the project phase, has to be computed.
+
+With ``--fix`` or ``--diff``, a file is answered by what the fix loop made of its bytes before (its
+fixed text, verified before ``--fix`` writes it), else by its check answer when that has nothing
+for the fix loop to apply; the project phase, which fixes what the other files' facts confirm,
+runs each time against those facts as they are.
 """
 
 from __future__ import annotations
