@@ -209,7 +209,7 @@ def check(
     if add_noqa and (fix or diff or use_stdin):
         _error("--add-noqa cannot be combined with --fix, --diff or `-`")
         sys.exit(EXIT_ERROR)
-    mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes, timings=timings)
+    mode = Mode(fix=fix or diff, unsafe_fixes=unsafe_fixes, timings=timings, shows_only=diff and not fix)
     notices: list[str] = []
     errors: list[str] = []
     data: bytes | None = None

@@ -11,10 +11,18 @@ cross-file rules against every file of the project. The other files of such a ru
 no entry, are only read for their facts, kept in a facts-only entry under the same key (it never
 answers for a file's findings). Another kind of entry holds the project phase's verdicts for one
 exact set of file keys: a run where nothing changed answers everything from the cache and never
-imports the engine.
+imports the engine. A third holds what ``--fix`` (under one ``--unsafe-fixes`` state) made of a file
+that its fixes changed: the fixed text and the diagnostics, facts and notes of that text, so that a
+second ``--diff``, or the ``--fix`` after a ``--diff``, lints nothing; the project phase (which
+fixes what only the other files' facts confirm) still runs, against those facts as they are now.
 
 The folder is data anyone who can write the project controls: entries are JSON of an allowlist of
-types (``pipeline/cache_codec.py``), never pickles, and anything unexpected is a miss. A folder
+types (``pipeline/cache_codec.py``), never pickles, and anything unexpected is a miss. A fixed text
+is code that ``--fix`` writes into a source file: its entry names the digest of the bytes it applies
+to and of the text itself (a damaged text is a miss), and the text must compile before it is written
+(``project_run``). What these cannot catch is an entry rewritten with digests to match: such an
+entry is trusted as the check answers beside it are (they already decide which files ``--fix``
+leaves alone), and can at worst put valid Python into the one file whose exact bytes it names. A folder
 that git tracks (committed, so not this machine's), that is a symlink, or whose ``.gitignore`` is
 one, is not used at all: the run goes on without a cache, with a notice. Nothing in it is followed
 through a symlink, nothing is written outside it, and read-only commands do not create it.
@@ -58,6 +66,8 @@ _PRUNE_EVERY = 3600.0
 """Seconds between two looks at the folder's size (a stamp file's mtime says when the last was)."""
 _MAX_ENTRY = 256 * 1024 * 1024
 """An entry larger than this is not read (a planted huge file is a miss, not a hang)."""
+_FIXED_FIELDS = {"source", "text", "text-digest", "fixed", "codes", "settled", "pending", "facts", "noqa", "warning"}
+"""The fields of a ``--fix`` entry, all required."""
 _SELF = ""
 """The path stored for a diagnostic of the file whose entry holds it (shown as that file is)."""
 _VERSIONED = ("libcst", "tree_sitter", "tree_sitter_typescript", "ruff", "vectra_lint")
@@ -259,6 +269,27 @@ def _from_rows(rows: object, shown: str) -> tuple[Diagnostic, ...]:
 
 
 @dataclass(frozen=True)
+class FixedText:
+    """What the fix loop made of a file: the text it ended with (never the text read) and what its
+    fixes resolved."""
+
+    text: str
+    fixed: int
+    """How many diagnostics the applied fixes resolved."""
+    fixed_codes: tuple[str, ...]
+
+
+def text_digest(data: bytes) -> str:
+    """The digest a fixed entry binds a text with (the bytes read, the fixed text)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _fixed_text_digest(text: str) -> str:
+    # Strict: a text that is not UTF-8 (a lone surrogate) raises ValueError, a miss or no entry.
+    return text_digest(text.encode("utf-8"))
+
+
+@dataclass(frozen=True)
 class FileEntry:
     """One file's check before the project phase."""
 
@@ -273,11 +304,18 @@ class FileEntry:
     """The project facts, as JSON read when the project phase runs."""
     shown: str = ""
     """How the file is shown in this run (the entry holds paths relative to the project)."""
+    fixed: FixedText | None = None
+    """For the entry of ``--fix``/``--diff`` (:meth:`ResultCache.load_fixed`): the text the fix
+    loop made of the file; the diagnostics, facts and notes are then those of that text."""
 
     @property
     def has_pending(self) -> bool:
         """Whether the project phase has something to settle in this file."""
         return bool(self.pending)
+
+    def project_facts(self) -> dict[str, object] | None:
+        """The project facts (None: damaged, a miss)."""
+        return _decode_facts(self.facts)
 
     def pending_diagnostics(self) -> tuple[Diagnostic, ...]:
         """The pending diagnostics (imports the rules that reported them); :class:`DamagedEntry`
@@ -638,14 +676,69 @@ class ResultCache:
             return  # not plain data: this file is checked again next time
         self._write(self._entry_path("files", key), text)
 
-    def load_facts(self, key: str) -> dict[str, object] | None:
-        """The project facts of the file stored under ``key`` (None: missing or damaged, a miss)."""
-        text = self._facts.get(key)
+    def _fixed_key(self, key: str, unsafe: bool) -> str:
+        """The key of the ``--fix`` answer for the file keyed ``key``: whether unsafe fixes apply
+        changes which fixes are applied."""
+        return hashlib.sha256(f"{key}\0fixed\0{'unsafe' if unsafe else 'safe'}".encode()).hexdigest()
+
+    def load_fixed(self, key: str, data: bytes, unsafe: bool) -> FileEntry | None:
+        """What ``--fix`` (``--unsafe-fixes``) made of the file keyed ``key``, whose bytes are ``data``:
+        its fixed text and the diagnostics, facts and notes of that text (None: missing, or anything
+        unexpected). The entry must name the digest of ``data`` and of the text it holds: an entry
+        for other bytes, or a damaged text, is a miss. A text that applies is still untrusted: the
+        caller verifies it before writing it (``project_run``)."""
+        text = self._read(self._entry_path("fixed", self._fixed_key(key, unsafe)))
         if text is None:
-            if self.load_file(key) is None:
+            return None
+        try:
+            found = json.loads(text)
+            if type(found) is not dict or set(found) != _FIXED_FIELDS:
                 return None
-            text = self._facts.get(key, "")
-        return _decode_facts(text)
+            source, fixed, fixed_digest = found["source"], found["text"], found["text-digest"]
+            if type(source) is not str or source != text_digest(data):
+                return None
+            if type(fixed) is not str or type(fixed_digest) is not str or fixed_digest != _fixed_text_digest(fixed):
+                return None
+            count, codes = found["fixed"], found["codes"]
+            if type(count) is not int or count < 1 or type(codes) is not list or len(codes) != count:
+                return None
+            pending, facts, noqa, warning = found["pending"], found["facts"], found["noqa"], found["warning"]
+            if type(pending) is not str or type(facts) is not str or type(noqa) is not list:
+                return None
+            if not all(type(item) is str for item in (*noqa, *codes)) or not (warning is None or type(warning) is str):
+                return None
+            shown = self._shown.get(key, "")
+            settled = _from_rows(found["settled"], shown)
+        except (ValueError, RecursionError, Rejected):
+            return None
+        done = FixedText(fixed, count, tuple(codes))
+        return FileEntry(settled, pending, tuple(noqa), warning, facts, shown, done)
+
+    def store_fixed(self, key: str, data: bytes, outcome: Outcome, unsafe: bool) -> None:
+        """Keep what ``--fix`` (``--unsafe-fixes``) made of a file read as ``data``, when its fixes
+        changed it without error: the fixed text, bound to the digests of ``data`` and of itself."""
+        if outcome.fixed_text is None or outcome.error is not None or not outcome.fixed:
+            return
+        shown = outcome.task.display
+        settled = sorted((d for d in outcome.diagnostics if d.pending is None), key=lambda d: d.sort_key)
+        pending = tuple(d for d in outcome.diagnostics if d.pending is not None)
+        try:
+            entry = {
+                "source": text_digest(data),
+                "text": outcome.fixed_text,
+                "text-digest": _fixed_text_digest(outcome.fixed_text),
+                "fixed": outcome.fixed,
+                "codes": list(outcome.fixed_codes),
+                "settled": _rows(settled, shown),
+                "pending": _encode_diagnostics(pending, _payload_types(), shown) if pending else "",
+                "facts": encode(outcome.facts, _payload_types()),
+                "noqa": list(outcome.noqa_warnings),
+                "warning": outcome.warning,
+            }
+            text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        except (Rejected, ValueError, RecursionError):
+            return  # not plain data: this file is fixed again next time
+        self._write(self._entry_path("fixed", self._fixed_key(key, unsafe)), text)
 
     def load_context(self, key: str) -> tuple[dict[str, object], tuple[Diagnostic, ...]] | None:
         """What the project phase of a run on other files needs of the file stored under ``key``:
@@ -807,6 +900,7 @@ __all__ = [
     "CacheError",
     "DamagedEntry",
     "FileEntry",
+    "FixedText",
     "ResultCache",
     "load_settings",
     "prune",
@@ -815,5 +909,6 @@ __all__ = [
     "settings_digest",
     "settings_key",
     "store_settings",
+    "text_digest",
     "tool_fingerprint",
 ]

@@ -7,6 +7,11 @@ and the pending diagnostics of the rules that settle elsewhere, VL706) is read f
 file's entry, or its facts-only entry), else gathered by a pass that runs those rules and analyses
 only (``engine/lint.py:gather_facts``), and kept for the next run. Nothing here imports the engine
 unless some file, or the project phase, has to be computed.
+
+With ``--fix`` or ``--diff``, a file is answered by what the fix loop made of its bytes before (its
+fixed text, verified before ``--fix`` writes it), else by its check answer when that has nothing
+for the fix loop to apply; the project phase, which fixes what the other files' facts confirm,
+runs each time against those facts as they are.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class _Run:
 
     settings: Settings
     cache: ResultCache | None
+    mode: Mode = Mode()
     raw: dict[Task, Outcome] = field(default_factory=dict)
     keys: dict[Task, str] = field(default_factory=dict)
     hits: dict[Task, FileEntry] = field(default_factory=dict)
@@ -50,11 +56,33 @@ class _Run:
                 continue
             if self.cache is None:
                 continue
-            self.keys[task] = self.cache.file_key(task, data)
-            entry = self.cache.load_file(self.keys[task])
+            key = self.keys[task] = self.cache.file_key(task, data)
+            if self.mode.fix:
+                self._look_up_fixed(task, key, data)
+                continue
+            entry = self.cache.load_file(key)
             if entry is not None:
                 self.hits[task] = entry
                 self.raw[task] = entry.outcome(task)
+
+    def _look_up_fixed(self, task: Task, key: str, data: bytes) -> None:
+        """``--fix``/``--diff``: the fix loop's answer for the file, else its check's when that has
+        nothing for the fix loop to apply (the fix loop would lint it once and change nothing)."""
+        from vectra_lint.fixing.apply import applicable
+        from vectra_lint.fixing.files import digest
+
+        assert self.cache is not None
+        unsafe = self.mode.unsafe_fixes
+        entry = self.cache.load_fixed(key, data, unsafe)
+        outcome = _fixed_outcome(task, entry, data, verify=not self.mode.shows_only) if entry is not None else None
+        if entry is None or outcome is None:
+            entry = self.cache.load_file(key)
+            if entry is None or any(applicable(d, unsafe=unsafe) for d in entry.settled):
+                return
+            outcome = entry.outcome(task)
+        # The project phase applies the fixes of the pending diagnostics it confirms, to the bytes read.
+        self.hits[task] = entry
+        self.raw[task] = replace(outcome, read_digest=digest(data))
 
     def key(self, tasks: Sequence[Task], contents: dict[Task, bytes | str]) -> None:
         """Key the files that were read (the project key counts them all)."""
@@ -63,18 +91,6 @@ class _Run:
                 data = contents.get(task)
                 if isinstance(data, bytes):
                     self.keys[task] = self.cache.file_key(task, data)
-
-    def drop_fixable(self, tasks: Sequence[Task], unsafe: bool) -> None:
-        """Forget the cache's answer for the files that ``--fix`` (``--unsafe-fixes``) would change."""
-        from vectra_lint.fixing.apply import applicable
-
-        for task in tasks:
-            entry = self.hits.get(task)
-            if entry is None:
-                continue
-            if entry.has_pending or any(applicable(d, unsafe=unsafe) for d in entry.settled):
-                del self.hits[task]
-                del self.raw[task]
 
     def has_pending(self, task: Task) -> bool:
         """Whether the file has diagnostics for the project phase to settle."""
@@ -89,7 +105,7 @@ class _Run:
         entry = self.hits.get(task)
         if entry is None or self.cache is None:
             return outcome
-        facts = self.cache.load_facts(self.keys[task])
+        facts = entry.project_facts()
         try:
             pending = entry.pending_diagnostics()
         except DamagedEntry:
@@ -99,7 +115,7 @@ class _Run:
             from vectra_lint.pipeline.runner import run_unsettled
 
             del self.hits[task]
-            self.raw[task] = run_unsettled([task], self.settings, Mode(), 1, None, {})[0]
+            self.raw[task] = run_unsettled([task], self.settings, self.mode, 1, None, {})[0]
             return self.raw[task]
         return replace(outcome, diagnostics=outcome.diagnostics + pending, facts=facts)
 
@@ -122,12 +138,8 @@ def check(
     # The cache keys files by their bytes. Without a cache nothing needs them before the workers,
     # which read the files themselves, in parallel, instead of getting them through a pipe.
     contents = {task: _read(task) for task in report} if cache is not None else {}
-    state = _Run(settings, cache)
+    state = _Run(settings, cache, mode)
     state.look_up(report, contents)
-    if mode.fix:
-        # A file is checked anew to be fixed only when its cached answer has something to fix (a
-        # fix that applies, or a pending finding the project phase may confirm and fix).
-        state.drop_fixable(report, mode.unsafe_fixes)
     if progress is not None:
         progress(sum(1 for task in report if task in state.raw))
     _compute(report, state, contents, mode, jobs, progress)
@@ -157,6 +169,54 @@ def check(
     return finished
 
 
+def _fixed_outcome(task: Task, entry: FileEntry, data: bytes, verify: bool) -> Outcome | None:
+    """The outcome of ``--fix`` from its cached answer for the bytes ``data`` (None: it does not
+    hold). With ``verify`` (the fixed text is to be written), the text must be valid Python."""
+    from vectra_lint.engine.source import DecodeError, decode, encode
+
+    fixed = entry.fixed
+    assert fixed is not None
+    try:
+        decoded = decode(data)
+        fixed_bytes = encode(decoded, fixed.text)
+    except (DecodeError, ValueError):  # UnicodeEncodeError: a text the file's encoding cannot hold
+        return None
+    if fixed.text == decoded.text or (verify and not _valid_python(decoded.text, fixed.text, task.display)):
+        return None
+    return replace(
+        entry.outcome(task),
+        original=decoded.text,
+        fixed_text=fixed.text,
+        fixed_bytes=fixed_bytes,
+        fixed=fixed.fixed,
+        fixed_codes=fixed.fixed_codes,
+    )
+
+
+def _valid_python(original: str, fixed: str, path: str) -> bool:
+    """Whether a fixed text from the cache may be written: it compiles (CPython's own parser: a
+    tenth of a lint), or, when the original does not compile either (syntax of a newer Python),
+    libcst parses it, as the fix loop requires of the texts it writes."""
+    import warnings
+
+    def compiles(text: str) -> bool:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the user's warnings are not ours to print
+            try:
+                compile(text, path, "exec", dont_inherit=True)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return False
+        return True
+
+    if compiles(fixed):
+        return True
+    if compiles(original):
+        return False
+    from vectra_lint.fixing.apply import check_source
+
+    return check_source(fixed, path, compile_check=False) is None
+
+
 def _sorted(report: Sequence[Task], state: _Run) -> list[Outcome]:
     return [
         replace(outcome, diagnostics=tuple(sorted(outcome.diagnostics, key=lambda d: d.sort_key)))
@@ -181,10 +241,19 @@ def _compute(
     for outcome in run_unsettled(missing, state.settings, mode, jobs, progress, contents):
         state.raw[outcome.task] = outcome
         key = state.keys.get(outcome.task)
-        # A file --fix changed is keyed by the bytes read, not those written: not stored. One it
-        # left as it was has the answer a check gives (its findings after no fix).
-        unchanged = outcome.original is None and outcome.warning is None
-        if state.cache is not None and key is not None and outcome.error is None and unchanged:
+        if state.cache is None or key is None or outcome.error is not None:
+            continue
+        data = contents.get(outcome.task)
+        if outcome.original is not None and isinstance(data, bytes):
+            # What --fix made of the bytes read, for the next --fix or --diff of the same bytes.
+            state.cache.store_fixed(key, data, outcome, mode.unsafe_fixes)
+            if outcome.fixed_bytes is not None and outcome.warning is None:
+                # The fix loop's last lint is a check of the fixed text: the answer of a check (or
+                # a --fix) of the file as --fix writes it, unless the project phase fixes it further.
+                fixed_key = state.cache.file_key(outcome.task, outcome.fixed_bytes)
+                state.cache.store_file(fixed_key, outcome)
+        elif outcome.warning is None:
+            # A file --fix left as it was has the answer a check gives (its findings after no fix).
             state.cache.store_file(key, outcome)
 
 
