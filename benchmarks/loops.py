@@ -8,8 +8,8 @@ alternating rounds:
   run also writes the fixed files (target: at or under 1.5, goal 1.2; issue 25);
 - ``check --diff`` second run / first run: the same copy and cache folder, nothing changed in
   between; the first run starts with an empty cache (target: well under 0.3; issue 25);
-- ``check --fix`` after those ``--diff`` runs / the first ``--diff``: it writes the fixes the cache
-  holds, linting nothing again.
+- ``check --fix`` after those ``--diff`` runs / the first ``--diff``: it lints again the files
+  with a fix to apply (what it writes is never read from the cache) and answers the others from it.
 
 CPU time (user + system of the run and its workers) is the primary figure: it is what a busy
 host moves least; wall time is printed beside it. The host's floor is printed with them: a plain

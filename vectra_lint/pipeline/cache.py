@@ -13,16 +13,14 @@ answers for a file's findings). Another kind of entry holds the project phase's 
 exact set of file keys: a run where nothing changed answers everything from the cache and never
 imports the engine. A third holds what ``--fix`` (under one ``--unsafe-fixes`` state) made of a file
 that its fixes changed: the fixed text and the diagnostics, facts and notes of that text, so that a
-second ``--diff``, or the ``--fix`` after a ``--diff``, lints nothing; the project phase (which
-fixes what only the other files' facts confirm) still runs, against those facts as they are now.
+second ``--diff`` lints nothing; the project phase (which fixes what only the other files' facts
+confirm) still runs, against those facts as they are now.
 
 The folder is data anyone who can write the project controls: entries are JSON of an allowlist of
 types (``pipeline/cache_codec.py``), never pickles, and anything unexpected is a miss. A fixed text
-is code that ``--fix`` writes into a source file: its entry names the digest of the bytes it applies
-to and of the text itself (a damaged text is a miss), and the text must compile before it is written
-(``project_run``). What these cannot catch is an entry rewritten with digests to match: such an
-entry is trusted as the check answers beside it are (they already decide which files ``--fix``
-leaves alone), and can at worst put valid Python into the one file whose exact bytes it names. A folder
+is only ever shown (``--diff``), never written: its entry names the digest of the bytes it applies
+to and of the text itself (a damaged text is a miss), but digests cannot vouch for an entry
+rewritten to match them, so ``--fix`` makes every fix it writes itself (``project_run``). A folder
 that git tracks (committed, so not this machine's), that is a symlink, or whose ``.gitignore`` is
 one, is not used at all: the run goes on without a cache, with a notice. Nothing in it is followed
 through a symlink, nothing is written outside it, and read-only commands do not create it.

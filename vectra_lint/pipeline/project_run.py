@@ -8,10 +8,11 @@ file's entry, or its facts-only entry), else gathered by a pass that runs those 
 only (``engine/lint.py:gather_facts``), and kept for the next run. Nothing here imports the engine
 unless some file, or the project phase, has to be computed.
 
-With ``--fix`` or ``--diff``, a file is answered by what the fix loop made of its bytes before (its
-fixed text, verified before ``--fix`` writes it), else by its check answer when that has nothing
-for the fix loop to apply; the project phase, which fixes what the other files' facts confirm,
-runs each time against those facts as they are.
+With ``--diff``, a file is answered by what the fix loop made of its bytes before (its fixed
+text), else by its check answer when that has nothing for the fix loop to apply. ``--fix`` takes
+only the second: what it writes into a file is always made by this run, never read from the cache.
+The project phase, which fixes what the other files' facts confirm, runs each time against those
+facts as they are.
 """
 
 from __future__ import annotations
@@ -66,23 +67,39 @@ class _Run:
                 self.raw[task] = entry.outcome(task)
 
     def _look_up_fixed(self, task: Task, key: str, data: bytes) -> None:
-        """``--fix``/``--diff``: the fix loop's answer for the file, else its check's when that has
-        nothing for the fix loop to apply (the fix loop would lint it once and change nothing)."""
+        """``--fix``/``--diff``: the file's answer from the cache, when one may stand for the fix loop.
+
+        ``--diff`` shows what the fix loop made of these bytes before. ``--fix`` never writes code
+        that comes from the cache (data anyone who can write the project controls, and that a
+        digest bound to it cannot vouch for): a file is answered from its check entry only when
+        that has no fix to apply, settled or pending (the fix loop would lint it and change
+        nothing); any other file is linted, and its fixes are made afresh.
+        """
         from vectra_lint.fixing.apply import applicable
         from vectra_lint.fixing.files import digest
 
         assert self.cache is not None
         unsafe = self.mode.unsafe_fixes
-        entry = self.cache.load_fixed(key, data, unsafe)
-        outcome = _fixed_outcome(task, entry, data, verify=not self.mode.shows_only) if entry is not None else None
-        if entry is None or outcome is None:
-            entry = self.cache.load_file(key)
-            if entry is None or any(applicable(d, unsafe=unsafe) for d in entry.settled):
+        if self.mode.shows_only:
+            fixed = self.cache.load_fixed(key, data, unsafe)
+            outcome = _fixed_outcome(task, fixed, data) if fixed is not None else None
+            if fixed is not None and outcome is not None:
+                self.hits[task] = fixed
+                self.raw[task] = replace(outcome, read_digest=digest(data))
                 return
-            outcome = entry.outcome(task)
-        # The project phase applies the fixes of the pending diagnostics it confirms, to the bytes read.
+        entry = self.cache.load_file(key)
+        if entry is None or any(applicable(d, unsafe=unsafe) for d in entry.settled):
+            return
+        if not self.mode.shows_only and entry.has_pending:
+            try:
+                pending = entry.pending_diagnostics()
+            except DamagedEntry:
+                return
+            if any(applicable(d, unsafe=unsafe) for d in pending):
+                return  # the project phase would apply a fix the cache holds
+        # --diff: the project phase shows the fixes of the pending diagnostics it confirms.
         self.hits[task] = entry
-        self.raw[task] = replace(outcome, read_digest=digest(data))
+        self.raw[task] = replace(entry.outcome(task), read_digest=digest(data))
 
     def key(self, tasks: Sequence[Task], contents: dict[Task, bytes | str]) -> None:
         """Key the files that were read (the project key counts them all)."""
@@ -169,9 +186,9 @@ def check(
     return finished
 
 
-def _fixed_outcome(task: Task, entry: FileEntry, data: bytes, verify: bool) -> Outcome | None:
-    """The outcome of ``--fix`` from its cached answer for the bytes ``data`` (None: it does not
-    hold). With ``verify`` (the fixed text is to be written), the text must be valid Python."""
+def _fixed_outcome(task: Task, entry: FileEntry, data: bytes) -> Outcome | None:
+    """The outcome ``--diff`` shows from the fix loop's cached answer for the bytes ``data`` (None:
+    it does not hold)."""
     from vectra_lint.engine.source import DecodeError, decode, encode
 
     fixed = entry.fixed
@@ -181,7 +198,7 @@ def _fixed_outcome(task: Task, entry: FileEntry, data: bytes, verify: bool) -> O
         fixed_bytes = encode(decoded, fixed.text)
     except (DecodeError, ValueError):  # UnicodeEncodeError: a text the file's encoding cannot hold
         return None
-    if fixed.text == decoded.text or (verify and not _valid_python(decoded.text, fixed.text, task.display)):
+    if fixed.text == decoded.text:
         return None
     return replace(
         entry.outcome(task),
@@ -191,30 +208,6 @@ def _fixed_outcome(task: Task, entry: FileEntry, data: bytes, verify: bool) -> O
         fixed=fixed.fixed,
         fixed_codes=fixed.fixed_codes,
     )
-
-
-def _valid_python(original: str, fixed: str, path: str) -> bool:
-    """Whether a fixed text from the cache may be written: it compiles (CPython's own parser: a
-    tenth of a lint), or, when the original does not compile either (syntax of a newer Python),
-    libcst parses it, as the fix loop requires of the texts it writes."""
-    import warnings
-
-    def compiles(text: str) -> bool:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the user's warnings are not ours to print
-            try:
-                compile(text, path, "exec", dont_inherit=True)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return False
-        return True
-
-    if compiles(fixed):
-        return True
-    if compiles(original):
-        return False
-    from vectra_lint.fixing.apply import check_source
-
-    return check_source(fixed, path, compile_check=False) is None
 
 
 def _sorted(report: Sequence[Task], state: _Run) -> list[Outcome]:

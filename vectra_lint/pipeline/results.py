@@ -21,8 +21,8 @@ class Mode:
     timings: bool = False
     """Measure each phase and rule (``check --timings``)."""
     shows_only: bool = False
-    """With ``fix``: the fixed text is only shown (``--diff``), never written; a fixed text answered
-    from the cache need not be verified."""
+    """With ``fix``: the fixed text is only shown (``--diff``), never written, so it may come from
+    the cache."""
     facts_only: bool = False
     """Gather only what the project phase needs of the file (``engine/lint.py:gather_facts``):
     a file the run does not report on."""
