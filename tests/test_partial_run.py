@@ -102,6 +102,19 @@ def test_a_full_run_after_a_partial_one_reports_every_file_and_the_reverse(
     assert run(*COMMIT).stdout == partial
 
 
+def test_workers_gathering_the_facts_leave_every_other_files_entry_for_the_next_run(
+    backend: Path, work: list[tuple[str, bool]]
+) -> None:
+    # Two workers gather the other files' facts; each chunk's are written as it comes back.
+    cold = run("-j", "2", *COMMIT)
+    named = backend / COMMIT[0]
+    named.write_text(named.read_text() + "\n# edited\n")
+    work.clear()
+    again = run(*COMMIT)
+    assert again.stdout == cold.stdout
+    assert checked(work) == {COMMIT[0]} and gathered(work) == set()
+
+
 def test_an_edited_other_file_is_read_again_and_moves_the_findings(backend: Path, work: list[tuple[str, bool]]) -> None:
     service = "app/services/document_service.py"
     helper = backend / "app" / "core" / "exceptions.py"
