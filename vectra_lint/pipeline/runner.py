@@ -384,9 +384,9 @@ def run_unsettled(
             if automatic:
                 gc.enable()
     if lost:
-        found = _isolated(lost, settings, mode, jobs)
-        _done(found, None, each)
-        outcomes.extend(found)
+        again = _isolated(lost, settings, mode, jobs)
+        _done(again, None, each)
+        outcomes.extend(again)
     return outcomes
 
 
