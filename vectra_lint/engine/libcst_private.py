@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import importlib.metadata
 import os
 import re
 import sys
@@ -843,6 +842,8 @@ def _open() -> None:
     # Once per run: worker processes started afresh inherit the environment.
     if failed and not os.environ.get(_NOTICE_ENV):  # noqa: VL505 -- process-wide, see above
         os.environ[_NOTICE_ENV] = "1"  # noqa: VL505 -- process-wide, see above
+        import importlib.metadata  # a twentieth of a second, and only to say which libcst this is
+
         version = importlib.metadata.version("libcst")
         sys.stderr.write(
             f"vectra-lint: libcst {version} no longer works as vectra-lint expects for: {', '.join(failed)}; "
