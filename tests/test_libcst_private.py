@@ -42,6 +42,33 @@ def test_the_installed_libcst_passes_every_check_without_a_word() -> None:
     assert done.stderr == ""
 
 
+def test_a_node_type_the_sample_lacks_gets_its_constructor_when_first_built() -> None:
+    # Constructors are compiled when a type is first built: `global` is not in the checks' sample.
+    script = (
+        "import libcst as cst\n"
+        "from vectra_lint.engine.libcst_private import PRIVATE, parse_module\n"
+        "print(PRIVATE)\n"
+        "print(hasattr(cst.Global.__init__, '__wrapped__'))\n"
+        "source = 'def f():\\n    global x, y\\n'\n"
+        "ours = parse_module(source)\n"
+        "print(ours.deep_equals(cst.parse_module(source)), ours.code == source)\n"
+        "print(hasattr(cst.Global.__init__, '__wrapped__'), cst.Global.__init__.__code__.co_varnames[:2])\n"
+        "try:\n"
+        "    cst.Global(names=())\n"
+        "except cst.CSTValidationError:\n"
+        "    print('still validated outside a parse')\n"
+    )
+    done = _python(script)
+    assert done.stdout.splitlines() == [
+        "Paths(parsing=True, codegen=True, fields=True)",
+        "True",  # compiled when first built
+        "True True",
+        "False ('self', 'names')",
+        "still validated outside a parse",
+    ]
+    assert done.stderr == ""
+
+
 def test_the_environment_forces_the_public_path_everywhere() -> None:
     script = (
         "import libcst as cst\n"

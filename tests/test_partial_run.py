@@ -102,6 +102,44 @@ def test_a_full_run_after_a_partial_one_reports_every_file_and_the_reverse(
     assert run(*COMMIT).stdout == partial
 
 
+def test_workers_gathering_the_facts_leave_every_other_files_entry_for_the_next_run(
+    backend: Path, work: list[tuple[str, bool]]
+) -> None:
+    # Two workers gather the other files' facts; each chunk's are written as it comes back.
+    cold = run("-j", "2", *COMMIT)
+    named = backend / COMMIT[0]
+    named.write_text(named.read_text() + "\n# edited\n")
+    work.clear()
+    again = run(*COMMIT)
+    assert again.stdout == cold.stdout
+    assert checked(work) == {COMMIT[0]} and gathered(work) == set()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_outcome_is_handed_over_as_its_chunk_comes_back(backend: Path, jobs: int) -> None:
+    # What the caller does with an outcome (cache it) need not wait for the last chunk.
+    from vectra_lint.config.loader import Overrides, load
+
+    settings = load(backend / "pyproject.toml", Overrides(), backend)
+    paths = sorted(backend.rglob("*.py"))
+    tasks = [
+        runner.Task(path, path.relative_to(backend).as_posix(), path.relative_to(backend).as_posix()) for path in paths
+    ]
+    handed: list[str] = []
+    handed_by_then: list[int] = []
+
+    def progress(done: int) -> None:
+        handed_by_then.append(len(handed))
+
+    outcomes = runner.run_unsettled(
+        tasks, settings, runner.Mode(facts_only=True), jobs, progress, each=lambda o: handed.append(o.task.display)
+    )
+    assert sorted(handed) == sorted(o.task.display for o in outcomes) == sorted(t.display for t in tasks)
+    # Every chunk's outcomes are handed over before its progress is told (and before the next chunk's).
+    assert handed_by_then == sorted(handed_by_then) and handed_by_then[-1] == len(tasks)
+    assert len(handed_by_then) == (1 if jobs == 1 else len(runner._chunks(tasks, jobs)))
+
+
 def test_an_edited_other_file_is_read_again_and_moves_the_findings(backend: Path, work: list[tuple[str, bool]]) -> None:
     service = "app/services/document_service.py"
     helper = backend / "app" / "core" / "exceptions.py"

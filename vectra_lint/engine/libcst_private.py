@@ -25,8 +25,8 @@ checking (CI runs the whole test suite so: ``.ci/run``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
-import importlib.metadata
 import os
 import re
 import sys
@@ -138,12 +138,27 @@ def _constructor(node_class: type[CSTNode]) -> Callable[..., None] | None:
             body.append(f"_object_setattr(self, {name!r}, {name})")
     body.append("self._validate()" if node_class in _STILL_VALIDATED else "if _validating[0]: self._validate()")
     source = f"def __init__(self, {', '.join(parameters)}) -> None:\n    " + "\n    ".join(body)
-    namespace: dict[str, Any] = {}
-    exec(source, names, namespace)  # noqa: S102  # generated from the class's own dataclass fields
-    init: Callable[..., None] = namespace["__init__"]
-    init.__qualname__ = f"{node_class.__qualname__}.__init__"
-    init.__module__ = node_class.__module__
-    return init
+    return _compiled_when_first_called(node_class, source, names)
+
+
+def _compiled_when_first_called(node_class: type[CSTNode], source: str, names: dict[str, Any]) -> Callable[..., None]:
+    """A constructor that compiles ``source`` when the class is first built, and puts the result
+    in its own place: compiling all ~340 took half of this module's import, and a run builds
+    only some of the node types (operators and rare statements seldom)."""
+    original = vars(node_class)["__init__"]
+
+    @functools.wraps(original)  # its signature is the generated one's: the same parameters
+    def first(self: CSTNode, *args: Any, **kwargs: Any) -> None:
+        namespace: dict[str, Any] = {}
+        exec(source, names, namespace)  # noqa: S102  # generated from the class's own dataclass fields
+        init: Callable[..., None] = namespace["__init__"]
+        init.__qualname__ = f"{node_class.__qualname__}.__init__"
+        init.__module__ = node_class.__module__
+        if vars(node_class).get("__init__") is first:  # not put back meanwhile (a failed check)
+            node_class.__init__ = init  # type: ignore[method-assign]  # the equivalent constructor
+        init(self, *args, **kwargs)
+
+    return first
 
 
 def _install_constructors() -> None:
@@ -843,6 +858,8 @@ def _open() -> None:
     # Once per run: worker processes started afresh inherit the environment.
     if failed and not os.environ.get(_NOTICE_ENV):  # noqa: VL505 -- process-wide, see above
         os.environ[_NOTICE_ENV] = "1"  # noqa: VL505 -- process-wide, see above
+        import importlib.metadata  # a twentieth of a second, and only to say which libcst this is
+
         version = importlib.metadata.version("libcst")
         sys.stderr.write(
             f"vectra-lint: libcst {version} no longer works as vectra-lint expects for: {', '.join(failed)}; "

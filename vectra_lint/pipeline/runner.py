@@ -316,20 +316,22 @@ def run_unsettled(
     progress: Callable[[int], None] | None = None,
     given: Mapping[Task, bytes | str] | None = None,
     timings: Timings | None = None,
+    each: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Each task's outcome before the project phase (pending diagnostics not settled), in no order.
 
     ``given`` holds the bytes of files already read (a cache looked them up): the same bytes are
     checked, whatever happens to the file meanwhile. The time of the Ruff process that this process
-    runs for the workers is added to ``timings``, when given.
+    runs for the workers is added to ``timings``, when given. ``each`` is called with every outcome
+    as soon as it is here (a chunk done), while the workers go on with the others: what is done
+    with it (writing it to the cache) is then no longer a wait after the last chunk.
     """
     if not tasks:
         return []
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(tasks) < 4:
         outcomes = _process_chunk(tasks, settings, mode, given)
-        if progress is not None:
-            progress(len(tasks))
+        _done(outcomes, progress, each)
         return outcomes
     # fork: workers inherit the imported rules instead of importing them again.
     methods = multiprocessing.get_all_start_methods()
@@ -373,8 +375,7 @@ def run_unsettled(
                     lost.extend(submitted[future])  # a worker died: this chunk's files are run again below
                     continue
                 outcomes.extend(result)
-                if progress is not None:
-                    progress(len(result))
+                _done(result, progress, each)
         except BaseException:
             # Ctrl-C, or a failure here: leaving the block would wait for every chunk in flight.
             _stop(pool)
@@ -383,8 +384,20 @@ def run_unsettled(
             if automatic:
                 gc.enable()
     if lost:
-        outcomes.extend(_isolated(lost, settings, mode, jobs))
+        again = _isolated(lost, settings, mode, jobs)
+        _done(again, None, each)
+        outcomes.extend(again)
     return outcomes
+
+
+def _done(
+    outcomes: list[Outcome], progress: Callable[[int], None] | None, each: Callable[[Outcome], None] | None
+) -> None:
+    if each is not None:
+        for outcome in outcomes:
+            each(outcome)
+    if progress is not None:
+        progress(len(outcomes))
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
