@@ -280,15 +280,18 @@ def _context(
     if missing:
         from vectra_lint.pipeline.runner import run_unsettled
 
+        def keep(outcome: Outcome) -> None:
+            # Cached as each worker chunk comes back, while the workers go on with the others.
+            key = state.keys.get(outcome.task)
+            if outcome.error is None and cache is not None and key is not None:
+                cache.store_context(key, outcome)
+
         # Ruff's findings would be dropped: it is not run for these files at all.
         quiet = replace(state.settings, ruff_selected=())
-        for outcome in run_unsettled(missing, quiet, Mode(facts_only=True), jobs, None, contents or None):
-            if outcome.error is not None:
-                continue
-            found[outcome.task] = outcome
-            key = state.keys.get(outcome.task)
-            if cache is not None and key is not None:
-                cache.store_context(key, outcome)
+        facts_only = Mode(facts_only=True)
+        for outcome in run_unsettled(missing, quiet, facts_only, jobs, None, contents or None, each=keep):
+            if outcome.error is None:
+                found[outcome.task] = outcome
     return [found[task] for task in context if task in found]
 
 
