@@ -197,3 +197,35 @@ def test_a_project_the_cache_does_not_know_does_not_hold_up_the_first_diagnostic
         if not writer.sent.empty():
             break
     assert [d["code"] for d in _published(writer)["diagnostics"]] == ["VL207"]
+
+
+def test_ruff_runs_while_the_engine_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ruff's answer is held until the engine has parsed the text: a server that waited for Ruff
+    # before its own check would see Ruff give up (and its finding go missing).
+    from vectra_lint.lsp.reparse import Reparser
+    from vectra_lint.pipeline import ruff
+
+    parsed = threading.Event()
+    ran_beside: list[bool] = []
+    real_check, real_parse = ruff.check_text, Reparser.parse
+
+    def check_text(*args: Any) -> list[Any]:
+        ran_beside.append(parsed.wait(10))
+        return real_check(*args) if ran_beside[-1] else []
+
+    def parse(self: Reparser, text: str) -> Any:
+        module = real_parse(self, text)
+        parsed.set()
+        return module
+
+    monkeypatch.setattr(ruff, "check_text", check_text)
+    monkeypatch.setattr(Reparser, "parse", parse)
+    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL201", "W291"]\n')
+    writer = _Writer()
+    server = lsp_server.Server(writer)  # type: ignore[arg-type]
+    server.handle(_message("initialize", {"rootUri": tmp_path.as_uri(), "capabilities": {}}, 1))
+    text = "import time\n\n\nasync def poll() -> None:\n    time.sleep(1)\n\n\nx = 1 \n"
+    opened = {"uri": (tmp_path / "app.py").as_uri(), "languageId": "python", "version": 1, "text": text}
+    server.handle(_message("textDocument/didOpen", {"textDocument": opened}))
+    assert [d["code"] for d in _published(writer)["diagnostics"]] == ["VL201", "W291"]
+    assert ran_beside == [True]

@@ -870,7 +870,9 @@ def _lint(
 
     external = _RuffLater(text, task.display, settings) if settings.ruff_selected else None
     try:
-        result = lint_text(task.display, task.relative, text, settings, external or (), parse=reparser.parse)
+        # Not `external or ()`: its truth is its length, which would wait for Ruff before the walk.
+        given: Sequence[Diagnostic] = () if external is None else external
+        result = lint_text(task.display, task.relative, text, settings, given, parse=reparser.parse)
         if external is not None:
             external.wait()  # a file that does not parse never read them: Ruff's failure still counts
     except CannotAnalyse as error:
