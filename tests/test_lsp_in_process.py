@@ -125,6 +125,18 @@ def test_no_documentation_link_where_none_is_known(tmp_path: Path, monkeypatch: 
     assert answer["result"]["contents"]["value"].endswith("\n\n`vectra-lint rule VL201` documents it.")
 
 
+def _actions(server: lsp_server.Server, writer: _Writer, uri: str) -> list[Message]:
+    """Every quick fix of the document (the actions of each of its lines)."""
+    whole = {"start": {"line": 0, "character": 0}, "end": {"line": 10_000, "character": 0}}
+    params = {"textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": [], "only": ["quickfix"]}}
+    server.handle(_message("textDocument/codeAction", params, 99))
+    while (answer := writer.sent.get(timeout=30)).get("id") != 99:
+        pass
+    actions: list[Message] = answer["result"]
+    assert any(action["title"].endswith("(VL402, unsafe)") for action in actions)
+    return actions
+
+
 def test_edits_parsed_from_the_last_tree_find_what_a_fresh_check_finds(tmp_path: Path) -> None:
     backend = Path(__file__).resolve().parent.parent / "fixtures" / "sample_backend"
     project = tmp_path / "backend"
@@ -135,6 +147,13 @@ def test_edits_parsed_from_the_last_tree_find_what_a_fresh_check_finds(tmp_path:
     text = head + "class DocumentService:" + body + "\n\nclass OtherService:" + body
     edits = [
         ("logger = logging.getLogger(__name__)\n", "logger = logging.getLogger(__name__)\n# a note\n"),
+        (
+            "logger = logging.getLogger(__name__)\n",
+            "def _first() -> None:\n    pass\n\n\nlogger = logging.getLogger(__name__)\n",
+        ),
+        # The logger renamed: VL402's rewrites of the functions the edit did not touch log through
+        # the new name.
+        ("logger = logging.getLogger(__name__)\n", "log = logging.getLogger(__name__)\n"),
         ("    async def get_document(", "    async def get_document_by_id("),
         (
             "    async def delete_document(self, document_id: int) -> None:\n",
@@ -156,13 +175,15 @@ def test_edits_parsed_from_the_last_tree_find_what_a_fresh_check_finds(tmp_path:
         server.handle(_message("textDocument/didChange", change))
         server.run_due()
         published = _published(writer)
-        # A server that never saw the earlier texts parses this one whole.
+        # A server that never saw the earlier texts parses this one whole (and remembers nothing).
         fresh_writer = _Writer()
         fresh = lsp_server.Server(fresh_writer)  # type: ignore[arg-type]
         fresh.handle(_message("initialize", {"rootUri": project.as_uri(), "capabilities": {}}, 1))
         fresh.handle(_message("textDocument/didOpen", {"textDocument": {**opened, "text": text, "version": version}}))
         assert published == _published(fresh_writer)
         assert published["diagnostics"]
+        # The quick fixes too (VL402's rewrites of the functions the edit did not touch among them).
+        assert _actions(server, writer, uri) == _actions(fresh, fresh_writer, uri)
     reparser = server.documents[uri].reparser
     # Each edit but the last (in the file's last statement, which is never parsed apart) took the short way.
     assert reparser is not None and reparser.reused == len(edits) - 1
@@ -197,3 +218,35 @@ def test_a_project_the_cache_does_not_know_does_not_hold_up_the_first_diagnostic
         if not writer.sent.empty():
             break
     assert [d["code"] for d in _published(writer)["diagnostics"]] == ["VL207"]
+
+
+def test_ruff_runs_while_the_engine_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ruff's answer is held until the engine has parsed the text: a server that waited for Ruff
+    # before its own check would see Ruff give up (and its finding go missing).
+    from vectra_lint.lsp.reparse import Reparser
+    from vectra_lint.pipeline import ruff
+
+    parsed = threading.Event()
+    ran_beside: list[bool] = []
+    real_check, real_parse = ruff.check_text, Reparser.parse
+
+    def check_text(*args: Any) -> list[Any]:
+        ran_beside.append(parsed.wait(10))
+        return real_check(*args) if ran_beside[-1] else []
+
+    def parse(self: Reparser, text: str) -> Any:
+        module = real_parse(self, text)
+        parsed.set()
+        return module
+
+    monkeypatch.setattr(ruff, "check_text", check_text)
+    monkeypatch.setattr(Reparser, "parse", parse)
+    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL201", "W291"]\n')
+    writer = _Writer()
+    server = lsp_server.Server(writer)  # type: ignore[arg-type]
+    server.handle(_message("initialize", {"rootUri": tmp_path.as_uri(), "capabilities": {}}, 1))
+    text = "import time\n\n\nasync def poll() -> None:\n    time.sleep(1)\n\n\nx = 1 \n"
+    opened = {"uri": (tmp_path / "app.py").as_uri(), "languageId": "python", "version": 1, "text": text}
+    server.handle(_message("textDocument/didOpen", {"textDocument": opened}))
+    assert [d["code"] for d in _published(writer)["diagnostics"]] == ["VL201", "W291"]
+    assert ran_beside == [True]

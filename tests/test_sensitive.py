@@ -62,6 +62,8 @@ def test_is_secret_name_takes_whole_words_about_the_value(name: str, expected: b
         ("api_key[:8]", ["api_key"]),
         ("os.getenv('R2R_POSTGRES_PASSWORD')", ["R2R_POSTGRES_PASSWORD"]),
         ('os.environ["OPENAI_API_KEY"], environ.get("HOST")', ["OPENAI_API_KEY"]),
+        # Found at any depth of what is not skipped (numbers, strings, operators hold none).
+        ("f\"{-(1 + 2) * [3, {'a': 4, 'password': [5]}][0]} {not api_key} {+api_key}\"", ["password", "api_key"]),
     ],
 )
 def test_leaked_references_follows_what_reaches_the_text(source: str, expected: list[str]) -> None:

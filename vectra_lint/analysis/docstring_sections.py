@@ -31,6 +31,7 @@ NumPy style::
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from dataclasses import dataclass
@@ -193,6 +194,8 @@ def may_have_sections(text: str) -> bool:
     return _MAYBE_SECTION.search(text) is not None
 
 
+# The editor checks the same docstrings at every keystroke; the answer is plain data.
+@functools.lru_cache(maxsize=1024)
 def parse(text: str) -> ParsedDocstring:
     """The sections and documented parameters of a docstring (NumPy style wins when both match)."""
     if not may_have_sections(text):

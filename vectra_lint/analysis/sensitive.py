@@ -31,11 +31,11 @@ import libcst as cst
 
 from vectra_lint.analysis.module_summary import annotation_names
 from vectra_lint.analysis.project_index import ProjectIndex, Symbol, SymbolKind, Tri
-from vectra_lint.engine.walker import callee_name, child_nodes
+from vectra_lint.engine.walker import callee_name, child_nodes, types_leading_to
 
 
 def _string_key(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString):
+    if type(node) is cst.SimpleString:
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
@@ -104,9 +104,10 @@ _KEY_READERS = frozenset({"get", "pop", "getenv"})
 
 
 def _is_literal(node: cst.BaseExpression) -> bool:
-    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)) or (
-        isinstance(node, cst.Name) and node.value in ("None", "True", "False")
-    )
+    return type(node) in _LITERALS or (type(node) is cst.Name and node.value in ("None", "True", "False"))
+
+
+_LITERALS = frozenset({cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float})
 
 
 def is_masking_call(node: cst.Call, mask_functions: Sequence[str]) -> bool:
@@ -144,47 +145,50 @@ def leaked_references(
         if is_secret_name(name, sensitive):
             found.append((node, name))
 
+    # Exact types (libcst never subclasses its concrete nodes): a failed isinstance against
+    # libcst's ABC-based classes goes through ABCMeta, and this runs at every log call. Children
+    # that can hold none of the nodes judged here (whitespace, commas, numbers) are not entered.
+    entered = _entered()
     stack: list[cst.CSTNode] = [expression]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             check(node, node.value)
             if carried is not None:
                 carried.append(node)
-        elif isinstance(node, cst.Attribute):
+        elif type(node) is cst.Attribute:
             check(node, node.attr.value)
-        elif isinstance(node, cst.Call):
-            name = callee_name(node.func)
-            if is_masking_call(node, mask_functions) or (isinstance(node.func, cst.Name) and name in _NOT_CARRYING):
+        elif type(node) is cst.Call:
+            func = node.func
+            name = callee_name(func)
+            if is_masking_call(node, mask_functions) or (type(func) is cst.Name and name in _NOT_CARRYING):
                 continue
             # A value read by key: `data.get("password")`, `os.getenv("DB_PASSWORD")`.
             key = _string_key(node.args[0].value) if name in _KEY_READERS and node.args else None
             if key is not None:
                 check(node, key)
                 continue
-            if isinstance(node.func, cst.Attribute):
-                check(node.func, node.func.attr.value)
+            if type(func) is cst.Attribute:
+                check(func, func.attr.value)
             elif name is not None:
-                check(node.func, name)
+                check(func, name)
             stack.extend(arg.value for arg in reversed(node.args))
-            if not isinstance(node.func, cst.Name):
-                stack.append(node.func.value if isinstance(node.func, cst.Attribute) else node.func)
-        elif isinstance(node, cst.Subscript):
+            if type(func) is not cst.Name:
+                stack.append(func.value if type(func) is cst.Attribute else func)
+        elif type(node) is cst.Subscript:
             index = node.slice[0].slice if len(node.slice) == 1 else None
-            key = _string_key(index.value) if isinstance(index, cst.Index) else None
+            key = _string_key(index.value) if type(index) is cst.Index else None
             if key is not None:
                 check(node, key)
             else:
                 stack.append(node.value)
-        elif isinstance(node, cst.Comparison) or (
-            isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not)
-        ):
+        elif type(node) is cst.Comparison or (type(node) is cst.UnaryOperation and type(node.operator) is cst.Not):
             continue
-        elif isinstance(node, cst.IfExp):
+        elif type(node) is cst.IfExp:
             stack.extend((node.orelse, node.body))
-        elif isinstance(node, cst.Dict):
+        elif type(node) is cst.Dict:
             for element in reversed(node.elements):
-                if isinstance(element, cst.DictElement):
+                if type(element) is cst.DictElement:
                     key = _string_key(element.key)
                     if key is not None and not _is_literal(element.value) and is_secret_name(key, sensitive):
                         found.append((element.key, key))
@@ -192,11 +196,17 @@ def leaked_references(
                     stack.append(element.value)
                 else:
                     stack.append(element.value)
-        elif isinstance(node, cst.Lambda):
+        elif type(node) is cst.Lambda:
             continue
         else:
-            stack.extend(reversed(child_nodes(node)))
+            stack.extend(child for child in reversed(child_nodes(node)) if type(child) in entered)
     return found
+
+
+@functools.cache
+def _entered() -> frozenset[type[cst.CSTNode]]:
+    """The node types :func:`leaked_references` enters: those it judges, and those that can hold one."""
+    return types_leading_to((cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Dict))
 
 
 # By sibling: a flag that says another parameter or field is secret (`is_secret`, `is_sensitive`),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 import libcst as cst
 
 from vectra_lint.config.settings import Settings
+from vectra_lint.engine.memo import NO_MEMO, NodeMemo
 from vectra_lint.engine.scope import ScopeTracker
 
 if TYPE_CHECKING:
@@ -19,13 +20,18 @@ AnalysisT = TypeVar("AnalysisT", bound="Analysis")
 class FileContext:
     """Per-file state shared by all rules during the single walk."""
 
-    def __init__(self, path: str, source: str, module: cst.Module, settings: Settings) -> None:
+    def __init__(
+        self, path: str, source: str, module: cst.Module, settings: Settings, memo: NodeMemo = NO_MEMO
+    ) -> None:
         """Set up the context of one file; the analyses are added by the engine."""
         self.path = path
         """The file's path relative to the project root, in posix form (how layer globs see it)."""
         self.source = source
         self.module = module
         self.settings = settings
+        self.memo = memo
+        """What the last lint of the same document made from the same nodes (the editor's); in
+        other lints, nothing."""
         self.scope = ScopeTracker(source)
         """Imports, enclosing functions and handlers, updated by the walker before rules see a node."""
         self.current_statement: cst.CSTNode | None = None

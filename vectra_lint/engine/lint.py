@@ -24,6 +24,7 @@ from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.edits import to_fix
 from vectra_lint.engine.libcst_private import parse_module
 from vectra_lint.engine.locating import locate_reports
+from vectra_lint.engine.memo import NO_MEMO, NodeMemo
 from vectra_lint.engine.positions import LineIndex, Located
 from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
@@ -52,13 +53,15 @@ def lint_text(
     external: Sequence[Diagnostic] = (),
     timings: Timings | None = None,
     parse: Callable[[str], cst.Module] | None = None,
+    memo: NodeMemo = NO_MEMO,
 ) -> FileResult:
     """Lint decoded source: every enabled rule, one parse, one walk.
 
     ``external`` are diagnostics another tool (Ruff) found in the same text; ``# noqa`` applies to
     them like to ours. With ``timings``, the time of each phase and rule is added to it. ``parse``
     gives the text's tree as :func:`parse_module` does (the editor's reuses the last text's tree);
-    by default, :func:`parse_module` itself.
+    by default, :func:`parse_module` itself. ``memo`` keeps what this lint makes from nodes alone
+    for the next lint of the same document (from the same tree, where ``parse`` reused it).
     """
     clock = _Clock(timings)
     rejected = limits.precheck(text, path)
@@ -74,7 +77,8 @@ def lint_text(
         diagnostic = SyntaxError_.from_parse_error(path, text, error)
         return FileResult(path, (diagnostic,) if SyntaxError_.code in settings.enabled else (), parsed=False)
     clock.lap("parse")
-    context = FileContext(relative_path, text, module, settings)
+    memo.next_lint()
+    context = FileContext(relative_path, text, module, settings, memo)
     ignored = settings.ignored_in(relative_path)
     rule_classes = _walking_rules(load_rules(settings.rules, settings.plugin_path), settings.enabled, ignored)
     for kind in _analyses_of(rule_classes):
@@ -93,7 +97,7 @@ def lint_text(
     facts, reports = _finished(analyses, rules)
     clock.lap("rules' finish")
     external = [d for d in external if not noqa.matches(d.code, ignored)]
-    diagnostics = _finish(path, module, text, reports, external, tracker, settings, ignored)
+    diagnostics = _finish(path, module, text, reports, external, tracker, settings, ignored, memo)
     clock.lap("locate and noqa")
     # Analyses and the context refer to each other; without this the whole tree would wait for
     # the cyclic collector instead of being freed here.
@@ -250,13 +254,14 @@ def _finish(
     tracker: StatementTracker,
     settings: Settings,
     ignored: frozenset[str],
+    memo: NodeMemo = NO_MEMO,
 ) -> tuple[Diagnostic, ...]:
     comments = [comment for comment, _ in tracker.comments]
     file_codes = file_level_codes(comments)
     if file_codes == ():
         return ()
     lines = LineIndex(text)
-    located, body_lines = locate_reports(module, text, lines, reports, tracker)
+    located, body_lines = locate_reports(module, text, lines, reports, tracker, memo)
     diagnostics = [
         _diagnostic(path, module, report, located, body_lines, lines, text, settings.line_length) for report in reports
     ] + external

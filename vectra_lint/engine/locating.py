@@ -7,6 +7,7 @@ import re
 
 import libcst as cst
 
+from vectra_lint.engine.memo import NO_MEMO, NodeMemo
 from vectra_lint.engine.positions import FormFeeds, LineIndex, Located, locate, locate_in
 from vectra_lint.engine.signatures import header_nodes, locate_name, locate_signature
 from vectra_lint.engine.statements import StatementTracker
@@ -18,13 +19,20 @@ _SLOW_LAYOUT = re.compile(r"\\\r?\n|\r(?!\n)")
 
 
 def locate_reports(
-    module: cst.Module, text: str, lines: LineIndex, reports: list[Report], tracker: StatementTracker
+    module: cst.Module,
+    text: str,
+    lines: LineIndex,
+    reports: list[Report],
+    tracker: StatementTracker,
+    memo: NodeMemo = NO_MEMO,
 ) -> tuple[dict[int, Located], dict[int, int]]:
     """Where every node that the reports, their fixes and the noqa comments mention is, and the
     line each reported compound statement's body starts on (keyed by ``id(body)``).
 
     Each node is located by generating only the statement it belongs to, from the line the walk
-    counted for it; what is outside any known statement is located from the module's start.
+    counted for it; what is outside any known statement is located from the module's start. Where
+    they are in their statement is kept in ``memo``: the same statement (the same node) with the
+    same nodes wanted in it is not generated again in the next lint of the document.
     """
     # Plain substring tests first: the regex alone scans a large file ten times slower.
     slow = ("\\\n" in text or "\r" in text) and _SLOW_LAYOUT.search(text) is not None
@@ -90,7 +98,10 @@ def locate_reports(
         retry: dict[int, tuple[cst.CSTNode, list[cst.CSTNode], list[cst.CSTNode]]] = {}
         for key, (host, nodes, start_nodes) in groups.items():
             line_breaks, indent = starts[key]
-            found = _locate_statement(module, text, lines, host, line_breaks, indent, nodes, start_nodes)
+            if memo is NO_MEMO:
+                found = _locate_statement(module, text, lines, host, line_breaks, indent, nodes, start_nodes)
+            else:
+                found = _remembered(memo, module, text, lines, host, line_breaks, indent, nodes, start_nodes)
             located.update(found)
             for is_start, group in ((False, nodes), (True, start_nodes)):
                 for node in group:
@@ -111,6 +122,37 @@ def locate_reports(
     # The module spans the whole file: no need to generate it all to learn that.
     located[id(module)] = Located(0, len(text), 0, len(text), ())
     return located, body_lines
+
+
+def _remembered(
+    memo: NodeMemo,
+    module: cst.Module,
+    text: str,
+    lines: LineIndex,
+    host: cst.CSTNode,
+    line_breaks: int,
+    indent: tuple[str, ...],
+    nodes: list[cst.CSTNode],
+    start_nodes: list[cst.CSTNode],
+) -> dict[int, Located]:
+    """``_locate_statement``, from where the last lint found the same nodes in the same statement
+    (the same node) when it did: moved to where the statement is now."""
+    offset = lines.line_start(line_breaks + 1)
+
+    def relative() -> dict[int, Located]:
+        found = _locate_statement(module, text, lines, host, line_breaks, indent, nodes, start_nodes)
+        return {node: _moved(where, -offset) for node, where in found.items()}
+
+    # Locating reads the statement's code (the text there is that code) at its indentation, in
+    # the module's layout: nothing else.
+    key = ("located", len(nodes), indent, module.default_indent, module.default_newline)
+    return {
+        node: _moved(where, offset) for node, where in memo.get((host, *nodes, *start_nodes), key, relative).items()
+    }
+
+
+def _moved(where: Located, by: int) -> Located:
+    return Located(where.start + by, where.end + by, where.outer_start + by, where.outer_end + by, where.indent)
 
 
 def _locate_statement(

@@ -172,6 +172,12 @@ def _entered(handled: frozenset[NodeType]) -> frozenset[NodeType]:
     return frozenset(t for t in _node_classes() if t in handled or not handled.isdisjoint(contains[t]))
 
 
+def types_leading_to(types: Iterable[NodeType]) -> frozenset[NodeType]:
+    """The node types that are one of ``types`` or can hold one: a search of a subtree for
+    ``types`` need enter no other (whitespace, commas, numbers...)."""
+    return _entered(frozenset(types))
+
+
 @cache
 def _plan(listener_types: tuple[type[object], ...]) -> tuple[Plan, Plan]:
     """For each concrete node type, which listener (by position) handles it with which method.

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 
 import libcst as cst
@@ -257,6 +258,14 @@ class Block:
     kept: tuple[cst.BaseStatement, ...] = ()
     """The function's own leading ``func_name``/start-time statements (see :func:`reusable_head`)."""
 
+    def key(self) -> tuple[object, ...]:
+        """The block's values, hashable (its nodes by identity): two blocks with the same key
+        write the same statements."""
+        return tuple(
+            tuple(value) if isinstance(value, list) else value
+            for value in (getattr(self, field.name) for field in fields(self))
+        )
+
     def start(self) -> str:
         """The START log (or its placeholder)."""
         if self.params is None:
@@ -384,7 +393,7 @@ class _Returns:
     it is, node for node.
     """
 
-    def __init__(self, block: Block, annotation: cst.Annotation | None, safe_names: set[str]) -> None:
+    def __init__(self, block: Block, annotation: cst.Annotation | None, safe_names: AbstractSet[str]) -> None:
         self.block = block
         self.annotation = annotation
         self.safe_names = safe_names
@@ -557,7 +566,7 @@ def instrument(
     function: cst.FunctionDef,
     block: Block,
     docstring: bool,
-    safe_names: set[str],
+    safe_names: AbstractSet[str],
 ) -> cst.FunctionDef:
     """``function`` rewritten into the §6.3 block (``docstring``: its first statement is one)."""
     body = function.body

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from vectra_lint.config.projects import Projects
     from vectra_lint.config.settings import Settings
     from vectra_lint.diagnostics import Diagnostic
+    from vectra_lint.engine.memo import NodeMemo
     from vectra_lint.lsp.reparse import Reparser
     from vectra_lint.pipeline.cache import ResultCache
     from vectra_lint.pipeline.results import Task
@@ -107,6 +108,8 @@ class _Document:
     reparser: Reparser | None = None
     """Parses each new text from the last one's tree (made at the first check: libcst is imported
     in the background, not before ``initialize`` is answered)."""
+    memo: NodeMemo | None = None
+    """What the last check made from nodes that the reparse keeps (made with the reparser)."""
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
@@ -418,8 +421,11 @@ class Server:
         from vectra_lint.registry import RegistryError
 
         assert document.path is not None
-        if document.reparser is None:
+        if document.reparser is None or document.memo is None:
+            from vectra_lint.engine.memo import NodeMemo
+
             document.reparser = Reparser()
+            document.memo = NodeMemo()
         path = document.path
         text = document.text
         document.checked_text = text
@@ -429,7 +435,7 @@ class Server:
             settings = project.settings.settings
             task = Task(path, _display(path), _relative(path, settings.root))
             self.load_facts(project, path)
-            linted = _lint(task, text, settings, document.reparser)
+            linted = _lint(task, text, settings, document.reparser, document.memo)
         except (ConfigError, RegistryError, RuffError) as problem:
             self.tell(str(problem))
             document.raw = document.diagnostics = ()
@@ -858,11 +864,12 @@ class _RuffLater(Sequence["Diagnostic"]):
 
 
 def _lint(
-    task: Task, text: str, settings: Settings, reparser: Reparser
+    task: Task, text: str, settings: Settings, reparser: Reparser, memo: NodeMemo
 ) -> tuple[tuple[Diagnostic, ...], dict[str, object], bool] | str:
     """The document's diagnostics (before the project phase), facts and whether it parsed, as the
     CLI's worker finds them for the same bytes (the tree from ``reparser``: the same as a whole
-    parse); or why the file could not be checked."""
+    parse; what ``memo`` kept of the last check, for the nodes it reused); or why the file could
+    not be checked."""
     from vectra_lint.engine.limits import CannotAnalyse
     from vectra_lint.engine.lint import lint_text
     from vectra_lint.pipeline import ruff
@@ -870,7 +877,9 @@ def _lint(
 
     external = _RuffLater(text, task.display, settings) if settings.ruff_selected else None
     try:
-        result = lint_text(task.display, task.relative, text, settings, external or (), parse=reparser.parse)
+        # Not `external or ()`: its truth is its length, which would wait for Ruff before the walk.
+        given: Sequence[Diagnostic] = () if external is None else external
+        result = lint_text(task.display, task.relative, text, settings, given, parse=reparser.parse, memo=memo)
         if external is not None:
             external.wait()  # a file that does not parse never read them: Ruff's failure still counts
     except CannotAnalyse as error:

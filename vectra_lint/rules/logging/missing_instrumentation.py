@@ -695,11 +695,19 @@ class MissingInstrumentation(Rule):
         block = Block(
             names, qualified, pieces, depth * indent, settings.line_length, "❌ " if utf8 else "", head.statements
         )
-        safe = {param.name.value for param in parameters(node, False)} - deleted
-        new = instrument(node, block, has_docstring, safe)
-        # Generated once, for the line-length test here and for the fix's text (the engine
-        # fills in the indentation once it has located the function).
-        template = libcst_private.generate_template(self.context.module, new)
+        safe = frozenset(param.name.value for param in parameters(node, False)) - deleted
+        module = self.context.module
+
+        def rewrite() -> tuple[cst.FunctionDef, str | None]:
+            new = instrument(node, block, has_docstring, safe)
+            # Generated once, for the line-length test here and for the fix's text (the engine
+            # fills in the indentation once it has located the function).
+            return new, libcst_private.generate_template(module, new)
+
+        # The editor's next check of the file gets the same function with the same block: the
+        # same rewrite, made once.
+        key = ("instrumented", block.key(), has_docstring, safe, module.default_indent, module.default_newline)
+        new, template = self.context.memo.get((node,), key, rewrite)
         if self._too_long(new, template, (depth - 1) * indent):
             return None, None
         fix = FixSpec((Replace(node, new, template), *edits), "Add the START/FINISH/FAIL logs of §6.3")

@@ -278,17 +278,23 @@ class SensitiveDataLogged(IndexRule[LoggedObjects]):
             return None
         params = function.params
         star = params.star_kwarg.name.value if isinstance(params.star_kwarg, cst.Param) else None
+        # What could leak is judged once per function; most functions have neither, and then the
+        # arguments are not searched.
+        star_leaks = star is not None and self._reads_secret_key(function, star)
+        locals_leak = bool(self._parameter_secrets(function))
+        if not (star_leaks or locals_leak):
+            return None
         for value in values:
             for node in iter_nodes(value, (cst.Name, cst.Call)):
-                if isinstance(node, cst.Name) and node.value == star and self._reads_secret_key(function, star):
+                if star_leaks and type(node) is cst.Name and node.value == star:
                     return f"**{star}"
                 if (
-                    isinstance(node, cst.Call)
-                    and isinstance(node.func, cst.Name)
+                    locals_leak
+                    and type(node) is cst.Call
+                    and type(node.func) is cst.Name
                     and node.func.value in ("locals", "vars")
                     and not node.args
                     and self.context.scope.qualified_name(node.func) == f"builtins.{node.func.value}"
-                    and self._parameter_secrets(function)
                 ):
                     return f"{node.func.value}()"
         return None
