@@ -206,6 +206,21 @@ def _encode_diagnostics(diagnostics: Iterable[Diagnostic], allowed: Types, shown
 # tenth of the time of the generic codec.
 
 
+def _checked_fields(outcome: Outcome) -> dict[str, object]:
+    """The fields of a file's check answer in an entry (:class:`Rejected`: not plain data)."""
+    shown = outcome.task.display
+    settled = sorted((d for d in outcome.diagnostics if d.pending is None), key=lambda d: d.sort_key)
+    pending = tuple(d for d in outcome.diagnostics if d.pending is not None)
+    return {
+        "settled": _rows(settled, shown),
+        "pending": _encode_diagnostics(pending, _payload_types(), shown) if pending else "",
+        # The facts and their diagnostics in one file: an entry is never read without them.
+        "facts": encode(outcome.facts, _payload_types()),
+        "noqa": list(outcome.noqa_warnings),
+        "warning": outcome.warning,
+    }
+
+
 def _rows(diagnostics: Iterable[Diagnostic], shown: str) -> list[list[object]]:
     rows: list[list[object]] = []
     for d in diagnostics:
@@ -657,19 +672,8 @@ class ResultCache:
 
     def store_file(self, key: str, outcome: Outcome) -> None:
         """Keep a non-fixing run's outcome for a file that was read and checked without error."""
-        shown = outcome.task.display
-        settled = sorted((d for d in outcome.diagnostics if d.pending is None), key=lambda d: d.sort_key)
-        pending = tuple(d for d in outcome.diagnostics if d.pending is not None)
         try:
-            entry = {
-                "settled": _rows(settled, shown),
-                "pending": _encode_diagnostics(pending, _payload_types(), shown) if pending else "",
-                # The facts and their diagnostics in one file: an entry is never read without them.
-                "facts": encode(outcome.facts, _payload_types()),
-                "noqa": list(outcome.noqa_warnings),
-                "warning": outcome.warning,
-            }
-            text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(_checked_fields(outcome), ensure_ascii=False, separators=(",", ":"))
         except (Rejected, ValueError, RecursionError):
             return  # not plain data: this file is checked again next time
         self._write(self._entry_path("files", key), text)
@@ -683,8 +687,8 @@ class ResultCache:
         """What ``--fix`` (``--unsafe-fixes``) made of the file keyed ``key``, whose bytes are ``data``:
         its fixed text and the diagnostics, facts and notes of that text (None: missing, or anything
         unexpected). The entry must name the digest of ``data`` and of the text it holds: an entry
-        for other bytes, or a damaged text, is a miss. A text that applies is still untrusted: the
-        caller verifies it before writing it (``project_run``)."""
+        for other bytes, or a damaged text, is a miss. A text that applies is still untrusted: it
+        is only ever shown (``--diff``), never written."""
         text = self._read(self._entry_path("fixed", self._fixed_key(key, unsafe)))
         if text is None:
             return None
@@ -717,21 +721,14 @@ class ResultCache:
         changed it without error: the fixed text, bound to the digests of ``data`` and of itself."""
         if outcome.fixed_text is None or outcome.error is not None or not outcome.fixed:
             return
-        shown = outcome.task.display
-        settled = sorted((d for d in outcome.diagnostics if d.pending is None), key=lambda d: d.sort_key)
-        pending = tuple(d for d in outcome.diagnostics if d.pending is not None)
         try:
-            entry = {
+            entry: dict[str, object] = {
                 "source": text_digest(data),
                 "text": outcome.fixed_text,
                 "text-digest": _fixed_text_digest(outcome.fixed_text),
                 "fixed": outcome.fixed,
                 "codes": list(outcome.fixed_codes),
-                "settled": _rows(settled, shown),
-                "pending": _encode_diagnostics(pending, _payload_types(), shown) if pending else "",
-                "facts": encode(outcome.facts, _payload_types()),
-                "noqa": list(outcome.noqa_warnings),
-                "warning": outcome.warning,
+                **_checked_fields(outcome),
             }
             text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
         except (Rejected, ValueError, RecursionError):
