@@ -140,6 +140,50 @@ def test_each_outcome_is_handed_over_as_its_chunk_comes_back(backend: Path, jobs
     assert len(handed_by_then) == (1 if jobs == 1 else len(runner._chunks(tasks, jobs)))
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_other_files_facts_are_gathered_beside_the_checked_files(backend: Path, jobs: int) -> None:
+    from vectra_lint.config.loader import Overrides, load
+
+    settings = load(backend / "pyproject.toml", Overrides(), backend)
+    tasks = [
+        runner.Task(path, path.relative_to(backend).as_posix(), path.relative_to(backend).as_posix())
+        for path in sorted(backend.rglob("*.py"))
+    ]
+    named = [task for task in tasks if task.relative in COMMIT]
+    others = [task for task in tasks if task.relative not in COMMIT]
+    told: list[int] = []
+    outcomes = runner.run_unsettled(named, settings, runner.Mode(), jobs, told.append, facts_of=others)
+    by_file = {outcome.task.relative: outcome for outcome in outcomes}
+    assert sorted(by_file) == sorted(task.relative for task in tasks)
+    # The named files are checked (findings of their own); the others only give their facts.
+    assert all(any(d.pending is None for d in by_file[name].diagnostics) for name in COMMIT)
+    for task in others:  # a file that does not parse has its VL001 and no facts
+        assert {d.code for d in by_file[task.relative].diagnostics if d.pending is None} <= {"VL001"}
+    assert sum(1 for task in others if by_file[task.relative].facts) > 30
+    assert sum(told) == len(named)  # progress counts the checked files only
+
+
+def test_a_cold_partial_run_reads_every_file_in_one_pass_of_the_workers(
+    backend: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = lines_of(run("--no-cache", "."), *COMMIT, "frontend/")
+    calls: list[tuple[list[str], int]] = []
+    original = runner.run_unsettled
+
+    def recording(tasks: list[runner.Task], *args: object, **kwargs: object) -> list[runner.Outcome]:
+        facts_of = kwargs.get("facts_of", ())
+        assert isinstance(facts_of, list | tuple)
+        calls.append((sorted(task.relative for task in tasks), len(facts_of)))
+        return original(tasks, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "run_unsettled", recording)
+    cold = run("-j", "2", *COMMIT)
+    assert lines_of(cold, *COMMIT, "frontend/") == expected
+    # The named files and the others' facts share one pool: no second start after the first ends.
+    ((checked_files, gathered_count),) = calls
+    assert checked_files == sorted(COMMIT) and gathered_count > 30
+
+
 def test_an_edited_other_file_is_read_again_and_moves_the_findings(backend: Path, work: list[tuple[str, bool]]) -> None:
     service = "app/services/document_service.py"
     helper = backend / "app" / "core" / "exceptions.py"

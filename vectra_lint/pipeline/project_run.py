@@ -45,6 +45,12 @@ class _Run:
     raw: dict[Task, Outcome] = field(default_factory=dict)
     keys: dict[Task, str] = field(default_factory=dict)
     hits: dict[Task, FileEntry] = field(default_factory=dict)
+    known: dict[Task, tuple[dict[str, object], tuple[Diagnostic, ...]]] | None = None
+    """The other files' facts and pending diagnostics the cache holds (None: not looked up yet)."""
+    gathered: dict[Task, Outcome] = field(default_factory=dict)
+    """The other files' facts gathered by this run."""
+    gathering: set[Task] = field(default_factory=set)
+    """The other files whose facts are being gathered."""
 
     def look_up(self, tasks: Sequence[Task], contents: dict[Task, bytes | str]) -> None:
         """Fill ``raw`` from the cache."""
@@ -100,6 +106,13 @@ class _Run:
         # --diff: the project phase shows the fixes of the pending diagnostics it confirms.
         self.hits[task] = entry
         self.raw[task] = replace(entry.outcome(task), read_digest=digest(data))
+
+    def keep(self, outcome: Outcome) -> None:
+        """Cache the facts gathered of another file as its worker chunk comes back, while the
+        workers go on with the others (not all after the last one)."""
+        key = self.keys.get(outcome.task)
+        if outcome.task in self.gathering and outcome.error is None and self.cache is not None and key is not None:
+            self.cache.store_context(key, outcome)
 
     def key(self, tasks: Sequence[Task], contents: dict[Task, bytes | str]) -> None:
         """Key the files that were read (the project key counts them all)."""
@@ -159,7 +172,17 @@ def check(
     state.look_up(report, contents)
     if progress is not None:
         progress(sum(1 for task in report if task in state.raw))
-    _compute(report, state, contents, mode, jobs, progress)
+    facts_of: list[Task] = []
+    if not mode.fix and cache is not None:
+        contents.update((task, _read(task)) for task in context)
+        state.key(context, contents)
+        if any(task not in state.raw for task in report):
+            # The project phase will most likely want the other files' facts (a reported file
+            # with a pending diagnostic): those the cache lacks are gathered by the same workers,
+            # beside the reported files, instead of after them. When it does not, they are
+            # cached for the next run.
+            facts_of = _missing_context(context, state, contents)
+    _compute(report, state, contents, mode, jobs, progress, facts_of)
 
     if mode.fix:
         # The other files' facts count when fixing, not their pending diagnostics.
@@ -174,9 +197,6 @@ def check(
         else:
             finished = _sorted(report, state)
     else:
-        if cache is not None:
-            contents.update((task, _read(task)) for task in context)
-            state.key(context, contents)
         complete = len(state.keys) == len(contents)
         verdicts, said = _verdicts(report, context, state, contents, jobs, cache if complete else None)
         if notices is not None:
@@ -224,14 +244,22 @@ def _compute(
     mode: Mode,
     jobs: int,
     progress: Callable[[int], None] | None,
+    facts_of: Sequence[Task] = (),
 ) -> None:
-    """Check the reported files the cache did not answer (the engine is imported only here), and cache them."""
+    """Check the reported files the cache did not answer (the engine is imported only here), and
+    cache them; gather the facts of the other files ``facts_of`` beside them."""
     missing = [task for task in report if task not in state.raw]
-    if not missing:
+    if not missing and not facts_of:
         return
     from vectra_lint.pipeline.runner import run_unsettled
 
-    for outcome in run_unsettled(missing, state.settings, mode, jobs, progress, contents):
+    state.gathering.update(facts_of)
+    settings, keep = state.settings, state.keep
+    for outcome in run_unsettled(missing, settings, mode, jobs, progress, contents, each=keep, facts_of=facts_of):
+        if outcome.task in state.gathering:
+            if outcome.error is None:
+                state.gathered[outcome.task] = outcome
+            continue
         state.raw[outcome.task] = outcome
         key = state.keys.get(outcome.task)
         if state.cache is None or key is None or outcome.error is not None:
@@ -250,6 +278,27 @@ def _compute(
             state.cache.store_file(key, outcome)
 
 
+def _missing_context(context: Sequence[Task], state: _Run, contents: dict[Task, bytes | str]) -> list[Task]:
+    """The other files whose facts the cache does not hold (those it does are kept in ``state``)."""
+    cache = state.cache
+    if state.known is None:
+        state.known = {}
+    missing: list[Task] = []
+    for task in context:
+        data = contents.get(task)
+        if isinstance(data, str) or task in state.known or task in state.gathered:
+            continue
+        key = state.keys.get(task)
+        if cache is not None and data is not None and key is None:
+            key = state.keys[task] = cache.file_key(task, data)
+        known = cache.load_context(key) if cache is not None and key is not None else None
+        if known is None:
+            missing.append(task)
+        else:
+            state.known[task] = known
+    return missing
+
+
 def _context(
     context: Sequence[Task],
     state: _Run,
@@ -261,38 +310,24 @@ def _context(
     in ``context``'s order: their facts, and their pending diagnostics of the ``elsewhere`` codes
     (``Rule.settles_elsewhere``); read from the cache, else gathered now (in the worker pool) and
     cached. A file that cannot be read is left out, as from a run over every file."""
-    cache = state.cache
-    found: dict[Task, Outcome] = {}
-    missing: list[Task] = []
-    for task in context:
-        data = contents.get(task)
-        if isinstance(data, str):
-            continue
-        key = state.keys.get(task)
-        if cache is not None and data is not None and key is None:
-            key = state.keys[task] = cache.file_key(task, data)
-        known = cache.load_context(key) if cache is not None and key is not None else None
-        if known is None:
-            missing.append(task)
-        else:
-            facts, pending = known
-            found[task] = Outcome(task, tuple(d for d in pending if d.code in elsewhere), facts=facts)
+    missing = _missing_context(context, state, contents)
     if missing:
         from vectra_lint.pipeline.runner import run_unsettled
 
-        def keep(outcome: Outcome) -> None:
-            # Cached as each worker chunk comes back, while the workers go on with the others.
-            key = state.keys.get(outcome.task)
-            if outcome.error is None and cache is not None and key is not None:
-                cache.store_context(key, outcome)
-
-        # Ruff's findings would be dropped: it is not run for these files at all.
-        quiet = replace(state.settings, ruff_selected=())
-        facts_only = Mode(facts_only=True)
-        for outcome in run_unsettled(missing, quiet, facts_only, jobs, None, contents or None, each=keep):
+        state.gathering.update(missing)
+        given = contents or None
+        for outcome in run_unsettled([], state.settings, Mode(), jobs, None, given, each=state.keep, facts_of=missing):
             if outcome.error is None:
-                found[outcome.task] = outcome
-    return [found[task] for task in context if task in found]
+                state.gathered[outcome.task] = outcome
+    assert state.known is not None
+    found = []
+    for task in context:
+        if task in state.gathered:
+            found.append(state.gathered[task])
+        elif task in state.known:
+            facts, pending = state.known[task]
+            found.append(Outcome(task, tuple(d for d in pending if d.code in elsewhere), facts=facts))
+    return found
 
 
 def _elsewhere(settings: Settings) -> frozenset[str]:

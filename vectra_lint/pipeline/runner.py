@@ -237,10 +237,28 @@ def _init_worker(settings: Settings, mode: Mode, parent: int | None = None) -> N
 
 
 def _worker(
-    chunk: Sequence[Task], given: Mapping[Task, bytes | str] | None = None, ruff_results: RuffResults | None = None
+    chunk: Sequence[Task],
+    given: Mapping[Task, bytes | str] | None = None,
+    ruff_results: RuffResults | None = None,
+    facts: bool = False,
 ) -> list[Outcome]:
     assert _WORKER_SETTINGS is not None
+    if facts:
+        return _process_chunk(chunk, *facts_only(_WORKER_SETTINGS[0]), given)
     return _process_chunk(chunk, *_WORKER_SETTINGS, given, ruff_results)
+
+
+def facts_only(settings: Settings) -> tuple[Settings, Mode]:
+    """The settings and mode of a file only read for what the project phase needs of it: Ruff is
+    not run (its findings would be dropped), no finding is made for it. One copy per settings:
+    what a copy works out once (its layers' compiled globs) is then not worked out per chunk."""
+    global _FACTS_ONLY
+    if _FACTS_ONLY is None or _FACTS_ONLY[0] is not settings:
+        _FACTS_ONLY = (settings, (replace(settings, ruff_selected=()), Mode(facts_only=True)))
+    return _FACTS_ONLY[1]
+
+
+_FACTS_ONLY: tuple[Settings, tuple[Settings, Mode]] | None = None
 
 
 def _given_part(chunk: Sequence[Task], given: Mapping[Task, bytes | str] | None) -> dict[Task, bytes | str] | None:
@@ -317,8 +335,13 @@ def run_unsettled(
     given: Mapping[Task, bytes | str] | None = None,
     timings: Timings | None = None,
     each: Callable[[Outcome], None] | None = None,
+    facts_of: Sequence[Task] = (),
 ) -> list[Outcome]:
     """Each task's outcome before the project phase (pending diagnostics not settled), in no order.
+
+    ``facts_of`` are more files, only read for what the project phase needs of them
+    (:func:`facts_only`), in the same pool after ``tasks``: their outcomes come last, and
+    ``progress`` does not count them.
 
     ``given`` holds the bytes of files already read (a cache looked them up): the same bytes are
     checked, whatever happens to the file meanwhile. The time of the Ruff process that this process
@@ -326,19 +349,22 @@ def run_unsettled(
     as soon as it is here (a chunk done), while the workers go on with the others: what is done
     with it (writing it to the cache) is then no longer a wait after the last chunk.
     """
-    if not tasks:
+    if not tasks and not facts_of:
         return []
     jobs = jobs or default_jobs()
-    if jobs <= 1 or len(tasks) < 4:
-        outcomes = _process_chunk(tasks, settings, mode, given)
+    if jobs <= 1 or len(tasks) + len(facts_of) < 4:
+        outcomes = _process_chunk(tasks, settings, mode, given) if tasks else []
         _done(outcomes, progress, each)
-        return outcomes
+        gathered = _process_chunk(facts_of, *facts_only(settings), given) if facts_of else []
+        _done(gathered, None, each)
+        return outcomes + gathered
     # fork: workers inherit the imported rules instead of importing them again.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     walker.prepare()
     outcomes = []
     lost: list[Task] = []
+    lost_facts: list[Task] = []
     initargs = (settings, mode, os.getpid())
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
         # Results only accumulate here (no garbage): the collector would rescan them all
@@ -347,7 +373,7 @@ def run_unsettled(
         gc.disable()
         try:
             submitted: dict[Future[list[Outcome]], list[Task]] = {}
-            chunks = _chunks(tasks, jobs)
+            chunks = _chunks(tasks, jobs) if tasks else []
             # The first chunks run Ruff themselves, so that every worker starts at once; Ruff then
             # checks all the other files here, in one process, while the workers lint: a Ruff
             # process per chunk cost some 20 ms of CPU each, and its worker waited for it.
@@ -368,14 +394,20 @@ def run_unsettled(
                         {path: failed[path] for path in paths if path in failed},
                     )
                     submitted[pool.submit(_worker, chunk, _given_part(chunk, given), results)] = chunk
+            facts_chunks = set()
+            for chunk in _chunks(facts_of, jobs) if facts_of else []:
+                future = pool.submit(_worker, chunk, _given_part(chunk, given), None, True)
+                submitted[future] = chunk
+                facts_chunks.add(future)
             for future in as_completed(submitted):
                 try:
                     result = future.result()
                 except BrokenProcessPool:
-                    lost.extend(submitted[future])  # a worker died: this chunk's files are run again below
+                    # A worker died: this chunk's files are run again below.
+                    (lost_facts if future in facts_chunks else lost).extend(submitted[future])
                     continue
                 outcomes.extend(result)
-                _done(result, progress, each)
+                _done(result, None if future in facts_chunks else progress, each)
         except BaseException:
             # Ctrl-C, or a failure here: leaving the block would wait for every chunk in flight.
             _stop(pool)
@@ -385,6 +417,10 @@ def run_unsettled(
                 gc.enable()
     if lost:
         again = _isolated(lost, settings, mode, jobs)
+        _done(again, None, each)
+        outcomes.extend(again)
+    if lost_facts:
+        again = _isolated(lost_facts, *facts_only(settings), jobs)
         _done(again, None, each)
         outcomes.extend(again)
     return outcomes
