@@ -179,6 +179,9 @@ class Linted:
     parsed: bool
     """False when the text did not parse (or was not parsed): :func:`fix_text` then checks a fixed
     text with :func:`check_source`; when True, the lint's own parse stands for that check's."""
+    complete: bool = True
+    """False when only the diagnostics whose fixes apply are given (the text is about to be
+    fixed): should the fixes fail, the text is linted again, for all of them."""
 
 
 Lint = Callable[[str], "tuple[Diagnostic, ...] | Linted"]
@@ -248,26 +251,29 @@ class FixLoop:
         self._fixed = 0
         self._fixed_codes: list[str] = []
         self._compiled: bool | None = None
+        self._first_complete = True
 
     def lint(self, lint: Lint) -> None:
         """Lint :attr:`wanted` with ``lint``, then apply the next pass's fixes (or finish)."""
         assert self.wanted is not None
         if self._first is None:
-            diagnostics = self._first = _linted(lint(self.wanted)).diagnostics
+            first = _linted(lint(self.wanted))
+            diagnostics = self._first = first.diagnostics
+            self._first_complete = first.complete
         else:
             linted = _lint_fixed(lint, self.wanted)
             parsed = linted is not None and linted.parsed
             problem = None if parsed else check_source(self.wanted, self.path, compile_check=False)
             if problem is not None or linted is None:
-                self._fail(problem)
+                self._fail(problem, lint)
                 return
             self._text = self.wanted
             self._fixed += len(self._applied)
             self._fixed_codes.extend(d.code for d in self._applied)
             diagnostics = linted.diagnostics
-        self._next_pass(diagnostics)
+        self._next_pass(diagnostics, lint)
 
-    def _next_pass(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+    def _next_pass(self, diagnostics: tuple[Diagnostic, ...], lint: Lint) -> None:
         self.wanted = None
         fixable = [d for d in diagnostics if applicable(d, self.unsafe)]
         if not self.passes_left or not fixable:
@@ -283,7 +289,7 @@ class FixLoop:
         new_text, self._applied = apply_fixes(self._text, fixable)
         if not _compiles(new_text, self.path) and self._compiled_original():
             # The check of the whole text says why (libcst's error first, as it parses first).
-            self._fail(check_source(new_text, self.path))
+            self._fail(check_source(new_text, self.path), lint)
             return
         self.wanted = new_text
 
@@ -292,9 +298,12 @@ class FixLoop:
             self._compiled = check_source(self.original, self.path) is None
         return self._compiled
 
-    def _fail(self, problem: str | None) -> None:
+    def _fail(self, problem: str | None, lint: Lint) -> None:
         codes = ", ".join(sorted({d.code for d in self._applied}))
         self.wanted = None
+        if not self._first_complete:
+            # The file is left as it was, and reported as a check would report it.
+            self._first = _linted(lint(self.original)).diagnostics
         assert self._first is not None
         self.outcome = FixOutcome(
             self.original,

@@ -90,6 +90,9 @@ class _Fixing:
         self.task, self.data, self.decoded, self.settings = task, data, decoded, settings
         self.ruff_records, self.timings = ruff_records, timings
         self.loop = FixLoop(decoded.text, task.display, mode.unsafe_fixes, MAX_FIX_PASSES)
+        self.unsafe = mode.unsafe_fixes
+        self.partial = mode.fix
+        """Whether the next lint may give only the diagnostics whose fixes apply: the first, when fixing."""
         self.facts: dict[str, dict[str, object]] = {}
         """The facts of each text linted: the outcome's are those of the text it ends with."""
         self._records: list[Record] | Exception | None = None
@@ -123,9 +126,13 @@ class _Fixing:
             records = ruff.check_text(text, self.task.display, settings) if settings.ruff_selected else ()
         external = ruff.to_diagnostics(records, text, self.task.display)
         task = self.task
-        result = lint_text(task.display, task.relative, text, settings, external, self.timings)
+        # The text read, linted to be fixed, needs only the diagnostics whose fixes apply, when
+        # it has some; should its fixes fail, the loop asks for all of them.
+        fixing = self.unsafe if self.partial else None
+        self.partial = False
+        result = lint_text(task.display, task.relative, text, settings, external, self.timings, fixing=fixing)
         self.facts[text] = result.facts
-        return Linted(result.diagnostics, result.parsed)
+        return Linted(result.diagnostics, result.parsed, result.complete)
 
     def outcome(self) -> Outcome:
         """The outcome of the finished loop."""
