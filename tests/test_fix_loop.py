@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import libcst
 import pytest
@@ -179,3 +180,46 @@ def test_a_partial_first_lint_gives_the_fixable_diagnostics_of_a_full_one() -> N
     assert len(safe.diagnostics) < len(unsafe.diagnostics) < len(full.diagnostics)
     noqa = lint_text("a.py", "a.py", source + "z = 1  # noqa: E501\n", settings, fixing=False)
     assert noqa.complete
+
+
+SERVICE = """\
+import time
+
+
+async def poll(count: int) -> int:
+    total = 0
+    for step in range(count):
+        total += step
+    time.sleep(1)
+    return total
+"""
+
+
+def test_an_unsafe_fix_made_later_is_made_only_for_what_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # VL402's fix (unsafe, costly to make) is not made for the text --fix is about to change.
+    from vectra_lint.rules.logging.missing_instrumentation import MissingInstrumentation
+
+    layers = NO_LAYERS.replace("services = []", 'services = ["services/**"]')
+    (tmp_path / "pyproject.toml").write_text(CONFIG + layers)
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "a.py").write_text(SERVICE)
+    monkeypatch.chdir(tmp_path)
+    made: list[str] = []
+    make = MissingInstrumentation._fix
+
+    def counting(self: MissingInstrumentation, *args: Any) -> Any:
+        made.append(self.context.source)
+        return make(self, *args)
+
+    monkeypatch.setattr(MissingInstrumentation, "_fix", counting)
+    fixed = run("check", "--fix", "--no-cache", "--output-format", "json", "services/a.py")
+    text = (tmp_path / "services" / "a.py").read_text()
+    assert "await asyncio.sleep(1)" in text
+    assert made == [text]
+    checked = run("check", "--no-cache", "--output-format", "json", "services/a.py")
+    assert json.loads(fixed.stdout) == json.loads(checked.stdout)
+    assert [(item["code"], item["fix"]["applicability"]) for item in json.loads(checked.stdout)] == [
+        ("VL402", "unsafe")
+    ]

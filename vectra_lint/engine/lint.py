@@ -99,15 +99,18 @@ def lint_text(
     clock.lap("set-up")
     walk(module, table)
     clock.lap("walk")
-    facts, reports = _finished(analyses, rules)
+    partial = fixing is not None and not tracker.comments
+    # Fixes made later (``Report.later``) are all unsafe: a part without unsafe fixes never wants them.
+    facts, reports = _finished(analyses, rules, make_later=not partial or fixing is True)
     clock.lap("rules' finish")
     external = [d for d in external if not noqa.matches(d.code, ignored)]
-    if fixing is not None and not tracker.comments:
-        part = _fixable_part(path, module, text, reports, external, tracker, settings, ignored, fixing)
+    if partial:
+        part = _fixable_part(path, module, text, reports, external, tracker, settings, ignored, bool(fixing))
         if part:
             clock.lap("locate and noqa")
             context.analyses.clear()
             return FileResult(path, part, parsed=True, facts=facts, complete=False)
+        reports = [report.made() for report in reports]
     diagnostics = _finish(path, module, text, reports, external, tracker, settings, ignored)
     clock.lap("locate and noqa")
     # Analyses and the context refer to each other; without this the whole tree would wait for
@@ -179,9 +182,11 @@ def gather_facts(path: str, relative_path: str, text: str, settings: Settings) -
     return FileResult(path, diagnostics, parsed=True, facts=facts)
 
 
-def _finished(analyses: list[Analysis], rules: list[Rule]) -> tuple[dict[str, object], list[Report]]:
+def _finished(
+    analyses: list[Analysis], rules: list[Rule], make_later: bool = True
+) -> tuple[dict[str, object], list[Report]]:
     """After the walk: the facts the analyses share with the project phase (by key), and what the
-    rules report."""
+    rules report (with the fixes they make later made, unless ``make_later`` is False)."""
     facts: dict[str, object] = {}
     for analysis in analyses:
         analysis.finish()
@@ -192,6 +197,8 @@ def _finished(analyses: list[Analysis], rules: list[Rule]) -> tuple[dict[str, ob
     for rule in rules:
         rule.finish()
         reports.extend(rule.reports)
+    if make_later:
+        reports = [report.made() for report in reports]
     return facts, reports
 
 
