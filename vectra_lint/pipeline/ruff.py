@@ -211,9 +211,10 @@ def check_texts(texts: Sequence[tuple[str, str]], settings: Settings) -> list[li
                 batch(names[middle:])
                 return
             for record in records:
-                answer = answers[paths[record.get("filename", "")]]
-                assert isinstance(answer, list)
-                answer.append(record)
+                index = paths.get(record.get("filename", ""))
+                answer = answers[index] if index is not None else None
+                if isinstance(answer, list):
+                    answer.append(record)
 
         if paths:
             batch(list(paths))
