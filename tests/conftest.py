@@ -88,11 +88,12 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from vectra_lint.pipeline import runner
 
     seen: list[str] = []
-    original: Callable[..., runner.Outcome] = runner.process
+    # Where checking and fixing (one file's passes beside the others') both start on a file.
+    original: Callable[..., object] = runner._start
 
-    def recording(task: runner.Task, *args: object, **kwargs: object) -> runner.Outcome:
+    def recording(task: runner.Task, *args: object, **kwargs: object) -> object:
         seen.append(task.relative)
         return original(task, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "process", recording)
+    monkeypatch.setattr(runner, "_start", recording)
     return seen

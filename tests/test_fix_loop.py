@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import libcst
 import pytest
@@ -143,3 +144,82 @@ def test_a_fixed_text_its_lint_could_not_parse_leaves_the_file_unchanged() -> No
     assert outcome.text == source
     assert outcome.error is not None and outcome.error.startswith("fixes for VL999 produced invalid code (")
     assert linted == [source, "return (1\n"]
+
+
+def test_a_file_whose_fixes_break_it_is_reported_as_a_check_reports_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its first lint made only the diagnostic whose fix applies (VL302); the rest is made when
+    # the fix is rolled back.
+    from vectra_lint.rules.errors import bare_except
+
+    source = 'try:\n    run()\nexcept:\n    pass\nprint("x")\n'
+    (project / "a.py").write_text(source)
+    original = bare_except.InsertInto
+    monkeypatch.setattr(bare_except, "InsertInto", lambda node, offset, text: original(node, offset, " ("))
+    checked = run("check", "--no-cache", "--output-format", "json", "a.py")
+    fixed = run("check", "--fix", "--no-cache", "--output-format", "json", "a.py")
+    assert (project / "a.py").read_text() == source
+    assert "a.py: fixes for VL302 produced invalid code" in fixed.stderr
+    assert json.loads(fixed.stdout) == json.loads(checked.stdout)
+    assert [item["code"] for item in json.loads(checked.stdout)] == ["VL302", "VL401"]
+
+
+def test_a_partial_first_lint_gives_the_fixable_diagnostics_of_a_full_one() -> None:
+    from vectra_lint.config.loader import Overrides, load
+    from vectra_lint.engine.lint import lint_text
+
+    settings = load(None, Overrides(), Path("."))
+    source = 'import time\n\n\nasync def poll():\n    time.sleep(1)\n    print("x")\n    y = 1\n'
+    full = lint_text("a.py", "a.py", source, settings)
+    safe = lint_text("a.py", "a.py", source, settings, fixing=False)
+    unsafe = lint_text("a.py", "a.py", source, settings, fixing=True)
+    assert full.complete and not safe.complete and not unsafe.complete
+    assert safe.diagnostics == tuple(d for d in full.diagnostics if d.fix and d.fix.applicability is Applicability.SAFE)
+    assert unsafe.diagnostics == tuple(d for d in full.diagnostics if d.fix)
+    assert len(safe.diagnostics) < len(unsafe.diagnostics) < len(full.diagnostics)
+    noqa = lint_text("a.py", "a.py", source + "z = 1  # noqa: E501\n", settings, fixing=False)
+    assert noqa.complete
+
+
+SERVICE = """\
+import time
+
+
+async def poll(count: int) -> int:
+    total = 0
+    for step in range(count):
+        total += step
+    time.sleep(1)
+    return total
+"""
+
+
+def test_an_unsafe_fix_made_later_is_made_only_for_what_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # VL402's fix (unsafe, costly to make) is not made for the text --fix is about to change.
+    from vectra_lint.rules.logging.missing_instrumentation import MissingInstrumentation
+
+    layers = NO_LAYERS.replace("services = []", 'services = ["services/**"]')
+    (tmp_path / "pyproject.toml").write_text(CONFIG + layers)
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "a.py").write_text(SERVICE)
+    monkeypatch.chdir(tmp_path)
+    made: list[str] = []
+    make = MissingInstrumentation._fix
+
+    def counting(self: MissingInstrumentation, *args: Any) -> Any:
+        made.append(self.context.source)
+        return make(self, *args)
+
+    monkeypatch.setattr(MissingInstrumentation, "_fix", counting)
+    fixed = run("check", "--fix", "--no-cache", "--output-format", "json", "services/a.py")
+    text = (tmp_path / "services" / "a.py").read_text()
+    assert "await asyncio.sleep(1)" in text
+    assert made == [text]
+    checked = run("check", "--no-cache", "--output-format", "json", "services/a.py")
+    assert json.loads(fixed.stdout) == json.loads(checked.stdout)
+    assert [(item["code"], item["fix"]["applicability"]) for item in json.loads(checked.stdout)] == [
+        ("VL402", "unsafe")
+    ]

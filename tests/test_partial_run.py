@@ -46,13 +46,13 @@ def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def work(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     """Each file the engine reads, and whether only for the project phase (facts only)."""
     seen: list[tuple[str, bool]] = []
-    original: Callable[..., runner.Outcome] = runner.process
+    original: Callable[..., object] = runner._start  # where checking and fixing start on a file
 
     def recording(task: runner.Task, data: bytes, settings: object, mode: runner.Mode, *rest: object) -> object:
         seen.append((task.relative, mode.facts_only))
         return original(task, data, settings, mode, *rest)
 
-    monkeypatch.setattr(runner, "process", recording)
+    monkeypatch.setattr(runner, "_start", recording)
     return seen
 
 

@@ -176,3 +176,26 @@ def test_an_analysis_option_has_a_name_of_its_own() -> None:
     for rule in registry.all_rules():
         for option in rule.options:
             assert shared.get(option.name, option) is option, (rule.code, option.name)
+
+
+def test_a_fix_made_later_is_made_checked_and_only_by_a_rule_whose_fixes_are_unsafe() -> None:
+    module = cst.parse_module("x\n")
+    spec = FixSpec((Replace(cst.Name("x"), "y"),), "Replace")
+    unsafe_rule = _rule(**{**SAFE_ALWAYS, "fix_safety": Applicability.UNSAFE})
+    instance = unsafe_rule(FileContext("app/example.py", "x\n", module, settings_for()))
+    made: list[int] = []
+
+    def make() -> tuple[FixSpec | None, object]:
+        made.append(1)
+        return spec, None
+
+    instance.report(module.body[0], fix_later=make)
+    [report] = instance.reports
+    assert report.fix is None and not made
+    assert report.made().fix == FixSpec(spec.edits, "Replace", Applicability.UNSAFE) and made == [1]
+    instance.report(module.body[0], fix_later=lambda: (spec, ["not frozen"]))
+    with pytest.raises(RuleContractError, match="VL999: a pending payload is a frozen dataclass, not a list"):
+        instance.reports[1].made()
+    safe = _rule(**SAFE_ALWAYS)(FileContext("app/example.py", "x\n", module, settings_for()))
+    with pytest.raises(RuleContractError, match="VL999: `fix_later` is for a rule whose fixes are all unsafe"):
+        safe.report(module.body[0], fix_later=make)

@@ -11,12 +11,13 @@ libcst, returning ``False`` from ``visit_X`` does not skip the children (the wal
 from __future__ import annotations
 
 import enum
+import functools
 import importlib
 import inspect
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from types import ModuleType
@@ -299,6 +300,19 @@ class FixSpec:
     """``(old, new)`` when the fix renames a string the project may hold elsewhere (``Fix.rename``)."""
 
 
+def _made_later(rule: Rule, fix_later: Callable[[], tuple[FixSpec | None, object]]) -> tuple[FixSpec | None, object]:
+    """What ``fix_later`` makes, checked as ``Rule.report`` checks a fix and a pending payload."""
+    fix, pending = fix_later()
+    _check_pending_payload(rule.code, pending)
+    return (None if fix is None else rule._settled(fix)), pending
+
+
+def _check_pending_payload(code: str, pending: object) -> None:
+    if pending is not None and not getattr(getattr(pending, "__dataclass_params__", None), "frozen", False):
+        kind = type(pending).__name__
+        raise RuleContractError(f"{code}: a pending payload is a frozen dataclass, not a {kind}")
+
+
 @dataclass
 class Report:
     """A diagnostic before it has a position."""
@@ -314,6 +328,16 @@ class Report:
     pending: object = None
     statements: tuple[cst.CSTNode, ...] = ()
     """The statements being walked when the report was made, outermost first (to locate quickly)."""
+    later: Callable[[], tuple[FixSpec | None, object]] | None = None
+    """Makes ``fix`` and ``pending`` when they are wanted (``Rule.report``'s ``fix_later``); the
+    engine calls it before the report becomes a diagnostic (``made``)."""
+
+    def made(self) -> Report:
+        """This report with its ``fix`` and ``pending`` made (itself when it has nothing to make)."""
+        if self.later is None:
+            return self
+        fix, pending = self.later()
+        return replace(self, fix=fix, pending=pending, later=None)
 
 
 class Analysis:
@@ -429,6 +453,7 @@ class Rule:
         anchor: cst.CSTNode | None = None,
         length: int | None = None,
         pending: object = None,
+        fix_later: Callable[[], tuple[FixSpec | None, object]] | None = None,
     ) -> None:
         """Report ``node``; ``anchor`` is the statement whose first/last line a noqa may sit on.
 
@@ -437,10 +462,18 @@ class Rule:
         ``pending`` (a frozen dataclass: typed, picklable, cached) marks a diagnostic that needs
         the whole project to decide: it is located now and passed, with the payload, to
         ``resolve_pending`` once every file is read.
+
+        ``fix_later``, for a rule whose fixes are all unsafe and costly to make, makes the fix and
+        the pending payload (in place of ``fix`` and ``pending``) when they are wanted: the
+        first lint of a file that ``--fix`` without ``--unsafe-fixes`` is about to fix never
+        wants them.
         """
-        if pending is not None and not getattr(getattr(pending, "__dataclass_params__", None), "frozen", False):
-            kind = type(pending).__name__
-            raise RuleContractError(f"{self.code}: a pending payload is a frozen dataclass, not a {kind}")
+        later: Callable[[], tuple[FixSpec | None, object]] | None = None
+        if fix_later is not None:
+            if self.fix_safety is not Applicability.UNSAFE or fix is not None or pending is not None:
+                raise RuleContractError(f"{self.code}: `fix_later` is for a rule whose fixes are all unsafe, alone")
+            later = functools.partial(_made_later, self, fix_later)
+        _check_pending_payload(self.code, pending)
         self.reports.append(
             Report(
                 code=self.code,
@@ -452,6 +485,7 @@ class Rule:
                 length=length,
                 pending=pending,
                 statements=tuple(self.context.statements),
+                later=later,
             )
         )
 

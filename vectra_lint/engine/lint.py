@@ -18,7 +18,7 @@ from functools import cache
 import libcst as cst
 
 from vectra_lint.config.settings import Settings
-from vectra_lint.diagnostics import Diagnostic
+from vectra_lint.diagnostics import Applicability, Diagnostic, Fix
 from vectra_lint.engine import limits, noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.edits import to_fix
@@ -30,7 +30,7 @@ from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.engine.walker import DispatchTable, walk
-from vectra_lint.rule import Analysis, EngineRule, Report, Rule, load_rules
+from vectra_lint.rule import Analysis, EngineRule, FixSpec, Report, Rule, load_rules
 from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
@@ -43,6 +43,8 @@ class FileResult:
     parsed: bool
     facts: dict[str, object] = field(default_factory=dict)
     """What the file's analyses share with the project phase (see ``analysis/project.py``)."""
+    complete: bool = True
+    """False when only the diagnostics whose fixes apply were made (``lint_text``'s ``fixing``)."""
 
 
 def lint_text(
@@ -54,6 +56,7 @@ def lint_text(
     timings: Timings | None = None,
     parse: Callable[[str], cst.Module] | None = None,
     memo: NodeMemo = NO_MEMO,
+    fixing: bool | None = None,
 ) -> FileResult:
     """Lint decoded source: every enabled rule, one parse, one walk.
 
@@ -62,6 +65,12 @@ def lint_text(
     gives the text's tree as :func:`parse_module` does (the editor's reuses the last text's tree);
     by default, :func:`parse_module` itself. ``memo`` keeps what this lint makes from nodes alone
     for the next lint of the same document (from the same tree, where ``parse`` reused it).
+
+    ``fixing`` (True with unsafe fixes, False without) is for a text about to be fixed: when some
+    of its diagnostics have a fix that applies, and no comment may be a ``# noqa`` (that would
+    need every diagnostic to judge), only those are made, in the order a full lint gives them
+    (``FileResult.complete`` False): the others would be dropped with the text. The facts are
+    always all of them.
     """
     clock = _Clock(timings)
     rejected = limits.precheck(text, path)
@@ -94,15 +103,51 @@ def lint_text(
     clock.lap("set-up")
     walk(module, table)
     clock.lap("walk")
-    facts, reports = _finished(analyses, rules)
+    partial = fixing is not None and not tracker.comments
+    # Fixes made later (``Report.later``) are all unsafe: a part without unsafe fixes never wants them.
+    facts, reports = _finished(analyses, rules, make_later=not partial or fixing is True)
     clock.lap("rules' finish")
     external = [d for d in external if not noqa.matches(d.code, ignored)]
+    if partial:
+        part = _fixable_part(path, module, text, reports, external, tracker, settings, ignored, bool(fixing), memo)
+        if part:
+            clock.lap("locate and noqa")
+            context.analyses.clear()
+            return FileResult(path, part, parsed=True, facts=facts, complete=False)
+        reports = [report.made() for report in reports]
     diagnostics = _finish(path, module, text, reports, external, tracker, settings, ignored, memo)
     clock.lap("locate and noqa")
     # Analyses and the context refer to each other; without this the whole tree would wait for
     # the cyclic collector instead of being freed here.
     context.analyses.clear()
     return FileResult(path, diagnostics, parsed=True, facts=facts)
+
+
+def _fixable_part(
+    path: str,
+    module: cst.Module,
+    text: str,
+    reports: list[Report],
+    external: list[Diagnostic],
+    tracker: StatementTracker,
+    settings: Settings,
+    ignored: frozenset[str],
+    unsafe: bool,
+    memo: NodeMemo = NO_MEMO,
+) -> tuple[Diagnostic, ...]:
+    """Of what ``_finish`` gives for a file without ``# noqa`` comments, the diagnostics whose
+    fixes apply (none when none does): made from the reports whose fix specs may apply."""
+
+    def applies(fix: Fix | FixSpec | None, pending: object) -> bool:
+        return fix is not None and pending is None and (unsafe or fix.applicability is Applicability.SAFE)
+
+    reports = [report for report in reports if applies(report.fix, report.pending)]
+    external = [d for d in external if applies(d.fix, d.pending)]
+    if not reports and not external:
+        return ()
+    found = _finish(path, module, text, reports, external, tracker, settings, ignored, memo)
+    # A fix spec that came to no edits leaves its diagnostic without a fix.
+    return tuple(d for d in found if applies(d.fix, d.pending))
 
 
 def gather_facts(path: str, relative_path: str, text: str, settings: Settings) -> FileResult:
@@ -142,9 +187,11 @@ def gather_facts(path: str, relative_path: str, text: str, settings: Settings) -
     return FileResult(path, diagnostics, parsed=True, facts=facts)
 
 
-def _finished(analyses: list[Analysis], rules: list[Rule]) -> tuple[dict[str, object], list[Report]]:
+def _finished(
+    analyses: list[Analysis], rules: list[Rule], make_later: bool = True
+) -> tuple[dict[str, object], list[Report]]:
     """After the walk: the facts the analyses share with the project phase (by key), and what the
-    rules report."""
+    rules report (with the fixes they make later made, unless ``make_later`` is False)."""
     facts: dict[str, object] = {}
     for analysis in analyses:
         analysis.finish()
@@ -155,6 +202,8 @@ def _finished(analyses: list[Analysis], rules: list[Rule]) -> tuple[dict[str, ob
     for rule in rules:
         rule.finish()
         reports.extend(rule.reports)
+    if make_later:
+        reports = [report.made() for report in reports]
     return facts, reports
 
 

@@ -179,6 +179,9 @@ class Linted:
     parsed: bool
     """False when the text did not parse (or was not parsed): :func:`fix_text` then checks a fixed
     text with :func:`check_source`; when True, the lint's own parse stands for that check's."""
+    complete: bool = True
+    """False when only the diagnostics whose fixes apply are given (the text is about to be
+    fixed): should the fixes fail, the text is linted again, for all of them."""
 
 
 Lint = Callable[[str], "tuple[Diagnostic, ...] | Linted"]
@@ -204,7 +207,20 @@ class FixOutcome:
 
 
 def fix_text(text: str, path: str, lint: Lint, unsafe: bool, max_passes: int) -> FixOutcome:
-    """Lint, apply the allowed fixes, and repeat until a pass changes nothing.
+    """Lint, apply the allowed fixes, and repeat until a pass changes nothing (:class:`FixLoop`,
+    each text linted with ``lint``)."""
+    loop = FixLoop(text, path, unsafe, max_passes)
+    while loop.wanted is not None:
+        loop.lint(lint)
+    assert loop.outcome is not None
+    return loop.outcome
+
+
+class FixLoop:
+    """Fixing one text, one lint at a time: :attr:`wanted` is the text to lint next (None when
+    done, :attr:`outcome` then set), :meth:`lint` lints it. A caller fixing many files runs their
+    loops side by side, so that what each round's texts need from another tool (Ruff) is asked
+    for them all at once.
 
     Each pass applies the fixes of every rule that do not overlap (``apply_fixes``) and lints the
     result once: a file with nothing to fix is linted once and parsed once, and the text a pass
@@ -218,48 +234,83 @@ def fix_text(text: str, path: str, lint: Lint, unsafe: bool, max_passes: int) ->
     parse is the lint's own when it says so (:class:`Linted`); whether the original compiled is
     asked only when a fixed text does not.
     """
-    original = text
-    compiled_before: list[bool] = []
 
-    def compiled_original() -> bool:
-        if not compiled_before:
-            compiled_before.append(check_source(original, path) is None)
-        return compiled_before[0]
+    def __init__(self, text: str, path: str, unsafe: bool, max_passes: int) -> None:
+        """Fix ``text`` (of the file shown as ``path``) in at most ``max_passes`` passes."""
+        self.original = text
+        self.path = path
+        self.unsafe = unsafe
+        self.passes_left = max_passes
+        self.wanted: str | None = text
+        """The text to lint next: the original first, then each pass's fixed text."""
+        self.outcome: FixOutcome | None = None
+        self._text = text
+        self._first: tuple[Diagnostic, ...] | None = None
+        """What the original text's lint found (None until it is linted)."""
+        self._applied: list[Diagnostic] = []
+        self._fixed = 0
+        self._fixed_codes: list[str] = []
+        self._compiled: bool | None = None
+        self._first_complete = True
 
-    first = _linted(lint(text))
-    diagnostics = first.diagnostics
-    fixed = 0
-    fixed_codes: list[str] = []
-    for _ in range(max_passes):
-        fixable = [d for d in diagnostics if applicable(d, unsafe)]
-        if not fixable:
-            return FixOutcome(text, diagnostics, fixed, fixed_codes=tuple(fixed_codes))
+    def lint(self, lint: Lint) -> None:
+        """Lint :attr:`wanted` with ``lint``, then apply the next pass's fixes (or finish)."""
+        assert self.wanted is not None
+        if self._first is None:
+            first = _linted(lint(self.wanted))
+            diagnostics = self._first = first.diagnostics
+            self._first_complete = first.complete
+        else:
+            linted = _lint_fixed(lint, self.wanted)
+            parsed = linted is not None and linted.parsed
+            problem = None if parsed else check_source(self.wanted, self.path, compile_check=False)
+            if problem is not None or linted is None:
+                self._fail(problem, lint)
+                return
+            self._text = self.wanted
+            self._fixed += len(self._applied)
+            self._fixed_codes.extend(d.code for d in self._applied)
+            diagnostics = linted.diagnostics
+        self._next_pass(diagnostics, lint)
+
+    def _next_pass(self, diagnostics: tuple[Diagnostic, ...], lint: Lint) -> None:
+        self.wanted = None
+        fixable = [d for d in diagnostics if applicable(d, self.unsafe)]
+        if not self.passes_left or not fixable:
+            hit_bound = bool(fixable)
+            self.outcome = FixOutcome(
+                self._text, diagnostics, self._fixed, hit_bound=hit_bound, fixed_codes=tuple(self._fixed_codes)
+            )
+            return
+        self.passes_left -= 1
         others = [d for d in fixable if d.code not in DEFERRED_CODES]
         if others:
             fixable = others
-        new_text, applied = apply_fixes(text, fixable)
-        linted: Linted | None = None
-        if not _compiles(new_text, path) and compiled_original():
+        new_text, self._applied = apply_fixes(self._text, fixable)
+        if not _compiles(new_text, self.path) and self._compiled_original():
             # The check of the whole text says why (libcst's error first, as it parses first).
-            problem = check_source(new_text, path)
-        else:
-            linted = _lint_fixed(lint, new_text)
-            parsed = linted is not None and linted.parsed
-            problem = None if parsed else check_source(new_text, path, compile_check=False)
-        if problem is not None or linted is None:
-            codes = ", ".join(sorted({d.code for d in applied}))
-            return FixOutcome(
-                original,
-                first.diagnostics,
-                0,
-                error=f"fixes for {codes} produced invalid code ({problem}); the file was left unchanged",
-            )
-        text = new_text
-        fixed += len(applied)
-        fixed_codes.extend(d.code for d in applied)
-        diagnostics = linted.diagnostics
-    hit_bound = any(applicable(d, unsafe) for d in diagnostics)
-    return FixOutcome(text, diagnostics, fixed, hit_bound=hit_bound, fixed_codes=tuple(fixed_codes))
+            self._fail(check_source(new_text, self.path), lint)
+            return
+        self.wanted = new_text
+
+    def _compiled_original(self) -> bool:
+        if self._compiled is None:
+            self._compiled = check_source(self.original, self.path) is None
+        return self._compiled
+
+    def _fail(self, problem: str | None, lint: Lint) -> None:
+        codes = ", ".join(sorted({d.code for d in self._applied}))
+        self.wanted = None
+        if not self._first_complete:
+            # The file is left as it was, and reported as a check would report it.
+            self._first = _linted(lint(self.original)).diagnostics
+        assert self._first is not None
+        self.outcome = FixOutcome(
+            self.original,
+            self._first,
+            0,
+            error=f"fixes for {codes} produced invalid code ({problem}); the file was left unchanged",
+        )
 
 
 def _linted(found: tuple[Diagnostic, ...] | Linted) -> Linted:

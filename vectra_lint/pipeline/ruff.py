@@ -8,10 +8,14 @@ way for all codes).
 from __future__ import annotations
 
 import json
+import locale
 import os
+import posixpath
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -135,6 +139,88 @@ def check_files_each(tasks: Sequence[Task], settings: Settings) -> tuple[dict[st
 def check_text(text: str, display: str, settings: Settings) -> list[Record]:
     """Ruff's findings for one file's (possibly fixed) text."""
     return _run([*_command(settings), "--stdin-filename", display, "-"], stdin=text)
+
+
+# Ruff's pycodestyle and pyflakes codes (``E``, ``E501``, ``W``, ``F401``...; not ``EM``, ``EXE``,
+# ``FA``, ``FBT``...): what they find in a text does not depend on where the file is, but for its
+# name (``__init__.py``, ``.pyi``), which a text checked in a scratch folder keeps.
+_WHERE_INDEPENDENT = re.compile(r"[EWF]\d*")
+
+
+def check_texts(texts: Sequence[tuple[str, str]], settings: Settings) -> list[list[Record] | Exception]:
+    """What :func:`check_text` gives for each (text, display), from as few Ruff processes as can
+    give the same: the texts are written to a scratch folder, each under its file's name, and
+    checked together. A text that Ruff fails on is checked again alone, as :func:`check_text`
+    does: what that raises (but a :class:`RuffError` that is not about the text) is then the
+    answer for that text. Each text is checked alone when a
+    selected code may depend on the file's folder (an ``I001`` or ``INP001`` would, and so would
+    what Ruff decides for an ``__init__.py``), or when there is only one."""
+    answers: list[list[Record] | Exception] = [[] for _ in texts]
+
+    def alone(index: int) -> None:
+        text, display = texts[index]
+        try:
+            answers[index] = check_text(text, display, settings)
+        except RuffCrash as error:
+            answers[index] = error
+        except RuffError:
+            raise  # not about this text: the whole run cannot use Ruff
+        except Exception as error:  # raised again when this text's file is linted, as its own error
+            answers[index] = error
+
+    if not texts:
+        return answers
+    shared = all(_WHERE_INDEPENDENT.fullmatch(code) for code in settings.ruff_selected)
+    together = [
+        index
+        for index, (_, display) in enumerate(texts)
+        if shared and display.endswith(".py") and posixpath.basename(display) != "__init__.py"
+    ]
+    if len(together) < 2:
+        together = []
+    for index in sorted(set(range(len(texts))) - set(together)):
+        alone(index)
+    if not together:
+        return answers
+    scratch = Path(tempfile.mkdtemp(prefix="vectra-lint-ruff-")).resolve()
+    try:
+        paths: dict[str, int] = {}
+        for index in together:
+            text, display = texts[index]
+            folder = scratch / str(index)
+            folder.mkdir()
+            path = folder / posixpath.basename(display)
+            try:
+                # As ``subprocess`` writes a text to Ruff's standard input: the locale's encoding,
+                # line breaks as the platform writes them.
+                path.write_text(text, encoding=locale.getpreferredencoding(False))
+            except UnicodeEncodeError:
+                alone(index)
+                continue
+            paths[str(path)] = index
+
+        def batch(names: list[str]) -> None:
+            try:
+                records = _run([*_command(settings), "--", *names])
+            except RuffCrash:
+                if len(names) == 1:
+                    alone(paths[names[0]])
+                    return
+                middle = len(names) // 2
+                batch(names[:middle])
+                batch(names[middle:])
+                return
+            for record in records:
+                index = paths.get(record.get("filename", ""))
+                answer = answers[index] if index is not None else None
+                if isinstance(answer, list):
+                    answer.append(record)
+
+        if paths:
+            batch(list(paths))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return answers
 
 
 def to_diagnostics(records: Sequence[Record], text: str, display: str) -> tuple[Diagnostic, ...]:

@@ -14,15 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from typing import TypeVar
 
 from vectra_lint.config.settings import Settings
 from vectra_lint.engine import noqa_check, walker
 from vectra_lint.engine.limits import CannotAnalyse
 from vectra_lint.engine.lint import gather_facts, lint_text
-from vectra_lint.engine.source import DecodeError, decode, encode
+from vectra_lint.engine.source import Decoded, DecodeError, decode, encode
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing import files
-from vectra_lint.fixing.apply import MAX_FIX_PASSES, Linted, fix_text
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, FixLoop, Linted
 from vectra_lint.pipeline import isolation, ruff
 from vectra_lint.pipeline.discovery import Task
 from vectra_lint.pipeline.results import Mode, Outcome
@@ -41,6 +42,23 @@ def process(
     timings: Timings | None = None,
 ) -> Outcome:
     """Lint (and fix) one file's bytes; ``ruff_records`` are Ruff's findings on them, when known."""
+    started = _start(task, data, settings, mode, ruff_records, timings)
+    if isinstance(started, Outcome):
+        return started
+    while started.loop.wanted is not None:
+        started.step(None)
+    return started.outcome()
+
+
+def _start(
+    task: Task,
+    data: bytes,
+    settings: Settings,
+    mode: Mode,
+    ruff_records: Sequence[Record] | None,
+    timings: Timings | None = None,
+) -> Outcome | _Fixing:
+    """The outcome of checking one file's bytes; when fixing, the file's fixing, not yet begun."""
     try:
         decoded = decode(data)
     except DecodeError as error:
@@ -49,55 +67,109 @@ def process(
     if mode.facts_only:
         part = gather_facts(task.display, task.relative, decoded.text, settings)
         return Outcome(task, part.diagnostics, facts=part.facts)
+    fixing = _Fixing(task, data, decoded, settings, mode, ruff_records, timings)
+    if mode.fix:
+        return fixing
+    found = fixing.lint(decoded.text).diagnostics
+    return Outcome(task, found, facts=fixing.facts[decoded.text], noqa_warnings=_noqa_warnings(decoded.text))
 
-    # The facts of each text linted: the outcome's are those of the text it ends with.
-    facts: dict[str, dict[str, object]] = {}
 
-    def lint(text: str) -> Linted:
-        # Ruff's batch results describe the file as read; fixed text is checked again alone.
-        records = ruff_records if ruff_records is not None and text == decoded.text else None
+class _Fixing:
+    """One file's fix loop (:class:`FixLoop`), with what its lints and its outcome need."""
+
+    def __init__(
+        self,
+        task: Task,
+        data: bytes,
+        decoded: Decoded,
+        settings: Settings,
+        mode: Mode,
+        ruff_records: Sequence[Record] | None,
+        timings: Timings | None,
+    ) -> None:
+        self.task, self.data, self.decoded, self.settings = task, data, decoded, settings
+        self.ruff_records, self.timings = ruff_records, timings
+        self.loop = FixLoop(decoded.text, task.display, mode.unsafe_fixes, MAX_FIX_PASSES)
+        self.unsafe = mode.unsafe_fixes
+        self.partial = mode.fix
+        """Whether the next lint may give only the diagnostics whose fixes apply: the first, when fixing."""
+        self.facts: dict[str, dict[str, object]] = {}
+        """The facts of each text linted: the outcome's are those of the text it ends with."""
+        self._records: list[Record] | Exception | None = None
+
+    def needs_ruff(self) -> bool:
+        """Whether the text to lint next needs a Ruff run (Ruff's batch results describe the file
+        as read; a fixed text is checked again)."""
+        wanted = self.loop.wanted
+        known = self.ruff_records is not None and wanted == self.decoded.text
+        return wanted is not None and bool(self.settings.ruff_selected) and not known
+
+    def step(self, records: list[Record] | Exception | None) -> None:
+        """Lint the text the loop wants, with Ruff's ``records`` on it (or what Ruff raised on
+        it) when given, and go on to the next pass."""
+        self._records = records
+        try:
+            self.loop.lint(self.lint)
+        finally:
+            self._records = None
+
+    def lint(self, text: str) -> Linted:
+        """Lint ``text`` (Ruff's findings and ours)."""
+        settings = self.settings
+        given = self._records
+        if isinstance(given, Exception):
+            raise given
+        records: Sequence[Record] | None = given
+        if records is None and self.ruff_records is not None and text == self.decoded.text:
+            records = self.ruff_records
         if records is None:
-            records = ruff.check_text(text, task.display, settings) if settings.ruff_selected else ()
-        external = ruff.to_diagnostics(records, text, task.display)
-        result = lint_text(task.display, task.relative, text, settings, external, timings)
-        facts[text] = result.facts
-        return Linted(result.diagnostics, result.parsed)
+            records = ruff.check_text(text, self.task.display, settings) if settings.ruff_selected else ()
+        external = ruff.to_diagnostics(records, text, self.task.display)
+        task = self.task
+        # The text read, linted to be fixed, needs only the diagnostics whose fixes apply, when
+        # it has some; should its fixes fail, the loop asks for all of them.
+        fixing = self.unsafe if self.partial else None
+        self.partial = False
+        result = lint_text(task.display, task.relative, text, settings, external, self.timings, fixing=fixing)
+        self.facts[text] = result.facts
+        return Linted(result.diagnostics, result.parsed, result.complete)
 
-    if not mode.fix:
-        found = lint(decoded.text).diagnostics
-        return Outcome(task, found, facts=facts[decoded.text], noqa_warnings=_noqa_warnings(decoded.text))
-    outcome = fix_text(decoded.text, task.display, lint, mode.unsafe_fixes, MAX_FIX_PASSES)
-    warning = (
-        f"fixes did not settle after {MAX_FIX_PASSES} passes; some fixable diagnostics remain"
-        if outcome.hit_bound
-        else None
-    )
-    read_digest = files.digest(data)
-    notes = _noqa_warnings(outcome.text)
-    if outcome.text == decoded.text:
+    def outcome(self) -> Outcome:
+        """The outcome of the finished loop."""
+        outcome = self.loop.outcome
+        assert outcome is not None
+        task, decoded = self.task, self.decoded
+        warning = (
+            f"fixes did not settle after {MAX_FIX_PASSES} passes; some fixable diagnostics remain"
+            if outcome.hit_bound
+            else None
+        )
+        read_digest = files.digest(self.data)
+        notes = _noqa_warnings(outcome.text)
+        if outcome.text == decoded.text:
+            return Outcome(
+                task,
+                outcome.diagnostics,
+                error=outcome.error,
+                warning=warning,
+                facts=self.facts[outcome.text],
+                read_digest=read_digest,
+                noqa_warnings=notes,
+            )
         return Outcome(
             task,
             outcome.diagnostics,
+            original=decoded.text,
+            fixed_text=outcome.text,
+            fixed_bytes=encode(decoded, outcome.text),
+            fixed=outcome.fixed,
             error=outcome.error,
             warning=warning,
-            facts=facts[outcome.text],
+            facts=self.facts[outcome.text],
             read_digest=read_digest,
             noqa_warnings=notes,
+            fixed_codes=outcome.fixed_codes,
         )
-    return Outcome(
-        task,
-        outcome.diagnostics,
-        original=decoded.text,
-        fixed_text=outcome.text,
-        fixed_bytes=encode(decoded, outcome.text),
-        fixed=outcome.fixed,
-        error=outcome.error,
-        warning=warning,
-        facts=facts[outcome.text],
-        read_digest=read_digest,
-        noqa_warnings=notes,
-        fixed_codes=outcome.fixed_codes,
-    )
 
 
 def _noqa_warnings(text: str) -> tuple[str, ...]:
@@ -144,13 +216,14 @@ def _process_chunk(
     automatic = gc.isenabled()
     gc.disable()
     try:
-        for index, task in enumerate(chunk):
-            if index and index % _COLLECT_EVERY == 0:
-                # The youngest generation holds all that was allocated since the last pass (the
-                # collector promotes nothing while disabled): the per-file cycles, not the
-                # results kept so far.
-                gc.collect(0)
-            outcome = _process_one(task, contents[task], settings, mode, external, timings)
+        if mode.fix:
+            done = _fix_chunk(chunk, contents, settings, mode, external, timings)
+        else:
+            done = []
+            for index, task in enumerate(chunk):
+                _collect_now(index)
+                done.append(_process_one(task, contents[task], settings, mode, external, timings))
+        for task, outcome in zip(chunk, done, strict=True):
             problem = ruff_failed.get(str(task.path))
             if problem is not None and outcome.error is None and not _syntax_error(outcome):
                 outcome = replace(outcome, error=f"{task.display}: not fully checked: {problem}")
@@ -161,6 +234,76 @@ def _process_chunk(
     if timings is not None and outcomes:
         outcomes[-1] = replace(outcomes[-1], timings=timings.seconds)
     return outcomes
+
+
+_T = TypeVar("_T")
+
+
+def _collect_now(index: int) -> None:
+    if index and index % _COLLECT_EVERY == 0:
+        # The youngest generation holds all that was allocated since the last pass (the
+        # collector promotes nothing while disabled): the per-file cycles, not the results kept
+        # so far.
+        gc.collect(0)
+
+
+def _fix_chunk(
+    chunk: Sequence[Task],
+    contents: Mapping[Task, bytes | str],
+    settings: Settings,
+    mode: Mode,
+    external: dict[str, list[Record]],
+    timings: Timings | None,
+) -> list[Outcome]:
+    """Fix the chunk's files side by side, one pass of each at a time: the texts a pass fixed are
+    checked by Ruff together (``ruff.check_texts``), not by a Ruff process each."""
+    states: list[Outcome | _Fixing] = []
+    for task in chunk:
+        data = contents[task]
+        if isinstance(data, str):
+            states.append(Outcome(task, (), error=data))
+            continue
+        records = external.get(str(task.path)) if external else None
+        states.append(_guarded(task, functools.partial(_start, task, data, settings, mode, records, timings)))
+    steps = 0
+    while True:
+        active = [(index, state) for index, state in enumerate(states) if isinstance(state, _Fixing)]
+        active = [(index, state) for index, state in active if state.loop.wanted is not None]
+        if not active:
+            break
+        asked = [(index, state) for index, state in active if state.needs_ruff()]
+        started = time.perf_counter()
+        answers = ruff.check_texts([(state.loop.wanted or "", state.task.display) for _, state in asked], settings)
+        if timings is not None and asked:
+            timings.add(PHASE, "Ruff", time.perf_counter() - started)
+        given = {index: answer for (index, _), answer in zip(asked, answers, strict=True)}
+        for index, state in active:
+            _collect_now(steps)
+            steps += 1
+            states[index] = _guarded(state.task, functools.partial(_step, state, given.get(index)))
+    return [_guarded(state.task, state.outcome) if isinstance(state, _Fixing) else state for state in states]
+
+
+def _step(state: _Fixing, records: list[Record] | Exception | None) -> _Fixing:
+    state.step(records)
+    return state
+
+
+def _guarded(task: Task, work: Callable[[], _T]) -> _T | Outcome:
+    """What ``work`` gives for ``task``'s file; a file that cannot be analysed or a bug becomes
+    the outcome's error."""
+    try:
+        return work()
+    except CannotAnalyse as error:
+        return Outcome(task, (), error=f"{task.display}: cannot analyse: {error}")
+    except RecursionError:
+        return Outcome(task, (), error=f"{task.display}: cannot analyse: too deeply nested")
+    except ruff.RuffCrash as error:
+        return Outcome(task, (), error=f"{task.display}: cannot analyse: {error}")
+    except ruff.RuffError:
+        raise  # not about this file: the whole run cannot use Ruff
+    except Exception as error:  # a bug on one file must not cost the report on the others
+        return Outcome(task, (), error=f"{task.display}: {internal_error(error)}")
 
 
 def process_safely(task: Task, data: bytes, settings: Settings, mode: Mode) -> Outcome:
@@ -183,19 +326,8 @@ def _process_one(
 ) -> Outcome:
     if isinstance(data, str):
         return Outcome(task, (), error=data)
-    try:
-        records = external.get(str(task.path)) if external else None
-        return process(task, data, settings, mode, records, timings)
-    except CannotAnalyse as error:
-        return Outcome(task, (), error=f"{task.display}: cannot analyse: {error}")
-    except RecursionError:
-        return Outcome(task, (), error=f"{task.display}: cannot analyse: too deeply nested")
-    except ruff.RuffCrash as error:
-        return Outcome(task, (), error=f"{task.display}: cannot analyse: {error}")
-    except ruff.RuffError:
-        raise  # not about this file: the whole run cannot use Ruff
-    except Exception as error:  # a bug on one file must not cost the report on the others
-        return Outcome(task, (), error=f"{task.display}: {internal_error(error)}")
+    records = external.get(str(task.path)) if external else None
+    return _guarded(task, lambda: process(task, data, settings, mode, records, timings))
 
 
 def internal_error(error: BaseException) -> str:

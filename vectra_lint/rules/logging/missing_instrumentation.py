@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -610,8 +611,10 @@ class MissingInstrumentation(Rule):
             return
         types = Types(file_index(self.context), self.context.settings.names.sensitive_names)
         for node, definition, qualified, has_docstring in self._unfixed:
-            fix, pending = self._fix(node, definition, qualified, has_docstring, types)
-            self.report(node.name, InstrumentationMessage(name=qualified), fix=fix, anchor=node, pending=pending)
+            # Made when wanted: generating the new function is most of this rule's cost, and the
+            # first lint of a file that --fix (without --unsafe-fixes) changes never wants it.
+            make = functools.partial(self._fix, node, definition, qualified, has_docstring, types)
+            self.report(node.name, InstrumentationMessage(name=qualified), anchor=node, fix_later=make)
 
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
