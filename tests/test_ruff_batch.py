@@ -62,15 +62,21 @@ def test_texts_are_checked_together_and_a_crash_is_the_answer_of_its_text_alone(
     assert len(commands) == 6
 
 
-def test_a_code_that_depends_on_the_folder_checks_each_text_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    commands: list[list[str]] = []
+@pytest.fixture
+def commands(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Each Ruff command run, in order."""
+    seen: list[list[str]] = []
     run = ruff._run
 
     def counting(command: list[str], stdin: str | None = None) -> list[ruff.Record]:
-        commands.append(command)
+        seen.append(command)
         return run(command, stdin)
 
     monkeypatch.setattr(ruff, "_run", counting)
+    return seen
+
+
+def test_a_code_that_depends_on_the_folder_checks_each_text_alone(commands: list[list[str]]) -> None:
     settings = Settings(root=Path("."), enabled=frozenset(), ruff_selected=("E", "I001"))
     answers = ruff.check_texts([("import os\n", "a.py"), ("import sys\n", "b.py")], settings)
     assert answers == [[], []]
@@ -79,7 +85,7 @@ def test_a_code_that_depends_on_the_folder_checks_each_text_alone(monkeypatch: p
 
 
 def test_a_fix_run_checks_a_chunks_fixed_texts_with_one_ruff_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, commands: list[list[str]]
 ) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL2", "E", "W", "F"]\n')
     source = "import time\n\n\nasync def poll() -> None:\n    time.sleep(1)\n"
@@ -87,14 +93,6 @@ def test_a_fix_run_checks_a_chunks_fixed_texts_with_one_ruff_process(
     for name in ("a.py", "b.py", "c.py"):
         (tmp_path / name).write_text(source)
     monkeypatch.chdir(tmp_path)
-    commands: list[list[str]] = []
-    run = ruff._run
-
-    def counting(command: list[str], stdin: str | None = None) -> list[ruff.Record]:
-        commands.append(command)
-        return run(command, stdin)
-
-    monkeypatch.setattr(ruff, "_run", counting)
     result = CliRunner().invoke(main, ["check", "--fix", "--no-cache", "--jobs", "1", "."], catch_exceptions=False)
     assert "Fixed 3 errors" in result.output
     assert all((tmp_path / name).read_text() == fixed for name in ("a.py", "b.py", "c.py"))
