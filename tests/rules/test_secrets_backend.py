@@ -103,6 +103,9 @@ def test_the_fix_logs_no_secret_and_instruments_every_significant_function(
     # The function that always raises has no FINISH and is not reported for lacking one.
     reject = service[service.index("def reject") :]
     assert "FINISH" not in reject and "❌ FAIL" in reject
+    # ... nor a start time nothing reads: the fix leaves no unused variable or import behind.
+    assert "perf_counter" not in reject[: reject.index("try:")]
+    assert check(backend, monkeypatch, "F841,F401") == []
     # A second --fix changes nothing.
     invoke(backend, monkeypatch, "--select", "VL402", "--fix", "--unsafe-fixes", ".")
     assert _sources(backend) == fixed

@@ -291,7 +291,9 @@ class Block:
         ]
 
     @cached_property
-    def _parsed(self) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement], cst.ExceptHandler]:
+    def _parsed(
+        self,
+    ) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement], cst.ExceptHandler, cst.BaseStatement | None]:
         start = self.start()
         n = self.names
         statements: list[cst.BaseStatement] = list(self.kept)
@@ -306,8 +308,10 @@ class Block:
         }
         if n.func_name not in reused:
             statements.append(_assign(n.func_name, cst.SimpleString(_literal(self.qualified))))
+        timer = None
         if n.start not in reused:
-            statements.append(_assign(n.start, cst.Call(cst.Attribute(cst.Name(n.time), cst.Name(n.clock)))))
+            timer = _assign(n.start, cst.Call(cst.Attribute(cst.Name(n.time), cst.Name(n.clock))))
+            statements.append(timer)
         if "\n" in start or "{" not in start or _PLAIN_START.fullmatch(start) is None:
             statements.append(cst.parse_statement(start + "\n"))
         else:
@@ -320,11 +324,16 @@ class Block:
             n.error,
             textwrap.indent("\n".join(self.handler()), "    "),
         )
-        return statements, finish, handler
+        return statements, finish, handler, timer
 
-    def head_statements(self) -> list[cst.BaseStatement]:
-        """``func_name``, the start time and the START log, as statements."""
-        return self._parsed[0]
+    def head_statements(self, finishes: bool = True) -> list[cst.BaseStatement]:
+        """``func_name``, the start time and the START log, as statements; without ``finishes``
+        (the function never logs FINISH: it always raises), no start time of the fix's own, which
+        nothing would read (an unused variable for Ruff's F841)."""
+        statements, _, _, timer = self._parsed
+        if finishes or timer is None:
+            return statements
+        return [statement for statement in statements if statement is not timer]
 
     def finish_statements(self, depth: int) -> list[cst.BaseStatement]:
         """``finish(depth)`` as statements."""
@@ -470,6 +479,11 @@ class _Returns:
             lines.append(pending)
         return lines
 
+    @property
+    def finished(self) -> bool:
+        """Whether some return was rewritten to log FINISH."""
+        return bool(self._finishes)
+
     def _finish(self, depth: int) -> list[list[cst.BaseSmallStatement]]:
         # Parsed once per depth: the same nodes can stand at several places of the new tree.
         found = self._finishes.get(depth)
@@ -567,24 +581,29 @@ def instrument(
     block: Block,
     docstring: bool,
     safe_names: AbstractSet[str],
-) -> cst.FunctionDef:
-    """``function`` rewritten into the §6.3 block (``docstring``: its first statement is one)."""
+) -> tuple[cst.FunctionDef, bool]:
+    """``function`` rewritten into the §6.3 block (``docstring``: its first statement is one), and
+    whether the block logs FINISH anywhere (a function that always raises never does: it then
+    needs no start time, nor the clock's module)."""
     body = function.body
     statements = _body(body)
     kept = statements[:1] if docstring else []
     rest = statements[1:] if docstring else statements
     rest = rest[len(block.kept) :]  # the function's own func_name and start time stay before START
-    try_body = _Returns(block, function.returns, safe_names).statements(rest, 1)
+    returns = _Returns(block, function.returns, safe_names)
+    try_body = returns.statements(rest, 1)
     inner = cst.IndentedBlock(body=try_body, footer=body.footer if isinstance(body, cst.IndentedBlock) else ())
     if try_body:
         try_body[0] = _strip_blank_start(try_body[0])
+    finishes = returns.finished
     if falls_through(try_body):
         try_body.extend(block.finish_statements(1))
+        finishes = True
     new_try = cst.Try(body=inner.with_changes(body=try_body), handlers=[block.handler_node()])
     if isinstance(body, cst.IndentedBlock):
         header = body.header
     else:
         assert isinstance(body, cst.SimpleStatementSuite)
         header = body.trailing_whitespace
-    new_body = cst.IndentedBlock(body=[*kept, *block.head_statements(), new_try], header=header)
-    return function.with_changes(body=new_body)
+    new_body = cst.IndentedBlock(body=[*kept, *block.head_statements(finishes), new_try], header=header)
+    return function.with_changes(body=new_body), finishes

@@ -701,18 +701,21 @@ class MissingInstrumentation(Rule):
         safe = frozenset(param.name.value for param in parameters(node, False)) - deleted
         module = self.context.module
 
-        def rewrite() -> tuple[cst.FunctionDef, str | None]:
-            new = instrument(node, block, has_docstring, safe)
+        def rewrite() -> tuple[cst.FunctionDef, str | None, bool]:
+            new, finishes = instrument(node, block, has_docstring, safe)
             # Generated once, for the line-length test here and for the fix's text (the engine
             # fills in the indentation once it has located the function).
-            return new, libcst_private.generate_template(module, new)
+            return new, libcst_private.generate_template(module, new), finishes
 
         # The editor's next check of the file gets the same function with the same block: the
         # same rewrite, made once.
         key = ("instrumented", block.key(), has_docstring, safe, module.default_indent, module.default_newline)
-        new, template = self.context.memo.get((node,), key, rewrite)
+        new, template, finishes = self.context.memo.get((node,), key, rewrite)
         if self._too_long(new, template, (depth - 1) * indent):
             return None, None
+        if not finishes:
+            # No FINISH, so no clock read: an `import time` added for it would be unused (F401).
+            logger, _, edits = ensure_logger_and_imports(self.context, [], avoid=used)
         fix = FixSpec((Replace(node, new, template), *edits), "Add the START/FINISH/FAIL logs of §6.3")
         if pieces is not None:
             return fix, None
