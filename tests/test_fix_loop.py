@@ -223,3 +223,28 @@ def test_an_unsafe_fix_made_later_is_made_only_for_what_is_reported(
     assert [(item["code"], item["fix"]["applicability"]) for item in json.loads(checked.stdout)] == [
         ("VL402", "unsafe")
     ]
+
+
+def test_ruffs_answer_for_a_fixed_text_is_never_taken_for_the_original_when_the_fixes_fail(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The side-by-side loop hands each pass Ruff's answer for the text it wants; when that text's
+    # fixes fail, the original is linted again, and that answer does not describe it.
+    from vectra_lint.config.loader import Overrides, load
+    from vectra_lint.fixing import apply
+    from vectra_lint.pipeline import ruff
+
+    settings = load(project / "pyproject.toml", Overrides(extend_select=("E", "W", "F")), project)
+    task = runner.Task(project / "a.py", "a.py", "a.py")
+    fixing = runner._start(task, FIXABLE.encode(), settings, runner.Mode(fix=True), None)
+    assert isinstance(fixing, runner._Fixing)
+    fixing.step(None)
+    assert fixing.loop.wanted == FIXED
+    elsewhere = ruff.check_text("\n" * 40 + "import os\n", "a.py", settings)  # F401 at line 41
+    monkeypatch.setattr(apply, "_lint_fixed", lambda lint, text: None)  # the fixed text does not parse
+    fixing.step(elsewhere)
+    outcome = fixing.outcome()
+    assert outcome.error is not None and "produced invalid code" in outcome.error
+    checked = runner.process(task, FIXABLE.encode(), settings, runner.Mode(), None)
+    assert outcome.diagnostics == checked.diagnostics
+    assert all(d.line <= FIXABLE.count("\n") for d in outcome.diagnostics)

@@ -95,7 +95,8 @@ class _Fixing:
         """Whether the next lint may give only the diagnostics whose fixes apply: the first, when fixing."""
         self.facts: dict[str, dict[str, object]] = {}
         """The facts of each text linted: the outcome's are those of the text it ends with."""
-        self._records: list[Record] | Exception | None = None
+        self._records: tuple[str, list[Record] | Exception] | None = None
+        """Ruff's answer for the text the loop wants (that text, and the answer) during :meth:`step`."""
 
     def needs_ruff(self) -> bool:
         """Whether the text to lint next needs a Ruff run (Ruff's batch results describe the file
@@ -107,7 +108,8 @@ class _Fixing:
     def step(self, records: list[Record] | Exception | None) -> None:
         """Lint the text the loop wants, with Ruff's ``records`` on it (or what Ruff raised on
         it) when given, and go on to the next pass."""
-        self._records = records
+        wanted = self.loop.wanted
+        self._records = (wanted, records) if records is not None and wanted is not None else None
         try:
             self.loop.lint(self.lint)
         finally:
@@ -116,7 +118,9 @@ class _Fixing:
     def lint(self, text: str) -> Linted:
         """Lint ``text`` (Ruff's findings and ours)."""
         settings = self.settings
-        given = self._records
+        # The answer is for the text the loop wanted; should its fixes fail, the loop lints the
+        # original again, which that answer does not describe.
+        given = self._records[1] if self._records is not None and self._records[0] == text else None
         if isinstance(given, Exception):
             raise given
         records: Sequence[Record] | None = given
