@@ -108,10 +108,13 @@ class _Run:
         self.raw[task] = replace(entry.outcome(task), read_digest=digest(data))
 
     def keep(self, outcome: Outcome) -> None:
-        """Cache the facts gathered of another file as its worker chunk comes back, while the
-        workers go on with the others (not all after the last one)."""
+        """Keep the facts gathered of another file, and cache them, as its worker chunk comes back,
+        while the workers go on with the others (not all after the last one)."""
+        if outcome.task not in self.gathering or outcome.error is not None:
+            return
+        self.gathered[outcome.task] = outcome
         key = self.keys.get(outcome.task)
-        if outcome.task in self.gathering and outcome.error is None and self.cache is not None and key is not None:
+        if self.cache is not None and key is not None:
             self.cache.store_context(key, outcome)
 
     def key(self, tasks: Sequence[Task], contents: dict[Task, bytes | str]) -> None:
@@ -257,9 +260,7 @@ def _compute(
     settings, keep = state.settings, state.keep
     for outcome in run_unsettled(missing, settings, mode, jobs, progress, contents, each=keep, facts_of=facts_of):
         if outcome.task in state.gathering:
-            if outcome.error is None:
-                state.gathered[outcome.task] = outcome
-            continue
+            continue  # kept by ``state.keep``
         state.raw[outcome.task] = outcome
         key = state.keys.get(outcome.task)
         if state.cache is None or key is None or outcome.error is not None:
@@ -315,10 +316,7 @@ def _context(
         from vectra_lint.pipeline.runner import run_unsettled
 
         state.gathering.update(missing)
-        given = contents or None
-        for outcome in run_unsettled([], state.settings, Mode(), jobs, None, given, each=state.keep, facts_of=missing):
-            if outcome.error is None:
-                state.gathered[outcome.task] = outcome
+        run_unsettled([], state.settings, Mode(), jobs, None, contents or None, each=state.keep, facts_of=missing)
     assert state.known is not None
     found = []
     for task in context:
