@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,28 +112,33 @@ def check_files_each(tasks: Sequence[Task], settings: Settings) -> tuple[dict[st
     found: dict[str, list[Record]] = {}
     failed: dict[str, str] = {}
 
-    def batch(paths: list[str]) -> None:
-        try:
-            records = _run([*_command(settings), "--", *paths])
-        except RuffCrash as error:
-            if len(paths) == 1:
-                # No findings rather than a second attempt on the text when it is linted.
-                found[paths[0]] = []
-                failed[paths[0]] = str(error)
-                return
-            middle = len(paths) // 2
-            batch(paths[:middle])
-            batch(paths[middle:])
-            return
-        for path in paths:
-            found.setdefault(path, [])
-        for record in records:
-            found.setdefault(record.get("filename", ""), []).append(record)
+    def alone(path: str, error: RuffCrash) -> None:
+        # No findings rather than a second attempt on the text when it is linted.
+        found[path] = []
+        failed[path] = str(error)
 
     paths = [str(task.path) for task in tasks if task.path is not None]
-    if paths:
-        batch(paths)
+    for path in paths:
+        found[path] = []
+    for record in _bisected(paths, settings, alone):
+        found.setdefault(record.get("filename", ""), []).append(record)
     return found, failed
+
+
+def _bisected(paths: list[str], settings: Settings, alone: Callable[[str, RuffCrash], None]) -> list[Record]:
+    """Ruff's records for the files ``paths``: when Ruff fails on them, the list is halved until
+    the files it fails on are found, each handed to ``alone`` (so that one such file costs a few
+    more runs, not the findings of all the others)."""
+    if not paths:
+        return []
+    try:
+        return _run([*_command(settings), "--", *paths])
+    except RuffCrash as error:
+        if len(paths) == 1:
+            alone(paths[0], error)
+            return []
+        middle = len(paths) // 2
+        return _bisected(paths[:middle], settings, alone) + _bisected(paths[middle:], settings, alone)
 
 
 def check_text(text: str, display: str, settings: Settings) -> list[Record]:
@@ -199,25 +204,11 @@ def check_texts(texts: Sequence[tuple[str, str]], settings: Settings) -> list[li
                 continue
             paths[str(path)] = index
 
-        def batch(names: list[str]) -> None:
-            try:
-                records = _run([*_command(settings), "--", *names])
-            except RuffCrash:
-                if len(names) == 1:
-                    alone(paths[names[0]])
-                    return
-                middle = len(names) // 2
-                batch(names[:middle])
-                batch(names[middle:])
-                return
-            for record in records:
-                index = paths.get(record.get("filename", ""))
-                answer = answers[index] if index is not None else None
-                if isinstance(answer, list):
-                    answer.append(record)
-
-        if paths:
-            batch(list(paths))
+        for record in _bisected(list(paths), settings, lambda name, _: alone(paths[name])):
+            found = paths.get(record.get("filename", ""))
+            answer = answers[found] if found is not None else None
+            if isinstance(answer, list):
+                answer.append(record)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return answers
