@@ -8,10 +8,10 @@ import pytest
 from libcst.metadata import MetadataWrapper, WhitespaceInclusivePositionProvider
 
 from tests.helpers import settings_for
-from tests.test_locating import MESSY
+from tests.test_locating import BACKSLASHES, MESSY
 from tests.test_positions import SAMPLES, TRICKY
 from vectra_lint.engine.context import FileContext
-from vectra_lint.engine.statements import NoqaStatementTracker, StatementTracker
+from vectra_lint.engine.statements import NoqaStatementTracker, StatementTracker, tracker_for
 from vectra_lint.engine.walker import DispatchTable, iter_nodes, walk
 
 # Every place a line break can be written: block and `match` footers, clause leading lines,
@@ -110,3 +110,33 @@ def test_counts_match_libcst_positions(source: str, tracker_type: type[Statement
     assert {id(node): tracker.body_lines[id(node)] for node in bodies} == {
         id(node): positions[node].start.line for node in bodies
     }
+
+
+@pytest.mark.parametrize(
+    ("source", "counted"),
+    [
+        (BACKSLASHES.split("def after")[0], True),
+        (BACKSLASHES, False),
+        ("x = 1  # a comment \\\ny = 2\n", False),
+        (LAYOUTS, True),
+        ("x = 1\ry = 2\n", False),
+        ('x = "a \\\r\nb"\r\n', False),
+    ],
+    ids=["in-strings", "continuation", "comment", "none", "old-mac", "crlf"],
+)
+def test_the_walk_tells_whether_it_counted_every_line_break(source: str, counted: bool) -> None:
+    module = cst.parse_module(source)
+    context = FileContext("app/x.py", source, module, settings_for())
+    tracker = tracker_for(context)
+    walk(module, DispatchTable([context.scope, tracker], 2))
+    assert tracker.counted_every_line(source) is counted
+    if counted:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(WhitespaceInclusivePositionProvider)
+        statements = [
+            node
+            for node in iter_nodes(module, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            if id(node) not in tracker.elifs
+        ]
+        assert {id(node): tracker.starts[id(node)][0] + 1 for node in statements} == {
+            id(node): positions[node].start.line for node in statements
+        }

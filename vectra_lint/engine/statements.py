@@ -3,12 +3,16 @@ statement starts (counted in lines), so that reports can be anchored and located
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from vectra_lint.engine import noqa
 from vectra_lint.engine.context import FileContext
+
+# Line breaks the walk does not count: backslash continuations, old Mac line ends.
+_UNCOUNTED = re.compile(r"\\\r?\n|\r(?!\n)")
 
 
 @dataclass
@@ -26,6 +30,8 @@ class StatementTracker:
     indents: tuple[str, ...] = ()
     """The indentation of the blocks being walked, outermost first (a tuple: every statement's
     start keeps the one in force, and it changes far less often than statements start)."""
+    escaped_breaks: int = 0
+    """Backslashes ending a line inside string literals (counted only where the text has any)."""
     elifs: set[int] = field(default_factory=set)
     body_lines: dict[int, int] = field(default_factory=dict)
     """id(block) -> the 1-based line a compound statement's body starts on (its header's last
@@ -37,8 +43,9 @@ class StatementTracker:
     # handler calls), the node holding them adds their number when it is visited. The count
     # need only be right where it is read (a statement's start, a body's line), and nothing is
     # read between a node's visit and the lines it holds, except where noted (block and `match`
-    # footers, which follow the statements they close). Backslash continuations are not seen:
-    # such files are located the slow way, see ``locating.locate_reports``.
+    # footers, which follow the statements they close). Backslash continuations are not seen
+    # (``counted_every_line`` tells): such files are located the slow way, see
+    # ``locating.locate_reports``.
 
     def visit_Module(self, node: cst.Module) -> None:
         """Count the module's leading comment and blank lines."""
@@ -158,6 +165,36 @@ class StatementTracker:
         """Count the line breaks inside a t-string's text."""
         self.lines += node.value.count("\n")
 
+    def counted_every_line(self, text: str) -> bool:
+        """Whether the lines counted are the text's (once walked): not if a backslash continues a
+        line outside a string literal (or ends a comment, to be safe), nor with old Mac line ends."""
+        if "\r" in text:
+            return _UNCOUNTED.search(text) is None
+        return "\\\n" not in text or text.count("\\\n") == self.escaped_breaks
+
+
+class _BackslashCounting(StatementTracker):
+    """For a text with backslashes at line ends: also counts those inside string literals, where
+    they are no continuation, so that ``counted_every_line`` can tell whether any is one."""
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        """Count the line breaks inside a string literal."""
+        value = node.value
+        self.lines += value.count("\n")
+        self.escaped_breaks += value.count("\\\n")
+
+    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+        """Count the line breaks inside an f-string's text."""
+        value = node.value
+        self.lines += value.count("\n")
+        self.escaped_breaks += value.count("\\\n")
+
+    def visit_TemplatedStringText(self, node: cst.TemplatedStringText) -> None:
+        """Count the line breaks inside a t-string's text."""
+        value = node.value
+        self.lines += value.count("\n")
+        self.escaped_breaks += value.count("\\\n")
+
 
 class NoqaStatementTracker(StatementTracker):
     """The tracker for files that mention ``noqa``: it also collects those comments (with their
@@ -169,6 +206,15 @@ class NoqaStatementTracker(StatementTracker):
             self.comments.append((node, self.context.current_statement))
 
 
+class _NoqaBackslashCounting(_BackslashCounting, NoqaStatementTracker):
+    pass
+
+
 def tracker_for(context: FileContext) -> StatementTracker:
-    """The tracker for one file: one that also collects ``noqa`` comments when the text has any."""
-    return (NoqaStatementTracker if noqa.may_hold(context.source) else StatementTracker)(context)
+    """The tracker for one file: one that also collects ``noqa`` comments when the text has any,
+    and counts the backslashes ending lines in strings when the text has any."""
+    source = context.source
+    noqa_comments, backslashes = noqa.may_hold(source), "\\\n" in source
+    if backslashes:
+        return (_NoqaBackslashCounting if noqa_comments else _BackslashCounting)(context)
+    return (NoqaStatementTracker if noqa_comments else StatementTracker)(context)
