@@ -110,6 +110,11 @@ def test_counts_match_libcst_positions(source: str, tracker_type: type[Statement
     assert {id(node): tracker.body_lines[id(node)] for node in bodies} == {
         id(node): positions[node].start.line for node in bodies
     }
+    # Where each statement ends (the fix loop's parse of a fixed text reads it): the line after
+    # its last, footers included.
+    assert {id(node): tracker.ends[id(node)] + 1 for node in hosts} == {
+        id(node): positions[node].end.line + (positions[node].end.column > 0) for node in hosts
+    }
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from vectra_lint.engine.libcst_private import parse_module
 from vectra_lint.engine.locating import locate_reports
 from vectra_lint.engine.memo import NO_MEMO, NodeMemo
 from vectra_lint.engine.positions import LineIndex, Located
+from vectra_lint.engine.splice import Parsed
 from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
 from vectra_lint.engine.timings import PHASE, Timings
@@ -45,6 +46,9 @@ class FileResult:
     """What the file's analyses share with the project phase (see ``analysis/project.py``)."""
     complete: bool = True
     """False when only the diagnostics whose fixes apply were made (``lint_text``'s ``fixing``)."""
+    tree: Parsed | None = field(default=None, compare=False, repr=False)
+    """The text's tree and the lines the walk counted (``lint_text``'s ``keep_tree``), for parsing
+    a fixed text from it (``splice.reparse``)."""
 
 
 def lint_text(
@@ -57,6 +61,7 @@ def lint_text(
     parse: Callable[[str], cst.Module] | None = None,
     memo: NodeMemo = NO_MEMO,
     fixing: bool | None = None,
+    keep_tree: bool = False,
 ) -> FileResult:
     """Lint decoded source: every enabled rule, one parse, one walk.
 
@@ -71,6 +76,9 @@ def lint_text(
     need every diagnostic to judge), only those are made, in the order a full lint gives them
     (``FileResult.complete`` False): the others would be dropped with the text. The facts are
     always all of them.
+
+    With ``keep_tree``, the result holds the tree and the lines the walk counted (the fix loop
+    parses the text of its next pass from them).
     """
     clock = _Clock(timings)
     rejected = limits.precheck(text, path)
@@ -103,6 +111,9 @@ def lint_text(
     clock.lap("set-up")
     walk(module, table)
     clock.lap("walk")
+    tree = None
+    if keep_tree:
+        tree = Parsed(text, module, tracker.starts, tracker.ends, tracker.body_lines, tracker.counted_every_line(text))
     partial = fixing is not None and not tracker.comments
     # Fixes made later (``Report.later``) are all unsafe: a part without unsafe fixes never wants them.
     facts, reports = _finished(analyses, rules, make_later=not partial or fixing is True)
@@ -113,14 +124,14 @@ def lint_text(
         if part:
             clock.lap("locate and noqa")
             context.analyses.clear()
-            return FileResult(path, part, parsed=True, facts=facts, complete=False)
+            return FileResult(path, part, parsed=True, facts=facts, complete=False, tree=tree)
         reports = [report.made() for report in reports]
     diagnostics = _finish(path, module, text, reports, external, tracker, settings, ignored, memo)
     clock.lap("locate and noqa")
     # Analyses and the context refer to each other; without this the whole tree would wait for
     # the cyclic collector instead of being freed here.
     context.analyses.clear()
-    return FileResult(path, diagnostics, parsed=True, facts=facts)
+    return FileResult(path, diagnostics, parsed=True, facts=facts, tree=tree)
 
 
 def _fixable_part(

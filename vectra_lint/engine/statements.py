@@ -33,6 +33,9 @@ class StatementTracker:
     escaped_breaks: int = 0
     """Backslashes ending a line inside string literals (counted only where the text has any)."""
     elifs: set[int] = field(default_factory=set)
+    ends: dict[int, int] = field(default_factory=dict)
+    """id(statement) -> line breaks before the line after it (its blocks' footers included), for
+    the fix loop's parse of a fixed text from this one (``splice.py``)."""
     body_lines: dict[int, int] = field(default_factory=dict)
     """id(block) -> the 1-based line a compound statement's body starts on (its header's last
     line), so that noqa lines need not generate the header to its end."""
@@ -61,6 +64,7 @@ class StatementTracker:
 
     def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         """Leave a simple statement."""
+        self.ends[id(node)] = self.lines
         statements = self.context.statements
         statements.pop()
         self.context.current_statement = statements[-1] if statements else None
@@ -95,6 +99,7 @@ class StatementTracker:
 
     def leave_BaseCompoundStatement(self, node: cst.BaseCompoundStatement) -> None:
         """Leave a compound statement."""
+        self.ends[id(node)] = self.lines
         self._leave()
 
     def _leave(self) -> None:
@@ -148,6 +153,7 @@ class StatementTracker:
         """Leave the indentation of a ``match``'s cases, after its closing comment and blank lines."""
         self.lines += len(node.footer)
         self.indents = self.indents[:-1]
+        self.ends[id(node)] = self.lines  # whether or not the compound statement's handler ran first
 
     def visit_ParenthesizedWhitespace(self, node: cst.ParenthesizedWhitespace) -> None:
         """Count the line breaks of whitespace inside brackets."""

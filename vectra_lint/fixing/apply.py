@@ -36,6 +36,12 @@ def apply_fixes(text: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list
     Accepted edits are kept sorted, so each check looks only at its neighbours: a 10 MB file
     with a hundred thousand fixes is checked in n log n, not n squared.
     """
+    new_text, applied, _ = _apply(text, diagnostics)
+    return new_text, applied
+
+
+def _apply(text: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list[Diagnostic], tuple[Edit, ...]]:
+    """:func:`apply_fixes`, with the edits it applied, in order."""
     accepted = _Accepted()
     applied: list[Diagnostic] = []
     for diagnostic in sorted(diagnostics, key=lambda d: (d.fix.edits[0].start if d.fix and d.fix.edits else 0, d.code)):
@@ -48,12 +54,13 @@ def apply_fixes(text: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list
         applied.append(diagnostic)
     pieces: list[str] = []
     position = 0
-    for edit in accepted.ordered():
+    ordered = tuple(accepted.ordered())
+    for edit in ordered:
         pieces.append(text[position : edit.start])
         pieces.append(edit.content)
         position = edit.end
     pieces.append(text[position:])
-    return "".join(pieces), applied
+    return "".join(pieces), applied, ordered
 
 
 class _Accepted:
@@ -243,6 +250,9 @@ class FixLoop:
         self.passes_left = max_passes
         self.wanted: str | None = text
         """The text to lint next: the original first, then each pass's fixed text."""
+        self.edited: tuple[str, tuple[Edit, ...]] | None = None
+        """When :attr:`wanted` is a pass's fixed text that compiles: the text the pass fixed and the
+        edits it applied to it (the lint may parse the new text from the old one's tree)."""
         self.outcome: FixOutcome | None = None
         self._text = text
         self._first: tuple[Diagnostic, ...] | None = None
@@ -274,7 +284,7 @@ class FixLoop:
         self._next_pass(diagnostics, lint)
 
     def _next_pass(self, diagnostics: tuple[Diagnostic, ...], lint: Lint) -> None:
-        self.wanted = None
+        self.wanted = self.edited = None
         fixable = [d for d in diagnostics if applicable(d, self.unsafe)]
         if not self.passes_left or not fixable:
             hit_bound = bool(fixable)
@@ -286,12 +296,15 @@ class FixLoop:
         others = [d for d in fixable if d.code not in DEFERRED_CODES]
         if others:
             fixable = others
-        new_text, self._applied = apply_fixes(self._text, fixable)
-        if not _compiles(new_text, self.path) and self._compiled_original():
+        new_text, self._applied, edits = _apply(self._text, fixable)
+        compiles = _compiles(new_text, self.path)
+        if not compiles and self._compiled_original():
             # The check of the whole text says why (libcst's error first, as it parses first).
             self._fail(check_source(new_text, self.path), lint)
             return
         self.wanted = new_text
+        if compiles:
+            self.edited = (self._text, edits)
 
     def _compiled_original(self) -> bool:
         if self._compiled is None:
@@ -300,7 +313,7 @@ class FixLoop:
 
     def _fail(self, problem: str | None, lint: Lint) -> None:
         codes = ", ".join(sorted({d.code for d in self._applied}))
-        self.wanted = None
+        self.wanted = self.edited = None
         if not self._first_complete:
             # The file is left as it was, and reported as a check would report it.
             self._first = _linted(lint(self.original)).diagnostics

@@ -14,13 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from vectra_lint.config.settings import Settings
-from vectra_lint.engine import noqa_check, walker
+from vectra_lint.engine import noqa_check, splice, walker
+from vectra_lint.engine.libcst_private import parse_module
 from vectra_lint.engine.limits import CannotAnalyse
 from vectra_lint.engine.lint import gather_facts, lint_text
+from vectra_lint.engine.memo import NO_MEMO, NodeMemo
 from vectra_lint.engine.source import Decoded, DecodeError, decode, encode
+from vectra_lint.engine.splice import Parsed
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.fixing import files
 from vectra_lint.fixing.apply import MAX_FIX_PASSES, FixLoop, Linted
@@ -31,6 +34,9 @@ from vectra_lint.pipeline.ruff import Record
 from vectra_lint.pipeline.settle import finish_project
 from vectra_lint.registry import rules_by_code
 from vectra_lint.rules.core.syntax_error import SyntaxError_
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 def process(
@@ -97,6 +103,10 @@ class _Fixing:
         """The facts of each text linted: the outcome's are those of the text it ends with."""
         self._records: tuple[str, list[Record] | Exception] | None = None
         """Ruff's answer for the text the loop wants (that text, and the answer) during :meth:`step`."""
+        self._tree: Parsed | None = None
+        """The tree of the text linted last, from which the next pass's text is parsed."""
+        self._memo = NodeMemo() if mode.fix else NO_MEMO
+        """What a lint made from nodes that the next pass's tree reuses."""
 
     def needs_ruff(self) -> bool:
         """Whether the text to lint next needs a Ruff run (Ruff's batch results describe the file
@@ -134,9 +144,35 @@ class _Fixing:
         # it has some; should its fixes fail, the loop asks for all of them.
         fixing = self.unsafe if self.partial else None
         self.partial = False
-        result = lint_text(task.display, task.relative, text, settings, external, self.timings, fixing=fixing)
+        parse = self._parse_from_last(text)
+        result = lint_text(
+            task.display,
+            task.relative,
+            text,
+            settings,
+            external,
+            self.timings,
+            parse=parse,
+            memo=self._memo,
+            fixing=fixing,
+            keep_tree=self._memo is not NO_MEMO,
+        )
+        self._tree = result.tree
         self.facts[text] = result.facts
         return Linted(result.diagnostics, result.parsed, result.complete)
+
+    def _parse_from_last(self, text: str) -> Callable[[str], cst.Module] | None:
+        """How to parse ``text``, a pass's fixed text, from the tree of the text it was fixed
+        from (``splice.reparse``; whole where that cannot); None for the default parse."""
+        edited, tree = self.loop.edited, self._tree
+        if edited is None or tree is None or text != self.loop.wanted or edited[0] != tree.text:
+            return None
+        edits = edited[1]
+
+        def parse(new_text: str) -> cst.Module:
+            return splice.reparse(tree, edits, new_text) or parse_module(new_text)
+
+        return parse
 
     def outcome(self) -> Outcome:
         """The outcome of the finished loop."""
