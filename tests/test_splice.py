@@ -12,6 +12,9 @@ import libcst as cst
 import pytest
 from click.testing import CliRunner
 
+from tests.test_locating import MESSY
+from tests.test_positions import TRICKY
+from tests.test_statements import LAYOUTS
 from vectra_lint.cli import main
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Edit
@@ -239,10 +242,13 @@ def _apply(text: str, edits: list[Edit]) -> str:
 def test_random_edits_of_real_files_give_the_tree_of_a_whole_parse() -> None:
     rng = random.Random(25)
     outcomes: Counter[str] = Counter()
-    files = sorted(FIXTURES.rglob("*.py"))
-    for path in files:
+    # The fixture files, and the layouts the walk's line count was tested on (every place a line
+    # break can be written, odd syntax).
+    texts = {str(path): path.read_bytes() for path in sorted(FIXTURES.rglob("*.py"))}
+    texts.update(layouts=LAYOUTS.encode(), messy=MESSY.encode(), tricky=TRICKY.encode())
+    for path, data in texts.items():
         try:
-            text = path.read_text(encoding="utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             continue  # a rule's fixture of undecodable bytes
         if not text:
