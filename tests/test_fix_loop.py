@@ -77,6 +77,26 @@ def test_each_text_is_linted_once_and_parsed_once(project: Path, monkeypatch: py
     assert parsed == {NOTHING_TO_FIX: 1, FIXABLE: 1, FIXED: 1}
 
 
+def test_a_run_in_one_process_fixes_its_files_a_few_at_a_time(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each file fixed keeps its tree until its next pass: the files fixed side by side are few.
+    names = [f"m{number}.py" for number in range(5)]
+    for name in names:
+        (project / name).write_text(FIXABLE)
+    groups: list[int] = []
+    fix_together = runner._fix_together
+
+    def recording(chunk: list[object], *args: Any) -> Any:
+        groups.append(len(chunk))
+        return fix_together(chunk, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "_FIXED_TOGETHER", 2)
+    monkeypatch.setattr(runner, "_fix_together", recording)
+    result = run("check", "--fix", "--no-cache", "--jobs", "1", "--output-format", "concise", *names)
+    assert groups == [2, 2, 1]
+    assert all((project / name).read_text() == FIXED for name in names)
+    assert "Fixed 5 errors, 5 remaining." in result.output
+
+
 def _count_parses(monkeypatch: pytest.MonkeyPatch, parsed: Counter[str]) -> None:
     """Count libcst's parses of each text (on the engine's fast path and on the public one)."""
     fast_parse, libcst_parse = libcst_private._fast_parse, libcst.parse_module

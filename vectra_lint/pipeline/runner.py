@@ -105,6 +105,8 @@ class _Fixing:
         """Ruff's answer for the text the loop wants (that text, and the answer) during :meth:`step`."""
         self._tree: Parsed | None = None
         """The tree of the text linted last, from which the next pass's text is parsed."""
+        self.fixing = mode.fix
+        """Whether the loop may run more than one pass (``--fix``, ``--diff``)."""
         self._memo = NodeMemo() if mode.fix else NO_MEMO
         """What a lint made from nodes that the next pass's tree reuses."""
 
@@ -124,6 +126,8 @@ class _Fixing:
             self.loop.lint(self.lint)
         finally:
             self._records = None
+        if self.loop.wanted is None:
+            self._tree, self._memo = None, NO_MEMO  # no next pass: let the last tree go
 
     def lint(self, text: str) -> Linted:
         """Lint ``text`` (Ruff's findings and ours)."""
@@ -155,7 +159,7 @@ class _Fixing:
             parse=parse,
             memo=self._memo,
             fixing=fixing,
-            keep_tree=self._memo is not NO_MEMO,
+            keep_tree=self.loop.wanted is not None and self.fixing,
         )
         self._tree = result.tree
         self.facts[text] = result.facts
@@ -287,6 +291,13 @@ def _collect_now(index: int) -> None:
         gc.collect(0)
 
 
+_FIXED_TOGETHER = 32
+"""How many files are fixed side by side. Between two passes each keeps its last tree (the next
+pass's is parsed from it, ``splice.py``): their number bounds the memory a run with one process,
+whose chunk is the whole project, holds; and each pass's texts of these files go to one Ruff
+process."""
+
+
 def _fix_chunk(
     chunk: Sequence[Task],
     contents: Mapping[Task, bytes | str],
@@ -295,8 +306,24 @@ def _fix_chunk(
     external: dict[str, list[Record]],
     timings: Timings | None,
 ) -> list[Outcome]:
-    """Fix the chunk's files side by side, one pass of each at a time: the texts a pass fixed are
-    checked by Ruff together (``ruff.check_texts``), not by a Ruff process each."""
+    """Fix the chunk's files, :data:`_FIXED_TOGETHER` at a time."""
+    outcomes: list[Outcome] = []
+    for start in range(0, len(chunk), _FIXED_TOGETHER):
+        group = chunk[start : start + _FIXED_TOGETHER]
+        outcomes.extend(_fix_together(group, contents, settings, mode, external, timings))
+    return outcomes
+
+
+def _fix_together(
+    chunk: Sequence[Task],
+    contents: Mapping[Task, bytes | str],
+    settings: Settings,
+    mode: Mode,
+    external: dict[str, list[Record]],
+    timings: Timings | None,
+) -> list[Outcome]:
+    """Fix files side by side, one pass of each at a time: the texts a pass fixed are checked by
+    Ruff together (``ruff.check_texts``), not by a Ruff process each."""
     states: list[Outcome | _Fixing] = []
     for task in chunk:
         data = contents[task]
