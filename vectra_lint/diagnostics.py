@@ -21,6 +21,13 @@ class Applicability(str, enum.Enum):
     """May change behaviour: applied only with ``--unsafe-fixes``."""
 
 
+def fix_applies(applicability: Applicability | None, pending: object, unsafe: bool) -> bool:
+    """Whether ``--fix`` (with ``--unsafe-fixes`` when ``unsafe``) applies a fix of this
+    ``applicability`` (None: no fix) to a finding: not while it is ``pending`` the project phase,
+    which may yet drop it."""
+    return applicability is not None and pending is None and (unsafe or applicability is Applicability.SAFE)
+
+
 def shown_root(shown: str, relative: str) -> str:
     """How the project root is shown, given how a file whose root-relative path is ``relative``
     was shown: as many folders above ``shown`` as ``relative`` is deep (``../..`` for

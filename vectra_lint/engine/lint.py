@@ -18,7 +18,7 @@ from functools import cache
 import libcst as cst
 
 from vectra_lint.config.settings import Settings
-from vectra_lint.diagnostics import Applicability, Diagnostic, Fix
+from vectra_lint.diagnostics import Diagnostic, Fix, fix_applies
 from vectra_lint.engine import limits, noqa
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.edits import to_fix
@@ -150,7 +150,7 @@ def _fixable_part(
     fixes apply (none when none does): made from the reports whose fix specs may apply."""
 
     def applies(fix: Fix | FixSpec | None, pending: object) -> bool:
-        return fix is not None and pending is None and (unsafe or fix.applicability is Applicability.SAFE)
+        return fix_applies(None if fix is None else fix.applicability, pending, unsafe)
 
     reports = [report for report in reports if applies(report.fix, report.pending)]
     external = [d for d in external if applies(d.fix, d.pending)]

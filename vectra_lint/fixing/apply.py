@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from vectra_lint.diagnostics import Applicability, Diagnostic, Edit
+from vectra_lint.diagnostics import Diagnostic, Edit, fix_applies
 
 MAX_FIX_PASSES = 10
 """Fix passes before giving up: each pass fixes what does not overlap, then checks again."""
@@ -26,7 +26,7 @@ def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
     A diagnostic still pending the project phase is not fixed: it may yet be dropped.
     """
     fix = diagnostic.fix
-    return fix is not None and diagnostic.pending is None and (unsafe or fix.applicability is Applicability.SAFE)
+    return fix_applies(None if fix is None else fix.applicability, diagnostic.pending, unsafe)
 
 
 def apply_fixes(text: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list[Diagnostic]]:
