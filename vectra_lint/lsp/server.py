@@ -706,7 +706,6 @@ class Server:
 
     def fix_all_edit(self, document: _Document) -> Json | None:
         """Every safe fix applied (as ``check --fix``), as one edit of the whole text."""
-        from vectra_lint.fixing.apply import MAX_FIX_PASSES, fix_text
         from vectra_lint.pipeline.results import Mode, Task
         from vectra_lint.pipeline.runner import process
 
@@ -714,16 +713,13 @@ class Server:
         text = document.checked_text or ""
         settings = self.project_for(document.path).settings.settings
         task = Task(document.path, _display(document.path), _relative(document.path, settings.root))
-
-        def lint(candidate: str) -> tuple[Diagnostic, ...]:
-            # Fixes of diagnostics that wait for the project phase are not applied (as in the CLI's workers).
-            return process(task, candidate.encode("utf-8", "surrogatepass"), settings, Mode(), None).diagnostics
-
-        outcome = fix_text(text, task.display, lint, False, MAX_FIX_PASSES)
-        if outcome.error is not None or outcome.text == text:
+        # The CLI's fix loop for one file, as its workers run it: fixes of diagnostics that wait for
+        # the project phase are not applied.
+        outcome = process(task, text.encode("utf-8", "surrogatepass"), settings, Mode(fix=True), None)
+        if outcome.error is not None or outcome.fixed_text is None or outcome.fixed_text == text:
             return None
         everything = {"start": {"line": 0, "character": 0}, "end": document.lines.end()}
-        return {"changes": {document.uri: [{"range": everything, "newText": outcome.text}]}}
+        return {"changes": {document.uri: [{"range": everything, "newText": outcome.fixed_text}]}}
 
     def resolve_code_action(self, params: object) -> Json:
         """The edit of a fix-all or "disable for this line" action, worked out when it is picked."""
