@@ -77,6 +77,10 @@ class _Target:
 
 _CLAUSE_FIELDS = ("body", "orelse", "finalbody")
 
+_PARSE_OVERHEAD = 100
+"""What one more parse costs beside the text it reads, in characters of text (libcst's parse of a
+short statement costs about what 100 characters more cost in a long one)."""
+
 _Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 """What a module or an indented block holds (libcst's ``BaseStatement`` with leading lines)."""
 
@@ -110,6 +114,12 @@ class _Splicer:
     def end(self, statement: _Statement) -> int | None:
         end = self.before.ends.get(id(statement))
         return None if end is None else self.at(end)
+
+    def size(self, target: _Target) -> int:
+        """How much of the text parsing the target again reads."""
+        start = self.first_offset(target.statement)
+        end = self.header_end(target.statement) if target.header else self.end(target.statement)
+        return max(0, (end or len(self.text)) - start)
 
     def header_end(self, statement: _Statement) -> int | None:
         body = getattr(statement, "body", None)
@@ -189,7 +199,9 @@ def reparse(before: Parsed, edits: Sequence[Edit], text: str) -> cst.Module | No
     parsed: dict[tuple[int, bool, tuple[Edit, ...]], tuple[_Statement, ...]] = {}
     while True:
         kept = _outermost(targets)
-        failed = None
+        if sum(splicer.size(target) for target in kept) + _PARSE_OVERHEAD * len(kept) > len(old):
+            return None  # one parse of the whole text costs less
+        failed: list[_Target] = []
         for target in kept:
             top = target.ancestors[0] if target.ancestors else target.statement
             if top is module.body[-1] and module.footer:
@@ -197,21 +209,24 @@ def reparse(before: Parsed, edits: Sequence[Edit], text: str) -> cst.Module | No
             if target.key() not in parsed:
                 new = _parse_again(splicer, target)
                 if new is None:
-                    failed = target
-                    break
-                parsed[target.key()] = new
-        if failed is None:
+                    failed.append(target)
+                else:
+                    parsed[target.key()] = new
+        if not failed:
             break
         # A statement deleted, or joined to the one before it: the statement that holds it is
-        # parsed again instead.
-        parent = _parent(failed)
-        if parent is None:
-            return None
-        # The failed target holds the edits of the targets inside it (``_outermost``).
+        # parsed again instead (with the edits of the targets inside it, ``_outermost``).
+        parents = [_parent(target) for target in failed]
+        gone = {id(target.statement) for target in failed}
         targets = {
-            key: target for key, target in targets.items() if key != id(failed.statement) and not _under(target, failed)
+            key: target
+            for key, target in targets.items()
+            if key not in gone and not any(id(node) in gone for node in target.ancestors)
         }
-        _add(targets, parent)
+        for parent in parents:
+            if parent is None:
+                return None
+            _add(targets, parent)
     touched = {id(node) for target in kept for node in target.ancestors}
     return _rebuild(module, touched, {id(target.statement): parsed[target.key()] for target in kept})
 
@@ -224,10 +239,6 @@ def _add(targets: dict[int, _Target], found: _Target) -> None:
     else:
         known.header = known.header and found.header
         known.edits.extend(found.edits)
-
-
-def _under(target: _Target, holder: _Target) -> bool:
-    return any(node is holder.statement for node in target.ancestors)
 
 
 def _parent(target: _Target) -> _Target | None:
