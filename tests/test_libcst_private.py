@@ -120,6 +120,14 @@ def test_each_check_fails_when_its_part_changes(monkeypatch: pytest.MonkeyPatch)
         patch.setattr(libcst_private._LocatingState, "record_syntactic_position", lambda self, node, **_: _NOTHING)
         assert not libcst_private._check_codegen(small)
     with monkeypatch.context() as patch:
+        # An expression's closing parentheses no longer written.
+        patch.setattr(libcst_private._Parenthesized, "__exit__", lambda self, *exc_info: None)
+        assert not libcst_private._check_codegen(small)
+    with monkeypatch.context() as patch:
+        # An expression's syntactic position recorded outside its parentheses.
+        patch.setattr(libcst_private._Parenthesized, "__enter__", lambda self: _opening_only(self))
+        assert not libcst_private._check_codegen(small)
+    with monkeypatch.context() as patch:
         patch.setitem(libcst_private._SOURCE_ORDER, cst.If, tuple(reversed(libcst_private._SOURCE_ORDER[cst.If])))
         assert not libcst_private._check_fields(module)
     with monkeypatch.context() as patch:
@@ -128,6 +136,11 @@ def test_each_check_fails_when_its_part_changes(monkeypatch: pytest.MonkeyPatch)
 
 
 _NOTHING = libcst_private._NOTHING
+
+
+def _opening_only(parenthesized: libcst_private._Parenthesized) -> None:
+    for lpar in parenthesized.node.lpar:
+        lpar._codegen(parenthesized.state)
 
 
 @pytest.mark.parametrize(

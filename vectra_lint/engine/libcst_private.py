@@ -8,7 +8,9 @@ The engine is fast because it leans on parts of libcst that are not its public A
 - **code generation**: a ``CodegenState`` subclass and ``CSTNode._codegen`` generate only what is
   needed: one statement, to locate the reported nodes in it (instead of ``PositionProvider``'s
   range for every node of the file); one replacement node at the indentation of the place it goes;
-  the first line(s) of a statement, to see which comments explain an ``Any`` (VL103);
+  the first line(s) of a statement, to see which comments explain an ``Any`` (VL103); and an
+  expression's parentheses are generated without the generator-based context manager libcst
+  enters for every expression (``_Parenthesized``);
 - **fields**: the order in which libcst generates the fields of the compound statements (not
   their dataclass order), which the walk follows to visit children in source order.
 
@@ -32,10 +34,12 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
+from types import TracebackType
 from typing import Any
 
 import libcst as cst
 from libcst._nodes.base import CSTNode
+from libcst._nodes.expression import _BaseParenthesizedNode
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
 
@@ -479,14 +483,72 @@ def _descendants(root: cst.CSTNode) -> list[cst.CSTNode]:
     return visitor.nodes
 
 
+class _Parenthesized:
+    """What ``_BaseParenthesizedNode._parenthesize`` does (the node's opening parentheses, its
+    syntactic position recorded around its own code, then its closing parentheses), as a plain
+    context manager: libcst's is a ``@contextmanager`` generator, entered for every expression
+    generated, and it cost a fifth of generating a statement."""
+
+    __slots__ = ("inner", "node", "state")
+
+    def __init__(self, node: _BaseParenthesizedNode, state: CodegenState) -> None:
+        self.node, self.state = node, state
+        self.inner: AbstractContextManager[None] = _NOTHING
+
+    def __enter__(self) -> None:
+        state = self.state
+        for lpar in self.node.lpar:
+            lpar._codegen(state)
+        self.inner = state.record_syntactic_position(self.node)
+        self.inner.__enter__()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> bool | None:
+        # As the generator: an error ends it (no closing parentheses) unless the inner context suppresses it.
+        suppressed = self.inner.__exit__(kind, value, traceback)
+        if kind is None or suppressed:
+            for rpar in self.node.rpar:
+                rpar._codegen(self.state)
+        return suppressed
+
+
+_LIBCST_PARENTHESIZE = _BaseParenthesizedNode._parenthesize
+
+
+def _parenthesize(self: _BaseParenthesizedNode, state: CodegenState) -> _Parenthesized:
+    return _Parenthesized(self, state)
+
+
+def _install_parenthesize(fast: bool) -> None:
+    # Every code generation goes through it (``Module.code`` and libcst's position providers too).
+    _BaseParenthesizedNode._parenthesize = _parenthesize if fast else _LIBCST_PARENTHESIZE  # type: ignore[assignment,method-assign]
+
+
 # ---------------------------------------------------------------------------------------------
 # Code generation: one new node
+
+
+class _GeneratingState(CodegenState):
+    """Plain code generation, minus the cost of libcst's positions hook: its
+    ``record_syntactic_position`` is a generator-based context manager that records nothing here,
+    entered for most nodes (a third of generating VL402's rewrite of a function)."""
+
+    # libcst only uses the result in a `with` statement; its annotation is narrower than that.
+    def record_syntactic_position(  # type: ignore[override]
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> AbstractContextManager[None]:
+        return _NOTHING
 
 
 def generate(module: cst.Module, node: cst.CSTNode, indent: tuple[str, ...]) -> str:
     """The source of a new ``node`` written at a place with indentation ``indent``."""
     if PRIVATE.codegen:
-        state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+        state = _GeneratingState(default_indent=module.default_indent, default_newline=module.default_newline)
         state.indent_tokens.extend(indent)
         node._codegen(state)
         return "".join(state.tokens)
@@ -544,7 +606,7 @@ class _Stop(Exception):
     """Raised by the header generation once the statement's first nested statement starts."""
 
 
-class _HeaderState(CodegenState):
+class _HeaderState(_GeneratingState):
     """Generates one statement's text up to its first nested statement, noting where nodes start."""
 
     def __init__(self, module: cst.Module, root: cst.CSTNode, wanted: set[int]) -> None:
@@ -766,7 +828,7 @@ _CODEGEN_SAMPLE = """\
 @d
 async def f(a, *b) -> "X":  # c
     if a:
-        x = [i for i in b]  # t
+        x = [(i) for i in ((b))]  # t
     else:
         await g(a, k=1)
     match a:
@@ -789,7 +851,18 @@ def _check_parsing(sample: str, theirs: cst.Module) -> bool:
 
 
 def _check_codegen(module: cst.Module) -> bool:
-    public = _public_spans(module)
+    installed = _BaseParenthesizedNode._parenthesize
+    try:
+        # libcst's own parentheses for its public positions; ours for the rest, checked against them.
+        _install_parenthesize(False)
+        public = _public_spans(module)
+        _install_parenthesize(True)
+        return module.code == _CODEGEN_SAMPLE and _check_private_codegen(module, public)
+    finally:
+        _BaseParenthesizedNode._parenthesize = installed  # type: ignore[method-assign]  # as it was
+
+
+def _check_private_codegen(module: cst.Module, public: dict[int, Span]) -> bool:
     nodes = _PUBLIC_SPANS[0][2]  # in source order, each before the nodes below it
     spans = _private_locate(module, module, nodes, (), 0, ())
     # (libcst 1.1's visitors miss a node its code generation has: MatchCase.whitespace_before_colon.)
@@ -852,6 +925,7 @@ def _open() -> None:
     if not PRIVATE.parsing:
         _restore_constructors()
     PRIVATE.codegen = _checked(lambda: _check_codegen(cst.parse_module(_CODEGEN_SAMPLE)))
+    _install_parenthesize(PRIVATE.codegen)
     PRIVATE.fields = _checked(lambda: _check_fields(module))
     _PUBLIC_SPANS.clear()
     failed = [name for name, used in dataclasses.asdict(PRIVATE).items() if not used]
