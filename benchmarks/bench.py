@@ -1,6 +1,6 @@
 """Speed of ``vectra-lint check`` against libcst's parse alone, on Django's ``django/`` package.
 
-Prints the two ratios the project tracks (issue 13), each the best of a few alternating rounds:
+Prints the two ratios the project tracks (issue 13), each the median of a few alternating rounds:
 
 - default run / parse: the wall time of ``vectra-lint check`` (all default rules, the default
   number of jobs) against a one-process libcst parse of the same files;
@@ -14,6 +14,11 @@ costs on its own is ``benchmarks/reporting.py``'s to measure.
 It also prints the host's floor for the first ratio: the same parse split over as many processes
 as the default run uses, against the one-process parse. A default run that only parsed would
 score that; on a host whose cores slow each other down it is well above 1 / cores.
+
+Each run is divided by a parse measured just before it, and each ratio is the median of those
+quotients over the rounds (their range beside it): a shared host's speed drifts by a third within
+minutes, and the best parse and the best check of a run, taken apart, could come from a fast and a
+slow minute. The best times are printed too.
 
 1.0 means a full check costs what parsing alone does. The package is byte-compiled first, as pip
 compiles an installed one: a development checkout where ``PYTHONDONTWRITEBYTECODE`` is set would
@@ -33,6 +38,7 @@ import json
 import multiprocessing
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -119,6 +125,10 @@ def _no_cache() -> list[str]:
     return ["--no-cache"] if "--no-cache" in completed.stdout else []
 
 
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -134,41 +144,48 @@ def main() -> None:
     jobs = os.cpu_count() or 1
     byte_compile_package()
     parses: list[Timing] = []
-    parallel_parses: list[float] = []
+    floors: list[float] = []
     formats = ("concise", "json")
     defaults: dict[str, list[Timing]] = {output_format: [] for output_format in formats}
     singles: dict[str, list[Timing]] = {output_format: [] for output_format in formats}
+    ratios: dict[tuple[str, str], list[float]] = {}
     found = 0
-    # Alternating, so that a passing burst of load on the host hits every kind of run alike.
+    # Alternating, so that a passing burst of load on the host hits every kind of run alike; each
+    # run against the parse just before it.
     for _ in range(args.rounds):
-        parses.append(parse_only(sources))
-        parallel_parses.append(parse_in_processes(sources, jobs))
+        parse = parse_only(sources)
+        parses.append(parse)
+        floors.append(parse_in_processes(sources, jobs) / parse.wall)
         for output_format in formats:
+            parse = parse_only(sources)
             timing, found = check(project, extra, output_format)
+            parses.append(parse)
             defaults[output_format].append(timing)
-            singles[output_format].append(check(project, [*extra, "--jobs", "1"], output_format)[0])
-    parse_wall = min(t.wall for t in parses)
-    parse_cpu = min(t.cpu for t in parses)
+            ratios.setdefault(("default", output_format), []).append(timing.wall / parse.wall)
+            parse = parse_only(sources)
+            timing = check(project, [*extra, "--jobs", "1"], output_format)[0]
+            parses.append(parse)
+            singles[output_format].append(timing)
+            ratios.setdefault(("single", output_format), []).append(timing.cpu / parse.cpu)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out = sys.stdout
     out.write(f"corpus: {package} ({len(files)} files, {lines} lines), {os.cpu_count()} CPUs, {found} diagnostics\n")
-    out.write(f"best of {args.rounds} rounds\n")
-    out.write(f"libcst parse only (1 process): {parse_wall:8.2f} s wall, {parse_cpu:8.2f} s CPU\n")
-    parallel_wall = min(parallel_parses)
-    out.write(f"libcst parse only ({jobs} processes, a share each): {parallel_wall:8.2f} s wall\n")
+    out.write(f"{args.rounds} rounds; best times:\n")
+    out.write(f"libcst parse only (1 process): {min(t.wall for t in parses):8.2f} s wall, ")
+    out.write(f"{min(t.cpu for t in parses):8.2f} s CPU\n")
     for output_format in formats:
         default_wall = min(t.wall for t in defaults[output_format])
         single_cpu = min(t.cpu for t in singles[output_format])
         out.write(f"vectra-lint check (default jobs, {output_format} output): {default_wall:8.2f} s wall\n")
         out.write(f"vectra-lint check --jobs 1 ({output_format} output): {single_cpu:8.2f} s CPU\n")
+    out.write("ratios, each run against the parse just before it (median of the rounds, their range):\n")
     for output_format in formats:
-        default_wall = min(t.wall for t in defaults[output_format])
-        out.write(f"ratio default run / parse (wall, {output_format} output): {default_wall / parse_wall:.2f}\n")
+        out.write(f"ratio default run / parse (wall, {output_format} output): ")
+        out.write(f"{_spread(ratios['default', output_format])}  [target <= 0.8]\n")
     for output_format in formats:
-        single_cpu = min(t.cpu for t in singles[output_format])
-        out.write(f"ratio --jobs 1 / parse (CPU, {output_format} output): {single_cpu / parse_cpu:.2f}\n")
-    floor = parallel_wall / parse_wall
-    out.write(f"this host's floor for the first ratio ({jobs}-process parse / parse, wall): {floor:.2f}\n")
+        out.write(f"ratio --jobs 1 / parse (CPU, {output_format} output): ")
+        out.write(f"{_spread(ratios['single', output_format])}  [target <= 1.3]\n")
+    out.write(f"this host's floor for the first ratio ({jobs}-process parse / parse, wall): {_spread(floors)}\n")
     out.write(f"peak memory of one process: {peak_mb:.0f} MB\n")
 
 
