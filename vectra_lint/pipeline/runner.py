@@ -260,10 +260,12 @@ def _process_chunk(
     automatic = gc.isenabled()
     gc.disable()
     try:
+        done: list[Outcome] = []
         if mode.fix:
-            done = _fix_chunk(chunk, contents, settings, mode, external, timings)
+            for start in range(0, len(chunk), _FIXED_TOGETHER):
+                group = chunk[start : start + _FIXED_TOGETHER]
+                done.extend(_fix_together(group, contents, settings, mode, external, timings))
         else:
-            done = []
             for index, task in enumerate(chunk):
                 _collect_now(index)
                 done.append(_process_one(task, contents[task], settings, mode, external, timings))
@@ -292,26 +294,10 @@ def _collect_now(index: int) -> None:
 
 
 _FIXED_TOGETHER = 32
-"""How many files are fixed side by side. Between two passes each keeps its last tree (the next
-pass's is parsed from it, ``splice.py``): their number bounds the memory a run with one process,
-whose chunk is the whole project, holds; and each pass's texts of these files go to one Ruff
-process."""
-
-
-def _fix_chunk(
-    chunk: Sequence[Task],
-    contents: Mapping[Task, bytes | str],
-    settings: Settings,
-    mode: Mode,
-    external: dict[str, list[Record]],
-    timings: Timings | None,
-) -> list[Outcome]:
-    """Fix the chunk's files, :data:`_FIXED_TOGETHER` at a time."""
-    outcomes: list[Outcome] = []
-    for start in range(0, len(chunk), _FIXED_TOGETHER):
-        group = chunk[start : start + _FIXED_TOGETHER]
-        outcomes.extend(_fix_together(group, contents, settings, mode, external, timings))
-    return outcomes
+"""How many files of a chunk are fixed side by side (``_fix_together``). Between two passes each
+keeps its last tree (the next pass's is parsed from it, ``splice.py``): their number bounds the
+memory a run with one process, whose chunk is the whole project, holds; and each pass's texts of
+these files go to one Ruff process."""
 
 
 def _fix_together(
