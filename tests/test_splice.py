@@ -17,7 +17,7 @@ from tests.test_positions import TRICKY
 from tests.test_statements import LAYOUTS
 from vectra_lint.cli import main
 from vectra_lint.config.settings import Settings
-from vectra_lint.diagnostics import Edit
+from vectra_lint.diagnostics import Edit, apply_edits
 from vectra_lint.engine import splice
 from vectra_lint.engine.libcst_private import parse_module
 from vectra_lint.engine.lint import lint_text
@@ -244,14 +244,6 @@ def _random_edits(text: str, rng: random.Random) -> list[Edit]:
     return [edit for index, edit in enumerate(ordered) if index == 0 or ordered[index - 1].end <= edit.start]
 
 
-def _apply(text: str, edits: list[Edit]) -> str:
-    pieces, position = [], 0
-    for edit in edits:
-        pieces += [text[position : edit.start], edit.content]
-        position = edit.end
-    return "".join([*pieces, text[position:]])
-
-
 def test_random_edits_of_real_files_give_the_tree_of_a_whole_parse() -> None:
     rng = random.Random(25)
     outcomes: Counter[str] = Counter()
@@ -276,7 +268,7 @@ def test_random_edits_of_real_files_give_the_tree_of_a_whole_parse() -> None:
         guard = splice._Splicer(before).first_block_token()
         for _ in range(8):
             edits = _random_edits(text, rng)
-            new_text = _apply(text, edits)
+            new_text = apply_edits(text, edits)
             module = splice.reparse(before, edits, new_text)
             try:
                 whole = parse_module(new_text)

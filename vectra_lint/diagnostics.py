@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -52,6 +53,17 @@ class Edit:
     start: int
     end: int
     content: str
+
+
+def apply_edits(text: str, edits: Iterable[Edit], start: int = 0, end: int | None = None) -> str:
+    """``text[start:end]`` with ``edits`` applied: sorted, none overlapping another, each inside."""
+    pieces: list[str] = []
+    position = start
+    for edit in edits:
+        pieces += [text[position : edit.start], edit.content]
+        position = edit.end
+    pieces.append(text[position:end])
+    return "".join(pieces)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from vectra_lint.diagnostics import Edit
+from vectra_lint.diagnostics import Edit, apply_edits
 
 
 def _long_lines(text: str, limit: int) -> tuple[int, int]:
@@ -39,14 +39,7 @@ def adds_long_lines(text: str, edits: Sequence[Edit], limit: int) -> bool:
     if not edits:
         return False
     first, last = _lines_around(text, edits[0].start, max(edit.end for edit in edits))
-    pieces: list[str] = []
-    position = first
-    for edit in edits:
-        pieces.append(text[position : edit.start])
-        pieces.append(edit.content)
-        position = edit.end
-    pieces.append(text[position:last])
-    after, longest_after = _long_lines("".join(pieces), limit)
+    after, longest_after = _long_lines(apply_edits(text, edits, first, last), limit)
     before, longest_before = _long_lines(text[first:last], limit)
     # More long lines, or a line already too long made longer (`exc_info=True` after it).
     return after > before or longest_after > longest_before

@@ -39,7 +39,7 @@ from typing import cast
 
 import libcst as cst
 
-from vectra_lint.diagnostics import Edit
+from vectra_lint.diagnostics import Edit, apply_edits
 from vectra_lint.engine.libcst_private import parse_module
 from vectra_lint.engine.lines import LineIndex
 
@@ -283,7 +283,7 @@ def _parse_again(splicer: _Splicer, target: _Target) -> tuple[_Statement, ...] |
         return None
     if max(e.end for e in target.edits) > end:
         return None
-    new_text = _applied(old_text, start, end, sorted(target.edits))
+    new_text = apply_edits(old_text, sorted(target.edits), start, end)
     if not new_text.endswith("\n") or "\r" in new_text or "\f" in new_text:
         return None
     if not _ends_with_code(old_text[start:end]) or not _ends_with_code(new_text):
@@ -362,16 +362,6 @@ def _innermost(chunk: cst.Module, indents: tuple[str, ...]) -> tuple[_Statement,
 def _statements(node: cst.Module | cst.IndentedBlock) -> Sequence[_Statement]:
     # libcst types a block's statements as BaseStatement, whose subclasses are these two.
     return cast("Sequence[_Statement]", node.body)
-
-
-def _applied(text: str, start: int, end: int, edits: Sequence[Edit]) -> str:
-    pieces: list[str] = []
-    position = start
-    for edit in edits:
-        pieces += [text[position : edit.start], edit.content]
-        position = edit.end
-    pieces.append(text[position:end])
-    return "".join(pieces)
 
 
 def _ends_with_code(text: str) -> bool:

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from vectra_lint.diagnostics import Diagnostic, Edit, fix_applies
+from vectra_lint.diagnostics import Diagnostic, Edit, apply_edits, fix_applies
 
 MAX_FIX_PASSES = 10
 """Fix passes before giving up: each pass fixes what does not overlap, then checks again."""
@@ -52,15 +52,8 @@ def _apply(text: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list[Diag
         for edit in edits:
             accepted.add(edit)
         applied.append(diagnostic)
-    pieces: list[str] = []
-    position = 0
     ordered = tuple(accepted.ordered())
-    for edit in ordered:
-        pieces.append(text[position : edit.start])
-        pieces.append(edit.content)
-        position = edit.end
-    pieces.append(text[position:])
-    return "".join(pieces), applied, ordered
+    return apply_edits(text, ordered), applied, ordered
 
 
 class _Accepted:

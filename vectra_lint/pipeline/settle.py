@@ -14,7 +14,7 @@ from pathlib import Path
 from vectra_lint.analysis.project import Project, settle_pending
 from vectra_lint.analysis.test_files import DEFAULT_TEST_FOLDERS, is_test_module
 from vectra_lint.config.settings import Settings
-from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix, shown_root
+from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix, apply_edits, shown_root
 from vectra_lint.engine.source import DecodeError, decode, encode
 from vectra_lint.fixing import files, rename
 from vectra_lint.fixing.apply import applicable, apply_fixes, check_source
@@ -245,11 +245,7 @@ def _renamed_file(
     edits = sorted({edit for edits in renames.values() for edit in edits})
     if any(a.end > b.start for a, b in zip(edits, edits[1:], strict=False)):
         return None
-    pieces, position = [], 0
-    for edit in edits:
-        pieces += [found.text[position : edit.start], edit.content]
-        position = edit.end
-    new_text = "".join(pieces) + found.text[position:]
+    new_text = apply_edits(found.text, edits)
     if found.translation and task.relative.lower().endswith(".json"):
         try:
             json.loads(new_text)
