@@ -183,6 +183,23 @@ def test_a_symlinked_entry_folder_is_not_written_through(project: Path, tmp_path
     assert list(outside.iterdir()) == []
 
 
+def test_a_shard_folder_swapped_for_a_symlink_during_a_run_is_not_written_through(tmp_path: Path) -> None:
+    # One run's cache checks a shard's path once, then only that the shard is the folder it checked.
+    folder, outside = tmp_path / "project" / cache.CACHE_DIR, tmp_path / "outside"
+    outside.mkdir()
+    results = cache.ResultCache(folder, "d" * 64)
+    first, second = "ab" + "1" * 62, "ab" + "2" * 62
+    entry = {"facts": "{}", "pending": ""}
+    results._write(results._entry_path("facts", first), json.dumps(entry))
+    shard = results._entry_path("facts", first).parent
+    assert [path.name for path in shard.iterdir()] == [first]
+    shutil.rmtree(shard)
+    shard.symlink_to(outside, target_is_directory=True)
+    results._write(results._entry_path("facts", second), json.dumps(entry))
+    assert list(outside.iterdir()) == []
+    assert shard.is_symlink()
+
+
 @pytest.mark.parametrize(
     "args", [["--show-settings", "."], ["--show-files", "."], ["empty"]], ids=["show-settings", "show-files", "empty"]
 )

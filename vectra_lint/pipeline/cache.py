@@ -479,8 +479,23 @@ def _read_text(path: Path) -> str | None:
         os.close(fd)
 
 
-def _safe_folder(root: Path, folder: Path) -> bool:
-    """Create ``folder`` (inside ``root``), never through a symlink; whether it is a real folder."""
+def _safe_folder(root: Path, folder: Path, checked: dict[Path, int]) -> bool:
+    """Create ``folder`` (inside ``root``), never through a symlink; whether it is a real folder.
+
+    ``checked`` holds the folders this run already checked, by inode: a run writing hundreds of
+    entries into the same shards checks each shard's path once, then only that the shard is still
+    the folder it checked (one ``lstat``). It lives as long as one run's cache, not the process
+    (the language server's runs check again)."""
+    known = checked.get(folder)
+    if known is not None:
+        try:
+            status = os.lstat(folder)
+        except OSError:
+            pass
+        else:
+            # Still the folder checked (not removed, nor replaced by a symlink, since).
+            if status.st_ino == known and stat.S_ISDIR(status.st_mode):
+                return True
     current = root
     for part in folder.relative_to(root).parts:
         current = current / part
@@ -491,16 +506,20 @@ def _safe_folder(root: Path, folder: Path) -> bool:
         except OSError:
             return False
         try:
-            if not stat.S_ISDIR(os.lstat(current).st_mode):
-                return False
+            status = os.lstat(current)
         except OSError:
             return False
+        if not stat.S_ISDIR(status.st_mode):
+            return False
+        if current == folder:
+            checked[folder] = status.st_ino
     return True
 
 
-def _write_atomically(root: Path, path: Path, text: str) -> None:
-    """Write ``text`` at ``path`` (inside the cache folder ``root``) through a renamed temporary file."""
-    if not ensure_directory(root) or not _safe_folder(root, path.parent):
+def _write_atomically(root: Path, path: Path, text: str, checked: dict[Path, int] | None = None) -> None:
+    """Write ``text`` at ``path`` (inside the cache folder ``root``) through a renamed temporary
+    file; ``checked``: the folders already checked by this run (see ``_safe_folder``)."""
+    if not ensure_directory(root) or not _safe_folder(root, path.parent, {} if checked is None else checked):
         return
     try:
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
@@ -604,6 +623,8 @@ class ResultCache:
         self._facts: dict[str, str] = {}
         self._packages: dict[str, str] = {}
         self._pruned = False
+        self._folders: dict[Path, int] = {}
+        """The entry folders this cache created or checked, by inode (``_safe_folder``)."""
 
     def _ensure_root(self) -> bool:
         if self.refused is not None or not ensure_directory(self.directory):
@@ -618,7 +639,7 @@ class ResultCache:
 
     def _write(self, path: Path, text: str) -> None:
         if self._ensure_root():
-            _write_atomically(self.directory, path, text)
+            _write_atomically(self.directory, path, text, self._folders)
 
     def _package_chain(self, task: Task) -> str:
         """Which of the file's folders inside the project are packages: module names, and so
