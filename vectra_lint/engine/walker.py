@@ -271,6 +271,10 @@ class _Layout:
     calls: tuple[tuple[int, ...], tuple[tuple[str, tuple[int, ...]], ...]] | None
     """When a ``visit_Call`` declares ``call_names``: the Call handlers of a call with any other
     callee, then those of a call to each declared name (both in call order)."""
+    unvisited: dict[NodeType, _Step]
+    """The walk's step of each entered node type without visit handlers (the same for every file)."""
+    visited: tuple[tuple[NodeType, bool, _Children | None], ...]
+    """Each entered node type with visit handlers: whether it has leave handlers, and its getter."""
 
 
 @cache
@@ -296,7 +300,13 @@ def _layout(listener_types: tuple[type[object], ...], trackers: int) -> _Layout:
     entered = _entered(frozenset(visit_plan) | frozenset(leave_plan))
     children = _children(entered)
     getters = tuple((node_type, children[node_type]) for node_type in entered)
-    return _Layout(tuple(index), visit, leave, entered, getters, _call_layout(listener_types, index, visit))
+    visited, left = frozenset(node_type for node_type, _ in visit), frozenset(node_type for node_type, _ in leave)
+    unvisited: dict[NodeType, _Step] = {
+        node_type: (None, node_type in left, getter) for node_type, getter in getters if node_type not in visited
+    }
+    steps = tuple((node_type, node_type in left, getter) for node_type, getter in getters if node_type in visited)
+    calls = _call_layout(listener_types, index, visit)
+    return _Layout(tuple(index), visit, leave, entered, getters, calls, unvisited, steps)
 
 
 def _call_layout(
@@ -341,19 +351,17 @@ class DispatchTable:
                 timings.wrap(listener_name(listeners[position]), getattr(listeners[position], name))
                 for position, name in layout.handlers
             ]
-        self.visit = {node_type: [bound[i] for i in handlers] for node_type, handlers in layout.visit}
+        visit = {node_type: [bound[i] for i in handlers] for node_type, handlers in layout.visit}
         self.leave = {node_type: [bound[i] for i in handlers] for node_type, handlers in layout.leave}
         self.entered = layout.entered
         if layout.calls is not None:
             others, named = layout.calls
-            self.visit[cst.Call] = [
-                _by_callee([bound[i] for i in others], {n: [bound[i] for i in h] for n, h in named})
-            ]
-        # One lookup per node: its visit handlers, whether it has leave handlers, its getter.
-        self.steps: dict[NodeType, tuple[list[Handler] | None, bool, _Children | None]] = {
-            node_type: (self.visit.get(node_type), node_type in self.leave, getter)
-            for node_type, getter in layout.getters
-        }
+            visit[cst.Call] = [_by_callee([bound[i] for i in others], {n: [bound[i] for i in h] for n, h in named})]
+        # One lookup per node: its visit handlers, whether it has leave handlers, its getter. The
+        # steps of the types nobody visits are the layout's (a copy); only the others are bound.
+        self.steps: dict[NodeType, _Step] = dict(layout.unvisited)
+        for node_type, leaves, getter in layout.visited:
+            self.steps[node_type] = (visit[node_type], leaves, getter)
 
 
 def callee_name(func: cst.BaseExpression) -> str | None:
@@ -392,6 +400,10 @@ _Children = Callable[[cst.CSTNode, Callable[[Any], None], Callable[[Iterable[Any
 # How each shape of field is pushed: a field whose every possible type is entered needs no check.
 # Exact type membership instead of isinstance(CSTNode): CSTNode is an ABC, and its isinstance
 # check was a third of the walk's cost. Types that cannot lead to a handler are not entered at all.
+# A node type's step in the walk: its visit handlers (None: none), whether it has leave handlers,
+# and what pushes its children.
+_Step = tuple[list[Handler] | None, bool, _Children | None]
+
 _PUSH = {
     (_NODE, True): "    push(node.{name})\n",
     (_NODES, True): "    value = node.{name}\n    if value:\n        extend(reversed(value))\n",
