@@ -211,14 +211,27 @@ def _class_plan(listener_type: type[object]) -> tuple[_ClassPlan, _ClassPlan]:
     # there are thousands of them per class.
     handlers = _handler_names(listener_type)
     plans: tuple[_ClassPlan, _ClassPlan] = ({}, {})
-    for node_type in _node_classes():
-        # A handler may name a base class (visit_BaseCompoundStatement) to see all subtypes.
-        for prefix, plan in zip(("visit_", "leave_"), plans, strict=True):
-            names = tuple(prefix + base for base in _node_bases(node_type) if prefix + base in handlers)
-            if names:
-                plan[node_type] = names
+    named = _types_named()
+    for prefix, plan in zip(("visit_", "leave_"), plans, strict=True):
+        # A handler may name a base class (visit_BaseCompoundStatement) to see all subtypes: only
+        # the types its handlers name are looked at, not all of libcst's for each class.
+        covered = {t for name in handlers if name.startswith(prefix) for t in named.get(name[len(prefix) :], ())}
+        for node_type in _node_classes():
+            if node_type in covered:
+                plan[node_type] = tuple(prefix + base for base in _node_bases(node_type) if prefix + base in handlers)
     _CLASS_PLANS[listener_type] = plans
     return plans
+
+
+@cache
+def _types_named() -> dict[str, frozenset[NodeType]]:
+    """For each name a handler may follow ``visit_``/``leave_`` with (a node class, abstract ones
+    included), the concrete node types it names."""
+    named: dict[str, set[NodeType]] = {}
+    for node_type in _node_classes():
+        for base in _node_bases(node_type):
+            named.setdefault(base, set()).add(node_type)
+    return {name: frozenset(types) for name, types in named.items()}
 
 
 _HANDLER_NAMES: dict[type[object], frozenset[str]] = {}
@@ -244,6 +257,7 @@ def prepare() -> None:
     """Build the tables that depend only on libcst's node types now: a parent process calls this
     before forking, so that every worker inherits them instead of building them again."""
     _may_contain()
+    _types_named()
     for node_type in _node_classes():
         _field_types(node_type)
 
