@@ -183,6 +183,91 @@ def test_an_edited_plugin_is_seen_by_the_next_cached_run(project: Path) -> None:
     assert "TEAM002" in _cli(project, "--output-format", "sarif", "app").stdout
 
 
+PROJECT_PLUGIN = '''"""A rule settled in the project phase, with facts and a payload of the plugin's own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import libcst as cst
+
+from vectra_lint.api import Analysis, Diagnostic, Expect, FileContext, Invalid, Project, Rule, Valid
+
+
+@dataclass(frozen=True)
+class Functions:
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Defined:
+    name: str
+
+
+class FunctionNames(Analysis):
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self.names: list[str] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.names.append(node.name.value)
+
+    def facts(self) -> object:
+        return Functions(tuple(self.names))
+
+
+class DuplicateFunction(Rule):
+    """## What it does
+    Reports a function whose name another module defines too.
+
+    ## Why is this bad?
+    Two handlers of one name make the logs ambiguous.
+    """
+
+    code = "ACME002"
+    name = "duplicate-function"
+    message = "another module defines a function of this name"
+    analyses = (FunctionNames,)
+    valid = (Valid("def only_here():\\n    pass\\n"),)
+    invalid = (Invalid("def twice():\\n    pass\\n", expected=(Expect(1, 1),)),)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.report(node, pending=Defined(node.name.value))
+
+    @classmethod
+    def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        count: dict[str, int] = {}
+        for facts in project.facts_of(FunctionNames).values():
+            assert isinstance(facts, Functions)
+            for name in set(facts.names):
+                count[name] = count.get(name, 0) + 1
+        twice = [d for d in diagnostics if isinstance(d.pending, Defined) and count[d.pending.name] > 1]
+        return [replace(d, pending=None) for d in twice]
+'''
+
+
+def test_a_plugins_own_facts_and_payloads_are_answered_from_the_cache(project: Path, checked: list[str]) -> None:
+    (project / "pyproject.toml").write_text('[tool.vectra-lint]\nplugins = ["acme_lint"]\nselect = ["ACME"]\n')
+    (project / "acme_lint.py").write_text(PROJECT_PLUGIN)
+    (project / "app" / "orders.py").write_text("def create():\n    pass\n")
+    (project / "app" / "users.py").write_text("def create():\n    pass\n\n\ndef delete():\n    pass\n")
+    expected = check("app")
+    assert expected.output.splitlines() == [
+        "app/orders.py:1:1: ACME002 another module defines a function of this name",
+        "app/users.py:1:1: ACME002 another module defines a function of this name",
+        "Found 2 errors.",
+    ]
+    alone = check("app/orders.py")
+    assert alone.output.splitlines()[0] == expected.output.splitlines()[0]
+    cached = ["check", "-j", "1", "--output-format", "concise"]
+    assert run(*cached, "app").output == expected.output
+    checked.clear()
+    assert run(*cached, "app").output == expected.output
+    # A run on one file settles against the other's facts, read back from the cache.
+    assert run(*cached, "app/orders.py").output == alone.output
+    assert checked == []
+
+
 TWIN = '''
 
 class Twin(LegacyNow):

@@ -208,6 +208,11 @@ def register(rules: Iterable[type[Rule]]) -> None:
         _plugins[rule.code] = rule
 
 
+def plugin_rules() -> tuple[type[Rule], ...]:
+    """Every plugin rule loaded in this process, by code."""
+    return tuple(rule for _, rule in sorted(_plugins.items()))
+
+
 def known_rules() -> tuple[type[Rule], ...]:
     """The built-in rules and every plugin rule loaded in this process, by code."""
     if not _plugins:

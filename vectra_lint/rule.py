@@ -370,7 +370,11 @@ class Analysis:
         """Called once after the walk, before the rules' ``finish``."""
 
     def facts(self) -> object:
-        """This file's summary for the project phase (``None``: nothing to share)."""
+        """This file's summary for the project phase (``None``: nothing to share). The result cache
+        keeps it for the next runs when it is plain data: ``None``, booleans, numbers, strings,
+        paths, tuples, lists, sets and dicts of these, and frozen dataclasses and enums defined in
+        vectra-lint or in the plugin's own module or package (anything else is gathered again at
+        every run)."""
         return None
 
     @classmethod

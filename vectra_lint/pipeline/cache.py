@@ -186,8 +186,8 @@ class DamagedEntry(Exception):
     """A cache entry whose lazily read part cannot be read: the file must be checked anew."""
 
 
-@cache
 def _payload_types() -> Types:
+    # Not kept here: a plugin loaded later in the process (another project's) adds types.
     return payload_types()
 
 

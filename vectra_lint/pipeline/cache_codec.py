@@ -4,9 +4,10 @@ The cache folder is a file anyone who can write the project (or commit to it) co
 read from it is data, never code: JSON, decoded into ``None``, booleans, numbers, strings, lists,
 tuples, sets, dicts, paths, and the frozen dataclasses and enums of a :class:`Types` allowlist. A
 class is named in the file, but only looked up in that allowlist, which is built from vectra-lint's
-own code (never imported by the name read); each dataclass field is then checked against the
-field's annotation. Anything else (a name not allowed, a wrong field count or type, a damaged or
-too deep document) raises :class:`Rejected`: the cache treats it as a miss.
+own code and the plugins the config loaded (the classes of their packages; never imported by the
+name read); each dataclass field is then checked against the field's annotation. Anything else (a
+name not allowed, a wrong field count or type, a damaged or too deep document) raises
+:class:`Rejected`: the cache treats it as a miss.
 
 JSON arrays carry a tag as their first element (``["t", ...]`` a tuple, ``["D", name, *fields]``
 a dataclass, ...); JSON objects are dicts with string keys.
@@ -23,10 +24,13 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vectra_lint.config.settings import Names, Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
+
+if TYPE_CHECKING:
+    from vectra_lint.rule import Analysis, Rule
 
 __all__ = ["CORE", "Rejected", "Types", "decode", "encode", "payload_types"]
 
@@ -67,14 +71,29 @@ _PAYLOAD_MODULES = ("vectra_lint.analysis", "vectra_lint.rules", "vectra_lint.fi
 
 def payload_types() -> Types:
     """The core types and every frozen dataclass and enum of vectra-lint's loaded rules, analyses and
-    fix helpers (VL402's pending payload holds ``fixing.instrumentation.Param``): what pending
-    diagnostics' payloads and project facts may hold. Imports every rule (the engine)."""
+    fix helpers (VL402's pending payload holds ``fixing.instrumentation.Param``), and of the plugins
+    loaded in this process (the modules of their package): what pending diagnostics' payloads and
+    project facts may hold. Imports every rule (the engine)."""
+    from vectra_lint import registry
+
+    return _payload_types(registry.plugin_rules())
+
+
+@cache
+def _payload_types(plugins: tuple[type[Rule], ...]) -> Types:
     from vectra_lint import registry
 
     registry.all_rules()
+    # A plugin's payloads and facts are its own frozen dataclasses, defined beside its rules and
+    # analyses (code the project's config already runs; looked up by name in this list only).
+    listeners = [listener for rule in plugins for listener in (rule, *_analyses_read(rule))]
+    packages = tuple({listener.__module__.partition(".")[0] for listener in listeners})
+    owned = tuple(f"{package}." for package in packages)
     found: list[type] = list(CORE.by_name.values())
     for module_name, module in list(sys.modules.items()):
-        if module is None or not module_name.startswith(_PAYLOAD_MODULES):
+        if module is None:
+            continue
+        if not module_name.startswith(_PAYLOAD_MODULES + owned) and module_name not in packages:
             continue
         for value in list(vars(module).values()):
             if not isinstance(value, type) or value.__module__ != module_name:
@@ -83,6 +102,18 @@ def payload_types() -> Types:
             if issubclass(value, enum.Enum) or (params is not None and params.frozen):
                 found.append(value)
     return Types(found)
+
+
+def _analyses_read(rule: type[Rule]) -> list[type[Analysis]]:
+    """The analyses ``rule`` reads, and those these read."""
+    found: list[type[Analysis]] = []
+    wanted = list(rule.analyses)
+    while wanted:
+        kind = wanted.pop()
+        if kind not in found:
+            found.append(kind)
+            wanted.extend(kind.requires)
+    return found
 
 
 def encode(value: object, allowed: Types) -> str:
