@@ -540,6 +540,18 @@ class EngineRule(Rule):
     rule has reported). Its module documents it and builds its diagnostics; it has no handlers."""
 
 
+def analyses_read(rule: type[Rule]) -> list[type[Analysis]]:
+    """The analyses ``rule`` declares, and those these read (``Analysis.requires``), each once."""
+    found: list[type[Analysis]] = []
+    wanted = list(rule.analyses)
+    while wanted:
+        kind = wanted.pop()
+        if kind not in found:
+            found.append(kind)
+            wanted.extend(kind.requires)
+    return found
+
+
 @cache
 def load_rules(references: tuple[str, ...], path: tuple[str, ...] = ()) -> tuple[type[Rule], ...]:
     """The rule classes ``Settings.rules`` names (``module:Class``), imported on first use; ``path``

@@ -17,7 +17,7 @@ from vectra_lint.config import plugins
 from vectra_lint.config.files import TABLE, ConfigError
 from vectra_lint.config.files import read as _read
 from vectra_lint.config.settings import DEFAULT_LAYERS, Names, Settings
-from vectra_lint.rule import Analysis, Option, OptionError, Rule
+from vectra_lint.rule import Option, OptionError, Rule, analyses_read
 from vectra_lint.rules.core.noqa_without_reason import NoqaWithoutReason
 
 DEFAULT_EXCLUDE = (
@@ -264,14 +264,7 @@ def _rule_options(raw: object, where: str, rules: Sequence[type[Rule]]) -> dict[
 
 def analysis_options(rule: type[Rule]) -> list[Option[object]]:
     """The options of the analyses ``rule`` reads (and of those they read) that it offers in its own."""
-    seen: list[type[Analysis]] = []
-    pending = list(rule.analyses)
-    while pending:
-        analysis = pending.pop()
-        if analysis not in seen:
-            seen.append(analysis)
-            pending.extend(analysis.requires)
-    return [option for analysis in seen for option in analysis.options if option in rule.options]
+    return [option for analysis in analyses_read(rule) for option in analysis.options if option in rule.options]
 
 
 def rule_option_values(rule: type[Rule], table: Mapping[str, object], where: str) -> dict[str, object]:

@@ -30,7 +30,7 @@ from vectra_lint.config.settings import Names, Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 
 if TYPE_CHECKING:
-    from vectra_lint.rule import Analysis, Rule
+    from vectra_lint.rule import Rule
 
 __all__ = ["CORE", "Rejected", "Types", "decode", "encode", "payload_types"]
 
@@ -82,11 +82,12 @@ def payload_types() -> Types:
 @cache
 def _payload_types(plugins: tuple[type[Rule], ...]) -> Types:
     from vectra_lint import registry
+    from vectra_lint.rule import analyses_read
 
     registry.all_rules()
     # A plugin's payloads and facts are its own frozen dataclasses, defined beside its rules and
     # analyses (code the project's config already runs; looked up by name in this list only).
-    listeners = [listener for rule in plugins for listener in (rule, *_analyses_read(rule))]
+    listeners = [listener for rule in plugins for listener in (rule, *analyses_read(rule))]
     packages = tuple({listener.__module__.partition(".")[0] for listener in listeners})
     owned = tuple(f"{package}." for package in packages)
     found: list[type] = list(CORE.by_name.values())
@@ -102,18 +103,6 @@ def _payload_types(plugins: tuple[type[Rule], ...]) -> Types:
             if issubclass(value, enum.Enum) or (params is not None and params.frozen):
                 found.append(value)
     return Types(found)
-
-
-def _analyses_read(rule: type[Rule]) -> list[type[Analysis]]:
-    """The analyses ``rule`` reads, and those these read."""
-    found: list[type[Analysis]] = []
-    wanted = list(rule.analyses)
-    while wanted:
-        kind = wanted.pop()
-        if kind not in found:
-            found.append(kind)
-            wanted.extend(kind.requires)
-    return found
 
 
 def encode(value: object, allowed: Types) -> str:
