@@ -411,13 +411,13 @@ def _concrete_node_types() -> frozenset[NodeType]:
 # Pushes a node's children that may lead to a handler onto the walk's stack, last first.
 _Children = Callable[[cst.CSTNode, Callable[[Any], None], Callable[[Iterable[Any]], None]], None]
 
-# How each shape of field is pushed: a field whose every possible type is entered needs no check.
-# Exact type membership instead of isinstance(CSTNode): CSTNode is an ABC, and its isinstance
-# check was a third of the walk's cost. Types that cannot lead to a handler are not entered at all.
 # A node type's step in the walk: its visit handlers (None: none), whether it has leave handlers,
 # and what pushes its children.
 _Step = tuple[list[Handler] | None, bool, _Children | None]
 
+# How each shape of field is pushed: a field whose every possible type is entered needs no check.
+# Exact type membership instead of isinstance(CSTNode): CSTNode is an ABC, and its isinstance
+# check was a third of the walk's cost. Types that cannot lead to a handler are not entered at all.
 _PUSH = {
     (_NODE, True): "    push(node.{name})\n",
     (_NODES, True): "    value = node.{name}\n    if value:\n        extend(reversed(value))\n",

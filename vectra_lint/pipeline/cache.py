@@ -176,7 +176,7 @@ def settings_digest(settings: Settings, tool: str) -> str:
 
 def _decode_facts(text: str) -> dict[str, object] | None:
     try:
-        found = decode(text, _payload_types())
+        found = decode(text, payload_types())
     except Rejected:
         return None
     return found if type(found) is dict else None
@@ -184,11 +184,6 @@ def _decode_facts(text: str) -> dict[str, object] | None:
 
 class DamagedEntry(Exception):
     """A cache entry whose lazily read part cannot be read: the file must be checked anew."""
-
-
-def _payload_types() -> Types:
-    # Not kept here: a plugin loaded later in the process (another project's) adds types.
-    return payload_types()
 
 
 def _decode_diagnostics(text: str, allowed: Types, shown: str) -> tuple[Diagnostic, ...]:
@@ -213,9 +208,9 @@ def _checked_fields(outcome: Outcome) -> dict[str, object]:
     pending = tuple(d for d in outcome.diagnostics if d.pending is not None)
     return {
         "settled": _rows(settled, shown),
-        "pending": _encode_diagnostics(pending, _payload_types(), shown) if pending else "",
+        "pending": _encode_diagnostics(pending, payload_types(), shown) if pending else "",
         # The facts and their diagnostics in one file: an entry is never read without them.
-        "facts": encode(outcome.facts, _payload_types()),
+        "facts": encode(outcome.facts, payload_types()),
         "noqa": list(outcome.noqa_warnings),
         "warning": outcome.warning,
     }
@@ -336,7 +331,7 @@ class FileEntry:
         if not self.pending:
             return ()
         try:
-            return _decode_diagnostics(self.pending, _payload_types(), self.shown)
+            return _decode_diagnostics(self.pending, payload_types(), self.shown)
         except Rejected as error:
             raise DamagedEntry(str(error)) from None
 
@@ -781,7 +776,7 @@ class ResultCache:
                 return None
             facts = _decode_facts(found["facts"])
             shown = self._shown.get(key, "")
-            pending = _decode_diagnostics(found["pending"], _payload_types(), shown) if found["pending"] else ()
+            pending = _decode_diagnostics(found["pending"], payload_types(), shown) if found["pending"] else ()
         except (ValueError, RecursionError, Rejected):
             return None
         return None if facts is None else (facts, pending)
@@ -793,8 +788,8 @@ class ResultCache:
         pending = tuple(d for d in outcome.diagnostics if d.pending is not None)
         try:
             entry = {
-                "facts": encode(outcome.facts, _payload_types()),
-                "pending": _encode_diagnostics(pending, _payload_types(), shown) if pending else "",
+                "facts": encode(outcome.facts, payload_types()),
+                "pending": _encode_diagnostics(pending, payload_types(), shown) if pending else "",
             }
             text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
         except (Rejected, ValueError, RecursionError):
