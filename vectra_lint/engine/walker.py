@@ -280,15 +280,14 @@ class _Layout:
     """For each handled node type, its visit handlers as indexes into ``handlers``, in call order."""
     leave: tuple[tuple[NodeType, tuple[int, ...]], ...]
     entered: frozenset[NodeType]
-    getters: tuple[tuple[NodeType, _Children | None], ...]
-    """For each entered node type, what pushes its children (see ``_children``)."""
     calls: tuple[tuple[int, ...], tuple[tuple[str, tuple[int, ...]], ...]] | None
     """When a ``visit_Call`` declares ``call_names``: the Call handlers of a call with any other
     callee, then those of a call to each declared name (both in call order)."""
     unvisited: dict[NodeType, _Step]
     """The walk's step of each entered node type without visit handlers (the same for every file)."""
     visited: tuple[tuple[NodeType, bool, _Children | None], ...]
-    """Each entered node type with visit handlers: whether it has leave handlers, and its getter."""
+    """Each entered node type with visit handlers: whether it has leave handlers, and what pushes
+    its children (see ``_children``)."""
 
 
 @cache
@@ -313,14 +312,16 @@ def _layout(listener_types: tuple[type[object], ...], trackers: int) -> _Layout:
     visit, leave = indexes(visit_plan), indexes(leave_plan)
     entered = _entered(frozenset(visit_plan) | frozenset(leave_plan))
     children = _children(entered)
-    getters = tuple((node_type, children[node_type]) for node_type in entered)
-    visited, left = frozenset(node_type for node_type, _ in visit), frozenset(node_type for node_type, _ in leave)
-    unvisited: dict[NodeType, _Step] = {
-        node_type: (None, node_type in left, getter) for node_type, getter in getters if node_type not in visited
-    }
-    steps = tuple((node_type, node_type in left, getter) for node_type, getter in getters if node_type in visited)
+    handled, left = frozenset(node_type for node_type, _ in visit), frozenset(node_type for node_type, _ in leave)
+    unvisited: dict[NodeType, _Step] = {}
+    visited: list[tuple[NodeType, bool, _Children | None]] = []
+    for node_type in entered:
+        if node_type in handled:
+            visited.append((node_type, node_type in left, children[node_type]))
+        else:
+            unvisited[node_type] = (None, node_type in left, children[node_type])
     calls = _call_layout(listener_types, index, visit)
-    return _Layout(tuple(index), visit, leave, entered, getters, calls, unvisited, steps)
+    return _Layout(tuple(index), visit, leave, entered, calls, unvisited, tuple(visited))
 
 
 def _call_layout(
