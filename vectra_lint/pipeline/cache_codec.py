@@ -88,13 +88,12 @@ def _payload_types(plugins: tuple[type[Rule], ...]) -> Types:
     # A plugin's payloads and facts are its own frozen dataclasses, defined beside its rules and
     # analyses (code the project's config already runs; looked up by name in this list only).
     listeners = [listener for rule in plugins for listener in (rule, *analyses_read(rule))]
-    packages = tuple({listener.__module__.partition(".")[0] for listener in listeners})
-    owned = tuple(f"{package}." for package in packages)
+    packages = {listener.__module__.partition(".")[0] for listener in listeners}
     found: list[type] = list(CORE.by_name.values())
     for module_name, module in list(sys.modules.items()):
         if module is None:
             continue
-        if not module_name.startswith(_PAYLOAD_MODULES + owned) and module_name not in packages:
+        if not module_name.startswith(_PAYLOAD_MODULES) and module_name.partition(".")[0] not in packages:
             continue
         for value in list(vars(module).values()):
             if not isinstance(value, type) or value.__module__ != module_name:
