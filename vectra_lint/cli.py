@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-from rich.console import Console
-from rich.text import Text
 
 # Only what a run answered from the cache needs is imported here; the engine (libcst and every
 # rule) is imported where it is used, so that such a run never loads it.
@@ -40,9 +38,10 @@ from vectra_lint.reporters.base import SeverityLookup, Summary, all_errors
 from vectra_lint.reporters.escape import printable
 from vectra_lint.reporters.json_format import statistics_json
 from vectra_lint.reporters.text import Lines, print_statistics, print_summary
-from vectra_lint.reporters.timings import print_timings
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from vectra_lint.pipeline.adoption import Narrowed
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -54,15 +53,30 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
+# rich is imported where something is printed through it: most runs print nothing to standard
+# error, and importing it was a seventh of a warm pre-commit run (answered from the cache).
 def _errors() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _say_styled(*parts: str) -> None:
+    """One line on standard error from parts given as text, style, text, style... (as text, not
+    markup: messages hold brackets)."""
+    from rich.text import Text
+
+    _errors().print(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
+
+
 def _error(message: str) -> None:
-    console = _errors()
-    line = Text("error", style="bold red")
-    line.append(f": {printable(message)}")
-    console.print(line)
+    _say_styled(f"error: {printable(message)}", "bold red")
+
+
+def _print_timings(clock: Timings) -> None:
+    from vectra_lint.reporters.timings import print_timings
+
+    print_timings(_errors(), clock, time.perf_counter() - STARTED)
 
 
 class _Main(click.Group):
@@ -280,7 +294,7 @@ def check(
     )
     if clock is not None:
         clock.add(PHASE, "report", time.perf_counter() - reporting)
-        print_timings(_errors(), clock, time.perf_counter() - STARTED)
+        _print_timings(clock)
     for message in errors:
         _error(message)
     if errors:
@@ -334,7 +348,7 @@ def _before_checking(found: Discovery, output_file: Path | None, fix: bool) -> N
         for backup, source in files.restore_interrupted(found.leftovers):
             _warning(f"restored {source} from {backup}: an interrupted --fix run left it half written")
         for leftover in files.remove_leftovers(found.leftovers):
-            _errors().print(Text(printable(f"warning: removed {leftover}, left behind by an interrupted --fix run")))
+            _say_styled(printable(f"warning: removed {leftover}, left behind by an interrupted --fix run"), "")
     if not found.tasks and not found.errors:
         _warning("No Python files found under the given paths")
 
@@ -344,7 +358,7 @@ def _say(notices: list[str], outcomes: list[Outcome]) -> list[str]:
     for notice in notices:
         # Each line escaped on its own: a notice may span lines (the layers that match nothing).
         lines = "\n".join(printable(line) for line in notice.split("\n"))
-        _errors().print(Text(f"warning: {lines}", style="yellow"))
+        _say_styled(f"warning: {lines}", "yellow")
     errors = []
     for outcome in outcomes:
         if outcome.error:
@@ -374,7 +388,7 @@ def _add_noqa(checked: list[session.Checked], errors: list[str], quiet: bool, cl
     if not quiet:
         click.echo(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
     if clock is not None:
-        print_timings(_errors(), clock, time.perf_counter() - STARTED)
+        _print_timings(clock)
     sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
 
 
@@ -382,7 +396,7 @@ def _diff(outcomes: list[Outcome], errors: list[str], clock: Timings | None) -> 
     """``--diff``: the fixes as unified diffs, nothing written, then exit."""
     changed = _print_diffs(outcomes)
     if clock is not None:
-        print_timings(_errors(), clock, time.perf_counter() - STARTED)
+        _print_timings(clock)
     for message in errors:
         _error(message)
     sys.exit(EXIT_ERROR if errors else EXIT_FOUND if changed else EXIT_CLEAN)
@@ -557,10 +571,7 @@ def use_color(stream: TextIO) -> bool:
 
 
 def _warning(message: str) -> None:
-    console = _errors()
-    line = Text("warning", style="bold yellow")
-    line.append(f": {printable(message)}")
-    console.print(line)
+    _say_styled(f"warning: {printable(message)}", "bold yellow")
 
 
 class Progress:
@@ -967,6 +978,8 @@ def rule(code_or_name: str, config_file: Path | None) -> None:
     else:
         _error(f"unknown rule {code_or_name!r} (see `vectra-lint rules`)")
         sys.exit(EXIT_ERROR)
+    from rich.console import Console
+
     console = Console(highlight=False)
     if console.is_terminal:
         from rich.markdown import Markdown
@@ -981,7 +994,9 @@ def rule(code_or_name: str, config_file: Path | None) -> None:
 def list_rules(config_file: Path | None) -> None:
     """List every rule (the current folder's project's plugin rules too): code, name, fix, and
     whether it runs by default."""
+    from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from vectra_lint import registry
     from vectra_lint.reporters import rule_docs

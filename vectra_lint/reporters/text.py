@@ -5,21 +5,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import TextIO
-
-from rich.console import Console
-from rich.control import strip_control_codes
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from vectra_lint.diagnostics import Applicability, Diagnostic
 from vectra_lint.reporters.base import Reporter, Summary
 from vectra_lint.reporters.escape import printable
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 # Python's line breaks only: str.splitlines also breaks at form feeds and other separators, which
 # would put the source shown under a diagnostic out of step with its line number.
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
-# What rich.control.strip_control_codes removes (bell, backspace, vertical tab, form feed, CR).
+# The control codes rich drops as it prints (bell, backspace, vertical tab, form feed, CR, as
+# rich.control.strip_control_codes): the plain output drops them too.
 _CONTROL_CODES = re.compile("[\a\b\v\f\r]")
 
 
@@ -28,24 +28,33 @@ class Lines:
 
     The reporters write long plain outputs without this class: rich renders each line through its
     layout engine, which took longer than linting for a report of tens of thousands of lines.
+    Rich is imported only for a colour terminal: importing it was a seventh of a warm run's time
+    (a pre-commit run answered from the cache), whose output is never a terminal's.
     """
 
     def __init__(self, stream: TextIO, color: bool) -> None:
         """Write to ``stream``, styled through rich when ``color``."""
         self.stream = stream
-        # soft_wrap keeps long lines intact for editors to parse.
-        self.console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True) if color else None
+        self.console: Console | None = None
+        if color:
+            from rich.console import Console
 
-    def __call__(self, text: Text | None = None) -> None:
-        """Write one line."""
-        if self.console is not None:
-            self.console.print(text if text is not None else "")
-        else:
-            self.stream.write((text.plain if text is not None else "") + "\n")
+            # soft_wrap keeps long lines intact for editors to parse.
+            self.console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
+
+    def __call__(self, text: str = "", style: str = "") -> None:
+        """Write one line of ``text`` in ``style`` (rich's style names; "" for none)."""
+        self.parts(text, style)
 
     def parts(self, *parts: str) -> None:
         """Write one line made of parts given as text, style, text, style... (style "" for none)."""
-        self(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
+        if self.console is None:
+            self.stream.write("".join(parts[::2]) + "\n")
+            return
+        from rich.text import Text
+
+        # Text, not markup: messages and summaries hold brackets (`[tool.vectra-lint.layers]`).
+        self.console.print(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
 
 
 def _fix_mark(diagnostic: Diagnostic) -> str:
@@ -71,17 +80,6 @@ def _heading_parts(diagnostic: Diagnostic) -> tuple[str, ...]:
     )
 
 
-def _heading(diagnostic: Diagnostic) -> Text:
-    text = Text()
-    text.append(printable(diagnostic.path), style="bold")
-    text.append(f":{diagnostic.line}:{diagnostic.column}: ", style="cyan")
-    text.append(diagnostic.code, style="bold red")
-    text.append(" ")
-    text.append(_fix_mark(diagnostic), style="cyan")
-    text.append(printable(diagnostic.message))
-    return text
-
-
 class ConciseReporter(Reporter):
     """One line per diagnostic: ``path:line:col: CODE [*] message``, then the summary."""
 
@@ -99,7 +97,7 @@ class ConciseReporter(Reporter):
             )
             return
         for diagnostic in diagnostics:
-            self.emit(_heading(diagnostic))
+            self.emit.parts(*_heading_parts(diagnostic))
 
     def finish(self, summary: Summary) -> None:
         """Print the summary line."""
@@ -126,7 +124,7 @@ class TextReporter(ConciseReporter):
             blocks = "".join([_plain_block(diagnostic, lines) for diagnostic in diagnostics])
             # What rich drops: in these blocks only a code can hold it, all else went through printable.
             if any(_CONTROL_CODES.search(code) for code in {diagnostic.code for diagnostic in diagnostics}):
-                blocks = strip_control_codes(blocks)
+                blocks = _CONTROL_CODES.sub("", blocks)
             self.stream.write(blocks)
             return
         emit = self.emit.parts
@@ -219,39 +217,32 @@ def print_summary(emit: Lines, summary: Summary) -> None:
     """The closing lines of the human formats: counts, and what ``--fix`` would do."""
     if summary.baselined or summary.stale:
         shown = f"{summary.baselined} {_plural(summary.baselined, 'finding')} in the baseline not shown."
-        emit(Text(shown, style="dim"))
+        emit(shown, "dim")
     if summary.stale:
         emit(
-            Text(
-                f"{summary.stale} baseline {_plural(summary.stale, 'entry', 'entries')} no longer "
-                f"{'matches' if summary.stale == 1 else 'match'} (fixed or edited): regenerate it with "
-                "`vectra-lint baseline`.",
-                style="yellow",
-            )
+            f"{summary.stale} baseline {_plural(summary.stale, 'entry', 'entries')} no longer "
+            f"{'matches' if summary.stale == 1 else 'match'} (fixed or edited): regenerate it with "
+            "`vectra-lint baseline`.",
+            "yellow",
         )
     if summary.fixed:
-        emit(Text(f"Fixed {summary.fixed} {_plural(summary.fixed, 'error')}, {summary.remaining} remaining."))
+        emit(f"Fixed {summary.fixed} {_plural(summary.fixed, 'error')}, {summary.remaining} remaining.")
     if summary.remaining == 0:
         # Not when a path could not be checked: its errors follow.
         if not summary.fixed and not summary.errors:
-            emit(Text("All checks passed!", style="bold green"))
+            emit("All checks passed!", "bold green")
         return
     errors = summary.remaining - summary.warnings
     if summary.warnings:
         found = f"{errors} {_plural(errors, 'error')} and {summary.warnings} {_plural(summary.warnings, 'warning')}"
     else:
         found = f"{errors} {_plural(errors, 'error')}"
-    emit(Text(f"Found {found}.", style="bold"))
+    emit(f"Found {found}.", "bold")
     if summary.fixable:
-        emit(Text(f"[*] {summary.fixable} fixable with the `--fix` option.", style="cyan"))
+        emit(f"[*] {summary.fixable} fixable with the `--fix` option.", "cyan")
     if summary.unsafe_fixable:
         hidden = summary.unsafe_fixable
-        emit(
-            Text(
-                f"[-] {hidden} more {_plural(hidden, 'fix', 'fixes')} available with `--fix --unsafe-fixes`.",
-                style="cyan",
-            )
-        )
+        emit(f"[-] {hidden} more {_plural(hidden, 'fix', 'fixes')} available with `--fix --unsafe-fixes`.", "cyan")
 
 
 def statistics(diagnostics: Sequence[Diagnostic]) -> list[tuple[str, str, int, str]]:
@@ -273,7 +264,7 @@ def print_statistics(emit: Lines, diagnostics: Sequence[Diagnostic]) -> None:
     rows = statistics(diagnostics)
     width = len(str(max((count for _, _, count, _ in rows), default=0)))
     for code, name, count, mark in rows:
-        emit(Text(f"{count:>{width}}  {code:<5}  {mark} {name}"))
+        emit(f"{count:>{width}}  {code:<5}  {mark} {name}")
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
