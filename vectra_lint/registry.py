@@ -131,8 +131,9 @@ def _validate_fixes(rule: type[Rule], where: str) -> None:
 def _node_type_names() -> frozenset[str]:
     """The names a handler may follow ``visit_``/``leave_`` with: libcst's node classes, abstract
     ones included (``visit_BaseCompoundStatement`` sees every compound statement)."""
+    # From the MROs: each failed issubclass against CSTNode (an ABC) walks all its subclasses.
     return frozenset(
-        name for name, value in vars(cst).items() if isinstance(value, type) and issubclass(value, cst.CSTNode)
+        name for name, value in vars(cst).items() if isinstance(value, type) and cst.CSTNode in value.__mro__
     )
 
 
