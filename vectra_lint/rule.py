@@ -17,7 +17,7 @@ import inspect
 import json
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from types import ModuleType
@@ -542,14 +542,19 @@ class EngineRule(Rule):
 
 def analyses_read(rule: type[Rule]) -> list[type[Analysis]]:
     """The analyses ``rule`` declares, and those these read (``Analysis.requires``), each once."""
-    found: list[type[Analysis]] = []
-    wanted = list(rule.analyses)
+    return with_requirements(rule.analyses)
+
+
+def with_requirements(kinds: Iterable[type[Analysis]]) -> list[type[Analysis]]:
+    """``kinds`` and the analyses they read (``Analysis.requires``), and what these read, each once."""
+    found: dict[type[Analysis], None] = {}
+    wanted = list(kinds)
     while wanted:
         kind = wanted.pop()
         if kind not in found:
-            found.append(kind)
+            found[kind] = None
             wanted.extend(kind.requires)
-    return found
+    return list(found)
 
 
 @cache

@@ -31,7 +31,7 @@ from vectra_lint.engine.statements import StatementTracker, tracker_for
 from vectra_lint.engine.suppression import apply_noqa, directive_at, file_level_codes
 from vectra_lint.engine.timings import PHASE, Timings
 from vectra_lint.engine.walker import DispatchTable, walk
-from vectra_lint.rule import Analysis, EngineRule, FixSpec, Report, Rule, load_rules
+from vectra_lint.rule import Analysis, EngineRule, FixSpec, Report, Rule, load_rules, with_requirements
 from vectra_lint.rules.core.syntax_error import SyntaxError_
 
 
@@ -228,13 +228,7 @@ def _project_part(
     elsewhere = tuple(rule for rule in rule_classes if rule.settles_elsewhere)
     built = _analyses_of(rule_classes)
     wanted = [kind for kind in built if kind.facts is not Analysis.facts]
-    wanted += [kind for rule in elsewhere for kind in rule.analyses]
-    needed: set[type[Analysis]] = set()
-    while wanted:
-        kind = wanted.pop()
-        if kind not in needed:
-            needed.add(kind)
-            wanted.extend(kind.requires)
+    needed = set(with_requirements([*wanted, *(kind for rule in elsewhere for kind in rule.analyses)]))
     return tuple(kind for kind in built if kind in needed), elsewhere
 
 
@@ -281,14 +275,7 @@ def _walked_analyses(
     facts reach the project phase, and what these read. The others (an analysis only the
     coroutine rules read, in a file without ``async``) cannot change the file's outcome."""
     wanted = [kind for rule_class in rule_classes for kind in rule_class.analyses]
-    wanted += [kind for kind in built if kind.facts is not Analysis.facts]
-    walked: set[type[Analysis]] = set()
-    while wanted:
-        kind = wanted.pop()
-        if kind not in walked:
-            walked.add(kind)
-            wanted.extend(kind.requires)
-    return frozenset(walked)
+    return frozenset(with_requirements([*wanted, *(kind for kind in built if kind.facts is not Analysis.facts)]))
 
 
 class _Clock:
