@@ -16,6 +16,8 @@ from click.testing import CliRunner, Result
 from vectra_lint import registry
 from vectra_lint.cli import main
 from vectra_lint.config import plugins
+from vectra_lint.config.loader import Overrides, load
+from vectra_lint.engine.lint import gather_facts
 from vectra_lint.lsp.server import Server
 from vectra_lint.rule import load_rules
 
@@ -266,6 +268,24 @@ def test_a_plugins_own_facts_and_payloads_are_answered_from_the_cache(project: P
     # A run on one file settles against the other's facts, read back from the cache.
     assert run(*cached, "app/orders.py").output == alone.output
     assert checked == []
+
+
+def test_a_process_that_has_not_imported_a_plugin_gathers_its_facts(tmp_path: Path) -> None:
+    # A worker started afresh (where there is no fork) gets the settings, not the imported plugin:
+    # the files a partial run only reads for their facts find it under its project's root, as
+    # the files it lints do, wherever the run started (here: above the project, as in a monorepo).
+    project = tmp_path / "backend"
+    (project / "app").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.vectra-lint]\nplugins = ["acme_lint"]\nselect = ["ACME"]\n')
+    (project / "acme_lint.py").write_text(PROJECT_PLUGIN)
+    settings = load(project / "pyproject.toml", Overrides(), project)
+    sys.modules.pop("acme_lint")
+    load_rules.cache_clear()
+    source = "def create():\n    pass\n"
+    found = gather_facts(str(project / "app" / "users.py"), "app/users.py", source, settings)
+    assert [(type(facts).__name__, facts) for facts in found.facts.values()] == [
+        ("Functions", sys.modules["acme_lint"].Functions(("create",)))
+    ]
 
 
 TWIN = '''

@@ -96,8 +96,7 @@ def lint_text(
     clock.lap("parse")
     memo.next_lint()
     context = FileContext(relative_path, text, module, settings, memo)
-    ignored = settings.ignored_in(relative_path)
-    rule_classes = _walking_rules(load_rules(settings.rules, settings.plugin_path), settings.enabled, ignored)
+    ignored, rule_classes = _file_rules(settings, relative_path)
     for kind in _analyses_of(rule_classes):
         context.analyses[kind] = kind(context)
     rules = [rule for rule in (rule_class(context) for rule_class in rule_classes) if rule.applies()]
@@ -175,8 +174,8 @@ def gather_facts(path: str, relative_path: str, text: str, settings: Settings) -
         # Raises CannotAnalyse where CPython accepts the file, as lint_text does: the same outcome.
         SyntaxError_.from_parse_error(path, text, error)
         return FileResult(path, (), parsed=False)
-    ignored = settings.ignored_in(relative_path)
-    kinds, rule_classes = _project_part(_walking_rules(load_rules(settings.rules), settings.enabled, ignored))
+    ignored, walking = _file_rules(settings, relative_path)
+    kinds, rule_classes = _project_part(walking)
     if not kinds and not rule_classes:
         return FileResult(path, (), parsed=True)
     context = FileContext(relative_path, text, module, settings)
@@ -230,6 +229,13 @@ def _project_part(
     wanted = [kind for kind in built if kind.facts is not Analysis.facts]
     needed = set(with_requirements([*wanted, *(kind for rule in elsewhere for kind in rule.analyses)]))
     return tuple(kind for kind in built if kind in needed), elsewhere
+
+
+def _file_rules(settings: Settings, relative_path: str) -> tuple[frozenset[str], tuple[type[Rule], ...]]:
+    """The codes per-file-ignores switch off for a file, and the rules that walk it (a plugin's
+    imported from the project's root, should this process not have imported it yet)."""
+    ignored = settings.ignored_in(relative_path)
+    return ignored, _walking_rules(load_rules(settings.rules, settings.plugin_path), settings.enabled, ignored)
 
 
 @cache
