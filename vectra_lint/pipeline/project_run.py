@@ -333,7 +333,9 @@ def _elsewhere(settings: Settings) -> frozenset[str]:
     from vectra_lint.rule import load_rules
 
     return frozenset(
-        rule.code for rule in load_rules(settings.rules) if rule.settles_elsewhere and rule.code in settings.enabled
+        rule.code
+        for rule in load_rules(settings.rules, settings.plugin_path)
+        if rule.settles_elsewhere and rule.code in settings.enabled
     )
 
 
