@@ -288,6 +288,47 @@ def test_a_process_that_has_not_imported_a_plugin_gathers_its_facts(tmp_path: Pa
     ]
 
 
+SPAWNING = """
+import multiprocessing
+import sys
+
+if __name__ == "__main__":
+    # Workers started afresh, as where there is no fork (Windows): they import nothing the
+    # command had imported, the plugin included.
+    multiprocessing.set_start_method("spawn", force=True)
+    multiprocessing.get_all_start_methods = lambda: ["spawn"]
+    from vectra_lint.__main__ import run
+
+    sys.argv = ["vectra-lint", *sys.argv[1:]]
+    run()
+"""
+
+
+def test_a_partial_run_from_a_monorepo_s_top_is_the_same_with_fresh_workers(tmp_path: Path) -> None:
+    backend = tmp_path / "backend"
+    (backend / "app").mkdir(parents=True)
+    (backend / "pyproject.toml").write_text('[tool.vectra-lint]\nplugins = ["acme_lint"]\nselect = ["ACME"]\n')
+    (backend / "acme_lint.py").write_text(PROJECT_PLUGIN)
+    (backend / "app" / "orders.py").write_text("def create():\n    pass\n")
+    (backend / "app" / "users.py").write_text("def create():\n    pass\n")
+    for number in range(4):
+        (backend / "app" / f"part{number}.py").write_text(f"def only_{number}():\n    pass\n")
+    (tmp_path / "spawning.py").write_text(SPAWNING)
+    arguments = ["check", "--no-cache", "--output-format", "concise", "--jobs", "2", "backend/app/orders.py"]
+    forked = subprocess.run(
+        [sys.executable, "-m", "vectra_lint", *arguments], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    fresh = subprocess.run(
+        [sys.executable, "spawning.py", *arguments], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    # The other files are read for their facts in the workers: users.py defines create() too.
+    assert forked.stdout.splitlines() == [
+        "backend/app/orders.py:1:1: ACME002 another module defines a function of this name",
+        "Found 1 error.",
+    ]
+    assert (fresh.stdout, fresh.stderr, fresh.returncode) == (forked.stdout, forked.stderr, forked.returncode)
+
+
 TWIN = '''
 
 class Twin(LegacyNow):
