@@ -288,6 +288,30 @@ def test_a_process_that_has_not_imported_a_plugin_gathers_its_facts(tmp_path: Pa
     ]
 
 
+def test_a_bug_on_a_file_read_only_for_its_facts_is_said(project: Path) -> None:
+    # The other files of a partial run are read for the project phase; one that cannot be parsed
+    # is left out silently (its own check reports it), but a failure of the analyses on it is a
+    # bug the user must hear of: the files checked may lack a finding that depends on it.
+    (project / "pyproject.toml").write_text('[tool.vectra-lint]\nplugins = ["acme_lint"]\nselect = ["ACME"]\n')
+    failing = PROJECT_PLUGIN.replace(
+        "        self.names.append(node.name.value)",
+        '        if node.name.value == "delete":\n            raise RuntimeError("no delete")\n'
+        "        self.names.append(node.name.value)",
+    )
+    (project / "acme_lint.py").write_text(failing)
+    (project / "app" / "orders.py").write_text("def create():\n    pass\n")
+    (project / "app" / "users.py").write_text("def create():\n    pass\n\n\ndef delete():\n    pass\n")
+    (project / "app" / "broken.py").write_text("def create(:\n")
+    for args in (["--no-cache"], ["-j", "1"], ["-j", "1"]):
+        result = run("check", "--output-format", "concise", *args, "app/orders.py")
+        assert result.exit_code == 0
+        assert result.output.splitlines() == [
+            "warning: app/users.py: internal error (this is a bug in vectra-lint, please report it): "
+            "RuntimeError: no delete (it was read for what the files checked take from it)",
+            "All checks passed!",
+        ]
+
+
 SPAWNING = """
 import multiprocessing
 import sys

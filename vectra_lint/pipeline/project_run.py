@@ -51,6 +51,8 @@ class _Run:
     """The other files' facts gathered by this run."""
     gathering: set[Task] = field(default_factory=set)
     """The other files whose facts are being gathered."""
+    unread: list[str] = field(default_factory=list)
+    """Run-level notices: other files whose facts a bug kept from being gathered."""
 
     def look_up(self, tasks: Sequence[Task], contents: dict[Task, bytes | str]) -> None:
         """Fill ``raw`` from the cache."""
@@ -110,7 +112,14 @@ class _Run:
     def keep(self, outcome: Outcome) -> None:
         """Keep the facts gathered of another file, and cache them, as its worker chunk comes back,
         while the workers go on with the others (not all after the last one)."""
-        if outcome.task not in self.gathering or outcome.error is not None:
+        if outcome.task not in self.gathering:
+            return
+        if outcome.error is not None:
+            # A file that cannot be read or analysed is left out, as a run over every file leaves
+            # it out of the project phase (reporting it on the file itself). A bug is said: the
+            # findings of the files checked may lack what they would have taken from this one.
+            if outcome.bug:
+                self.unread.append(f"{outcome.error} (it was read for what the files checked take from it)")
             return
         self.gathered[outcome.task] = outcome
         key = self.keys.get(outcome.task)
@@ -205,6 +214,8 @@ def check(
         if notices is not None:
             notices.extend(notice for notice in said if notice not in notices)
         finished = _apply(report, context, state, verdicts)
+    if notices is not None:
+        notices.extend(notice for notice in state.unread if notice not in notices)
     finished.sort(key=lambda outcome: outcome.task.display)
     return finished
 
@@ -376,7 +387,8 @@ def _verdicts(
             added = tuple(d for d in after.diagnostics if id(d) not in kept)
             if added:
                 verdicts[after.task.display] = added
-    if cache is not None and project_key is not None:
+    # A verdict a bug kept some file's facts from is not kept: the next run says it again.
+    if cache is not None and project_key is not None and not state.unread:
         cache.store_project(project_key, (verdicts, tuple(said)))
     return verdicts, tuple(said)
 

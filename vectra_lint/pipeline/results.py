@@ -41,6 +41,8 @@ class Outcome:
     fixed: int = 0
     error: str | None = None
     """A fix that broke the file (left unchanged), or a read failure."""
+    bug: bool = False
+    """``error`` is a failure of vectra-lint's own code (or a plugin's) on the file, not the file's."""
     warning: str | None = None
     facts: dict[str, object] = field(default_factory=dict)
     noqa_warnings: tuple[str, ...] = ()

@@ -356,7 +356,7 @@ def _guarded(task: Task, work: Callable[[], _T]) -> _T | Outcome:
     except ruff.RuffError:
         raise  # not about this file: the whole run cannot use Ruff
     except Exception as error:  # a bug on one file must not cost the report on the others
-        return Outcome(task, (), error=f"{task.display}: {internal_error(error)}")
+        return Outcome(task, (), error=f"{task.display}: {internal_error(error)}", bug=True)
 
 
 def process_safely(task: Task, data: bytes, settings: Settings, mode: Mode) -> Outcome:
