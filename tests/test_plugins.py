@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.test_lsp import Client
 from vectra_lint import registry
 from vectra_lint.cli import main
 from vectra_lint.config import plugins
@@ -288,10 +289,14 @@ def test_a_process_that_has_not_imported_a_plugin_gathers_its_facts(tmp_path: Pa
     ]
 
 
-def test_a_bug_on_a_file_read_only_for_its_facts_is_said(project: Path) -> None:
-    # The other files of a partial run are read for the project phase; one that cannot be parsed
-    # is left out silently (its own check reports it), but a failure of the analyses on it is a
-    # bug the user must hear of: the files checked may lack a finding that depends on it.
+UNREAD = (
+    "app/users.py: internal error (this is a bug in vectra-lint, please report it): "
+    "RuntimeError: no delete (it was read for what the files checked take from it)"
+)
+
+
+def _failing_on_another_file(project: Path) -> None:
+    # The plugin's analysis fails on users.py, which defines create() too; broken.py does not parse.
     (project / "pyproject.toml").write_text('[tool.vectra-lint]\nplugins = ["acme_lint"]\nselect = ["ACME"]\n')
     failing = PROJECT_PLUGIN.replace(
         "        self.names.append(node.name.value)",
@@ -302,14 +307,35 @@ def test_a_bug_on_a_file_read_only_for_its_facts_is_said(project: Path) -> None:
     (project / "app" / "orders.py").write_text("def create():\n    pass\n")
     (project / "app" / "users.py").write_text("def create():\n    pass\n\n\ndef delete():\n    pass\n")
     (project / "app" / "broken.py").write_text("def create(:\n")
-    for args in (["--no-cache"], ["-j", "1"], ["-j", "1"]):
-        result = run("check", "--output-format", "concise", *args, "app/orders.py")
+
+
+def test_a_bug_on_a_file_read_only_for_its_facts_is_said(project: Path) -> None:
+    # The other files of a partial run are read for the project phase; one that cannot be parsed
+    # is left out silently (its own check reports it), but a failure of the analyses on it is a
+    # bug the user must hear of: the files checked may lack a finding that depends on it.
+    _failing_on_another_file(project)
+    stdin = ["--stdin-filename", "app/orders.py", "-"]
+    for args in (["--no-cache", "app/orders.py"], ["-j", "1", "app/orders.py"], ["-j", "1", "app/orders.py"], stdin):
+        result = CliRunner().invoke(
+            main, ["check", "--output-format", "concise", *args], input="def create():\n    pass\n"
+        )
         assert result.exit_code == 0
-        assert result.output.splitlines() == [
-            "warning: app/users.py: internal error (this is a bug in vectra-lint, please report it): "
-            "RuntimeError: no delete (it was read for what the files checked take from it)",
-            "All checks passed!",
-        ]
+        assert result.output.splitlines() == [f"warning: {UNREAD}", "All checks passed!"]
+
+
+def test_the_editor_logs_a_bug_on_a_file_read_only_for_its_facts(project: Path) -> None:
+    _failing_on_another_file(project)
+    client = Client(project)
+    try:
+        client.start(project)
+        uri = client.open(project / "app" / "orders.py")
+        assert client.diagnostics(uri) == []
+        assert client.stop() == 0
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
+    assert client.process.stderr is not None
+    assert f"vectra-lint server: warning: {UNREAD}\n" in client.process.stderr.read().decode()
 
 
 SPAWNING = """

@@ -325,7 +325,7 @@ def _check_stdin(
     else:
         members, whole = [], False
     settings = replace(project.settings, whole_project=whole)
-    context = project_run.context(members, settings, jobs, caches(project, settings), exclude=cwd / display)
+    context = project_run.context(members, settings, jobs, caches(project, settings), cwd / display, notices)
     outcomes = finish_project([process_safely(task, data, settings, mode)], settings, None, notices, context)
     return [session.Checked(project, settings, outcomes)]
 

@@ -584,7 +584,10 @@ class Server:
         while project.unread:
             chunk, project.unread = project.unread[:size], project.unread[size:]
             # One job: a process pool forked from this threaded process could deadlock.
-            outcomes = project_run.context(chunk, settings, 1, _cache(project.settings), exclude=settings.root)
+            unread: list[str] = []
+            outcomes = project_run.context(chunk, settings, 1, _cache(project.settings), settings.root, unread)
+            for notice in unread:
+                _log(f"warning: {notice}")
             # An open document's facts are its text's, not its file's.
             open_paths = {document.path for document in self.documents.values()}
             project.facts.update({o.task.relative: o.facts for o in outcomes if o.task.path not in open_paths})

@@ -416,10 +416,20 @@ def _apply(
 
 
 def context(
-    tasks: Sequence[Task], settings: Settings, jobs: int, cache: ResultCache | None, exclude: Path
+    tasks: Sequence[Task],
+    settings: Settings,
+    jobs: int,
+    cache: ResultCache | None,
+    exclude: Path,
+    notices: list[str] | None = None,
 ) -> list[Outcome]:
     """The facts of the project's files other than ``exclude`` (from the cache where it can), as
-    outcomes: what the project phase of one file given apart (standard input, an editor buffer) needs."""
+    outcomes: what the project phase of one file given apart (standard input, an editor buffer)
+    needs. A bug that kept a file's facts from being read is appended to ``notices``."""
     others = [task for task in tasks if task.path is not None and task.path != exclude.resolve()]
     contents = {task: _read(task) for task in others}
-    return _context(others, _Run(settings, cache), contents, jobs, frozenset())
+    state = _Run(settings, cache)
+    found = _context(others, state, contents, jobs, frozenset())
+    if notices is not None:
+        notices.extend(notice for notice in state.unread if notice not in notices)
+    return found
