@@ -15,10 +15,11 @@ It also prints the host's floor for the first ratio: the same parse split over a
 as the default run uses, against the one-process parse. A default run that only parsed would
 score that; on a host whose cores slow each other down it is well above 1 / cores.
 
-Each run is divided by a parse measured just before it, and each ratio is the median of those
-quotients over the rounds (their range beside it): a shared host's speed drifts by a third within
-minutes, and the best parse and the best check of a run, taken apart, could come from a fast and a
-slow minute. The best times are printed too.
+Each run is divided by the mean of the parses measured just before and just after it, and each
+ratio is the median of those quotients over the rounds (their range beside it): a shared host's
+speed drifts by a third within minutes, and the best parse and the best check of a run, taken
+apart, could come from a fast and a slow minute. Runs and parses alternate, so each parse serves
+the run before it and the run after it. The best times are printed too.
 
 1.0 means a full check costs what parsing alone does. The package is byte-compiled first, as pip
 compiles an installed one: a development checkout where ``PYTHONDONTWRITEBYTECODE`` is set would
@@ -150,23 +151,26 @@ def main() -> None:
     singles: dict[str, list[Timing]] = {output_format: [] for output_format in formats}
     ratios: dict[tuple[str, str], list[float]] = {}
     found = 0
+    kinds = (("default", []), ("single", ["--jobs", "1"]))
     # Alternating, so that a passing burst of load on the host hits every kind of run alike; each
-    # run against the parse just before it.
+    # run against the parses just before and just after it.
+    before = parse_only(sources)
+    parses.append(before)
     for _ in range(args.rounds):
-        parse = parse_only(sources)
-        parses.append(parse)
-        floors.append(parse_in_processes(sources, jobs) / parse.wall)
+        floors.append(parse_in_processes(sources, jobs) / before.wall)
         for output_format in formats:
-            parse = parse_only(sources)
-            timing, found = check(project, extra, output_format)
-            parses.append(parse)
-            defaults[output_format].append(timing)
-            ratios.setdefault(("default", output_format), []).append(timing.wall / parse.wall)
-            parse = parse_only(sources)
-            timing = check(project, [*extra, "--jobs", "1"], output_format)[0]
-            parses.append(parse)
-            singles[output_format].append(timing)
-            ratios.setdefault(("single", output_format), []).append(timing.cpu / parse.cpu)
+            for kind, options in kinds:
+                timing, found = check(project, [*extra, *options], output_format)
+                after = parse_only(sources)
+                parses.append(after)
+                if kind == "default":
+                    defaults[output_format].append(timing)
+                    ratio = timing.wall / ((before.wall + after.wall) / 2)
+                else:
+                    singles[output_format].append(timing)
+                    ratio = timing.cpu / ((before.cpu + after.cpu) / 2)
+                ratios.setdefault((kind, output_format), []).append(ratio)
+                before = after
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out = sys.stdout
     out.write(f"corpus: {package} ({len(files)} files, {lines} lines), {os.cpu_count()} CPUs, {found} diagnostics\n")
@@ -178,7 +182,7 @@ def main() -> None:
         single_cpu = min(t.cpu for t in singles[output_format])
         out.write(f"vectra-lint check (default jobs, {output_format} output): {default_wall:8.2f} s wall\n")
         out.write(f"vectra-lint check --jobs 1 ({output_format} output): {single_cpu:8.2f} s CPU\n")
-    out.write("ratios, each run against the parse just before it (median of the rounds, their range):\n")
+    out.write("ratios, each run against the parses just before and after it (median of the rounds, their range):\n")
     for output_format in formats:
         out.write(f"ratio default run / parse (wall, {output_format} output): ")
         out.write(f"{_spread(ratios['default', output_format])}  [target <= 0.8]\n")
