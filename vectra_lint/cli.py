@@ -37,7 +37,7 @@ from vectra_lint.reporters import REPORTERS, reporter_class
 from vectra_lint.reporters.base import SeverityLookup, Summary, all_errors
 from vectra_lint.reporters.escape import printable
 from vectra_lint.reporters.json_format import statistics_json
-from vectra_lint.reporters.text import Lines, print_statistics, print_summary
+from vectra_lint.reporters.text import Lines, print_statistics, print_summary, styled
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -62,11 +62,8 @@ def _errors() -> Console:
 
 
 def _say_styled(*parts: str) -> None:
-    """One line on standard error from parts given as text, style, text, style... (as text, not
-    markup: messages hold brackets)."""
-    from rich.text import Text
-
-    _errors().print(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
+    """One line on standard error from parts given as text, style, text, style... (``styled``)."""
+    _errors().print(styled(*parts))
 
 
 def _error(message: str) -> None:

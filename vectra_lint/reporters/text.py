@@ -13,6 +13,7 @@ from vectra_lint.reporters.escape import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 # Python's line breaks only: str.splitlines also breaks at form feeds and other separators, which
 # would put the source shown under a diagnostic out of step with its line number.
@@ -51,10 +52,15 @@ class Lines:
         if self.console is None:
             self.stream.write("".join(parts[::2]) + "\n")
             return
-        from rich.text import Text
+        self.console.print(styled(*parts))
 
-        # Text, not markup: messages and summaries hold brackets (`[tool.vectra-lint.layers]`).
-        self.console.print(Text.assemble(*zip(parts[::2], parts[1::2], strict=True)))
+
+def styled(*parts: str) -> Text:
+    """Rich text made of parts given as text, style, text, style... (style "" for none): text, not
+    markup, since messages and summaries hold brackets (`[tool.vectra-lint.layers]`)."""
+    from rich.text import Text
+
+    return Text.assemble(*zip(parts[::2], parts[1::2], strict=True))
 
 
 def _fix_mark(diagnostic: Diagnostic) -> str:
