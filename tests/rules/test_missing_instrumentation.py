@@ -10,6 +10,7 @@ import libcst as cst
 import pytest
 
 from tests.helpers import fix, lint, parses, settings_for
+from vectra_lint.config.settings import Settings
 from vectra_lint.engine.walker import iter_nodes
 
 SERVICE = "app/services/billing.py"
@@ -229,6 +230,75 @@ def test_the_rewrite_of_returns_in_loops_with_and_one_line_suites() -> None:
         '            logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
         "            raise\n"
     )
+
+
+def test_a_result_declared_with_any_gets_the_comment_vl103_asks_for() -> None:
+    # `Any` needs a reason beside it (VL103): the declaration the fix writes carries one, whether
+    # the return sits in a one-line suite or after other statements on its line.
+    head = HEAD.replace("import time\n", "import time\nfrom typing import Any\n")
+    source = head + (
+        "def load(key: str, flag: bool) -> Any:  # plugins return their own types\n"
+        "    value = key.strip()\n"
+        "    if flag: return [value]\n"
+        "    value = value.lower(); return {'value': value}\n"
+    )
+    fixed = _fixed(source)
+    assert fixed == head + (
+        "def load(key: str, flag: bool) -> Any:  # plugins return their own types\n"
+        '    func_name = "load"\n'
+        "    start = time.perf_counter()\n"
+        '    logger.info(f"START | {func_name} | Params: key={key}, flag={flag}")\n'
+        "    try:\n"
+        "        value = key.strip()\n"
+        "        if flag:\n"
+        "            # the function's declared return type\n"
+        "            result: Any = [value]\n"
+        "            elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+        '            logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+        "            return result\n"
+        "        value = value.lower()\n"
+        "        result = {'value': value}\n"
+        "        elapsed = round((time.perf_counter() - start) * 1000, 2)\n"
+        '        logger.info(f"FINISH | {func_name} | Status: Success | Duration: {elapsed}ms")\n'
+        "        return result\n"
+        "    except Exception as e:\n"
+        '        logger.error(f"❌ FAIL | {func_name} | Error: {str(e)}", exc_info=True)\n'
+        "        raise\n"
+    )
+    # Nothing new: what was reported besides VL402 is all that is left.
+    settings = settings_for("VL402", "VL103")
+    assert _codes(fixed, settings) == [code for code in _codes(source, settings) if code != "VL402"]
+
+
+def _codes(source: str, settings: Settings) -> list[str]:
+    return sorted(d.code for d in lint(source, settings, SERVICE))
+
+
+@pytest.mark.parametrize(
+    ("imports", "returns", "options", "explained"),
+    [
+        ("from typing import Any", "dict[str, Any]", {}, False),
+        ("from typing import Any", "dict[str, Any]", {"allow-json-dict": False}, True),
+        ("from typing import Any", "list[Any] | None", {}, True),
+        ("import typing as t", "t.Any", {}, True),
+        ("from typing import Any", "'Any'", {}, True),
+        # An `Any` of the project's own is not typing's, and VL103 does not ask about it.
+        ("from app.types import Any", "Any", {}, False),
+    ],
+)
+def test_the_comment_is_written_where_vl103_wants_one(
+    imports: str, returns: str, options: dict[str, object], explained: bool
+) -> None:
+    source = HEAD.replace("import time\n", f"import time\n{imports}\n") + (
+        f"def load(key: str) -> {returns}:\n    a = key\n    b = a\n    return b.split()\n"
+    )
+    settings = settings_for("VL402", "VL103", options={"VL103": options})
+    outcome = fix(source, settings, "VL402", SERVICE)
+    assert outcome.fixed == 1 and parses(outcome.text)
+    assert ("        # the function's declared return type\n" in outcome.text) is explained
+    assert f"        result: {returns} = b.split()\n" in outcome.text
+    assert _codes(outcome.text, settings) == [code for code in _codes(source, settings) if code != "VL402"]
+    assert fix(outcome.text, settings, "VL402", SERVICE).text == outcome.text
 
 
 def test_the_block_avoids_the_functions_names_and_a_shadowed_time_module() -> None:

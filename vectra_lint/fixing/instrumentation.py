@@ -27,6 +27,8 @@ from vectra_lint.engine.walker import DispatchTable, iter_nodes, walk
 
 START_PLACEHOLDER = "__vl402_start__"
 """The statement that holds START's place in a fix that waits for the project phase."""
+ANY_REASON = "# the function's declared return type"
+"""Above the result's declaration when the return type holds an ``Any`` that wants a reason (§2)."""
 _CLOCKS = frozenset({"perf_counter", "time", "monotonic"})
 # Calls that would see the rewrite: they read (without arguments) or run code in the local namespace.
 _READ_LOCALS = frozenset({"locals", "vars", "dir"})
@@ -402,11 +404,15 @@ class _Returns:
     it is, node for node.
     """
 
-    def __init__(self, block: Block, annotation: cst.Annotation | None, safe_names: AbstractSet[str]) -> None:
+    def __init__(
+        self, block: Block, annotation: cst.Annotation | None, safe_names: AbstractSet[str], explain: bool
+    ) -> None:
         self.block = block
         self.annotation = annotation
         self.safe_names = safe_names
+        self.explain = explain
         self.annotated = False
+        self._declaration: cst.AnnAssign | None = None
         self._finishes: dict[int, list[list[cst.BaseSmallStatement]]] = {}
 
     def statements(self, statements: Sequence[cst.BaseStatement], depth: int) -> list[cst.BaseStatement]:
@@ -430,7 +436,7 @@ class _Returns:
             if lines is None:
                 return suite
             return cst.IndentedBlock(
-                body=[cst.SimpleStatementLine(body=smalls) for smalls in lines],
+                body=[self._explained(cst.SimpleStatementLine(body=smalls)) for smalls in lines],
                 header=suite.trailing_whitespace,
             )
         assert isinstance(suite, cst.IndentedBlock)
@@ -508,6 +514,8 @@ class _Returns:
             # type checker accepts every returned value (and `[]`/`{}` need no other annotation).
             self.annotated = True
             assign = cst.AnnAssign(target=result, annotation=cst.Annotation(self.annotation.annotation), value=value)
+            if self.explain:
+                self._declaration = assign
         else:
             assign = cst.Assign(targets=[cst.AssignTarget(result)], value=value)
         returned = plain.with_changes(value=result, whitespace_after_return=cst.SimpleWhitespace(" "))
@@ -518,12 +526,19 @@ class _Returns:
         if lines is None:
             return [statement]
         if len(lines) == 1:
-            return [statement.with_changes(body=lines[0])]
+            return [self._explained(statement.with_changes(body=lines[0]))]
         # The first line keeps the comments above, the last one the comment at the end.
         first = statement.with_changes(body=lines[0], trailing_whitespace=cst.TrailingWhitespace())
         middle = [cst.SimpleStatementLine(body=smalls) for smalls in lines[1:-1]]
         last = cst.SimpleStatementLine(body=lines[-1], trailing_whitespace=statement.trailing_whitespace)
-        return [first, *middle, last]
+        return [self._explained(line) for line in (first, *middle, last)]
+
+    def _explained(self, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+        """``line``, with the comment §2 asks of an ``Any`` above it when it declares the result
+        with a return type holding one (VL103 would report the fix's own line otherwise)."""
+        if self._declaration is None or line.body[0] is not self._declaration:
+            return line
+        return line.with_changes(leading_lines=[*line.leading_lines, cst.EmptyLine(comment=cst.Comment(ANY_REASON))])
 
 
 def falls_through(statements: Sequence[cst.BaseStatement]) -> bool:
@@ -581,16 +596,18 @@ def instrument(
     block: Block,
     docstring: bool,
     safe_names: AbstractSet[str],
+    explain_any: bool,
 ) -> tuple[cst.FunctionDef, bool]:
     """``function`` rewritten into the §6.3 block (``docstring``: its first statement is one), and
     whether the block logs FINISH anywhere (a function that always raises never does: it then
-    needs no start time, nor the clock's module)."""
+    needs no start time, nor the clock's module). ``explain_any``: the return type holds an
+    ``Any`` that wants a comment where the result is declared with it."""
     body = function.body
     statements = _body(body)
     kept = statements[:1] if docstring else []
     rest = statements[1:] if docstring else statements
     rest = rest[len(block.kept) :]  # the function's own func_name and start time stay before START
-    returns = _Returns(block, function.returns, safe_names)
+    returns = _Returns(block, function.returns, safe_names, explain_any)
     try_body = returns.statements(rest, 1)
     inner = cst.IndentedBlock(body=try_body, footer=body.footer if isinstance(body, cst.IndentedBlock) else ())
     if try_body:

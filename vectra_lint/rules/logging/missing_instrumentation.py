@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from vectra_lint.analysis.any_annotations import ALLOW_JSON_DICT, any_in_annotation
 from vectra_lint.analysis.definitions import (
     ABSTRACT,
     OVERLOAD,
@@ -335,8 +336,9 @@ class MissingInstrumentation(Rule):
       already sets `func_name` and a start time (`time.perf_counter()`, `time.time()`,
       `time.monotonic()`) first thing keeps them, and FINISH reads the same clock;
     - the body inside `try:`; each `return X` first evaluates `X` once into a fresh variable
-      (declared with the function's return type), then logs FINISH with the duration, then returns
-      it; a body that can end without `return` logs FINISH at its end;
+      (declared with the function's return type, under a comment saying so when that type holds an
+      `Any` VL103 would want explained), then logs FINISH with the duration, then returns it; a
+      body that can end without `return` logs FINISH at its end;
     - `except Exception as e:` logs `❌ FAIL | ...` with `exc_info=True` and re-raises with a bare
       `raise`, so the same exception and traceback leave the function.
 
@@ -700,16 +702,28 @@ class MissingInstrumentation(Rule):
         )
         safe = frozenset(param.name.value for param in parameters(node, False)) - deleted
         module = self.context.module
+        # The result is declared with the return type: an `Any` in it gets the comment VL103 asks.
+        explain_any = node.returns is not None and bool(
+            any_in_annotation(self.context, node.returns.annotation, settings.option("VL103", ALLOW_JSON_DICT))
+        )
 
         def rewrite() -> tuple[cst.FunctionDef, str | None, bool]:
-            new, finishes = instrument(node, block, has_docstring, safe)
+            new, finishes = instrument(node, block, has_docstring, safe, explain_any)
             # Generated once, for the line-length test here and for the fix's text (the engine
             # fills in the indentation once it has located the function).
             return new, libcst_private.generate_template(module, new), finishes
 
         # The editor's next check of the file gets the same function with the same block: the
         # same rewrite, made once.
-        key = ("instrumented", block.key(), has_docstring, safe, module.default_indent, module.default_newline)
+        key = (
+            "instrumented",
+            block.key(),
+            has_docstring,
+            safe,
+            explain_any,
+            module.default_indent,
+            module.default_newline,
+        )
         new, template, finishes = self.context.memo.get((node,), key, rewrite)
         if self._too_long(new, template, (depth - 1) * indent):
             return None, None

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
 
-from vectra_lint.analysis.definitions import qualified_module_name
-from vectra_lint.api import BoolOption, Expect, Invalid, Rule, Valid
+from vectra_lint.analysis.any_annotations import ALLOW_JSON_DICT, any_in_annotation
+from vectra_lint.api import Expect, Invalid, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.libcst_private import header_lines
-from vectra_lint.engine.walker import iter_nodes
 
-ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.Any"})
-"""``builtins.Any``: a bare ``Any`` nothing at module level binds (a star import)."""
-ALLOW_JSON_DICT = BoolOption(
-    "allow-json-dict",
-    True,
-    "Accept `dict[str, Any]` / `Dict[str, Any]` (a JSON object, as the standard's own examples write it) without "
-    "a comment; false requires one there too.",
-)
-JSON_DICTS = frozenset({"builtins.dict", "typing.Dict", "typing_extensions.Dict"})
-_WORD_ANY = re.compile(r"\bAny\b")
 # Tool directives are not explanations; a suppression comment for this very rule must not count
 # as one either, or the rule would go quiet and the suppression would look unused.
 _PRAGMA = re.compile(r"#\s*(?:noqa\b|type:|pragma\b|fmt:|isort:|pylint:|mypy:|pyright:|nosec\b)", re.IGNORECASE)
@@ -116,29 +104,9 @@ class UnexplainedAny(Rule):
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
         """Find ``Any`` in an annotation (a small subtree, scanned here rather than listening to
-        every name of the file); a string annotation is checked as text."""
-        value = node.annotation
-        if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
-            text = value.evaluated_value
-            if isinstance(text, str) and _WORD_ANY.search(text):
-                self._candidate(value)
-            return
-        json_dicts = self.option(ALLOW_JSON_DICT)
-        for found in _any_references(value, self._is_json_dict if json_dicts else None):
-            if qualified_module_name(self.context, found) in ANY:
-                self._candidate(found)
-
-    def _is_json_dict(self, node: cst.Subscript) -> bool:
-        """``dict[str, Any]`` / ``Dict[str, Any]``: a JSON object, whose values are any JSON."""
-        if len(node.slice) != 2 or qualified_module_name(self.context, node.value) not in JSON_DICTS:
-            return False
-        key, value = (element.slice for element in node.slice)
-        return (
-            isinstance(key, cst.Index)
-            and isinstance(value, cst.Index)
-            and qualified_module_name(self.context, key.value) == "builtins.str"
-            and qualified_module_name(self.context, value.value) in ANY
-        )
+        every name of the file)."""
+        for found in any_in_annotation(self.context, node.annotation, self.option(ALLOW_JSON_DICT)):
+            self._candidate(found)
 
     def _candidate(self, node: cst.CSTNode) -> None:
         statement = self.context.current_statement
@@ -173,48 +141,6 @@ class UnexplainedAny(Rule):
             if line not in explained_lines and line - 1 not in explained_lines:
                 unexplained.append(node)
         return unexplained
-
-
-def _any_references(
-    node: cst.BaseExpression, skip: Callable[[cst.Subscript], bool] | None = None
-) -> list[cst.Name | cst.Attribute]:
-    """The ``Any`` and ``x.Any`` in a type expression.
-
-    The usual shapes (names, ``a.b``, ``x[...]``, ``a | b``, lists of ``Callable``) are followed
-    by hand; anything else is searched generically.
-    """
-    found: list[cst.Name | cst.Attribute] = []
-    stack: list[cst.BaseExpression] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            if current.value == "Any":
-                found.append(current)
-        elif isinstance(current, cst.Attribute):
-            # Only the last part can be `Any`; the rest is a module path.
-            if current.attr.value == "Any":
-                found.append(current)
-        elif isinstance(current, cst.Subscript):
-            if skip is not None and skip(current):
-                continue
-            stack.append(current.value)
-            for element in current.slice:
-                if isinstance(element.slice, cst.Index):
-                    stack.append(element.slice.value)
-        elif isinstance(current, cst.BinaryOperation):
-            stack.extend((current.left, current.right))
-        elif isinstance(current, (cst.List, cst.Tuple)):
-            stack.extend(element.value for element in current.elements)
-        elif isinstance(current, (cst.BaseString, cst.Ellipsis, cst.BaseNumber)):
-            continue
-        else:
-            attribute_names = {id(item.attr) for item in iter_nodes(current, cst.Attribute)}
-            for item in iter_nodes(current, (cst.Name, cst.Attribute)):
-                if isinstance(item, cst.Attribute) and item.attr.value == "Any":
-                    found.append(item)
-                elif isinstance(item, cst.Name) and item.value == "Any" and id(item) not in attribute_names:
-                    found.append(item)
-    return found
 
 
 def _logical_line_comment(statement: cst.CSTNode) -> cst.Comment | None:
