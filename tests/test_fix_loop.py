@@ -268,3 +268,81 @@ def test_ruffs_answer_for_a_fixed_text_is_never_taken_for_the_original_when_the_
     checked = runner.process(task, FIXABLE.encode(), settings, runner.Mode(), None)
     assert outcome.diagnostics == checked.diagnostics
     assert all(d.line <= FIXABLE.count("\n") for d in outcome.diagnostics)
+
+
+JOB_MODEL = '''\
+"""Jobs."""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Job:
+    """A job."""
+
+    owner_id: int
+    name: str
+'''
+# START shows `job` by its id fields, which only the project phase knows (models/job.py): the
+# fix is made there, after the workers' last lint of the file.
+BILLING = '''\
+"""Billing."""
+
+import logging
+
+from models.job import Job
+
+logger = logging.getLogger(__name__)
+
+
+def total(job: Job) -> int:
+    """Total."""
+    a = job.owner_id
+    b = 2
+    return a + b
+
+
+def other(x):
+    """Other."""
+    return x
+'''
+
+
+@pytest.mark.parametrize(("jobs", "cache"), [("1", "--no-cache"), ("2", "--no-cache"), ("2", "--cache-dir=.cache")])
+def test_what_the_project_phase_fixed_is_reported_as_a_check_of_the_written_file_reports_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, cache: str
+) -> None:
+    layers = NO_LAYERS.replace("services = []", 'services = ["services/**"]')
+    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL1", "VL4"]\n' + layers)
+    for folder, name, text in (("models", "job.py", JOB_MODEL), ("services", "billing.py", BILLING)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_text(text)
+    (tmp_path / "services" / "other.py").write_text(BILLING.replace("total", "grand_total"))
+    monkeypatch.chdir(tmp_path)
+    args = (cache, "--jobs", jobs, "--output-format", "json", "services", "models")
+    fixed = run("check", "--fix", "--unsafe-fixes", *args)
+    written = {name: (tmp_path / "services" / name).read_text() for name in ("billing.py", "other.py")}
+    for text in written.values():
+        assert 'Params: job=Job(owner_id={job.owner_id})")' in text
+        assert parses_and_compiles(text)
+    found = [(item["path"], item["code"], item["location"]["line"]) for item in json.loads(fixed.stdout)]
+    # `other`, where it is now: below the block the fix wrote above it.
+    line = written["billing.py"].count("\n", 0, written["billing.py"].index("def other")) + 1
+    assert line > BILLING.count("\n", 0, BILLING.index("def other")) + 1
+    assert found == [
+        ("services/billing.py", "VL102", line),
+        ("services/billing.py", "VL101", line),
+        ("services/other.py", "VL102", line),
+        ("services/other.py", "VL101", line),
+    ]
+    checked = run("check", *args)
+    assert json.loads(fixed.stdout) == json.loads(checked.stdout)
+    again = run("check", "--fix", "--unsafe-fixes", *args)
+    assert json.loads(again.stdout) == json.loads(checked.stdout)
+    assert {name: (tmp_path / "services" / name).read_text() for name in written} == written
+
+
+def parses_and_compiles(text: str) -> bool:
+    libcst.parse_module(text)
+    compile(text, "<fixed>", "exec")
+    return True

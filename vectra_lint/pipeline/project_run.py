@@ -12,11 +12,13 @@ With ``--diff``, a file is answered by what the fix loop made of its bytes befor
 text), else by its check answer when that has nothing for the fix loop to apply. ``--fix`` takes
 only the second: what it writes into a file is always made by this run, never read from the cache.
 The project phase, which fixes what the other files' facts confirm, runs each time against those
-facts as they are.
+facts as they are; the text it makes of a file is checked again (``settle.finish_project``), and
+that check is cached under the text's bytes, so that the next ``--diff`` or check answers it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -83,31 +85,39 @@ class _Run:
         that has no fix to apply, settled or pending (the fix loop would lint it and change
         nothing); any other file is linted, and its fixes are made afresh.
         """
-        from vectra_lint.fixing.apply import applicable
         from vectra_lint.fixing.files import digest
 
         assert self.cache is not None
-        unsafe = self.mode.unsafe_fixes
         if self.mode.shows_only:
-            fixed = self.cache.load_fixed(key, data, unsafe)
+            fixed = self.cache.load_fixed(key, data, self.mode.unsafe_fixes)
             outcome = _fixed_outcome(task, fixed, data) if fixed is not None else None
             if fixed is not None and outcome is not None:
                 self.hits[task] = fixed
                 self.raw[task] = replace(outcome, read_digest=digest(data))
                 return
         entry = self.cache.load_file(key)
-        if entry is None or any(applicable(d, unsafe=unsafe) for d in entry.settled):
+        if entry is None or not self.nothing_to_fix(entry):
             return
+        self.hits[task] = entry
+        self.raw[task] = replace(entry.outcome(task), read_digest=digest(data))
+
+    def nothing_to_fix(self, entry: FileEntry) -> bool:
+        """Whether a check answer may stand for the fix loop's: it has no fix to apply, settled or
+        (with ``--fix``) pending. ``--diff`` shows the fixes of the pending diagnostics the project
+        phase confirms; ``--fix`` writes only code this run made."""
+        from vectra_lint.fixing.apply import applicable
+
+        unsafe = self.mode.unsafe_fixes
+        if any(applicable(d, unsafe=unsafe) for d in entry.settled):
+            return False
         if not self.mode.shows_only and entry.has_pending:
             try:
                 pending = entry.pending_diagnostics()
             except DamagedEntry:
-                return
+                return False
             if any(applicable(d, unsafe=unsafe) for d in pending):
-                return  # the project phase would apply a fix the cache holds
-        # --diff: the project phase shows the fixes of the pending diagnostics it confirms.
-        self.hits[task] = entry
-        self.raw[task] = replace(entry.outcome(task), read_digest=digest(data))
+                return False  # the project phase would apply a fix the cache holds
+        return True
 
     def keep(self, outcome: Outcome) -> None:
         """Keep the facts gathered of another file, and cache them, as its worker chunk comes back,
@@ -141,25 +151,59 @@ class _Run:
             return entry.has_pending
         return any(d.pending is not None for d in self.raw[task].diagnostics)
 
+    def lint_again(self, outcomes: Sequence[Outcome], jobs: int) -> list[Outcome | None]:
+        """What the project phase fixed, checked again (``settle.LintAgain``): answered by the
+        cache's check of the text written when that has nothing to fix, else checked, and cached."""
+        from vectra_lint.pipeline.settle import lint_each
+
+        found: list[Outcome | None] = [None] * len(outcomes)
+        keys: list[str | None] = [None] * len(outcomes)
+        for index, outcome in enumerate(outcomes):
+            if self.cache is None or outcome.fixed_bytes is None:
+                continue
+            key = keys[index] = self.cache.file_key(outcome.task, outcome.fixed_bytes)
+            entry = self.cache.load_file(key)
+            if entry is not None and self.nothing_to_fix(entry):
+                found[index] = _with_pending(outcome.task, entry)
+        missing = [index for index, answer in enumerate(found) if answer is None]
+        linted = lint_each([outcomes[index] for index in missing], self.settings, self.mode, jobs)
+        for index, answer in zip(missing, linted, strict=True):
+            found[index] = answer
+            written = keys[index]
+            if self.cache is not None and written is not None and answer is not None:
+                if answer.fixed_text is None and answer.warning is None:
+                    self.cache.store_file(written, answer)  # a check of the text written: nothing more to fix
+        return found
+
     def complete(self, task: Task) -> Outcome:
         """The outcome with its pending diagnostics and facts (read from the cache for a hit)."""
         outcome = self.raw[task]
         entry = self.hits.get(task)
         if entry is None or self.cache is None:
             return outcome
-        facts = entry.project_facts()
-        try:
-            pending = entry.pending_diagnostics()
-        except DamagedEntry:
-            facts = None
-        if facts is None:
+        completed = _with_pending(task, entry, outcome)
+        if completed is None:
             # A damaged entry is a miss: without its facts, cross-module findings would be lost.
             from vectra_lint.pipeline.runner import run_unsettled
 
             del self.hits[task]
             self.raw[task] = run_unsettled([task], self.settings, self.mode, 1, None, {})[0]
             return self.raw[task]
-        return replace(outcome, diagnostics=outcome.diagnostics + pending, facts=facts)
+        return completed
+
+
+def _with_pending(task: Task, entry: FileEntry, outcome: Outcome | None = None) -> Outcome | None:
+    """``outcome`` (default: the entry's) with the entry's pending diagnostics and facts; None when
+    the entry is damaged."""
+    facts = entry.project_facts()
+    try:
+        pending = entry.pending_diagnostics()
+    except DamagedEntry:
+        return None
+    if facts is None:
+        return None
+    outcome = outcome or entry.outcome(task)
+    return replace(outcome, diagnostics=outcome.diagnostics + pending, facts=facts)
 
 
 def check(
@@ -205,7 +249,8 @@ def check(
                 contents.update((task, _read(task)) for task in context)
             others = _context(context, state, contents, jobs, frozenset())
             reported = [state.complete(task) for task in report]
-            finished = finish_project(reported, settings, mode, notices, others)
+            again = functools.partial(state.lint_again, jobs=jobs)
+            finished = finish_project(reported, settings, mode, notices, others, jobs, again)
         else:
             finished = _sorted(report, state)
     else:

@@ -503,12 +503,12 @@ def run(
     outcomes = run_unsettled(tasks, settings, mode, jobs, progress, timings=timings)
     outcomes.sort(key=lambda outcome: outcome.task.display)
     if timings is None:
-        return finish_project(outcomes, settings, mode, notices)
+        return finish_project(outcomes, settings, mode, notices, jobs=jobs or default_jobs())
     for outcome in outcomes:
         if outcome.timings:
             timings.merge(outcome.timings)
     with timings.phase("project phase"):
-        return finish_project(outcomes, settings, mode, notices)
+        return finish_project(outcomes, settings, mode, notices, jobs=jobs or default_jobs())
 
 
 def run_unsettled(

@@ -4,10 +4,11 @@ error codes to every file that holds them: ``fixing/rename.py``)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,10 +18,15 @@ from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix, apply_edits, shown_root
 from vectra_lint.engine.source import DecodeError, decode, encode
 from vectra_lint.fixing import files, rename
-from vectra_lint.fixing.apply import applicable, apply_fixes, check_source
+from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source
 from vectra_lint.frontend.lookup import translation_globs
 from vectra_lint.frontend.translations import matching_files
+from vectra_lint.pipeline import isolation
 from vectra_lint.pipeline.results import Mode, Outcome, Task
+
+LintAgain = Callable[[Sequence[Outcome]], list[Outcome | None]]
+"""The outcome of each fixed outcome's text (its ``fixed_bytes``) checked (and fixed) again; None
+where that failed."""
 
 
 def finish_project(
@@ -29,22 +35,19 @@ def finish_project(
     mode: Mode | None = None,
     notices: list[str] | None = None,
     context: Sequence[Outcome] = (),
+    jobs: int = 1,
+    lint_again: LintAgain | None = None,
 ) -> list[Outcome]:
     """Settle diagnostics that needed every file (``analysis/project.py``) and put each file's in order.
 
     When fixing, the fixes of diagnostics the project phase confirmed are applied here: the
-    workers could not apply them, as a pending diagnostic may yet be dropped.
+    workers could not apply them, as a pending diagnostic may yet be dropped. The files they
+    changed are then checked again by ``lint_again`` (default: :func:`lint_each`, ``jobs`` at a time).
     """
     # ``context``: the other files of the project; their facts count, their outcomes are not returned.
-    project = Project(settings, {outcome.task.relative: outcome.facts for outcome in (*context, *outcomes)})
-    parts: list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]] = []
-    for outcome in outcomes:
-        diagnostics = list(outcome.diagnostics)
-        settled: list[Diagnostic] = []
-        if any(d.pending is not None for d in diagnostics):
-            settled = settle_pending(project, [d for d in diagnostics if d.pending is not None])
-            diagnostics = [d for d in diagnostics if d.pending is None]
-        parts.append((outcome, diagnostics, settled))
+    facts = {outcome.task.relative: outcome.facts for outcome in (*context, *outcomes)}
+    project = Project(settings, facts)
+    parts = [_settle(project, outcome) for outcome in outcomes]
     sources: dict[str, tuple[rename.Source, Task, bytes | None]] = {}
     if any(d.fix is not None and d.fix.rename is not None for part in parts for d in part[2]):
         sources = _rename_sources(outcomes, context, settings)
@@ -60,7 +63,9 @@ def finish_project(
         ]
     renamed: list[Outcome] = []
     if mode is not None and mode.fix:
-        parts, renamed = _fix_settled_all(parts, sources, mode)
+        fixed_parts, renamed = _fix_settled_all(parts, sources, mode)
+        again = lint_again or functools.partial(lint_each, settings=settings, mode=mode, jobs=jobs)
+        parts = _lint_fixed_again(parts, fixed_parts, facts, settings, mode, again)
     finished = []
     # A project rule may settle a diagnostic on another file (VL706 reports at the translation
     # file): it is reported with that file, so that reporters show the right source.
@@ -80,6 +85,82 @@ def finish_project(
     if notices is not None:
         notices.extend(project.notices)
     return finished
+
+
+def _settle(project: Project, outcome: Outcome) -> tuple[Outcome, list[Diagnostic], list[Diagnostic]]:
+    """The outcome, its diagnostics that were not pending, and its pending ones settled."""
+    diagnostics = list(outcome.diagnostics)
+    if not any(d.pending is not None for d in diagnostics):
+        return outcome, diagnostics, []
+    settled = settle_pending(project, [d for d in diagnostics if d.pending is not None])
+    return outcome, [d for d in diagnostics if d.pending is None], settled
+
+
+def _lint_fixed_again(
+    before: Sequence[tuple[Outcome, list[Diagnostic], list[Diagnostic]]],
+    after: Sequence[tuple[Outcome, list[Diagnostic], list[Diagnostic]]],
+    facts: Mapping[str, Mapping[str, object]],
+    settings: Settings,
+    mode: Mode,
+    lint_again: LintAgain,
+) -> list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]]:
+    """Each file the project phase fixed, linted again as it is now written, as the fix loop
+    lints each pass: what is left is reported where it now is (the lines a fix added moved it),
+    and what the fixes brought is seen (and fixed, when it can be). Its pending diagnostics are
+    settled with its new facts, the other files' as they were; what they fix is linted again."""
+    parts = list(after)
+    again = [index for index, (part, old) in enumerate(zip(after, before, strict=True)) if part[0] is not old[0]]
+    for _ in range(MAX_FIX_PASSES):
+        if not again:
+            break
+        linted = lint_again([parts[index][0] for index in again])
+        fixed_again = []
+        for index, found in zip(again, linted, strict=True):
+            if found is None:
+                continue  # what the lint before the project phase found is what can be said
+            previous = parts[index][0]
+            outcome = replace(
+                found,
+                original=previous.original,
+                fixed_text=found.fixed_text or previous.fixed_text,
+                fixed_bytes=found.fixed_bytes or previous.fixed_bytes,
+                fixed=previous.fixed + found.fixed,
+                fixed_codes=previous.fixed_codes + found.fixed_codes,
+                warning=found.warning or previous.warning,
+                read_digest=previous.read_digest,
+            )
+            project = Project(settings, {**facts, outcome.task.relative: outcome.facts})
+            _, diagnostics, settled = _settle(project, outcome)
+            fixed, rest, _ = _fix_settled(outcome, settled, mode)
+            parts[index] = (fixed, diagnostics, rest)
+            if fixed is not outcome:
+                fixed_again.append(index)
+        again = fixed_again
+    return parts
+
+
+def lint_each(outcomes: Sequence[Outcome], settings: Settings, mode: Mode, jobs: int) -> list[Outcome | None]:
+    """The outcome of each file's fixed text checked (and fixed) again; None where that failed.
+    With more than one job, each in a process of its own, side by side (a crash on one costs
+    only its own), as the workers check files."""
+    work = functools.partial(_lint_fixed, settings=settings, mode=mode)
+    items = [(outcome.task, outcome.fixed_bytes or b"") for outcome in outcomes]
+    found: Sequence[Outcome | isolation.Died[tuple[Task, bytes]]]
+    if jobs > 1 and len(items) > 1:
+        from vectra_lint.engine import walker
+
+        walker.prepare()  # once here, not in every process forked from this one
+        found = isolation.run_each(items, work, jobs)
+    else:
+        found = [work(item) for item in items]
+    return [None if isinstance(each, isolation.Died) or each.error is not None else each for each in found]
+
+
+def _lint_fixed(item: tuple[Task, bytes], settings: Settings, mode: Mode) -> Outcome:
+    # Imported here: the runner imports this module.
+    from vectra_lint.pipeline.runner import process_safely
+
+    return process_safely(item[0], item[1], settings, mode)
 
 
 def _read_text(path: Path) -> tuple[str, bytes] | None:
