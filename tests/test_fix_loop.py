@@ -342,6 +342,25 @@ def test_what_the_project_phase_fixed_is_reported_as_a_check_of_the_written_file
     assert {name: (tmp_path / "services" / name).read_text() for name in written} == written
 
 
+def test_standard_input_gets_the_fixes_of_the_project_phase_as_the_file_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    layers = NO_LAYERS.replace("services = []", 'services = ["services/**"]')
+    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL1", "VL4"]\n' + layers)
+    for folder, name, text in (("models", "job.py", JOB_MODEL), ("services", "billing.py", BILLING)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "--no-cache", "--fix", "--unsafe-fixes", "--output-format", "concise"]
+    piped = CliRunner().invoke(main, [*args, "--stdin-filename", "services/billing.py", "-"], input=BILLING)
+    assert "Fixed 1 error, 2 remaining." in piped.stderr
+    fixed = run(*args, "services/billing.py")
+    written = (tmp_path / "services" / "billing.py").read_text()
+    assert 'Params: job=Job(owner_id={job.owner_id})")' in written
+    assert piped.stdout == written
+    assert piped.stderr == fixed.stdout
+
+
 def parses_and_compiles(text: str) -> bool:
     libcst.parse_module(text)
     compile(text, "<fixed>", "exec")

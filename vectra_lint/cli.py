@@ -323,7 +323,8 @@ def _check_stdin(
         members, whole = [], False
     settings = replace(project.settings, whole_project=whole)
     context = project_run.context(members, settings, jobs, caches(project, settings), cwd / display, notices)
-    outcomes = finish_project([process_safely(task, data, settings, mode)], settings, None, notices, context)
+    outcome = process_safely(task, data, settings, mode)
+    outcomes = finish_project([outcome], settings, mode, notices, context, jobs, stdin=data)
     return [session.Checked(project, settings, outcomes)]
 
 

@@ -37,12 +37,14 @@ def finish_project(
     context: Sequence[Outcome] = (),
     jobs: int = 1,
     lint_again: LintAgain | None = None,
+    stdin: bytes | None = None,
 ) -> list[Outcome]:
     """Settle diagnostics that needed every file (``analysis/project.py``) and put each file's in order.
 
     When fixing, the fixes of diagnostics the project phase confirmed are applied here: the
     workers could not apply them, as a pending diagnostic may yet be dropped. The files they
     changed are then checked again by ``lint_again`` (default: :func:`lint_each`, ``jobs`` at a time).
+    ``stdin``: the bytes of the file read from standard input (the task without a path).
     """
     # ``context``: the other files of the project; their facts count, their outcomes are not returned.
     facts = {outcome.task.relative: outcome.facts for outcome in (*context, *outcomes)}
@@ -63,9 +65,9 @@ def finish_project(
         ]
     renamed: list[Outcome] = []
     if mode is not None and mode.fix:
-        fixed_parts, renamed = _fix_settled_all(parts, sources, mode)
+        fixed_parts, renamed = _fix_settled_all(parts, sources, mode, stdin)
         again = lint_again or functools.partial(lint_each, settings=settings, mode=mode, jobs=jobs)
-        parts = _lint_fixed_again(parts, fixed_parts, facts, settings, mode, again)
+        parts = _lint_fixed_again(parts, fixed_parts, facts, settings, mode, again, stdin)
     finished = []
     # A project rule may settle a diagnostic on another file (VL706 reports at the translation
     # file): it is reported with that file, so that reporters show the right source.
@@ -103,6 +105,7 @@ def _lint_fixed_again(
     settings: Settings,
     mode: Mode,
     lint_again: LintAgain,
+    stdin: bytes | None,
 ) -> list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]]:
     """Each file the project phase fixed, linted again as it is now written, as the fix loop
     lints each pass: what is left is reported where it now is (the lines a fix added moved it),
@@ -131,7 +134,7 @@ def _lint_fixed_again(
             )
             project = Project(settings, {**facts, outcome.task.relative: outcome.facts})
             _, diagnostics, settled = _settle(project, outcome)
-            fixed, rest, _ = _fix_settled(outcome, settled, mode)
+            fixed, rest, _ = _fix_settled(outcome, settled, mode, {}, stdin)
             parts[index] = (fixed, diagnostics, rest)
             if fixed is not outcome:
                 fixed_again.append(index)
@@ -271,6 +274,7 @@ def _fix_settled_all(
     parts: list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]],
     sources: dict[str, tuple[rename.Source, Task, bytes | None]],
     mode: Mode,
+    stdin: bytes | None,
 ) -> tuple[list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]], list[Outcome]]:
     """Apply the fixes of the settled diagnostics of every file, and each applicable rename to
     every file it edits or to none: a rename that cannot be applied to one of its files (an
@@ -294,7 +298,7 @@ def _fix_settled_all(
                 for key, edits in active.items()
                 if outcome.task.display in edits
             }
-            fixed, rest, not_applied = _fix_settled(outcome, settled, mode, mine)
+            fixed, rest, not_applied = _fix_settled(outcome, settled, mode, mine, stdin)
             failed.update(not_applied)
             fixed_parts.append((fixed, diagnostics, rest))
         reported = {outcome.task.display for outcome, _, _ in parts}
@@ -350,9 +354,11 @@ def _fix_settled(
     settled: list[Diagnostic],
     mode: Mode,
     renames: Mapping[tuple[str, str], tuple[Edit, ...]] | None = None,
+    stdin: bytes | None = None,
 ) -> tuple[Outcome, list[Diagnostic], set[tuple[str, str]]]:
     """Apply the fixes of settled diagnostics to the file's (possibly already fixed) text, once,
-    with this file's edits of the ``renames`` being applied (``_fix_renames``).
+    with this file's edits of the ``renames`` being applied (``_fix_renames``); ``stdin``: the
+    bytes read of a file without a path (standard input).
 
     Their edits refer to the text the worker ended with. If they break the file, nothing is
     applied. Returns the outcome, the diagnostics left, and the renames that could not be applied.
@@ -361,10 +367,12 @@ def _fix_settled(
     # A rename's diagnostics are fixed through ``renames`` (all files or none), never alone.
     fixable = [d for d in settled if applicable(d, mode.unsafe_fixes) and (d.fix is None or d.fix.rename is None)]
     failed = set(renames)
-    if not (fixable or renames) or outcome.task.path is None or outcome.error is not None:
+    path = outcome.task.path
+    if not (fixable or renames) or (path is None and stdin is None) or outcome.error is not None:
         return outcome, settled, failed
     try:
-        data = outcome.task.path.read_bytes()
+        data = path.read_bytes() if path is not None else stdin
+        assert data is not None
         decoded = decode(data)
     except (OSError, DecodeError):
         return outcome, settled, failed
