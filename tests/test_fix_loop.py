@@ -308,20 +308,26 @@ def other(x):
 '''
 
 
-@pytest.mark.parametrize(("jobs", "cache"), [("1", "--no-cache"), ("2", "--no-cache"), ("2", "--cache-dir=.cache")])
-def test_what_the_project_phase_fixed_is_reported_as_a_check_of_the_written_file_reports_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, cache: str
-) -> None:
+@pytest.fixture
+def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project with the service `services/billing.py` and the model its VL402 fix waits for."""
     layers = NO_LAYERS.replace("services = []", 'services = ["services/**"]')
     (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL1", "VL4"]\n' + layers)
     for folder, name, text in (("models", "job.py", JOB_MODEL), ("services", "billing.py", BILLING)):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / name).write_text(text)
-    (tmp_path / "services" / "other.py").write_text(BILLING.replace("total", "grand_total"))
     monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("jobs", "cache"), [("1", "--no-cache"), ("2", "--no-cache"), ("2", "--cache-dir=.cache")])
+def test_what_the_project_phase_fixed_is_reported_as_a_check_of_the_written_file_reports_it(
+    services: Path, jobs: str, cache: str
+) -> None:
+    (services / "services" / "other.py").write_text(BILLING.replace("total", "grand_total"))
     args = (cache, "--jobs", jobs, "--output-format", "json", "services", "models")
     fixed = run("check", "--fix", "--unsafe-fixes", *args)
-    written = {name: (tmp_path / "services" / name).read_text() for name in ("billing.py", "other.py")}
+    written = {name: (services / "services" / name).read_text() for name in ("billing.py", "other.py")}
     for text in written.values():
         assert 'Params: job=Job(owner_id={job.owner_id})")' in text
         assert parses_and_compiles(text)
@@ -339,23 +345,15 @@ def test_what_the_project_phase_fixed_is_reported_as_a_check_of_the_written_file
     assert json.loads(fixed.stdout) == json.loads(checked.stdout)
     again = run("check", "--fix", "--unsafe-fixes", *args)
     assert json.loads(again.stdout) == json.loads(checked.stdout)
-    assert {name: (tmp_path / "services" / name).read_text() for name in written} == written
+    assert {name: (services / "services" / name).read_text() for name in written} == written
 
 
-def test_standard_input_gets_the_fixes_of_the_project_phase_as_the_file_does(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    layers = NO_LAYERS.replace("services = []", 'services = ["services/**"]')
-    (tmp_path / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL1", "VL4"]\n' + layers)
-    for folder, name, text in (("models", "job.py", JOB_MODEL), ("services", "billing.py", BILLING)):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / name).write_text(text)
-    monkeypatch.chdir(tmp_path)
+def test_standard_input_gets_the_fixes_of_the_project_phase_as_the_file_does(services: Path) -> None:
     args = ["check", "--no-cache", "--fix", "--unsafe-fixes", "--output-format", "concise"]
     piped = CliRunner().invoke(main, [*args, "--stdin-filename", "services/billing.py", "-"], input=BILLING)
     assert "Fixed 1 error, 2 remaining." in piped.stderr
     fixed = run(*args, "services/billing.py")
-    written = (tmp_path / "services" / "billing.py").read_text()
+    written = (services / "services" / "billing.py").read_text()
     assert 'Params: job=Job(owner_id={job.owner_id})")' in written
     assert piped.stdout == written
     assert piped.stderr == fixed.stdout
