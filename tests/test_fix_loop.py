@@ -4,6 +4,8 @@ full check of the fixed file reports."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -346,6 +348,36 @@ def test_what_the_project_phase_fixed_is_reported_as_a_check_of_the_written_file
     again = run("check", "--fix", "--unsafe-fixes", *args)
     assert json.loads(again.stdout) == json.loads(checked.stdout)
     assert {name: (services / "services" / name).read_text() for name in written} == written
+
+
+def test_a_file_whose_check_after_the_project_phase_dies_keeps_its_fix_and_says_its_findings_are_old(
+    services: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vectra_lint.pipeline import settle
+
+    (services / "services" / "other.py").write_text(BILLING.replace("total", "grand_total"))
+    check_again = settle._lint_fixed
+
+    def dying(item: tuple[runner.Task, bytes], **kwargs: Any) -> Any:
+        if item[0].display.endswith("other.py"):
+            os.kill(os.getpid(), signal.SIGKILL)  # libcst's native parser crashing, say
+        return check_again(item, **kwargs)
+
+    monkeypatch.setattr(settle, "_lint_fixed", dying)
+    args = ("--no-cache", "--jobs", "2", "--output-format", "concise", "services")
+    result = run("check", "--fix", "--unsafe-fixes", *args)
+    assert result.exit_code == 1
+    assert (
+        "warning: services/other.py: not checked again after the project phase's fixes (the process analysing "
+        "it was killed by SIGKILL): its findings are from before"
+    ) in result.stderr
+    # Both files got their fix; the one checked again is reported where its findings now are.
+    monkeypatch.setattr(settle, "_lint_fixed", check_again)
+    written = (services / "services" / "billing.py").read_text()
+    assert "Params: job=Job(owner_id={job.owner_id})" in (services / "services" / "other.py").read_text()
+    line = written.count("\n", 0, written.index("def other")) + 1
+    assert f"services/billing.py:{line}:5: VL102" in result.stdout
+    assert f"services/billing.py:{line}:5: VL102" in run("check", *args).stdout
 
 
 def test_standard_input_gets_the_fixes_of_the_project_phase_as_the_file_does(services: Path) -> None:

@@ -151,29 +151,30 @@ class _Run:
             return entry.has_pending
         return any(d.pending is not None for d in self.raw[task].diagnostics)
 
-    def lint_again(self, outcomes: Sequence[Outcome], jobs: int) -> list[Outcome | None]:
+    def lint_again(self, outcomes: Sequence[Outcome], jobs: int) -> list[Outcome | str]:
         """What the project phase fixed, checked again (``settle.LintAgain``): answered by the
         cache's check of the text written when that has nothing to fix, else checked, and cached."""
         from vectra_lint.pipeline.settle import lint_each
 
-        found: list[Outcome | None] = [None] * len(outcomes)
-        keys: list[str | None] = [None] * len(outcomes)
+        cached: dict[int, Outcome] = {}
+        keys: dict[int, str] = {}
         for index, outcome in enumerate(outcomes):
             if self.cache is None or outcome.fixed_bytes is None:
                 continue
             key = keys[index] = self.cache.file_key(outcome.task, outcome.fixed_bytes)
             entry = self.cache.load_file(key)
-            if entry is not None and self.nothing_to_fix(entry):
-                found[index] = _with_pending(outcome.task, entry)
-        missing = [index for index, answer in enumerate(found) if answer is None]
-        linted = lint_each([outcomes[index] for index in missing], self.settings, self.mode, jobs)
-        for index, answer in zip(missing, linted, strict=True):
-            found[index] = answer
-            written = keys[index]
-            if self.cache is not None and written is not None and answer is not None:
+            hit = _with_pending(outcome.task, entry) if entry is not None and self.nothing_to_fix(entry) else None
+            if hit is not None:
+                cached[index] = hit
+        missing = [index for index in range(len(outcomes)) if index not in cached]
+        answers = lint_each([outcomes[index] for index in missing], self.settings, self.mode, jobs)
+        linted = dict(zip(missing, answers, strict=True))
+        for index, answer in linted.items():
+            written = keys.get(index)
+            if self.cache is not None and written is not None and isinstance(answer, Outcome):
                 if answer.fixed_text is None and answer.warning is None:
                     self.cache.store_file(written, answer)  # a check of the text written: nothing more to fix
-        return found
+        return [cached[index] if index in cached else linted[index] for index in range(len(outcomes))]
 
     def complete(self, task: Task) -> Outcome:
         """The outcome with its pending diagnostics and facts (read from the cache for a hit)."""

@@ -24,9 +24,9 @@ from vectra_lint.frontend.translations import matching_files
 from vectra_lint.pipeline import isolation
 from vectra_lint.pipeline.results import Mode, Outcome, Task
 
-LintAgain = Callable[[Sequence[Outcome]], list[Outcome | None]]
-"""The outcome of each fixed outcome's text (its ``fixed_bytes``) checked (and fixed) again; None
-where that failed."""
+LintAgain = Callable[[Sequence[Outcome]], list[Outcome | str]]
+"""The outcome of each fixed outcome's text (its ``fixed_bytes``) checked (and fixed) again; where
+that failed, why."""
 
 
 def finish_project(
@@ -119,9 +119,12 @@ def _lint_fixed_again(
         linted = lint_again([parts[index][0] for index in again])
         fixed_again = []
         for index, found in zip(again, linted, strict=True):
-            if found is None:
-                continue  # what the lint before the project phase found is what can be said
             previous = parts[index][0]
+            if isinstance(found, str):
+                # What the lint before the project phase found is what can be said, and said so.
+                warning = f"not checked again after the project phase's fixes ({found}): its findings are from before"
+                parts[index] = (replace(previous, warning=warning), *parts[index][1:])
+                continue
             outcome = replace(
                 found,
                 original=previous.original,
@@ -142,8 +145,8 @@ def _lint_fixed_again(
     return parts
 
 
-def lint_each(outcomes: Sequence[Outcome], settings: Settings, mode: Mode, jobs: int) -> list[Outcome | None]:
-    """The outcome of each file's fixed text checked (and fixed) again; None where that failed.
+def lint_each(outcomes: Sequence[Outcome], settings: Settings, mode: Mode, jobs: int) -> list[Outcome | str]:
+    """The outcome of each file's fixed text checked (and fixed) again; where that failed, why.
     With more than one job, each in a process of its own, side by side (a crash on one costs
     only its own), as the workers check files."""
     work = functools.partial(_lint_fixed, settings=settings, mode=mode)
@@ -156,7 +159,16 @@ def lint_each(outcomes: Sequence[Outcome], settings: Settings, mode: Mode, jobs:
         found = isolation.run_each(items, work, jobs)
     else:
         found = [work(item) for item in items]
-    return [None if isinstance(each, isolation.Died) or each.error is not None else each for each in found]
+    return [_answer(each) for each in found]
+
+
+def _answer(found: Outcome | isolation.Died[tuple[Task, bytes]]) -> Outcome | str:
+    """The outcome, or why there is none."""
+    if isinstance(found, isolation.Died):
+        return found.describe()
+    if found.error is not None:
+        return found.error.removeprefix(f"{found.task.display}: ")
+    return found
 
 
 def _lint_fixed(item: tuple[Task, bytes], settings: Settings, mode: Mode) -> Outcome:
