@@ -109,23 +109,24 @@ def _lint_fixed_again(
 ) -> list[tuple[Outcome, list[Diagnostic], list[Diagnostic]]]:
     """Each file the project phase fixed, linted again as it is now written, as the fix loop
     lints each pass: what is left is reported where it now is (the lines a fix added moved it),
-    and what the fixes brought is seen (and fixed, when it can be). Its pending diagnostics are
-    settled with its new facts, the other files' as they were; what they fix is linted again."""
+    and what the fixes brought is seen (and fixed, when it can be). Their pending diagnostics are
+    settled with their new facts (the other files' diagnostics stay as they were settled); what
+    that fixes is linted again."""
     parts = list(after)
     again = [index for index, (part, old) in enumerate(zip(after, before, strict=True)) if part[0] is not old[0]]
+    known = dict(facts)
     for _ in range(MAX_FIX_PASSES):
         if not again:
             break
-        linted = lint_again([parts[index][0] for index in again])
-        fixed_again = []
-        for index, found in zip(again, linted, strict=True):
+        checked: dict[int, Outcome] = {}
+        for index, found in zip(again, lint_again([parts[index][0] for index in again]), strict=True):
             previous = parts[index][0]
             if isinstance(found, str):
                 # What the lint before the project phase found is what can be said, and said so.
                 warning = f"not checked again after the project phase's fixes ({found}): its findings are from before"
                 parts[index] = (replace(previous, warning=warning), *parts[index][1:])
                 continue
-            outcome = replace(
+            checked[index] = replace(
                 found,
                 original=previous.original,
                 fixed_text=found.fixed_text or previous.fixed_text,
@@ -135,13 +136,16 @@ def _lint_fixed_again(
                 warning=found.warning or previous.warning,
                 read_digest=previous.read_digest,
             )
-            project = Project(settings, {**facts, outcome.task.relative: outcome.facts})
+            known[previous.task.relative] = checked[index].facts
+        # One project for the pass (its indexes are built once), with the new facts of its files.
+        project = Project(settings, known)
+        again = []
+        for index, outcome in checked.items():
             _, diagnostics, settled = _settle(project, outcome)
             fixed, rest, _ = _fix_settled(outcome, settled, mode, {}, stdin)
             parts[index] = (fixed, diagnostics, rest)
             if fixed is not outcome:
-                fixed_again.append(index)
-        again = fixed_again
+                again.append(index)
     return parts
 
 
