@@ -251,7 +251,7 @@ def check(
             others = _context(context, state, contents, jobs, frozenset())
             reported = [state.complete(task) for task in report]
             again = functools.partial(state.lint_again, jobs=jobs)
-            finished = finish_project(reported, settings, mode, notices, others, jobs, again)
+            finished = finish_project(reported, settings, mode, notices, others, lint_again=again)
         else:
             finished = _sorted(report, state)
     else:

@@ -500,15 +500,16 @@ def run(
     ``timings`` (and ``mode.timings``), the workers' figures and the project phase's are added to it;
     ``progress`` is told how many more files are done, as chunks finish.
     """
+    jobs = jobs or default_jobs()
     outcomes = run_unsettled(tasks, settings, mode, jobs, progress, timings=timings)
     outcomes.sort(key=lambda outcome: outcome.task.display)
     if timings is None:
-        return finish_project(outcomes, settings, mode, notices, jobs=jobs or default_jobs())
+        return finish_project(outcomes, settings, mode, notices, jobs=jobs)
     for outcome in outcomes:
         if outcome.timings:
             timings.merge(outcome.timings)
     with timings.phase("project phase"):
-        return finish_project(outcomes, settings, mode, notices, jobs=jobs or default_jobs())
+        return finish_project(outcomes, settings, mode, notices, jobs=jobs)
 
 
 def run_unsettled(
