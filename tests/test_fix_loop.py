@@ -151,6 +151,20 @@ def test_a_fixed_text_that_no_longer_compiles_is_not_linted_and_the_file_is_left
     assert [d.code for d in outcome.diagnostics] == ["VL999"]
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('x = u"a" b"c"\n', "Cannot concatenate string and bytes."),  # parsed, then refused by validation
+        ("f(a=1, b)\n", "Syntax Error @ 1:1."),
+        ("return 1\n", None),  # libcst's grammar takes it; only compile refuses it
+    ],
+)
+def test_the_check_of_a_fixed_text_refuses_what_libcst_refuses_before_compiling(text: str, problem: str | None) -> None:
+    # The check parses as the engine does (its fast path where libcst's private parts passed
+    # their check): what libcst leaves to its nodes' validation is still refused.
+    assert check_source(text, "a.py", compile_check=False) == problem
+
+
 def test_a_fixed_text_its_lint_could_not_parse_leaves_the_file_unchanged() -> None:
     # A file that does not compile (``return`` outside a function): only the parse checks a fix.
     source = "return (1)\n"

@@ -147,8 +147,12 @@ def check_source(text: str, path: str, compile_check: bool = True) -> str | None
     # Imported here: reporting a cached run uses this module (``applicable``) without parsing.
     import libcst as cst
 
+    # The engine's parse: the lint that follows parses the text so, and it still validates what
+    # libcst leaves to validation (``u"a" b"c"``), at a fifth of ``cst.parse_module``'s cost.
+    from vectra_lint.engine.libcst_private import parse_module
+
     try:
-        cst.parse_module(text)
+        parse_module(text)
         if compile_check:
             _compile(text, path)
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError) as error:
