@@ -145,6 +145,38 @@ def test_a_worker_that_dies_is_replaced_and_only_its_file_is_lost(
     assert result.stderr == "error: crash.py: cannot analyse: the process analysing it was killed by SIGSEGV\n"
 
 
+def test_a_file_read_only_for_its_facts_whose_process_dies_is_said_and_the_run_goes_on(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A partial run settles a.py against helpers.py's facts (its VL207 comes from there). When
+    # the process gathering them dies, the findings may lack what helpers.py gives: the user hears
+    # of it, every run, including one where it is the only file the cache lacks (gathered then
+    # apart from the others, in a process of its own).
+    (project / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL207"]\n')
+    (project / "helpers.py").write_text("import time\n\n\ndef helper() -> None:\n    time.sleep(1)\n")
+    (project / "a.py").write_text("from helpers import helper\n\n\nasync def handler() -> None:\n    helper()\n")
+    for index in range(4):
+        (project / f"ok{index}.py").write_text(f"X = {index}\n")
+    found = "a.py:5:5: VL207 `helper` blocks the event loop inside `async def handler`: helper -> time.sleep (VL201)"
+    assert run("check", "--no-cache", "--output-format", "concise", "-j2", "a.py").stdout.splitlines()[0] == found
+    original = runner.gather_facts
+
+    def crashing(path: str, *args: object, **kwargs: object) -> object:
+        if path == "helpers.py":
+            faulthandler.disable()
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return original(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "gather_facts", crashing)
+    said = (
+        "warning: helpers.py: cannot analyse: the process analysing it was killed by SIGSEGV "
+        "(it was read for what the files checked take from it)\n"
+    )
+    for args in (["--no-cache"], [], [], ["--fix"]):
+        result = run("check", *args, "--output-format", "concise", "-j2", "a.py")
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "All checks passed!\n", said)
+
+
 def test_an_unexpected_exception_is_a_bug_report_naming_the_file_with_exit_2(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

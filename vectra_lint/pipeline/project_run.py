@@ -53,6 +53,9 @@ class _Run:
     """The other files' facts gathered by this run."""
     gathering: set[Task] = field(default_factory=set)
     """The other files whose facts are being gathered."""
+    ungathered: set[Task] = field(default_factory=set)
+    """The other files whose facts could not be gathered: not tried again in this run (a file
+    whose parse kills its process would kill this one, which gathers a few files itself)."""
     unread: list[str] = field(default_factory=list)
     """Run-level notices: other files whose facts a bug kept from being gathered."""
 
@@ -126,8 +129,10 @@ class _Run:
             return
         if outcome.error is not None:
             # A file that cannot be read or analysed is left out, as a run over every file leaves
-            # it out of the project phase (reporting it on the file itself). A bug is said: the
-            # findings of the files checked may lack what they would have taken from this one.
+            # it out of the project phase (reporting it on the file itself). A bug, or a process
+            # that died, is said: the findings of the files checked may lack what they would
+            # have taken from this one.
+            self.ungathered.add(outcome.task)
             if outcome.bug:
                 self.unread.append(f"{outcome.error} (it was read for what the files checked take from it)")
             return
@@ -344,7 +349,7 @@ def _missing_context(context: Sequence[Task], state: _Run, contents: dict[Task, 
     missing: list[Task] = []
     for task in context:
         data = contents.get(task)
-        if isinstance(data, str) or task in state.known or task in state.gathered:
+        if isinstance(data, str) or task in state.known or task in state.gathered or task in state.ungathered:
             continue
         key = state.keys.get(task)
         if cache is not None and data is not None and key is None:

@@ -42,7 +42,8 @@ class Outcome:
     error: str | None = None
     """A fix that broke the file (left unchanged), or a read failure."""
     bug: bool = False
-    """``error`` is a failure of vectra-lint's own code (or a plugin's) on the file, not the file's."""
+    """``error`` is a failure of vectra-lint's own code (or a plugin's) on the file, or of the
+    process analysing it (it died), not the file's."""
     warning: str | None = None
     facts: dict[str, object] = field(default_factory=dict)
     noqa_warnings: tuple[str, ...] = ()

@@ -541,7 +541,12 @@ def run_unsettled(
     if jobs <= 1 or len(tasks) + len(facts_of) < 4:
         outcomes = _process_chunk(tasks, settings, mode, given) if tasks else []
         _done(outcomes, progress, each)
-        gathered = _process_chunk(facts_of, *facts_only(settings), given) if facts_of else []
+        if facts_of and jobs > 1:
+            # Not in this process: a file whose parse kills its process would kill the run, and
+            # every run after it, as its facts are never cached; as in the pool, only it is lost.
+            gathered = _isolated(list(facts_of), *facts_only(settings), jobs, given)
+        else:
+            gathered = _process_chunk(facts_of, *facts_only(settings), given) if facts_of else []
         _done(gathered, None, each)
         return outcomes + gathered
     # fork: workers inherit the imported rules instead of importing them again.
@@ -602,11 +607,11 @@ def run_unsettled(
             if automatic:
                 gc.enable()
     if lost:
-        again = _isolated(lost, settings, mode, jobs)
+        again = _isolated(lost, settings, mode, jobs, given)
         _done(again, None, each)
         outcomes.extend(again)
     if lost_facts:
-        again = _isolated(lost_facts, *facts_only(settings), jobs)
+        again = _isolated(lost_facts, *facts_only(settings), jobs, given)
         _done(again, None, each)
         outcomes.extend(again)
     return outcomes
@@ -636,13 +641,19 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         worker.join(timeout=1)
 
 
-def _isolated(tasks: list[Task], settings: Settings, mode: Mode, jobs: int) -> list[Outcome]:
-    work = functools.partial(_process_chunk, settings=settings, mode=mode)
+def _isolated(
+    tasks: list[Task], settings: Settings, mode: Mode, jobs: int, given: Mapping[Task, bytes | str] | None = None
+) -> list[Outcome]:
+    """Each task's outcome, each in a process of its own (``isolation.run_each``)."""
+    work = functools.partial(_process_chunk, settings=settings, mode=mode, given=_given_part(tasks, given))
     outcomes: list[Outcome] = []
     for result in isolation.run_each([[task] for task in tasks], work, jobs):
         if isinstance(result, isolation.Died):
             task = result.item[0]
-            outcomes.append(Outcome(task, (), error=f"{task.display}: cannot analyse: {result.describe()}"))
+            # Not the file's failure (a crash of libcst's native parser, the kernel's OOM killer):
+            # a partial run that read it only for its facts says so (``project_run``).
+            error = f"{task.display}: cannot analyse: {result.describe()}"
+            outcomes.append(Outcome(task, (), error=error, bug=True))
         else:
             outcomes.extend(result)
     return outcomes
