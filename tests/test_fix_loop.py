@@ -15,6 +15,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from vectra_lint.cli import main
+from vectra_lint.config.loader import Overrides, load
+from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from vectra_lint.engine import libcst_private
 from vectra_lint.engine import lint as engine_lint
@@ -372,10 +374,10 @@ def test_a_file_whose_check_after_the_project_phase_dies_keeps_its_fix_and_says_
     (services / "services" / "other.py").write_text(BILLING.replace("total", "grand_total"))
     check_again = settle._lint_fixed
 
-    def dying(item: tuple[runner.Task, bytes], **kwargs: Any) -> Any:
-        if item[0].display.endswith("other.py"):
+    def dying(items: list[tuple[runner.Task, bytes]], **kwargs: Any) -> Any:
+        if any(task.display.endswith("other.py") for task, _ in items):
             os.kill(os.getpid(), signal.SIGKILL)  # libcst's native parser crashing, say
-        return check_again(item, **kwargs)
+        return check_again(items, **kwargs)
 
     monkeypatch.setattr(settle, "_lint_fixed", dying)
     args = ("--no-cache", "--jobs", "2", "--output-format", "concise", "services")
@@ -409,3 +411,61 @@ def parses_and_compiles(text: str) -> bool:
     libcst.parse_module(text)
     compile(text, "<fixed>", "exec")
     return True
+
+
+def _to_check_again(project: Path, texts: dict[str, str]) -> tuple[list[runner.Outcome], Settings, runner.Mode]:
+    """Outcomes as the project phase leaves the files it fixed (their new bytes not yet written)."""
+    (project / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL2", "VL401", "F401"]\n' + NO_LAYERS)
+    settings = load(project / "pyproject.toml", Overrides(), project)
+    outcomes = [
+        runner.Outcome(runner.Task(project / name, name, name), (), fixed_bytes=text.encode())
+        for name, text in texts.items()
+    ]
+    return outcomes, settings, runner.Mode(fix=True)
+
+
+def _alone(outcomes: list[runner.Outcome], settings: Settings, mode: runner.Mode) -> list[runner.Outcome]:
+    return [runner.process_safely(o.task, o.fixed_bytes or b"", settings, mode) for o in outcomes]
+
+
+def test_the_files_the_project_phase_fixed_are_checked_again_together_as_each_alone(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vectra_lint.pipeline import ruff, settle
+
+    texts = {name: f"import os\n{FIXABLE}" for name in ("a.py", "c.py", "d.py")}
+    outcomes, settings, mode = _to_check_again(project, texts)
+    asked: list[int] = []
+    check_texts = ruff.check_texts
+
+    def counting(texts: list[tuple[str, str]], settings: Settings) -> Any:
+        asked.append(len(texts))
+        return check_texts(texts, settings)
+
+    monkeypatch.setattr(ruff, "check_texts", counting)
+    answers = settle.lint_each(outcomes, settings, mode, jobs=1)
+    assert len(asked) > 1 and set(asked) == {3}  # one Ruff process for the three texts of each pass
+    assert [a.fixed_text for a in answers if isinstance(a, runner.Outcome)] == [FIXED] * 3
+    assert answers == _alone(outcomes, settings, mode)
+
+
+def test_a_group_whose_process_dies_is_checked_again_a_file_a_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vectra_lint.pipeline import settle
+
+    texts = {name: FIXABLE for name in ("a.py", "c.py", "d.py", "e.py")} | {"z.py": "import time\n"}
+    outcomes, settings, mode = _to_check_again(project, texts)
+    assert settle._groups([len(text) for text in texts.values()], 2) == [[0, 4], [1], [2], [3]]
+    check_again = settle._lint_fixed
+
+    def dying(items: list[tuple[runner.Task, bytes]], **kwargs: Any) -> Any:
+        if any(task.display == "z.py" for task, _ in items):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return check_again(items, **kwargs)
+
+    monkeypatch.setattr(settle, "_lint_fixed", dying)
+    answers = settle.lint_each(outcomes, settings, mode, jobs=2)
+    monkeypatch.setattr(settle, "_lint_fixed", check_again)
+    assert answers[4] == "the process analysing it was killed by SIGKILL"
+    assert answers[:4] == _alone(outcomes[:4], settings, mode)

@@ -364,6 +364,13 @@ def process_safely(task: Task, data: bytes, settings: Settings, mode: Mode) -> O
     return _process_one(task, data, settings, mode, {})
 
 
+def check_given(items: Sequence[tuple[Task, bytes]], settings: Settings, mode: Mode) -> list[Outcome]:
+    """Each file's outcome for the bytes given, not those on disk (a text the project phase fixed,
+    not yet written), in order: as a chunk of the pool, but Ruff checks the texts, not the files
+    (a file that cannot be analysed or a bug becomes the outcome's error)."""
+    return _process_chunk([task for task, _ in items], settings, mode, dict(items), ruff_results=({}, {}))
+
+
 def _syntax_error(outcome: Outcome) -> bool:
     # Ruff failing on a file that does not compile adds nothing to its VL001.
     return any(d.code == SyntaxError_.code for d in outcome.diagnostics)

@@ -151,22 +151,52 @@ def _lint_fixed_again(
 
 def lint_each(outcomes: Sequence[Outcome], settings: Settings, mode: Mode, jobs: int) -> list[Outcome | str]:
     """The outcome of each file's fixed text checked (and fixed) again; where that failed, why.
-    With more than one job, each in a process of its own, side by side (a crash on one costs
-    only its own), as the workers check files."""
-    work = functools.partial(_lint_fixed, settings=settings, mode=mode)
+
+    The files are checked as a worker checks its chunk: side by side, with one Ruff process for
+    each pass of a group, not one per file. With more than one job, the groups run side by side,
+    each in a process of its own; a group whose process dies (a crash costs only its own) is run
+    again a file a process, so that only the file that kills it is lost.
+    """
     items = [(outcome.task, outcome.fixed_bytes or b"") for outcome in outcomes]
-    found: Sequence[Outcome | isolation.Died[tuple[Task, bytes]]]
-    if jobs > 1 and len(items) > 1:
-        from vectra_lint.engine import walker
+    work = functools.partial(_lint_fixed, settings=settings, mode=mode)
+    if jobs <= 1 or len(items) <= 1:
+        return [_answer(found) for found in work(items)]
+    from vectra_lint.engine import walker
 
-        walker.prepare()  # once here, not in every process forked from this one
-        found = isolation.run_each(items, work, jobs)
-    else:
-        found = [work(item) for item in items]
-    return [_answer(each) for each in found]
+    walker.prepare()  # once here, not in every process forked from this one
+    groups = _groups([len(data) for _, data in items], jobs)
+    found: dict[int, Outcome | isolation.Died[list[tuple[Task, bytes]]]] = {}
+    lost: list[int] = []
+    results = isolation.run_each([[items[index] for index in group] for group in groups], work, jobs)
+    for group, result in zip(groups, results, strict=True):
+        if isinstance(result, isolation.Died) and len(group) > 1:
+            lost.extend(group)
+        elif isinstance(result, isolation.Died):
+            found[group[0]] = result
+        else:
+            found.update(zip(group, result, strict=True))
+    for index, result in zip(lost, isolation.run_each([[items[i]] for i in lost], work, jobs), strict=True):
+        found[index] = result if isinstance(result, isolation.Died) else result[0]
+    return [_answer(found[index]) for index in range(len(items))]
 
 
-def _answer(found: Outcome | isolation.Died[tuple[Task, bytes]]) -> Outcome | str:
+def _groups(sizes: Sequence[int], jobs: int) -> list[list[int]]:
+    """The indexes of ``sizes`` in about ``2 * jobs`` groups of about equal size (the largest
+    first, each to the smallest group so far): few enough that Ruff runs for many files at once,
+    enough that no process idles while another finishes a big group."""
+    count = min(len(sizes), 2 * jobs)
+    groups: list[list[int]] = [[] for _ in range(count)]
+    totals = [0] * count
+    for index in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        smallest = totals.index(min(totals))
+        groups[smallest].append(index)
+        totals[smallest] += sizes[index]
+    for group in groups:
+        group.sort()
+    return groups
+
+
+def _answer(found: Outcome | isolation.Died[list[tuple[Task, bytes]]]) -> Outcome | str:
     """The outcome, or why there is none."""
     if isinstance(found, isolation.Died):
         return found.describe()
@@ -175,11 +205,11 @@ def _answer(found: Outcome | isolation.Died[tuple[Task, bytes]]) -> Outcome | st
     return found
 
 
-def _lint_fixed(item: tuple[Task, bytes], settings: Settings, mode: Mode) -> Outcome:
+def _lint_fixed(items: list[tuple[Task, bytes]], settings: Settings, mode: Mode) -> list[Outcome]:
     # Imported here: the runner imports this module.
-    from vectra_lint.pipeline.runner import process_safely
+    from vectra_lint.pipeline.runner import check_given
 
-    return process_safely(item[0], item[1], settings, mode)
+    return check_given(items, settings, mode)
 
 
 def _read_text(path: Path) -> tuple[str, bytes] | None:
