@@ -7,6 +7,7 @@ import json
 import os
 import signal
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -469,3 +470,30 @@ def test_a_group_whose_process_dies_is_checked_again_a_file_a_process(
     monkeypatch.setattr(settle, "_lint_fixed", check_again)
     assert answers[4] == "the process analysing it was killed by SIGKILL"
     assert answers[:4] == _alone(outcomes[:4], settings, mode)
+
+
+def test_the_timings_of_a_file_checked_again_add_to_those_of_its_worker(services: Path) -> None:
+    # ``--timings`` sums what each worker chunk measured, carried by the chunk's last outcome: a
+    # file the project phase fixed, and checked again, keeps its chunk's figures beside its own.
+    from vectra_lint.pipeline import settle
+
+    settings = load(services / "pyproject.toml", Overrides(), services)
+    mode = runner.Mode(fix=True, unsafe_fixes=True, timings=True)
+    tasks = [runner.Task(services / name, name, name) for name in ("models/job.py", "services/billing.py")]
+    outcomes = runner.run_unsettled(tasks, settings, mode, 1)
+    chunk = outcomes[-1].timings
+    assert outcomes[-1].task.display == "services/billing.py" and chunk is not None
+    again: dict[tuple[str, str], float] = {("phase", "parse"): 100.0, ("phase", "again"): 1.0}
+
+    def lint_again(fixed: list[runner.Outcome]) -> list[runner.Outcome | str]:
+        return [
+            replace(found, timings=again)
+            for found in runner.check_given(
+                [(outcome.task, outcome.fixed_bytes or b"") for outcome in fixed], settings, mode
+            )
+        ]
+
+    finished = settle.finish_project(outcomes, settings, mode, lint_again=lint_again)
+    billing = next(outcome for outcome in finished if outcome.task.display == "services/billing.py")
+    assert billing.fixed_text is not None and billing.timings is not None
+    assert billing.timings == {**chunk, ("phase", "parse"): chunk[("phase", "parse")] + 100.0, ("phase", "again"): 1.0}

@@ -17,6 +17,7 @@ from vectra_lint.analysis.test_files import DEFAULT_TEST_FOLDERS, is_test_module
 from vectra_lint.config.settings import Settings
 from vectra_lint.diagnostics import Applicability, Diagnostic, Edit, Fix, apply_edits, shown_root
 from vectra_lint.engine.source import DecodeError, decode, encode
+from vectra_lint.engine.timings import Timings
 from vectra_lint.fixing import files, rename
 from vectra_lint.fixing.apply import MAX_FIX_PASSES, applicable, apply_fixes, check_source
 from vectra_lint.frontend.lookup import translation_globs
@@ -135,6 +136,7 @@ def _lint_fixed_again(
                 fixed_codes=previous.fixed_codes + found.fixed_codes,
                 warning=found.warning or previous.warning,
                 read_digest=previous.read_digest,
+                timings=_summed(previous.timings, found.timings),
             )
             known[previous.task.relative] = checked[index].facts
         # One project for the pass (its indexes are built once), with the new facts of its files.
@@ -147,6 +149,18 @@ def _lint_fixed_again(
             if fixed is not outcome:
                 again.append(index)
     return parts
+
+
+def _summed(
+    first: Mapping[tuple[str, str], float] | None, second: Mapping[tuple[str, str], float] | None
+) -> Mapping[tuple[str, str], float] | None:
+    """Both outcomes' ``--timings`` figures: the first may hold its worker chunk's (``runner``)."""
+    if first is None or second is None:
+        return first or second
+    total = Timings()
+    total.merge(first)
+    total.merge(second)
+    return total.seconds
 
 
 def lint_each(outcomes: Sequence[Outcome], settings: Settings, mode: Mode, jobs: int) -> list[Outcome | str]:
