@@ -54,8 +54,8 @@ class _Run:
     gathering: set[Task] = field(default_factory=set)
     """The other files whose facts are being gathered."""
     ungathered: set[Task] = field(default_factory=set)
-    """The other files whose facts could not be gathered: not tried again in this run (a file
-    whose parse kills its process would kill this one, which gathers a few files itself)."""
+    """The other files whose facts could not be gathered: not tried again in this run (they
+    would fail again, and a process that died would die again)."""
     unread: list[str] = field(default_factory=list)
     """Run-level notices: other files whose facts a bug kept from being gathered."""
 
