@@ -545,21 +545,25 @@ def run_unsettled(
     if not tasks and not facts_of:
         return []
     jobs = jobs or default_jobs()
-    if jobs <= 1 or len(tasks) + len(facts_of) < 4:
+    if jobs <= 1:
         outcomes = _process_chunk(tasks, settings, mode, given) if tasks else []
         _done(outcomes, progress, each)
-        if facts_of and jobs > 1:
-            # Not in this process: a file whose parse kills its process would kill the run, and
-            # every run after it, as its facts are never cached; as in the pool, only it is lost.
-            gathered = _isolated(list(facts_of), *facts_only(settings), jobs, given)
-        else:
-            gathered = _process_chunk(facts_of, *facts_only(settings), given) if facts_of else []
+        gathered = _process_chunk(facts_of, *facts_only(settings), given) if facts_of else []
+        _done(gathered, None, each)
+        return outcomes + gathered
+    walker.prepare()
+    if len(tasks) + len(facts_of) < 4:
+        # Too few files to start a pool for, but not in this process either: a file whose parse
+        # kills its process costs only itself, as in the pool, however many files were named (a
+        # file read only for its facts, never cached then, would end every run in this process).
+        outcomes = _apart(tasks, settings, mode, jobs, given) if tasks else []
+        _done(outcomes, progress, each)
+        gathered = _apart(facts_of, *facts_only(settings), jobs, given) if facts_of else []
         _done(gathered, None, each)
         return outcomes + gathered
     # fork: workers inherit the imported rules instead of importing them again.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    walker.prepare()
     outcomes = []
     lost: list[Task] = []
     lost_facts: list[Task] = []
@@ -646,6 +650,20 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             pass  # already gone
     for worker in workers:
         worker.join(timeout=1)
+
+
+def _apart(
+    tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int, given: Mapping[Task, bytes | str] | None
+) -> list[Outcome]:
+    """The tasks' outcomes from one process of their own (one Ruff process, as a chunk of the
+    pool); if that process dies, each file in a process of its own (``_isolated``)."""
+    if len(tasks) == 1:
+        return _isolated(list(tasks), settings, mode, jobs, given)
+    work = functools.partial(_process_chunk, settings=settings, mode=mode, given=_given_part(tasks, given))
+    [result] = isolation.run_each([list(tasks)], work, 1)
+    if isinstance(result, isolation.Died):
+        return _isolated(list(tasks), settings, mode, jobs, given)
+    return result
 
 
 def _isolated(
