@@ -12,7 +12,7 @@ import libcst as cst
 import pytest
 
 from tests.hardening.conftest import run
-from vectra_lint.pipeline import ruff, runner
+from vectra_lint.pipeline import isolation, ruff, runner
 
 PRINT = "print(1)\n"
 
@@ -146,6 +146,22 @@ def test_a_worker_that_dies_is_replaced_and_only_its_file_is_lost(
         shown = len(named) - 1 if named != ["."] else 12
         assert sorted(result.stdout.splitlines()[:shown]) == sorted(expected[:shown])
         assert result.stderr == "error: crash.py: cannot analyse: the process analysing it was killed by SIGSEGV\n"
+
+
+def test_where_processes_are_spawned_a_few_files_are_checked_in_the_runs_own_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A spawned process imports vectra-lint, libcst and the rules again: most of a second, more
+    # than checking a few files costs. Only where processes are forked are they checked apart.
+    def started(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process was started")
+
+    monkeypatch.setattr(isolation, "forks", lambda: False)
+    monkeypatch.setattr(isolation, "run_each", started)
+    expected = _others(project)
+    result = run("check", "--no-cache", "--output-format", "concise", "-j2", "ok0.py", "ok1.py", "ok2.py")
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert result.stdout.splitlines()[:4] == [*expected[:3], "Found 3 errors."]
 
 
 def test_a_file_read_only_for_its_facts_whose_process_dies_is_said_and_the_run_goes_on(

@@ -46,6 +46,12 @@ def _child(sender: Connection, work: Callable[[Item], Result], item: Item) -> No
     sender.close()
 
 
+def forks() -> bool:
+    """Whether processes are forked here (they start with everything imported, in milliseconds),
+    not spawned (each imports vectra-lint, libcst and the rules again: most of a second)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def run_each(items: Sequence[Item], work: Callable[[Item], Result], jobs: int) -> list[Result | Died[Item]]:
     """``work(item)`` for every item, each in a new process, ``jobs`` at a time; in item order.
 
@@ -53,11 +59,7 @@ def run_each(items: Sequence[Item], work: Callable[[Item], Result], jobs: int) -
     :class:`Died`; ``work`` must be picklable where processes are spawned rather than forked.
     """
     # fork where there is one, as the pool does: children start with everything imported.
-    context = (
-        multiprocessing.get_context("fork")
-        if "fork" in multiprocessing.get_all_start_methods()
-        else multiprocessing.get_context("spawn")
-    )
+    context = multiprocessing.get_context("fork") if forks() else multiprocessing.get_context("spawn")
     results: dict[int, Result | Died[Item]] = {}
     waiting = list(enumerate(items))
     waiting.reverse()

@@ -545,14 +545,16 @@ def run_unsettled(
     if not tasks and not facts_of:
         return []
     jobs = jobs or default_jobs()
-    if jobs <= 1:
+    few = len(tasks) + len(facts_of) < 4
+    if jobs <= 1 or (few and not isolation.forks()):
+        # Where processes are spawned, starting one costs more than checking a few files.
         outcomes = _process_chunk(tasks, settings, mode, given) if tasks else []
         _done(outcomes, progress, each)
         gathered = _process_chunk(facts_of, *facts_only(settings), given) if facts_of else []
         _done(gathered, None, each)
         return outcomes + gathered
     walker.prepare()
-    if len(tasks) + len(facts_of) < 4:
+    if few:
         # Too few files to start a pool for, but not in this process either: a file whose parse
         # kills its process costs only itself, as in the pool, however many files were named (a
         # file read only for its facts, never cached then, would end every run in this process).
@@ -562,8 +564,7 @@ def run_unsettled(
         _done(gathered, None, each)
         return outcomes + gathered
     # fork: workers inherit the imported rules instead of importing them again.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    context = multiprocessing.get_context("fork" if isolation.forks() else None)
     outcomes = []
     lost: list[Task] = []
     lost_facts: list[Task] = []
