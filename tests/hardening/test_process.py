@@ -102,6 +102,30 @@ def test_workers_die_with_a_killed_parent(project: Path, kill: signal.Signals) -
     assert not any(_alive(pid) for pid in workers)
 
 
+@linux_only
+@pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM])
+def test_the_process_checking_a_few_files_dies_with_a_killed_parent(project: Path, kill: signal.Signals) -> None:
+    # A few files are checked in one process apart from the run's; its result (the fixed texts of
+    # large files) is bigger than a pipe holds. With the run killed, nothing would ever read it.
+    for number in range(2):
+        (project / f"m{number}.py").write_text(SLOW * 8)
+    command = [sys.executable, "-m", "vectra_lint", "check", "--fix", "--no-cache", "-j2", "m0.py", "m1.py"]
+    started = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while time.monotonic() < deadline and not children:
+        time.sleep(0.05)
+        children = _children(started.pid)
+    assert children, "the files were never checked apart"
+    time.sleep(0.5)  # busy with them
+    os.kill(started.pid, kill)
+    started.wait(timeout=30)
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in children)
+
+
 @pytest.mark.parametrize("output_format", ["concise", "text", "json", "github"])
 def test_a_reader_that_leaves_early_ends_the_run_quietly(project: Path, output_format: str) -> None:
     for number in range(40):

@@ -8,8 +8,11 @@ reported as usual.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -38,7 +41,37 @@ class Died(Generic[Item]):
         return f"the process analysing it ended with exit code {code} and no result"
 
 
-def _child(sender: Connection, work: Callable[[Item], Result], item: Item) -> None:
+def die_with(parent: int) -> None:
+    """End this process when ``parent`` (the process that started it) dies, even by SIGKILL:
+    nothing else would ever read its result, and it would wait forever."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl to call: a closed pipe is what is left
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the request took effect
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _child(
+    sender: Connection,
+    work: Callable[[Item], Result],
+    item: Item,
+    parent: int,
+    inherited: Sequence[Connection] = (),
+) -> None:
+    die_with(parent)
+    # Ctrl-C reaches the whole process group: the child stops at once, without a traceback, and
+    # the run's process says the rest (as a pool worker does).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    for receiver in inherited:
+        # The read ends a fork copied: held open here, a result bigger than the pipe would wait
+        # forever for a reader that is gone.
+        receiver.close()
     try:
         sender.send((True, work(item)))
     except Exception as error:
@@ -68,7 +101,10 @@ def run_each(items: Sequence[Item], work: Callable[[Item], Result], jobs: int) -
         while waiting and len(running) < jobs:
             index, item = waiting.pop()
             receiver, sender = context.Pipe(duplex=False)
-            started: BaseProcess = context.Process(target=_child, args=(sender, work, item), daemon=True)
+            # Only a forked child holds copies of the read ends (a spawned one gets what it is given).
+            inherited = [receiver, *running] if forks() else []
+            arguments = (sender, work, item, os.getpid(), inherited)
+            started: BaseProcess = context.Process(target=_child, args=arguments, daemon=True)
             started.start()
             sender.close()  # so that the receiver sees the end when the child dies
             running[receiver] = (index, item, started)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import gc
 import multiprocessing
 import os
 import signal
-import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -399,27 +397,11 @@ _WORKER_SETTINGS: tuple[Settings, Mode] | None = None
 _COLLECT_EVERY = 64
 
 
-def _die_with(parent: int) -> None:
-    """End this worker when ``parent`` (the process that started the pool) dies, even by SIGKILL:
-    nothing else would ever send it work or read its result, and it would wait forever."""
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # no prctl to call: the pool's own broken-pipe handling is what is left
-    if os.getppid() != parent:
-        os._exit(1)  # the parent died before the request took effect
-
-
-_PR_SET_PDEATHSIG = 1
-
-
 def _init_worker(settings: Settings, mode: Mode, parent: int | None = None) -> None:
     global _WORKER_SETTINGS
     _WORKER_SETTINGS = (settings, mode)
     if parent is not None:
-        _die_with(parent)
+        isolation.die_with(parent)
     # Ctrl-C reaches the whole process group: a worker stops at once, without a traceback; the
     # main process stops the others and exits 130.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
