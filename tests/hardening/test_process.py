@@ -46,6 +46,14 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _all_end(pids: list[int]) -> bool:
+    """Whether every process of ``pids`` ends within 3 seconds."""
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.05)
+    return not any(_alive(pid) for pid in pids)
+
+
 def _start(project: Path, *args: str) -> tuple[subprocess.Popen[bytes], list[int]]:
     command = [sys.executable, "-m", "vectra_lint", "check", "--no-cache", "-j2", *args, "."]
     started = subprocess.Popen(
@@ -96,10 +104,7 @@ def test_workers_die_with_a_killed_parent(project: Path, kill: signal.Signals) -
     started, workers = _start(project)
     os.kill(started.pid, kill)
     started.communicate(timeout=30)
-    deadline = time.monotonic() + 3
-    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
-        time.sleep(0.05)
-    assert not any(_alive(pid) for pid in workers)
+    assert _all_end(workers)
 
 
 @linux_only
@@ -120,10 +125,7 @@ def test_the_process_checking_a_few_files_dies_with_a_killed_parent(project: Pat
     time.sleep(0.5)  # busy with them
     os.kill(started.pid, kill)
     started.wait(timeout=30)
-    deadline = time.monotonic() + 3
-    while time.monotonic() < deadline and any(_alive(pid) for pid in children):
-        time.sleep(0.05)
-    assert not any(_alive(pid) for pid in children)
+    assert _all_end(children)
 
 
 @pytest.mark.parametrize("output_format", ["concise", "text", "json", "github"])
