@@ -376,10 +376,10 @@ def test_a_file_whose_check_after_the_project_phase_dies_keeps_its_fix_and_says_
     (services / "services" / "other.py").write_text(BILLING.replace("total", "grand_total"))
     check_again = settle._lint_fixed
 
-    def dying(items: list[tuple[runner.Task, bytes]], **kwargs: Any) -> Any:
-        if any(task.display.endswith("other.py") for task, _ in items):
+    def dying(tasks: list[runner.Task], **kwargs: Any) -> Any:
+        if any(task.display.endswith("other.py") for task in tasks):
             os.kill(os.getpid(), signal.SIGKILL)  # libcst's native parser crashing, say
-        return check_again(items, **kwargs)
+        return check_again(tasks, **kwargs)
 
     monkeypatch.setattr(settle, "_lint_fixed", dying)
     args = ("--no-cache", "--jobs", "2", "--output-format", "concise", "services")
@@ -461,10 +461,10 @@ def test_a_group_whose_process_dies_is_checked_again_a_file_a_process(
     assert settle._groups([len(text) for text in texts.values()], 2) == [[0, 4], [1], [2], [3]]
     check_again = settle._lint_fixed
 
-    def dying(items: list[tuple[runner.Task, bytes]], **kwargs: Any) -> Any:
-        if any(task.display == "z.py" for task, _ in items):
+    def dying(tasks: list[runner.Task], **kwargs: Any) -> Any:
+        if any(task.display == "z.py" for task in tasks):
             os.kill(os.getpid(), signal.SIGKILL)
-        return check_again(items, **kwargs)
+        return check_again(tasks, **kwargs)
 
     monkeypatch.setattr(settle, "_lint_fixed", dying)
     answers = settle.lint_each(outcomes, settings, mode, jobs=2)
@@ -490,7 +490,10 @@ def test_the_timings_of_a_file_checked_again_add_to_those_of_its_worker(services
         return [
             replace(found, timings=again)
             for found in runner.check_given(
-                [(outcome.task, outcome.fixed_bytes or b"") for outcome in fixed], settings, mode
+                [outcome.task for outcome in fixed],
+                {outcome.task: outcome.fixed_bytes or b"" for outcome in fixed},
+                settings,
+                mode,
             )
         ]
 

@@ -362,11 +362,11 @@ def process_safely(task: Task, data: bytes, settings: Settings, mode: Mode) -> O
     return _process_one(task, data, settings, mode, {})
 
 
-def check_given(items: Sequence[tuple[Task, bytes]], settings: Settings, mode: Mode) -> list[Outcome]:
+def check_given(tasks: Sequence[Task], given: Mapping[Task, bytes], settings: Settings, mode: Mode) -> list[Outcome]:
     """Each file's outcome for the bytes given, not those on disk (a text the project phase fixed,
     not yet written), in order: as a chunk of the pool, but Ruff checks the texts, not the files
     (a file that cannot be analysed or a bug becomes the outcome's error)."""
-    return _process_chunk([task for task, _ in items], settings, mode, dict(items), ruff_results=({}, {}))
+    return _process_chunk(tasks, settings, mode, given, ruff_results=({}, {}))
 
 
 def _syntax_error(outcome: Outcome) -> bool:
@@ -540,9 +540,9 @@ def run_unsettled(
         # Too few files to start a pool for, but not in this process either: a file whose parse
         # kills its process costs only itself, as in the pool, however many files were named (a
         # file read only for its facts, never cached then, would end every run in this process).
-        outcomes = _apart(tasks, settings, mode, jobs, given) if tasks else []
+        outcomes = _apart([tasks], settings, mode, jobs, given) if tasks else []
         _done(outcomes, progress, each)
-        gathered = _apart(facts_of, *facts_only(settings), jobs, given) if facts_of else []
+        gathered = _apart([facts_of], *facts_only(settings), jobs, given) if facts_of else []
         _done(gathered, None, each)
         return outcomes + gathered
     # fork: workers inherit the imported rules instead of importing them again.
@@ -601,11 +601,11 @@ def run_unsettled(
             if automatic:
                 gc.enable()
     if lost:
-        again = _isolated(lost, settings, mode, jobs, given)
+        again = _apart([[task] for task in lost], settings, mode, jobs, given)
         _done(again, None, each)
         outcomes.extend(again)
     if lost_facts:
-        again = _isolated(lost_facts, *facts_only(settings), jobs, given)
+        again = _apart([[task] for task in lost_facts], *facts_only(settings), jobs, given)
         _done(again, None, each)
         outcomes.extend(again)
     return outcomes
@@ -635,33 +635,44 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         worker.join(timeout=1)
 
 
+def in_processes(
+    groups: Sequence[Sequence[Task]], work: Callable[[list[Task]], list[Outcome]], jobs: int
+) -> dict[Task, Outcome | isolation.Died[list[Task]]]:
+    """``work`` of each group, each group in a process of its own (``jobs`` at a time), by task. A
+    group of several files whose process dies is run again a file a process, so that only the file
+    that kills its process is lost (its answer then says how the process ended)."""
+    found: dict[Task, Outcome | isolation.Died[list[Task]]] = {}
+    lost: list[Task] = []
+    for group, result in zip(groups, isolation.run_each([list(group) for group in groups], work, jobs), strict=True):
+        if isinstance(result, isolation.Died) and len(group) > 1:
+            lost.extend(group)
+        elif isinstance(result, isolation.Died):
+            found[group[0]] = result
+        else:
+            found.update(zip(group, result, strict=True))
+    for task, result in zip(lost, isolation.run_each([[task] for task in lost], work, jobs), strict=True):
+        found[task] = result if isinstance(result, isolation.Died) else result[0]
+    return found
+
+
 def _apart(
-    tasks: Sequence[Task], settings: Settings, mode: Mode, jobs: int, given: Mapping[Task, bytes | str] | None
+    groups: Sequence[Sequence[Task]],
+    settings: Settings,
+    mode: Mode,
+    jobs: int,
+    given: Mapping[Task, bytes | str] | None,
 ) -> list[Outcome]:
-    """The tasks' outcomes from one process of their own (one Ruff process, as a chunk of the
-    pool); if that process dies, each file in a process of its own (``_isolated``)."""
-    if len(tasks) == 1:
-        return _isolated(list(tasks), settings, mode, jobs, given)
+    """The outcomes of the groups' tasks, in order, each group checked in a process of its own as a
+    chunk of the pool (``in_processes``); a file whose process died is an error that says so."""
+    tasks = [task for group in groups for task in group]
     work = functools.partial(_process_chunk, settings=settings, mode=mode, given=_given_part(tasks, given))
-    [result] = isolation.run_each([list(tasks)], work, 1)
-    if isinstance(result, isolation.Died):
-        return _isolated(list(tasks), settings, mode, jobs, given)
-    return result
-
-
-def _isolated(
-    tasks: list[Task], settings: Settings, mode: Mode, jobs: int, given: Mapping[Task, bytes | str] | None = None
-) -> list[Outcome]:
-    """Each task's outcome, each in a process of its own (``isolation.run_each``)."""
-    work = functools.partial(_process_chunk, settings=settings, mode=mode, given=_given_part(tasks, given))
+    found = in_processes(groups, work, jobs)
     outcomes: list[Outcome] = []
-    for result in isolation.run_each([[task] for task in tasks], work, jobs):
+    for task in tasks:
+        result = found[task]
         if isinstance(result, isolation.Died):
-            task = result.item[0]
             # Not the file's failure (a crash of libcst's native parser, the kernel's OOM killer):
             # a partial run that read it only for its facts says so (``project_run``).
-            error = f"{task.display}: cannot analyse: {result.describe()}"
-            outcomes.append(Outcome(task, (), error=error, bug=True))
-        else:
-            outcomes.extend(result)
+            result = Outcome(task, (), error=f"{task.display}: cannot analyse: {result.describe()}", bug=True)
+        outcomes.append(result)
     return outcomes

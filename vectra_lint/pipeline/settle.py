@@ -168,30 +168,22 @@ def lint_each(outcomes: Sequence[Outcome], settings: Settings, mode: Mode, jobs:
 
     The files are checked as a worker checks its chunk: side by side, with one Ruff process for
     each pass of a group, not one per file. With more than one job, the groups run side by side,
-    each in a process of its own; a group whose process dies (a crash costs only its own) is run
-    again a file a process, so that only the file that kills it is lost.
+    each in a process of its own, and a crash costs only the file that causes it
+    (``runner.in_processes``).
     """
-    items = [(outcome.task, outcome.fixed_bytes or b"") for outcome in outcomes]
-    work = functools.partial(_lint_fixed, settings=settings, mode=mode)
-    if jobs <= 1 or len(items) <= 1:
-        return [_answer(found) for found in work(items)]
+    from vectra_lint.pipeline.runner import in_processes
+
+    tasks = [outcome.task for outcome in outcomes]
+    given = {outcome.task: outcome.fixed_bytes or b"" for outcome in outcomes}
+    work = functools.partial(_lint_fixed, given=given, settings=settings, mode=mode)
+    if jobs <= 1 or len(tasks) <= 1:
+        return [_answer(found) for found in work(tasks)]
     from vectra_lint.engine import walker
 
     walker.prepare()  # once here, not in every process forked from this one
-    groups = _groups([len(data) for _, data in items], jobs)
-    found: dict[int, Outcome | isolation.Died[list[tuple[Task, bytes]]]] = {}
-    lost: list[int] = []
-    results = isolation.run_each([[items[index] for index in group] for group in groups], work, jobs)
-    for group, result in zip(groups, results, strict=True):
-        if isinstance(result, isolation.Died) and len(group) > 1:
-            lost.extend(group)
-        elif isinstance(result, isolation.Died):
-            found[group[0]] = result
-        else:
-            found.update(zip(group, result, strict=True))
-    for index, result in zip(lost, isolation.run_each([[items[i]] for i in lost], work, jobs), strict=True):
-        found[index] = result if isinstance(result, isolation.Died) else result[0]
-    return [_answer(found[index]) for index in range(len(items))]
+    groups = [[tasks[index] for index in group] for group in _groups([len(given[task]) for task in tasks], jobs)]
+    found = in_processes(groups, work, jobs)
+    return [_answer(found[task]) for task in tasks]
 
 
 def _groups(sizes: Sequence[int], jobs: int) -> list[list[int]]:
@@ -210,7 +202,7 @@ def _groups(sizes: Sequence[int], jobs: int) -> list[list[int]]:
     return groups
 
 
-def _answer(found: Outcome | isolation.Died[list[tuple[Task, bytes]]]) -> Outcome | str:
+def _answer(found: Outcome | isolation.Died[list[Task]]) -> Outcome | str:
     """The outcome, or why there is none."""
     if isinstance(found, isolation.Died):
         return found.describe()
@@ -219,11 +211,11 @@ def _answer(found: Outcome | isolation.Died[list[tuple[Task, bytes]]]) -> Outcom
     return found
 
 
-def _lint_fixed(items: list[tuple[Task, bytes]], settings: Settings, mode: Mode) -> list[Outcome]:
+def _lint_fixed(tasks: list[Task], given: Mapping[Task, bytes], settings: Settings, mode: Mode) -> list[Outcome]:
     # Imported here: the runner imports this module.
     from vectra_lint.pipeline.runner import check_given
 
-    return check_given(items, settings, mode)
+    return check_given(tasks, given, settings, mode)
 
 
 def _read_text(path: Path) -> tuple[str, bytes] | None:
