@@ -92,7 +92,8 @@ def run_each(items: Sequence[Item], work: Callable[[Item], Result], jobs: int) -
     :class:`Died`; ``work`` must be picklable where processes are spawned rather than forked.
     """
     # fork where there is one, as the pool does: children start with everything imported.
-    context = multiprocessing.get_context("fork") if forks() else multiprocessing.get_context("spawn")
+    forked = forks()
+    context = multiprocessing.get_context("fork") if forked else multiprocessing.get_context("spawn")
     results: dict[int, Result | Died[Item]] = {}
     waiting = list(enumerate(items))
     waiting.reverse()
@@ -102,7 +103,7 @@ def run_each(items: Sequence[Item], work: Callable[[Item], Result], jobs: int) -
             index, item = waiting.pop()
             receiver, sender = context.Pipe(duplex=False)
             # Only a forked child holds copies of the read ends (a spawned one gets what it is given).
-            inherited = [receiver, *running] if forks() else []
+            inherited = [receiver, *running] if forked else []
             arguments = (sender, work, item, os.getpid(), inherited)
             started: BaseProcess = context.Process(target=_child, args=arguments, daemon=True)
             started.start()
