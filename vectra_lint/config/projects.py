@@ -88,10 +88,11 @@ class Projects:
         root = marks.plain or marks.git
         return (root, None) if root is not None else None
 
-    def of(self, folder: str, fallback: str) -> Project:
-        """The project of files in ``folder``; ``fallback`` is the root when no marker is found."""
+    def of(self, folder: str, fallback: Callable[[], str]) -> Project:
+        """The project of files in ``folder``; ``fallback()`` is the root when no marker is found
+        (worked out only then: a walk up the folders for each path named)."""
         found = self.root_of(folder)
-        root, config = found if found is not None else (fallback, None)
+        root, config = found if found is not None else (fallback(), None)
         return self.project(root, config, marked=found is not None)
 
     def project(self, root: str, config: Path | None, marked: bool = True) -> Project:
@@ -112,7 +113,7 @@ class Projects:
         except (OSError, RuntimeError):
             real = absolute
         folder = real if real.is_dir() else real.parent
-        return self.of(str(folder), str(find_root(absolute)))
+        return self.of(str(folder), lambda: str(find_root(absolute)))
 
     def git_top(self, folder: str) -> str | None:
         """The top of the git repository ``folder`` is in, if any."""

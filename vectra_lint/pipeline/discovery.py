@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -266,7 +267,7 @@ def discover(
     leftovers: list[Path] = []
     broken: set[str] = set()
 
-    def project_of(folder: str, fallback: str) -> Project | None:
+    def project_of(folder: str, fallback: Callable[[], str]) -> Project | None:
         # A project whose config cannot be used is said once; the other projects are checked.
         try:
             return projects.of(folder, fallback)
@@ -291,7 +292,8 @@ def discover(
             errors.append(f"{given}: {reason or error}")
             continue
         real_top = os.path.realpath(path)
-        fallback = fallback_root(Path(path))
+        # Where no marker is above: worked out once, when first needed (a walk up the folders).
+        fallback = functools.cache(functools.partial(fallback_root, Path(path)))
         if os.path.isfile(path):
             folder = os.path.dirname(real_top)
             project = project_of(folder, fallback)

@@ -39,9 +39,10 @@ class Checked:
 
 
 def _holds(target: Path, root: Path) -> bool:
-    """Whether a checked path is the project root or a folder above it."""
+    """Whether a checked path is the project root or a folder above it (``root`` resolved)."""
     try:
-        return root.resolve().is_relative_to(target.resolve())
+        # A file holds no folder: a run naming every file (pre-commit's `--all-files`) resolves none.
+        return target.is_dir() and root.is_relative_to(target.resolve())
     except (OSError, RuntimeError):
         return False  # a symbolic link loop: discovery reports it
 
@@ -53,7 +54,11 @@ def project_files(
     whichever were named), and whether that is the whole project (rules that judge an absence
     need it). A root guessed from the path named (no marker) has no known extent: its files are
     those named."""
-    if any(_holds(cwd / target, project.root) for target in targets):
+    try:
+        root = project.root.resolve()
+    except (OSError, RuntimeError):
+        root = project.root
+    if any(_holds(cwd / target, root) for target in targets):
         return list(tasks), True
     if not project.marked or not tasks:
         return list(tasks), False
