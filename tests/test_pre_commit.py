@@ -75,10 +75,11 @@ def _readme_config(repo: Path) -> str:
     return remote.replace("/path/to/vectra-lint ", f"{repo} ")
 
 
-def _run(work: Path, hook: str, home: Path) -> subprocess.CompletedProcess[str]:
+def _run(work: Path, hook: str, home: Path, *files: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    which = ["--files", *files] if files else ["--files", "app.py"]
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", hook, "--files", "app.py", "--verbose"],
+        [sys.executable, "-m", "pre_commit", "run", hook, *which, "--verbose"],
         cwd=work,
         env=env,
         capture_output=True,
@@ -95,6 +96,20 @@ def test_check_hook_fails_on_a_violation_and_passes_once_fixed(work: Path, home:
     _git(work, "add", ".")
     passed = _run(work, "vectra-lint", home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="pre-commit splits the files only over 2 cores or more")
+def test_check_hook_checks_many_files_in_one_run(work: Path, home: Path) -> None:
+    # Split over processes side by side, each would settle the whole project again and print a
+    # summary of its own share.
+    names = [f"m{number}.py" for number in range(12)]
+    for name in names:
+        (work / name).write_text((work / "app.py").read_text())
+    _git(work, "add", ".")
+    failed = _run(work, "vectra-lint", home, "app.py", *names)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert all(f"{name}:5:1: VL302" in failed.stdout for name in ["app.py", *names])
+    assert failed.stdout.count("Found 13 errors.") == 1, failed.stdout
 
 
 def test_fix_hook_fixes_the_file(work: Path, home: Path) -> None:

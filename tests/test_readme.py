@@ -43,11 +43,9 @@ def repository(tmp_path: Path) -> Path:
     return work
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
-def test_the_pre_commit_example_works_as_written(repository: Path, tmp_path: Path) -> None:
-    (repository / ".pre-commit-config.yaml").write_text(_block("## pre-commit", "yaml"))
-    _git(repository, "add", ".")
-    # vectra-lint installed in the environment the commit is made from, as the README says.
+def _pre_commit_all_files(repository: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``pre-commit run --all-files``, with vectra-lint installed in the environment the commit is
+    made from, as the README says."""
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
@@ -55,14 +53,34 @@ def test_the_pre_commit_example_works_as_written(repository: Path, tmp_path: Pat
         "PRE_COMMIT_COLOR": "never",
     }
     command = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
-    failed = subprocess.run(command, cwd=repository, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(command, cwd=repository, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_the_pre_commit_example_works_as_written(repository: Path, tmp_path: Path) -> None:
+    (repository / ".pre-commit-config.yaml").write_text(_block("## pre-commit", "yaml"))
+    _git(repository, "add", ".")
+    failed = _pre_commit_all_files(repository, tmp_path)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "app.py:5:1: VL302" in failed.stdout
     assert "legacy" not in failed.stdout  # --force-exclude: the excluded file named by pre-commit is skipped
     (repository / "app.py").write_text(BAD.replace("except:", "except ValueError:"))
     _git(repository, "add", ".")
-    passed = subprocess.run(command, cwd=repository, env=env, capture_output=True, text=True, check=False)
+    passed = _pre_commit_all_files(repository, tmp_path)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="pre-commit splits the files only over 2 cores or more")
+def test_the_pre_commit_example_checks_many_files_in_one_run(repository: Path, tmp_path: Path) -> None:
+    (repository / ".pre-commit-config.yaml").write_text(_block("## pre-commit", "yaml"))
+    for number in range(12):
+        (repository / f"m{number}.py").write_text(BAD)
+    _git(repository, "add", ".")
+    failed = _pre_commit_all_files(repository, tmp_path)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    # One vectra-lint for the 13 files (see the README): one summary.
+    assert failed.stdout.count("Found 13 errors.") == 1, failed.stdout
 
 
 def test_the_github_actions_job_runs_its_commands(repository: Path) -> None:
