@@ -41,9 +41,14 @@ class Died(Generic[Item]):
         return f"the process analysing it ended with exit code {code} and no result"
 
 
-def die_with(parent: int) -> None:
-    """End this process when ``parent`` (the process that started it) dies, even by SIGKILL:
-    nothing else would ever read its result, and it would wait forever."""
+def child_of(parent: int) -> None:
+    """Set up a process started by ``parent`` (a pool worker, or a process of ``run_each``) to
+    check files for it.
+
+    It ends when ``parent`` dies, even by SIGKILL: nothing else would ever read its result, and it
+    would wait forever. Ctrl-C reaches the whole process group: it stops at once, without a
+    traceback, and the run's process says the rest."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -64,10 +69,7 @@ def _child(
     parent: int,
     inherited: Sequence[Connection] = (),
 ) -> None:
-    die_with(parent)
-    # Ctrl-C reaches the whole process group: the child stops at once, without a traceback, and
-    # the run's process says the rest (as a pool worker does).
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    child_of(parent)
     for receiver in inherited:
         # The read ends a fork copied: held open here, a result bigger than the pipe would wait
         # forever for a reader that is gone.

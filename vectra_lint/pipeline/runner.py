@@ -6,7 +6,6 @@ import functools
 import gc
 import multiprocessing
 import os
-import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -397,14 +396,10 @@ _WORKER_SETTINGS: tuple[Settings, Mode] | None = None
 _COLLECT_EVERY = 64
 
 
-def _init_worker(settings: Settings, mode: Mode, parent: int | None = None) -> None:
+def _init_worker(settings: Settings, mode: Mode, parent: int) -> None:
     global _WORKER_SETTINGS
     _WORKER_SETTINGS = (settings, mode)
-    if parent is not None:
-        isolation.die_with(parent)
-    # Ctrl-C reaches the whole process group: a worker stops at once, without a traceback; the
-    # main process stops the others and exits 130.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    isolation.child_of(parent)
     # What the worker inherited (the imported rules and libraries) lives to the end: keep the
     # collector from scanning it again and again.
     gc.freeze()
