@@ -522,8 +522,8 @@ def run_unsettled(
     if not tasks and not facts_of:
         return []
     jobs = jobs or default_jobs()
-    few = len(tasks) + len(facts_of) < 4
-    if jobs <= 1 or (few and not isolation.forks()):
+    few, forked = len(tasks) + len(facts_of) < 4, isolation.forks()
+    if jobs <= 1 or (few and not forked):
         # Where processes are spawned, starting one costs more than checking a few files.
         outcomes = _process_chunk(tasks, settings, mode, given) if tasks else []
         _done(outcomes, progress, each)
@@ -541,7 +541,7 @@ def run_unsettled(
         _done(gathered, None, each)
         return outcomes + gathered
     # fork: workers inherit the imported rules instead of importing them again.
-    context = multiprocessing.get_context("fork" if isolation.forks() else None)
+    context = multiprocessing.get_context("fork" if forked else None)
     outcomes = []
     lost: list[Task] = []
     lost_facts: list[Task] = []
