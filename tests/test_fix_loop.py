@@ -368,20 +368,29 @@ def test_what_the_project_phase_fixed_is_reported_as_a_check_of_the_written_file
     assert {name: (services / "services" / name).read_text() for name in written} == written
 
 
+def _dying_when_checked_again(monkeypatch: pytest.MonkeyPatch, name: str) -> Any:
+    """Make the process checking ``name`` again after the project phase's fixes die (libcst's native
+    parser crashing, say); returns the check as it was, to put back."""
+    from vectra_lint.pipeline import settle
+
+    check_again = settle._lint_fixed
+
+    def dying(tasks: list[runner.Task], **kwargs: Any) -> Any:
+        if any(task.display.endswith(name) for task in tasks):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return check_again(tasks, **kwargs)
+
+    monkeypatch.setattr(settle, "_lint_fixed", dying)
+    return check_again
+
+
 def test_a_file_whose_check_after_the_project_phase_dies_keeps_its_fix_and_says_its_findings_are_old(
     services: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from vectra_lint.pipeline import settle
 
     (services / "services" / "other.py").write_text(BILLING.replace("total", "grand_total"))
-    check_again = settle._lint_fixed
-
-    def dying(tasks: list[runner.Task], **kwargs: Any) -> Any:
-        if any(task.display.endswith("other.py") for task in tasks):
-            os.kill(os.getpid(), signal.SIGKILL)  # libcst's native parser crashing, say
-        return check_again(tasks, **kwargs)
-
-    monkeypatch.setattr(settle, "_lint_fixed", dying)
+    check_again = _dying_when_checked_again(monkeypatch, "other.py")
     args = ("--no-cache", "--jobs", "2", "--output-format", "concise", "services")
     result = run("check", "--fix", "--unsafe-fixes", *args)
     assert result.exit_code == 1
@@ -459,14 +468,7 @@ def test_a_group_whose_process_dies_is_checked_again_a_file_a_process(
     texts = {name: FIXABLE for name in ("a.py", "c.py", "d.py", "e.py")} | {"z.py": "import time\n"}
     outcomes, settings, mode = _to_check_again(project, texts)
     assert settle._groups([len(text) for text in texts.values()], 2) == [[0, 4], [1], [2], [3]]
-    check_again = settle._lint_fixed
-
-    def dying(tasks: list[runner.Task], **kwargs: Any) -> Any:
-        if any(task.display == "z.py" for task in tasks):
-            os.kill(os.getpid(), signal.SIGKILL)
-        return check_again(tasks, **kwargs)
-
-    monkeypatch.setattr(settle, "_lint_fixed", dying)
+    check_again = _dying_when_checked_again(monkeypatch, "z.py")
     answers = settle.lint_each(outcomes, settings, mode, jobs=2)
     monkeypatch.setattr(settle, "_lint_fixed", check_again)
     assert answers[4] == "the process analysing it was killed by SIGKILL"
