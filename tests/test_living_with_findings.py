@@ -159,6 +159,27 @@ def test_a_broken_baseline_is_an_error(project: Path) -> None:
     assert result.stderr.startswith("error: base.json: not a vectra-lint baseline")
 
 
+def test_diff_base_with_a_baseline_counts_only_entries_that_match_nothing(project: Path) -> None:
+    (project / "a.py").write_text('print("old")\n')
+    (project / "b.py").write_text('print("old too")\n')
+    assert run("baseline", "--output", "base.json").stdout == "Wrote 2 findings to base.json.\n"
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "start")
+    (project / "a.py").write_text('print("old")\nprint("new")\n')
+    result = run("check", "--diff-base", "HEAD", "--baseline", "base.json", "--output-format", "concise", ".")
+    # The old findings, off the changed lines, still match their entries: none is stale.
+    assert result.stdout == (
+        "a.py:2:1: VL401 [-] `print` call; log through the logger instead (§6.2)\n"
+        "2 findings in the baseline not shown.\n"
+        "Found 1 error.\n"
+        "[-] 1 more fix available with `--fix --unsafe-fixes`.\n"
+    )
+    (project / "b.py").write_text("")
+    result = run("check", "--diff-base", "HEAD", "--baseline", "base.json", "--output-format", "concise", ".")
+    assert "1 baseline entry no longer matches (fixed or edited)" in result.stdout
+
+
 def test_diff_base_reports_only_changed_lines_staged_or_not(project: Path) -> None:
     (project / "a.py").write_text('print("old")\n\n\ndef f() -> None:\n    print("old too")\n')
     (project / "b.py").write_text('print("old")\n')

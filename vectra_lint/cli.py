@@ -261,9 +261,11 @@ def check(
 
     narrowed = adoption.Narrowed(outcomes)
     try:
+        # The baseline first: it is matched against every finding of the checked files, those off
+        # the changed lines too, or each of their entries would count as no longer matching.
+        narrowed = _not_in_baselines(narrowed, checked, baseline_file, sources)
         if diff_base is not None:
             narrowed = adoption.changed_only(narrowed, diff_base, cwd)
-        narrowed = _not_in_baselines(narrowed, checked, baseline_file, sources)
     except (adoption.BaselineError, git.GitError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
