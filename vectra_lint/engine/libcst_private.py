@@ -101,23 +101,22 @@ def node_classes() -> list[type[CSTNode]]:
     return found
 
 
-def _constructor(node_class: type[CSTNode]) -> Callable[..., None] | None:
-    """A faster ``__init__`` equivalent to the one ``dataclasses`` generated, or None where the
-    class is not the plain frozen dataclass this is written for (then it keeps its own)."""
+def _constructor_source(node_class: type[CSTNode], original: Callable[..., None]) -> tuple[str, dict[str, Any]] | None:
+    """The source of a faster ``__init__`` equivalent to ``original``, the one ``dataclasses``
+    generated, and the names it reads; None where the class is not the plain frozen dataclass
+    this is written for (then it keeps its own)."""
     params = getattr(node_class, "__dataclass_params__", None)
-    if params is None or not params.frozen or "__init__" not in vars(node_class):
-        return None
-    if node_class.__post_init__ is not CSTNode.__post_init__:
+    if params is None or not params.frozen or node_class.__post_init__ is not CSTNode.__post_init__:
         return None
     # The generated __init__ takes exactly the fields, in order (no init-only variables).
-    code = vars(node_class)["__init__"].__code__
-    fields = tuple(item.name for item in dataclasses.fields(node_class))
-    if code.co_varnames[1 : code.co_argcount] != fields or code.co_kwonlyargcount:
+    code = original.__code__
+    fields = dataclasses.fields(node_class)
+    if code.co_varnames[1 : code.co_argcount] != tuple(item.name for item in fields) or code.co_kwonlyargcount:
         return None
     names: dict[str, Any] = {"_validating": _validating, "_MISSING": dataclasses.MISSING}
     parameters: list[str] = []
     body: list[str] = []
-    for index, item in enumerate(dataclasses.fields(node_class)):
+    for index, item in enumerate(fields):
         if not item.init or item.kw_only:
             return None
         name = item.name
@@ -141,23 +140,27 @@ def _constructor(node_class: type[CSTNode]) -> Callable[..., None] | None:
             names["_object_setattr"] = object.__setattr__
             body.append(f"_object_setattr(self, {name!r}, {name})")
     body.append("self._validate()" if node_class in _STILL_VALIDATED else "if _validating[0]: self._validate()")
-    source = f"def __init__(self, {', '.join(parameters)}) -> None:\n    " + "\n    ".join(body)
-    return _compiled_when_first_called(node_class, source, names)
+    return f"def __init__(self, {', '.join(parameters)}) -> None:\n    " + "\n    ".join(body), names
 
 
-def _compiled_when_first_called(node_class: type[CSTNode], source: str, names: dict[str, Any]) -> Callable[..., None]:
-    """A constructor that compiles ``source`` when the class is first built, and puts the result
-    in its own place: compiling all ~340 took half of this module's import, and a run builds
-    only some of the node types (operators and rare statements seldom)."""
+def _replaced_when_first_called(node_class: type[CSTNode]) -> Callable[..., None]:
+    """A constructor that, when the class is first built, puts in its own place the faster
+    equivalent of ``_constructor_source`` (or libcst's, where there is none). Compiling all ~340
+    up front took half of this module's import, and writing their source a further twelfth; a run
+    builds only some of the node types (operators and rare statements seldom)."""
     original = vars(node_class)["__init__"]
 
     @functools.wraps(original)  # its signature is the generated one's: the same parameters
     def first(self: CSTNode, *args: Any, **kwargs: Any) -> None:
-        namespace: dict[str, Any] = {}
-        exec(source, names, namespace)  # noqa: S102  # generated from the class's own dataclass fields
-        init: Callable[..., None] = namespace["__init__"]
-        init.__qualname__ = f"{node_class.__qualname__}.__init__"
-        init.__module__ = node_class.__module__
+        init = original
+        made = _constructor_source(node_class, original)
+        if made is not None:
+            source, names = made
+            namespace: dict[str, Any] = {}
+            exec(source, names, namespace)  # noqa: S102  # generated from the class's own dataclass fields
+            init = namespace["__init__"]
+            init.__qualname__ = f"{node_class.__qualname__}.__init__"
+            init.__module__ = node_class.__module__
         if vars(node_class).get("__init__") is first:  # not put back meanwhile (a failed check)
             node_class.__init__ = init  # type: ignore[method-assign]  # the equivalent constructor
         init(self, *args, **kwargs)
@@ -167,10 +170,9 @@ def _compiled_when_first_called(node_class: type[CSTNode], source: str, names: d
 
 def _install_constructors() -> None:
     for node_class in node_classes():
-        init = _constructor(node_class)
-        if init is not None:
+        if "__init__" in vars(node_class) and hasattr(node_class, "__dataclass_params__"):
             _ORIGINAL_INITS[node_class] = vars(node_class)["__init__"]
-            node_class.__init__ = init  # type: ignore[method-assign]  # an equivalent constructor, see above
+            node_class.__init__ = _replaced_when_first_called(node_class)  # type: ignore[method-assign]  # see above
 
 
 def _restore_constructors() -> None:
