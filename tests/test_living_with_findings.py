@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from vectra_lint.cli import main
+from vectra_lint.engine import lint as engine_lint
+from vectra_lint.pipeline import runner
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CONFIG = '[tool.vectra-lint]\nselect = ["VL0", "VL2", "VL4"]\n'
@@ -159,6 +161,45 @@ def test_a_broken_baseline_is_an_error(project: Path) -> None:
     assert result.stderr.startswith("error: base.json: not a vectra-lint baseline")
 
 
+ERRORS = "class VectraException(Exception):\n    pass\n\n\nclass Conflict(VectraException):\n    pass\n"
+RAISES = "from errors import Conflict\n\n\ndef save() -> None:\n    raise Conflict('taken')\n"
+
+
+def test_diff_base_checks_only_the_changed_files_and_reports_as_a_whole_run(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "pyproject.toml").write_text(CONFIG.replace('"VL4"', '"VL3", "VL4"') + NO_LAYERS)
+    (project / "errors.py").write_text(ERRORS)
+    (project / "service.py").write_text(RAISES)
+    (project / "other.py").write_text('print("old")\n')
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "start")
+    (project / "service.py").write_text(RAISES + "\n\ndef load() -> None:\n    raise Conflict('missing')\n")
+    linted: list[str] = []
+    lint_text = runner.lint_text
+
+    def recording(path: str, *args: object, **kwargs: object) -> engine_lint.FileResult:
+        linted.append(path)
+        return lint_text(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "lint_text", recording)
+    result = run("check", "--diff-base", "HEAD", "--no-cache", "--jobs", "1", "--output-format", "concise", ".")
+    # Settled with errors.py, which was only read: the class it raises has no error code.
+    assert result.stdout == (
+        "service.py:9:11: VL305 `Conflict` is raised or built without an error code, and neither it nor a base "
+        "sets a default (§15)\n"
+        "Found 1 error.\n"
+    )
+    assert linted == ["service.py"]
+    # What a run over every file reports on the changed lines.
+    linted.clear()
+    whole = run("check", "--diff-base", "HEAD", "--no-cache", "--jobs", "1", "--add-noqa", ".")
+    assert whole.exit_code == 0
+    assert sorted(linted) == ["errors.py", "other.py", "service.py"]
+    assert (project / "service.py").read_text().endswith("raise Conflict('missing')  # noqa: VL305\n")
+
+
 def test_diff_base_with_a_baseline_counts_only_entries_that_match_nothing(project: Path) -> None:
     (project / "a.py").write_text('print("old")\n')
     (project / "b.py").write_text('print("old too")\n')
@@ -168,14 +209,15 @@ def test_diff_base_with_a_baseline_counts_only_entries_that_match_nothing(projec
     _git(project, "commit", "-qm", "start")
     (project / "a.py").write_text('print("old")\nprint("new")\n')
     result = run("check", "--diff-base", "HEAD", "--baseline", "base.json", "--output-format", "concise", ".")
-    # The old findings, off the changed lines, still match their entries: none is stale.
+    # Only a.py is checked (b.py has no changed line). Its old finding, off the changed lines,
+    # still matches its entry: none is stale.
     assert result.stdout == (
         "a.py:2:1: VL401 [-] `print` call; log through the logger instead (§6.2)\n"
-        "2 findings in the baseline not shown.\n"
+        "1 finding in the baseline not shown.\n"
         "Found 1 error.\n"
         "[-] 1 more fix available with `--fix --unsafe-fixes`.\n"
     )
-    (project / "b.py").write_text("")
+    (project / "a.py").write_text('print("new")\n')
     result = run("check", "--diff-base", "HEAD", "--baseline", "base.json", "--output-format", "concise", ".")
     assert "1 baseline entry no longer matches (fixed or edited)" in result.stdout
 

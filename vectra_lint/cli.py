@@ -224,6 +224,7 @@ def check(
     notices: list[str] = []
     errors: list[str] = []
     data: bytes | None = None
+    changed: dict[Path, set[int]] | None = None
     jobs = jobs or _default_jobs()
     try:
         if use_stdin:
@@ -238,12 +239,15 @@ def check(
             _before_checking(found, output_file, fix)
             if clock is not None:
                 clock.add(PHASE, "config and discovery", time.perf_counter() - started)
-            with Progress(len(found.tasks), enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
+            groups, named = found.by_project(), targets
+            if diff_base is not None and not (fix or diff or add_noqa):
+                groups, named, changed = _changed_groups(found, diff_base, cwd)
+            file_count = sum(len(tasks) for _, tasks in groups)
+            with Progress(file_count, enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
                 checked = session.check_projects(
-                    found.by_project(), targets, projects, cwd, mode, jobs, caches, progress.advance, notices, clock
+                    groups, named, projects, cwd, mode, jobs, caches, progress.advance, notices, clock
                 )
-            file_count = len(found.tasks)
-    except (ConfigError, RuffError) as error:
+    except (ConfigError, RuffError, git.GitError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
     outcomes = session.merged(checked)
@@ -265,7 +269,11 @@ def check(
         # the changed lines too, or each of their entries would count as no longer matching.
         narrowed = _not_in_baselines(narrowed, checked, baseline_file, sources)
         if diff_base is not None:
-            narrowed = adoption.changed_only(narrowed, diff_base, cwd)
+            if changed is None:
+                changed = adoption.changed_lines(
+                    [outcome.task.path for outcome in outcomes if outcome.task.path is not None], diff_base, cwd
+                )
+            narrowed = adoption.changed_only(narrowed, changed)
     except (adoption.BaselineError, git.GitError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
@@ -461,6 +469,19 @@ def _severity_lookup(checked: list[session.Checked]) -> SeverityLookup:
         return level
 
     return severity
+
+
+def _changed_groups(
+    found: Discovery, ref: str, cwd: Path
+) -> tuple[list[tuple[Project, list[Task]]], list[Path], dict[Path, set[int]]]:
+    """For ``--diff-base`` without fixes: the files found that have a line changed since ``ref``
+    (by project), their paths, and the changed lines. Only those files can keep a finding, so only
+    they are checked; named as such, the run reads the other files for the cross-module rules."""
+    from vectra_lint.pipeline import adoption
+
+    changed = adoption.changed_lines([task.path for task in found.tasks if task.path is not None], ref, cwd)
+    groups = adoption.changed_files(found.by_project(), changed)
+    return groups, [task.path for _, tasks in groups for task in tasks if task.path is not None], changed
 
 
 def _not_in_baselines(

@@ -3,19 +3,29 @@ the baseline; and silencing the current findings with ``# noqa`` (``check --add-
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from vectra_lint.config.projects import Project
 from vectra_lint.config.settings import Settings
 from vectra_lint.engine import noqa
 from vectra_lint.fixing import files
 from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, NotSilenced, add_noqa
 from vectra_lint.pipeline import baseline, git
 from vectra_lint.pipeline.baseline import BaselineError
-from vectra_lint.pipeline.results import Outcome
+from vectra_lint.pipeline.results import Outcome, Task
 
-__all__ = ["BaselineError", "Narrowed", "add_noqa_to_files", "changed_only", "not_in_baseline", "write_baseline"]
+__all__ = [
+    "BaselineError",
+    "Narrowed",
+    "add_noqa_to_files",
+    "changed_files",
+    "changed_lines",
+    "changed_only",
+    "not_in_baseline",
+    "write_baseline",
+]
 
 Sources = Callable[[str], "str | None"]
 
@@ -29,10 +39,29 @@ class Narrowed:
     stale: int = 0
 
 
-def changed_only(narrowed: Narrowed, ref: str, cwd: Path) -> Narrowed:
-    """Keep the diagnostics that touch a line changed since ``ref`` (committed, staged or not)."""
+def changed_lines(paths: Iterable[Path], ref: str, cwd: Path) -> dict[Path, set[int]]:
+    """The lines changed since ``ref`` (committed, staged or not) in the repositories that hold
+    ``paths``, by resolved path."""
+    return git.changed_lines_of([path.resolve() for path in paths], ref, cwd)
+
+
+def changed_files(
+    groups: Sequence[tuple[Project, list[Task]]], changed: dict[Path, set[int]]
+) -> list[tuple[Project, list[Task]]]:
+    """Of each project's files, those with a changed line: :func:`changed_only` keeps no finding
+    of the others. Checked alone, they are reported as in a run over every file (the project's
+    other files are read for what the cross-module rules need, as when pre-commit names them)."""
+    kept = []
+    for project, tasks in groups:
+        mine = [task for task in tasks if task.path is not None and changed.get(task.path.resolve())]
+        if mine:
+            kept.append((project, mine))
+    return kept
+
+
+def changed_only(narrowed: Narrowed, changed: dict[Path, set[int]]) -> Narrowed:
+    """Keep the diagnostics that touch a changed line (``changed``: :func:`changed_lines`)."""
     paths = {id(outcome): outcome.task.path.resolve() for outcome in narrowed.outcomes if outcome.task.path is not None}
-    changed = git.changed_lines_of(paths.values(), ref, cwd)
     kept = []
     for outcome in narrowed.outcomes:
         path = paths.get(id(outcome))
