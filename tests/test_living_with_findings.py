@@ -192,6 +192,7 @@ def test_diff_base_checks_only_the_changed_files_and_reports_as_a_whole_run(
         "Found 1 error.\n"
     )
     assert linted == ["service.py"]
+    assert run("check", "--diff-base", "HEAD", "--show-files", ".").stdout == "service.py\n"
     # What a run over every file reports on the changed lines.
     linted.clear()
     whole = run("check", "--diff-base", "HEAD", "--no-cache", "--jobs", "1", "--add-noqa", ".")

@@ -233,15 +233,15 @@ def check(
             file_count = 1
         else:
             found = discover(targets, projects, cwd, force_exclude)
+            groups, named = found.by_project(), targets
+            if diff_base is not None and not (fix or diff or add_noqa):
+                groups, named, changed = _changed_groups(found, diff_base, cwd)
             if show_files:
-                _show_files(found)
+                _show_files(found, [task for _, tasks in groups for task in tasks])
             errors.extend(found.errors)
             _before_checking(found, output_file, fix)
             if clock is not None:
                 clock.add(PHASE, "config and discovery", time.perf_counter() - started)
-            groups, named = found.by_project(), targets
-            if diff_base is not None and not (fix or diff or add_noqa):
-                groups, named, changed = _changed_groups(found, diff_base, cwd)
             file_count = sum(len(tasks) for _, tasks in groups)
             with Progress(file_count, enabled=not quiet and output_format in HUMAN_FORMATS) as progress:
                 checked = session.check_projects(
@@ -338,11 +338,11 @@ def _check_stdin(
     return [session.Checked(project, settings, outcomes)]
 
 
-def _show_files(found: Discovery) -> None:
-    """``--show-files``: the files a run would check, then exit."""
+def _show_files(found: Discovery, checked: list[Task]) -> None:
+    """``--show-files``: the files a run would check (of those ``found``), then exit."""
     for message in found.errors:
         _error(message)
-    shown = sorted(found.tasks, key=lambda t: t.display)
+    shown = sorted(checked, key=lambda t: t.display)
     click.echo("".join(f"{printable(task.display)}\n" for task in shown), nl=False)
     sys.exit(EXIT_ERROR if found.errors else EXIT_CLEAN)
 
