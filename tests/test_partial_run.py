@@ -5,6 +5,7 @@ phase needs of them (their facts, VL706's pending findings), from the cache when
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -277,3 +278,36 @@ def test_another_files_damaged_entry_is_a_miss_then_its_facts_entry_answers(
     named.write_text(source + "\n# edited again\n")
     assert lines_of(run(*COMMIT), *COMMIT, "frontend/") == expected
     assert gathered(work) == set()
+
+
+def _commit(folder: Path) -> None:
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "start"]):
+        git = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev", *command]
+        subprocess.run(git, cwd=folder, check=True, capture_output=True)
+
+
+def test_diff_base_checks_the_changed_files_and_reports_what_a_run_over_every_file_does(
+    backend: Path, work: list[tuple[str, bool]]
+) -> None:
+    _commit(backend)
+    named = backend / COMMIT[0]
+    source = named.read_text()
+    named.write_text(source + '\n\ndef added(x):\n    raise ValueError("not yet")\n')
+    full = lines_of(run("--no-cache", "."), COMMIT[0])
+    expected = [line for line in full if int(line.split(":")[1]) > source.count("\n")]
+    assert expected and len(expected) < len(full)
+    work.clear()
+    assert lines_of(run("--no-cache", "--diff-base", "HEAD", "."), COMMIT[0], "frontend/") == expected
+    # Only the changed file is checked; the others are read for the project phase.
+    assert checked(work) == {COMMIT[0]}
+
+
+def test_diff_base_reports_a_new_translation_files_missing_codes(backend: Path, work: list[tuple[str, bool]]) -> None:
+    _commit(backend)
+    # Every line of a new file is changed: VL706 reports at its line 1 the codes it lacks, from
+    # the raises of every file, though no Python file changed.
+    translations = backend / "frontend" / "src" / "i18n"
+    (translations / "errors.de.json").write_text('{"ENTITY_NOT_FOUND": "Nicht gefunden."}\n')
+    expected = lines_of(run("--no-cache", "."), "frontend/src/i18n/errors.de.json")
+    assert expected and all(":1:1: VL706 " in line for line in expected)
+    assert lines_of(run("--no-cache", "--diff-base", "HEAD", "."), "frontend/", "app/") == expected

@@ -235,7 +235,7 @@ def check(
             found = discover(targets, projects, cwd, force_exclude)
             groups, named = found.by_project(), targets
             if diff_base is not None and not (fix or diff or add_noqa):
-                groups, named, changed = _changed_groups(found, diff_base, cwd)
+                groups, named, changed = _changed_groups(found, targets, diff_base, cwd)
             if show_files:
                 _show_files(found, [task for _, tasks in groups for task in tasks])
             errors.extend(found.errors)
@@ -472,15 +472,18 @@ def _severity_lookup(checked: list[session.Checked]) -> SeverityLookup:
 
 
 def _changed_groups(
-    found: Discovery, ref: str, cwd: Path
+    found: Discovery, targets: list[Path], ref: str, cwd: Path
 ) -> tuple[list[tuple[Project, list[Task]]], list[Path], dict[Path, set[int]]]:
     """For ``--diff-base`` without fixes: the files found that have a line changed since ``ref``
     (by project), their paths, and the changed lines. Only those files can keep a finding, so only
-    they are checked; named as such, the run reads the other files for the cross-module rules."""
+    they are checked; named as such, the run reads the other files for the cross-module rules.
+    Every file found, and the paths given, when that would miss a finding (``changed_files``)."""
     from vectra_lint.pipeline import adoption
 
     changed = adoption.changed_lines([task.path for task in found.tasks if task.path is not None], ref, cwd)
     groups = adoption.changed_files(found.by_project(), changed)
+    if groups is None:
+        return found.by_project(), targets, changed
     return groups, [task.path for _, tasks in groups for task in tasks if task.path is not None], changed
 
 

@@ -12,7 +12,7 @@ from vectra_lint.config.settings import Settings
 from vectra_lint.engine import noqa
 from vectra_lint.fixing import files
 from vectra_lint.fixing.add_noqa import NOT_SILENCEABLE, NotSilenced, add_noqa
-from vectra_lint.pipeline import baseline, git
+from vectra_lint.pipeline import baseline, disk_inputs, git
 from vectra_lint.pipeline.baseline import BaselineError
 from vectra_lint.pipeline.results import Outcome, Task
 
@@ -47,10 +47,16 @@ def changed_lines(paths: Iterable[Path], ref: str, cwd: Path) -> dict[Path, set[
 
 def changed_files(
     groups: Sequence[tuple[Project, list[Task]]], changed: dict[Path, set[int]]
-) -> list[tuple[Project, list[Task]]]:
+) -> list[tuple[Project, list[Task]]] | None:
     """Of each project's files, those with a changed line: :func:`changed_only` keeps no finding
     of the others. Checked alone, they are reported as in a run over every file (the project's
-    other files are read for what the cross-module rules need, as when pre-commit names them)."""
+    other files are read for what the cross-module rules need, as when pre-commit names them).
+
+    None when a project reports on a changed file that is not one of its Python files (VL706, on
+    a translation file): what it finds there comes from every file, and a project none of whose
+    Python files changed would not be checked at all."""
+    if any(changed.get(path) for project, _ in groups for path in disk_inputs.translation_paths(project.settings)):
+        return None
     kept = []
     for project, tasks in groups:
         mine = [task for task in tasks if task.path is not None and changed.get(task.path.resolve())]

@@ -29,7 +29,7 @@ TRANSLATIONS_OPTION = "translations"
 RENAME_CODE = "VL304"
 """The rule whose fix renames error codes in the translation files (``fixing/rename.py``)."""
 
-__all__ = ["VL705", "fingerprint", "project_fingerprint"]
+__all__ = ["VL705", "fingerprint", "project_fingerprint", "translation_paths"]
 
 
 def _option(options: Mapping[str, Mapping[str, object]], code: str, name: str, default: object) -> object:
@@ -67,12 +67,22 @@ def _models_files(settings: Settings) -> list[str]:
     return []
 
 
-def _translation_files(settings: Settings) -> list[str]:
+def _translation_matches(settings: Settings) -> list[Path]:
     globs = _option(settings.rule_options, TRANSLATIONS_CODE, TRANSLATIONS_OPTION, ())
     patterns = [str(pattern) for pattern in globs] if isinstance(globs, (list, tuple)) else []
     # As the rule finds them: links to folders not followed (a loop would never end), regular files only.
-    matches = [str(match) for pattern in patterns for match in matching_files(str(settings.root), pattern)]
-    return _stats(matches)
+    return [match for pattern in patterns for match in matching_files(str(settings.root), pattern)]
+
+
+def _translation_files(settings: Settings) -> list[str]:
+    return _stats(str(match) for match in _translation_matches(settings))
+
+
+def translation_paths(settings: Settings) -> list[Path]:
+    """The translation files VL706 reports on (resolved); none when it is off."""
+    if TRANSLATIONS_CODE not in settings.enabled:
+        return []
+    return [match.resolve() for match in _translation_matches(settings)]
 
 
 def fingerprint(settings: Settings) -> str:
