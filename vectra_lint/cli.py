@@ -234,7 +234,7 @@ def check(
         else:
             found = discover(targets, projects, cwd, force_exclude)
             groups, named = found.by_project(), targets
-            if diff_base is not None and not (fix or diff or add_noqa):
+            if diff_base is not None and not (fix or diff):
                 groups, named, changed = _changed_groups(found, targets, diff_base, cwd)
             if show_files:
                 _show_files(found, [task for _, tasks in groups for task in tasks])
@@ -254,6 +254,9 @@ def check(
     errors.extend(_say(notices, outcomes))
 
     if add_noqa:
+        if diff_base is not None and changed is not None:
+            # Only the findings --diff-base reports are silenced: the other lines are left alone.
+            checked = [_on_changed_lines(part, changed) for part in checked]
         _add_noqa(checked, errors, quiet, clock)
     if diff:
         _diff(outcomes, errors, clock)
@@ -400,6 +403,12 @@ def _add_noqa(checked: list[session.Checked], errors: list[str], quiet: bool, cl
     sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
 
 
+def _on_changed_lines(part: session.Checked, changed: dict[Path, set[int]]) -> session.Checked:
+    from vectra_lint.pipeline import adoption
+
+    return replace(part, outcomes=adoption.changed_only(adoption.Narrowed(part.outcomes), changed).outcomes)
+
+
 def _diff(outcomes: list[Outcome], errors: list[str], clock: Timings | None) -> None:
     """``--diff``: the fixes as unified diffs, nothing written, then exit."""
     changed = _print_diffs(outcomes)
@@ -474,7 +483,7 @@ def _severity_lookup(checked: list[session.Checked]) -> SeverityLookup:
 def _changed_groups(
     found: Discovery, targets: list[Path], ref: str, cwd: Path
 ) -> tuple[list[tuple[Project, list[Task]]], list[Path], dict[Path, set[int]]]:
-    """For ``--diff-base`` without fixes: the files found that have a line changed since ``ref``
+    """For ``--diff-base`` without fixes to show or write: the files found that have a line changed since ``ref``
     (by project), their paths, and the changed lines. Only those files can keep a finding, so only
     they are checked; named as such, the run reads the other files for the cross-module rules.
     Every file found, and the paths given, when that would miss a finding (``changed_files``)."""
