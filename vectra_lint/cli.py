@@ -235,7 +235,7 @@ def check(
             found = discover(targets, projects, cwd, force_exclude)
             groups, named = found.by_project(), targets
             if diff_base is not None and not (fix or diff):
-                groups, named, changed = _changed_groups(found, targets, diff_base, cwd)
+                groups, named, changed = _changed_groups(found, groups, targets, diff_base, cwd)
             if show_files:
                 _show_files(found, [task for _, tasks in groups for task in tasks])
             errors.extend(found.errors)
@@ -254,7 +254,7 @@ def check(
     errors.extend(_say(notices, outcomes))
 
     if add_noqa:
-        if diff_base is not None and changed is not None:
+        if changed is not None:
             # Only the findings --diff-base reports are silenced: the other lines are left alone.
             checked = [_on_changed_lines(part, changed) for part in checked]
         _add_noqa(checked, errors, quiet, clock)
@@ -481,19 +481,20 @@ def _severity_lookup(checked: list[session.Checked]) -> SeverityLookup:
 
 
 def _changed_groups(
-    found: Discovery, targets: list[Path], ref: str, cwd: Path
+    found: Discovery, groups: list[tuple[Project, list[Task]]], targets: list[Path], ref: str, cwd: Path
 ) -> tuple[list[tuple[Project, list[Task]]], list[Path], dict[Path, set[int]]]:
-    """For ``--diff-base`` without fixes to show or write: the files found that have a line changed since ``ref``
-    (by project), their paths, and the changed lines. Only those files can keep a finding, so only
-    they are checked; named as such, the run reads the other files for the cross-module rules.
-    Every file found, and the paths given, when that would miss a finding (``changed_files``)."""
+    """For ``--diff-base`` without fixes to show or write: of the files ``found`` (``groups``, by
+    project), those that have a line changed since ``ref``, their paths, and the changed lines.
+    Only those files can keep a finding, so only they are checked; named as such, the run reads
+    the other files for the cross-module rules. Every file found, and the paths given, when that
+    would miss a finding (``changed_files``)."""
     from vectra_lint.pipeline import adoption
 
     changed = adoption.changed_lines([task.path for task in found.tasks if task.path is not None], ref, cwd)
-    groups = adoption.changed_files(found.by_project(), changed)
-    if groups is None:
-        return found.by_project(), targets, changed
-    return groups, [task.path for _, tasks in groups for task in tasks if task.path is not None], changed
+    kept = adoption.changed_files(groups, changed)
+    if kept is None:
+        return groups, targets, changed
+    return kept, [task.path for _, tasks in kept for task in tasks if task.path is not None], changed
 
 
 def _not_in_baselines(

@@ -59,7 +59,8 @@ def changed_files(
         return None
     kept = []
     for project, tasks in groups:
-        mine = [task for task in tasks if task.path is not None and changed.get(task.path.resolve())]
+        # Discovery names each file by its real path already: not resolved a second time.
+        mine = [task for task in tasks if task.path is not None and changed.get(task.path)]
         if mine:
             kept.append((project, mine))
     return kept
