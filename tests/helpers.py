@@ -6,6 +6,9 @@ also behind ``vectra-lint test-rules``): the tests and the plugins' examples run
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 from vectra_lint.pipeline.rule_examples import ROOT, fix, lint, lint_in_project, parses, settings_for
 
 __all__ = [
@@ -14,7 +17,9 @@ __all__ = [
     "ROOT",
     "SERVICE",
     "VIA_HELPER",
+    "commit_all",
     "fix",
+    "git",
     "lint",
     "lint_in_project",
     "parses",
@@ -27,3 +32,16 @@ CACHE_CONFIG = '[tool.vectra-lint]\nselect = ["VL2", "VL4"]\n'
 BLOCKING_HELPER = "import time\n\n\ndef nap() -> None:\n    time.sleep(1)\n"
 SERVICE = "from app.helpers import nap\n\n\nasync def handle() -> None:\n    nap()\n"
 VIA_HELPER = "app/service.py:5:5: VL207"
+
+
+def git(cwd: Path, *args: str) -> None:
+    """Run git in ``cwd`` as a fixed author (the test machine may have none configured)."""
+    command = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev", *args]
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+
+
+def commit_all(folder: Path) -> None:
+    """A repository at ``folder`` with everything in it committed."""
+    git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-qm", "start")

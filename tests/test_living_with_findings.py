@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.helpers import commit_all, git
 from vectra_lint.cli import main
 from vectra_lint.engine import lint as engine_lint
 from vectra_lint.pipeline import runner
@@ -31,11 +31,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "pyproject.toml").write_text(CONFIG + NO_LAYERS)
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def _git(cwd: Path, *args: str) -> None:
-    command = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev", *args]
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
 
 
 def test_add_noqa_silences_each_finding_on_the_right_line(project: Path) -> None:
@@ -172,9 +167,7 @@ def test_diff_base_checks_only_the_changed_files_and_reports_as_a_whole_run(
     (project / "errors.py").write_text(ERRORS)
     (project / "service.py").write_text(RAISES)
     (project / "other.py").write_text('print("old")\n')
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
-    _git(project, "commit", "-qm", "start")
+    commit_all(project)
     (project / "service.py").write_text(RAISES + "\n\ndef load() -> None:\n    raise Conflict('missing')\n")
     linted: list[str] = []
     lint_text = runner.lint_text
@@ -198,9 +191,7 @@ def test_diff_base_checks_only_the_changed_files_and_reports_as_a_whole_run(
 def test_add_noqa_with_diff_base_silences_only_the_changed_lines(project: Path) -> None:
     (project / "a.py").write_text('print("old")\n')
     (project / "b.py").write_text('print("old too")\n')
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
-    _git(project, "commit", "-qm", "start")
+    commit_all(project)
     (project / "a.py").write_text('print("old")\nprint("new")\n')
     result = run("check", "--diff-base", "HEAD", "--add-noqa", ".")
     assert result.stdout == "Added 1 noqa directive.\n"
@@ -213,9 +204,7 @@ def test_diff_base_with_a_baseline_counts_only_entries_that_match_nothing(projec
     (project / "a.py").write_text('print("old")\n')
     (project / "b.py").write_text('print("old too")\n')
     assert run("baseline", "--output", "base.json").stdout == "Wrote 2 findings to base.json.\n"
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
-    _git(project, "commit", "-qm", "start")
+    commit_all(project)
     (project / "a.py").write_text('print("old")\nprint("new")\n')
     result = run("check", "--diff-base", "HEAD", "--baseline", "base.json", "--output-format", "concise", ".")
     # Only a.py is checked (b.py has no changed line). Its old finding, off the changed lines,
@@ -234,11 +223,9 @@ def test_diff_base_with_a_baseline_counts_only_entries_that_match_nothing(projec
 def test_diff_base_reports_only_changed_lines_staged_or_not(project: Path) -> None:
     (project / "a.py").write_text('print("old")\n\n\ndef f() -> None:\n    print("old too")\n')
     (project / "b.py").write_text('print("old")\n')
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
-    _git(project, "commit", "-qm", "start")
+    commit_all(project)
     (project / "a.py").write_text('print("old")\nprint("staged")\n\n\ndef f() -> None:\n    print("old too")\n')
-    _git(project, "add", "a.py")
+    git(project, "add", "a.py")
     (project / "b.py").write_text('print("old")\nprint("unstaged")\n')
     (project / "c.py").write_text('print("untracked")\n')
     result = run("check", "--diff-base", "HEAD", "--output-format", "concise", ".")

@@ -5,13 +5,13 @@ phase needs of them (their facts, VL706's pending findings), from the cache when
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.helpers import commit_all
 from vectra_lint.cli import main
 from vectra_lint.pipeline import runner
 
@@ -280,16 +280,10 @@ def test_another_files_damaged_entry_is_a_miss_then_its_facts_entry_answers(
     assert gathered(work) == set()
 
 
-def _commit(folder: Path) -> None:
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "start"]):
-        git = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev", *command]
-        subprocess.run(git, cwd=folder, check=True, capture_output=True)
-
-
 def test_diff_base_checks_the_changed_files_and_reports_what_a_run_over_every_file_does(
     backend: Path, work: list[tuple[str, bool]]
 ) -> None:
-    _commit(backend)
+    commit_all(backend)
     named = backend / COMMIT[0]
     source = named.read_text()
     named.write_text(source + '\n\ndef added(x):\n    raise ValueError("not yet")\n')
@@ -303,7 +297,7 @@ def test_diff_base_checks_the_changed_files_and_reports_what_a_run_over_every_fi
 
 
 def test_diff_base_reports_a_new_translation_files_missing_codes(backend: Path, work: list[tuple[str, bool]]) -> None:
-    _commit(backend)
+    commit_all(backend)
     # Every line of a new file is changed: VL706 reports at its line 1 the codes it lacks, from
     # the raises of every file, though no Python file changed.
     translations = backend / "frontend" / "src" / "i18n"
