@@ -200,6 +200,40 @@ def test_add_noqa_with_diff_base_silences_only_the_changed_lines(project: Path) 
     assert run("check", "--diff-base", "HEAD", ".").stdout == "All checks passed!\n"
 
 
+LOGS_WITHOUT_TRACEBACK = (
+    "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+    'def save() -> None:\n    try:\n        pass\n    except ValueError:\n        logger.error("failed")\n'
+)
+
+
+def test_fix_with_diff_base_fixes_only_the_changed_files(project: Path) -> None:
+    (project / "a.py").write_text(LOGS_WITHOUT_TRACEBACK)
+    (project / "b.py").write_text(LOGS_WITHOUT_TRACEBACK)
+    commit_all(project)
+    added = '\n\ndef load() -> None:\n    print("new")\n'
+    (project / "a.py").write_text(LOGS_WITHOUT_TRACEBACK + added)
+    shown = run("check", "--diff-base", "HEAD", "--diff", ".")
+    assert shown.stdout == (
+        "--- a/a.py\n+++ b/a.py\n@@ -7,7 +7,7 @@\n     try:\n         pass\n     except ValueError:\n"
+        '-        logger.error("failed")\n+        logger.error("failed", exc_info=True)\n \n \n def load() -> None:\n'
+    )
+    result = run("check", "--diff-base", "HEAD", "--fix", "--output-format", "concise", ".")
+    # The whole changed file is fixed, its unchanged line too (as a pre-commit hook fixes the files
+    # it is given); only the findings on the lines changed since HEAD, the fixed one included, count.
+    assert result.stdout == (
+        "a.py:14:5: VL401 [-] `print` call; log through the logger instead (§6.2)\n"
+        "Fixed 1 error, 1 remaining.\n"
+        "Found 1 error.\n"
+        "[-] 1 more fix available with `--fix --unsafe-fixes`.\n"
+    )
+    fixed = LOGS_WITHOUT_TRACEBACK.replace('"failed")', '"failed", exc_info=True)')
+    assert (project / "a.py").read_text() == fixed + added
+    assert (project / "b.py").read_text() == LOGS_WITHOUT_TRACEBACK
+    again = run("check", "--diff-base", "HEAD", "--fix", "--output-format", "concise", ".")
+    assert again.stdout == result.stdout.replace("Fixed 1 error, 1 remaining.\n", "")
+    assert (project / "a.py").read_text() == fixed + added
+
+
 def test_diff_base_with_a_baseline_counts_only_entries_that_match_nothing(project: Path) -> None:
     (project / "a.py").write_text('print("old")\n')
     (project / "b.py").write_text('print("old too")\n')

@@ -234,8 +234,10 @@ def check(
         else:
             found = discover(targets, projects, cwd, force_exclude)
             groups, named = found.by_project(), targets
-            if diff_base is not None and not (fix or diff):
+            if diff_base is not None:
                 groups, named, changed = _changed_groups(found, groups, targets, diff_base, cwd)
+                if fix:
+                    changed = None  # the fixes written move lines: git is asked again after writing
             if show_files:
                 _show_files(found, [task for _, tasks in groups for task in tasks])
             errors.extend(found.errors)
@@ -483,11 +485,12 @@ def _severity_lookup(checked: list[session.Checked]) -> SeverityLookup:
 def _changed_groups(
     found: Discovery, groups: list[tuple[Project, list[Task]]], targets: list[Path], ref: str, cwd: Path
 ) -> tuple[list[tuple[Project, list[Task]]], list[Path], dict[Path, set[int]]]:
-    """For ``--diff-base`` without fixes to show or write: of the files ``found`` (``groups``, by
-    project), those that have a line changed since ``ref``, their paths, and the changed lines.
-    Only those files can keep a finding, so only they are checked; named as such, the run reads
-    the other files for the cross-module rules. Every file found, and the paths given, when that
-    would miss a finding (``changed_files``)."""
+    """For ``--diff-base``: of the files ``found`` (``groups``, by project), those that have a
+    line changed since ``ref``, their paths, and the changed lines. Only those files can keep a
+    finding, so only they are checked (and, with ``--fix`` or ``--diff``, fixed: whole files, as a
+    pre-commit hook fixes the files it is given); named as such, the run reads the other files for
+    the cross-module rules. Every file found, and the paths given, when that would miss a finding
+    (``changed_files``)."""
     from vectra_lint.pipeline import adoption
 
     changed = adoption.changed_lines([task.path for task in found.tasks if task.path is not None], ref, cwd)
