@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vectra_lint.frontend.typescript import parse_tree, property_name
-
 if TYPE_CHECKING:
     from tree_sitter import Node
 
@@ -84,9 +82,14 @@ def _json_keys(value: object) -> Iterator[str]:
             stack.extend(current)
 
 
-def _object_keys(node: Node) -> Iterator[str]:
+def _script_keys(data: bytes, tsx: bool) -> Iterator[str]:
+    """The keys of every object literal of a TS/JS module."""
+    # Imported here: the cache's fingerprint finds the translation files on every run
+    # (``matching_files``); the TypeScript reader is needed only to read one of these.
+    from vectra_lint.frontend.typescript import parse_tree, property_name
+
     # An explicit stack: a generated translation module may nest deeply.
-    stack = [node]
+    stack: list[Node] = [parse_tree(data, tsx=tsx)]
     while stack:
         current = stack.pop()
         if current.type == "pair":
@@ -107,7 +110,7 @@ def translation_keys(path: Path) -> frozenset[str]:
     except OSError as error:
         raise TranslationError(f"{path}: cannot read: {error.strerror or error}") from None
     if path.suffix.lower() in SCRIPT_SUFFIXES:
-        return frozenset(_object_keys(parse_tree(data, tsx=path.suffix.lower() in (".tsx", ".jsx"))))
+        return frozenset(_script_keys(data, tsx=path.suffix.lower() in (".tsx", ".jsx")))
     try:
         return frozenset(_json_keys(json.loads(data.decode("utf-8-sig"))))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
