@@ -22,8 +22,8 @@ NO_LAYERS = "[tool.vectra-lint.layers]\n" + "".join(
 )
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+def run(*args: str, given: str | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), input=given, catch_exceptions=False)
 
 
 @pytest.fixture
@@ -232,6 +232,27 @@ def test_fix_with_diff_base_fixes_only_the_changed_files(project: Path) -> None:
     again = run("check", "--diff-base", "HEAD", "--fix", "--output-format", "concise", ".")
     assert again.stdout == result.stdout.replace("Fixed 1 error, 1 remaining.\n", "")
     assert (project / "a.py").read_text() == fixed + added
+
+
+def test_diff_base_with_standard_input_compares_the_text_given_with_the_ref(project: Path) -> None:
+    (project / "a.py").write_text('print("old")\n')
+    commit_all(project)
+    # The file on disk is as committed: the text given is what is compared, as an editor sends it.
+    given = 'print("old")\nprint("new")\n'
+    result = run(
+        "check", "--diff-base", "HEAD", "--stdin-filename", "a.py", "-", "--output-format", "concise", given=given
+    )
+    assert [line for line in result.stdout.splitlines() if ": VL" in line] == [
+        "a.py:2:1: VL401 [-] `print` call; log through the logger instead (§6.2)"
+    ]
+    # A file the ref does not have is new: every line counts.
+    result = run(
+        "check", "--diff-base", "HEAD", "--stdin-filename", "b.py", "-", "--output-format", "concise", given=given
+    )
+    assert [line.split(": VL")[0] for line in result.stdout.splitlines() if ": VL" in line] == ["b.py:1:1", "b.py:2:1"]
+    nameless = run("check", "--diff-base", "HEAD", "-", given=given)
+    assert nameless.exit_code == 2
+    assert nameless.stderr.startswith("error: --diff-base with `-` needs --stdin-filename")
 
 
 def test_diff_base_with_a_baseline_counts_only_entries_that_match_nothing(project: Path) -> None:

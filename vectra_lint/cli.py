@@ -200,6 +200,9 @@ def check(
     if stdin_filename and not use_stdin:
         _error("--stdin-filename needs `-` as the only path")
         sys.exit(EXIT_ERROR)
+    if diff_base is not None and use_stdin and not stdin_filename:
+        _error("--diff-base with `-` needs --stdin-filename: the file the text is compared with, as it is in the ref")
+        sys.exit(EXIT_ERROR)
     targets = list(paths) or [Path(".")]
     for option, values in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
         if values and not _split(values):
@@ -274,11 +277,16 @@ def check(
         # the changed lines too, or each of their entries would count as no longer matching.
         narrowed = _not_in_baselines(narrowed, checked, baseline_file, sources)
         if diff_base is not None:
-            if changed is None:
-                changed = adoption.changed_lines(
-                    [outcome.task.path for outcome in outcomes if outcome.task.path is not None], diff_base, cwd
+            if use_stdin:
+                narrowed = adoption.changed_only(
+                    narrowed, {}, _stdin_changed(outcomes, data, cwd / (stdin_filename or ""), diff_base)
                 )
-            narrowed = adoption.changed_only(narrowed, changed)
+            else:
+                if changed is None:
+                    changed = adoption.changed_lines(
+                        [outcome.task.path for outcome in outcomes if outcome.task.path is not None], diff_base, cwd
+                    )
+                narrowed = adoption.changed_only(narrowed, changed)
     except (adoption.BaselineError, git.GitError) as error:
         _error(str(error))
         sys.exit(EXIT_ERROR)
@@ -312,6 +320,16 @@ def check(
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if summary.remaining and not exit_zero else EXIT_CLEAN)
+
+
+def _stdin_changed(outcomes: Sequence[Outcome], data: bytes | None, path: Path, ref: str) -> set[int]:
+    """For ``--diff-base`` with ``-``: the lines of the text read (as fixed, with ``--fix``)
+    changed since ``ref`` in the file at ``path`` (``--stdin-filename``)."""
+    from vectra_lint.pipeline import adoption
+
+    assert data is not None  # read from standard input
+    text = next((outcome.fixed_bytes for outcome in outcomes if outcome.fixed_bytes is not None), data)
+    return adoption.changed_lines_of_text(path, text, ref)
 
 
 def _check_stdin(

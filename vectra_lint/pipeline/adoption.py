@@ -66,13 +66,20 @@ def changed_files(
     return kept
 
 
-def changed_only(narrowed: Narrowed, changed: dict[Path, set[int]]) -> Narrowed:
-    """Keep the diagnostics that touch a changed line (``changed``: :func:`changed_lines`)."""
+def changed_lines_of_text(path: Path, text: bytes, ref: str) -> set[int]:
+    """The lines changed since ``ref`` in ``text``, read from standard input as the file at
+    ``path``, against what ``ref`` holds there (not what the file on disk holds)."""
+    return git.changed_lines_of_text(path.resolve(), text, ref)
+
+
+def changed_only(narrowed: Narrowed, changed: dict[Path, set[int]], stdin: set[int] | None = None) -> Narrowed:
+    """Keep the diagnostics that touch a changed line (``changed``: :func:`changed_lines`; for the
+    text read from standard input, ``stdin``: :func:`changed_lines_of_text`)."""
     paths = {id(outcome): outcome.task.path.resolve() for outcome in narrowed.outcomes if outcome.task.path is not None}
     kept = []
     for outcome in narrowed.outcomes:
         path = paths.get(id(outcome))
-        lines = changed.get(path) if path is not None else None
+        lines = changed.get(path) if path is not None else stdin
         diagnostics = tuple(
             d for d in outcome.diagnostics if lines and any(n in lines for n in range(d.line, d.end_line + 1))
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,17 +18,22 @@ class GitError(Exception):
     """git could not answer (not a repository, unknown ref, git missing)."""
 
 
-def _git(cwd: Path, what: str, *args: str) -> bytes:
+def _git(cwd: Path, what: str, *args: str, given: bytes | None = None, differ: bool = False) -> bytes:
     """git's output for ``args`` run in ``cwd``; ``what`` says in words what failed, if it fails
-    (the user never sees the command line, only what could not be done and git's reason)."""
+    (the user never sees the command line, only what could not be done and git's reason).
+    ``given`` is git's standard input; with ``differ``, exit code 1 is an answer (``diff
+    --no-index`` exits so when the files differ)."""
     # Settings of the user's that change what git prints (pagers, colours, external diff tools,
     # prefixes, relative paths, quoting) are overridden per command, never read.
     command = ["git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.relative=false", *args]
     try:
-        completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False, stdin=subprocess.DEVNULL)
+        if given is None:
+            completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False, stdin=subprocess.DEVNULL)
+        else:
+            completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False, input=given)
     except OSError as error:
         raise GitError(f"{what}: cannot run git ({error.strerror or error})") from None
-    if completed.returncode != 0:
+    if completed.returncode != 0 and not (differ and completed.returncode == 1):
         reason = os.fsdecode(completed.stderr).strip().splitlines()
         # git's last line says why ("fatal: ambiguous argument ..."); drop its "fatal: " prefix.
         why = reason[-1].removeprefix("fatal: ").removeprefix("error: ") if reason else "git gave no reason"
@@ -106,12 +112,16 @@ def changed_lines(cwd: Path, ref: str) -> dict[Path, set[int]]:
     return _changed_in(top, ref)
 
 
-def _changed_in(top: Path, ref: str) -> dict[Path, set[int]]:
-    shown = str(top)
+def _verify(top: Path, ref: str) -> None:
     _git(
-        top, f"cannot compare with {ref}: no such commit in the repository at {shown}",
+        top, f"cannot compare with {ref}: no such commit in the repository at {top}",
         "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}",
     )  # fmt: skip
+
+
+def _changed_in(top: Path, ref: str) -> dict[Path, set[int]]:
+    shown = str(top)
+    _verify(top, ref)
     # Against the work tree: what is committed after ref, staged and not yet staged, all at once.
     diff = _git(
         top, f"cannot list the lines changed since {ref} in {shown}",
@@ -161,4 +171,37 @@ def changed_lines_of(paths: Iterable[Path], ref: str, cwd: Path) -> dict[Path, s
     changed: dict[Path, set[int]] = {}
     for top in sorted(t for t in tops if t is not None):
         changed.update(_changed_in(top, ref))
+    return changed
+
+
+def changed_lines_of_text(path: Path, text: bytes, ref: str) -> set[int]:
+    """The lines of ``text`` added or changed since ``ref``, ``text`` being what the file at
+    ``path`` (absolute) now holds: as :func:`changed_lines_of` answers for a file on disk, for a
+    text read from standard input. A file not in ``ref`` is wholly changed."""
+    top = repository_top(path.parent, {})
+    if top is None:
+        raise GitError(f"cannot compare with {ref}: {path} is not inside a git repository")
+    _verify(top, ref)
+    every = set(range(1, text.count(b"\n") + 2))
+    blob = f"{ref}:{path.relative_to(top).as_posix()}"
+    try:
+        _git(top, f"cannot find {blob}", "cat-file", "-e", blob)
+    except GitError:
+        return every  # not in ref: new, as an untracked file
+    before = _git(top, f"cannot read {blob}", "cat-file", "blob", blob)
+    with tempfile.TemporaryDirectory(prefix="vectra-lint-") as folder:
+        # ``git diff`` compares two files: the text is its standard input, what ref holds a file.
+        was = Path(folder) / "was"
+        was.write_bytes(before)
+        diff = _git(
+            top, f"cannot compare {path} with {blob}",
+            "diff", "--no-index", "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", "--", str(was), "-",
+            given=text, differ=True,
+        )  # fmt: skip
+    changed: set[int] = set()
+    for line in diff.split(b"\n"):
+        hunk = _HUNK.match(line)
+        if hunk is not None:
+            start, count = int(hunk.group(1)), int(hunk.group(2) or b"1")
+            changed.update(range(start, start + count))
     return changed
