@@ -255,6 +255,18 @@ def test_diff_base_with_standard_input_compares_the_text_given_with_the_ref(proj
     assert nameless.stderr.startswith("error: --diff-base with `-` needs --stdin-filename")
 
 
+def test_add_noqa_leaves_the_findings_of_the_baseline_alone(project: Path) -> None:
+    (project / "a.py").write_text('print("old")\n')
+    assert run("baseline", "--output", "base.json").stdout == "Wrote 1 finding to base.json.\n"
+    (project / "b.py").write_text('print("new")\n')
+    # A baseline silences its findings already: only what the check reports gets a comment.
+    assert run("check", "--add-noqa", "--baseline", "base.json", ".").stdout == "Added 1 noqa directive.\n"
+    assert (project / "a.py").read_text() == 'print("old")\n'
+    assert (project / "b.py").read_text() == 'print("new")  # noqa: VL401\n'
+    result = run("check", "--baseline", "base.json", "--output-format", "concise", ".")
+    assert result.stdout == "1 finding in the baseline not shown.\nAll checks passed!\n"
+
+
 def test_diff_base_with_a_baseline_counts_only_entries_that_match_nothing(project: Path) -> None:
     (project / "a.py").write_text('print("old")\n')
     (project / "b.py").write_text('print("old too")\n')

@@ -259,10 +259,7 @@ def check(
     errors.extend(_say(notices, outcomes))
 
     if add_noqa:
-        if changed is not None:
-            # Only the findings --diff-base reports are silenced: the other lines are left alone.
-            checked = [_on_changed_lines(part, changed) for part in checked]
-        _add_noqa(checked, errors, quiet, clock)
+        _add_noqa(_reported(checked, baseline_file, changed), errors, quiet, clock)
     if diff:
         _diff(outcomes, errors, clock)
     if fix:
@@ -423,10 +420,26 @@ def _add_noqa(checked: list[session.Checked], errors: list[str], quiet: bool, cl
     sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
 
 
-def _on_changed_lines(part: session.Checked, changed: dict[Path, set[int]]) -> session.Checked:
+def _reported(
+    checked: list[session.Checked], baseline_file: Path | None, changed: dict[Path, set[int]] | None
+) -> list[session.Checked]:
+    """For ``--add-noqa``: each project's outcomes with only the findings the run would report,
+    the ones to silence. A baseline's are silenced already, and with ``--diff-base`` the lines
+    not changed are left alone."""
     from vectra_lint.pipeline import adoption
 
-    return replace(part, outcomes=adoption.changed_only(adoption.Narrowed(part.outcomes), changed).outcomes)
+    parts = []
+    for part in checked:
+        lookup = _source_lookup(part.outcomes, None)
+        try:
+            narrowed = _not_in_baselines(adoption.Narrowed(part.outcomes), [part], baseline_file, lookup)
+        except adoption.BaselineError as error:
+            _error(str(error))
+            sys.exit(EXIT_ERROR)
+        if changed is not None:
+            narrowed = adoption.changed_only(narrowed, changed)
+        parts.append(replace(part, outcomes=narrowed.outcomes))
+    return parts
 
 
 def _diff(outcomes: list[Outcome], errors: list[str], clock: Timings | None) -> None:
