@@ -267,6 +267,28 @@ def test_add_noqa_leaves_the_findings_of_the_baseline_alone(project: Path) -> No
     assert result.stdout == "1 finding in the baseline not shown.\nAll checks passed!\n"
 
 
+def test_diff_base_does_not_count_what_the_ref_gained_since_the_branch_left_it(project: Path) -> None:
+    (project / "a.py").write_text('print("old")\n')
+    commit_all(project)
+    git(project, "branch", "-M", "main")
+    git(project, "checkout", "-q", "-b", "feature")
+    git(project, "checkout", "-q", "main")
+    # main moves on: its a.py logs instead. The feature branch still has the old line, unchanged.
+    (project / "a.py").write_text('import logging\n\nlogging.getLogger(__name__).info("old")\n')
+    git(project, "commit", "-qam", "main moves on")
+    git(project, "checkout", "-q", "feature")
+    (project / "b.py").write_text('print("mine")\n')
+    result = run("check", "--diff-base", "main", "--output-format", "concise", ".")
+    assert [line for line in result.stdout.splitlines() if ": VL" in line] == [
+        "b.py:1:1: VL401 [-] `print` call; log through the logger instead (§6.2)"
+    ]
+    given = 'print("old")\nprint("new")\n'
+    result = run(
+        "check", "--diff-base", "main", "--stdin-filename", "a.py", "-", "--output-format", "concise", given=given
+    )
+    assert [line.split(": VL")[0] for line in result.stdout.splitlines() if ": VL" in line] == ["a.py:2:1"]
+
+
 def test_diff_base_with_a_baseline_counts_only_entries_that_match_nothing(project: Path) -> None:
     (project / "a.py").write_text('print("old")\n')
     (project / "b.py").write_text('print("old too")\n')

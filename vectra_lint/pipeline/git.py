@@ -119,14 +119,26 @@ def _verify(top: Path, ref: str) -> None:
     )  # fmt: skip
 
 
+def _base(top: Path, ref: str) -> str:
+    """The commit to compare with: where HEAD's history left ``ref``'s (``git merge-base``, as
+    ``git diff REF...`` takes), so that what ``ref`` gained since (a main branch moving on) does
+    not count as changed here. ``ref`` itself when they share no commit, or HEAD has none yet."""
+    _verify(top, ref)
+    try:
+        found = _git(top, f"cannot find where HEAD left {ref}", "merge-base", ref, "HEAD")
+    except GitError:
+        return ref
+    return os.fsdecode(found.strip()) or ref
+
+
 def _changed_in(top: Path, ref: str) -> dict[Path, set[int]]:
     shown = str(top)
-    _verify(top, ref)
-    # Against the work tree: what is committed after ref, staged and not yet staged, all at once.
+    base = _base(top, ref)
+    # Against the work tree: what is committed since the base, staged and not yet staged, all at once.
     diff = _git(
         top, f"cannot list the lines changed since {ref} in {shown}",
         "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
-        "--unified=0", "--end-of-options", ref, "--",
+        "--unified=0", "--end-of-options", base, "--",
     )  # fmt: skip
     changed = _parse(diff, top)
     untracked = _git(top, f"cannot list the new files in {shown}", "ls-files", "--others", "--exclude-standard", "-z")
@@ -181,9 +193,8 @@ def changed_lines_of_text(path: Path, text: bytes, ref: str) -> set[int]:
     top = repository_top(path.parent, {})
     if top is None:
         raise GitError(f"cannot compare with {ref}: {path} is not inside a git repository")
-    _verify(top, ref)
     every = set(range(1, text.count(b"\n") + 2))
-    blob = f"{ref}:{path.relative_to(top).as_posix()}"
+    blob = f"{_base(top, ref)}:{path.relative_to(top).as_posix()}"
     try:
         _git(top, f"cannot find {blob}", "cat-file", "-e", blob)
     except GitError:
