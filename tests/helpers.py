@@ -35,8 +35,9 @@ VIA_HELPER = "app/service.py:5:5: VL207"
 
 
 def git(cwd: Path, *args: str) -> None:
-    """Run git in ``cwd`` as a fixed author (the test machine may have none configured)."""
-    command = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev", *args]
+    """Run git in ``cwd`` as a fixed author (the test machine may have none configured), a new
+    repository's branch named ``main`` (whatever the machine's git defaults to)."""
+    command = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev", "-c", "init.defaultBranch=main", *args]
     subprocess.run(command, cwd=cwd, check=True, capture_output=True)
 
 

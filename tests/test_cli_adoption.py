@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.helpers import git
 from vectra_lint.cli import main
 
 CONFIG = '[tool.vectra-lint]\nselect = ["VL0", "VL2", "VL4"]\n'
@@ -247,16 +248,12 @@ def test_malformed_noqa_comments_are_warned_about(project: Path) -> None:
     ]
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
 def test_github_and_sarif_paths_start_at_the_repository_top(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     service = tmp_path / "services" / "api"
     (service / "app").mkdir(parents=True)
     (service / "pyproject.toml").write_text(CONFIG)
     (service / "app" / "a.py").write_text(BAD)
-    _git(tmp_path, "init", "-q")
+    git(tmp_path, "init", "-q")
     monkeypatch.chdir(service)
     github = run("check", "--select", "VL201", "--output-format", "github", "app")
     assert github.stdout.startswith("::error title=vectra-lint (VL201),file=services/api/app/a.py,line=5,col=5,")

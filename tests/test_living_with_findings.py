@@ -270,7 +270,6 @@ def test_add_noqa_leaves_the_findings_of_the_baseline_alone(project: Path) -> No
 def test_diff_base_does_not_count_what_the_ref_gained_since_the_branch_left_it(project: Path) -> None:
     (project / "a.py").write_text('print("old")\n')
     commit_all(project)
-    git(project, "branch", "-M", "main")
     git(project, "checkout", "-q", "-b", "feature")
     git(project, "checkout", "-q", "main")
     # main moves on: its a.py logs instead. The feature branch still has the old line, unchanged.

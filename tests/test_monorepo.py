@@ -14,15 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.helpers import git
 from vectra_lint.cli import main
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "monorepo"
 LINE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+):(?P<column>\d+): (?P<rest>.*)$")
 Finding = tuple[str, str]
-
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
 def _without_table(pyproject: Path) -> None:
@@ -37,8 +34,8 @@ def monorepo(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE, top, ignore=shutil.ignore_patterns(".vectra-lint-cache"))
     if request.param == "no-table":
         _without_table(top / "backend" / "pyproject.toml")
-    _git(top, "init", "-q")
-    _git(top, "add", ".")
+    git(top, "init", "-q")
+    git(top, "add", ".")
     return top
 
 
@@ -193,7 +190,7 @@ def test_the_readme_monorepo_pre_commit_example_works_as_written(monorepo: Path,
     example = re.search(r"```yaml\n(.*?)```", section, re.S)
     assert example is not None
     (monorepo / ".pre-commit-config.yaml").write_text(example.group(1))
-    _git(monorepo, "add", ".")
+    git(monorepo, "add", ".")
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",

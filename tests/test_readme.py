@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.helpers import git
+
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 BAD = '"""App."""\n\ntry:\n    run()\nexcept:\n    raise\n'
 
@@ -26,16 +28,11 @@ def _block(after: str, language: str) -> str:
     return found.group(1)
 
 
-def _git(cwd: Path, *args: str) -> None:
-    command = ["git", "-c", "user.email=dev@example.invalid", "-c", "user.name=dev", *args]
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-
-
 @pytest.fixture
 def repository(tmp_path: Path) -> Path:
     work = tmp_path / "work"
     work.mkdir()
-    _git(work, "init", "-q")
+    git(work, "init", "-q")
     (work / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["VL"]\nextend-exclude = ["legacy"]\n')
     (work / "app.py").write_text(BAD)
     (work / "legacy").mkdir()
@@ -59,13 +56,13 @@ def _pre_commit_all_files(repository: Path, tmp_path: Path) -> subprocess.Comple
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 def test_the_pre_commit_example_works_as_written(repository: Path, tmp_path: Path) -> None:
     (repository / ".pre-commit-config.yaml").write_text(_block("## pre-commit", "yaml"))
-    _git(repository, "add", ".")
+    git(repository, "add", ".")
     failed = _pre_commit_all_files(repository, tmp_path)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "app.py:5:1: VL302" in failed.stdout
     assert "legacy" not in failed.stdout  # --force-exclude: the excluded file named by pre-commit is skipped
     (repository / "app.py").write_text(BAD.replace("except:", "except ValueError:"))
-    _git(repository, "add", ".")
+    git(repository, "add", ".")
     passed = _pre_commit_all_files(repository, tmp_path)
     assert passed.returncode == 0, passed.stdout + passed.stderr
 
@@ -76,7 +73,7 @@ def test_the_pre_commit_example_checks_many_files_in_one_run(repository: Path, t
     (repository / ".pre-commit-config.yaml").write_text(_block("## pre-commit", "yaml"))
     for number in range(12):
         (repository / f"m{number}.py").write_text(BAD)
-    _git(repository, "add", ".")
+    git(repository, "add", ".")
     failed = _pre_commit_all_files(repository, tmp_path)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     # One vectra-lint for the 13 files (see the README): one summary.

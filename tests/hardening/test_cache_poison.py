@@ -7,14 +7,13 @@ import json
 import os
 import pickle
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.helpers import VIA_HELPER
+from tests.helpers import VIA_HELPER, git
 from vectra_lint.cli import main
 from vectra_lint.pipeline import cache
 
@@ -123,18 +122,12 @@ def test_damaged_facts_of_a_hit_are_a_miss_not_a_lost_finding(project: Path) -> 
     assert VIA_HELPER in run(".").stdout
 
 
-def _git(project: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=project, check=True, capture_output=True
-    )
-
-
 def test_a_cache_folder_tracked_by_git_is_not_used(project: Path, checked: list[str]) -> None:
     expected = run("--no-cache", ".")
-    _git(project, "init", "-q")
+    git(project, "init", "-q")
     run(".")
-    _git(project, "add", "-f", ".vectra-lint-cache")
-    _git(project, "commit", "-qm", "a committed cache")
+    git(project, "add", "-f", ".vectra-lint-cache")
+    git(project, "commit", "-qm", "a committed cache")
     before = {path: path.stat().st_mtime_ns for path in (project / ".vectra-lint-cache").rglob("*")}
     checked.clear()
     again = run(".")

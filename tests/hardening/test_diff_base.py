@@ -4,31 +4,26 @@ lines that look like headers, another repository's files), the changed lines kee
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.hardening.conftest import run
+from tests.helpers import git
 
 OLD = '"""Doc."""\n\nx = 1\n'
 NEW = '"""Doc."""\n\nx = 1\nprint(1)\n'
 
 
-def _git(cwd: Path, *args: str) -> None:
-    command = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev", "-c", "init.defaultBranch=main", *args]
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-
-
 def _repository(folder: Path, *config: tuple[str, str]) -> None:
-    _git(folder, "init", "-q")
+    git(folder, "init", "-q")
     for key, value in config:
-        _git(folder, "config", key, value)
+        git(folder, "config", key, value)
 
 
 def _commit(folder: Path) -> None:
-    _git(folder, "add", "-A")
-    _git(folder, "commit", "-qm", "base")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-qm", "base")
 
 
 def _reported(*args: str) -> list[str]:
