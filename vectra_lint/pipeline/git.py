@@ -27,10 +27,8 @@ def _git(cwd: Path, what: str, *args: str, given: bytes | None = None, differ: b
     # prefixes, relative paths, quoting) are overridden per command, never read.
     command = ["git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.relative=false", *args]
     try:
-        if given is None:
-            completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False, stdin=subprocess.DEVNULL)
-        else:
-            completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False, input=given)
+        # Without ``given``, an empty standard input: git never waits on the terminal's.
+        completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False, input=given or b"")
     except OSError as error:
         raise GitError(f"{what}: cannot run git ({error.strerror or error})") from None
     if completed.returncode != 0 and not (differ and completed.returncode == 1):
