@@ -152,6 +152,34 @@ def test_a_file_alone_defers_what_other_project_modules_decide(tmp_path: Path) -
     assert index.flags_of("app/api.py", "Local").vectra is Tri.NO
 
 
+def test_a_file_alone_defers_what_its_star_imports_may_bind(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/core/__init__.py": "from .exceptions import *\n\n\nclass Wrapped(NotFound):\n    pass\n",
+        "app/core/exceptions.py": EXCEPTIONS,
+    }
+    index = file_index(tmp_path, files, "app/core/__init__.py")
+    init = "app/core/__init__.py"
+    # The star's module is not indexed here: the name may be there, not in the package itself.
+    assert index.resolve(init, "NotFound") == Symbol(SymbolKind.MISSING, "app.core.exceptions")
+    assert index.flags_of(init, "Wrapped").vectra is Tri.DEFER
+    assert index.resolve(init, "ValueError") == Symbol(SymbolKind.BUILTIN, "builtins", "ValueError")
+
+
+def test_a_star_import_of_a_module_not_indexed_leaves_the_other_stars(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/main/__init__.py": "from .api import *\nfrom .config import *\n",
+        "app/main/api/routes.py": "",
+        "app/main/config.py": "class Config:\n    pass\n",
+        "app/serve.py": "from app.main import Config\n",
+    }
+    # app/main/api is a folder without __init__.py: no module the index has.
+    index = build(tmp_path, files)
+    assert index.resolve("app/serve.py", "Config") == Symbol(SymbolKind.CLASS, "app/main/config.py", "Config")
+    assert index.resolve("app/main/__init__.py", "Other") == Symbol(SymbolKind.MISSING, "app.main.api")
+
+
 def test_two_files_claiming_one_module_name_resolve_to_neither(tmp_path: Path) -> None:
     index = build(
         tmp_path,

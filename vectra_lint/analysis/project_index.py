@@ -184,13 +184,18 @@ class ProjectIndex:
             return self.resolve(path, f"{alias}.{rest}" if rest else alias, depth + 1)
         if head in facts["opaque"]:
             return Symbol(SymbolKind.OPAQUE, path, dotted)
+        # A module the index does not have may bind the name, unless another star's module does.
+        missing: Symbol | None = None
         for star in facts["stars"]:
-            found = self._resolve_import(path, f"{star}.{dotted}", depth)
-            if found is not None and found.kind not in (SymbolKind.OPAQUE, SymbolKind.EXTERNAL):
+            found = self._from_star(path, star, dotted, depth)
+            if found is None or found.kind in (SymbolKind.OPAQUE, SymbolKind.EXTERNAL):
+                continue
+            if found.kind is not SymbolKind.MISSING:
                 return found
+            missing = missing or found
         if head in BUILTIN_NAMES and not rest:
             return Symbol(SymbolKind.BUILTIN, "builtins", head)
-        return None
+        return missing
 
     def resolve_import(self, path: str, target: str) -> Symbol:
         """What an import of ``target`` (``pkg.mod.name``, or relative ``..mod.name``) in ``path`` binds."""
@@ -205,6 +210,19 @@ class ProjectIndex:
                 return found
             first = first or found
         return first or Symbol(SymbolKind.MISSING, target)
+
+    def _from_star(self, path: str, star: str, dotted: str, depth: int) -> Symbol | None:
+        """What ``from star import *`` in ``path`` binds as ``dotted``. A star import names a
+        module, never a name inside one: when that module is not indexed, the name is in a module
+        the index does not have, not in a package above it (where looking it up, as an attribute
+        named after the star's own module, led to the package's stars again, and each time with
+        a longer name)."""
+        candidates = self._absolute(path, star) if star.startswith(".") else [star]
+        for full in candidates:
+            if full in self._by_name:
+                return self._resolve_absolute(f"{full}.{dotted}", depth)
+        full = candidates[0] if candidates else star
+        return Symbol(SymbolKind.MISSING if self._project.is_project(full) else SymbolKind.EXTERNAL, full)
 
     def _absolute(self, path: str, target: str) -> list[str]:
         """``target`` (``..core.x``) made absolute against each name of the importing module."""
