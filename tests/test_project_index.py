@@ -180,6 +180,22 @@ def test_a_star_import_of_a_module_not_indexed_leaves_the_other_stars(tmp_path: 
     assert index.resolve("app/main/__init__.py", "Other") == Symbol(SymbolKind.MISSING, "app.main.api")
 
 
+def test_modules_that_star_import_each_other_resolve_in_any_order(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "from .a import *\nfrom .b import *\n",
+        "pkg/a.py": "from pkg import *\n",
+        "pkg/b.py": "from pkg import *\n\n\ndef helper() -> None:\n    pass\n",
+    }
+    helper = Symbol(SymbolKind.FUNCTION, "pkg/b.py", "helper")
+    # Asked first from the package, ``a``'s lookup meets the package's, still going on: what it
+    # finds then (nothing) is not what ``a`` binds.
+    questions = [(module, name) for module in ("pkg/a.py", "pkg/__init__.py") for name in ("helper", "nope")]
+    for order in (questions, questions[::-1]):
+        index = build(tmp_path, files)
+        answers = {question: index.resolve(*question) for question in order}
+        assert answers == {question: helper if question[1] == "helper" else None for question in questions}
+
+
 def test_two_files_claiming_one_module_name_resolve_to_neither(tmp_path: Path) -> None:
     index = build(
         tmp_path,

@@ -234,5 +234,5 @@ def _kind(index: ProjectIndex, symbol: Symbol | None, depth: int) -> Tri:
         made_from = module["instances"].get(symbol.name) if module is not None else None
         if made_from is None:
             return Tri.UNKNOWN
-        return _kind(index, index.resolve(symbol.module, made_from, depth + 1), depth + 1)
+        return _kind(index, index.resolve(symbol.module, made_from), depth + 1)
     return Tri.UNKNOWN

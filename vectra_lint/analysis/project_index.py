@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 CACHE_KEY = "vectra_lint.analysis.project_index"
 MAX_DEPTH = 32
-"""Alias and re-export chains longer than this are not followed (they would be cycles)."""
+"""Alias and re-export chains longer than this are not followed (``x = x.y`` grows one forever)."""
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 BUILTIN_EXCEPTIONS = frozenset(
@@ -77,6 +77,26 @@ class Symbol:
     kind: SymbolKind
     module: str
     name: str = ""
+
+
+class _Question:
+    """One question to the index (``resolve``, ``resolve_import``): the names (file, dotted name)
+    being looked up, outermost first, and the outermost of them that a lookup below met again."""
+
+    def __init__(self) -> None:
+        self.open: dict[tuple[str, str], int] = {}
+        self.met = _NOT_MET
+        self.lookups = 0
+
+
+_NOT_MET = 1 << 30
+_CUT = -1
+"""``_Question.met`` of a lookup cut short (the depth bound, ``MAX_LOOKUPS``): its answer holds
+for that question only."""
+MAX_LOOKUPS = 5_000
+"""Lookups one question may make. Star imports that all import each other (every module of a
+package star-importing every other) still have as many ways through them as orders of their
+modules; past this, a name is not followed further (opaque, as past ``MAX_DEPTH``)."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +149,8 @@ class ProjectIndex:
                 by_name.setdefault(name, path)
         # Two files claiming one module name cannot both be it; guessing would mislead.
         self._by_name = {name: path for name, path in by_name.items() if name not in clashes}
+        self._answers: dict[tuple[str, str], Symbol | None] = {}
+        """What names resolve to, by (file, dotted name), where that holds for every question."""
         self._class_flags: dict[Symbol, ClassFlags] = {}
         self._visiting: set[Symbol] = set()
         self._code_constants: frozenset[tuple[str, str]] | None = None
@@ -153,13 +175,52 @@ class ProjectIndex:
         return Tri.DEFER if self.partial else Tri.UNKNOWN
 
     # Name resolution.
-    def resolve(self, path: str, dotted: str, depth: int = 0) -> Symbol | None:
+    def resolve(self, path: str, dotted: str) -> Symbol | None:
         """What ``dotted`` (as written at module level of the file ``path``) refers to.
 
         None when the module does not bind the name at all (a local variable, a typo).
         """
+        return self._resolve(path, dotted, 0, _Question())
+
+    def resolve_import(self, path: str, target: str) -> Symbol:
+        """What an import of ``target`` (``pkg.mod.name``, or relative ``..mod.name``) in ``path`` binds."""
+        return self._resolve_import(path, target, 0, _Question())
+
+    def _resolve(self, path: str, dotted: str, depth: int, question: _Question) -> Symbol | None:
+        """``resolve``, each name of each module looked up once. Modules that star-import each
+        other (``pkg/__init__.py`` star-imports its modules, which star-import ``pkg``) lead back
+        to names being looked up: followed again each time, the lookups multiplied with every star
+        import up to the depth bound (one file of litellm ran for hours). Met again, a name being
+        looked up binds nothing new there (as the depth bound gave). An answer that met no name
+        looked up outside it is the same whoever asks: it is kept for the index's later questions."""
+        key = (path, dotted)
+        if key in self._answers:
+            return self._answers[key]
+        at = question.open.get(key)
+        if at is not None:
+            question.met = min(question.met, at)
+            return Symbol(SymbolKind.OPAQUE, path, dotted)
+        question.lookups += 1
+        if question.lookups > MAX_LOOKUPS:
+            question.met = _CUT
+            return Symbol(SymbolKind.OPAQUE, path, dotted)
+        at = question.open[key] = len(question.open)
+        outer, question.met = question.met, _NOT_MET
+        found = self._lookup(path, dotted, depth, question)
+        del question.open[key]
+        if question.met >= at:
+            self._answers[key] = found
+            question.met = outer
+        else:
+            question.met = min(outer, question.met)
+        return found
+
+    def _lookup(self, path: str, dotted: str, depth: int, question: _Question) -> Symbol | None:
         facts = self.modules.get(path)
-        if facts is None or depth > MAX_DEPTH:
+        if facts is None:
+            return Symbol(SymbolKind.OPAQUE, path, dotted)
+        if depth > MAX_DEPTH:
+            question.met = _CUT
             return Symbol(SymbolKind.OPAQUE, path, dotted)
         head, _, rest = dotted.partition(".")
         classes = facts["classes"]
@@ -178,16 +239,16 @@ class ProjectIndex:
             return Symbol(SymbolKind.CONSTANT, path, head) if not rest else Symbol(SymbolKind.OPAQUE, path, dotted)
         if head in facts["imports"]:
             target = facts["imports"][head]
-            return self._resolve_import(path, f"{target}.{rest}" if rest else target, depth)
+            return self._resolve_import(path, f"{target}.{rest}" if rest else target, depth, question)
         if head in facts["aliases"]:
             alias = facts["aliases"][head]
-            return self.resolve(path, f"{alias}.{rest}" if rest else alias, depth + 1)
+            return self._resolve(path, f"{alias}.{rest}" if rest else alias, depth + 1, question)
         if head in facts["opaque"]:
             return Symbol(SymbolKind.OPAQUE, path, dotted)
         # A module the index does not have may bind the name, unless another star's module does.
         missing: Symbol | None = None
         for star in facts["stars"]:
-            found = self._from_star(path, star, dotted, depth)
+            found = self._from_star(path, star, dotted, depth, question)
             if found is None or found.kind in (SymbolKind.OPAQUE, SymbolKind.EXTERNAL):
                 continue
             if found.kind is not SymbolKind.MISSING:
@@ -197,21 +258,17 @@ class ProjectIndex:
             return Symbol(SymbolKind.BUILTIN, "builtins", head)
         return missing
 
-    def resolve_import(self, path: str, target: str) -> Symbol:
-        """What an import of ``target`` (``pkg.mod.name``, or relative ``..mod.name``) in ``path`` binds."""
-        return self._resolve_import(path, target, 0)
-
-    def _resolve_import(self, path: str, target: str, depth: int) -> Symbol:
+    def _resolve_import(self, path: str, target: str, depth: int, question: _Question) -> Symbol:
         candidates = self._absolute(path, target) if target.startswith(".") else [target]
         first: Symbol | None = None
         for full in candidates:
-            found = self._resolve_absolute(full, depth)
+            found = self._resolve_absolute(full, depth, question)
             if found.kind is not SymbolKind.MISSING:
                 return found
             first = first or found
         return first or Symbol(SymbolKind.MISSING, target)
 
-    def _from_star(self, path: str, star: str, dotted: str, depth: int) -> Symbol | None:
+    def _from_star(self, path: str, star: str, dotted: str, depth: int, question: _Question) -> Symbol | None:
         """What ``from star import *`` in ``path`` binds as ``dotted``. A star import names a
         module, never a name inside one: when that module is not indexed, the name is in a module
         the index does not have, not in a package above it (where looking it up, as an attribute
@@ -220,7 +277,7 @@ class ProjectIndex:
         candidates = self._absolute(path, star) if star.startswith(".") else [star]
         for full in candidates:
             if full in self._by_name:
-                return self._resolve_absolute(f"{full}.{dotted}", depth)
+                return self._resolve_absolute(f"{full}.{dotted}", depth, question)
         full = candidates[0] if candidates else star
         return Symbol(SymbolKind.MISSING if self._project.is_project(full) else SymbolKind.EXTERNAL, full)
 
@@ -240,22 +297,22 @@ class ProjectIndex:
                 found.append(full)
         return found
 
-    def _resolve_absolute(self, full: str, depth: int) -> Symbol:
+    def _resolve_absolute(self, full: str, depth: int, question: _Question) -> Symbol:
         parts = full.split(".")
         for end in range(len(parts), 0, -1):
             path = self._by_name.get(".".join(parts[:end]))
             if path is None:
                 continue
             if end == len(parts):
-                shadowing = self._package_binding(parts, depth)
+                shadowing = self._package_binding(parts, depth, question)
                 return shadowing if shadowing is not None else Symbol(SymbolKind.MODULE, path)
-            found = self.resolve(path, ".".join(parts[end:]), depth + 1)
+            found = self._resolve(path, ".".join(parts[end:]), depth + 1, question)
             return found if found is not None else Symbol(SymbolKind.OPAQUE, path, ".".join(parts[end:]))
         if self._project.is_project(full):
             return Symbol(SymbolKind.MISSING, full)
         return Symbol(SymbolKind.EXTERNAL, full)
 
-    def _package_binding(self, parts: list[str], depth: int) -> Symbol | None:
+    def _package_binding(self, parts: list[str], depth: int, question: _Question) -> Symbol | None:
         """What the package ``parts[:-1]`` binds as ``parts[-1]`` when that is not the submodule
         itself: ``from cat import log`` gets the ``log`` object that ``cat/__init__.py`` rebinds
         with ``from .log import log``, as Python does."""
@@ -271,7 +328,7 @@ class ProjectIndex:
             return None
         if target is not None and target in (f".{name}", ".".join(parts)):
             return None  # `from . import log`: the submodule itself
-        return self.resolve(package, name, depth + 1)
+        return self._resolve(package, name, depth + 1, question)
 
     def function(self, symbol: Symbol) -> FunctionFacts | None:
         """The facts of a resolved project function."""
