@@ -370,6 +370,17 @@ def test_vl605_multiline_statements_and_sentences_across_lines() -> None:
     assert code_lines(["This is (a note", "that continues) here."]) == [False, False]
 
 
+def test_vl605_a_transcript_of_an_interactive_session_is_an_example() -> None:
+    # httpx 0.28's _client.py: the output lines parse as calls.
+    session = [
+        ">>> client = Client(base_url='https://www.example.com/subpath')",
+        ">>> client.base_url",
+        "URL('https://www.example.com/subpath/')",
+    ]
+    assert code_lines(session) == [False] * 3
+    assert code_lines(session[2:]) == [True]
+
+
 def test_vl605_one_report_per_block_at_its_first_hash() -> None:
     source = (
         "def f() -> None:\n    # Disabled for now:\n    # x = compute()\n    # y = x + 1\n\n    # z = 3\n    pass\n"

@@ -250,9 +250,13 @@ def code_lines(texts: Sequence[str]) -> list[bool]:
 
     A line is code when it parses as Python on its own and is not prose-like; a line that opens
     a bracket or a block is code when it and the lines up to where the brackets close (or the
-    indented lines under the block header) parse together.
+    indented lines under the block header) parse together. None is in a transcript of an
+    interactive session (a ``>>>`` prompt in the run): it is an example, and the output lines
+    it shows (``URL('https://example.com/')``) parse as well as code does.
     """
     flags = [False] * len(texts)
+    if any(text.lstrip().startswith(">>>") for text in texts):
+        return flags
     index = 0
     while index < len(texts):
         text = texts[index]
@@ -390,7 +394,9 @@ class CommentedOutCode(Rule):
     Never flagged: tool directives (`# noqa`, `# type:`, `# pragma`, `# fmt:`, `# isort:`,
     `# pylint:`, ...), `#!` shebangs, `# -*- coding` cookies, `#:` attribute docs, task notes
     (`# TODO: ...`, `# FIXME`), comments mentioning an issue (`#12`), licence headers (a comment
-    block mentioning a copyright or licence), and anything inside a docstring (not a comment).
+    block mentioning a copyright or licence), a transcript of an interactive session (a comment
+    block with a `>>>` prompt, whose output lines parse too), and anything inside a docstring
+    (not a comment).
 
     One diagnostic is reported per commented-out block (consecutive commented-out lines), at the
     `#` of its first line.
@@ -427,6 +433,7 @@ class CommentedOutCode(Rule):
         Valid("# Note: the cache is per process\n# pre-processing happens upstream\n# 50% done\n"),
         Valid("# Returns the user (or None)\n# e.g. foo(bar)\n# see: https://example.com/a\n"),
         Valid("#: The default timeout, in seconds.\nTIMEOUT = 5\n"),
+        Valid("# >>> client.base_url\n# URL('https://example.com/')\nclient = make()\n"),
     )
     invalid = (
         Invalid(
