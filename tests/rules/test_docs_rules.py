@@ -326,6 +326,8 @@ PROSE = [
     "noqa: E501",
     "pylint: disable=unused-import",
     "fmt: off",
+    # JetBrains IDEs: what the string below holds (pydantic's tests, 36 times).
+    "language=Python",
     "(optional)",
     "dict[str, LimitSettings]",
 ]

@@ -31,10 +31,11 @@ from vectra_lint.engine.context import FileContext
 
 # Something a line of code has and a line of prose rarely has (as Ruff's ERA001 requires).
 _CODE_HINT = re.compile(r"[()\[\]{}:=%]|^(return|break|continue|import|from|pass|raise|del|assert|yield|print)\b")
-# Directives for tools, encoding cookies and shebangs are comments that must stay.
+# Directives for tools, encoding cookies and shebangs are comments that must stay
+# (`# language=SQL` tells a JetBrains IDE what the string below holds).
 _DIRECTIVE = re.compile(
     r"^(!|:|-\*-|noqa\b|type:|pragma\b|fmt:|isort:|pylint:|mypy:|pyright:|pyre-|nosec\b|ruff:|flake8\b|"
-    r"region\b|endregion\b|spdx-license-identifier|(?:vim?|ex):|(?:en)?coding[:=])",
+    r"region\b|endregion\b|spdx-license-identifier|(?:vim?|ex):|(?:en)?coding[:=]|language=)",
     re.IGNORECASE,
 )
 # Task markers start notes to humans: "# TODO: retry later (see #12)".
@@ -392,11 +393,11 @@ class CommentedOutCode(Rule):
     indented body, dict or list entries) counts when its lines parse together.
 
     Never flagged: tool directives (`# noqa`, `# type:`, `# pragma`, `# fmt:`, `# isort:`,
-    `# pylint:`, ...), `#!` shebangs, `# -*- coding` cookies, `#:` attribute docs, task notes
-    (`# TODO: ...`, `# FIXME`), comments mentioning an issue (`#12`), licence headers (a comment
-    block mentioning a copyright or licence), a transcript of an interactive session (a comment
-    block with a `>>>` prompt, whose output lines parse too), and anything inside a docstring
-    (not a comment).
+    `# pylint:`, an IDE's `# language=SQL`, ...), `#!` shebangs, `# -*- coding` cookies, `#:`
+    attribute docs, task notes (`# TODO: ...`, `# FIXME`), comments mentioning an issue (`#12`),
+    licence headers (a comment block mentioning a copyright or licence), a transcript of an
+    interactive session (a comment block with a `>>>` prompt, whose output lines parse too), and
+    anything inside a docstring (not a comment).
 
     One diagnostic is reported per commented-out block (consecutive commented-out lines), at the
     `#` of its first line.
