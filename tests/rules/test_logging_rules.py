@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import fix, lint, settings_for
+from tests.helpers import fix, lint, parses, settings_for
 from vectra_lint.diagnostics import Applicability
 
 
@@ -238,6 +238,32 @@ def test_vl401_fixes_no_print_of_an_object_that_may_hold_a_secret(params: str, f
     )
     found = [d for d in lint(source, settings_for("VL401"), "app/services/x.py") if d.code == "VL401"]
     assert len(found) == 1 and (found[0].fix is not None) is fixed
+
+
+def test_vl401_fix_keeps_the_layout_of_the_print() -> None:
+    # httpx 0.28's __init__.py: the closing bracket stays on its own line.
+    source = (
+        "def usage() -> None:\n"
+        "    print(\n"
+        '        "The client could not run because the required "\n'
+        '        "dependencies were not installed."\n'
+        "    )\n"
+        '    print(\n        "a",\n        "b",\n    )\n'
+        '    print("x",\n          end="")\n'
+    )
+    outcome = fix(source, settings_for("VL401"), "VL401")
+    expected_body = (
+        "def usage() -> None:\n"
+        "    logger.info(\n"
+        '        "The client could not run because the required "\n'
+        '        "dependencies were not installed."\n'
+        "    )\n"
+        '    logger.info(\n        "%s %s",\n        "a",\n        "b",\n    )\n'
+        '    logger.info("x")\n'
+    )
+    assert outcome.text == "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n" + expected_body
+    assert parses(outcome.text)
+    assert fix(outcome.text, settings_for("VL401"), "VL401").text == outcome.text
 
 
 def test_vl404_on_an_object_is_reported_after_the_walk_and_honours_a_noqa_on_the_statement() -> None:

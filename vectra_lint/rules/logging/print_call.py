@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -150,14 +151,14 @@ class PrintCall(Rule):
         return False
 
     def _fix(self, node: cst.Call, typed: list[Shape]) -> FixSpec | None:
-        positional: list[cst.BaseExpression] = []
+        positional: list[cst.Arg] = []
         level = "info"
         separator = " "
         for arg in node.args:
             if arg.star:
                 return None
             if arg.keyword is None:
-                positional.append(arg.value)
+                positional.append(arg)
                 continue
             keyword = arg.keyword.value
             if keyword == "file":
@@ -175,18 +176,30 @@ class PrintCall(Rule):
                 separator = evaluated
             elif keyword not in ("end", "flush"):
                 return None
-        if self._may_leak(positional, typed):
+        if self._may_leak([arg.value for arg in positional], typed):
             return None  # logging it would keep the leak, now at INFO in every log sink (VL404)
         logger, edits = ensure_logger(self.context)
-        if len(positional) <= 1:
-            args = [cst.Arg(positional[0] if positional else cst.SimpleString('""'))]
-        else:
-            template = separator.replace("%", "%%").join(["%s"] * len(positional))
-            args = [cst.Arg(cst.SimpleString(json.dumps(template, ensure_ascii=False)))] + [
-                cst.Arg(value) for value in positional
-            ]
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        args = [arg.with_changes(comma=comma) for arg in args[:-1]] + args[-1:]
-        call = node.with_changes(func=cst.Attribute(cst.Name(logger), cst.Name(level)), args=args)
+        call = node.with_changes(
+            func=cst.Attribute(cst.Name(logger), cst.Name(level)), args=_logged(node.args, positional, separator)
+        )
         fix_edits: list[NodeEdit] = [Replace(node, call), *edits]
         return FixSpec(tuple(fix_edits), f"Replace with `{logger}.{level}(...)`")
+
+
+def _logged(args: Sequence[cst.Arg], positional: list[cst.Arg], separator: str) -> list[cst.Arg]:
+    """The arguments of the log call: the printed values, after a %-template when there are
+    several. Laid out as the print's were: each value keeps the comma after it (a line break
+    too), the template takes the first one's, and the last keeps what came before ``)``."""
+    if not positional:
+        return [cst.Arg(cst.SimpleString('""'))]
+    logged = list(positional)
+    if len(positional) > 1:
+        template = separator.replace("%", "%%").join(["%s"] * len(positional))
+        # Another value follows the first: it has a comma.
+        first = positional[0].comma
+        comma = first.deep_clone() if isinstance(first, cst.Comma) else cst.Comma()
+        logged.insert(0, cst.Arg(cst.SimpleString(json.dumps(template, ensure_ascii=False)), comma=comma))
+    # Keywords (`end=""`, `file=sys.stderr`) after the last value go: it ends the call instead.
+    closing = args[-1]
+    logged[-1] = logged[-1].with_changes(comma=closing.comma, whitespace_after_arg=closing.whitespace_after_arg)
+    return logged
