@@ -45,6 +45,34 @@ def _fixes(root: Path, monkeypatch: pytest.MonkeyPatch, code: str) -> list[tuple
     ]
 
 
+def _diamond(levels: int, bottom: str) -> str:
+    """Classes ``A0`` and ``B0`` deriving from both ``A1`` and ``B1``, and so on down to the last
+    level's, which derive from ``bottom``: every class below the top is a base of both above it,
+    as mixins are, so there are 2**levels ways down."""
+    lines = [f"class A{levels - 1}({bottom}):\n    pass\n", f"class B{levels - 1}({bottom}):\n    pass\n"]
+    for level in range(levels - 2, -1, -1):
+        bases = f"A{level + 1}, B{level + 1}"
+        lines += [f"class A{level}({bases}):\n    pass\n", f"class B{level}({bases}):\n    pass\n"]
+    return "\n\n".join(lines)
+
+
+def test_a_logger_class_under_twenty_levels_of_mixins_is_a_logger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each class was judged once per way down to it (a million here), and past 16 levels not at all.
+    log = "import logging\n\n\n" + _diamond(20, "logging.Logger") + '\n\nlogger = A0("app")\n'
+    write_project(tmp_path, {"app/core/log.py": log, "app/services/sync.py": SERVICE})
+    assert _fixes(tmp_path, monkeypatch, "VL403") == [("app/services/sync.py", 8, "safe")]
+
+
+def test_vl401_fixes_the_print_of_an_enum_under_twenty_levels_of_mixins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kinds = "import enum\n\n\n" + _diamond(20, "enum.Enum") + "\n\ndef show(kind: A0) -> None:\n    print(kind)\n"
+    write_project(tmp_path, {"app/kinds.py": kinds})
+    assert _fixes(tmp_path, monkeypatch, "VL401") == [("app/kinds.py", len(kinds.splitlines()), "unsafe")]
+
+
 def test_vl403_ignores_a_home_made_logger_imported_from_another_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

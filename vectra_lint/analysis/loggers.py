@@ -202,11 +202,14 @@ def logger_kind(index: ProjectIndex, path: str, origin: str | None) -> Tri:
     if origin is None:
         return Tri.UNKNOWN
     if origin.startswith(IMPORTED):
-        return _kind(index, index.resolve_import(path, origin[len(IMPORTED) :]), 0)
-    return _kind(index, index.resolve(path, origin), 0)
+        return _kind(index, index.resolve_import(path, origin[len(IMPORTED) :]), 0, {})
+    return _kind(index, index.resolve(path, origin), 0, {})
 
 
-def _kind(index: ProjectIndex, symbol: Symbol | None, depth: int) -> Tri:
+def _kind(index: ProjectIndex, symbol: Symbol | None, depth: int, classes: dict[Symbol, Tri]) -> Tri:
+    """``logger_kind`` of ``symbol``. Each class is judged once (``classes``), however deep its
+    bases go: bases shared by bases (mixins) would otherwise be judged once per path to them, and
+    there are exponentially many. ``depth`` counts the instances followed (``made_from``)."""
     if symbol is None or depth > MAX_DEPTH:
         return Tri.UNKNOWN
     kind = symbol.kind
@@ -219,20 +222,27 @@ def _kind(index: ProjectIndex, symbol: Symbol | None, depth: int) -> Tri:
     if kind is SymbolKind.MISSING:
         return Tri.DEFER if index.partial else Tri.UNKNOWN
     if kind is SymbolKind.CLASS:
+        known = classes.get(symbol)
+        if known is not None:
+            return known
         facts = index.class_facts(symbol)
         if facts is None:
             return Tri.UNKNOWN
-        bases = [_kind(index, index.resolve(symbol.module, base), depth + 1) for base in facts["bases"]]
+        classes[symbol] = Tri.UNKNOWN  # a cycle of bases: nothing is known of it
+        bases = [_kind(index, index.resolve(symbol.module, base), depth, classes) for base in facts["bases"]]
         if Tri.YES in bases:
-            return Tri.YES
-        if Tri.DEFER in bases:
-            return Tri.DEFER
-        return Tri.UNKNOWN if Tri.UNKNOWN in bases else Tri.NO
+            found = Tri.YES
+        elif Tri.DEFER in bases:
+            found = Tri.DEFER
+        else:
+            found = Tri.UNKNOWN if Tri.UNKNOWN in bases else Tri.NO
+        classes[symbol] = found
+        return found
     if kind is SymbolKind.OPAQUE:
         # A module-level instance (`logger = AppLogger()` in another module): follow what made it.
         module = index.modules.get(symbol.module)
         made_from = module["instances"].get(symbol.name) if module is not None else None
         if made_from is None:
             return Tri.UNKNOWN
-        return _kind(index, index.resolve(symbol.module, made_from), depth + 1)
+        return _kind(index, index.resolve(symbol.module, made_from), depth + 1, classes)
     return Tri.UNKNOWN

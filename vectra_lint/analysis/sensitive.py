@@ -459,7 +459,7 @@ class Types:
                 return _VALUE
             return Showing(Shown.TYPE, last)
         if kind is SymbolKind.CLASS:
-            enum_kind = self._is_enum(symbol, 0)
+            enum_kind = self._is_enum(symbol, {})
             if enum_kind is Tri.DEFER:
                 return None
             if enum_kind is Tri.YES:
@@ -475,21 +475,30 @@ class Types:
             return None if self.index.partial else Showing(Shown.TYPE, last)
         return _RUNTIME
 
-    def _is_enum(self, symbol: Symbol, depth: int) -> Tri:
+    def _is_enum(self, symbol: Symbol, seen: dict[Symbol, Tri]) -> Tri:
+        """Whether the class ``symbol`` descends from an ``enum`` class. Each class is judged
+        once (``seen``): bases shared by bases (mixins) would otherwise be judged once per path to
+        them, and there are exponentially many (14 levels of three mixins took minutes)."""
+        known = seen.get(symbol)
+        if known is not None:
+            return known
         facts = self.index.class_facts(symbol)
-        if facts is None or depth > MAX_DEPTH:
+        if facts is None:
             return Tri.NO
+        seen[symbol] = Tri.NO  # a cycle of bases adds nothing
         found = Tri.NO
         for base in facts["bases"]:
             resolved = self.index.resolve(symbol.module, base)
             if resolved is None:
                 continue
             if resolved.kind is SymbolKind.EXTERNAL and resolved.module.startswith("enum."):
-                return Tri.YES
+                found = Tri.YES
+                break
             if resolved.kind is SymbolKind.CLASS:
-                found = max(found, self._is_enum(resolved, depth + 1))
+                found = max(found, self._is_enum(resolved, seen))
             elif resolved.kind is SymbolKind.MISSING:
                 found = max(found, self._missing)
+        seen[symbol] = found
         return found
 
     def _fields(self, symbol: Symbol) -> tuple[dict[str, tuple[str, tuple[str, ...]]], Tri]:
