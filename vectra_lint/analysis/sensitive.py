@@ -478,7 +478,7 @@ class Types:
     def _is_enum(self, symbol: Symbol, seen: dict[Symbol, Tri]) -> Tri:
         """Whether the class ``symbol`` descends from an ``enum`` class. Each class is judged
         once (``seen``): bases shared by bases (mixins) would otherwise be judged once per path to
-        them, and there are exponentially many (14 levels of three mixins took minutes)."""
+        them, and there are exponentially many (14 levels of three mixins: 7 million, for one ``print``)."""
         known = seen.get(symbol)
         if known is not None:
             return known
