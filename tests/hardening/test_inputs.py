@@ -82,6 +82,23 @@ def test_a_deep_typescript_model_does_not_stop_the_run(tmp_path: Path, name: str
     assert any(line.startswith(MISMATCH) for line in result.stdout.splitlines()), result.stdout
 
 
+def test_types_that_extend_the_same_bases_are_read_once(tmp_path: Path) -> None:
+    # `A0` and `B0` each extend `A1` and `B1`, and so on 30 levels down: 2**30 ways to the last.
+    levels = 30
+    lines = [f"export interface {kind}{levels} {{ {kind.lower()}{levels}: string }}" for kind in "AB"]
+    for level in range(levels - 1, 0, -1):
+        head = f"extends A{level + 1}, B{level + 1}"
+        lines += [f"export interface {kind}{level} {head} {{ {kind.lower()}{level}: string }}" for kind in "AB"]
+    lines.append("export interface User extends A1, B1 { x: number }")
+    root = _frontend_project(tmp_path)
+    (root / "frontend/src/models/user.ts").write_text("\n".join(lines) + "\n")
+    result = _check(root, ".")
+    assert result.returncode == 1, result.stderr
+    (found,) = [line for line in result.stdout.splitlines() if line.startswith(MISMATCH)]
+    assert f"`a{levels}` there is not a field here" in found
+    assert "`b1` there is not a field here" in found
+
+
 def test_a_500_member_union_is_still_read(tmp_path: Path) -> None:
     root = _frontend_project(tmp_path)
     (root / "frontend/src/models/user.ts").write_text(_union(500).replace("Deep { kind", "User { x"))

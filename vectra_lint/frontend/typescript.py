@@ -154,22 +154,35 @@ class FrontendModels:
 
     def members(self, name: str) -> dict[str, TsMember] | None:
         """The members of an object type, inherited ones included; None when they cannot be known."""
-        return self._members(TsRef(name), set())
+        return self._members(TsRef(name), set(), {})
 
-    def _members(self, ref: TsRef, seen: set[str]) -> dict[str, TsMember] | None:
+    def _members(
+        self, ref: TsRef, seen: set[str], known: dict[str, dict[str, TsMember] | None]
+    ) -> dict[str, TsMember] | None:
+        """``members`` of ``ref``; ``seen``: the types being read (a cycle ends there). Each
+        type's own and inherited members are read once (``known``): types extending types that
+        extend the same bases would otherwise be read once per way down to them, and there are
+        exponentially many (22 levels of two: 9 s)."""
         declaration = self.objects.get(ref.name)
         if declaration is None or not declaration.readable or ref.name in seen or len(seen) > MAX_BASES:
             return None
-        seen = seen | {ref.name}
+        if ref.name not in known:
+            known[ref.name] = self._declared(declaration, seen | {ref.name}, known)
+        members = known[ref.name]
+        return None if members is None else _apply_utility(members, ref)
+
+    def _declared(
+        self, declaration: TsObject, seen: set[str], known: dict[str, dict[str, TsMember] | None]
+    ) -> dict[str, TsMember] | None:
         members: dict[str, TsMember] = {}
         for base in declaration.bases:
-            inherited = self._members(base, seen)
+            inherited = self._members(base, seen, known)
             if inherited is None:
                 return None
             members.update(inherited)
         # Own members override inherited ones, as in `interface B extends A { x: string }`.
         members.update((member.name, member) for member in declaration.members)
-        return _apply_utility(members, ref)
+        return members
 
 
 def _apply_utility(members: dict[str, TsMember], ref: TsRef) -> dict[str, TsMember]:
