@@ -54,10 +54,21 @@ def _all_end(pids: list[int]) -> bool:
     return not any(_alive(pid) for pid in pids)
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    # A shell without job control (a script, a CI step) starts what it runs in the background with
+    # Ctrl-C ignored, and that is inherited: run from there, this suite would see no Ctrl-C work.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(project: Path, *args: str) -> tuple[subprocess.Popen[bytes], list[int]]:
     command = [sys.executable, "-m", "vectra_lint", "check", "--no-cache", "-j2", *args, "."]
     started = subprocess.Popen(
-        command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        command,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     deadline = time.monotonic() + 60
     workers: list[int] = []
