@@ -3,11 +3,13 @@ parent, and a reader that leaves early (`check | head -1`) ends the run quietly.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,7 +62,13 @@ def _ctrl_c_as_in_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _start(project: Path, *args: str) -> tuple[subprocess.Popen[bytes], list[int]]:
+def _ctrl_c_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start(
+    project: Path, *args: str, ctrl_c: Callable[[], None] = _ctrl_c_as_in_a_terminal
+) -> tuple[subprocess.Popen[bytes], list[int]]:
     command = [sys.executable, "-m", "vectra_lint", "check", "--no-cache", "-j2", *args, "."]
     started = subprocess.Popen(
         command,
@@ -68,7 +76,7 @@ def _start(project: Path, *args: str) -> tuple[subprocess.Popen[bytes], list[int
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
-        preexec_fn=_ctrl_c_as_in_a_terminal,
+        preexec_fn=ctrl_c,
     )
     deadline = time.monotonic() + 60
     workers: list[int] = []
@@ -105,6 +113,22 @@ def test_ctrl_c_stops_at_once_with_exit_130_and_no_report(project: Path, to_grou
         "pyproject.toml",
         "report.json",
     ]
+
+
+@linux_only
+@pytest.mark.expensive
+def test_a_run_started_with_ctrl_c_ignored_goes_on_whole(project: Path) -> None:
+    # `vectra-lint check . &` in a script: the shell has the run ignore Ctrl-C, which still reaches
+    # it with the terminal's. The run goes on, its workers too: none is lost and run again.
+    _slow_project(project, files=20)
+    started, workers = _start(project, "--output-format", "json", ctrl_c=_ctrl_c_ignored)
+    os.killpg(started.pid, signal.SIGINT)
+    time.sleep(0.5)
+    assert all(_alive(pid) for pid in workers)
+    out, err = started.communicate(timeout=120)
+    assert started.returncode == 1, err
+    assert err == b""
+    assert len({entry["path"] for entry in json.loads(out)}) == 20
 
 
 @linux_only

@@ -47,8 +47,10 @@ def child_of(parent: int) -> None:
 
     It ends when ``parent`` dies, even by SIGKILL: nothing else would ever read its result, and it
     would wait forever. Ctrl-C reaches the whole process group: it stops at once, without a
-    traceback, and the run's process says the rest."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    traceback, and the run's process says the rest. A run that ignores Ctrl-C (started in the
+    background by a script, whose shell has it ignored) keeps its processes through it too."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
