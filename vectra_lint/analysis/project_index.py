@@ -259,7 +259,7 @@ class ProjectIndex:
         return missing
 
     def _resolve_import(self, path: str, target: str, depth: int, question: _Question) -> Symbol:
-        candidates = self._absolute(path, target) if target.startswith(".") else [target]
+        candidates = self._absolute(path, target)
         first: Symbol | None = None
         for full in candidates:
             found = self._resolve_absolute(full, depth, question)
@@ -274,15 +274,17 @@ class ProjectIndex:
         the index does not have, not in a package above it (where looking it up, as an attribute
         named after the star's own module, led to the package's stars again, and each time with
         a longer name)."""
-        candidates = self._absolute(path, star) if star.startswith(".") else [star]
+        candidates = self._absolute(path, star)
         for full in candidates:
             if full in self._by_name:
                 return self._resolve_absolute(f"{full}.{dotted}", depth, question)
-        full = candidates[0] if candidates else star
-        return Symbol(SymbolKind.MISSING if self._project.is_project(full) else SymbolKind.EXTERNAL, full)
+        return self._not_indexed(candidates[0] if candidates else star)
 
     def _absolute(self, path: str, target: str) -> list[str]:
-        """``target`` (``..core.x``) made absolute against each name of the importing module."""
+        """``target`` (``..core.x``) made absolute against each name of the importing module; an
+        absolute ``target`` as it is."""
+        if not target.startswith("."):
+            return [target]
         level = len(target) - len(target.lstrip("."))
         rest = target[level:]
         facts = self.modules[path]
@@ -308,9 +310,12 @@ class ProjectIndex:
                 return shadowing if shadowing is not None else Symbol(SymbolKind.MODULE, path)
             found = self._resolve(path, ".".join(parts[end:]), depth + 1, question)
             return found if found is not None else Symbol(SymbolKind.OPAQUE, path, ".".join(parts[end:]))
-        if self._project.is_project(full):
-            return Symbol(SymbolKind.MISSING, full)
-        return Symbol(SymbolKind.EXTERNAL, full)
+        return self._not_indexed(full)
+
+    def _not_indexed(self, full: str) -> Symbol:
+        """The module ``full``, which the index does not have: a project module not checked
+        (MISSING), or a library's (EXTERNAL)."""
+        return Symbol(SymbolKind.MISSING if self._project.is_project(full) else SymbolKind.EXTERNAL, full)
 
     def _package_binding(self, parts: list[str], depth: int, question: _Question) -> Symbol | None:
         """What the package ``parts[:-1]`` binds as ``parts[-1]`` when that is not the submodule
