@@ -92,11 +92,18 @@ def _parse(diff: bytes, top: Path) -> dict[Path, set[int]]:
                 current = changed.setdefault((top / os.fsdecode(name[2:])).resolve(), set())
         elif line.startswith(b"@@"):
             in_header = False
-            hunk = _HUNK.match(line)
-            if hunk is not None and current is not None:
-                start, count = int(hunk.group(1)), int(hunk.group(2) or b"1")
-                current.update(range(start, start + count))
+            if current is not None:
+                current.update(_hunk_lines(line))
     return changed
+
+
+def _hunk_lines(line: bytes) -> range:
+    """The new file's lines a hunk header (``@@ -a,b +c,d @@``) says were added or changed."""
+    hunk = _HUNK.match(line)
+    if hunk is None:
+        return range(0)
+    start = int(hunk.group(1))
+    return range(start, start + int(hunk.group(2) or b"1"))
 
 
 def changed_lines(cwd: Path, ref: str) -> dict[Path, set[int]]:
@@ -207,10 +214,4 @@ def changed_lines_of_text(path: Path, text: bytes, ref: str) -> set[int]:
             "diff", "--no-index", "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", "--", str(was), "-",
             given=text, differ=True,
         )  # fmt: skip
-    changed: set[int] = set()
-    for line in diff.split(b"\n"):
-        hunk = _HUNK.match(line)
-        if hunk is not None:
-            start, count = int(hunk.group(1)), int(hunk.group(2) or b"1")
-            changed.update(range(start, start + count))
-    return changed
+    return {number for line in diff.split(b"\n") for number in _hunk_lines(line)}
