@@ -112,6 +112,8 @@ def test_the_top_project_is_told_that_its_layers_match_nothing(monorepo: Path, m
     _, notices = _check(monorepo, "scripts", monkeypatch=monkeypatch)
     assert notices.startswith("warning: in the project at ., layers match no file:\n")
     assert '  routes = ["app/api/**"]: VL306, VL402, VL501, VL502, VL503, VL504 cannot report without it\n' in notices
+    # Without a config module every environment read is outside it: VL505 reports, not falls silent.
+    assert '  config = ["app/core/config.py", "app/core/settings.py"]: VL505 takes every file for outside it' in notices
     assert "`vectra-lint init .`" in notices
 
 

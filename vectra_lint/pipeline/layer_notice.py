@@ -19,6 +19,9 @@ LAYER_RULES: dict[str, tuple[str, ...]] = {
     "config": ("VL505",),
 }
 BROAD_EXCEPT = "VL301"
+# The rules that report everywhere rather than nowhere without their layer: with no config
+# module, every environment read is one outside it.
+OUTSIDE_RULES = frozenset({"VL505"})
 
 
 def rules_of(layer: str, settings: Settings) -> list[str]:
@@ -60,7 +63,11 @@ def unmatched(settings: Settings, relatives: Iterable[str], project: str) -> str
         if not codes:
             continue
         shown = ", ".join(f'"{glob}"' for glob in globs)
-        lines.append(f"  {layer} = [{shown}]: {', '.join(codes)} cannot report without it")
+        silent = [code for code in codes if code not in OUTSIDE_RULES]
+        everywhere = [code for code in codes if code in OUTSIDE_RULES]
+        said = [f"{', '.join(silent)} cannot report without it"] if silent else []
+        said += [f"{', '.join(everywhere)} takes every file for outside it"] if everywhere else []
+        lines.append(f"  {layer} = [{shown}]: {'; '.join(said)}")
     if not lines:
         return None
     return (
