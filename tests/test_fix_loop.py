@@ -129,6 +129,26 @@ def test_what_fix_reports_is_what_a_check_of_the_fixed_files_reports(project: Pa
     assert (project / "a.py").read_text() == FIXED
 
 
+LATIN_1 = FIXABLE.replace("import time\n", '# -*- coding: latin-1 -*-\n"""Caf\u00e9."""\nimport time\n')
+
+
+@pytest.mark.parametrize("files", [["l1.py"], ["l1.py", "l2.py"]], ids=["alone", "together"])
+def test_ruff_reads_a_fixed_file_in_its_own_encoding_as_it_reads_the_file(project: Path, files: list[str]) -> None:
+    # Ruff reads files as UTF-8 only: a Latin-1 file is an E902 to it, before its fix and after.
+    (project / "pyproject.toml").write_text(CONFIG.replace('"VL4"]', '"VL4", "E"]') + NO_LAYERS)
+    for name in files:
+        (project / name).write_bytes(LATIN_1.encode("latin-1"))
+    fixed = run("check", "--fix", "--output-format", "json", "--jobs", "1", *files)
+    checked = run("check", "--no-cache", "--output-format", "json", *files)
+    cached = run("check", "--output-format", "json", *files)
+    for name in files:
+        assert (project / name).read_bytes() == FIXED.replace(
+            "import asyncio\n", '# -*- coding: latin-1 -*-\n"""Caf\u00e9."""\nimport asyncio\n'
+        ).encode("latin-1")
+    assert json.loads(fixed.stdout) == json.loads(checked.stdout) == json.loads(cached.stdout)
+    assert [item["code"] for item in json.loads(checked.stdout)] == ["E902", "VL401"] * len(files)
+
+
 def _replacing(source: str, old: str, new: str) -> tuple[Diagnostic, ...]:
     start = source.index(old)
     fix = Fix((Edit(start, start + len(old), new),), Applicability.SAFE, "replace")
@@ -449,9 +469,9 @@ def test_the_files_the_project_phase_fixed_are_checked_again_together_as_each_al
     asked: list[int] = []
     check_texts = ruff.check_texts
 
-    def counting(texts: list[tuple[str, str]], settings: Settings) -> Any:
+    def counting(texts: list[tuple[str, str]], settings: Settings, encoded: Any = None) -> Any:
         asked.append(len(texts))
-        return check_texts(texts, settings)
+        return check_texts(texts, settings, encoded)
 
     monkeypatch.setattr(ruff, "check_texts", counting)
     answers = settle.lint_each(outcomes, settings, mode, jobs=1)

@@ -141,9 +141,35 @@ def _bisected(paths: list[str], settings: Settings, alone: Callable[[str, RuffCr
         return _bisected(paths[:middle], settings, alone) + _bisected(paths[middle:], settings, alone)
 
 
-def check_text(text: str, display: str, settings: Settings) -> list[Record]:
-    """Ruff's findings for one file's (possibly fixed) text."""
+def check_text(text: str, display: str, settings: Settings, encoded: bytes | None = None) -> list[Record]:
+    """Ruff's findings for one file's (possibly fixed) text.
+
+    ``encoded``: the bytes the file would hold (a file in another encoding than UTF-8, whose
+    bytes Ruff read). Ruff reads every file as UTF-8: bytes that are not get what Ruff says of
+    such a file (E902), as the file checked on disk does, not what it says of the text."""
+    if encoded is not None and not _utf8(encoded):
+        return _check_bytes(encoded, display, settings)
     return _run([*_command(settings), "--stdin-filename", display, "-"], stdin=text)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_bytes(data: bytes, display: str, settings: Settings) -> list[Record]:
+    """Ruff's findings for a file holding ``data`` (standard input would take no bytes that are
+    not UTF-8: Ruff fails on them)."""
+    scratch = Path(tempfile.mkdtemp(prefix="vectra-lint-ruff-")).resolve()
+    try:
+        path = scratch / posixpath.basename(display)
+        path.write_bytes(data)
+        return _run([*_command(settings), str(path)])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 # Ruff's pycodestyle and pyflakes codes (``E``, ``E501``, ``W``, ``F401``...; not ``EM``, ``EXE``,
@@ -152,8 +178,11 @@ def check_text(text: str, display: str, settings: Settings) -> list[Record]:
 _WHERE_INDEPENDENT = re.compile(r"[EWF]\d*")
 
 
-def check_texts(texts: Sequence[tuple[str, str]], settings: Settings) -> list[list[Record] | Exception]:
-    """What :func:`check_text` gives for each (text, display), from as few Ruff processes as can
+def check_texts(
+    texts: Sequence[tuple[str, str]], settings: Settings, encoded: Sequence[bytes | None] | None = None
+) -> list[list[Record] | Exception]:
+    """What :func:`check_text` gives for each (text, display) and its ``encoded`` bytes (if any),
+    from as few Ruff processes as can
     give the same: the texts are written to a scratch folder, each under its file's name, and
     checked together. A text that Ruff fails on is checked again alone, as :func:`check_text`
     does: what that raises (but a :class:`RuffError` that is not about the text) is then the
@@ -161,11 +190,14 @@ def check_texts(texts: Sequence[tuple[str, str]], settings: Settings) -> list[li
     selected code may depend on the file's folder (an ``I001`` or ``INP001`` would, and so would
     what Ruff decides for an ``__init__.py``), or when there is only one."""
     answers: list[list[Record] | Exception] = [[] for _ in texts]
+    own = list(encoded) if encoded is not None else [None] * len(texts)
+    # Bytes Ruff reads as it reads the text go with the others.
+    apart = {index for index, data in enumerate(own) if data is not None and not _utf8(data)}
 
     def alone(index: int) -> None:
         text, display = texts[index]
         try:
-            answers[index] = check_text(text, display, settings)
+            answers[index] = check_text(text, display, settings, own[index])
         except RuffCrash as error:
             answers[index] = error
         except RuffError:
@@ -179,7 +211,7 @@ def check_texts(texts: Sequence[tuple[str, str]], settings: Settings) -> list[li
     together = [
         index
         for index, (_, display) in enumerate(texts)
-        if shared and display.endswith(".py") and posixpath.basename(display) != "__init__.py"
+        if shared and display.endswith(".py") and posixpath.basename(display) != "__init__.py" and index not in apart
     ]
     if len(together) < 2:
         together = []

@@ -114,6 +114,17 @@ class _Fixing:
         known = self.ruff_records is not None and wanted == self.decoded.text
         return wanted is not None and bool(self.settings.ruff_selected) and not known
 
+    def encoded(self, text: str) -> bytes | None:
+        """The bytes ``text`` would be written as, where Ruff would read those rather than the
+        text: a file in another encoding than UTF-8 whose bytes Ruff checked (its answer for the
+        fixed text is then its answer for the fixed file); None elsewhere."""
+        if self.ruff_records is None or self.decoded.encoding == "utf-8":
+            return None
+        try:
+            return encode(self.decoded, text)
+        except UnicodeEncodeError:
+            return None  # the text cannot be written in the file's encoding: no fix will be
+
     def step(self, records: list[Record] | Exception | None) -> None:
         """Lint the text the loop wants, with Ruff's ``records`` on it (or what Ruff raised on
         it) when given, and go on to the next pass."""
@@ -138,7 +149,9 @@ class _Fixing:
         if records is None and self.ruff_records is not None and text == self.decoded.text:
             records = self.ruff_records
         if records is None:
-            records = ruff.check_text(text, self.task.display, settings) if settings.ruff_selected else ()
+            records = (
+                ruff.check_text(text, self.task.display, settings, self.encoded(text)) if settings.ruff_selected else ()
+            )
         external = ruff.to_diagnostics(records, text, self.task.display)
         task = self.task
         # The text read, linted to be fixed, needs only the diagnostics whose fixes apply, when
@@ -323,7 +336,9 @@ def _fix_together(
             break
         asked = [(index, state) for index, state in active if state.needs_ruff()]
         started = time.perf_counter()
-        answers = ruff.check_texts([(state.loop.wanted or "", state.task.display) for _, state in asked], settings)
+        texts = [(state.loop.wanted or "", state.task.display) for _, state in asked]
+        encoded = [state.encoded(text) for (text, _), (_, state) in zip(texts, asked, strict=True)]
+        answers = ruff.check_texts(texts, settings, encoded)
         if timings is not None and asked:
             timings.add(PHASE, "Ruff", time.perf_counter() - started)
         given = {index: answer for (index, _), answer in zip(asked, answers, strict=True)}
