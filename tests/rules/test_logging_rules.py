@@ -243,27 +243,49 @@ def test_vl401_fixes_no_print_of_an_object_that_may_hold_a_secret(params: str, f
 def test_vl401_fix_keeps_the_layout_of_the_print() -> None:
     # httpx 0.28's __init__.py: the closing bracket stays on its own line.
     source = (
-        "def usage() -> None:\n"
+        "def usage(a: int, b: int) -> None:\n"
         "    print(\n"
         '        "The client could not run because the required "\n'
         '        "dependencies were not installed."\n'
         "    )\n"
-        '    print(\n        "a",\n        "b",\n    )\n'
+        "    print(\n        a,\n        b,\n    )\n"
+        '    print(\n        "a",\n        b,\n        "c",\n    )\n'
         '    print("x",\n          end="")\n'
     )
     outcome = fix(source, settings_for("VL401"), "VL401")
     expected_body = (
-        "def usage() -> None:\n"
+        "def usage(a: int, b: int) -> None:\n"
         "    logger.info(\n"
         '        "The client could not run because the required "\n'
         '        "dependencies were not installed."\n'
         "    )\n"
-        '    logger.info(\n        "%s %s",\n        "a",\n        "b",\n    )\n'
+        '    logger.info(\n        "%s %s",\n        a,\n        b,\n    )\n'
+        '    logger.info(\n        "a %s c",\n        b,\n    )\n'
         '    logger.info("x")\n'
     )
     assert outcome.text == "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n" + expected_body
     assert parses(outcome.text)
     assert fix(outcome.text, settings_for("VL401"), "VL401").text == outcome.text
+
+
+@pytest.mark.parametrize(
+    ("printed", "logged"),
+    [
+        ('"Saved", path', '"Saved %s", path'),
+        ('"rate:", path, "100%"', '"rate: %s 100%%", path'),  # logging formats the message: % doubled
+        ('"100%", "done"', '"100% done"'),  # no arguments: logging leaves the message as it is
+        ('path, "a", sep=" | "', '"%s | a", path'),
+        ('r"C:\\dir", path', '"C:\\\\dir %s", path'),
+        ('"\\x1b[1m", path', '"\\u001b[1m %s", path'),
+        ('b"raw", path', '"%s %s", b"raw", path'),  # bytes print as b'raw'
+        ('f"{path}!", path', '"%s %s", f"{path}!", path'),
+    ],
+)
+def test_vl401_fix_writes_printed_string_literals_into_the_message(printed: str, logged: str) -> None:
+    head = "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef save(path: str) -> None:\n"
+    outcome = fix(f"{head}    print({printed})\n", settings_for("VL401"), "VL401")
+    assert outcome.text == f"{head}    logger.info({logged})\n"
+    assert parses(outcome.text)
 
 
 def test_vl404_on_an_object_is_reported_after_the_walk_and_honours_a_noqa_on_the_statement() -> None:

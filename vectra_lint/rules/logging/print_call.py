@@ -37,7 +37,9 @@ class PrintCall(Rule):
     ## Fix safety
     The fix is unsafe: it replaces the call with `logger.info(...)` (or `logger.error(...)` for
     `file=sys.stderr`), which moves output from stdout to the log handlers. Several arguments are
-    joined with `%s` placeholders (honouring a literal `sep`), so the text stays the same. When the
+    joined with `%s` placeholders (honouring a literal `sep`), so the text stays the same; a
+    printed string literal is written into the message (`print("Saved", path)` becomes
+    `logger.info("Saved %s", path)`, a `%` in it doubled). When the
     module has no logger (a configured logger name, or any module-level name bound to
     `logging.getLogger(...)` such as `_LOGGER`), `import logging` and
     `logger = logging.getLogger(__name__)` are added.
@@ -70,7 +72,7 @@ class PrintCall(Rule):
             "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
             'def f(user: str) -> None:\n    print("hello", user)\n',
             fixed="import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
-            'def f(user: str) -> None:\n    logger.info("%s %s", "hello", user)\n',
+            'def f(user: str) -> None:\n    logger.info("hello %s", user)\n',
             expected=(Expect(7, 5),),
         ),
         Invalid(
@@ -188,13 +190,22 @@ class PrintCall(Rule):
 
 def _logged(args: Sequence[cst.Arg], positional: list[cst.Arg], separator: str) -> list[cst.Arg]:
     """The arguments of the log call: the printed values, after a %-template when there are
-    several. Laid out as the print's were: each value keeps the comma after it (a line break
-    too), the template takes the first one's, and the last keeps what came before ``)``."""
+    several; a printed string literal goes into the template (``print("Saved", path)`` logs
+    ``"Saved %s", path``). Laid out as the print's were: each value keeps the comma after it (a
+    line break too), the template takes the first one's, and the last keeps what came before ``)``."""
     if not positional:
         return [cst.Arg(cst.SimpleString('""'))]
     logged = list(positional)
     if len(positional) > 1:
-        template = separator.replace("%", "%%").join(["%s"] * len(positional))
+        # A comment among the arguments stays with its value: none goes into the template then.
+        commented = any("#" in _around(arg) for arg in args)
+        texts = [None if commented else _literal(arg) for arg in positional]
+        logged = [arg for arg, text in zip(positional, texts, strict=True) if text is None]
+        # logging %-formats the message only when it has arguments.
+        percent = "%%" if logged else "%"
+        template = separator.replace("%", percent).join(
+            "%s" if text is None else text.replace("%", percent) for text in texts
+        )
         # Another value follows the first: it has a comma.
         first = positional[0].comma
         comma = first.deep_clone() if isinstance(first, cst.Comma) else cst.Comma()
@@ -203,3 +214,20 @@ def _logged(args: Sequence[cst.Arg], positional: list[cst.Arg], separator: str) 
     closing = args[-1]
     logged[-1] = logged[-1].with_changes(comma=closing.comma, whitespace_after_arg=closing.whitespace_after_arg)
     return logged
+
+
+def _literal(arg: cst.Arg) -> str | None:
+    """The text of a printed string literal that can join the template: not bytes, no lone
+    surrogate (no file could hold it)."""
+    value = arg.value
+    if not isinstance(value, cst.SimpleString):
+        return None
+    text = value.evaluated_value
+    if not isinstance(text, str) or any("\ud800" <= char <= "\udfff" for char in text):
+        return None
+    return text
+
+
+def _around(arg: cst.Arg) -> str:
+    """The code of ``arg`` but its value: where a comment beside it is."""
+    return cst.Module([]).code_for_node(arg.with_changes(value=cst.Name("_")))
