@@ -278,6 +278,7 @@ def test_vl401_fix_keeps_the_layout_of_the_print() -> None:
         ('r"C:\\dir", path', '"C:\\\\dir %s", path'),
         ('"\\x1b[1m", path', '"\\u001b[1m %s", path'),
         ('b"raw", path', '"%s %s", b"raw", path'),  # bytes print as b'raw'
+        ("'say \"hi\" to', path", "'say \"hi\" to %s', path"),  # the quotes that escape least
         ('f"{path}!", path', '"%s %s", f"{path}!", path'),
     ],
 )

@@ -209,11 +209,21 @@ def _logged(args: Sequence[cst.Arg], positional: list[cst.Arg], separator: str) 
         # Another value follows the first: it has a comma.
         first = positional[0].comma
         comma = first.deep_clone() if isinstance(first, cst.Comma) else cst.Comma()
-        logged.insert(0, cst.Arg(cst.SimpleString(json.dumps(template, ensure_ascii=False)), comma=comma))
+        logged.insert(0, cst.Arg(cst.SimpleString(_string(template)), comma=comma))
     # Keywords (`end=""`, `file=sys.stderr`) after the last value go: it ends the call instead.
     closing = args[-1]
     logged[-1] = logged[-1].with_changes(comma=closing.comma, whitespace_after_arg=closing.whitespace_after_arg)
     return logged
+
+
+def _string(text: str) -> str:
+    """A literal of ``text`` in double quotes, in single ones where that escapes fewer quotes (as a
+    formatter writes it: ``'say "hi" %s'``)."""
+    double = json.dumps(text, ensure_ascii=False)  # JSON's escapes are Python's too
+    if text.count('"') > text.count("'"):
+        # Each `"` of the text is escaped in ``double`` (a backslash of the text is doubled).
+        return "'" + double[1:-1].replace('\\"', '"').replace("'", "\\'") + "'"
+    return double
 
 
 def _literal(arg: cst.Arg) -> str | None:
