@@ -289,6 +289,23 @@ def test_vl401_fix_writes_printed_string_literals_into_the_message(printed: str,
     assert parses(outcome.text)
 
 
+@pytest.mark.parametrize(
+    "function",
+    [
+        'def save(logger: str) -> None:\n    print("saved", logger)\n',
+        'def save(path: str) -> None:\n    print("saved", path)\n    logger = logging.getLogger("x")\n',
+        "def save(paths: list[str]) -> None:\n    for logger in paths:\n        print(logger)\n",
+        "def save(paths: list[str]) -> None:\n    def show() -> None:\n        print(paths)\n\n    logger = show\n",
+    ],
+    ids=["parameter", "local after the print", "loop variable", "enclosing function's"],
+)
+def test_vl401_no_fix_where_the_function_has_a_logger_of_its_own(function: str) -> None:
+    # `logger.info` there would call the function's `logger`, not the module's.
+    source = f"import logging\n\nlogger = logging.getLogger(__name__)\n\n\n{function}"
+    found = [d for d in lint(source, settings_for("VL401")) if d.code == "VL401"]
+    assert len(found) == 1 and found[0].fix is None
+
+
 def test_vl404_on_an_object_is_reported_after_the_walk_and_honours_a_noqa_on_the_statement() -> None:
     head = "class User:\n    id: int\n    hashed_password: str\n\n\ndef show(user: User) -> None:\n"
     source = head + '    logger.info(\n        "user %s",\n        user,\n    )\n'

@@ -392,16 +392,34 @@ class ScopeTracker:
             bindings = self.bindings(frame.node)
             if name in bindings.other:
                 return None
-            expression_names = self._expression_names
-            if expression_names is None:
-                expression_names = self._expression_names = (
-                    _expression_candidates(self._source) if self._source else frozenset()
-                )
-            if name in expression_names and name in self._bound_in_expressions(frame.node):
+            if name in self._candidates() and name in self._bound_in_expressions(frame.node):
                 return None
             if name in bindings.imports:
                 return bindings.imports[name]
         return BUILTINS_PREFIX + name
+
+    def shadows(self, name: str) -> bool:
+        """Whether ``name`` here may mean something else than the module's ``name``: a function
+        or lambda around (or the class body the walk is directly in) binds it, or a walrus or
+        comprehension target does."""
+        innermost = True
+        for frame in reversed(self.frames):
+            if type(frame.node) is cst.ClassDef and not innermost:
+                continue
+            innermost = False
+            if type(frame.node) is not cst.Module:
+                bindings = self.bindings(frame.node)
+                if name in bindings.other or name in bindings.imports:
+                    return True
+            if name in self._candidates() and name in self._bound_in_expressions(frame.node):
+                return True
+        return False
+
+    def _candidates(self) -> frozenset[str]:
+        found = self._expression_names
+        if found is None:
+            found = self._expression_names = _expression_candidates(self._source) if self._source else frozenset()
+        return found
 
     def _bound_in_expressions(self, scope: cst.CSTNode) -> set[str]:
         found = self._expression_bound.get(id(scope))

@@ -44,8 +44,9 @@ class PrintCall(Rule):
     `logging.getLogger(...)` such as `_LOGGER`), `import logging` and
     `logger = logging.getLogger(__name__)` are added.
     Calls with `*args`, a non-literal `sep`, or `file=` other than `sys.stderr`/`sys.stdout` are
-    reported without a fix, and so are calls whose arguments hold a secret, by the judgement VL404
-    uses: a sensitive name as words (`print(f"key: {settings.GEMINI_API_KEY}")`, not
+    reported without a fix; so are calls in a function that binds the logger's name itself (a
+    parameter or local `logger`: the fix would call it), and calls whose arguments hold a secret,
+    by the judgement VL404 uses: a sensitive name as words (`print(f"key: {settings.GEMINI_API_KEY}")`, not
     `input_tokens`), a `value` parameter beside an `is_secret` one, or a parameter whose type is not a plain value
     (an object of a project or library class may hold a secret field; VL402's START logs such
     objects by type): a log would keep the leak. A fixed line
@@ -181,8 +182,11 @@ class PrintCall(Rule):
         if self._may_leak([arg.value for arg in positional], typed):
             return None  # logging it would keep the leak, now at INFO in every log sink (VL404)
         logger, edits = ensure_logger(self.context)
+        if self.context.scope.shadows(logger):
+            return None  # the function's own `logger` (a parameter, a local) would be called
         call = node.with_changes(
-            func=cst.Attribute(cst.Name(logger), cst.Name(level)), args=_logged(node.args, positional, separator)
+            func=cst.Attribute(cst.Name(logger), cst.Name(level)),
+            args=_logged(node.args, positional, separator),
         )
         fix_edits: list[NodeEdit] = [Replace(node, call), *edits]
         return FixSpec(tuple(fix_edits), f"Replace with `{logger}.{level}(...)`")
