@@ -306,6 +306,17 @@ def test_vl401_no_fix_where_the_function_has_a_logger_of_its_own(function: str) 
     assert len(found) == 1 and found[0].fix is None
 
 
+def test_vl401_fix_fills_a_loguru_message_with_braces() -> None:
+    # loguru formats with `str.format`, and only when there are arguments.
+    head = "from loguru import logger\n\n\ndef save(path: str) -> None:\n"
+    source = f'{head}    print("saved {{x}}", path, "100%")\n    print("{{raw}}", "as is")\n'
+    outcome = fix(source, settings_for("VL401"), "VL401")
+    assert (
+        outcome.text == f'{head}    logger.info("saved {{{{x}}}} {{}} 100%", path)\n    logger.info("{{raw}} as is")\n'
+    )
+    assert parses(outcome.text)
+
+
 def test_vl404_on_an_object_is_reported_after_the_walk_and_honours_a_noqa_on_the_statement() -> None:
     head = "class User:\n    id: int\n    hashed_password: str\n\n\ndef show(user: User) -> None:\n"
     source = head + '    logger.info(\n        "user %s",\n        user,\n    )\n'

@@ -356,6 +356,9 @@ def test_a_long_start_line_is_split_like_a_formatter_would() -> None:
         HEAD + "def total(code: str) -> object:\n    a = 1\n    b = 2\n    return eval(code)\n",
         # Indenting the body one level would push a line past 120 columns.
         HEAD + "def total() -> str:\n    a = 1\n    b = 2\n    return '" + "x" * 104 + "'\n",
+        # loguru's FAIL log would take `exc_info=True` for a format argument: an error's text with
+        # a `{` in it would raise in the handler.
+        "from loguru import logger\n\n\ndef total() -> int:\n" + BODY,
     ],
 )
 def test_no_fix_when_the_rewrite_cannot_be_exact(source: str) -> None:

@@ -42,7 +42,7 @@ from vectra_lint.api import (
 from vectra_lint.diagnostics import Edit
 from vectra_lint.engine import libcst_private
 from vectra_lint.engine.context import FileContext
-from vectra_lint.fixing.edit_helpers import ensure_logger_and_imports, module_logger
+from vectra_lint.fixing.edit_helpers import ensure_logger_and_imports, loguru_logger, module_logger
 from vectra_lint.fixing.instrumentation import (
     START_PLACEHOLDER,
     Block,
@@ -353,7 +353,8 @@ class MissingInstrumentation(Rule):
 
     Partly instrumented functions get no fix, nor do functions that call `locals()`, `vars()` or
     `dir()` (no arguments), `eval` or `exec`, nor one whose body, indented one level, would pass
-    the line length (the function is still reported).
+    the line length, nor a function of a module that logs with loguru's `logger` (it would take
+    the FAIL log's `exc_info=True` for a format argument). The function is still reported.
 
     ## Notes
     START shows each parameter by the sensitivity judgement VL401 and VL404 share
@@ -675,6 +676,10 @@ class MissingInstrumentation(Rule):
         logger = module_logger(self.context) or (settings.names.loggers[0] if settings.names.loggers else "logger")
         if logger in local.other or logger in local.imports:
             return None, None  # the function's own `logger` would hide the module's
+        if loguru_logger(self.context, logger):
+            # Its FAIL log's `exc_info=True` would be a format argument: the message formatted,
+            # and an error's text holding `{` would raise in the handler.
+            return None, None
         logger, (time_name,), edits = ensure_logger_and_imports(self.context, ["time"], avoid=used)
         body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
         head = reusable_head(body[1:] if has_docstring else body, self.context.scope.qualified_name)

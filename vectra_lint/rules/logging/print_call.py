@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -21,7 +22,7 @@ from vectra_lint.analysis.sensitive import (
 )
 from vectra_lint.api import Applicability, Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 from vectra_lint.engine.context import FileContext
-from vectra_lint.fixing.edit_helpers import ensure_logger
+from vectra_lint.fixing.edit_helpers import ensure_logger, loguru_logger
 
 
 class PrintCall(Rule):
@@ -43,6 +44,7 @@ class PrintCall(Rule):
     module has no logger (a configured logger name, or any module-level name bound to
     `logging.getLogger(...)` such as `_LOGGER`), `import logging` and
     `logger = logging.getLogger(__name__)` are added.
+    With loguru's `logger`, the message takes `{}` placeholders (loguru formats with `str.format`).
     Calls with `*args`, a non-literal `sep`, or `file=` other than `sys.stderr`/`sys.stdout` are
     reported without a fix; so are calls in a function that binds the logger's name itself (a
     parameter or local `logger`: the fix would call it), and calls whose arguments hold a secret,
@@ -184,15 +186,28 @@ class PrintCall(Rule):
         logger, edits = ensure_logger(self.context)
         if self.context.scope.shadows(logger):
             return None  # the function's own `logger` (a parameter, a local) would be called
+        style = _LOGURU if loguru_logger(self.context, logger) else _PERCENT
         call = node.with_changes(
             func=cst.Attribute(cst.Name(logger), cst.Name(level)),
-            args=_logged(node.args, positional, separator),
+            args=_logged(node.args, positional, separator, style),
         )
         fix_edits: list[NodeEdit] = [Replace(node, call), *edits]
         return FixSpec(tuple(fix_edits), f"Replace with `{logger}.{level}(...)`")
 
 
-def _logged(args: Sequence[cst.Arg], positional: list[cst.Arg], separator: str) -> list[cst.Arg]:
+@dataclass(frozen=True)
+class _Style:
+    """How a logger fills its arguments into the message, and what text must be escaped then."""
+
+    placeholder: str
+    escapes: dict[int, str]
+
+
+_PERCENT = _Style("%s", {ord("%"): "%%"})
+_LOGURU = _Style("{}", {ord("{"): "{{", ord("}"): "}}"})
+
+
+def _logged(args: Sequence[cst.Arg], positional: list[cst.Arg], separator: str, style: _Style) -> list[cst.Arg]:
     """The arguments of the log call: the printed values, after a %-template when there are
     several; a printed string literal goes into the template (``print("Saved", path)`` logs
     ``"Saved %s", path``). Laid out as the print's were: each value keeps the comma after it (a
@@ -205,10 +220,10 @@ def _logged(args: Sequence[cst.Arg], positional: list[cst.Arg], separator: str) 
         commented = any("#" in _around(arg) for arg in args)
         texts = [None if commented else _literal(arg) for arg in positional]
         logged = [arg for arg, text in zip(positional, texts, strict=True) if text is None]
-        # logging %-formats the message only when it has arguments.
-        percent = "%%" if logged else "%"
-        template = separator.replace("%", percent).join(
-            "%s" if text is None else text.replace("%", percent) for text in texts
+        # A logger formats the message only when it has arguments.
+        escapes = style.escapes if logged else {}
+        template = separator.translate(escapes).join(
+            style.placeholder if text is None else text.translate(escapes) for text in texts
         )
         # Another value follows the first: it has a comma.
         first = positional[0].comma
