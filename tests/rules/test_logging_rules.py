@@ -251,6 +251,7 @@ def test_vl401_fix_keeps_the_layout_of_the_print() -> None:
         "    print(\n        a,\n        b,\n    )\n"
         '    print(\n        "a",\n        b,\n        "c",\n    )\n'
         '    print("x",\n          end="")\n'
+        '    print(\n        "why",  # the first value\'s comment\n        b,\n    )\n'
     )
     outcome = fix(source, settings_for("VL401"), "VL401")
     expected_body = (
@@ -262,6 +263,7 @@ def test_vl401_fix_keeps_the_layout_of_the_print() -> None:
         '    logger.info(\n        "%s %s",\n        a,\n        b,\n    )\n'
         '    logger.info(\n        "a %s c",\n        b,\n    )\n'
         '    logger.info("x")\n'
+        '    logger.info(\n        "%s %s",\n        "why",  # the first value\'s comment\n        b,\n    )\n'
     )
     assert outcome.text == "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n" + expected_body
     assert parses(outcome.text)

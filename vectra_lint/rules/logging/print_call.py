@@ -227,7 +227,7 @@ def _logged(args: Sequence[cst.Arg], positional: list[cst.Arg], separator: str, 
         )
         # Another value follows the first: it has a comma.
         first = positional[0].comma
-        comma = first.deep_clone() if isinstance(first, cst.Comma) else cst.Comma()
+        comma = _without_comment(first) if isinstance(first, cst.Comma) else cst.Comma()
         logged.insert(0, cst.Arg(cst.SimpleString(_string(template)), comma=comma))
     # Keywords (`end=""`, `file=sys.stderr`) after the last value go: it ends the call instead.
     closing = args[-1]
@@ -243,6 +243,14 @@ def _string(text: str) -> str:
         # Each `"` of the text is escaped in ``double`` (a backslash of the text is doubled).
         return "'" + double[1:-1].replace('\\"', '"').replace("'", "\\'") + "'"
     return double
+
+
+def _without_comment(comma: cst.Comma) -> cst.Comma:
+    """A copy of ``comma`` with its line break, not its comments: the value it follows keeps them."""
+    after = comma.whitespace_after
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        after = after.with_changes(first_line=cst.TrailingWhitespace(newline=after.first_line.newline), empty_lines=())
+    return comma.with_changes(whitespace_after=after).deep_clone()
 
 
 def _literal(arg: cst.Arg) -> str | None:
