@@ -144,20 +144,12 @@ def _bisected(paths: list[str], settings: Settings, alone: Callable[[str, RuffCr
 def check_text(text: str, display: str, settings: Settings, encoded: bytes | None = None) -> list[Record]:
     """Ruff's findings for one file's (possibly fixed) text.
 
-    ``encoded``: the bytes the file would hold (a file in another encoding than UTF-8, whose
-    bytes Ruff read). Ruff reads every file as UTF-8: bytes that are not get what Ruff says of
-    such a file (E902), as the file checked on disk does, not what it says of the text."""
-    if encoded is not None and not _utf8(encoded):
+    ``encoded``: the bytes the file would hold, when they are not UTF-8 (a file in another
+    encoding, whose bytes Ruff read). Ruff reads every file as UTF-8: such bytes get what Ruff
+    says of such a file (E902), as the file checked on disk does, not what it says of the text."""
+    if encoded is not None:
         return _check_bytes(encoded, display, settings)
     return _run([*_command(settings), "--stdin-filename", display, "-"], stdin=text)
-
-
-def _utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _check_bytes(data: bytes, display: str, settings: Settings) -> list[Record]:
@@ -191,8 +183,6 @@ def check_texts(
     what Ruff decides for an ``__init__.py``), or when there is only one."""
     answers: list[list[Record] | Exception] = [[] for _ in texts]
     own = list(encoded) if encoded is not None else [None] * len(texts)
-    # Bytes Ruff reads as it reads the text go with the others.
-    apart = {index for index, data in enumerate(own) if data is not None and not _utf8(data)}
 
     def alone(index: int) -> None:
         text, display = texts[index]
@@ -211,7 +201,7 @@ def check_texts(
     together = [
         index
         for index, (_, display) in enumerate(texts)
-        if shared and display.endswith(".py") and posixpath.basename(display) != "__init__.py" and index not in apart
+        if shared and display.endswith(".py") and posixpath.basename(display) != "__init__.py" and own[index] is None
     ]
     if len(together) < 2:
         together = []

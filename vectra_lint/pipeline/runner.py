@@ -116,14 +116,18 @@ class _Fixing:
 
     def encoded(self, text: str) -> bytes | None:
         """The bytes ``text`` would be written as, where Ruff would read those rather than the
-        text: a file in another encoding than UTF-8 whose bytes Ruff checked (its answer for the
-        fixed text is then its answer for the fixed file); None elsewhere."""
+        text: bytes not UTF-8, of a file in another encoding whose bytes Ruff checked (its answer
+        for the fixed text is then its answer for the fixed file); None elsewhere."""
         if self.ruff_records is None or self.decoded.encoding == "utf-8":
             return None
         try:
-            return encode(self.decoded, text)
+            data = encode(self.decoded, text)
+            data.decode("utf-8")
         except UnicodeEncodeError:
             return None  # the text cannot be written in the file's encoding: no fix will be
+        except UnicodeDecodeError:
+            return data
+        return None  # UTF-8 all the same (an ASCII-only text): Ruff reads it as the text
 
     def step(self, records: list[Record] | Exception | None) -> None:
         """Lint the text the loop wants, with Ruff's ``records`` on it (or what Ruff raised on
