@@ -351,6 +351,15 @@ def test_a_long_start_line_is_split_like_a_formatter_would() -> None:
     [
         # The function's own `logger` would hide the module's.
         HEAD + "def total(logger: object) -> int:\n" + BODY,
+        # So would the `logger` of the function a route is set up in.
+        HEAD
+        + "def setup(router: APIRouter, logger: object) -> None:\n"
+        + "    @router.get('/total')\n    def total() -> int:\n"
+        + textwrap.indent(BODY, "    "),
+        HEAD
+        + "def setup(router: APIRouter) -> None:\n    logger = make()\n\n"
+        + "    @router.get('/total')\n    def total() -> int:\n"
+        + textwrap.indent(BODY, "    "),
         # It reads its own local variables.
         HEAD + "def total() -> dict[str, object]:\n    a = 1\n    b = 2\n    return locals()\n",
         HEAD + "def total(code: str) -> object:\n    a = 1\n    b = 2\n    return eval(code)\n",

@@ -10,6 +10,7 @@ most functions never need it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -398,20 +399,24 @@ class ScopeTracker:
                 return bindings.imports[name]
         return BUILTINS_PREFIX + name
 
-    def shadows(self, name: str) -> bool:
-        """Whether ``name`` here may mean something else than the module's ``name``: a function
-        or lambda around (or the class body the walk is directly in) binds it, or a walrus or
-        comprehension target does."""
+    def scopes(self) -> tuple[cst.CSTNode, ...]:
+        """The scopes the walk is in, outermost first: for ``shadows`` asked after the walk."""
+        return tuple(frame.node for frame in self.frames)
+
+    def shadows(self, name: str, scopes: Sequence[cst.CSTNode] | None = None) -> bool:
+        """Whether ``name`` here (or in ``scopes``, what ``scopes()`` gave earlier in the walk)
+        may mean something else than the module's ``name``: a function or lambda around (or the
+        class body directly around) binds it, or a walrus or comprehension target does."""
         innermost = True
-        for frame in reversed(self.frames):
-            if type(frame.node) is cst.ClassDef and not innermost:
+        for scope in reversed(self.scopes() if scopes is None else scopes):
+            if type(scope) is cst.ClassDef and not innermost:
                 continue
             innermost = False
-            if type(frame.node) is not cst.Module:
-                bindings = self.bindings(frame.node)
+            if type(scope) is not cst.Module:
+                bindings = self.bindings(scope)
                 if name in bindings.other or name in bindings.imports:
                     return True
-            if name in self._candidates() and name in self._bound_in_expressions(frame.node):
+            if name in self._candidates() and name in self._bound_in_expressions(scope):
                 return True
         return False
 

@@ -354,7 +354,9 @@ class MissingInstrumentation(Rule):
     Partly instrumented functions get no fix, nor do functions that call `locals()`, `vars()` or
     `dir()` (no arguments), `eval` or `exec`, nor one whose body, indented one level, would pass
     the line length, nor a function of a module that logs with loguru's `logger` (it would take
-    the FAIL log's `exc_info=True` for a format argument). The function is still reported.
+    the FAIL log's `exc_info=True` for a format argument), nor one that, or whose enclosing
+    function, binds the logger's name itself (a route set up in `def setup(router, logger)`: the
+    new logs would call that object). The function is still reported.
 
     ## Notes
     START shows each parameter by the sensitivity judgement VL401 and VL404 share
@@ -575,7 +577,8 @@ class MissingInstrumentation(Rule):
         self._decorators: tuple[str, ...] = tuple(self.option(DECORATORS)) if self._active else ()
         self._longest: int | None = None
         self._utf8: bool | None = None
-        self._unfixed: list[tuple[cst.FunctionDef, Definition, str, bool]] = []
+        # Each function to fix, with the scopes it is in (its own the innermost).
+        self._unfixed: list[tuple[cst.FunctionDef, Definition, str, bool, tuple[cst.CSTNode, ...]]] = []
 
     def applies(self) -> bool:
         """Only the instrumented layers are checked; the others are left out of the walk."""
@@ -597,7 +600,7 @@ class MissingInstrumentation(Rule):
             return
         qualified = qualified_name(definition)
         if not (logs.start or logs.finish or logs.fail):
-            self._unfixed.append((node, definition, qualified, has_docstring))
+            self._unfixed.append((node, definition, qualified, has_docstring, self.context.scope.scopes()))
             return
         # A function that always raises has no success path, so no FINISH to log.
         exits = logs.returns or falls_through(node.body.body if isinstance(node.body, cst.IndentedBlock) else ())
@@ -613,10 +616,10 @@ class MissingInstrumentation(Rule):
         if not self._unfixed:
             return
         types = Types(file_index(self.context), self.context.settings.names.sensitive_names)
-        for node, definition, qualified, has_docstring in self._unfixed:
+        for node, definition, qualified, has_docstring, scopes in self._unfixed:
             # Made when wanted: generating the new function is most of this rule's cost, and the
             # first lint of a file that --fix (without --unsafe-fixes) changes never wants it.
-            make = functools.partial(self._fix, node, definition, qualified, has_docstring, types)
+            make = functools.partial(self._fix, node, definition, qualified, has_docstring, scopes, types)
             self.report(node.name, InstrumentationMessage(name=qualified), anchor=node, fix_later=make)
 
     @classmethod
@@ -666,16 +669,21 @@ class MissingInstrumentation(Rule):
         return True
 
     def _fix(
-        self, node: cst.FunctionDef, definition: Definition, qualified: str, has_docstring: bool, types: Types
+        self,
+        node: cst.FunctionDef,
+        definition: Definition,
+        qualified: str,
+        has_docstring: bool,
+        scopes: tuple[cst.CSTNode, ...],
+        types: Types,
     ) -> tuple[FixSpec | None, StartPending | None]:
         used, deleted, introspects = names_used(node)
         if introspects:
             return None, None
-        local = self.context.scope.bindings(node)
         settings = self.context.settings
         logger = module_logger(self.context) or (settings.names.loggers[0] if settings.names.loggers else "logger")
-        if logger in local.other or logger in local.imports:
-            return None, None  # the function's own `logger` would hide the module's
+        if self.context.scope.shadows(logger, scopes):
+            return None, None  # the function's own `logger`, or an enclosing function's, would hide the module's
         if loguru_logger(self.context, logger):
             # Its FAIL log's `exc_info=True` would be a format argument: the message formatted,
             # and an error's text holding `{` would raise in the handler.
