@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,45 @@ def test_vl401_has_no_fix_for_a_secret(tmp_path: Path, monkeypatch: pytest.Monke
         {"app/main.py": 'from app.core.config import settings\n\nprint(f"Gemini key: {settings.GEMINI_API_KEY}")\n'},
     )
     assert _fixes(tmp_path, monkeypatch, "VL401") == [("app/main.py", 3, None)]
+
+
+LOGURU_LOG = """
+    from loguru import logger
+
+    __all__ = ["logger"]
+"""
+
+PRINTING = """
+    from app.core.log import logger
+
+
+    def count(n):
+        print("count", n)
+        logger.info("done")
+"""
+
+
+@pytest.mark.parametrize("paths", [["."], ["app/services/count.py"]], ids=["whole project", "the one file"])
+def test_vl401_has_no_fix_for_a_loguru_logger_another_module_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[str]
+) -> None:
+    # loguru would log "count %s", the value lost: the fix waits for the project phase, which
+    # reads app/core/log.py (also when only the printing file is named, as pre-commit does).
+    root = write_project(tmp_path, {"app/core/log.py": LOGURU_LOG, "app/services/count.py": PRINTING})
+    before = (root / "app/services/count.py").read_bytes()
+    result = invoke(root, monkeypatch, "--output-format", "json", "--select", "VL401", *paths)
+    assert [(d["location"]["line"], d["fix"]) for d in json.loads(result.output)] == [(5, None)]
+    invoke(root, monkeypatch, "--select", "VL401", "--fix", "--unsafe-fixes", *paths)
+    assert (root / "app/services/count.py").read_bytes() == before
+
+
+@pytest.mark.parametrize("paths", [["."], ["app/services/count.py"]], ids=["whole project", "the one file"])
+def test_vl401_fixes_a_print_logged_with_a_standard_logger_another_module_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[str]
+) -> None:
+    root = write_project(tmp_path, {"app/core/log.py": STD_LOGGER, "app/services/count.py": PRINTING})
+    invoke(root, monkeypatch, "--select", "VL401", "--fix", "--unsafe-fixes", *paths)
+    fixed = (root / "app/services/count.py").read_text(encoding="utf-8")
+    expected = textwrap.dedent(PRINTING).lstrip("\n").replace('print("count", n)', 'logger.info("count %s", n)')
+    assert fixed == expected
+    assert check(root, monkeypatch, "VL401", paths) == []

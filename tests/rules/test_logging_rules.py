@@ -319,6 +319,17 @@ def test_vl401_fix_fills_a_loguru_message_with_braces() -> None:
     assert parses(outcome.text)
 
 
+def test_vl401_fix_fills_braces_for_a_logger_bound_from_logurus() -> None:
+    # `logger.bind(...)` returns loguru's logger, formatting as loguru's does.
+    head = (
+        'from loguru import logger as base\n\nlogger = base.bind(service="billing")\n\n\ndef save(path: str) -> None:\n'
+    )
+    outcome = fix(f'{head}    print("saved", path)\n', settings_for("VL401"), "VL401")
+    assert outcome.text == f'{head}    logger.info("saved {{}}", path)\n'
+    assert parses(outcome.text)
+    assert fix(outcome.text, settings_for("VL401"), "VL401").text == outcome.text
+
+
 def test_vl404_on_an_object_is_reported_after_the_walk_and_honours_a_noqa_on_the_statement() -> None:
     head = "class User:\n    id: int\n    hashed_password: str\n\n\ndef show(user: User) -> None:\n"
     source = head + '    logger.info(\n        "user %s",\n        user,\n    )\n'

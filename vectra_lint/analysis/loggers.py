@@ -246,3 +246,28 @@ def _kind(index: ProjectIndex, symbol: Symbol | None, depth: int, classes: dict[
             return Tri.UNKNOWN
         return _kind(index, index.resolve(symbol.module, made_from), depth + 1, classes)
     return Tri.UNKNOWN
+
+
+def loguru_kind(index: ProjectIndex, path: str, name: str) -> Tri:
+    """Whether the module-level ``name`` of the file ``path`` is loguru's logger (it formats a
+    message with ``str.format``, not ``%``): also when a project module re-exports it (``from
+    app.core.log import logger``, that module importing loguru's) or binds it from it (``logger =
+    logger.bind(...)``). YES, NO, UNKNOWN (not knowable), or DEFER (ask the project phase)."""
+    return _loguru(index, index.resolve(path, name), 0)
+
+
+def _loguru(index: ProjectIndex, symbol: Symbol | None, depth: int) -> Tri:
+    if symbol is None or depth > MAX_DEPTH:
+        return Tri.UNKNOWN
+    kind = symbol.kind
+    if kind is SymbolKind.EXTERNAL:
+        return Tri.YES if symbol.module.partition(".")[0] == "loguru" else Tri.NO
+    if kind is SymbolKind.MISSING:
+        return Tri.DEFER if index.partial else Tri.UNKNOWN
+    if kind is SymbolKind.OPAQUE:
+        module = index.modules.get(symbol.module)
+        made_from = module["instances"].get(symbol.name) if module is not None else None
+        if made_from is None:
+            return Tri.UNKNOWN
+        return _loguru(index, index.resolve(symbol.module, made_from), depth + 1)
+    return Tri.NO

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from vectra_lint.analysis.loggers import Loggers
+from vectra_lint.analysis.loggers import Loggers, loguru_kind
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES
-from vectra_lint.analysis.project_index import file_index
+from vectra_lint.analysis.project_index import ProjectIndex, Tri, file_index
 from vectra_lint.analysis.sensitive import (
     Shape,
     Shown,
@@ -22,7 +23,20 @@ from vectra_lint.analysis.sensitive import (
 )
 from vectra_lint.api import Applicability, Expect, FixAvailability, FixSpec, Invalid, NodeEdit, Replace, Rule, Valid
 from vectra_lint.engine.context import FileContext
-from vectra_lint.fixing.edit_helpers import ensure_logger, loguru_logger
+from vectra_lint.fixing.edit_helpers import ensure_logger
+
+if TYPE_CHECKING:
+    from vectra_lint.analysis.project import Project
+    from vectra_lint.api import Diagnostic
+
+
+@dataclass(frozen=True)
+class LoggerName:
+    """The module-level logger a fix of the checked file ``path`` logs with, imported from another
+    module of the project: only the project phase can tell whether it is loguru's."""
+
+    path: str
+    name: str
 
 
 class PrintCall(Rule):
@@ -44,7 +58,9 @@ class PrintCall(Rule):
     module has no logger (a configured logger name, or any module-level name bound to
     `logging.getLogger(...)` such as `_LOGGER`), `import logging` and
     `logger = logging.getLogger(__name__)` are added.
-    With loguru's `logger`, the message takes `{}` placeholders (loguru formats with `str.format`).
+    With loguru's `logger`, the message takes `{}` placeholders (loguru formats with `str.format`);
+    a print logged with a loguru logger that another module of the project exports (`from
+    app.core.log import logger`, that module importing loguru's) is reported without a fix.
     Calls with `*args`, a non-literal `sep`, or `file=` other than `sys.stderr`/`sys.stdout` are
     reported without a fix; so are calls in a function that binds the logger's name itself (a
     parameter or local `logger`: the fix would call it), and calls whose arguments hold a secret,
@@ -107,8 +123,8 @@ class PrintCall(Rule):
     def __init__(self, context: FileContext) -> None:
         """Start with no print seen."""
         super().__init__(context)
-        # Each print with its fix, the shapes to judge, and its statement (where a noqa may sit).
-        self._prints: list[tuple[cst.Call, FixSpec | None, list[Shape], cst.CSTNode | None]] = []
+        # Each print with its fix's plan, the shapes to judge, and its statement (where a noqa may sit).
+        self._prints: list[tuple[cst.Call, _Plan | None, list[Shape], cst.CSTNode | None]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         """Note calls that resolve to the builtin ``print`` (reported after the walk)."""
@@ -117,19 +133,40 @@ class PrintCall(Rule):
         if self.context.scope.qualified_name(node.func) != "builtins.print":
             return
         typed: list[Shape] = []
-        fix = self._fix(node, typed)
-        self._prints.append((node, fix, typed, self.context.current_statement))
+        plan = self._plan(node, typed)
+        self._prints.append((node, plan, typed, self.context.current_statement))
 
     def finish(self) -> None:
         """Report every print; a fix only when no printed parameter may be an object holding a
-        secret (the sensitivity judgement's types, with this file's classes)."""
+        secret (the sensitivity judgement's types, with this file's classes), its message in the
+        style of the module's logger."""
         if not self._prints:
             return  # most files: no index to build
-        types = Types(file_index(self.context), self.context.settings.names.sensitive_names)
-        for node, fix, typed, statement in self._prints:
-            if fix is not None and any(self._not_plain(types, shape) for shape in typed):
+        index = file_index(self.context)
+        types = Types(index, self.context.settings.names.sensitive_names)
+        path = self.context.path
+        for node, plan, typed, statement in self._prints:
+            fix, pending = None, None
+            if plan is not None and not any(self._not_plain(types, shape) for shape in typed):
+                # A logger the fix adds is `logging`'s; the module's own may be loguru's.
+                kind = Tri.NO if plan.edits else loguru_kind(index, path, plan.logger)
+                fix = plan.fix(_LOGURU if kind is Tri.YES else _PERCENT)
+                if kind is Tri.DEFER:
+                    pending = LoggerName(path, plan.logger)
+            self.report(node, fix=fix, anchor=statement, pending=pending)
+
+    @classmethod
+    def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Keep every print; drop the `%s` fix of one whose logger another module makes loguru's."""
+        index = ProjectIndex.of(project)
+        settled: list[Diagnostic] = []
+        for diagnostic in diagnostics:
+            payload = diagnostic.pending
+            fix = diagnostic.fix
+            if isinstance(payload, LoggerName) and loguru_kind(index, payload.path, payload.name) is Tri.YES:
                 fix = None
-            self.report(node, fix=fix, anchor=statement)
+            settled.append(replace(diagnostic, fix=fix, pending=None))
+        return settled
 
     def _not_plain(self, types: Types, shape: Shape) -> bool:
         showing = types.showing(self.context.path, shape)
@@ -155,7 +192,7 @@ class PrintCall(Rule):
                     typed.append(annotation_shape(annotation))
         return False
 
-    def _fix(self, node: cst.Call, typed: list[Shape]) -> FixSpec | None:
+    def _plan(self, node: cst.Call, typed: list[Shape]) -> _Plan | None:
         positional: list[cst.Arg] = []
         level = "info"
         separator = " "
@@ -186,13 +223,29 @@ class PrintCall(Rule):
         logger, edits = ensure_logger(self.context)
         if self.context.scope.shadows(logger):
             return None  # the function's own `logger` (a parameter, a local) would be called
-        style = _LOGURU if loguru_logger(self.context, logger) else _PERCENT
+        return _Plan(node, logger, level, separator, positional, edits)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A print's fix but the style of its message, which depends on what the logger is."""
+
+    node: cst.Call
+    logger: str
+    level: str
+    separator: str
+    positional: list[cst.Arg]
+    edits: list[NodeEdit]  # those adding a `logging` logger, when the module has none
+
+    def fix(self, style: _Style) -> FixSpec:
+        """The fix, its message filled in ``style``."""
+        node = self.node
         call = node.with_changes(
-            func=cst.Attribute(cst.Name(logger), cst.Name(level)),
-            args=_logged(node.args, positional, separator, style),
+            func=cst.Attribute(cst.Name(self.logger), cst.Name(self.level)),
+            args=_logged(node.args, self.positional, self.separator, style),
         )
-        fix_edits: list[NodeEdit] = [Replace(node, call), *edits]
-        return FixSpec(tuple(fix_edits), f"Replace with `{logger}.{level}(...)`")
+        fix_edits: list[NodeEdit] = [Replace(node, call), *self.edits]
+        return FixSpec(tuple(fix_edits), f"Replace with `{self.logger}.{self.level}(...)`")
 
 
 @dataclass(frozen=True)
