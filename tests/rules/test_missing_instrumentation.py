@@ -3,6 +3,7 @@ what a partly instrumented function is told, and the exact code of the §6.3 rew
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import libcst as cst
 import pytest
 
 from tests.helpers import fix, lint, parses, settings_for
+from tests.rules.project_helpers import check, invoke, write_project
 from vectra_lint.config.settings import Settings
 from vectra_lint.engine.walker import iter_nodes
 
@@ -664,3 +666,33 @@ def test_the_fix_generated_once_is_the_fix_generated_twice(source: str, monkeypa
     assert fix(source, settings, "VL402", SERVICE).text == fixed
     assert len(shared) == 1
     assert (shared[0] is not None) == (source == _NEAR_THE_LIMIT)
+
+
+_LOGS = {
+    "loguru": "from loguru import logger\n",
+    "logging": 'import logging\n\nlogger = logging.getLogger("app")\n',
+}
+_JOB = "from dataclasses import dataclass\n\n\n@dataclass\nclass Job:\n    id: int\n    token: str\n"
+_SERVICE = "from app.core.log import logger\nfrom app.models.job import Job\n\n\ndef total(job: Job) -> int:\n" + BODY
+
+
+@pytest.mark.parametrize("paths", [["."], ["app/services/billing.py"]], ids=["whole project", "the one file"])
+@pytest.mark.parametrize("log", ["loguru", "logging"])
+def test_the_fix_waits_to_know_whether_a_logger_another_module_exports_is_logurus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log: str, paths: list[str]
+) -> None:
+    files = {"app/core/log.py": _LOGS[log], "app/models/job.py": _JOB, "app/services/billing.py": _SERVICE}
+    # No route or worker here: the layers notice would go into the output read as JSON.
+    root = write_project(tmp_path, files, "[tool.vectra-lint.layers]\nroutes = []\nworkers = []\n")
+    result = invoke(root, monkeypatch, "--output-format", "json", "--select", "VL402", *paths)
+    found = json.loads(result.output)
+    assert [(d["path"], d["fix"] is None) for d in found] == [("app/services/billing.py", log == "loguru")]
+    invoke(root, monkeypatch, "--select", "VL402", "--fix", "--unsafe-fixes", *paths)
+    fixed = (root / "app/services/billing.py").read_text(encoding="utf-8")
+    if log == "loguru":
+        assert fixed == _SERVICE
+        return
+    # The START log waited for the project phase too: `Job` is shown by its id field.
+    assert 'logger.info(f"START | {func_name} | Params: job=Job(id={job.id})")' in fixed
+    assert parses(fixed)
+    assert check(root, monkeypatch, "VL402", paths) == []

@@ -272,13 +272,6 @@ def module_logger(context: FileContext) -> str | None:
     return loggers.module_logger() if isinstance(loggers, Loggers) else None
 
 
-def loguru_logger(context: FileContext, name: str) -> bool:
-    """Whether the module's ``name`` is loguru's logger (``from loguru import logger``): it fills
-    ``{}`` into its message, not ``%s``, and takes no ``exc_info``."""
-    imported = context.scope.bindings(context.module).imports.get(name)
-    return imported is not None and imported.partition(".")[0] == "loguru"
-
-
 def ensure_logger(context: FileContext) -> tuple[str, list[NodeEdit]]:
     """The logger name to log with, and the edits that create ``logger`` when the module has none."""
     name, _, edits = ensure_logger_and_imports(context, ())

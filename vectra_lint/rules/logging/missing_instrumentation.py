@@ -22,8 +22,9 @@ from vectra_lint.analysis.definitions import (
     implicit_first_parameter,
 )
 from vectra_lint.analysis.log_calls import LogCalls
+from vectra_lint.analysis.loggers import loguru_kind
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES
-from vectra_lint.analysis.project_index import ProjectIndex, file_index
+from vectra_lint.analysis.project_index import ProjectIndex, Tri, file_index
 from vectra_lint.analysis.sensitive import Types
 from vectra_lint.api import (
     Applicability,
@@ -42,7 +43,7 @@ from vectra_lint.api import (
 from vectra_lint.diagnostics import Edit
 from vectra_lint.engine import libcst_private
 from vectra_lint.engine.context import FileContext
-from vectra_lint.fixing.edit_helpers import ensure_logger_and_imports, loguru_logger, module_logger
+from vectra_lint.fixing.edit_helpers import ensure_logger_and_imports, module_logger
 from vectra_lint.fixing.instrumentation import (
     START_PLACEHOLDER,
     Block,
@@ -251,6 +252,16 @@ class StartPending:
     width: int
 
 
+@dataclass(frozen=True)
+class LoggerPending:
+    """A fix logging with the module's logger another project module exports: dropped in the
+    project phase if that is loguru's. ``start``: its START log, when that waits too."""
+
+    path: str
+    logger: str
+    start: StartPending | None
+
+
 def _put_start(content: str, pending: StartPending, pieces: list[str]) -> str:
     """``content`` with the START placeholder line replaced by the START log, at its indentation."""
     lines = content.split("\n")
@@ -353,8 +364,9 @@ class MissingInstrumentation(Rule):
 
     Partly instrumented functions get no fix, nor do functions that call `locals()`, `vars()` or
     `dir()` (no arguments), `eval` or `exec`, nor one whose body, indented one level, would pass
-    the line length, nor a function of a module that logs with loguru's `logger` (it would take
-    the FAIL log's `exc_info=True` for a format argument), nor one that, or whose enclosing
+    the line length, nor a function of a module that logs with loguru's `logger`, imported from
+    loguru or from a project module that exports it (it would take the FAIL log's
+    `exc_info=True` for a format argument), nor one that, or whose enclosing
     function, binds the logger's name itself (a route set up in `def setup(router, logger)`: the
     new logs would call that object). The function is still reported.
 
@@ -625,12 +637,17 @@ class MissingInstrumentation(Rule):
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Write the START log of the pending fixes, now that every class is known (what is
-        still unknown is shown by its type only)."""
+        still unknown is shown by its type only); drop the fixes that would log with loguru's
+        logger, which another module of the project exports."""
         types = Types(ProjectIndex.of(project), project.settings.names.sensitive_names)
         settled: list[Diagnostic] = []
         for diagnostic in diagnostics:
             pending = diagnostic.pending
             fix = diagnostic.fix
+            if isinstance(pending, LoggerPending):
+                if loguru_kind(types.index, pending.path, pending.logger) is Tri.YES:
+                    diagnostic, fix = replace(diagnostic, fix=None), None  # see `_fix`
+                pending = pending.start
             if isinstance(pending, StartPending) and fix is not None:
                 pieces = params_pieces(pending.params, types, pending.path)
                 assert pieces is not None  # the whole project's index defers nothing
@@ -676,17 +693,20 @@ class MissingInstrumentation(Rule):
         has_docstring: bool,
         scopes: tuple[cst.CSTNode, ...],
         types: Types,
-    ) -> tuple[FixSpec | None, StartPending | None]:
+    ) -> tuple[FixSpec | None, StartPending | LoggerPending | None]:
         used, deleted, introspects = names_used(node)
         if introspects:
             return None, None
         settings = self.context.settings
-        logger = module_logger(self.context) or (settings.names.loggers[0] if settings.names.loggers else "logger")
+        existing = module_logger(self.context)
+        logger = existing or (settings.names.loggers[0] if settings.names.loggers else "logger")
         if self.context.scope.shadows(logger, scopes):
             return None, None  # the function's own `logger`, or an enclosing function's, would hide the module's
-        if loguru_logger(self.context, logger):
-            # Its FAIL log's `exc_info=True` would be a format argument: the message formatted,
-            # and an error's text holding `{` would raise in the handler.
+        # A logger the fix adds is `logging`'s. loguru's would take the FAIL log's
+        # `exc_info=True` for a format argument: the message formatted, and an error's text
+        # holding `{` would raise in the handler.
+        loguru = Tri.NO if existing is None else loguru_kind(types.index, self.context.path, existing)
+        if loguru is Tri.YES:
             return None, None
         logger, (time_name,), edits = ensure_logger_and_imports(self.context, ["time"], avoid=used)
         body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
@@ -744,9 +764,12 @@ class MissingInstrumentation(Rule):
             # No FINISH, so no clock read: an `import time` added for it would be unused (F401).
             logger, _, edits = ensure_logger_and_imports(self.context, [], avoid=used)
         fix = FixSpec((Replace(node, new, template), *edits), "Add the START/FINISH/FAIL logs of §6.3")
-        if pieces is not None:
-            return fix, None
-        return fix, StartPending(self.context.path, params, logger, names.func_name, settings.line_length)
+        start = None
+        if pieces is None:
+            start = StartPending(self.context.path, params, logger, names.func_name, settings.line_length)
+        if loguru is Tri.DEFER:
+            return fix, LoggerPending(self.context.path, logger, start)
+        return fix, start
 
     def _too_long(self, new: cst.FunctionDef, template: str | None, base: int) -> bool:
         """Whether moving the body into `try:` pushes a line past the line length.
