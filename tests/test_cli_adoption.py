@@ -285,9 +285,12 @@ def test_init_writes_the_table_with_the_layers_found(project: Path) -> None:
     assert 'services = ["src/services/**"]\n' in written
     assert 'models = ["src/db/models/**"]\n' in written
     assert 'config = ["src/core/settings.py"]\n' in written
-    assert '# schemas: not found; the default is ["app/schemas/**"]\n' in written
+    assert 'schemas = []  # not found in the tree; the default would be ["app/schemas/**"]\n' in written
     shown = run("check", "--show-settings")
     assert "  routes = ['src/api/**' (1 file)]" in shown.stdout.splitlines()
+    # Every layer is found or set to none: the check that follows has no layer to warn about.
+    checked = run("check", "--select", "VL402", ".")
+    assert checked.exit_code == 0 and checked.stderr == ""
     again = run("init")
     assert again.exit_code == 2
     assert "already has a [tool.vectra-lint] table" in again.stderr

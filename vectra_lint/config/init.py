@@ -116,5 +116,7 @@ def render(layers: dict[str, list[str]]) -> str:
         if layer in layers:
             lines.append(f"{layer} = {_toml_list(layers[layer])}")
         else:
-            lines.append(f"# {layer}: not found; the default is {_toml_list(list(DEFAULT_LAYERS[layer]))}")
+            # Absent on purpose, as the layer notice asks: no notice right after `init`.
+            default = _toml_list(list(DEFAULT_LAYERS[layer]))
+            lines.append(f"{layer} = []  # not found in the tree; the default would be {default}")
     return "\n".join(lines) + "\n"
