@@ -264,6 +264,25 @@ def test_github_and_sarif_paths_start_at_the_repository_top(tmp_path: Path, monk
     assert run("check", "--select", "VL201", "--output-format", "concise", "app").stdout.startswith("app/a.py:5:5:")
 
 
+@pytest.mark.parametrize(
+    ("files", "config"),
+    [
+        # FastAPI's documentation keeps the settings in the package's own config.py.
+        (("app/__init__.py", "app/config.py", "app/routers/items.py", "app/utils/config.py"), '["app/config.py"]'),
+        # A folder of scripts is no package.
+        (("src/shop/__init__.py", "src/shop/settings.py", "scripts/config.py"), '["src/shop/settings.py"]'),
+        (("app/__init__.py", "app/core/config.py", "app/config.py"), '["app/config.py", "app/core/config.py"]'),
+    ],
+)
+def test_init_finds_the_config_module_of_a_package(project: Path, files: tuple[str, ...], config: str) -> None:
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    for name in files:
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text("")
+    assert run("init").exit_code == 0
+    assert f"\nconfig = {config}\n" in (project / "pyproject.toml").read_text()
+
+
 def test_no_progress_bar_when_piped(project: Path) -> None:
     for index in range(30):
         (project / f"m{index}.py").write_text(BAD)

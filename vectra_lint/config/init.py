@@ -18,7 +18,9 @@ LAYER_FOLDERS: dict[str, tuple[str, ...]] = {
     "workers": ("workers", "tasks", "jobs"),
 }
 CONFIG_FILES = ("config.py", "settings.py")
-# Folders whose config.py or settings.py is the configuration module (r2r keeps it in core/main/).
+# Folders whose config.py or settings.py is the configuration module (r2r keeps it in core/main/);
+# so is a top-level package's own (``app/config.py``, ``src/app/config.py``, as FastAPI's
+# documentation has it), not a scripts folder's.
 CONFIG_HOMES = ("core", "config", "settings", "main")
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg")
 
@@ -47,9 +49,14 @@ def _walk(root: Path) -> tuple[set[str], list[str], list[str]]:
         name = os.path.basename(folder)
         if name == "config" and relative != ".":
             config_packages.append(f"{relative}/**")
-        elif name in CONFIG_HOMES:
+        elif name in CONFIG_HOMES or (_package_top(parts) and "__init__.py" in files):
             config_files.extend(f"{relative}/{file}" for file in CONFIG_FILES if file in files)
     return with_python, config_files, config_packages
+
+
+def _package_top(parts: list[str]) -> bool:
+    """Whether the folder (its root-relative parts) is a top-level package: ``app``, ``src/app``."""
+    return len(parts) == 1 and parts[0] != "src" or len(parts) == 2 and parts[0] == "src"
 
 
 def detect_layers(root: Path) -> dict[str, list[str]]:
