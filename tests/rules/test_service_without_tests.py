@@ -11,10 +11,10 @@ from tests.rules.project_helpers import check, messages, write_project
 SERVICES = {
     "app/__init__.py": "",
     "app/services/__init__.py": "from .users import UserService\n",
-    "app/services/users.py": "class UserService:\n    pass\n",
+    "app/services/users.py": "class UserService:\n    def run(self) -> int:\n        return 1\n",
     "app/services/billing/__init__.py": "",
-    "app/services/billing/invoices.py": "class Invoices:\n    pass\n",
-    "app/services/orders.py": "class Orders:\n    pass\n",
+    "app/services/billing/invoices.py": "class Invoices:\n    def run(self) -> int:\n        return 1\n",
+    "app/services/orders.py": "class Orders:\n    def run(self) -> int:\n        return 1\n",
     "app/api/orders.py": "router = None\n",
 }
 
@@ -95,8 +95,8 @@ def test_vl705_tests_folder_option(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     write_project(
         tmp_path,
         {
-            "app/services/users.py": "class UserService:\n    pass\n",
-            "app/services/orders.py": "class Orders:\n    pass\n",
+            "app/services/users.py": "class UserService:\n    def run(self) -> int:\n        return 1\n",
+            "app/services/orders.py": "class Orders:\n    def run(self) -> int:\n        return 1\n",
             "tests/test_users.py": "from app.services import users\n",
             "backend/tests/test_other.py": "from app.services.orders import Orders\n",
         },
@@ -126,3 +126,31 @@ def test_vl705_makes_relative_imports_of_a_test_package_absolute(
     )
     assert check(tmp_path, monkeypatch, "VL705") == ["app/services/users.py:1:1 VL705"]
     assert check(tmp_path, monkeypatch, "VL705", ["app/services"]) == ["app/services/users.py:1:1 VL705"]
+
+
+def test_vl705_a_service_module_with_nothing_to_run_needs_no_test(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # langflow's services hold schema, constants and abstract-base modules beside the services.
+    files = {
+        "app/services/cache/schema.py": (
+            "from typing import Protocol\n\n\nclass GetCache(Protocol):\n"
+            "    async def __call__(self, key: str) -> bytes: ...\n"
+        ),
+        "app/services/cache/base.py": (
+            "import abc\n\n\nclass CacheService(abc.ABC):\n    @abc.abstractmethod\n"
+            '    def get(self, key: str) -> bytes:\n        """The value of ``key``."""\n\n'
+            "    def set(self, key: str, value: bytes) -> None:\n        raise NotImplementedError\n"
+        ),
+        "app/services/settings/constants.py": 'DEFAULT_TTL = 60\nNAMES = ("a", "b")\n',
+        "app/services/settings/flags.py": (
+            "class Flags(BaseSettings):\n    mvp: bool = False\n\n    class Config:\n        env_prefix = 'APP_'\n"
+        ),
+        # A method with code of its own, even inside `if TYPE_CHECKING:`'s `else`, is something to run.
+        "app/services/cache/memory.py": (
+            "if TYPE_CHECKING:\n    pass\nelse:\n\n    class Memory:\n"
+            "        def get(self, key: str) -> bytes:\n            return key.encode()\n"
+        ),
+    }
+    write_project(tmp_path, files)
+    assert check(tmp_path, monkeypatch, "VL705") == ["app/services/cache/memory.py:1:1 VL705"]

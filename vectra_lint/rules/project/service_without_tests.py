@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,10 @@ _ORDERS = (
     "Service module `order_service` has no test module: nothing under `tests/` imports "
     "`app.services.order_service` (§14)"
 )
-_SERVICE = '"""Orders: placing and cancelling them."""\n\n\nclass OrderService:\n    pass\n'
+_SERVICE = (
+    '"""Orders: placing and cancelling them."""\n\n\nclass OrderService:\n'
+    "    def place(self, quantity: int) -> int:\n        return max(quantity, 1)\n"
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,10 @@ class ServiceWithoutTests(Rule):
     app.services.user_service as users` (relative imports are made absolute). A test named like
     the service (`tests/api/test_user_service.py`) that imports only another module does not
     count: it tests that other module. Packages' `__init__.py` files and empty modules need no
-    tests of their own. The report is at 1:1 of the service module.
+    tests of their own, nor does a module with nothing to run: no function or method with a body
+    of its own (constants, Pydantic or data classes, protocols, abstract methods whose bodies are
+    a docstring, `...`, `pass` or `raise NotImplementedError`). The report is at 1:1 of the
+    service module.
 
     ## Why is this bad?
     §14: every service comes with its pytest file ("zero-trust coding"). A service without one
@@ -108,6 +115,11 @@ class ServiceWithoutTests(Rule):
         Valid('"""Not a service."""\n', path="app/utils/text.py"),
         Valid("\n", path="app/services/placeholder.py"),
         Valid(
+            "from typing import Protocol\n\n\nclass Cache(Protocol):\n    def get(self, key: str) -> bytes: ...\n\n\n"
+            'LIMIT = 10\n\n\nclass Entry(BaseModel):\n    """An entry."""\n\n    key: str\n',
+            path="app/services/cache/schema.py",
+        ),
+        Valid(
             _SERVICE,
             path="app/services/order_service.py",
             files={"tests/test_orders.py": "def test_place() -> None:\n    from app.services import order_service\n"},
@@ -134,7 +146,7 @@ class ServiceWithoutTests(Rule):
             ),
         ),
         Invalid(
-            "def rank() -> None:\n    pass\n",
+            "def rank(scores: list[int]) -> list[int]:\n    return sorted(scores)\n",
             path="app/services/search/ranking.py",
             options={"tests": ["qa"]},
             expected=(
@@ -151,7 +163,7 @@ class ServiceWithoutTests(Rule):
     def visit_Module(self, node: cst.Module) -> None:
         """Report the module, pending, when it is a service with content: the project phase looks for its tests."""
         context = self.context
-        if not context.in_layer("services") or not context.source.strip():
+        if not context.in_layer("services") or not context.source.strip() or not _runs_code(node.body):
             return
         filename = context.path.rsplit("/", 1)[-1]
         if not filename.endswith(".py") or filename == "__init__.py":
@@ -182,6 +194,56 @@ class ServiceWithoutTests(Rule):
             if not imports_module(imported[folders], names):
                 kept.append(replace(diagnostic, pending=None))
         return kept
+
+
+def _runs_code(statements: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> bool:
+    """Whether a function or method among ``statements`` (in classes and blocks too) has a body of
+    its own: something a test could run."""
+    for statement in statements:
+        if isinstance(statement, cst.FunctionDef):
+            if not _placeholder(statement.body.body):
+                return True
+        elif isinstance(statement, (cst.ClassDef, cst.If, cst.Try, cst.TryStar, cst.With)):
+            # A class body, `if TYPE_CHECKING:`, `try:` ... `except ImportError:`.
+            if any(_runs_code(block.body) for block in _blocks(statement)):
+                return True
+    return False
+
+
+def _blocks(statement: cst.ClassDef | cst.If | cst.Try | cst.TryStar | cst.With) -> list[cst.BaseSuite]:
+    """The blocks of ``statement``: its body, `elif`/`else`, handlers, `finally`."""
+    found = [statement.body]
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        found += [handler.body for handler in statement.handlers]
+        found += [part.body for part in (statement.orelse, statement.finalbody) if part is not None]
+    elif isinstance(statement, cst.If):
+        orelse = statement.orelse
+        while orelse is not None:
+            found.append(orelse.body)
+            orelse = orelse.orelse if isinstance(orelse, cst.If) else None
+    return found
+
+
+def _placeholder(body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> bool:
+    """Whether a function body only says it has none: a docstring, `...`, `pass`, `raise NotImplementedError`."""
+    for statement in body:
+        smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else (statement,)
+        for small in smalls:
+            if isinstance(small, cst.Pass):
+                continue
+            if isinstance(small, cst.Expr) and isinstance(
+                small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)
+            ):
+                continue
+            if isinstance(small, cst.Raise) and _not_implemented(small.exc):
+                continue
+            return False
+    return True
+
+
+def _not_implemented(exc: cst.BaseExpression | None) -> bool:
+    target = exc.func if isinstance(exc, cst.Call) else exc
+    return isinstance(target, cst.Name) and target.value == "NotImplementedError"
 
 
 def _imported_by_tests(project: Project, folders: tuple[str, ...], stems: set[str]) -> set[str]:
