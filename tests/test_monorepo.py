@@ -183,6 +183,19 @@ def test_init_at_the_top_offers_the_backend_and_writes_there_with_project(
     found, notices = _check(monorepo, "backend", monkeypatch=monkeypatch)
     assert "layer" not in notices
     assert any("VL502" in rest for _, rest in found)
+    # The top's scripts are still told their layers match nothing; `init` there, as that notice
+    # says, now that the backend has its table, writes the top's own: every layer none.
+    _, notices = _check(monorepo, "scripts", monkeypatch=monkeypatch)
+    assert "`vectra-lint init .`" in notices
+    before, _ = _check(monorepo, monkeypatch=monkeypatch)
+    top = CliRunner().invoke(main, ["init"])
+    assert top.exit_code == 0, top.output
+    written = (monorepo / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'routes = []  # not found in the tree; the default would be ["app/api/**"]\n' in written
+    after, notices = _check(monorepo, monkeypatch=monkeypatch)
+    assert "layer" not in notices
+    # The backend's findings stay its own; the scripts' too (no layer rule reported on them).
+    assert after == before
 
 
 @pytest.mark.expensive

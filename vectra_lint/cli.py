@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import io
 import os
-import re
 import sys
 import time
 from collections import Counter
@@ -1243,6 +1242,8 @@ def init(folder: Path, sub_project: str | None) -> None:
 
     At the top of a monorepo (the backend has its own pyproject.toml), the table belongs in the
     backend's file, with every path relative to it: `init` says so, and `--project backend` writes it.
+    Once every sub-project has its table, `init` at the top writes the top's own (its scripts are
+    in no layer), which the layer notice asks for.
     """
     from vectra_lint.config import init as init_config
 
@@ -1264,7 +1265,7 @@ def init(folder: Path, sub_project: str | None) -> None:
             sys.exit(EXIT_CLEAN)
     target = folder / "pyproject.toml"
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
-    if re.search(r"^\s*\[tool\.vectra-lint[\].]", existing, re.MULTILINE):
+    if init_config.has_table(target):
         _error(f"{target} already has a [tool.vectra-lint] table")
         sys.exit(EXIT_ERROR)
     table = init_config.render(layers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from vectra_lint.config.files import TABLE
@@ -93,16 +94,27 @@ def detect_layers(root: Path) -> dict[str, list[str]]:
 
 def sub_projects(root: Path) -> list[str]:
     """Folders below ``root`` (root-relative) that are projects of their own (a ``pyproject.toml``
-    or ``setup.cfg``) with layer folders in them: a monorepo's backend."""
+    or ``setup.cfg``) with layer folders in them and no table yet: a monorepo's backend to set up."""
     found = []
     skip = set(DEFAULT_EXCLUDE)
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith(".") and d != "node_modules")
         if folder != str(root) and any(marker in files for marker in PROJECT_MARKERS):
             dirs[:] = []  # its own sub-projects are its business
-            if detect_layers(Path(folder)):
+            if not has_table(Path(folder, "pyproject.toml")) and detect_layers(Path(folder)):
                 found.append(Path(folder).relative_to(root).as_posix())
     return found
+
+
+_TABLE_HEADER = re.compile(r"^\s*\[tool\.vectra-lint[\].]", re.MULTILINE)
+
+
+def has_table(pyproject: Path) -> bool:
+    """Whether ``pyproject`` holds a ``[tool.vectra-lint]`` table (or one of its sub-tables)."""
+    try:
+        return bool(_TABLE_HEADER.search(pyproject.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _toml_list(values: list[str]) -> str:
