@@ -306,11 +306,14 @@ def test_fix_and_diff_check_anew_only_the_files_whose_cached_answer_has_a_fix(
 
 
 def test_every_pending_payload_of_the_rules_round_trips_through_the_cache() -> None:
+    from vectra_lint.fixing.instrumentation import Param
     from vectra_lint.pipeline.cache_codec import decode, encode, payload_types
     from vectra_lint.rules.frontend.enum_frontend_drift import EnumCandidate, MemberCandidate
     from vectra_lint.rules.frontend.error_code_untranslated import LITERAL, CodeUse
     from vectra_lint.rules.frontend.schema_frontend_drift import ModelCandidate
     from vectra_lint.rules.logging.error_log_without_traceback import LoggerOrigin
+    from vectra_lint.rules.logging.missing_instrumentation import LoggerPending, StartPending
+    from vectra_lint.rules.logging.print_call import LoggerName
     from vectra_lint.rules.project.correlation_header_not_handled import MiddlewareModule
     from vectra_lint.rules.project.correlation_id_missing import Awaiting
     from vectra_lint.rules.project.service_without_tests import ServiceModule
@@ -321,7 +324,14 @@ def test_every_pending_payload_of_the_rules_round_trips_through_the_cache() -> N
         MemberCandidate("app/models/status.py", "Status", "LATER", None),
         CodeUse(LITERAL, "app/services/users.py", "USER_GONE"),
         ModelCandidate("app/schemas/user.py", "UserRead"),
-        LoggerOrigin("app/services/users.py", "app.core.log.get_logger"),
+        LoggerOrigin("app/services/users.py", "app.core.log.get_logger", "log.error"),
+        LoggerName("app/services/users.py", "logger"),
+        LoggerPending("app/services/users.py", "logger", None),
+        LoggerPending(
+            "app/services/users.py",
+            "logger",
+            StartPending("app/services/users.py", (Param("job", "plain", ("name", "Job"), False),), "logger", "f", 120),
+        ),
         MiddlewareModule("app/main.py"),
         Awaiting("app"),
         ServiceModule(("app.services.users",), ("tests",)),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rules.project_helpers import check, invoke, write_project
+from tests.rules.project_helpers import check, invoke, messages, write_project
 
 HOME_MADE_LOGGER = """
     class AppLogger:
@@ -252,3 +252,27 @@ def test_vl401_fixes_a_print_logged_with_a_standard_logger_another_module_export
     expected = textwrap.dedent(PRINTING).lstrip("\n").replace('print("count", n)', 'logger.info("count %s", n)')
     assert fixed == expected
     assert check(root, monkeypatch, "VL401", paths) == []
+
+
+@pytest.mark.parametrize("paths", [["."], ["app/services/sync.py"]], ids=["whole project", "the one file"])
+def test_vl403_tells_a_loguru_logger_another_module_exports_to_log_with_exception(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[str]
+) -> None:
+    # lnbits logs with loguru: `exc_info=True` would be a format argument there, no traceback.
+    root = write_project(tmp_path, {"app/core/log.py": LOGURU_LOG, "app/services/sync.py": SERVICE})
+    before = (root / "app/services/sync.py").read_bytes()
+    assert messages(root, monkeypatch, "VL403", paths) == [
+        "app/services/sync.py:8:9 VL403 `logger.error` in an `except` block logs no traceback; "
+        "loguru's `.exception(...)` does"
+    ]
+    invoke(root, monkeypatch, "--select", "VL403", "--fix", "--unsafe-fixes", *paths)
+    assert (root / "app/services/sync.py").read_bytes() == before
+
+
+def test_vl403_fixes_a_loguru_error_log_into_exception(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = textwrap.dedent(SERVICE).lstrip("\n").replace("from app.core.log import", "from loguru import")
+    root = write_project(tmp_path, {"app/services/sync.py": service})
+    invoke(root, monkeypatch, "--select", "VL403", "--fix")
+    fixed = (root / "app/services/sync.py").read_text(encoding="utf-8")
+    assert fixed == service.replace('logger.error(f"FAIL | {e}")', 'logger.exception(f"FAIL | {e}")')
+    assert check(root, monkeypatch, "VL403") == []

@@ -248,12 +248,15 @@ def _kind(index: ProjectIndex, symbol: Symbol | None, depth: int, classes: dict[
     return Tri.UNKNOWN
 
 
-def loguru_kind(index: ProjectIndex, path: str, name: str) -> Tri:
-    """Whether the module-level ``name`` of the file ``path`` is loguru's logger (it formats a
-    message with ``str.format``, not ``%``): also when a project module re-exports it (``from
+def loguru_kind(index: ProjectIndex, path: str, origin: str) -> Tri:
+    """Whether what was made from ``origin`` (a module-level name, or :meth:`Loggers.origin`) in
+    the file ``path`` is loguru's logger (it formats a message with ``str.format``, not ``%``, and
+    logs a traceback with ``.exception``): also when a project module re-exports it (``from
     app.core.log import logger``, that module importing loguru's) or binds it from it (``logger =
     logger.bind(...)``). YES, NO, UNKNOWN (not knowable), or DEFER (ask the project phase)."""
-    return _loguru(index, index.resolve(path, name), 0)
+    if origin.startswith(IMPORTED):
+        return _loguru(index, index.resolve_import(path, origin[len(IMPORTED) :]), 0)
+    return _loguru(index, index.resolve(path, origin), 0)
 
 
 def _loguru(index: ProjectIndex, symbol: Symbol | None, depth: int) -> Tri:

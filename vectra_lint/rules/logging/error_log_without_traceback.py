@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 
-from vectra_lint.analysis.loggers import Loggers, logger_kind
+from vectra_lint.analysis.loggers import Loggers, logger_kind, loguru_kind
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES
 from vectra_lint.analysis.project_index import ProjectIndex, Tri, file_index
 from vectra_lint.api import (
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from vectra_lint.analysis.project import Project
     from vectra_lint.api import Diagnostic
 
+LOGURU = "from loguru import logger\n\ntry:\n    run()\nexcept OSError as e:\n"
 HOME_MADE = (
     "class AppLogger:\n    def error(self, message: str) -> None:\n        send(message)\n\n\n"
     "logger = AppLogger()\n\n\n"
@@ -47,12 +48,25 @@ class ErrorLogMessage(Message):
 
 
 @dataclass(frozen=True)
+class LoguruErrorLogMessage(Message):
+    """Names the log call (``logger.error``) of a loguru logger."""
+
+    call: str
+
+    def __str__(self) -> str:
+        """The text users see."""
+        return f"`{self.call}` in an `except` block logs no traceback; loguru's `.exception(...)` does"
+
+
+@dataclass(frozen=True)
 class LoggerOrigin:
     """Where the logger of a call comes from (``Loggers.origin``) in the checked file ``path``,
-    when only the project phase can tell whether it is a ``logging.Logger``."""
+    when only the project phase can tell whether it is a ``logging.Logger`` (or loguru's: the
+    message then names ``call``)."""
 
     path: str
     origin: str
+    call: str
 
 
 class ErrorLogWithoutTraceback(Rule):
@@ -62,7 +76,9 @@ class ErrorLogWithoutTraceback(Rule):
     `logging.getLogger`) called inside an `except` handler without `exc_info=True`.
     `logger.exception(...)` is fine. The logger is resolved, across modules too: an object of a
     project class that is not a `logging.Logger` (a home-made logger whose `error()` may take no
-    keywords), or a loguru logger, is not reported.
+    keywords) is not reported. A loguru logger (`from loguru import logger`, or a project module
+    exporting it) takes no `exc_info`: its `logger.error(...)` in an `except` handler is reported
+    for `.exception(...)`, loguru's error log with the traceback.
 
     ## Why is this bad?
     §6.3 and §4: technical failures are logged as ERROR *with* the traceback. Without
@@ -79,6 +95,10 @@ class ErrorLogWithoutTraceback(Rule):
     The keyword is added as a formatter would lay out the call: one argument per line when the
     call ends with a magic trailing comma or holds comments, else on one line (broken over lines
     when that line would be too long).
+
+    On loguru's logger the fix calls `.exception(...)` instead of `.error(...)`, safe: the same
+    level, message and arguments, and the traceback. A loguru logger that another module of the
+    project exports is only known once every file is read: its call is reported without a fix.
     """
 
     code = "VL403"
@@ -94,7 +114,6 @@ class ErrorLogWithoutTraceback(Rule):
         Valid('logger.error("not in a handler")\n'),
         Valid('try:\n    run()\nexcept OSError:\n    def later() -> None:\n        logger.error("runs elsewhere")\n'),
         Valid(HOME_MADE + 'try:\n    run()\nexcept OSError:\n    logger.error("FAIL")\n'),
-        Valid('from loguru import logger\n\ntry:\n    run()\nexcept OSError:\n    logger.error("FAIL")\n'),
     )
     invalid = (
         Invalid(
@@ -134,13 +153,19 @@ class ErrorLogWithoutTraceback(Rule):
             'import logging\n\ntry:\n    run()\nexcept OSError:\n    logging.error("FAIL", exc_info=False)\n',
             expected=(Expect(6, 5, ErrorLogMessage("logging.error")),),
         ),
+        Invalid(
+            LOGURU + '    logger.error("FAIL {}", e)\n',
+            fixed=LOGURU + '    logger.exception("FAIL {}", e)\n',
+            applicability=Applicability.SAFE,
+            expected=(Expect(6, 5, LoguruErrorLogMessage("logger.error")),),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:
         """Start checking one file; candidates are judged once the module is indexed."""
         super().__init__(context)
         self._loggers = context.analysis(Loggers)
-        self._candidates: list[tuple[cst.Call, str | None, cst.CSTNode | None, ErrorLogMessage, bool]] = []
+        self._candidates: list[tuple[cst.Call, str | None, cst.CSTNode | None, str, bool]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         """Note error-level log calls in handlers that do not attach the traceback."""
@@ -149,8 +174,7 @@ class ErrorLogWithoutTraceback(Rule):
             return
         if self.context.scope.handler() is None or not self._loggers.is_log_receiver(func.value):
             return
-        receiver = self.context.code_for(func.value)
-        message = ErrorLogMessage(f"{receiver}.error")
+        call = f"{self.context.code_for(func.value)}.error"
         existing = [arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "exc_info"]
         fixable = True
         if existing:
@@ -161,14 +185,21 @@ class ErrorLogWithoutTraceback(Rule):
         elif any(arg.star == "**" for arg in node.args):
             return  # exc_info may come in through **kwargs
         origin = self._loggers.origin(func.value)
-        self._candidates.append((node, origin, self.context.current_statement, message, fixable))
+        self._candidates.append((node, origin, self.context.current_statement, call, fixable))
 
     def finish(self) -> None:
-        """Report the calls whose logger is, or may be, a ``logging.Logger``."""
+        """Report the calls whose logger is, or may be, a ``logging.Logger``, or is loguru's."""
         index = file_index(self.context)
-        for node, origin, anchor, message, fixable in self._candidates:
-            kind = logger_kind(index, self.context.path, origin)
+        path = self.context.path
+        for node, origin, anchor, call, fixable in self._candidates:
+            kind = logger_kind(index, path, origin)
             if kind is Tri.NO:
+                if origin is not None and fixable and loguru_kind(index, path, origin) is Tri.YES:
+                    func = node.func
+                    assert isinstance(func, cst.Attribute)  # visit_Call took `<receiver>.error(...)` only
+                    renamed = func.with_changes(attr=cst.Name("exception"))
+                    exception = FixSpec((Replace(func, renamed),), "Log with `.exception(...)`", Applicability.SAFE)
+                    self.report(node, LoguruErrorLogMessage(call), anchor=anchor, fix=exception)
                 continue
             fix = None
             if fixable:
@@ -178,12 +209,13 @@ class ErrorLogWithoutTraceback(Rule):
                     "Add `exc_info=True`",
                     safety,
                 )
-            pending = LoggerOrigin(self.context.path, origin) if kind is Tri.DEFER and origin is not None else None
-            self.report(node, message, anchor=anchor, fix=fix, pending=pending)
+            pending = LoggerOrigin(path, origin, call) if kind is Tri.DEFER and origin is not None else None
+            self.report(node, ErrorLogMessage(call), anchor=anchor, fix=fix, pending=pending)
 
     @classmethod
     def resolve_pending(cls, project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-        """Drop the calls on a project object that is not a Logger; a known Logger's fix is safe."""
+        """Drop the calls on a project object that is not a Logger; a known Logger's fix is safe;
+        loguru's logger, exported by a project module, is told to log with ``.exception``."""
         index = ProjectIndex.of(project)
         kept: list[Diagnostic] = []
         for diagnostic in diagnostics:
@@ -192,6 +224,10 @@ class ErrorLogWithoutTraceback(Rule):
                 continue
             kind = logger_kind(index, payload.path, payload.origin)
             if kind is Tri.NO:
+                if loguru_kind(index, payload.path, payload.origin) is Tri.YES:
+                    # The fix made for a `logging.Logger` would pass loguru a format argument.
+                    message = str(LoguruErrorLogMessage(payload.call))
+                    kept.append(replace(diagnostic, message=message, fix=None, pending=None))
                 continue
             fix = diagnostic.fix
             if fix is not None and kind is Tri.YES:
