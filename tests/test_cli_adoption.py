@@ -283,6 +283,19 @@ def test_init_finds_the_config_module_of_a_package(project: Path, files: tuple[s
     assert f"\nconfig = {config}\n" in (project / "pyproject.toml").read_text()
 
 
+@pytest.mark.parametrize("tests", ["tests", "test"])
+def test_init_takes_no_layer_from_a_test_folder(project: Path, tests: str) -> None:
+    # open-webui tests its routers in `open_webui/test/apps/webui/routers/`.
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    for name in ("app/routers/items.py", f"app/{tests}/apps/routers/test_items.py", f"{tests}/services/test_x.py"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text("")
+    assert run("init").exit_code == 0
+    written = (project / "pyproject.toml").read_text()
+    assert '\nroutes = ["app/routers/**"]\n' in written
+    assert "\nservices = []  # not found" in written
+
+
 def test_no_progress_bar_when_piped(project: Path) -> None:
     for index in range(30):
         (project / f"m{index}.py").write_text(BAD)

@@ -24,6 +24,8 @@ CONFIG_FILES = ("config.py", "settings.py")
 # documentation has it), not a scripts folder's.
 CONFIG_HOMES = ("core", "config", "settings", "main")
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg")
+# Test folders hold no layer: open-webui's tests of its routers live in `open_webui/test/.../routers/`.
+TEST_FOLDERS = frozenset({"tests", "test"})
 
 
 def _walk(root: Path) -> tuple[set[str], list[str], list[str]]:
@@ -40,7 +42,7 @@ def _walk(root: Path) -> tuple[set[str], list[str], list[str]]:
             for d in dirs
             if d not in skip
             and not d.startswith(".")
-            and d != "tests"
+            and d not in TEST_FOLDERS
             and not any(os.path.isfile(os.path.join(folder, d, marker)) for marker in PROJECT_MARKERS)
         )
         if not any(file.endswith(".py") for file in files):
