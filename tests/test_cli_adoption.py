@@ -283,6 +283,17 @@ def test_init_finds_the_config_module_of_a_package(project: Path, files: tuple[s
     assert f"\nconfig = {config}\n" in (project / "pyproject.toml").read_text()
 
 
+def test_init_takes_an_orm_folder_for_the_models(project: Path) -> None:
+    # letta keeps its SQLAlchemy models in `letta/orm/`, its Pydantic ones in `letta/schemas/`.
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    for name in ("letta/orm/user.py", "letta/schemas/user.py", "letta/services/user_manager.py"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text("")
+    assert run("init").exit_code == 0
+    written = (project / "pyproject.toml").read_text()
+    assert '\nmodels = ["letta/orm/**"]\nschemas = ["letta/schemas/**"]\n' in written
+
+
 @pytest.mark.parametrize("tests", ["tests", "test"])
 def test_init_takes_no_layer_from_a_test_folder(project: Path, tests: str) -> None:
     # open-webui tests its routers in `open_webui/test/apps/webui/routers/`.

@@ -14,7 +14,7 @@ from vectra_lint.config.settings import DEFAULT_LAYERS
 LAYER_FOLDERS: dict[str, tuple[str, ...]] = {
     "routes": ("api", "routes", "routers", "endpoints", "views"),
     "services": ("services", "service"),
-    "models": ("models",),
+    "models": ("models", "orm"),  # letta keeps its SQLAlchemy models in `letta/orm/`
     "schemas": ("schemas",),
     "workers": ("workers", "tasks", "jobs"),
 }
