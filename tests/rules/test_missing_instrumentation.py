@@ -696,3 +696,26 @@ def test_the_fix_waits_to_know_whether_a_logger_another_module_exports_is_loguru
     assert 'logger.info(f"START | {func_name} | Params: job=Job(id={job.id})")' in fixed
     assert parses(fixed)
     assert check(root, monkeypatch, "VL402", paths) == []
+
+
+def test_an_object_too_wide_for_a_line_of_start_is_cut_between_its_fields() -> None:
+    # letta's `job_update=JobUpdate(created_by_id=..., last_updated_by_id=...)` took 131 columns.
+    source = HEAD + (
+        "class JobUpdate(BaseModel):\n    created_by_id: str\n    last_updated_by_id: str\n\n\n"
+        "class JobManager:\n"
+        "    def update_job_by_id(self, job_id: str, job_update: JobUpdate) -> str:\n"
+        "        a = job_id\n        b = job_update\n        return a + str(b)\n"
+    )
+    fixed = _fixed(source)
+    assert max(len(line) for line in fixed.splitlines()) <= 120
+    assert (
+        "        logger.info(\n"
+        '            f"START | {func_name} | Params: job_id={job_id}, "\n'
+        '            f"job_update=JobUpdate(created_by_id={job_update.created_by_id}, "\n'
+        '            f"last_updated_by_id={job_update.last_updated_by_id})"\n'
+        "        )\n"
+    ) in fixed
+    assert _start(source) == (
+        "job_id={job_id}, job_update=JobUpdate(created_by_id={job_update.created_by_id}, "
+        "last_updated_by_id={job_update.last_updated_by_id})"
+    )

@@ -229,9 +229,14 @@ def _log_call(receiver: str, method: str, parts: list[str], tail: str, indent: i
     if indent + len(one_line) <= width:
         return one_line
     inner = indent + 4
+    # A part too long for a line of its own (an object's id fields, `job=Job(owner_id=..., ...)`)
+    # is cut between its fields.
+    fitting = [
+        piece for part in parts for piece in (_fields_of(part) if inner + len(string(part)) > width else (part,))
+    ]
     lines: list[str] = []
     current = ""
-    for part in parts:
+    for part in fitting:
         if current and inner + len(string(current + part)) > width:
             lines.append(string(current))
             current = ""
@@ -242,6 +247,29 @@ def _log_call(receiver: str, method: str, parts: list[str], tail: str, indent: i
     if tail:
         body += "," + "\n" + pad + tail.lstrip(", ") + ","
     return f"{receiver}.{method}(\n{body}\n)"
+
+
+def _fields_of(part: str) -> list[str]:
+    """``part`` of an f-string cut after each ``", "`` outside a replacement field (``{...}``)."""
+    pieces: list[str] = []
+    start = depth = index = 0
+    while index < len(part):
+        pair = part[index : index + 2]
+        if depth == 0 and pair in ("{{", "}}"):
+            index += 2  # a brace of the text
+            continue
+        if part[index] == "{":
+            depth += 1
+        elif part[index] == "}":
+            depth -= 1
+        elif depth == 0 and pair == ", ":
+            pieces.append(part[start : index + 2])
+            start = index + 2
+            index += 1
+        index += 1
+    if start < len(part):
+        pieces.append(part[start:])
+    return pieces
 
 
 @dataclass(frozen=True)
