@@ -28,6 +28,7 @@ import pathspec
 
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import dotted_name
+from vectra_lint.engine.walker import callee_name
 from vectra_lint.rule import Analysis, ChoiceOption, GlobsOption, Rule
 
 OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
@@ -169,6 +170,28 @@ def docstring(body: cst.BaseSuite | Sequence[cst.BaseStatement]) -> DocstringNod
         assert isinstance(value, (cst.SimpleString, cst.ConcatenatedString))
         return value
     return None
+
+
+def is_stub(function: cst.FunctionDef) -> bool:
+    """A body of only a docstring, ``pass``, ``...`` or ``raise NotImplementedError``: a function
+    that says it has none (a protocol's or an abstract method's)."""
+    body = function.body
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    for statement in statements:
+        smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
+        if smalls is None:
+            return False
+        for small in smalls:
+            if isinstance(small, cst.Pass):
+                continue
+            if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.Ellipsis)):
+                continue
+            if isinstance(small, cst.Raise) and small.exc is not None:
+                raised = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
+                if callee_name(raised) == "NotImplementedError":
+                    continue
+            return False
+    return True
 
 
 def docstring_text(node: DocstringNode) -> str | None:

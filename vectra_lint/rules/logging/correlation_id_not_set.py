@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from vectra_lint.analysis.definitions import is_stub
 from vectra_lint.api import Expect, Invalid, Message, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.walker import callee_name
@@ -26,27 +27,6 @@ class _Open:
 def _mentions(node: cst.CSTNode) -> bool:
     """Whether a call argument is the ``correlation_id`` parameter."""
     return isinstance(node, cst.Name) and node.value == PARAMETER
-
-
-def _is_stub(function: cst.FunctionDef) -> bool:
-    """A body of only a docstring, ``pass``, ``...`` or ``raise NotImplementedError``."""
-    body = function.body
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    for statement in statements:
-        smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
-        if smalls is None:
-            return False
-        for small in smalls:
-            if isinstance(small, cst.Pass):
-                continue
-            if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.Ellipsis)):
-                continue
-            if isinstance(small, cst.Raise) and small.exc is not None:
-                raised = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
-                if callee_name(raised) == "NotImplementedError":
-                    continue
-            return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -122,7 +102,7 @@ class CorrelationIdNotSet(Rule):
         name = node.name.value
         if name.startswith("__") and name.endswith("__"):
             return
-        if any(callee_name(d.decorator) in _SKIPPED_DECORATORS for d in node.decorators) or _is_stub(node):
+        if any(callee_name(d.decorator) in _SKIPPED_DECORATORS for d in node.decorators) or is_stub(node):
             return
         self._open.append(_Open(node))
 

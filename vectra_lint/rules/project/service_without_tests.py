@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from vectra_lint.analysis.definitions import node_at_start
+from vectra_lint.analysis.definitions import is_stub, node_at_start
 from vectra_lint.analysis.module_names import module_names
 from vectra_lint.analysis.module_summary import INDEX_ANALYSES, ModuleSummary, summary_facts
 from vectra_lint.analysis.test_files import (
@@ -201,7 +201,7 @@ def _runs_code(statements: Sequence[cst.BaseStatement | cst.BaseSmallStatement])
     its own: something a test could run."""
     for statement in statements:
         if isinstance(statement, cst.FunctionDef):
-            if not _placeholder(statement.body.body):
+            if not is_stub(statement):
                 return True
         elif isinstance(statement, (cst.ClassDef, cst.If, cst.Try, cst.TryStar, cst.With)):
             # A class body, `if TYPE_CHECKING:`, `try:` ... `except ImportError:`.
@@ -222,28 +222,6 @@ def _blocks(statement: cst.ClassDef | cst.If | cst.Try | cst.TryStar | cst.With)
             found.append(orelse.body)
             orelse = orelse.orelse if isinstance(orelse, cst.If) else None
     return found
-
-
-def _placeholder(body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> bool:
-    """Whether a function body only says it has none: a docstring, `...`, `pass`, `raise NotImplementedError`."""
-    for statement in body:
-        smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else (statement,)
-        for small in smalls:
-            if isinstance(small, cst.Pass):
-                continue
-            if isinstance(small, cst.Expr) and isinstance(
-                small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)
-            ):
-                continue
-            if isinstance(small, cst.Raise) and _not_implemented(small.exc):
-                continue
-            return False
-    return True
-
-
-def _not_implemented(exc: cst.BaseExpression | None) -> bool:
-    target = exc.func if isinstance(exc, cst.Call) else exc
-    return isinstance(target, cst.Name) and target.value == "NotImplementedError"
 
 
 def _imported_by_tests(project: Project, folders: tuple[str, ...], stems: set[str]) -> set[str]:
