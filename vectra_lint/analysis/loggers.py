@@ -239,13 +239,16 @@ def _kind(index: ProjectIndex, symbol: Symbol | None, depth: int, classes: dict[
         classes[symbol] = found
         return found
     if kind is SymbolKind.OPAQUE:
-        # A module-level instance (`logger = AppLogger()` in another module): follow what made it.
-        module = index.modules.get(symbol.module)
-        made_from = module["instances"].get(symbol.name) if module is not None else None
-        if made_from is None:
-            return Tri.UNKNOWN
-        return _kind(index, index.resolve(symbol.module, made_from), depth + 1, classes)
+        return _kind(index, _made_from(index, symbol), depth + 1, classes)
     return Tri.UNKNOWN
+
+
+def _made_from(index: ProjectIndex, symbol: Symbol) -> Symbol | None:
+    """What made a module-level instance (``logger = AppLogger()`` in another module), resolved;
+    None when that is not known."""
+    module = index.modules.get(symbol.module)
+    made_from = module["instances"].get(symbol.name) if module is not None else None
+    return None if made_from is None else index.resolve(symbol.module, made_from)
 
 
 def loguru_kind(index: ProjectIndex, path: str, origin: str) -> Tri:
@@ -268,9 +271,5 @@ def _loguru(index: ProjectIndex, symbol: Symbol | None, depth: int) -> Tri:
     if kind is SymbolKind.MISSING:
         return Tri.DEFER if index.partial else Tri.UNKNOWN
     if kind is SymbolKind.OPAQUE:
-        module = index.modules.get(symbol.module)
-        made_from = module["instances"].get(symbol.name) if module is not None else None
-        if made_from is None:
-            return Tri.UNKNOWN
-        return _loguru(index, index.resolve(symbol.module, made_from), depth + 1)
+        return _loguru(index, _made_from(index, symbol), depth + 1)
     return Tri.NO
