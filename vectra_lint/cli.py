@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import io
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -1265,7 +1266,7 @@ def init(folder: Path, sub_project: str | None) -> None:
             sys.exit(EXIT_CLEAN)
     target = folder / "pyproject.toml"
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
-    if init_config.has_table(target):
+    if re.search(r"^\s*\[tool\.vectra-lint[\].]", existing, re.MULTILINE):
         _error(f"{target} already has a [tool.vectra-lint] table")
         sys.exit(EXIT_ERROR)
     table = init_config.render(layers)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from vectra_lint.config.files import TABLE
 from vectra_lint.config.loader import DEFAULT_EXCLUDE
+from vectra_lint.config.projects import has_table
 from vectra_lint.config.settings import DEFAULT_LAYERS
 
 # Folder names that mean a layer in the usual FastAPI/Django/Flask layouts.
@@ -103,20 +103,10 @@ def sub_projects(root: Path) -> list[str]:
         dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith(".") and d != "node_modules")
         if folder != str(root) and any(marker in files for marker in PROJECT_MARKERS):
             dirs[:] = []  # its own sub-projects are its business
-            if not has_table(Path(folder, "pyproject.toml")) and detect_layers(Path(folder)):
+            configured = "pyproject.toml" in files and has_table(Path(folder, "pyproject.toml"))
+            if not configured and detect_layers(Path(folder)):
                 found.append(Path(folder).relative_to(root).as_posix())
     return found
-
-
-_TABLE_HEADER = re.compile(r"^\s*\[tool\.vectra-lint[\].]", re.MULTILINE)
-
-
-def has_table(pyproject: Path) -> bool:
-    """Whether ``pyproject`` holds a ``[tool.vectra-lint]`` table (or one of its sub-tables)."""
-    try:
-        return bool(_TABLE_HEADER.search(pyproject.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 def _toml_list(values: list[str]) -> str:

@@ -67,7 +67,7 @@ class Projects:
         table, plain, git = above.table, above.plain, above.git
         pyproject = Path(folder, "pyproject.toml")
         has_pyproject = _is_file(pyproject)
-        if has_pyproject and _has_table(pyproject):
+        if has_pyproject and has_table(pyproject):
             table = folder
         if has_pyproject or _is_file(Path(folder, "setup.cfg")):
             plain = folder
@@ -132,7 +132,9 @@ def _is_file(path: Path) -> bool:
         raise ConfigError(f"{error.filename}: cannot look for pyproject.toml: {error.strerror or error}") from None
 
 
-def _has_table(pyproject: Path) -> bool:
+def has_table(pyproject: Path) -> bool:
+    """Whether the existing ``pyproject`` makes its folder a configured project (a
+    ``[tool.vectra-lint]`` table; a file that does not load counts, its loading says why)."""
     try:
         data = read(pyproject)
     except ConfigError:
