@@ -37,7 +37,10 @@ class SessionWithoutAsyncWith(Rule):
     `AsyncSessionLocal()`, `async_session()`, `AsyncSession(...)`: the `session-factories`
     option, which VL502 and VL503 read too, and this rule's own `factories`) or of its `begin()`
     (`SessionLocal.begin()`) that is not the context manager of an `async with`.
-    `async with SessionLocal() as db:` and `async with SessionLocal.begin() as db:` are fine.
+    `async with SessionLocal() as db:` and `async with SessionLocal.begin() as db:` are fine, and
+    so is a session handed on as it is made: `return AsyncSession(engine)` (a factory of the
+    project's own, whose callers are the ones to manage it, as Ruff's SIM115 lets `return open(...)`
+    be) and one made in `__aenter__` (the class is the context manager that closes it).
     Factories are matched by their name after import resolution, so
     `from app.db import SessionLocal as make_session` is followed; a local variable shadowing an
     import is not a factory. The sync `Session` is left out: it cannot be used in `async with`.
@@ -76,6 +79,14 @@ class SessionWithoutAsyncWith(Rule):
             "from sqlalchemy.orm import Session\n\n\nasync def count(engine: object) -> int:\n"
             "    with Session(engine) as db:\n        return db.scalar(query)\n",
         ),
+        Valid(
+            "from sqlalchemy.ext.asyncio import AsyncSession\n\n\nasync def session(engine: object) -> AsyncSession:\n"
+            "    return AsyncSession(engine, expire_on_commit=False)\n",
+        ),
+        Valid(
+            "from app.db import SessionLocal\n\n\nclass UnitOfWork:\n    async def __aenter__(self) -> object:\n"
+            "        self.db = SessionLocal()\n        return self\n",
+        ),
     )
     invalid = (
         Invalid(
@@ -92,6 +103,11 @@ class SessionWithoutAsyncWith(Rule):
             "from app.db import SessionLocal\n\n\nasync def save(user: object) -> None:\n"
             "    with SessionLocal.begin() as db:\n        db.add(user)\n",
             expected=(Expect(5, 10, SessionMessage("SessionLocal.begin()")),),
+        ),
+        Invalid(
+            "from app.db import SessionLocal\n\n\nasync def get_db() -> object:\n"
+            "    yield SessionLocal()\n\n\nasync def first() -> object:\n    return [SessionLocal()][0]\n",
+            expected=(Expect(5, 11, SessionMessage("SessionLocal()")), Expect(9, 13, SessionMessage("SessionLocal()"))),
         ),
         Invalid(
             "from app.database import make_db\n\n\nasync def save(user: object) -> None:\n"
@@ -123,9 +139,17 @@ class SessionWithoutAsyncWith(Rule):
         if node.asynchronous is not None:
             self._managed.update(id(item.item) for item in node.items)
 
+    def visit_Return(self, node: cst.Return) -> None:
+        """A session returned as it is made is the caller's to manage."""
+        if isinstance(node.value, cst.Call):
+            self._managed.add(id(node.value))
+
     def visit_Call(self, node: cst.Call) -> None:
         """Report factory calls in coroutines that no `async with` manages."""
         if id(node) in self._managed or not self.context.scope.in_async_function():
+            return
+        function = self.context.scope.function()
+        if isinstance(function, cst.FunctionDef) and function.name.value == "__aenter__":
             return
         func = node.func
         if self._sessions.factory_called(func, self._factories) is None:
