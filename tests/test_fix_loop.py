@@ -224,6 +224,61 @@ def test_a_file_whose_fixes_break_it_is_reported_as_a_check_reports_it(
     assert [item["code"] for item in json.loads(checked.stdout)] == ["VL302", "VL401"]
 
 
+COMPAT = """\
+import sys
+
+if sys.version_info < (3, 10):
+    import importlib_metadata
+    from importlib_metadata import entry_points
+else:
+    import importlib.metadata as importlib_metadata
+    from importlib.metadata import entry_points
+print(sys.argv)
+"""
+COMPAT_FIXED = """\
+import sys
+
+if sys.version_info < (3, 10):
+    pass
+else:
+    pass
+print(sys.argv)
+"""
+
+
+def test_fixes_valid_alone_but_not_together_are_applied_over_several_passes(project: Path) -> None:
+    # Ruff's F401 fix of each import deletes its statement; both imports of a block deleted in
+    # one pass leave it empty. Ruff applies them in separate passes, putting `pass` in place of
+    # the last: so does the fix loop, and the file ends as Ruff's own --fix leaves it.
+    (project / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["F401"]\n' + NO_LAYERS)
+    (project / "a.py").write_text(COMPAT)
+    fixed = run("check", "--fix", "--no-cache", "a.py")
+    assert fixed.exit_code == 0, fixed.output
+    assert "invalid code" not in fixed.output
+    assert (project / "a.py").read_text() == COMPAT_FIXED
+    assert parses_and_compiles(COMPAT_FIXED)
+    again = run("check", "--fix", "--no-cache", "a.py")
+    assert again.exit_code == 0 and (project / "a.py").read_text() == COMPAT_FIXED
+
+
+def test_a_fix_invalid_even_alone_still_leaves_the_file_unchanged() -> None:
+    # Halving the pass isolates the fix that breaks the file: that one is reported, as before.
+    source = "x = 1\ny = 2\n"
+
+    def lint(text: str) -> Linted:
+        found = []
+        for old, new in (("x = 1", "x = 3"), ("y = 2", "return 2")):
+            if old in text:
+                start = text.index(old)
+                fix = Fix((Edit(start, start + len(old), new),), Applicability.SAFE, "replace")
+                found.append(Diagnostic("a.py", "VL999", "breaker", "message", 1, 1, 1, 2, fix))
+        return Linted(tuple(found), parsed=True)
+
+    outcome = fix_text(source, "a.py", lint, unsafe=False, max_passes=10)
+    assert outcome.text == source and outcome.fixed == 0
+    assert outcome.error is not None and outcome.error.startswith("fixes for VL999 produced invalid code (")
+
+
 def test_a_partial_first_lint_gives_the_fixable_diagnostics_of_a_full_one() -> None:
     from vectra_lint.config.loader import Overrides, load
     from vectra_lint.engine.lint import lint_text

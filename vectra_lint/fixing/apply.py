@@ -295,6 +295,13 @@ class FixLoop:
             fixable = others
         new_text, self._applied, edits = _apply(self._text, fixable)
         compiles = _compiles(new_text, self.path)
+        while not compiles and len(self._applied) > 1 and self._compiled_original():
+            # Fixes valid one by one may not be together: Ruff's unused-import fixes each delete
+            # one import of an `if` block that then holds none (Ruff applies them in separate
+            # passes, and its next pass puts `pass` in place of the last). The first half of them
+            # is tried, then half of that; the others wait for the next pass, judged again.
+            new_text, self._applied, edits = _apply(self._text, self._applied[: len(self._applied) // 2])
+            compiles = _compiles(new_text, self.path)
         if not compiles and self._compiled_original():
             # The check of the whole text says why (libcst's error first, as it parses first).
             self._fail(check_source(new_text, self.path), lint)
