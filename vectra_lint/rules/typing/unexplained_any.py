@@ -11,6 +11,7 @@ from vectra_lint.analysis.any_annotations import ALLOW_JSON_DICT, any_in_annotat
 from vectra_lint.api import Expect, Invalid, Rule, Valid
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.libcst_private import header_lines
+from vectra_lint.rules.documentation.commented_out_code import code_lines
 
 # Tool directives are not explanations; a suppression comment for this very rule must not count
 # as one either, or the rule would go quiet and the suppression would look unused.
@@ -30,7 +31,9 @@ class UnexplainedAny(Rule):
     annotated assignment, a string annotation) when no comment explains it. A comment counts
     when it is on the same line as `Any`, alone on the line directly above it, or at the end of
     the annotation's logical line (after the `:` of a multi-line `def`, after an annotated
-    assignment). Tool directives (`# noqa`, `# type: ignore`, `# pragma`, ...) do not count.
+    assignment). Tool directives (`# noqa`, `# type: ignore`, `# pragma`, ...) do not count, nor
+    does commented-out code (`# run: db.FlowRun = ...`): VL605 asks for it to be deleted, and its
+    fix would leave the `Any` unexplained.
 
     ## Why is this bad?
     §2: avoid `Any` unless absolutely necessary, and when it is used, provide a comment explaining
@@ -75,6 +78,10 @@ class UnexplainedAny(Rule):
         ),
     )
     invalid = (
+        Invalid(
+            "from typing import Any\n\n\nclass Rule:\n    # run: db.FlowRun = ...\n    run: Any = ...\n",
+            expected=(Expect(6, 10),),
+        ),
         Invalid(
             "from typing import Any\n\n\ndef load(raw: dict[str, Any]) -> None:\n    pass\n",
             options={"allow-json-dict": False},
@@ -130,7 +137,7 @@ class UnexplainedAny(Rule):
         end_comment = _logical_line_comment(entry.node)
         explained_lines: set[int] = set()
         for line, comment in comments:
-            if _PRAGMA.match(comment.value):
+            if _PRAGMA.match(comment.value) or code_lines([comment.value[1:]])[0]:
                 continue
             if comment is end_comment:
                 return []
