@@ -719,3 +719,26 @@ def test_an_object_too_wide_for_a_line_of_start_is_cut_between_its_fields() -> N
         "job_id={job_id}, job_update=JobUpdate(created_by_id={job_update.created_by_id}, "
         "last_updated_by_id={job_update.last_updated_by_id})"
     )
+
+
+def test_a_field_too_wide_for_a_line_of_start_is_cut_before_its_value() -> None:
+    # prefect's `flow_run_notification_policy=FlowRunNotificationPolicyUpdate(block_document_id=...)`
+    # has no `, ` to cut at: 153 columns.
+    source = HEAD + (
+        "class FlowRunNotificationPolicyUpdate(BaseModel):\n    block_document_id: str\n\n\n"
+        "class Policies:\n"
+        "    def update_flow_run_notification_policy(\n"
+        "        self, flow_run_notification_policy: FlowRunNotificationPolicyUpdate\n"
+        "    ) -> str:\n"
+        "        a = flow_run_notification_policy\n        b = a\n        return str(b)\n"
+    )
+    fixed = _fixed(source)
+    assert max(len(line) for line in fixed.splitlines()) <= 120
+    assert (
+        "        logger.info(\n"
+        '            f"START | {func_name} | Params: "\n'
+        '            "flow_run_notification_policy=FlowRunNotificationPolicyUpdate(block_document_id="\n'
+        '            f"{flow_run_notification_policy.block_document_id})"\n'
+        "        )\n"
+    ) in fixed
+    assert parses(fixed)

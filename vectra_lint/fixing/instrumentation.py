@@ -230,9 +230,13 @@ def _log_call(receiver: str, method: str, parts: list[str], tail: str, indent: i
         return one_line
     inner = indent + 4
     # A part too long for a line of its own (an object's id fields, `job=Job(owner_id=..., ...)`)
-    # is cut between its fields.
+    # is cut between its fields, and a field still too long before its value (prefect's
+    # `policy=FlowRunNotificationPolicyUpdate(block_document_id={policy.block_document_id})`).
     fitting = [
-        piece for part in parts for piece in (_fields_of(part) if inner + len(string(part)) > width else (part,))
+        piece
+        for part in parts
+        for field in (_cut(part, False) if inner + len(string(part)) > width else (part,))
+        for piece in (_cut(field, True) if inner + len(string(field)) > width else (field,))
     ]
     lines: list[str] = []
     current = ""
@@ -249,20 +253,23 @@ def _log_call(receiver: str, method: str, parts: list[str], tail: str, indent: i
     return f"{receiver}.{method}(\n{body}\n)"
 
 
-def _fields_of(part: str) -> list[str]:
-    """``part`` of an f-string cut after each ``", "`` outside a replacement field (``{...}``)."""
+def _cut(part: str, before_values: bool) -> list[str]:
+    """``part`` of an f-string cut after each ``", "`` outside a replacement field (``{...}``, not
+    ``{{``), or, ``before_values``, before each replacement field."""
     pieces: list[str] = []
     start = depth = index = 0
     while index < len(part):
-        pair = part[index : index + 2]
-        if depth == 0 and pair in ("{{", "}}"):
+        if depth == 0 and part[index : index + 2] in ("{{", "}}"):
             index += 2  # a brace of the text
             continue
         if part[index] == "{":
+            if before_values and depth == 0 and index > start:
+                pieces.append(part[start:index])
+                start = index
             depth += 1
         elif part[index] == "}":
             depth -= 1
-        elif depth == 0 and pair == ", ":
+        elif not before_values and depth == 0 and part[index : index + 2] == ", ":
             pieces.append(part[start : index + 2])
             start = index + 2
             index += 1
