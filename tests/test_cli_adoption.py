@@ -272,6 +272,11 @@ def test_github_and_sarif_paths_start_at_the_repository_top(tmp_path: Path, monk
         # A folder of scripts is no package.
         (("src/shop/__init__.py", "src/shop/settings.py", "scripts/config.py"), '["src/shop/settings.py"]'),
         (("app/__init__.py", "app/core/config.py", "app/config.py"), '["app/config.py", "app/core/config.py"]'),
+        # prefect's settings are a package, with models of their own; a feature's routes are not.
+        (
+            ("prefect/settings/__init__.py", "prefect/settings/models/server.py", "prefect/api/settings/routes.py"),
+            '["prefect/settings/**"]',
+        ),
     ],
 )
 def test_init_finds_the_config_module_of_a_package(project: Path, files: tuple[str, ...], config: str) -> None:
@@ -280,7 +285,19 @@ def test_init_finds_the_config_module_of_a_package(project: Path, files: tuple[s
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text("")
     assert run("init").exit_code == 0
-    assert f"\nconfig = {config}\n" in (project / "pyproject.toml").read_text()
+    written = (project / "pyproject.toml").read_text()
+    assert f"\nconfig = {config}\n" in written
+    assert "\nmodels = []  # not found" in written
+
+
+def test_init_takes_no_feature_settings_package_for_the_config(project: Path) -> None:
+    # letta's `letta/local_llm/settings/` holds sampling presets of one feature.
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    for name in ("letta/__init__.py", "letta/local_llm/settings/__init__.py", "letta/local_llm/settings/simple.py"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text("")
+    assert run("init").exit_code == 0
+    assert "\nconfig = []  # not found" in (project / "pyproject.toml").read_text()
 
 
 def test_init_takes_an_orm_folder_for_the_models(project: Path) -> None:

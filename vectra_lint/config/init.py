@@ -50,11 +50,23 @@ def _walk(root: Path) -> tuple[set[str], list[str], list[str]]:
         parts = relative.split("/") if relative != "." else []
         with_python.update("/".join(parts[:end]) for end in range(1, len(parts) + 1))
         name = os.path.basename(folder)
-        if name == "config" and relative != ".":
+        if _config_package(parts):
             config_packages.append(f"{relative}/**")
         elif name in CONFIG_HOMES or (_package_top(parts) and "__init__.py" in files):
             config_files.extend(f"{relative}/{file}" for file in CONFIG_FILES if file in files)
     return with_python, config_files, config_packages
+
+
+def _config_package(parts: list[str]) -> bool:
+    """Whether the folder (its root-relative parts) is the configuration package as a whole: a
+    ``config`` folder outside the layers' folders (``app/api/config/`` is a feature's routes), or a
+    top-level package's ``settings`` (prefect's ``prefect/settings/``, a Django project's
+    ``settings/``; letta's ``letta/local_llm/settings/`` are presets of a feature)."""
+    if not parts or any(part in names for part in parts[:-1] for names in LAYER_FOLDERS.values()):
+        return False
+    if parts[-1] == "config":
+        return True
+    return parts[-1] == "settings" and (len(parts) == 1 or _package_top(parts[:-1]))
 
 
 def _package_top(parts: list[str]) -> bool:
@@ -73,6 +85,8 @@ def detect_layers(root: Path) -> dict[str, list[str]]:
     with_python, config_files, config_packages = _walk(root)
     folders: list[tuple[str, str]] = []  # (relative folder, layer), outermost first
     for relative in sorted(with_python, key=lambda path: (path.count("/"), path)):
+        if any(relative.startswith(package.removesuffix("**")) for package in config_packages):
+            continue  # prefect's `settings/models/` are the settings' own models
         name = relative.rsplit("/", 1)[-1]
         layer = next((layer for layer, names in LAYER_FOLDERS.items() if name in names), None)
         if layer is None:
