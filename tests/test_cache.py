@@ -325,6 +325,7 @@ def test_every_pending_payload_of_the_rules_round_trips_through_the_cache() -> N
         CodeUse(LITERAL, "app/services/users.py", "USER_GONE"),
         ModelCandidate("app/schemas/user.py", "UserRead"),
         LoggerOrigin("app/services/users.py", "app.core.log.get_logger", "log.error"),
+        LoggerOrigin("app/services/users.py", "app.core.log.logger", "logger.error", attached=True),
         LoggerName("app/services/users.py", "logger"),
         LoggerPending("app/services/users.py", "logger", None),
         LoggerPending(

@@ -276,3 +276,20 @@ def test_vl403_fixes_a_loguru_error_log_into_exception(tmp_path: Path, monkeypat
     fixed = (root / "app/services/sync.py").read_text(encoding="utf-8")
     assert fixed == service.replace('logger.error(f"FAIL | {e}")', 'logger.exception(f"FAIL | {e}")')
     assert check(root, monkeypatch, "VL403") == []
+
+
+ATTACHED = SERVICE.replace('logger.error(f"FAIL | {e}")', 'logger.error(f"FAIL | {e}", exc_info=True)')
+
+
+@pytest.mark.parametrize("paths", [["."], ["app/services/sync.py"]], ids=["whole project", "the one file"])
+def test_vl403_reports_exc_info_on_a_loguru_logger_another_module_exports_and_not_on_a_standard_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[str]
+) -> None:
+    # loguru takes `exc_info=True` for a format argument: no traceback is logged.
+    root = write_project(tmp_path, {"app/core/log.py": LOGURU_LOG, "app/services/sync.py": ATTACHED})
+    assert messages(root, monkeypatch, "VL403", paths) == [
+        "app/services/sync.py:8:9 VL403 `logger.error` in an `except` block logs no traceback; "
+        "loguru's `.exception(...)` does"
+    ]
+    (root / "app/core/log.py").write_text(textwrap.dedent(STD_LOGGER).lstrip("\n"), encoding="utf-8")
+    assert check(root, monkeypatch, "VL403", paths) == []

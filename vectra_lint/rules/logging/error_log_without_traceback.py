@@ -67,6 +67,9 @@ class LoggerOrigin:
     path: str
     origin: str
     call: str
+    attached: bool = False
+    """The call passes ``exc_info=True``: reported only if the logger is loguru's (which takes it
+    for a format argument)."""
 
 
 class ErrorLogWithoutTraceback(Rule):
@@ -99,6 +102,8 @@ class ErrorLogWithoutTraceback(Rule):
     On loguru's logger the fix calls `.exception(...)` instead of `.error(...)`, safe: the same
     level, message and arguments, and the traceback. A loguru logger that another module of the
     project exports is only known once every file is read: its call is reported without a fix.
+    `exc_info=True` does not help on loguru's logger (it takes the keyword for a format argument):
+    its `logger.error(..., exc_info=True)` is reported too, its fix keeping the keyword as it is.
     """
 
     code = "VL403"
@@ -159,13 +164,19 @@ class ErrorLogWithoutTraceback(Rule):
             applicability=Applicability.SAFE,
             expected=(Expect(6, 5, LoguruErrorLogMessage("logger.error")),),
         ),
+        Invalid(
+            LOGURU + '    logger.error("FAIL {}", e, exc_info=True)\n',
+            fixed=LOGURU + '    logger.exception("FAIL {}", e, exc_info=True)\n',
+            applicability=Applicability.SAFE,
+            expected=(Expect(6, 5, LoguruErrorLogMessage("logger.error")),),
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:
         """Start checking one file; candidates are judged once the module is indexed."""
         super().__init__(context)
         self._loggers = context.analysis(Loggers)
-        self._candidates: list[tuple[cst.Call, str | None, cst.CSTNode | None, str, bool]] = []
+        self._candidates: list[tuple[cst.Call, str | None, cst.CSTNode | None, str, bool, bool]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         """Note error-level log calls in handlers that do not attach the traceback."""
@@ -176,30 +187,30 @@ class ErrorLogWithoutTraceback(Rule):
             return
         call = f"{self.context.code_for(func.value)}.error"
         existing = [arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "exc_info"]
-        fixable = True
-        if existing:
-            value = existing[0].value
-            if isinstance(value, cst.Name) and value.value == "True":
-                return
-            fixable = False
-        elif any(arg.star == "**" for arg in node.args):
+        fixable = not existing
+        # A logging.Logger attaches the traceback then; loguru's logger does not (judged in finish).
+        attached = bool(existing) and isinstance(existing[0].value, cst.Name) and existing[0].value.value == "True"
+        if not existing and any(arg.star == "**" for arg in node.args):
             return  # exc_info may come in through **kwargs
         origin = self._loggers.origin(func.value)
-        self._candidates.append((node, origin, self.context.current_statement, call, fixable))
+        self._candidates.append((node, origin, self.context.current_statement, call, fixable, attached))
 
     def finish(self) -> None:
         """Report the calls whose logger is, or may be, a ``logging.Logger``, or is loguru's."""
         index = file_index(self.context)
         path = self.context.path
-        for node, origin, anchor, call, fixable in self._candidates:
+        for node, origin, anchor, call, fixable, attached in self._candidates:
             kind = logger_kind(index, path, origin)
             if kind is Tri.NO:
-                if origin is not None and fixable and loguru_kind(index, path, origin) is Tri.YES:
+                # Any `exc_info` given is a format argument to loguru: renaming the call keeps it so.
+                if origin is not None and loguru_kind(index, path, origin) is Tri.YES:
                     func = node.func
                     assert isinstance(func, cst.Attribute)  # visit_Call took `<receiver>.error(...)` only
                     renamed = func.with_changes(attr=cst.Name("exception"))
                     exception = FixSpec((Replace(func, renamed),), "Log with `.exception(...)`", Applicability.SAFE)
                     self.report(node, LoguruErrorLogMessage(call), anchor=anchor, fix=exception)
+                continue
+            if attached and kind is not Tri.DEFER:
                 continue
             fix = None
             if fixable:
@@ -209,7 +220,9 @@ class ErrorLogWithoutTraceback(Rule):
                     "Add `exc_info=True`",
                     safety,
                 )
-            pending = LoggerOrigin(path, origin, call) if kind is Tri.DEFER and origin is not None else None
+            pending = LoggerOrigin(path, origin, call, attached) if kind is Tri.DEFER and origin is not None else None
+            if attached and pending is None:
+                continue
             self.report(node, ErrorLogMessage(call), anchor=anchor, fix=fix, pending=pending)
 
     @classmethod
@@ -229,6 +242,8 @@ class ErrorLogWithoutTraceback(Rule):
                     message = str(LoguruErrorLogMessage(payload.call))
                     kept.append(replace(diagnostic, message=message, fix=None, pending=None))
                 continue
+            if payload.attached:
+                continue  # a logging.Logger's `exc_info=True`
             fix = diagnostic.fix
             if fix is not None and kind is Tri.YES:
                 fix = replace(fix, applicability=Applicability.SAFE)
