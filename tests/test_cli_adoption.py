@@ -272,6 +272,11 @@ def test_github_and_sarif_paths_start_at_the_repository_top(tmp_path: Path, monk
         # A folder of scripts is no package.
         (("src/shop/__init__.py", "src/shop/settings.py", "scripts/config.py"), '["src/shop/settings.py"]'),
         (("app/__init__.py", "app/core/config.py", "app/config.py"), '["app/config.py", "app/core/config.py"]'),
+        # A Django project's package, whatever its name (khoj's `khoj/app/`).
+        (
+            ("khoj/__init__.py", "khoj/app/__init__.py", "khoj/app/settings.py", "khoj/app/urls.py"),
+            '["khoj/app/settings.py"]',
+        ),
         # prefect's settings are a package, with models of their own; a feature's routes are not.
         (
             ("prefect/settings/__init__.py", "prefect/settings/models/server.py", "prefect/api/settings/routes.py"),

@@ -23,6 +23,7 @@ CONFIG_FILES = ("config.py", "settings.py")
 # so is a top-level package's own (``app/config.py``, ``src/app/config.py``, as FastAPI's
 # documentation has it), not a scripts folder's.
 CONFIG_HOMES = ("core", "config", "settings", "main")
+DJANGO_PROJECT_FILES = ("urls.py", "asgi.py", "wsgi.py")
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg")
 # Test folders hold no layer: open-webui's tests of its routers live in `open_webui/test/.../routers/`.
 TEST_FOLDERS = frozenset({"tests", "test"})
@@ -52,7 +53,7 @@ def _walk(root: Path) -> tuple[set[str], list[str], list[str]]:
         name = os.path.basename(folder)
         if _config_package(parts):
             config_packages.append(f"{relative}/**")
-        elif name in CONFIG_HOMES or (_package_top(parts) and "__init__.py" in files):
+        elif name in CONFIG_HOMES or (_package_top(parts) and "__init__.py" in files) or _django_project(files):
             config_files.extend(f"{relative}/{file}" for file in CONFIG_FILES if file in files)
     return with_python, config_files, config_packages
 
@@ -67,6 +68,12 @@ def _config_package(parts: list[str]) -> bool:
     if parts[-1] == "config":
         return True
     return parts[-1] == "settings" and (len(parts) == 1 or _package_top(parts[:-1]))
+
+
+def _django_project(files: list[str]) -> bool:
+    """Whether a folder's files are a Django project package's: its settings.py beside its
+    urls.py, asgi.py or wsgi.py (khoj's ``khoj/app/``), whatever the folder is named."""
+    return "settings.py" in files and any(name in files for name in DJANGO_PROJECT_FILES)
 
 
 def _package_top(parts: list[str]) -> bool:
