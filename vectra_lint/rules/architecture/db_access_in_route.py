@@ -33,6 +33,9 @@ DEFAULT_METHODS = (
     "stream_scalars",
 )
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "async_session")
+# Starlette's connections, whose `.session` is the signed session cookie's dict (SessionMiddleware).
+HTTP_CONNECTION_TYPES = frozenset({"Request", "WebSocket", "HTTPConnection"})
+HTTP_CONNECTION_NAMES = frozenset({"request", "websocket"})
 STATEMENTS = frozenset({"select", "insert", "update", "delete", "text"})
 """SQLAlchemy/SQLModel functions that build a statement."""
 HTTP_SESSIONS = ("ClientSession", *HTTP_CLIENTS)
@@ -76,8 +79,9 @@ class DbAccessInRoute(Rule):
     which VL206 and VL503 read too, a callee named like a session, or a `begin()`), or, when
     nothing says what it is, a name in the `session-names` option (`session`, `db`, ...;
     `self.session` and `request.state.db` too). A project class named `Session` (a chat session
-    model) and an HTTP client session (`aiohttp.ClientSession`, `requests.Session`, `httpx`
-    clients) are not database sessions.
+    model), an HTTP client session (`aiohttp.ClientSession`, `requests.Session`, `httpx`
+    clients) and Starlette's `request.session` (the session cookie's dict) are not database
+    sessions.
 
     ## Why is this bad?
     §5: routes validate the request and call services; "raw DB interaction should happen within
@@ -123,6 +127,11 @@ class DbAccessInRoute(Rule):
         Valid(
             "def headers(request: object, cache: dict[str, str]) -> str:\n    return cache.get('x')\n",
             path="app/api/util.py",
+        ),
+        Valid(
+            "from fastapi import Request\n\n\nasync def me(request: Request) -> object:\n"
+            "    return request.session.get('user', {})\n",
+            path="app/api/auth.py",
         ),
         Valid(
             "from sqlmodel import select\n\n\nasync def users(session: object) -> object:\n"
@@ -212,7 +221,8 @@ class DbAccessInRoute(Rule):
 
     def _is_session(self, receiver: cst.BaseExpression) -> bool:
         if isinstance(receiver, cst.Attribute):
-            return receiver.attr.value in self._names  # `self.session`, `request.state.db`
+            # `self.session`, `request.state.db`; not `request.session`, Starlette's session cookie.
+            return receiver.attr.value in self._names and not self._http_connection(receiver.value)
         if not isinstance(receiver, cst.Name):
             return False
         function = self.context.scope.function()
@@ -221,6 +231,24 @@ class DbAccessInRoute(Rule):
         if verdict is None:
             verdict = self._verdicts[key] = self._name_is_session(receiver.value)
         return verdict
+
+    def _http_connection(self, value: cst.BaseExpression) -> bool:
+        """Whether ``value`` is a parameter holding Starlette's request (or websocket): annotated
+        ``Request``, ``WebSocket`` or ``HTTPConnection``, or named so without an annotation."""
+        if not isinstance(value, cst.Name):
+            return False
+        for frame in reversed(self.context.scope.frames):
+            scope = frame.node
+            if not isinstance(scope, cst.FunctionDef):
+                continue
+            params = scope.params
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                if param.name.value == value.value:
+                    annotation = _annotation_text(self.context, param.annotation)
+                    if not annotation:
+                        return value.value in HTTP_CONNECTION_NAMES
+                    return annotation.rsplit(".", 1)[-1] in HTTP_CONNECTION_TYPES
+        return False
 
     def _name_is_session(self, name: str) -> bool:
         for frame in reversed(self.context.scope.frames):
