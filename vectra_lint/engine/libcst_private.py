@@ -43,6 +43,8 @@ from libcst._nodes.expression import _BaseParenthesizedNode
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
 
+from vectra_lint.engine.roundtrip import restore_except_spacing
+
 PUBLIC_ENV = "VECTRA_LINT_LIBCST"
 """Set to ``public`` to take libcst's public API everywhere (no private part is used)."""
 _NOTICE_ENV = "VECTRA_LINT_LIBCST_NOTICE_GIVEN"
@@ -210,10 +212,10 @@ def _fast_parse(text: str) -> cst.Module:
 
 def parse_module(text: str) -> cst.Module:
     """``libcst.parse_module``; on the private path, minus most of the per-node validation of the
-    parser's own output (about four fifths of the cost)."""
-    if PRIVATE.parsing:
-        return _fast_parse(text)
-    return cst.parse_module(text)
+    parser's own output (about four fifths of the cost). What libcst's parser drops of the text is
+    put back (``roundtrip.py``)."""
+    module = _fast_parse(text) if PRIVATE.parsing else cst.parse_module(text)
+    return restore_except_spacing(text, module)
 
 
 # ---------------------------------------------------------------------------------------------
