@@ -295,13 +295,15 @@ class FixLoop:
             fixable = others
         new_text, self._applied, edits = _apply(self._text, fixable)
         compiles = _compiles(new_text, self.path)
-        while not compiles and len(self._applied) > 1 and self._compiled_original():
+        if not compiles and len(self._applied) > 1 and self._compiled_original():
             # Fixes valid one by one may not be together: Ruff's unused-import fixes each delete
             # one import of an `if` block that then holds none (Ruff applies them in separate
-            # passes, and its next pass puts `pass` in place of the last). The first half of them
-            # is tried, then half of that; the others wait for the next pass, judged again.
-            new_text, self._applied, edits = _apply(self._text, self._applied[: len(self._applied) // 2])
-            compiles = _compiles(new_text, self.path)
+            # passes, and its next pass puts `pass` in place of the last). The fixes that compile
+            # together are applied; the others wait for the next pass, judged again.
+            kept = self._compiling_part(self._applied)
+            if kept:
+                new_text, self._applied, edits = _apply(self._text, kept)
+                compiles = True
         if not compiles and self._compiled_original():
             # The check of the whole text says why (libcst's error first, as it parses first).
             self._fail(check_source(new_text, self.path), lint)
@@ -309,6 +311,28 @@ class FixLoop:
         self.wanted = new_text
         if compiles:
             self.edited = (self._text, edits)
+
+    def _compiling_part(self, applied: list[Diagnostic]) -> list[Diagnostic]:
+        """Of ``applied`` (in order), those kept when each fix that breaks the text together with
+        the ones before it is left out: the longest prefix that compiles is found by bisection,
+        the fix after it skipped, and the rest tried again. A block emptied by its imports' fixes
+        costs one skip (its last import), a few compiles each, not a pass."""
+        chosen: list[Diagnostic] = []
+        rest = list(applied)
+        while rest:
+            if _compiles(_apply(self._text, chosen + rest)[0], self.path):
+                return chosen + rest
+            # ``chosen`` alone compiles; ``chosen`` with all of ``rest`` does not.
+            low, high = 0, len(rest) - 1
+            while low < high:
+                middle = (low + high + 1) // 2
+                if _compiles(_apply(self._text, chosen + rest[:middle])[0], self.path):
+                    low = middle
+                else:
+                    high = middle - 1
+            chosen += rest[:low]
+            rest = rest[low + 1 :]
+        return chosen
 
     def _compiled_original(self) -> bool:
         if self._compiled is None:
