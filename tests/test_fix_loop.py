@@ -261,6 +261,18 @@ def test_fixes_valid_alone_but_not_together_are_applied_over_several_passes(proj
     assert again.exit_code == 0 and (project / "a.py").read_text() == COMPAT_FIXED
 
 
+def test_fixes_that_each_reveal_the_next_settle_in_one_run(project: Path) -> None:
+    # Each `import pkg.x` shadows the one before: Ruff reports the last as unused, and each
+    # removal reveals the one before it (CPython's test_sundry.py needed twenty passes).
+    imports = "".join(f"    import pkg.m{index}\n" for index in range(20))
+    (project / "pyproject.toml").write_text('[tool.vectra-lint]\nselect = ["F401"]\n' + NO_LAYERS)
+    (project / "a.py").write_text(f"def load() -> None:\n    print(1)\n{imports}")
+    fixed = run("check", "--fix", "--no-cache", "a.py")
+    assert fixed.exit_code == 0, fixed.output
+    assert "did not settle" not in fixed.output
+    assert (project / "a.py").read_text() == "def load() -> None:\n    print(1)\n"
+
+
 def test_a_fix_invalid_even_alone_still_leaves_the_file_unchanged() -> None:
     # Halving the pass isolates the fix that breaks the file: that one is reported, as before.
     source = "x = 1\ny = 2\n"
