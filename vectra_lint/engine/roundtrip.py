@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from typing import TypeVar
 
 import libcst as cst
 
@@ -26,6 +27,7 @@ _SPACED_CLOSE = re.compile(r"[)\]][ \t]+:")
 _OPENING = frozenset("([{")
 _CLOSING = frozenset(")]}")
 _HANDLERS = (cst.ExceptHandler, cst.ExceptStarHandler)
+_Handler = TypeVar("_Handler", cst.ExceptHandler, cst.ExceptStarHandler)
 
 
 def restore_except_spacing(text: str, module: cst.Module) -> cst.Module:
@@ -112,16 +114,14 @@ class _Restore(cst.CSTTransformer):
         self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
     ) -> cst.ExceptHandler:
         """Put back the handler's whitespace."""
-        space = self.wanted.get(id(original_node))
-        if space is None:
-            return updated_node
-        return updated_node.with_changes(whitespace_before_colon=cst.SimpleWhitespace(space))
+        return self._restored(original_node, updated_node)
 
     def leave_ExceptStarHandler(
         self, original_node: cst.ExceptStarHandler, updated_node: cst.ExceptStarHandler
     ) -> cst.ExceptStarHandler:
         """Put back the handler's whitespace."""
-        space = self.wanted.get(id(original_node))
-        if space is None:
-            return updated_node
-        return updated_node.with_changes(whitespace_before_colon=cst.SimpleWhitespace(space))
+        return self._restored(original_node, updated_node)
+
+    def _restored(self, original: _Handler, updated: _Handler) -> _Handler:
+        space = self.wanted.get(id(original))
+        return updated if space is None else updated.with_changes(whitespace_before_colon=cst.SimpleWhitespace(space))
