@@ -85,8 +85,10 @@ def _pattern_names(pattern: cst.CSTNode, into: set[str]) -> None:
 class _BindingCollector:
     """Collects the bindings of one scope, not descending into nested scopes."""
 
-    def __init__(self) -> None:
+    def __init__(self, handlers: bool = True) -> None:
+        """``handlers``: whether the names of ``except ... as name`` count as bindings."""
         self.bindings = Bindings()
+        self._handlers = handlers
         # Names assigned in an `except ImportError:` handler: `try: import time` /
         # `except ImportError: time = None` still binds the module where it is installed.
         self._fallbacks: set[str] = set()
@@ -146,7 +148,7 @@ class _BindingCollector:
                     if item.asname is not None:
                         self._bind(item.asname)
             elif isinstance(node, cst.ExceptHandler):
-                if node.name is not None:
+                if node.name is not None and self._handlers:
                     self._bind(node.name)
                 if _catches_import_error(node):
                     self._fallback_nodes.add(id(node.body))
@@ -372,6 +374,23 @@ class ScopeTracker:
         """The innermost ``except`` handler of the current function, if the walk is inside one."""
         handlers = self.frames[-1].handlers if self.frames else []
         return handlers[-1] if handlers else None
+
+    def free_for_handler(self, name: str) -> bool:
+        """Whether the innermost ``except`` handler may bind ``name`` (``except ... as name``): no
+        enclosing scope binds it, and in this one only other handlers do, none of them around this
+        one (Python unbinds a handler's name when it ends, so siblings do not share it)."""
+        for outer in self.frames[:-1]:
+            bound = self.bindings(outer.node)
+            if name in bound.other or name in bound.imports:
+                return False
+        frame = self.frames[-1]
+        apart = _BindingCollector(handlers=False).scan(frame.node)
+        if name in apart.other or name in apart.imports:
+            return False
+        return not any(
+            handler.name is not None and isinstance(handler.name.name, cst.Name) and handler.name.name.value == name
+            for handler in frame.handlers
+        )
 
     def bindings(self, scope: cst.CSTNode) -> Bindings:
         """The bindings of one scope, collected on first use."""

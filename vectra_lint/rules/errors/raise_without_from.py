@@ -128,6 +128,20 @@ class RaiseWithoutFrom(Rule):
             expected=(Expect(5, 9, NoFromMessage("exc_1")),),
         ),
         Invalid(
+            "try:\n    run()\nexcept ValueError as exc:\n    raise Invalid(str(exc)) from exc\nexcept OSError:\n"
+            "    raise StorageError('DISK')\n",
+            fixed="try:\n    run()\nexcept ValueError as exc:\n    raise Invalid(str(exc)) from exc\n"
+            "except OSError as exc:\n    raise StorageError('DISK') from exc\n",
+            expected=(Expect(6, 5, NoFromMessage("exc")),),
+        ),
+        Invalid(
+            "try:\n    run()\nexcept KeyError as exc:\n    try:\n        fallback()\n    except OSError:\n"
+            "        raise LookupFailed(exc)\n",
+            fixed="try:\n    run()\nexcept KeyError as exc:\n    try:\n        fallback()\n"
+            "    except OSError as exc_1:\n        raise LookupFailed(exc) from exc_1\n",
+            expected=(Expect(7, 9, NoFromMessage("exc_1")),),
+        ),
+        Invalid(
             "try:\n    run()\nexcept KeyError as missing:\n    try:\n        fallback()\n    except OSError:\n"
             "        raise LookupFailed(missing)\n",
             fixed="try:\n    run()\nexcept KeyError as missing:\n    try:\n        fallback()\n"
@@ -249,7 +263,8 @@ class RaiseWithoutFrom(Rule):
         return qualified is not None and qualified[len("builtins.") :] in _BUILTIN_EXCEPTIONS
 
     def _fresh_name(self) -> str:
-        """`exc`, or `exc_1`, `exc_2`... so that no enclosing scope binds or reads it as a global."""
+        """`exc`, or `exc_1`, `exc_2`... so that no enclosing scope binds or reads it as a global;
+        a name only other handlers bind (a sibling's `except ValueError as exc`) is free."""
         scope = self.context.scope
         taken: set[str] = set()
         for frame in scope.frames:
@@ -257,7 +272,7 @@ class RaiseWithoutFrom(Rule):
             taken |= bindings.other
             taken |= set(bindings.imports)
         name, counter = "exc", 0
-        while name in taken or name in _BUILTINS:
+        while name in _BUILTINS or (name in taken and not scope.free_for_handler(name)):
             counter += 1
             name = f"exc_{counter}"
         return name
