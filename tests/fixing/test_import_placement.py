@@ -117,3 +117,44 @@ def test_a_name_taken_by_another_import_gets_an_alias(tmp_path: Path) -> None:
         'logger = logging_module.getLogger(__name__)\n\nlogger.info("x")\n'
     )
     assert _ruff_clean(outcome.text, tmp_path) == ""
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # A guarded import and the import after it stay above the logger.
+        (
+            "import os\n\ntry:\n    import ujson as json\nexcept ImportError:\n    import json\nimport sys\n\n"
+            "print(os, json, sys)\n",
+            "import logging\nimport os\n\ntry:\n    import ujson as json\nexcept ImportError:\n    import json\n"
+            'import sys\n\nlogger = logging.getLogger(__name__)\n\nlogger.info("%s %s %s", os, json, sys)\n',
+        ),
+        # `__all__` before the imports (CPython's getopt.py).
+        (
+            '"""Doc."""\n\n__all__ = ["run"]\n\nimport os\n\n\ndef run() -> None:\n    print(os.sep)\n',
+            '"""Doc."""\n\nimport logging\n\n__all__ = ["run"]\n\nimport os\n\n'
+            "logger = logging.getLogger(__name__)\n\n\ndef run() -> None:\n    logger.info(os.sep)\n",
+        ),
+        # A change of sys.path between imports.
+        (
+            'import sys\n\nsys.path.insert(0, "lib")\nimport tool\n\nprint(tool)\n',
+            'import logging\nimport sys\n\nsys.path.insert(0, "lib")\nimport tool\n\n'
+            "logger = logging.getLogger(__name__)\n\nlogger.info(tool)\n",
+        ),
+    ],
+)
+def test_an_added_logger_leaves_no_import_below_it(source: str, expected: str, tmp_path: Path) -> None:
+    # Put after the first import block, the logger made every later import an E402.
+    outcome = fix(source, settings_for("VL401"), "VL401")
+    assert outcome.text == expected
+    path = tmp_path / "check.py"
+    path.write_text(outcome.text)
+    command = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "E402,I001", str(path)]
+    assert subprocess.run(command, capture_output=True, text=True, check=False).returncode == 0
+
+
+def test_an_added_logger_is_defined_before_a_print_that_runs_on_import() -> None:
+    # The fixed print in the handler runs when the module is imported: the logger must exist.
+    source = 'import os\ntry:\n    import tty\nexcept ImportError:\n    print("no tty")\n\nprint(os)\n'
+    outcome = fix(source, settings_for("VL401"), "VL401")
+    assert outcome.text.index("logger = logging.getLogger(__name__)") < outcome.text.index('logger.info("no tty")')

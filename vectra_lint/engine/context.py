@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import libcst as cst
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from vectra_lint.rule import Analysis
 
 AnalysisT = TypeVar("AnalysisT", bound="Analysis")
+T = TypeVar("T")
 
 
 class FileContext:
@@ -40,6 +42,7 @@ class FileContext:
         """The statements being walked, outermost first (``current_statement`` is the last)."""
         self.analyses: dict[type[Analysis], Analysis] = {}
         self._mentions: dict[str, bool] = {}
+        self._once: dict[str, Any] = {}  # Any: each key's maker says what it holds
 
     def mentions(self, text: str) -> bool:
         """Whether the source contains ``text`` anywhere: several rules' ``applies`` ask the same
@@ -47,6 +50,14 @@ class FileContext:
         found = self._mentions.get(text)
         if found is None:
             found = self._mentions[text] = text in self.source
+        return found
+
+    def once(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``, worked out once per file under ``key``: what fixes ask of the whole module
+        again for each finding (where new statements go) is read from the tree once."""
+        if key not in self._once:
+            self._once[key] = make()
+        found: T = self._once[key]
         return found
 
     def analysis(self, kind: type[AnalysisT]) -> AnalysisT:

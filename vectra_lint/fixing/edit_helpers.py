@@ -12,6 +12,7 @@ from vectra_lint.analysis.definitions import docstring
 from vectra_lint.analysis.loggers import Loggers
 from vectra_lint.engine.context import FileContext
 from vectra_lint.engine.scope import BUILTINS_PREFIX, dotted_name
+from vectra_lint.engine.walker import callee_name, iter_nodes
 from vectra_lint.rule import Analysis, InsertAfter, InsertAt, InsertBefore, InsertInto, NodeEdit
 
 
@@ -63,6 +64,51 @@ def _is_definition(statement: cst.BaseStatement) -> bool:
     return isinstance(statement, (cst.FunctionDef, cst.ClassDef))
 
 
+# What Ruff's E402 lets come before an import: blocks (`try: import ujson as json`, `if
+# TYPE_CHECKING:`), dunder assignments (`__all__`), changes of `sys.path` or `os.environ`.
+_BLOCKS = (cst.If, cst.Try, cst.TryStar, cst.With, cst.Match)
+_PATH_CHANGES = ("sys.path", "os.environ")
+
+
+def _imports_end(body: Sequence[cst.BaseStatement], start: int) -> int:
+    """The index after the last module-level import (or block holding one) that comes before the
+    first statement ending the imports at the top of the module (for Ruff's E402): a statement
+    put there leaves every import that E402 does not report above it. A block or statement with a
+    ``print`` in it ends them too: the logger is then defined before a fixed print logs. Read from
+    the nodes, not generated code: each print a fix turns into a log call asks again."""
+    end = start
+    for index in range(start, len(body)):
+        statement = body[index]
+        if _is_import(statement):
+            end = index + 1
+            continue
+        nodes = list(iter_nodes(statement, (cst.Call, cst.Attribute, cst.Import, cst.ImportFrom)))
+        if any(isinstance(node, cst.Call) and callee_name(node.func) == "print" for node in nodes):
+            break
+        if isinstance(statement, _BLOCKS):
+            if any(isinstance(node, (cst.Import, cst.ImportFrom)) for node in nodes):
+                end = index + 1
+            continue
+        changes_path = any(isinstance(node, cst.Attribute) and dotted_name(node) in _PATH_CHANGES for node in nodes)
+        if not isinstance(statement, cst.SimpleStatementLine) or not (_dunder_assignment(statement) or changes_path):
+            break
+    return end
+
+
+def _dunder_assignment(statement: cst.SimpleStatementLine) -> bool:
+    """``__all__ = [...]``, ``__version__: str = "1"``."""
+    for small in statement.body:
+        if isinstance(small, cst.Assign):
+            targets = [target.target for target in small.targets]
+        elif isinstance(small, cst.AnnAssign):
+            targets = [small.target]
+        else:
+            return False
+        if not all(isinstance(t, cst.Name) and t.value.startswith("__") and t.value.endswith("__") for t in targets):
+            return False
+    return True
+
+
 @dataclass
 class _Spot:
     """One place where text is inserted, and the text: what opens it, lines, what closes it."""
@@ -80,8 +126,9 @@ class _TopLevelPlan:
     ``import`` lines of the standard-library section in alphabetical order (before its
     ``from ... import`` lines), or opens that section right after the ``from __future__`` imports.
     Other modules go at the end of the leading import block. New statements (a logger) go after
-    the leading import block, separated by one blank line, with two blank lines before a
-    following ``def`` or ``class``.
+    the imports at the top (those blocks, dunder assignments and path changes between them that
+    E402 allows included), separated by one blank line, with two blank lines before a following
+    ``def`` or ``class``.
     """
 
     def __init__(self, context: FileContext) -> None:
@@ -95,6 +142,8 @@ class _TopLevelPlan:
             end += 1
         self.start = start
         self.end = end
+        self.imports_end = context.once("imports_end", lambda: _imports_end(body, end))
+        """Where a new statement goes: after every import E402 does not report."""
         self.block: list[cst.SimpleStatementLine] = [
             statement for statement in body[start:end] if isinstance(statement, cst.SimpleStatementLine)
         ]
@@ -177,7 +226,7 @@ class _TopLevelPlan:
 
     def add_statement(self, line: str, after: int) -> None:
         """Plan a module-level statement after the import block (or after statement ``after``)."""
-        index = max(self.end, after + 1)
+        index = max(self.imports_end, after + 1)
         if index > 0:
             spot = self._spot_after(self.body[index - 1])
         else:
