@@ -49,6 +49,16 @@ SESSION_NAMES = StringsOption(
 )
 
 
+def _parameter(scope: cst.CSTNode, name: str) -> cst.Param | None:
+    """The parameter ``name`` of ``scope`` when it is a function that has one (not ``*args``)."""
+    if not isinstance(scope, cst.FunctionDef):
+        return None
+    params = scope.params
+    return next(
+        (p for p in (*params.posonly_params, *params.params, *params.kwonly_params) if p.name.value == name), None
+    )
+
+
 def _annotation_text(context: FileContext, annotation: cst.Annotation | None) -> str:
     return "" if annotation is None else context.code_for(annotation.annotation)
 
@@ -238,31 +248,25 @@ class DbAccessInRoute(Rule):
         if not isinstance(value, cst.Name):
             return False
         for frame in reversed(self.context.scope.frames):
-            scope = frame.node
-            if not isinstance(scope, cst.FunctionDef):
-                continue
-            params = scope.params
-            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-                if param.name.value == value.value:
-                    annotation = _annotation_text(self.context, param.annotation)
-                    if not annotation:
-                        return value.value in HTTP_CONNECTION_NAMES
-                    return annotation.rsplit(".", 1)[-1] in HTTP_CONNECTION_TYPES
+            param = _parameter(frame.node, value.value)
+            if param is not None:
+                annotation = _annotation_text(self.context, param.annotation)
+                if not annotation:
+                    return value.value in HTTP_CONNECTION_NAMES
+                return annotation.rsplit(".", 1)[-1] in HTTP_CONNECTION_TYPES
         return False
 
     def _name_is_session(self, name: str) -> bool:
         for frame in reversed(self.context.scope.frames):
             scope = frame.node
-            if isinstance(scope, cst.FunctionDef):
-                params = scope.params
-                for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-                    if param.name.value == name:
-                        annotation = _annotation_text(self.context, param.annotation)
-                        if not annotation:
-                            return name in self._names
-                        if param.annotation is not None and self._foreign_session(param.annotation.annotation):
-                            return False
-                        return "Session" in annotation and not any(http in annotation for http in HTTP_SESSIONS)
+            param = _parameter(scope, name)
+            if param is not None:
+                annotation = _annotation_text(self.context, param.annotation)
+                if not annotation:
+                    return name in self._names
+                if param.annotation is not None and self._foreign_session(param.annotation.annotation):
+                    return False
+                return "Session" in annotation and not any(http in annotation for http in HTTP_SESSIONS)
             if isinstance(scope, (cst.FunctionDef, cst.Module)):
                 bound = _bound_call(scope, name)
                 if bound is not None:
