@@ -142,8 +142,6 @@ class _TopLevelPlan:
             end += 1
         self.start = start
         self.end = end
-        self.imports_end = context.once("imports_end", lambda: _imports_end(body, end))
-        """Where a new statement goes: after every import E402 does not report."""
         self.block: list[cst.SimpleStatementLine] = [
             statement for statement in body[start:end] if isinstance(statement, cst.SimpleStatementLine)
         ]
@@ -226,7 +224,9 @@ class _TopLevelPlan:
 
     def add_statement(self, line: str, after: int) -> None:
         """Plan a module-level statement after the import block (or after statement ``after``)."""
-        index = max(self.imports_end, after + 1)
+        # After every import E402 does not report; read once per file, for all the plans a file makes.
+        imports_end = self.context.once("imports_end", lambda: _imports_end(self.body, self.end))
+        index = max(imports_end, after + 1)
         if index > 0:
             spot = self._spot_after(self.body[index - 1])
         else:
