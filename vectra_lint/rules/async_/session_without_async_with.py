@@ -148,11 +148,11 @@ class SessionWithoutAsyncWith(Rule):
         """Report factory calls in coroutines that no `async with` manages."""
         if id(node) in self._managed or not self.context.scope.in_async_function():
             return
-        function = self.context.scope.function()
-        if isinstance(function, cst.FunctionDef) and function.name.value == "__aenter__":
-            return
         func = node.func
         if self._sessions.factory_called(func, self._factories) is None:
+            return
+        function = self.context.scope.function()
+        if isinstance(function, cst.FunctionDef) and function.name.value == "__aenter__":
             return
         call = self.context.code_for(func) + ("(...)" if node.args else "()")
         self.report(node, SessionMessage(call))
