@@ -210,8 +210,6 @@ class ErrorLogWithoutTraceback(Rule):
                     exception = FixSpec((Replace(func, renamed),), "Log with `.exception(...)`", Applicability.SAFE)
                     self.report(node, LoguruErrorLogMessage(call), anchor=anchor, fix=exception)
                 continue
-            if attached and kind is not Tri.DEFER:
-                continue
             fix = None
             if fixable:
                 safety = Applicability.SAFE if kind is Tri.YES else Applicability.UNSAFE
@@ -222,7 +220,7 @@ class ErrorLogWithoutTraceback(Rule):
                 )
             pending = LoggerOrigin(path, origin, call, attached) if kind is Tri.DEFER and origin is not None else None
             if attached and pending is None:
-                continue
+                continue  # a logging.Logger's, or a logger's that is not loguru's, `exc_info=True`
             self.report(node, ErrorLogMessage(call), anchor=anchor, fix=fix, pending=pending)
 
     @classmethod
