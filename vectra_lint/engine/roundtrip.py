@@ -38,8 +38,13 @@ def restore_except_spacing(text: str, module: cst.Module) -> cst.Module:
     ):
         return module
     spaces = _spaces_before_colon(text)
-    handlers = [node for node in _handlers(module) if node.type is not None and node.name is None]
-    if spaces is None or len(spaces) != len(handlers):
+    if spaces is None:
+        return module
+    # Imported here: the walker imports libcst_private, which imports this module.
+    from vectra_lint.engine.walker import iter_nodes
+
+    handlers = [node for node in iter_nodes(module, _HANDLERS) if node.type is not None and node.name is None]
+    if len(spaces) != len(handlers):
         return module
     wanted = {
         id(handler): space
@@ -51,18 +56,6 @@ def restore_except_spacing(text: str, module: cst.Module) -> cst.Module:
     restored = module.visit(_Restore(wanted))
     assert isinstance(restored, cst.Module)
     return restored
-
-
-def _handlers(module: cst.Module) -> list[cst.ExceptHandler | cst.ExceptStarHandler]:
-    """Every handler of the module, in source order."""
-    found: list[cst.ExceptHandler | cst.ExceptStarHandler] = []
-    stack: list[cst.CSTNode] = [module]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _HANDLERS):
-            found.append(node)
-        stack.extend(reversed(node.children))
-    return found
 
 
 def _spaces_before_colon(text: str) -> list[str] | None:
